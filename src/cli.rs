@@ -1,0 +1,75 @@
+//! Command-line definitions. Each subcommand's arguments live here; its work in `cmd/`.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "reeval",
+    version,
+    about = "绩效再评价工作台：载入序时账与资产卡片，检查、抽样、评分",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 载入序时账/凭证明细和固定资产明细表，核对合计行与借贷平衡，输出载入报告
+    Load(LoadArgs),
+    /// 对附带的样例项目运行（目前：载入样例序时账并打印载入摘要）
+    Run(RunArgs),
+    /// 生成测试与基准用的 .xlsx 样例文件（开发者工具）
+    GenFixtures(GenArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LoadArgs {
+    /// 序时账 / 凭证明细文件（.xlsx、.xls），可多个
+    #[arg(required = true, value_name = "LEDGER")]
+    pub ledgers: Vec<PathBuf>,
+    /// 固定资产明细表（可多次给出）
+    #[arg(long = "assets", value_name = "FILE")]
+    pub assets: Vec<PathBuf>,
+    /// 映射方案 TOML 文件：新增或覆盖内置方案（可多次给出）
+    #[arg(long = "profile", value_name = "FILE")]
+    pub profile_files: Vec<PathBuf>,
+    /// 指定序时账使用的映射方案 id（默认按表头自动识别）
+    #[arg(long = "use-profile", value_name = "ID")]
+    pub use_profile: Option<String>,
+    /// 核算单位（标题行和列中都没有时使用）
+    #[arg(long)]
+    pub entity: Option<String>,
+    /// 账套的会计制度（默认 政府会计制度）
+    #[arg(long = "system", value_name = "NAME")]
+    pub system: Option<String>,
+    /// 把载入报告写成 JSON
+    #[arg(long = "json", value_name = "REPORT")]
+    pub json: Option<PathBuf>,
+    /// 终端上最多列出多少条拒收行
+    #[arg(long, default_value_t = 20)]
+    pub show: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// 项目目录（默认：附带的样例 samples/fixture）
+    pub dir: Option<PathBuf>,
+    /// 输出目录（默认 output/<项目名>）
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct GenArgs {
+    /// 输出目录
+    pub dir: PathBuf,
+    /// 另外生成一个约 N 行的大序时账（GRP-U8 版式），用于测速
+    #[arg(long)]
+    pub lines: Option<usize>,
+    /// 随机种子
+    #[arg(long, default_value_t = 2023)]
+    pub seed: u64,
+}

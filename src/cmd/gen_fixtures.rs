@@ -1,0 +1,22 @@
+//! `reeval gen-fixtures`: write the bundled fixture engagement (and optionally a large
+//! ledger for timing) with the seeded generator.
+
+use crate::cli::GenArgs;
+use crate::fixtures;
+use anyhow::Result;
+
+pub fn run(args: &GenArgs) -> Result<()> {
+    fixtures::write_bundled(&args.dir, args.seed)?;
+    println!("样例已写入 {}", args.dir.display());
+    if let Some(n) = args.lines {
+        let path = args.dir.join(format!("scale-{n}.xlsx"));
+        let f = fixtures::write_grp_u8(&path, "规模测试单位", args.seed, n)?;
+        println!(
+            "大序时账 {}：{} 行分录，{} 张凭证",
+            path.display(),
+            f.lines,
+            f.vouchers
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,175 @@
+//! `reeval load`: load files, print the summary, optionally write the JSON report.
+
+use crate::cli::LoadArgs;
+use crate::load::{self, LoadRequest};
+use crate::money::Fen;
+use crate::report::LoadReport;
+use anyhow::Result;
+use std::fmt::Write as _;
+
+pub fn run(args: &LoadArgs) -> Result<()> {
+    let req = LoadRequest {
+        ledgers: args.ledgers.clone(),
+        assets: args.assets.clone(),
+        profile_files: args.profile_files.clone(),
+        profile: args.use_profile.clone(),
+        entity: args.entity.clone(),
+        system: args.system.clone(),
+    };
+    let loaded = load::load(&req)?;
+    print!("{}", summary_text(&loaded.report, args.show));
+    if let Some(path) = &args.json {
+        let json = serde_json::to_vec_pretty(&loaded.report)?;
+        super::write_atomic(path, &json)?;
+        println!("载入报告已写入 {}", path.display());
+    }
+    Ok(())
+}
+
+fn money(f: Fen) -> String {
+    f.grouped()
+}
+
+/// The readable terminal summary of a load report.
+pub fn summary_text(r: &LoadReport, show: usize) -> String {
+    let mut s = String::new();
+    for f in &r.files {
+        let _ = writeln!(
+            s,
+            "■ {}（{}）",
+            f.path,
+            if f.kind == "ledger" {
+                "序时账"
+            } else {
+                "资产明细表"
+            }
+        );
+        if let Some(d) = &f.duplicate_of {
+            let _ = writeln!(s, "  与 {d} 内容相同，未重复载入");
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "  映射方案 {}；核算单位 {}（来自{}）{}",
+            f.profile.as_deref().unwrap_or("-"),
+            f.entity.as_deref().unwrap_or("按行取列值"),
+            f.entity_source.as_deref().unwrap_or("-"),
+            f.accounting_system
+                .as_ref()
+                .map(|a| format!("；会计制度 {a}"))
+                .unwrap_or_default()
+        );
+        let _ = writeln!(
+            s,
+            "  读取 {} 行：载入 {}，期初 {}，跳过（标题/表头/合计/空行/无表头工作表）{}，拒收 {}",
+            f.rows_read, f.rows_loaded, f.rows_opening, f.rows_skipped, f.rows_rejected
+        );
+        if f.kind == "ledger" {
+            let _ = writeln!(
+                s,
+                "  凭证 {} 张，借方合计 {}，贷方合计 {}；借贷不平 {} 张",
+                f.vouchers,
+                money(f.totals.debit),
+                money(f.totals.credit),
+                f.vouchers_unbalanced.len()
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "  原值 {}，累计折旧 {}，净值 {}",
+                money(f.totals.original.unwrap_or_default()),
+                money(f.totals.accumulated.unwrap_or_default()),
+                money(f.totals.net.unwrap_or_default())
+            );
+        }
+        let bad_totals: Vec<_> = f.totals_checked.iter().filter(|t| !t.matches).collect();
+        let _ = writeln!(
+            s,
+            "  合计行核对 {} 行：相符 {}，不符 {}",
+            f.totals_checked.len(),
+            f.totals_checked.len() - bad_totals.len(),
+            bad_totals.len()
+        );
+        for t in bad_totals.iter().take(show) {
+            let figs: Vec<String> = t
+                .figures
+                .iter()
+                .map(|x| {
+                    format!(
+                        "{} 表列 {} / 载入 {}",
+                        x.field,
+                        money(x.stated),
+                        money(x.loaded)
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "    ✗ {} 第 {} 行“{}”（{}）：{}",
+                t.sheet,
+                t.row,
+                t.label,
+                t.scope,
+                figs.join("；")
+            );
+        }
+        for u in f.vouchers_unbalanced.iter().take(show) {
+            let _ = writeln!(
+                s,
+                "    ✗ 借贷不平：{}（{}）借 {} 贷 {}，差 {}",
+                u.voucher,
+                u.basis,
+                money(u.debit),
+                money(u.credit),
+                money(u.difference)
+            );
+        }
+        for j in f.rejections.iter().take(show) {
+            let _ = writeln!(
+                s,
+                "    拒收 {} 第 {} 行 {}：{}",
+                j.sheet, j.row, j.column, j.reason
+            );
+        }
+        if f.rejections.len() > show {
+            let _ = writeln!(
+                s,
+                "    ……另有 {} 行拒收，见 JSON 报告",
+                f.rejections.len() - show
+            );
+        }
+        if !f.accounts_not_in_chart.is_empty() {
+            let _ = writeln!(
+                s,
+                "  不在科目表中的一级科目：{}",
+                f.accounts_not_in_chart.join("、")
+            );
+        }
+        for w in &f.warnings {
+            let _ = writeln!(s, "  注意：{w}");
+        }
+    }
+    let m = &r.summary;
+    let _ = writeln!(
+        s,
+        "合计：{} 个文件，分录 {} 行（作废/未记账 {} 行不参与分析），期初余额 {} 条，资产 {} 项，拒收 {} 行，凭证 {} 张（借贷不平 {}），合计行不符 {}/{}",
+        m.files,
+        m.lines_loaded,
+        m.lines_excluded_status,
+        m.opening_balances,
+        m.assets_loaded,
+        m.rows_rejected,
+        m.vouchers,
+        m.vouchers_unbalanced,
+        m.totals_mismatched,
+        m.totals_checked
+    );
+    if !m.vouchers_in_several_files.is_empty() {
+        let _ = writeln!(
+            s,
+            "注意：{} 张凭证同时出现在多个文件中（重复导出？）",
+            m.vouchers_in_several_files.len()
+        );
+    }
+    s
+}

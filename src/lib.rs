@@ -1,0 +1,15 @@
+//! reeval: third-party performance re-evaluation (绩效再评价) of government departments.
+//!
+//! The pipeline: load → check → sample → score. This crate holds its stages as functions from
+//! data to data; only `cmd/*` touches files, the clock and the terminal.
+pub mod assets;
+pub mod cli;
+pub mod cmd;
+pub mod fixtures;
+pub mod ledger;
+pub mod load;
+pub mod money;
+pub mod provenance;
+pub mod report;
+pub mod voucher;
+pub mod workbook;

@@ -1,0 +1,196 @@
+//! Load stage: files → Frames { lines, opening, assets } + LoadReport.
+
+use crate::assets::{self, Asset};
+use crate::ledger::chart::Charts;
+use crate::ledger::model::{self, LedgerLine, OpeningBalance, STATUS_NORMAL};
+use crate::ledger::profile::Profiles;
+use crate::ledger::read::{self, LedgerOptions};
+use crate::provenance::{sha256_file, Provenance};
+use crate::report::{FileReport, LoadReport, Summary};
+use anyhow::Result;
+use polars::prelude::DataFrame;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadRequest {
+    pub ledgers: Vec<PathBuf>,
+    pub assets: Vec<PathBuf>,
+    pub profile_files: Vec<PathBuf>,
+    /// Force this profile id for the ledger files.
+    pub profile: Option<String>,
+    pub entity: Option<String>,
+    pub system: Option<String>,
+}
+
+/// The loaded data every later stage reads.
+pub struct Frames {
+    /// One row per journal line (all statuses; analysis uses `status == "正常"`).
+    pub lines: DataFrame,
+    pub opening: DataFrame,
+    pub assets: DataFrame,
+}
+
+pub struct Loaded {
+    pub frames: Frames,
+    pub report: LoadReport,
+    pub lines: Vec<LedgerLine>,
+}
+
+/// A file that could not be read at all: one plain sentence each.
+#[derive(Debug)]
+pub struct LoadFailure {
+    pub messages: Vec<String>,
+}
+
+impl std::fmt::Display for LoadFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.messages.join("\n"))
+    }
+}
+impl std::error::Error for LoadFailure {}
+
+pub fn load(req: &LoadRequest) -> Result<Loaded> {
+    let user_profiles: Vec<&Path> = req.profile_files.iter().map(|p| p.as_path()).collect();
+    let profiles = Profiles::load(&user_profiles)?;
+    let charts = Charts::builtin()?;
+    if let Some(s) = &req.system {
+        if charts.find(s).is_none() {
+            anyhow::bail!(
+                "没有会计制度“{s}”的科目表；内置：{}",
+                charts.names().join("、")
+            );
+        }
+    }
+    let mut prov = Provenance::new("load");
+    prov.param("profile", &req.profile);
+    prov.param("entity", &req.entity);
+    prov.param("accounting_system", &req.system);
+    prov.param(
+        "profile_files",
+        req.profile_files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>(),
+    );
+
+    let opts = LedgerOptions {
+        profiles: &profiles,
+        profile: req.profile.clone(),
+        entity: req.entity.clone(),
+        charts: &charts,
+        system: req.system.clone(),
+    };
+    let mut files = Vec::new();
+    let mut failures = Vec::new();
+    let mut lines: Vec<LedgerLine> = Vec::new();
+    let mut opening: Vec<OpeningBalance> = Vec::new();
+    let mut asset_rows: Vec<Asset> = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let inputs = req
+        .ledgers
+        .iter()
+        .map(|p| (p, "ledger"))
+        .chain(req.assets.iter().map(|p| (p, "assets")));
+    for (path, kind) in inputs {
+        let info = match sha256_file(path) {
+            Ok(i) => i,
+            Err(_) if !path.exists() => {
+                failures.push(format!("文件 {} 不存在", path.display()));
+                continue;
+            }
+            Err(e) => {
+                failures.push(format!("{e:#}"));
+                continue;
+            }
+        };
+        prov.inputs.push(info.clone());
+        let mut fr = FileReport {
+            path: info.path.clone(),
+            sha256: info.sha256.clone(),
+            bytes: info.bytes,
+            kind: kind.to_string(),
+            ..Default::default()
+        };
+        if let Some(first) = seen.get(&info.sha256) {
+            fr.duplicate_of = Some(first.clone());
+            fr.warnings.push(format!(
+                "与 {first} 内容完全相同（SHA-256 一致），未重复载入"
+            ));
+            files.push(fr);
+            continue;
+        }
+        seen.insert(info.sha256.clone(), info.path.clone());
+        let result = if kind == "ledger" {
+            read::load_file(path, &mut fr, &opts).map(|l| {
+                lines.extend(l.lines);
+                opening.extend(l.opening);
+            })
+        } else {
+            assets::load_file(path, &mut fr, &profiles, req.entity.as_deref())
+                .map(|a| asset_rows.extend(a))
+        };
+        match result {
+            Ok(()) => files.push(fr),
+            Err(e) => failures.push(format!("{e:#}")),
+        }
+    }
+    if !failures.is_empty() {
+        return Err(LoadFailure { messages: failures }.into());
+    }
+
+    let summary = summarize(&files, &lines, &opening, &asset_rows);
+    let frames = Frames {
+        lines: model::lines_frame(&lines)?,
+        opening: model::opening_frame(&opening)?,
+        assets: assets::assets_frame(&asset_rows)?,
+    };
+    Ok(Loaded {
+        frames,
+        report: LoadReport {
+            provenance: prov,
+            files,
+            summary,
+        },
+        lines,
+    })
+}
+
+fn summarize(
+    files: &[FileReport],
+    lines: &[LedgerLine],
+    opening: &[OpeningBalance],
+    assets: &[Asset],
+) -> Summary {
+    // The same voucher in two files usually means a month exported twice.
+    let mut where_seen: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for l in lines {
+        where_seen
+            .entry(l.voucher_id().with_entity())
+            .or_default()
+            .insert(&l.source.file);
+    }
+    Summary {
+        files: files.len(),
+        lines_loaded: lines.len(),
+        lines_excluded_status: lines.iter().filter(|l| l.status != STATUS_NORMAL).count(),
+        opening_balances: opening.len(),
+        assets_loaded: assets.len(),
+        rows_rejected: files.iter().map(|f| f.rows_rejected).sum(),
+        vouchers: where_seen.len(),
+        vouchers_unbalanced: files.iter().map(|f| f.vouchers_unbalanced.len()).sum(),
+        totals_checked: files.iter().map(|f| f.totals_checked.len()).sum(),
+        totals_mismatched: files
+            .iter()
+            .flat_map(|f| &f.totals_checked)
+            .filter(|t| !t.matches)
+            .count(),
+        debit: lines.iter().map(|l| l.debit).sum(),
+        credit: lines.iter().map(|l| l.credit).sum(),
+        vouchers_in_several_files: where_seen
+            .into_iter()
+            .filter(|(_, f)| f.len() > 1)
+            .map(|(v, _)| v)
+            .collect(),
+    }
+}

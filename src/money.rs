@@ -1,0 +1,304 @@
+//! Money: integer 分 (i64) in frames and sums, `rust_decimal::Decimal` at the edges.
+//!
+//! Never `f64`: a spreadsheet number cell arrives as an `f64`, so it is turned into its
+//! shortest decimal text first (`6039.77`, not `6039.7700000000004`) and parsed as a Decimal.
+//! Rounding is half away from zero, as Chinese reports round.
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// An amount in 分 (hundredths of a 元).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fen(pub i64);
+
+impl Fen {
+    pub const ZERO: Fen = Fen(0);
+
+    /// Decimal 元 → 分, rounding half away from zero. `None` when it does not fit an i64.
+    pub fn from_yuan(d: Decimal) -> Option<Fen> {
+        let fen = d
+            .checked_mul(Decimal::ONE_HUNDRED)?
+            .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+        fen.to_i64().map(Fen)
+    }
+
+    pub fn to_yuan(self) -> Decimal {
+        Decimal::new(self.0, 2)
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// `1,234,567.89` (thousands separators, two decimals), as reports print money.
+    pub fn grouped(self) -> String {
+        let neg = self.0 < 0;
+        let abs = self.0.unsigned_abs();
+        let (yuan, fen) = (abs / 100, abs % 100);
+        let digits = yuan.to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 4);
+        if neg {
+            out.push('-');
+        }
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        out.push_str(&format!(".{fen:02}"));
+        out
+    }
+}
+
+impl std::ops::Add for Fen {
+    type Output = Fen;
+    fn add(self, o: Fen) -> Fen {
+        Fen(self.0 + o.0)
+    }
+}
+impl std::ops::AddAssign for Fen {
+    fn add_assign(&mut self, o: Fen) {
+        self.0 += o.0;
+    }
+}
+impl std::ops::Sub for Fen {
+    type Output = Fen;
+    fn sub(self, o: Fen) -> Fen {
+        Fen(self.0 - o.0)
+    }
+}
+impl std::ops::Neg for Fen {
+    type Output = Fen;
+    fn neg(self) -> Fen {
+        Fen(-self.0)
+    }
+}
+impl std::iter::Sum for Fen {
+    fn sum<I: Iterator<Item = Fen>>(iter: I) -> Fen {
+        Fen(iter.map(|f| f.0).sum())
+    }
+}
+
+/// Plain `1234.56`: exact, machine-readable; used in JSON.
+impl fmt::Display for Fen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_yuan())
+    }
+}
+
+impl Serialize for Fen {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Fen {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_amount(&s)
+            .map(|a| a.fen)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// A parsed amount and whether it had to be rounded to whole 分.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Amount {
+    pub fen: Fen,
+    pub rounded: bool,
+}
+
+/// Decimal → Amount (rounded to 分, half away from zero).
+pub fn amount_from_decimal(d: Decimal) -> Result<Amount, String> {
+    let fen = Fen::from_yuan(d).ok_or_else(|| format!("金额超出范围：{d}"))?;
+    let rounded = d.normalize().scale() > 2;
+    Ok(Amount { fen, rounded })
+}
+
+/// A spreadsheet number cell. The shortest decimal text of an f64 is what Excel stored.
+pub fn amount_from_f64(v: f64) -> Result<Amount, String> {
+    if !v.is_finite() {
+        return Err(format!("金额不是有限数：{v}"));
+    }
+    let text = format!("{v}");
+    let d = Decimal::from_str(&text)
+        .or_else(|_| Decimal::from_scientific(&text))
+        .map_err(|_| format!("金额超出范围：{text}"))?;
+    amount_from_decimal(d)
+}
+
+/// Parse a money text as Chinese ledgers print it: `1,234.56`, `¥1,234.56`, `1234.56元`,
+/// `(1,234.56)` or `-1,234.56` or `－1234.56` for red-ink reversals, full-width digits.
+/// Empty, `-` and `—` alone mean zero. Thousands groups must be groups of three (`1,2,3` is
+/// rejected, not read as 123).
+pub fn parse_amount(raw: &str) -> Result<Amount, String> {
+    let s: String = raw
+        .chars()
+        .map(fullwidth_to_ascii)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let mut t = s.as_str();
+    for prefix in ["¥", "￥", "RMB", "CNY"] {
+        t = t.trim_start_matches(prefix);
+    }
+    for suffix in ["万元", "元"] {
+        if suffix == "万元" && t.ends_with(suffix) {
+            return Err(format!("金额以万元为单位，须换算为元：“{raw}”"));
+        }
+        t = t.trim_end_matches(suffix);
+    }
+    if t.is_empty() || t == "-" || t == "—" || t == "--" {
+        return Ok(Amount {
+            fen: Fen::ZERO,
+            rounded: false,
+        });
+    }
+    let mut neg = false;
+    if t.starts_with('(') && t.ends_with(')') && t.len() > 2 {
+        neg = true;
+        t = &t[1..t.len() - 1];
+    }
+    if let Some(rest) = t.strip_prefix('-') {
+        neg = !neg;
+        t = rest;
+    } else if let Some(rest) = t.strip_prefix('+') {
+        t = rest;
+    }
+    let (int_part, frac_part) = match t.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (t, None),
+    };
+    if int_part.is_empty() && frac_part.is_none() {
+        return Err(format!("不是金额：“{raw}”"));
+    }
+    let int_digits = if int_part.contains(',') {
+        let groups: Vec<&str> = int_part.split(',').collect();
+        let ok = !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if !ok {
+            return Err(format!("千分位分隔不正确：“{raw}”"));
+        }
+        groups.concat()
+    } else {
+        int_part.to_string()
+    };
+    let frac = frac_part.unwrap_or("");
+    if !int_digits.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(format!("不是金额：“{raw}”"));
+    }
+    let text = if frac.is_empty() {
+        int_digits
+    } else {
+        format!("{int_digits}.{frac}")
+    };
+    let mut d = Decimal::from_str(&text).map_err(|_| format!("金额超出范围：“{raw}”"))?;
+    if neg {
+        d = -d;
+    }
+    amount_from_decimal(d)
+}
+
+/// Full-width digits and punctuation (common in Chinese exports) → ASCII.
+pub fn fullwidth_to_ascii(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '，' => ',',
+        '．' | '。' => '.',
+        '－' | '−' => '-',
+        '＋' => '+',
+        '（' => '(',
+        '）' => ')',
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// A ratio as a percentage rounded half up to 2 decimals (94.96%), computed exactly.
+pub fn percent(numerator: Decimal, denominator: Decimal) -> Option<Decimal> {
+    if denominator.is_zero() {
+        return None;
+    }
+    Some(
+        (numerator * Decimal::ONE_HUNDRED / denominator)
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fen(s: &str) -> i64 {
+        parse_amount(s).unwrap().fen.0
+    }
+
+    #[test]
+    fn parses_ledger_amount_texts() {
+        assert_eq!(fen("1,234.56"), 123456);
+        assert_eq!(fen("¥1,234.56"), 123456);
+        assert_eq!(fen("1234.56元"), 123456);
+        assert_eq!(fen("(1,234.56)"), -123456);
+        assert_eq!(fen("-429"), -42900);
+        assert_eq!(fen("－１２３．４"), -12340);
+        assert_eq!(fen(""), 0);
+        assert_eq!(fen("-"), 0);
+        assert_eq!(fen("9,009.85"), 900985);
+        assert_eq!(fen(".5"), 50);
+    }
+
+    #[test]
+    fn rejects_malformed_amounts() {
+        for bad in ["1,2,3", "12a", "1.2.3", "abc", "1,23", "5万元", "()"] {
+            assert!(parse_amount(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(fen("0.005"), 1);
+        assert_eq!(fen("-0.005"), -1);
+        assert_eq!(fen("0.015"), 2); // banker's rounding would give 2 too; 0.025 tells them apart
+        assert_eq!(fen("0.025"), 3);
+        assert!(parse_amount("0.025").unwrap().rounded);
+        assert!(!parse_amount("0.02").unwrap().rounded);
+    }
+
+    #[test]
+    fn f64_cells_keep_their_decimal_text() {
+        assert_eq!(amount_from_f64(6039.77).unwrap().fen.0, 603977);
+        assert_eq!(amount_from_f64(0.1 + 0.2).unwrap().fen.0, 30);
+        assert_eq!(amount_from_f64(16794706.80).unwrap().fen.0, 1679470680);
+        assert!(amount_from_f64(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(Fen(1679470680).grouped(), "16,794,706.80");
+        assert_eq!(Fen(-42900).grouped(), "-429.00");
+        assert_eq!(Fen(5).grouped(), "0.05");
+        assert_eq!(Fen(100000).grouped(), "1,000.00");
+        assert_eq!(Fen(603977).to_string(), "6039.77");
+    }
+
+    #[test]
+    fn percentages_round_half_up() {
+        let p = percent(
+            Decimal::from_str("18854402.47").unwrap(),
+            Decimal::from_str("19854773.32").unwrap(),
+        );
+        assert_eq!(p.unwrap().to_string(), "94.96");
+        assert_eq!(
+            percent(Decimal::from(51), Decimal::from(48))
+                .unwrap()
+                .to_string(),
+            "106.25"
+        );
+        assert!(percent(Decimal::ONE, Decimal::ZERO).is_none());
+    }
+}

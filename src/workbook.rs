@@ -1,0 +1,112 @@
+//! Opening a spreadsheet by its bytes, not its extension, with one plain sentence when it
+//! cannot be read.
+
+use anyhow::{bail, Result};
+use calamine::{open_workbook, Data, Range, Reader, Xls, Xlsx};
+use std::io::Read;
+use std::path::Path;
+
+pub struct Sheet {
+    pub name: String,
+    pub range: Range<Data>,
+}
+
+impl Sheet {
+    /// 1-based spreadsheet row of the range's row `i`.
+    pub fn row_number(&self, i: usize) -> u32 {
+        self.range.start().map(|(r, _)| r).unwrap_or(0) + i as u32 + 1
+    }
+
+    /// Column letter of the range's column `i` (A, B, …, AA).
+    pub fn column_letter(&self, i: usize) -> String {
+        let mut n = self.range.start().map(|(_, c)| c).unwrap_or(0) as usize + i + 1;
+        let mut s = Vec::new();
+        while n > 0 {
+            let r = (n - 1) % 26;
+            s.push(b'A' + r as u8);
+            n = (n - 1) / 26;
+        }
+        s.reverse();
+        String::from_utf8(s).unwrap_or_default()
+    }
+}
+
+/// What the first bytes of a file say it is.
+fn sniff(path: &Path) -> Result<&'static str> {
+    let mut head = [0u8; 512];
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| anyhow::anyhow!("无法打开文件 {}：{}", path.display(), io_reason(&e)))?;
+    let n = f.read(&mut head)?;
+    let head = &head[..n];
+    if n == 0 {
+        return Ok("empty");
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Ok("zip");
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Ok("cfb");
+    }
+    let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    if text.contains("<html") || text.contains("<table") {
+        return Ok("html");
+    }
+    if text.contains("<?xml") || text.contains("urn:schemas-microsoft-com:office:spreadsheet") {
+        return Ok("xml");
+    }
+    Ok("other")
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".into(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Every sheet of a workbook, in workbook order.
+pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
+    let p = path.display();
+    let kind = sniff(path)?;
+    let (names, mut ranges): (Vec<String>, Box<dyn FnMut(&str) -> Result<Range<Data>>>) =
+        match kind {
+            "zip" => {
+                let mut wb: Xlsx<_> = open_workbook(path).map_err(|e| {
+                    anyhow::anyhow!("文件 {p} 是 zip 压缩包，但不是可读的 .xlsx 工作簿（{e}）")
+                })?;
+                let names = wb.sheet_names();
+                (
+                    names,
+                    Box::new(move |n: &str| {
+                        wb.worksheet_range(n).map_err(|e| anyhow::anyhow!("{e}"))
+                    }),
+                )
+            }
+            "cfb" => {
+                let mut wb: Xls<_> = open_workbook(path).map_err(|e| {
+                    anyhow::anyhow!(
+                        "文件 {p} 是 OLE 复合文档，但不是可读的 .xls 工作簿（可能已加密或损坏：{e}）"
+                    )
+                })?;
+                let names = wb.sheet_names();
+                (
+                    names,
+                    Box::new(move |n: &str| {
+                        wb.worksheet_range(n).map_err(|e| anyhow::anyhow!("{e}"))
+                    }),
+                )
+            }
+            "empty" => bail!("文件 {p} 是空文件（0 字节）"),
+            "html" => bail!("文件 {p} 实际是 HTML 网页表格，不是 Excel 工作簿；请在 Excel/WPS 中另存为 .xlsx 后再载入"),
+            "xml" => bail!("文件 {p} 实际是 XML（可能是 SpreadsheetML 2003），不是 .xlsx；请在 Excel/WPS 中另存为 .xlsx 后再载入"),
+            _ => bail!("文件 {p} 不是 Excel 工作簿（.xlsx/.xls）"),
+        };
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let range =
+            ranges(&name).map_err(|e| anyhow::anyhow!("文件 {p} 的工作表“{name}”无法读取：{e}"))?;
+        out.push(Sheet { name, range });
+    }
+    Ok(out)
+}
