@@ -1,9 +1,10 @@
 //! Opening a spreadsheet by its bytes, not its extension, with one plain sentence when it
 //! cannot be read.
 
-use anyhow::{bail, Result};
-use calamine::{open_workbook, Data, Range, Reader, Xls, Xlsx};
-use std::io::Read;
+use anyhow::{anyhow, bail, Result};
+use calamine::{open_workbook, Data, Range, Reader, Sheets};
+use std::fs::File;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 pub struct Sheet {
@@ -35,7 +36,7 @@ impl Sheet {
 fn sniff(path: &Path) -> Result<&'static str> {
     let mut head = [0u8; 512];
     let mut f = std::fs::File::open(path)
-        .map_err(|e| anyhow::anyhow!("无法打开文件 {}：{}", path.display(), io_reason(&e)))?;
+        .map_err(|e| anyhow!("无法打开文件 {}：{}", path.display(), io_reason(&e)))?;
     let n = f.read(&mut head)?;
     let head = &head[..n];
     if n == 0 {
@@ -68,44 +69,28 @@ fn io_reason(e: &std::io::Error) -> String {
 /// Every sheet of a workbook, in workbook order.
 pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
     let p = path.display();
-    let kind = sniff(path)?;
-    let (names, mut ranges): (Vec<String>, Box<dyn FnMut(&str) -> Result<Range<Data>>>) =
-        match kind {
-            "zip" => {
-                let mut wb: Xlsx<_> = open_workbook(path).map_err(|e| {
-                    anyhow::anyhow!("文件 {p} 是 zip 压缩包，但不是可读的 .xlsx 工作簿（{e}）")
-                })?;
-                let names = wb.sheet_names();
-                (
-                    names,
-                    Box::new(move |n: &str| {
-                        wb.worksheet_range(n).map_err(|e| anyhow::anyhow!("{e}"))
-                    }),
-                )
-            }
-            "cfb" => {
-                let mut wb: Xls<_> = open_workbook(path).map_err(|e| {
-                    anyhow::anyhow!(
-                        "文件 {p} 是 OLE 复合文档，但不是可读的 .xls 工作簿（可能已加密或损坏：{e}）"
-                    )
-                })?;
-                let names = wb.sheet_names();
-                (
-                    names,
-                    Box::new(move |n: &str| {
-                        wb.worksheet_range(n).map_err(|e| anyhow::anyhow!("{e}"))
-                    }),
-                )
-            }
-            "empty" => bail!("文件 {p} 是空文件（0 字节）"),
-            "html" => bail!("文件 {p} 实际是 HTML 网页表格，不是 Excel 工作簿；请在 Excel/WPS 中另存为 .xlsx 后再载入"),
-            "xml" => bail!("文件 {p} 实际是 XML（可能是 SpreadsheetML 2003），不是 .xlsx；请在 Excel/WPS 中另存为 .xlsx 后再载入"),
-            _ => bail!("文件 {p} 不是 Excel 工作簿（.xlsx/.xls）"),
-        };
+    let mut wb: Sheets<BufReader<File>> = match sniff(path)? {
+        "zip" => Sheets::Xlsx(open_workbook(path).map_err(|e| {
+            anyhow!("文件 {p} 是 zip 压缩包，但不是可读的 .xlsx 工作簿（{e}）")
+        })?),
+        "cfb" => Sheets::Xls(open_workbook(path).map_err(|e| {
+            anyhow!("文件 {p} 是 OLE 复合文档，但不是可读的 .xls 工作簿（可能已加密或损坏：{e}）")
+        })?),
+        "empty" => bail!("文件 {p} 是空文件（0 字节）"),
+        "html" => bail!(
+            "文件 {p} 实际是 HTML 网页表格，不是 Excel 工作簿；请在 Excel/WPS 中另存为 .xlsx 后再载入"
+        ),
+        "xml" => bail!(
+            "文件 {p} 实际是 XML（可能是 SpreadsheetML 2003），不是 .xlsx；请在 Excel/WPS 中另存为 .xlsx 后再载入"
+        ),
+        _ => bail!("文件 {p} 不是 Excel 工作簿（.xlsx/.xls）"),
+    };
+    let names = wb.sheet_names();
     let mut out = Vec::with_capacity(names.len());
     for name in names {
-        let range =
-            ranges(&name).map_err(|e| anyhow::anyhow!("文件 {p} 的工作表“{name}”无法读取：{e}"))?;
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| anyhow!("文件 {p} 的工作表“{name}”无法读取：{e}"))?;
         out.push(Sheet { name, range });
     }
     Ok(out)

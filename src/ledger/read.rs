@@ -47,8 +47,8 @@ pub fn choose_profile<'p>(
                 .iter()
                 .filter(|s| names.contains(header::norm(s).as_str()))
                 .count();
-            // A vendor profile must match most of its signature to beat the generic one.
-            let sig = if sig * 2 > p.signature.len() { sig } else { 0 };
+            // A vendor profile beats the generic one only when its whole signature is present.
+            let sig = if sig == p.signature.len() { sig } else { 0 };
             let key = (sig, h.fields.len());
             if best.as_ref().is_none_or(|b| key > (b.0, b.1)) {
                 best = Some((key.0, key.1, p, h));
@@ -72,7 +72,7 @@ fn add(a: &mut (Fen, Fen), d: Fen, c: Fen) {
     a.1 += c;
 }
 
-/// The voucher the previous line belonged to, for filling down.
+/// The voucher a line belongs to; the previous line's, for filling down.
 #[derive(Clone)]
 struct Current {
     kind: String,
@@ -82,6 +82,16 @@ struct Current {
     period: u32,
     line_no: u32,
     entity: String,
+}
+
+impl Current {
+    fn same_voucher(&self, o: &Current) -> bool {
+        self.kind == o.kind
+            && self.number == o.number
+            && self.period == o.period
+            && self.year == o.year
+            && self.entity == o.entity
+    }
 }
 
 /// Load one ledger workbook. `Err` only when the file cannot be read or holds no
@@ -379,6 +389,9 @@ impl<'a> SheetReader<'a> {
     ) {
         let first = self.hdr.row + self.hdr.height;
         let mut current: Option<Current> = None;
+        // Row number of a voucher's first line that was rejected: its continuation lines
+        // cannot be placed and are rejected too, never attached to the voucher before it.
+        let mut poisoned: Option<u32> = None;
         sums.sheet = (Fen::ZERO, Fen::ZERO);
         sums.segment = (Fen::ZERO, Fen::ZERO);
         for (i, row) in rows.iter().enumerate().skip(first) {
@@ -429,7 +442,18 @@ impl<'a> SheetReader<'a> {
                     continue;
                 }
                 let mut ignored = 0;
-                match self.debit_credit(row, &mut ignored) {
+                let has_dc = self.hdr.has("debit") && self.hdr.has("credit");
+                let figures_read = if has_dc {
+                    self.debit_credit(row, &mut ignored)
+                } else {
+                    // 方向+金额 layouts: a total row states one figure, compared with the debits.
+                    self.cell(row, "amount")
+                        .map(cell::amount)
+                        .transpose()
+                        .map(|a| (a.map(|a| a.fen).unwrap_or_default(), Fen::ZERO))
+                        .map_err(|r| bad("amount", r))
+                };
+                match figures_read {
                     Ok((d, c)) => {
                         sr.rows_skipped_total += 1;
                         let loaded = match scope.as_str() {
@@ -452,7 +476,6 @@ impl<'a> SheetReader<'a> {
                             _ => sums.sheet,
                         };
                         let mut figures = Vec::new();
-                        let has_dc = self.hdr.has("debit") && self.hdr.has("credit");
                         if has_dc {
                             figures.push(TotalFigure {
                                 field: "debit".into(),
@@ -465,7 +488,6 @@ impl<'a> SheetReader<'a> {
                                 loaded: loaded.1,
                             });
                         } else {
-                            // 方向+金额 layouts: a total row states one figure, usually the debit side.
                             let stated = d + c;
                             figures.push(TotalFigure {
                                 field: "debit".into(),
@@ -512,24 +534,53 @@ impl<'a> SheetReader<'a> {
                 );
                 continue;
             }
-            match self.line(
+            let own_voucher =
+                self.text(row, "voucher").is_some() || self.text(row, "voucher_number").is_some();
+            if !own_voucher {
+                if let Some(first) = poisoned {
+                    sr.rows_rejected += 1;
+                    report.reject(
+                        &self.sheet.name,
+                        rownum,
+                        &self.column_label("voucher"),
+                        format!(
+                            "所属凭证的首行（第 {first} 行）已拒收，无法确定本行的凭证号和日期"
+                        ),
+                    );
+                    continue;
+                }
+            }
+            let id = match self.identity(row, current.as_ref()) {
+                Ok(id) => id,
+                Err(b) => {
+                    poisoned = Some(rownum);
+                    sr.rows_rejected += 1;
+                    report.reject(
+                        &self.sheet.name,
+                        rownum,
+                        &self.column_label(b.field),
+                        b.reason,
+                    );
+                    continue;
+                }
+            };
+            poisoned = None;
+            let same_voucher = current.as_ref().is_some_and(|c| c.same_voucher(&id));
+            if !same_voucher {
+                sums.voucher = (Fen::ZERO, Fen::ZERO);
+            }
+            let result = self.line(
                 row,
                 rownum,
-                current.as_ref(),
+                &id,
                 &mut report.amounts_rounded,
                 unknown_accounts,
-            ) {
+            );
+            // The voucher context moves on even when the rest of the row is bad, so the
+            // lines below still belong to the right voucher.
+            current = Some(id);
+            match result {
                 Ok(line) => {
-                    let same_voucher = current.as_ref().is_some_and(|c| {
-                        c.kind == line.voucher_kind
-                            && c.number == line.voucher_number
-                            && c.period == line.period
-                            && c.year == line.year
-                            && c.entity == line.entity
-                    });
-                    if !same_voucher {
-                        sums.voucher = (Fen::ZERO, Fen::ZERO);
-                    }
                     add(&mut sums.voucher, line.debit, line.credit);
                     add(&mut sums.segment, line.debit, line.credit);
                     add(&mut sums.sheet, line.debit, line.credit);
@@ -538,15 +589,6 @@ impl<'a> SheetReader<'a> {
                         line.debit,
                         line.credit,
                     );
-                    current = Some(Current {
-                        kind: line.voucher_kind.clone(),
-                        number: line.voucher_number,
-                        date: line.date,
-                        year: line.year,
-                        period: line.period,
-                        line_no: line.line_no,
-                        entity: line.entity.clone(),
-                    });
                     sr.rows_loaded += 1;
                     out.lines.push(line);
                 }
@@ -672,19 +714,10 @@ impl<'a> SheetReader<'a> {
         Ok((date, date.year(), period as u32))
     }
 
-    fn line(
-        &self,
-        row: &[Data],
-        rownum: u32,
-        current: Option<&Current>,
-        rounded: &mut usize,
-        unknown: &mut BTreeSet<String>,
-    ) -> Result<LedgerLine, Bad> {
-        let (account_code, account_name) = self.account(row)?;
-        let (debit, credit) = self.debit_credit(row, rounded)?;
+    /// Which voucher a row belongs to: its own voucher cell(s), or the voucher of the line
+    /// above (filled down), with date, period and line number.
+    fn identity(&self, row: &[Data], current: Option<&Current>) -> Result<Current, Bad> {
         let entity = self.entity(row);
-
-        // Voucher: its own cell(s), or the voucher of the line above (filled down).
         let voucher_text = self.text(row, "voucher");
         let number_text = self.text(row, "voucher_number");
         let parsed = match (voucher_text, number_text) {
@@ -726,6 +759,27 @@ impl<'a> SheetReader<'a> {
             None => 1,
         };
 
+        Ok(Current {
+            kind,
+            number,
+            date,
+            year,
+            period,
+            line_no,
+            entity,
+        })
+    }
+
+    fn line(
+        &self,
+        row: &[Data],
+        rownum: u32,
+        id: &Current,
+        rounded: &mut usize,
+        unknown: &mut BTreeSet<String>,
+    ) -> Result<LedgerLine, Bad> {
+        let (account_code, account_name) = self.account(row)?;
+        let (debit, credit) = self.debit_credit(row, rounded)?;
         let system = self.text(row, "accounting_system");
         let chart = match &system {
             Some(s) => self
@@ -774,16 +828,16 @@ impl<'a> SheetReader<'a> {
             .unwrap_or_else(|| STATUS_NORMAL.to_string());
 
         Ok(LedgerLine {
-            entity,
+            entity: id.entity.clone(),
             book: self.text(row, "book").or_else(|| self.book.clone()),
             accounting_system: chart.name.clone(),
             basis,
-            year,
-            period,
-            voucher_kind: kind,
-            voucher_number: number,
-            line_no,
-            date,
+            year: id.year,
+            period: id.period,
+            voucher_kind: id.kind.clone(),
+            voucher_number: id.number,
+            line_no: id.line_no,
+            date: id.date,
             summary: self.text(row, "summary").unwrap_or_default(),
             account_code,
             account_name,

@@ -1,1 +1,6 @@
+//! Integration tests: one test crate (each file under tests/ would link polars again).
+//! They write fixtures with the repo's generator and run the real `reeval` binary.
 
+mod common;
+mod load_layouts;
+mod load_report;
