@@ -7,6 +7,7 @@ use crate::ledger::profile::Profiles;
 use crate::ledger::read::{self, LedgerOptions};
 use crate::provenance::{sha256_file, Provenance};
 use crate::report::{FileReport, LoadReport, Summary};
+use crate::voucher::VoucherId;
 use anyhow::Result;
 use polars::prelude::DataFrame;
 use std::collections::{BTreeMap, BTreeSet};
@@ -162,13 +163,18 @@ fn summarize(
     opening: &[OpeningBalance],
     assets: &[Asset],
 ) -> Summary {
-    // The same voucher in two files usually means a month exported twice.
-    let mut where_seen: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    // The same voucher in two files usually means a month exported twice. Keys borrow from
+    // the lines (no allocation per line); only the repeated vouchers are formatted.
+    let mut where_seen: BTreeMap<(&str, i32, u32, &str, u32), BTreeSet<&str>> = BTreeMap::new();
     for l in lines {
-        where_seen
-            .entry(l.voucher_id().with_entity())
-            .or_default()
-            .insert(&l.source.file);
+        let key = (
+            l.entity.as_str(),
+            l.year,
+            l.period,
+            l.voucher_kind.as_str(),
+            l.voucher_number,
+        );
+        where_seen.entry(key).or_default().insert(&l.source.file);
     }
     Summary {
         files: files.len(),
@@ -190,7 +196,16 @@ fn summarize(
         vouchers_in_several_files: where_seen
             .into_iter()
             .filter(|(_, f)| f.len() > 1)
-            .map(|(v, _)| v)
+            .map(|((entity, year, period, kind, number), _)| {
+                let id = VoucherId {
+                    entity: entity.to_string(),
+                    year,
+                    period,
+                    kind: kind.to_string(),
+                    number,
+                };
+                id.with_entity()
+            })
             .collect(),
     }
 }

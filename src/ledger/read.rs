@@ -406,7 +406,18 @@ impl<'a> SheetReader<'a> {
                 || self
                     .cell(row, "account")
                     .is_some_and(|c| !cell::is_blank(c));
-            if let Some((scope, label)) = self.keyword_scope(row) {
+            // Rows with an account are journal lines unless their 摘要 is itself a total or
+            // opening word (明细账 style); only account-less rows get the full scan.
+            let scope = if has_account {
+                self.text(row, "summary").and_then(|t| {
+                    self.keywords
+                        .get(&header::norm(&t))
+                        .map(|sc| (sc.clone(), t))
+                })
+            } else {
+                self.keyword_scope(row)
+            };
+            if let Some((scope, label)) = scope {
                 if scope == "opening" {
                     if !has_account {
                         sr.rows_rejected += 1;
@@ -959,23 +970,38 @@ fn status_of(raw: &str, words: &BTreeMap<String, Vec<String>>) -> String {
 
 /// Debits must equal credits per voucher and per basis (财务会计 and 预算会计 each balance).
 fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
-    let mut sums: BTreeMap<(VoucherId, Option<String>, String), (Fen, Fen)> = BTreeMap::new();
-    let mut vouchers: BTreeSet<(VoucherId, Option<String>)> = BTreeSet::new();
+    // Keys borrow from the lines: no allocation per line on a million-line ledger.
+    type Key<'a> = (&'a str, Option<&'a str>, i32, u32, &'a str, u32);
+    fn key(l: &LedgerLine) -> Key<'_> {
+        let book = l.book.as_deref();
+        (
+            &l.entity,
+            book,
+            l.year,
+            l.period,
+            &l.voucher_kind,
+            l.voucher_number,
+        )
+    }
+    let mut sums: BTreeMap<(Key, &str), (Fen, Fen)> = BTreeMap::new();
     for l in lines {
-        let id = l.voucher_id();
-        vouchers.insert((id.clone(), l.book.clone()));
-        let e = sums
-            .entry((id, l.book.clone(), l.basis.clone()))
-            .or_default();
+        let e = sums.entry((key(l), l.basis.as_str())).or_default();
         e.0 += l.debit;
         e.1 += l.credit;
     }
-    report.vouchers = vouchers.len();
-    for ((id, _, basis), (d, c)) in sums {
+    report.vouchers = sums.keys().map(|(k, _)| k).collect::<BTreeSet<_>>().len();
+    for (((entity, _, year, period, kind, number), basis), (d, c)) in sums {
         if d != c {
+            let id = VoucherId {
+                entity: entity.to_string(),
+                year,
+                period,
+                kind: kind.to_string(),
+                number,
+            };
             report.vouchers_unbalanced.push(Unbalanced {
                 voucher: id.with_entity(),
-                basis,
+                basis: basis.to_string(),
                 debit: d,
                 credit: c,
                 difference: d - c,
