@@ -32,7 +32,9 @@ fn grp_u8_journal_with_titles_fill_down_aux_and_month_totals() {
     let totals = f["totals_checked"].as_array().unwrap();
     assert_eq!(totals.len(), facts.totals);
     assert!(totals.iter().all(|t| t["matches"] == true));
-    assert!(totals.iter().any(|t| t["scope"] == "本年累计"));
+    for scope in ["本月", "本年累计", "承前过次"] {
+        assert!(totals.iter().any(|t| t["scope"] == scope), "{scope}");
+    }
     // rows read = loaded + opening + skipped + rejected: every row accounted for
     let read = f["rows_read"].as_u64().unwrap();
     let parts = [
@@ -105,6 +107,7 @@ fn voucher_detail_with_two_row_header_month_sheets_and_voucher_totals() {
     let wrong: Vec<_> = totals.iter().filter(|t| t["matches"] == false).collect();
     assert_eq!(wrong.len(), facts.totals_wrong);
     assert_eq!(wrong[0]["scope"], "凭证");
+    assert_eq!(totals.iter().filter(|t| t["scope"] == "小计段").count(), 12);
     assert_eq!(wrong[0]["sheet"], "3月");
     let dr = &wrong[0]["figures"][0];
     assert_eq!(fen(&dr["stated"]) - fen(&dr["loaded"]), 100);
