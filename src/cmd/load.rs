@@ -26,6 +26,18 @@ pub fn run(args: &LoadArgs) -> Result<()> {
     Ok(())
 }
 
+/// Chinese name of a reconciled figure.
+fn field_name(field: &str) -> &str {
+    match field {
+        "debit" => "借方",
+        "credit" => "贷方",
+        "original" => "原值",
+        "accumulated" => "累计折旧",
+        "net" => "净值",
+        other => other,
+    }
+}
+
 fn money(f: Fen) -> String {
     f.grouped()
 }
@@ -97,7 +109,7 @@ pub fn summary_text(r: &LoadReport, show: usize) -> String {
                 .map(|x| {
                     format!(
                         "{} 表列 {} / 载入 {}",
-                        x.field,
+                        field_name(&x.field),
                         money(x.stated),
                         money(x.loaded)
                     )
