@@ -71,6 +71,8 @@ pub struct SheetReport {
     pub rows_read: usize,
     pub rows_loaded: usize,
     pub rows_opening: usize,
+    /// Title lines and header rows, including a header repeated on each printed page.
+    pub rows_skipped_header: usize,
     pub rows_skipped_total: usize,
     pub rows_skipped_blank: usize,
     pub rows_rejected: usize,

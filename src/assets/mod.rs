@@ -264,7 +264,9 @@ pub fn load_file(
         }
         report.rows_read += sr.rows_read;
         report.rows_loaded += sr.rows_loaded;
-        report.rows_skipped += sr.rows_skipped_blank + sr.rows_skipped_total + hdr.row + hdr.height;
+        sr.rows_skipped_header += hdr.row + hdr.height;
+        report.rows_skipped +=
+            sr.rows_skipped_blank + sr.rows_skipped_total + sr.rows_skipped_header;
         report.sheets.push(sr);
     }
     if !any {

@@ -232,7 +232,9 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
         report.rows_read += sr.rows_read;
         report.rows_loaded += sr.rows_loaded;
         report.rows_opening += sr.rows_opening;
-        report.rows_skipped += sr.rows_skipped_blank + sr.rows_skipped_total + hdr.row + hdr.height;
+        sr.rows_skipped_header += hdr.row + hdr.height;
+        report.rows_skipped +=
+            sr.rows_skipped_blank + sr.rows_skipped_total + sr.rows_skipped_header;
         report.sheets.push(sr);
     }
     if !any_header {
@@ -313,6 +315,22 @@ impl<'a> SheetReader<'a> {
         self.cell(row, field)
             .map(|c| cell::text(c).to_string())
             .filter(|t| !t.is_empty())
+    }
+
+    /// Print-style exports repeat the header on every page: a row whose account and amount
+    /// cells hold their own header names is a header again, not a line.
+    fn is_repeated_header(&self, row: &[Data]) -> bool {
+        let same = |field: &str| match self.hdr.col(field) {
+            Some(c) => row
+                .get(c)
+                .is_some_and(|v| header::norm(&cell::text(v)) == self.hdr.names[c]),
+            None => true,
+        };
+        (self.hdr.has("account_code") || self.hdr.has("account"))
+            && same("account_code")
+            && same("account")
+            && same("debit")
+            && same("amount")
     }
 
     fn column_label(&self, field: &str) -> String {
@@ -398,6 +416,10 @@ impl<'a> SheetReader<'a> {
             let rownum = self.sheet.row_number(i);
             if row.iter().all(cell::is_blank) {
                 sr.rows_skipped_blank += 1;
+                continue;
+            }
+            if self.is_repeated_header(row) {
+                sr.rows_skipped_header += 1;
                 continue;
             }
             let has_account = self

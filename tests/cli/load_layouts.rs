@@ -48,6 +48,25 @@ fn grp_u8_journal_with_titles_fill_down_aux_and_month_totals() {
     .sum::<u64>();
     assert_eq!(read, parts);
     assert_eq!(f["vouchers_unbalanced"].as_array().unwrap().len(), 0);
+    // per sheet too: title lines + header (4 rows; the blank line under the title is a title
+    // line) and the header repeated on each page, blank rows, totals
+    let sh = &f["sheets"][0];
+    assert!(facts.repeated_headers > 0);
+    assert_eq!(sh["rows_skipped_header"], 4 + facts.repeated_headers);
+    assert_eq!(sh["rows_skipped_blank"], facts.blank_rows);
+    assert_eq!(sh["rows_skipped_total"], facts.totals);
+    let sheet_parts = [
+        "rows_loaded",
+        "rows_opening",
+        "rows_skipped_header",
+        "rows_skipped_total",
+        "rows_skipped_blank",
+        "rows_rejected",
+    ]
+    .iter()
+    .map(|k| sh[k].as_u64().unwrap())
+    .sum::<u64>();
+    assert_eq!(sh["rows_read"].as_u64().unwrap(), sheet_parts);
 
     let loaded = load(&req(vec![path])).unwrap();
     let lines = &loaded.lines;
