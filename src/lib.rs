@@ -11,5 +11,6 @@ pub mod load;
 pub mod money;
 pub mod provenance;
 pub mod report;
+pub mod sampling;
 pub mod voucher;
 pub mod workbook;

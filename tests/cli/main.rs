@@ -4,3 +4,4 @@
 mod common;
 mod load_layouts;
 mod load_report;
+mod sampling_tables;
