@@ -21,8 +21,68 @@ pub enum Command {
     Load(LoadArgs),
     /// 对附带的样例项目运行（目前：载入样例序时账并打印载入摘要）
     Run(RunArgs),
+    /// 计算样本量（与 jfa 的 planning() 相同的经典方法）
+    Plan(PlanArgs),
+    /// 根据样本结果计算总体偏差/错报上限（与 jfa 的 evaluation() 相同）
+    Evaluate(EvaluateArgs),
     /// 生成测试与基准用的 .xlsx 样例文件（开发者工具）
     GenFixtures(GenArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// 似然分布
+    #[arg(long, value_enum)]
+    pub likelihood: crate::sampling::Likelihood,
+    /// 可容忍偏差率/错报率（比率，如 0.05）
+    #[arg(long)]
+    pub materiality: f64,
+    /// 预期偏差：小于 1 为比率，大于等于 1 为个数
+    #[arg(long, default_value_t = 0.0)]
+    pub expected: f64,
+    /// 置信水平（如 0.95）
+    #[arg(long, default_value_t = 0.95)]
+    pub confidence: f64,
+    /// 总体规模（超几何分布必填）
+    #[arg(long)]
+    pub population: Option<u64>,
+    /// 总体账面金额（元），给出时计算货币单位抽样间距
+    #[arg(long = "book-value")]
+    pub book_value: Option<rust_decimal::Decimal>,
+    /// 以 JSON 输出
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct EvaluateArgs {
+    /// 评价方法
+    #[arg(long, value_enum)]
+    pub method: crate::sampling::evaluate::Method,
+    /// 样本量（给出 --data 时取数据行数）
+    #[arg(long)]
+    pub n: Option<u64>,
+    /// 样本中发现的偏差数（偏差类方法）
+    #[arg(long)]
+    pub x: Option<f64>,
+    /// 错报比例（账面−审定）/账面，逗号分隔，如 --taints=-0.5,0.6
+    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+    pub taints: Vec<f64>,
+    /// 含账面金额与审定金额两列的 CSV（book,audit）
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    #[arg(long, default_value_t = 0.95)]
+    pub confidence: f64,
+    /// 可容忍偏差率/错报率（比率）
+    #[arg(long)]
+    pub materiality: Option<f64>,
+    #[arg(long)]
+    pub population: Option<u64>,
+    /// 总体账面金额（元），给出时换算推断错报与上限金额
+    #[arg(long = "book-value")]
+    pub book_value: Option<rust_decimal::Decimal>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

@@ -4,10 +4,18 @@ use reeval::cmd;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so printing into a closed pipe (`reeval … | head`) would panic;
+    // the default action ends the process quietly, as a command-line tool should.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Load(a) => cmd::load::run(a),
         Command::Run(a) => cmd::run::run(a),
+        Command::Plan(a) => cmd::plan::run(a),
+        Command::Evaluate(a) => cmd::evaluate::run(a),
         Command::GenFixtures(a) => cmd::gen_fixtures::run(a),
     };
     match result {

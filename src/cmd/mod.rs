@@ -1,6 +1,8 @@
 //! One module per subcommand; each owns its `run`.
+pub mod evaluate;
 pub mod gen_fixtures;
 pub mod load;
+pub mod plan;
 pub mod run;
 
 use anyhow::{Context, Result};

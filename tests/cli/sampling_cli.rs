@@ -1,0 +1,278 @@
+//! `reeval plan` / `reeval evaluate` as scripts use them, and the Stringer family.
+
+use crate::common::*;
+use reeval::sampling::dist::gamma_quantile;
+use reeval::sampling::evaluate::{evaluate, EvalSpec, Method};
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = bin().args(args).arg("--json").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn plan_json_echoes_parameters_and_gives_the_mus_interval() {
+    let v = json(&[
+        "plan",
+        "--likelihood",
+        "binomial",
+        "--materiality",
+        "0.05",
+        "--expected",
+        "0.01",
+        "--confidence",
+        "0.95",
+        "--book-value",
+        "16794706.80",
+    ]);
+    // AICPA Table A-1: tolerable 5%, expected 1% → 93.
+    assert_eq!(v["sample_size"], 93);
+    assert_eq!(v["tolerable_errors"], 1.0);
+    assert_eq!(v["likelihood"], "binomial");
+    assert_eq!(v["materiality"], 0.05);
+    assert_eq!(v["expected"], 0.01);
+    assert_eq!(v["confidence"], 0.95);
+    assert_eq!(v["interval"], "180588.25"); // 16,794,706.80 / 93, half up
+    assert_eq!(v["materiality_amount"], "839735.34");
+    assert_eq!(v["provenance"]["command"], "plan");
+    // expected ≥ 1 is a number of errors
+    let v = json(&[
+        "plan",
+        "--likelihood",
+        "binomial",
+        "--materiality",
+        "0.05",
+        "--expected",
+        "2",
+    ]);
+    assert_eq!(v["tolerable_errors"], 2.0);
+    assert_eq!(v["sample_size"], 124); // the smallest n with qbeta(0.95, 3, n − 2) < 0.05
+}
+
+#[test]
+fn bad_parameters_exit_non_zero_with_a_sentence() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "plan",
+                "--likelihood",
+                "binomial",
+                "--materiality",
+                "0.05",
+                "--confidence",
+                "1.2",
+            ],
+            "置信水平",
+        ),
+        (
+            &[
+                "plan",
+                "--likelihood",
+                "binomial",
+                "--materiality",
+                "0.05",
+                "--expected",
+                "0.05",
+            ],
+            "不小于可容忍偏差率",
+        ),
+        (
+            &[
+                "plan",
+                "--likelihood",
+                "hypergeometric",
+                "--materiality",
+                "0.05",
+            ],
+            "--population",
+        ),
+        (
+            &[
+                "plan",
+                "--likelihood",
+                "hypergeometric",
+                "--materiality",
+                "0.05",
+                "--population",
+                "0",
+            ],
+            "不能为 0",
+        ),
+        (
+            &["evaluate", "--method", "binomial", "--n", "0", "--x", "0"],
+            "样本量",
+        ),
+        (
+            &["evaluate", "--method", "binomial", "--n", "10", "--x", "11"],
+            "偏差数",
+        ),
+        (
+            &[
+                "evaluate",
+                "--method",
+                "hypergeometric",
+                "--n",
+                "10",
+                "--x",
+                "1",
+            ],
+            "--population",
+        ),
+        (
+            &[
+                "evaluate",
+                "--method",
+                "stringer",
+                "--n",
+                "2",
+                "--taints",
+                "0.1,0.2,0.3",
+            ],
+            "超过样本量",
+        ),
+    ];
+    for (args, needle) in cases {
+        let out = bin().args(*args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"));
+    }
+}
+
+#[test]
+fn evaluate_deviations_matches_table_a3() {
+    // AICPA Table A-3: n = 60, 1 deviation, 95% → 7.7% (printed rounded up to 0.1%).
+    let v = json(&[
+        "evaluate",
+        "--method",
+        "binomial",
+        "--n",
+        "60",
+        "--x",
+        "1",
+        "--confidence",
+        "0.95",
+        "--materiality",
+        "0.05",
+    ]);
+    let ub = v["upper_bound"].as_f64().unwrap();
+    assert_eq!((ub * 1000.0).ceil() / 10.0, 7.7);
+    assert_eq!(v["conclusion"], "reject");
+    assert!((v["most_likely"].as_f64().unwrap() - 1.0 / 60.0).abs() < 1e-15);
+}
+
+#[test]
+fn poisson_confidence_factors_are_the_published_ones() {
+    // AICPA Audit Sampling Guide, MUS confidence factors at 95% for 0–10 misstatements
+    // (Poisson upper limits, printed rounded up to two decimals).
+    let published = [
+        3.00, 4.75, 6.30, 7.76, 9.16, 10.52, 11.85, 13.15, 14.44, 15.71, 16.97,
+    ];
+    for (k, want) in published.iter().enumerate() {
+        let f = gamma_quantile(0.95, 1.0 + k as f64, 1.0);
+        assert_eq!((f * 100.0).ceil() / 100.0, *want, "{k} misstatements");
+    }
+}
+
+fn stringer(method: Method, n: u64, taints: &[f64]) -> f64 {
+    evaluate(&EvalSpec {
+        method,
+        n,
+        x: None,
+        taints: taints.to_vec(),
+        confidence: 0.95,
+        materiality: Some(0.05),
+        population: None,
+        book_value: None,
+    })
+    .unwrap()
+    .upper_bound
+}
+
+#[test]
+fn stringer_bounds() {
+    // Poisson Stringer with the published factors: (3.00 + 1.75·0.5 + 1.55·0.2) / 100 with
+    // factors to 2 dp is 0.04185; exact factors give 0.041802.
+    let b = stringer(Method::StringerPoisson, 100, &[0.2, 0.5]);
+    assert!((b - 0.04185).abs() < 1e-4, "{b}");
+    // Taints are used largest first, whatever order they are given in.
+    assert_eq!(b, stringer(Method::StringerPoisson, 100, &[0.5, 0.2]));
+    // No misstatement: the zero-error bound 1 − 0.05^(1/n).
+    let z = stringer(Method::Stringer, 60, &[]);
+    assert!((z - (1.0 - 0.05f64.powf(1.0 / 60.0))).abs() < 1e-12);
+    // A taint of 1 everywhere equals the attribute bound for that many deviations.
+    let full = stringer(Method::StringerBinomial, 60, &[1.0, 1.0]);
+    let attr = reeval::sampling::evaluate::upper_bound(
+        reeval::sampling::Likelihood::Binomial,
+        60,
+        2.0,
+        0.95,
+        None,
+    );
+    assert!((full - attr).abs() < 1e-12);
+    // Taints over 1 are capped at 1.
+    assert_eq!(
+        stringer(Method::Stringer, 60, &[1.7]),
+        stringer(Method::Stringer, 60, &[1.0])
+    );
+    // Understatements: plain Stringer ignores them; LTA subtracts Σ|u|/n exactly; Meikle
+    // subtracts something; none of them changes without understatements.
+    let over = [0.4, 0.3];
+    let with_under = [0.4, 0.3, -0.5];
+    let plain = stringer(Method::Stringer, 80, &with_under);
+    assert_eq!(plain, stringer(Method::Stringer, 80, &over));
+    let lta = stringer(Method::StringerLta, 80, &with_under);
+    assert!((plain - lta - 0.5 / 80.0).abs() < 1e-12);
+    assert!(stringer(Method::StringerMeikle, 80, &with_under) < plain);
+    assert_eq!(
+        stringer(Method::StringerMeikle, 80, &over),
+        stringer(Method::Stringer, 80, &over)
+    );
+    // PVZ by hand (shared/reference/sampling-notes.md): n = 80, positive taints 0.4 ≥ 0.3,
+    // c0 = (1/80)·(79/(2√80)·0.4 + 77/(2√158)·0.3) ≈ 0.03357; mean 0.7/80; σ² over all 80
+    // taints ≈ 0.05521²; bound − (c0 − σ)/√80 · z(0.95). Here c0 < σ, so PVZ raises the bound.
+    let n = 80f64;
+    let c0 = (79.0 / (2.0 * 80f64.sqrt()) * 0.4 + 77.0 / (2.0 * 158f64.sqrt()) * 0.3) / n;
+    let mean = 0.7 / n;
+    let ss = (0.4 - mean).powi(2) + (0.3 - mean).powi(2) + 78.0 * mean * mean;
+    let sigma = (ss / n).sqrt();
+    let want = plain - (c0 - sigma) / n.sqrt() * 1.6448536269514722;
+    let pvz = stringer(Method::StringerPvz, 80, &over);
+    assert!((pvz - want).abs() < 1e-9, "{pvz} vs {want}");
+    assert!(pvz > plain);
+}
+
+#[test]
+fn evaluate_from_book_and_audit_values() {
+    let d = tmp();
+    let csv = d.path().join("sample.csv");
+    // 50 items; two misstated: 1,000.00 audited 500.00 (taint 0.5), 200.00 audited 160.00 (0.2)
+    let mut text = String::from("book,audit\n1000.00,500.00\n200.00,160.00\n");
+    for _ in 0..48 {
+        text.push_str("300.00,300.00\n");
+    }
+    std::fs::write(&csv, text).unwrap();
+    let v = json(&[
+        "evaluate",
+        "--method",
+        "stringer.poisson",
+        "--data",
+        p(&csv),
+        "--materiality",
+        "0.10",
+        "--book-value",
+        "1000000",
+    ]);
+    assert_eq!(v["n"], 50);
+    let direct = stringer(Method::StringerPoisson, 50, &[0.5, 0.2]);
+    assert!((v["upper_bound"].as_f64().unwrap() - direct).abs() < 1e-15);
+    assert!((v["most_likely"].as_f64().unwrap() - 0.7 / 50.0).abs() < 1e-15);
+    assert_eq!(v["projected_misstatement"], "14000.00");
+    assert_eq!(
+        v["provenance"]["inputs"][0]["sha256"]
+            .as_str()
+            .unwrap()
+            .len(),
+        64
+    );
+}
