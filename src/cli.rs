@@ -23,10 +23,54 @@ pub enum Command {
     Run(RunArgs),
     /// 计算样本量（与 jfa 的 planning() 相同的经典方法）
     Plan(PlanArgs),
+    /// 抽取样本：重点项目 + 随机/系统/货币单位/分层抽样（ChaCha20，可由种子重现）
+    Sample(SampleArgs),
     /// 根据样本结果计算总体偏差/错报上限（与 jfa 的 evaluation() 相同）
     Evaluate(EvaluateArgs),
     /// 生成测试与基准用的 .xlsx 样例文件（开发者工具）
     GenFixtures(GenArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SampleArgs {
+    /// 序时账 / 凭证明细文件（抽资产时可不给）
+    #[arg(value_name = "LEDGER")]
+    pub ledgers: Vec<PathBuf>,
+    #[arg(long = "assets", value_name = "FILE")]
+    pub assets: Vec<PathBuf>,
+    #[arg(long = "profile", value_name = "FILE")]
+    pub profile_files: Vec<PathBuf>,
+    #[arg(long)]
+    pub entity: Option<String>,
+    #[arg(long = "system", value_name = "NAME")]
+    pub system: Option<String>,
+    /// 抽样单元：凭证、分录或资产
+    #[arg(long, value_enum, default_value = "vouchers")]
+    pub unit: crate::sampling::population::Unit,
+    /// 重点项目：金额不低于此数（元）的全部抽取
+    #[arg(long = "key-above", value_name = "元")]
+    pub key_above: Option<rust_decimal::Decimal>,
+    /// 重点项目：按金额从大到小抽取，直至覆盖总额的此比例（如 0.9）
+    #[arg(long = "key-cover", value_name = "SHARE")]
+    pub key_cover: Option<f64>,
+    /// 对其余项目的抽样方法
+    #[arg(long, value_enum, default_value = "none")]
+    pub method: crate::sampling::select::Draw,
+    /// 其余项目的样本量
+    #[arg(long, default_value_t = 0)]
+    pub n: u64,
+    /// 分层依据：amount（金额区间，见 --bands）或 class（经济分类/资产分类）
+    #[arg(long, default_value = "amount")]
+    pub strata: String,
+    /// 金额分层的区间上限（元），逗号分隔
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
+    pub bands: Vec<rust_decimal::Decimal>,
+    /// 随机种子（记录在输出中；不给则取当前时间并记录）
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// 把抽样结果写成 JSON
+    #[arg(long = "json", value_name = "FILE")]
+    pub json: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Load(a) => cmd::load::run(a),
         Command::Run(a) => cmd::run::run(a),
         Command::Plan(a) => cmd::plan::run(a),
+        Command::Sample(a) => cmd::sample::run(a),
         Command::Evaluate(a) => cmd::evaluate::run(a),
         Command::GenFixtures(a) => cmd::gen_fixtures::run(a),
     };

@@ -4,6 +4,7 @@ pub mod gen_fixtures;
 pub mod load;
 pub mod plan;
 pub mod run;
+pub mod sample;
 
 use anyhow::{Context, Result};
 use std::path::Path;

@@ -3,6 +3,9 @@
 pub mod dist;
 pub mod evaluate;
 pub mod plan;
+pub mod population;
+pub mod select;
+pub mod stream;
 
 use serde::Serialize;
 

@@ -5,4 +5,5 @@ mod common;
 mod load_layouts;
 mod load_report;
 mod sampling_cli;
+mod sampling_select;
 mod sampling_tables;
