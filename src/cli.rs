@@ -21,6 +21,8 @@ pub enum Command {
     Load(LoadArgs),
     /// 对附带的样例项目运行（目前：载入样例序时账并打印载入摘要）
     Run(RunArgs),
+    /// 按指标体系评分：公式、目标、问卷、疑点扣分、人工打分，汇总得分与等级
+    Score(ScoreArgs),
     /// 计算样本量（与 jfa 的 planning() 相同的经典方法）
     Plan(PlanArgs),
     /// 抽取样本：重点项目 + 随机/系统/货币单位/分层抽样（ChaCha20，可由种子重现）
@@ -29,6 +31,25 @@ pub enum Command {
     Evaluate(EvaluateArgs),
     /// 生成测试与基准用的 .xlsx 样例文件（开发者工具）
     GenFixtures(GenArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    /// 指标体系（indicator_sets/*.toml）
+    #[arg(long = "set", value_name = "SET.toml")]
+    pub set: PathBuf,
+    /// 决算数据、目标、问卷、人工打分与自评（TOML）
+    #[arg(long, value_name = "INPUTS.toml")]
+    pub inputs: PathBuf,
+    /// reeval check 输出的疑点（JSON），用于扣分类指标
+    #[arg(long, value_name = "FINDINGS.json")]
+    pub findings: Option<PathBuf>,
+    /// 把评分结果写成 JSON
+    #[arg(long = "json", value_name = "OUT")]
+    pub json: Option<PathBuf>,
+    /// 逐项列出指标定义、公式和输入
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Args, Debug)]

@@ -12,5 +12,6 @@ pub mod money;
 pub mod provenance;
 pub mod report;
 pub mod sampling;
+pub mod scoring;
 pub mod voucher;
 pub mod workbook;

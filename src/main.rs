@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Load(a) => cmd::load::run(a),
         Command::Run(a) => cmd::run::run(a),
+        Command::Score(a) => cmd::score::run(a),
         Command::Plan(a) => cmd::plan::run(a),
         Command::Sample(a) => cmd::sample::run(a),
         Command::Evaluate(a) => cmd::evaluate::run(a),

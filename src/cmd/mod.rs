@@ -5,6 +5,7 @@ pub mod load;
 pub mod plan;
 pub mod run;
 pub mod sample;
+pub mod score;
 
 use anyhow::{Context, Result};
 use std::path::Path;

@@ -7,3 +7,4 @@ mod load_report;
 mod sampling_cli;
 mod sampling_select;
 mod sampling_tables;
+mod scoring;

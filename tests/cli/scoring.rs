@@ -1,0 +1,311 @@
+//! Scoring against the 寻甸 report's published figures, and the engine's rules.
+
+use crate::common::*;
+use reeval::scoring::inputs::Inputs;
+use reeval::scoring::score::{grade, score, Finding};
+use reeval::scoring::set::IndicatorSet;
+use rust_decimal::Decimal;
+use std::path::Path;
+use std::str::FromStr;
+
+const SET: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/indicator_sets/xundian-2023.toml"
+);
+const INPUTS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/samples/xundian-2023/inputs.toml"
+);
+const FINDINGS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/samples/xundian-2023/findings.json"
+);
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+#[test]
+fn shipped_set_loads_with_the_report_shape() {
+    let set = IndicatorSet::load(Path::new(SET)).unwrap();
+    let count = |l: u8| set.indicators.iter().filter(|i| i.level == l).count();
+    assert_eq!((count(1), count(2), count(3)), (4, 13, 39));
+    let top: Vec<(String, Decimal)> = set
+        .indicators
+        .iter()
+        .filter(|i| i.level == 1)
+        .map(|i| (i.name.clone(), i.weight))
+        .collect();
+    assert_eq!(
+        top,
+        vec![
+            ("投入".into(), d("9")),
+            ("过程".into(), d("29")),
+            ("产出".into(), d("32")),
+            ("效益".into(), d("30"))
+        ]
+    );
+    assert!(set
+        .indicators
+        .iter()
+        .filter(|i| i.level == 3)
+        .all(|i| !i.definition.is_empty()));
+}
+
+#[test]
+fn set_validation_catches_weights_that_do_not_add_up() {
+    let bad = "name='x'\n[[indicator]]\nid='a'\nname='A'\nweight='60'\n[[indicator]]\nid='a1'\nparent='a'\nname='A1'\nweight='50'\nkind='manual'\n[[indicator]]\nid='b'\nname='B'\nweight='40'\nkind='manual'\n";
+    let e = IndicatorSet::parse(bad).unwrap_err().to_string();
+    assert!(e.contains("不等于下级分值之和"), "{e}");
+    let bad = "name='x'\n[[indicator]]\nid='a'\nname='A'\nweight='90'\nkind='manual'\n";
+    assert!(IndicatorSet::parse(bad)
+        .unwrap_err()
+        .to_string()
+        .contains("100"));
+}
+
+#[test]
+fn xundian_ratios_reproduce_the_report_to_the_hundredth() {
+    let set = IndicatorSet::load(Path::new(SET)).unwrap();
+    let inputs = Inputs::load(Path::new(INPUTS)).unwrap();
+    let r = score(&set, &inputs, None);
+    let value = |id: &str| {
+        r.indicators
+            .iter()
+            .find(|x| x.id == id)
+            .unwrap()
+            .value
+            .clone()
+            .unwrap()
+    };
+    // shared/seeds/002 §五 and shared/reference/regulations.md §1.6
+    assert_eq!(value("execution_rate"), "94.96"); // 18,854,402.47 / 19,854,773.32
+    assert_eq!(value("carryover_rate"), "5.04"); // 1,000,370.85 / 19,854,773.32
+    assert_eq!(value("carryover_change_rate"), "-6.41");
+    assert_eq!(value("staff_control_rate"), "106.25"); // 51 / 48
+    assert_eq!(value("three_public_change_rate"), "6.92"); // 27,800 vs 26,000
+    assert_eq!(value("project_change_rate"), "-75.21");
+    assert_eq!(value("public_funds_control_rate"), "100.00");
+    assert_eq!(value("three_public_control_rate"), "100.00");
+    // Computed-only first-level subtotals (target and survey indicators) match the report.
+    let sub = |id: &str| {
+        r.subtotals
+            .iter()
+            .find(|x| x.id == id)
+            .unwrap()
+            .score
+            .unwrap()
+    };
+    assert_eq!(sub("output"), d("31.18"));
+    assert_eq!(sub("outcome"), d("28.00"));
+    // Without findings the findings-linked indicators are not computable, never zero.
+    assert!(!r.complete);
+    assert!(r
+        .not_computable
+        .iter()
+        .any(|n| n.starts_with("fund_compliance")));
+    let fc = r
+        .indicators
+        .iter()
+        .find(|x| x.id == "fund_compliance")
+        .unwrap();
+    assert!(fc.score.is_none());
+}
+
+#[test]
+fn grade_bands_at_their_edges() {
+    for (t, g) in [
+        ("89.99", "良"),
+        ("90.00", "优"),
+        ("59.99", "差"),
+        ("60", "中"),
+        ("79.99", "中"),
+        ("80", "良"),
+        ("100", "优"),
+    ] {
+        assert_eq!(grade(d(t)), g, "{t}");
+    }
+}
+
+const SMALL: &str = r#"
+name = "test"
+[[indicator]]
+id = "a"
+name = "A"
+weight = "93"
+[[indicator]]
+id = "a1"
+parent = "a"
+name = "完成率"
+weight = "90"
+kind = "target"
+[[indicator]]
+id = "a2"
+parent = "a"
+name = "资金使用合规性"
+weight = "3"
+kind = "findings"
+rules = ["card-settlement", "three-public-misclass"]
+per_finding = "1"
+cap = "2"
+[[indicator]]
+id = "b"
+name = "B"
+weight = "7"
+[[indicator]]
+id = "b1"
+parent = "b"
+name = "人员控制率"
+weight = "7"
+kind = "formula"
+expr = "staff.actual / staff.establishment * 100"
+rule = { type = "deduct", threshold = "100", direction = "le", per_point = "0.5" }
+"#;
+
+fn f(rule: &str, cat: &str, v: &str, status: &str) -> Finding {
+    serde_json::from_value(
+        serde_json::json!({"rule": rule, "category": cat, "voucher": v, "status": status}),
+    )
+    .unwrap()
+}
+
+#[test]
+fn findings_deduct_once_per_voucher_and_category_with_a_cap_and_skip_excluded() {
+    let set = IndicatorSet::parse(SMALL).unwrap();
+    let inputs = Inputs::parse(
+        "[targets.a1]\ntarget='100'\nactual='100'\n[staff]\nestablishment=10\nactual=10\n",
+    )
+    .unwrap();
+    let s = |fs: &[Finding]| {
+        score(&set, &inputs, Some(fs))
+            .indicators
+            .iter()
+            .find(|x| x.id == "a2")
+            .unwrap()
+            .score
+            .unwrap()
+    };
+    assert_eq!(s(&[]), d("3"));
+    // one voucher in two rules of the same category: one deduction
+    assert_eq!(
+        s(&[
+            f("card-settlement", "公务卡", "V1", "待核实"),
+            f("three-public-misclass", "公务卡", "V1", "待核实")
+        ]),
+        d("2")
+    );
+    // an excluded finding does not count; another rule not in the list does not count
+    assert_eq!(
+        s(&[
+            f("card-settlement", "公务卡", "V1", "排除"),
+            f("weekend-posting", "公务卡", "V2", "确认")
+        ]),
+        d("3")
+    );
+    // capped at 2 however many
+    let many: Vec<Finding> = (0..5)
+        .map(|i| f("card-settlement", "公务卡", &format!("V{i}"), "确认"))
+        .collect();
+    assert_eq!(s(&many), d("1"));
+    let total = score(&set, &inputs, Some(&many)).total;
+    assert_eq!(total, d("98")); // 90 + 1 + 7, all computed
+}
+
+#[test]
+fn not_applicable_normalises_and_missing_inputs_are_named() {
+    let set = IndicatorSet::parse(SMALL).unwrap();
+    // 不适用 takes its weight out of the maximum; the total is normalised to 100 (换算得分)
+    let inputs = Inputs::parse("[targets.a1]\ntarget='100'\nactual='91.1111111111'\n[not_applicable.b1]\nreason='本单位无编制核定'\n").unwrap();
+    let r = score(
+        &set,
+        &inputs,
+        Some(&[
+            f("card-settlement", "x", "V1", "确认"),
+            f("card-settlement", "x", "V2", "确认"),
+        ]),
+    );
+    // a1: 90 × 0.911111… = 82.00; a2: 3 − 2 = 1 → 83.00 of 93
+    assert_eq!(r.total_raw, d("83.00"));
+    assert_eq!(r.max_applicable, d("93"));
+    assert_eq!(r.total, d("89.25")); // 83 / 93 × 100
+    assert_eq!(r.grade, "良");
+    // seed 001's case exactly: a1 = 90 × 818/900 = 81.8, a2 = 3 → 84.8 of 93 → 91.18 (优)
+    let inputs = Inputs::parse(
+        "[targets.a1]\ntarget='900'\nactual='818'\n[not_applicable.b1]\nreason='x'\n",
+    )
+    .unwrap();
+    let r = score(&set, &inputs, Some(&[]));
+    assert_eq!(r.total_raw, d("84.80"));
+    assert_eq!(r.total, d("91.18"));
+    assert_eq!(r.grade, "优");
+    // A missing input: named, not zero
+    let inputs =
+        Inputs::parse("[targets.a1]\ntarget='100'\nactual='100'\n[staff]\nestablishment=10\n")
+            .unwrap();
+    let r = score(&set, &inputs, Some(&[]));
+    let b1 = r.indicators.iter().find(|x| x.id == "b1").unwrap();
+    assert_eq!(b1.status, "not_computable");
+    assert!(b1.reason.contains("staff.actual"), "{}", b1.reason);
+    assert!(b1.score.is_none());
+    // Division by zero: reported as such
+    let inputs = Inputs::parse(
+        "[targets.a1]\ntarget='100'\nactual='100'\n[staff]\nestablishment=0\nactual=3\n",
+    )
+    .unwrap();
+    let b1 = score(&set, &inputs, Some(&[]))
+        .indicators
+        .into_iter()
+        .find(|x| x.id == "b1")
+        .unwrap();
+    assert!(b1.reason.contains("为零"), "{}", b1.reason);
+    // Floats are refused: money must be exact
+    assert!(Inputs::parse("[budget]\nexpenditure = 18854402.47\n").is_err());
+    // Unknown tables are warned about
+    assert!(!Inputs::parse("[budgte]\nx='1'\n")
+        .unwrap()
+        .warnings
+        .is_empty());
+}
+
+#[test]
+fn score_command_writes_the_documented_json_and_explains_every_indicator() {
+    let d = tmp();
+    let out_path = d.path().join("score.json");
+    let out = bin()
+        .args([
+            "score",
+            "--set",
+            SET,
+            "--inputs",
+            INPUTS,
+            "--findings",
+            FINDINGS,
+            "--json",
+            p(&out_path),
+            "--explain",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.matches("定义：").count(), 39);
+    assert!(text.contains("公式："));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
+    let ind = &v["indicators"][2];
+    for k in [
+        "id", "name", "level", "parent", "value", "score", "max", "reason",
+    ] {
+        assert!(ind.get(k).is_some(), "{k}");
+    }
+    assert_eq!(v["indicators"].as_array().unwrap().len(), 39);
+    assert_eq!(v["subtotals"].as_array().unwrap().len(), 17);
+    assert_eq!(v["grade"], "良");
+    assert_eq!(v["self_evaluation"]["score"], "96");
+    assert_eq!(v["provenance"]["inputs"].as_array().unwrap().len(), 3);
+    let bad = bin()
+        .args(["score", "--set", SET, "--inputs", "/nonexistent.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("nonexistent.toml"));
+}
