@@ -53,6 +53,34 @@ fn shipped_set_loads_with_the_report_shape() {
 }
 
 #[test]
+fn every_shipped_set_loads_and_weighs_100() {
+    // IndicatorSet::load checks that children add up to parents and 一级 to 100.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/indicator_sets");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            let set =
+                IndicatorSet::load(&path).unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
+            let total: Decimal = set
+                .indicators
+                .iter()
+                .filter(|i| i.level == 1)
+                .map(|i| i.weight)
+                .sum();
+            assert_eq!(total, d("100"));
+            assert!(set
+                .indicators
+                .iter()
+                .filter(|i| set.is_leaf(&i.id))
+                .all(|i| !i.definition.is_empty()));
+            n += 1;
+        }
+    }
+    assert!(n >= 2, "common-53 and xundian-2023");
+}
+
+#[test]
 fn set_validation_catches_weights_that_do_not_add_up() {
     let bad = "name='x'\n[[indicator]]\nid='a'\nname='A'\nweight='60'\n[[indicator]]\nid='a1'\nparent='a'\nname='A1'\nweight='50'\nkind='manual'\n[[indicator]]\nid='b'\nname='B'\nweight='40'\nkind='manual'\n";
     let e = IndicatorSet::parse(bad).unwrap_err().to_string();
