@@ -50,6 +50,12 @@ pub struct ScoreArgs {
     /// 逐项列出指标定义、公式和输入
     #[arg(long)]
     pub explain: bool,
+    /// 序时账：据以复核决算数（支出、“三公经费”、公用经费、项目个数）
+    #[arg(long = "ledger", value_name = "FILE")]
+    pub ledgers: Vec<PathBuf>,
+    /// 序时账的核算单位（标题行和列中都没有时使用）
+    #[arg(long)]
+    pub entity: Option<String>,
 }
 
 #[derive(Args, Debug)]

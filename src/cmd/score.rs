@@ -1,8 +1,10 @@
 //! `reeval score`: an indicator set + inputs (+ findings) → the score tree, total and grade.
 
 use crate::cli::ScoreArgs;
+use crate::load::{self, LoadRequest};
 use crate::provenance::{sha256_file, Provenance};
 use crate::scoring::inputs::Inputs;
+use crate::scoring::reconcile::{reconcile, LedgerMap, Reconciliation};
 use crate::scoring::score::{score, Finding, IndicatorScore, ScoreReport};
 use crate::scoring::set::IndicatorSet;
 use anyhow::{Context, Result};
@@ -19,6 +21,7 @@ struct Output<'a> {
     provenance: Provenance,
     #[serde(flatten)]
     report: &'a ScoreReport,
+    reconciliation: Option<&'a Reconciliation>,
 }
 
 pub fn run(a: &ScoreArgs) -> Result<()> {
@@ -44,15 +47,75 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
     };
     let report = score(&set, &inputs, findings.as_deref());
     print!("{}", tree(&set, &report, a.explain));
+    let rec = if a.ledgers.is_empty() {
+        None
+    } else {
+        let loaded = load::load(&LoadRequest {
+            ledgers: a.ledgers.clone(),
+            entity: a.entity.clone(),
+            ..Default::default()
+        })?;
+        prov.inputs
+            .extend(loaded.report.provenance.inputs.iter().cloned());
+        let r = reconcile(
+            &loaded.frames.lines,
+            &inputs,
+            findings.as_deref(),
+            &LedgerMap::builtin()?,
+        )?;
+        print!("{}", rec_text(&r));
+        Some(r)
+    };
     if let Some(path) = &a.json {
         let out = Output {
             provenance: prov,
             report: &report,
+            reconciliation: rec.as_ref(),
         };
         super::write_atomic(path, &serde_json::to_vec_pretty(&out)?)?;
         println!("评分结果已写入 {}", path.display());
     }
     Ok(())
+}
+
+fn rec_text(r: &Reconciliation) -> String {
+    let mut s = String::from("决算数与账面复核：\n");
+    let m = |d: rust_decimal::Decimal| {
+        crate::money::Fen::from_yuan(d)
+            .map(|f| f.grouped())
+            .unwrap_or_else(|| d.to_string())
+    };
+    for row in &r.rows {
+        let (input, diff) = match (row.input, row.difference) {
+            (Some(i), Some(d)) if row.key == "projects" => (i.to_string(), d.to_string()),
+            (Some(i), Some(d)) => (m(i), m(d)),
+            _ => ("（未填）".into(), "-".into()),
+        };
+        let ledger = if row.key == "projects" {
+            row.ledger.to_string()
+        } else {
+            m(row.ledger)
+        };
+        let _ = writeln!(
+            s,
+            "  {}：填报 {input}，账面 {ledger}，差额 {diff}",
+            row.name
+        );
+    }
+    if let (Some(x), Some(rate)) = (
+        r.three_public_restated,
+        &r.three_public_control_rate_restated,
+    ) {
+        let _ = writeln!(
+            s,
+            "  计入“转移三公经费”疑点后，“三公经费”为 {}，控制率 {rate}%",
+            m(x)
+        );
+    }
+    for a in &r.assumptions {
+        let _ = writeln!(s, "  口径：{a}");
+    }
+    s
 }
 
 fn line(s: &mut String, depth: usize, x: &IndicatorScore) {

@@ -2,5 +2,6 @@
 //! subtotals, total, grade, and the comparison with the self-evaluation.
 pub mod expr;
 pub mod inputs;
+pub mod reconcile;
 pub mod score;
 pub mod set;

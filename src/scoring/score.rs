@@ -21,6 +21,9 @@ pub struct Finding {
     /// 待核实 / 确认 / 排除; 排除 findings do not deduct.
     #[serde(default)]
     pub status: Option<String>,
+    /// The amount involved, in 元 (used to restate "三公经费" with misclassifications).
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub amount: Option<rust_decimal::Decimal>,
 }
 
 #[derive(Debug, Clone, Serialize)]

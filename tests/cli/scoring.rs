@@ -337,3 +337,50 @@ fn score_command_writes_the_documented_json_and_explains_every_indicator() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("nonexistent.toml"));
 }
+
+#[test]
+fn decision_figures_are_reconciled_to_the_books() {
+    use reeval::load::{load, LoadRequest};
+    use reeval::scoring::reconcile::{reconcile, LedgerMap};
+    let dir = tmp();
+    let path = dir.path().join("g.xlsx");
+    reeval::fixtures::write_generic(&path).unwrap();
+    let loaded = load(&LoadRequest {
+        ledgers: vec![path],
+        ..Default::default()
+    })
+    .unwrap();
+    // The generic fixture's only 预算支出 line: 710102 行政支出, 429.00, 经济分类 30217 公务接待费.
+    let inputs = Inputs::parse(
+        "[budget]\nexpenditure='500'\nthree_public_actual='429'\nthree_public_budget='27800'\n",
+    )
+    .unwrap();
+    let findings: Vec<Finding> = serde_json::from_value(serde_json::json!([
+        {"rule": "three-public-misclass", "category": "三公经费", "voucher": "局机关 2023-04 记-14", "status": "确认", "amount": "6039.77"},
+        {"rule": "three-public-misclass", "category": "三公经费", "voucher": "局机关 2023-05 记-3", "status": "排除", "amount": "100.00"}
+    ]))
+    .unwrap();
+    let r = reconcile(
+        &loaded.frames.lines,
+        &inputs,
+        Some(&findings),
+        &LedgerMap::builtin().unwrap(),
+    )
+    .unwrap();
+    let row = |k: &str| r.rows.iter().find(|x| x.key == k).unwrap().clone();
+    assert_eq!(row("budget.expenditure").ledger, d("429.00"));
+    assert_eq!(row("budget.expenditure").difference, Some(d("71.00")));
+    assert_eq!(
+        row("budget.three_public_actual").difference,
+        Some(d("0.00"))
+    );
+    assert_eq!(row("budget.public_funds_actual").ledger, d("429.00"));
+    assert_eq!(row("budget.expenditure_project").ledger, d("0.00"));
+    assert!(row("budget.public_funds_actual").input.is_none());
+    // restated with the confirmed misclassification only: 429.00 + 6,039.77 of 27,800 budget
+    assert_eq!(r.three_public_restated, Some(d("6468.77")));
+    assert_eq!(
+        r.three_public_control_rate_restated.as_deref(),
+        Some("23.27")
+    );
+}
