@@ -46,7 +46,7 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
         None => None,
     };
     let report = score(&set, &inputs, findings.as_deref());
-    print!("{}", tree(&set, &report, a.explain));
+    print!("{}", tree(&set, &inputs, &report, a.explain));
     let rec = if a.ledgers.is_empty() {
         None
     } else {
@@ -141,7 +141,7 @@ fn line(s: &mut String, depth: usize, x: &IndicatorScore) {
     }
 }
 
-fn tree(set: &IndicatorSet, r: &ScoreReport, explain: bool) -> String {
+fn tree(set: &IndicatorSet, inputs: &Inputs, r: &ScoreReport, explain: bool) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}", r.set);
     let find = |id: &str| {
@@ -165,6 +165,22 @@ fn tree(set: &IndicatorSet, r: &ScoreReport, explain: bool) -> String {
                         let _ = writeln!(s, "        定义：{}", leaf.definition);
                         if let Some(e) = set.exprs.get(&leaf.id) {
                             let _ = writeln!(s, "        公式：{e}");
+                            let mut vars = Vec::new();
+                            e.vars(&mut vars);
+                            vars.dedup();
+                            let shown: Vec<String> = vars
+                                .iter()
+                                .map(|v| {
+                                    format!(
+                                        "{v} = {}",
+                                        inputs
+                                            .num(v)
+                                            .map(|d| d.to_string())
+                                            .unwrap_or_else(|| "（缺）".into())
+                                    )
+                                })
+                                .collect();
+                            let _ = writeln!(s, "        输入：{}", shown.join("；"));
                         }
                     }
                 }

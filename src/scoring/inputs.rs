@@ -30,15 +30,73 @@ const KNOWN: &[&str] = &[
 
 impl Inputs {
     pub fn load(path: &Path) -> Result<Inputs> {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xls"))
+        {
+            return Self::from_workbook(path);
+        }
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("无法读取评价输入文件 {}", path.display()))?;
         Self::parse(&text).with_context(|| format!("评价输入文件 {} 有误", path.display()))
     }
 
+    /// The same keys from a workbook: the first sheet, column A the key as in the TOML
+    /// (`budget.expenditure`, `targets.urban_jobs.actual`, `manual.monitoring.rationale`),
+    /// column B the value; an optional header row (键/key) and blank rows are skipped.
+    pub fn from_workbook(path: &Path) -> Result<Inputs> {
+        use crate::ledger::cell;
+        let sheets = crate::workbook::read_sheets(path)?;
+        let sheet = sheets
+            .first()
+            .with_context(|| format!("{} 没有工作表", path.display()))?;
+        let mut root = toml::Table::new();
+        for (i, row) in sheet.range.rows().enumerate() {
+            let key = row
+                .first()
+                .map(|c| cell::text(c).to_string())
+                .unwrap_or_default();
+            if key.is_empty() || matches!(key.as_str(), "键" | "key" | "项目") {
+                continue;
+            }
+            let at = || format!("{} 第 {} 行", path.display(), sheet.row_number(i));
+            if !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                || !key.contains('.')
+            {
+                bail!("{}：键“{key}”应形如 budget.expenditure", at());
+            }
+            let value = match row.get(1) {
+                None | Some(calamine::Data::Empty) => continue,
+                // exact: the shortest decimal text of the number cell, kept as a string
+                Some(calamine::Data::Float(f)) => toml::Value::String(format!("{f}")),
+                Some(calamine::Data::Int(n)) => toml::Value::Integer(*n),
+                Some(c) => toml::Value::String(cell::text(c).to_string()),
+            };
+            let parts: Vec<&str> = key.split('.').collect();
+            let mut table = &mut root;
+            for p in &parts[..parts.len() - 1] {
+                let entry = table
+                    .entry(p.to_string())
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                table = entry
+                    .as_table_mut()
+                    .with_context(|| format!("{}：键“{key}”与上文冲突", at()))?;
+            }
+            table.insert(parts[parts.len() - 1].to_string(), value);
+        }
+        Self::from_table(&root).with_context(|| format!("评价输入工作簿 {} 有误", path.display()))
+    }
+
     pub fn parse(text: &str) -> Result<Inputs> {
         let v: toml::Table = toml::from_str(text)?;
+        Self::from_table(&v)
+    }
+
+    fn from_table(v: &toml::Table) -> Result<Inputs> {
         let mut out = Inputs::default();
-        for (k, val) in &v {
+        for (k, val) in v {
             if !KNOWN.contains(&k.as_str()) {
                 out.warnings.push(format!("未知的输入表 [{k}]，已忽略"));
                 continue;

@@ -17,9 +17,19 @@ pub struct LedgerMap {
     pub expenditure_element: String,
     pub three_public: Vec<String>,
     pub public_funds_prefixes: Vec<String>,
+    #[serde(default)]
+    pub government_to_department: std::collections::BTreeMap<String, String>,
 }
 
 impl LedgerMap {
+    /// The 部门预算支出经济分类 code of a line's classification (translating 50xxx codes).
+    pub fn department_code<'a>(&'a self, code: &'a str) -> &'a str {
+        self.government_to_department
+            .get(code)
+            .map(|s| s.as_str())
+            .unwrap_or(code)
+    }
+
     pub fn builtin() -> Result<LedgerMap> {
         toml::from_str(include_str!("../../data/scoring/ledger_map.toml"))
             .context("内置 ledger_map.toml 有误")
@@ -82,7 +92,7 @@ pub fn reconcile(
         }
         let d = debit.get(i).unwrap_or(0);
         total += d;
-        let e = econ.get(i).unwrap_or("");
+        let e = map.department_code(econ.get(i).unwrap_or(""));
         match project.get(i).filter(|p| !p.is_empty()) {
             Some(p) => {
                 proj += d;
@@ -157,4 +167,21 @@ pub fn reconcile(
             ),
         ],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn government_codes_translate_to_department_codes() {
+        let m = LedgerMap::builtin().unwrap();
+        assert_eq!(m.department_code("50206"), "30217");
+        assert_eq!(m.department_code("30217"), "30217");
+        assert_eq!(m.department_code("50201"), "50201"); // not one-to-one: left alone
+        assert!(m
+            .three_public
+            .iter()
+            .any(|c| c == m.department_code("50208")));
+    }
 }

@@ -384,3 +384,43 @@ fn decision_figures_are_reconciled_to_the_books() {
         Some("23.27")
     );
 }
+
+#[test]
+fn inputs_from_a_workbook_equal_the_toml_ones() {
+    let dir = tmp();
+    let path = dir.path().join("决算数据.xlsx");
+    {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "键").unwrap();
+        ws.write_string(0, 1, "值").unwrap();
+        ws.write_string(1, 0, "budget.expenditure").unwrap();
+        ws.write_number(1, 1, 18854402.47).unwrap(); // a number cell: kept exact
+        ws.write_string(2, 0, "budget.adjusted").unwrap();
+        ws.write_string(2, 1, "19854773.32").unwrap();
+        ws.write_string(3, 0, "staff.actual").unwrap();
+        ws.write_number(3, 1, 51).unwrap();
+        ws.write_string(4, 0, "staff.establishment").unwrap();
+        ws.write_number(4, 1, 48).unwrap();
+        ws.write_string(5, 0, "manual.monitoring.rationale")
+            .unwrap();
+        ws.write_string(5, 1, "未提供跟踪监控资料").unwrap();
+        wb.save(&path).unwrap();
+    }
+    let x = Inputs::load(&path).unwrap();
+    let t = Inputs::parse("[budget]\nexpenditure='18854402.47'\nadjusted='19854773.32'\n[staff]\nactual=51\nestablishment=48\n[manual.monitoring]\nrationale='未提供跟踪监控资料'\n").unwrap();
+    assert_eq!(x.values, t.values);
+    assert_eq!(x.texts, t.texts);
+    let set = IndicatorSet::load(Path::new(SET)).unwrap();
+    let r = score(&set, &x, None);
+    let v = |id: &str| {
+        r.indicators
+            .iter()
+            .find(|i| i.id == id)
+            .unwrap()
+            .value
+            .clone()
+    };
+    assert_eq!(v("execution_rate").as_deref(), Some("94.96"));
+    assert_eq!(v("staff_control_rate").as_deref(), Some("106.25"));
+}
