@@ -80,6 +80,9 @@ pub struct SampleArgs {
     /// 重点项目：按金额从大到小抽取，直至覆盖总额的此比例（如 0.9）
     #[arg(long = "key-cover", value_name = "SHARE")]
     pub key_cover: Option<f64>,
+    /// 风险导向：抽取 reeval check 疑点（JSON）涉及的全部凭证/资产，并列明原因
+    #[arg(long = "risk", value_name = "FINDINGS.json")]
+    pub risk: Option<PathBuf>,
     /// 对其余项目的抽样方法
     #[arg(long, value_enum, default_value = "none")]
     pub method: crate::sampling::select::Draw,

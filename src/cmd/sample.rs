@@ -47,6 +47,14 @@ pub fn run(a: &SampleArgs) -> Result<()> {
         "class" => Strata::Class,
         other => bail!("分层依据 --strata 应为 amount 或 class，实为 “{other}”"),
     };
+    let mut risk_inputs = Vec::new();
+    let risk = match &a.risk {
+        None => Default::default(),
+        Some(path) => {
+            risk_inputs.push(crate::provenance::sha256_file(path)?);
+            risk_from_findings(path)?
+        }
+    };
     let spec = SelectSpec {
         key_above: a.key_above.map(|d| fen(d, "--key-above")).transpose()?,
         key_cover: a.key_cover,
@@ -54,12 +62,14 @@ pub fn run(a: &SampleArgs) -> Result<()> {
         n: a.n,
         seed,
         strata,
+        risk,
     };
     if spec.key_above.is_none()
         && spec.key_cover.is_none()
+        && a.risk.is_none()
         && spec.draw == crate::sampling::select::Draw::None
     {
-        bail!("未指定抽样方法：请给出 --key-above / --key-cover 或 --method");
+        bail!("未指定抽样方法：请给出 --key-above / --key-cover / --risk 或 --method");
     }
     let loaded = load::load(&LoadRequest {
         ledgers: a.ledgers.clone(),
@@ -73,6 +83,7 @@ pub fn run(a: &SampleArgs) -> Result<()> {
     let sel = select(&items, &spec)?;
 
     let mut prov = loaded.report.provenance.clone();
+    prov.inputs.extend(risk_inputs);
     prov.command = "sample".into();
     prov.seed = Some(seed);
     prov.param("unit", a.unit);
@@ -121,9 +132,58 @@ pub fn run(a: &SampleArgs) -> Result<()> {
     Ok(())
 }
 
+/// Flagged vouchers (or assets) and their reasons from a findings document: `{"findings":
+/// [{rule, category, voucher, status, …}]}`; 排除 findings and population-level findings
+/// (no voucher) are not sampling targets.
+fn risk_from_findings(
+    path: &std::path::Path,
+) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+    #[derive(serde::Deserialize)]
+    struct F {
+        rule: String,
+        #[serde(default)]
+        category: String,
+        #[serde(default)]
+        voucher: Option<String>,
+        #[serde(default)]
+        status: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Doc {
+        findings: Vec<F>,
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("无法读取疑点文件 {}：{e}", path.display()))?;
+    let doc: Doc = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "疑点文件 {} 不是 reeval check 的 JSON（需要 findings 数组）：{e}",
+            path.display()
+        )
+    })?;
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for f in doc.findings {
+        if f.status.as_deref() == Some("排除") {
+            continue;
+        }
+        if let Some(v) = f.voucher {
+            let reason = if f.category.is_empty() {
+                f.rule
+            } else {
+                format!("{}（{}）", f.category, f.rule)
+            };
+            let e = out.entry(v).or_default();
+            if !e.contains(&reason) {
+                e.push(reason);
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn part_name(p: &str) -> &str {
     match p {
         "key" => "重点项目",
+        "risk" => "风险导向（疑点凭证）",
         "random" => "简单随机抽样",
         "systematic" => "系统抽样",
         "mus" => "货币单位抽样（固定间距）",

@@ -49,6 +49,9 @@ pub struct SelectSpec {
     pub n: u64,
     pub seed: u64,
     pub strata: Strata,
+    /// Risk-targeted: item id → the reasons it was flagged (from `reeval check` findings).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub risk: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,7 +169,47 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
         parts.push(p);
     }
 
-    // 2. The draw from the remainder.
+    // 2. Risk-targeted: every flagged item not already a key item, with its reasons.
+    if !spec.risk.is_empty() {
+        let pool: Vec<&Item> = pop
+            .iter()
+            .copied()
+            .filter(|i| !key.contains(i.id.as_str()))
+            .collect();
+        let chosen: Vec<&Item> = pool
+            .iter()
+            .copied()
+            .filter(|i| spec.risk.contains_key(&i.id))
+            .collect();
+        let mut p = part("risk", &pool, &chosen);
+        let in_pop: BTreeSet<&str> = pop.iter().map(|i| i.id.as_str()).collect();
+        let missing: Vec<&String> = spec
+            .risk
+            .keys()
+            .filter(|k| !in_pop.contains(k.as_str()))
+            .collect();
+        let already_key: Vec<&String> = spec
+            .risk
+            .keys()
+            .filter(|k| key.contains(k.as_str()))
+            .collect();
+        detail(&mut p, "flagged", spec.risk.len());
+        detail(&mut p, "flagged_already_key_items", already_key);
+        // Flagged ids the population does not hold (another unit, an excluded status, a typo):
+        // listed so none is lost silently.
+        detail(&mut p, "flagged_not_in_population", missing);
+        for it in &chosen {
+            key.insert(&it.id);
+            items.push(selected(
+                it,
+                "risk",
+                format!("疑点：{}", spec.risk[&it.id].join("；")),
+            ));
+        }
+        parts.push(p);
+    }
+
+    // 3. The draw from the remainder.
     let rest: Vec<&Item> = pop
         .iter()
         .copied()

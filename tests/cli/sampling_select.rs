@@ -27,6 +27,7 @@ fn spec(draw: Draw, n: u64, seed: u64) -> SelectSpec {
         n,
         seed,
         strata: Strata::Class,
+        risk: Default::default(),
     }
 }
 
@@ -218,4 +219,81 @@ fn sample_command_is_reproducible_and_records_its_seed() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--assets"));
+}
+
+#[test]
+fn risk_targeted_takes_every_flagged_voucher_with_its_reasons() {
+    let d = tmp();
+    let ledger = d.path().join("g.xlsx");
+    reeval::fixtures::write_generic(&ledger).unwrap();
+    let findings = d.path().join("findings.json");
+    std::fs::write(
+        &findings,
+        serde_json::json!({"findings": [
+            {"rule": "card-settlement", "category": "公务卡结算", "voucher": "局机关 2023-03 记-19", "status": "待核实"},
+            {"rule": "reception-frequency", "category": "公务接待", "voucher": "局机关 2023-03 记-19", "status": "待核实"},
+            {"rule": "meal-fee-suspense", "category": "挂往来", "voucher": "局机关 2023-06 记-15", "status": "确认"},
+            {"rule": "amount-mismatch", "category": "金额不符", "voucher": "社保中心 2023-05 记-24", "status": "排除"},
+            {"rule": "card-settlement", "category": "公务卡结算", "voucher": "局机关 2023-12 记-99", "status": "待核实"},
+            {"rule": "benford", "category": "总体分析", "voucher": null, "status": "待核实"}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let out = d.path().join("s.json");
+    let o = bin()
+        .args([
+            "sample",
+            p(&ledger),
+            "--risk",
+            p(&findings),
+            "--method",
+            "random",
+            "--n",
+            "1",
+            "--seed",
+            "1",
+            "--json",
+            p(&out),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let risk = &v["parts"][0];
+    assert_eq!(risk["part"], "risk");
+    assert_eq!(risk["selected_count"], 2);
+    assert_eq!(
+        risk["details"]["flagged_not_in_population"][0],
+        "局机关 2023-12 记-99"
+    );
+    let items = v["items"].as_array().unwrap();
+    let r19 = items
+        .iter()
+        .find(|i| i["id"] == "局机关 2023-03 记-19")
+        .unwrap();
+    let reason = r19["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("公务卡结算") && reason.contains("公务接待"),
+        "{reason}"
+    );
+    assert!(
+        !items
+            .iter()
+            .any(|i| i["id"] == "社保中心 2023-05 记-24" && i["part"] == "risk"),
+        "排除 is not a target"
+    );
+    // the random part draws from the rest: the population minus the two flagged vouchers
+    assert_eq!(
+        v["parts"][1]["population_count"],
+        v["population_count"].as_u64().unwrap() - 2
+    );
+    let ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    let set: BTreeSet<&&str> = ids.iter().collect();
+    assert_eq!(set.len(), ids.len());
+    assert_eq!(
+        v["provenance"]["inputs"].as_array().unwrap().len(),
+        2,
+        "ledger and findings hashed"
+    );
 }
