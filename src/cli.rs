@@ -63,14 +63,8 @@ pub struct SampleArgs {
     /// 序时账 / 凭证明细文件（抽资产时可不给）
     #[arg(value_name = "LEDGER")]
     pub ledgers: Vec<PathBuf>,
-    #[arg(long = "assets", value_name = "FILE")]
-    pub assets: Vec<PathBuf>,
-    #[arg(long = "profile", value_name = "FILE")]
-    pub profile_files: Vec<PathBuf>,
-    #[arg(long)]
-    pub entity: Option<String>,
-    #[arg(long = "system", value_name = "NAME")]
-    pub system: Option<String>,
+    #[command(flatten)]
+    pub inputs: LoadInputs,
     /// 抽样单元：凭证、分录或资产
     #[arg(long, value_enum, default_value = "vouchers")]
     pub unit: crate::sampling::population::Unit,
@@ -159,11 +153,9 @@ pub struct EvaluateArgs {
     pub json: bool,
 }
 
-#[derive(Args, Debug)]
-pub struct LoadArgs {
-    /// 序时账 / 凭证明细文件（.xlsx、.xls），可多个
-    #[arg(required = true, value_name = "LEDGER")]
-    pub ledgers: Vec<PathBuf>,
+/// The inputs every command that loads books takes.
+#[derive(Args, Debug, Clone)]
+pub struct LoadInputs {
     /// 固定资产明细表（可多次给出）
     #[arg(long = "assets", value_name = "FILE")]
     pub assets: Vec<PathBuf>,
@@ -179,6 +171,28 @@ pub struct LoadArgs {
     /// 账套的会计制度（默认 政府会计制度）
     #[arg(long = "system", value_name = "NAME")]
     pub system: Option<String>,
+}
+
+impl LoadInputs {
+    pub fn request(&self, ledgers: &[PathBuf]) -> crate::load::LoadRequest {
+        crate::load::LoadRequest {
+            ledgers: ledgers.to_vec(),
+            assets: self.assets.clone(),
+            profile_files: self.profile_files.clone(),
+            profile: self.use_profile.clone(),
+            entity: self.entity.clone(),
+            system: self.system.clone(),
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct LoadArgs {
+    /// 序时账 / 凭证明细文件（.xlsx、.xls），可多个
+    #[arg(required = true, value_name = "LEDGER")]
+    pub ledgers: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: LoadInputs,
     /// 把载入报告写成 JSON
     #[arg(long = "json", value_name = "REPORT")]
     pub json: Option<PathBuf>,

@@ -197,14 +197,7 @@ fn summarize(
             .into_iter()
             .filter(|(_, f)| f.len() > 1)
             .map(|((entity, year, period, kind, number), _)| {
-                let id = VoucherId {
-                    entity: entity.to_string(),
-                    year,
-                    period,
-                    kind: kind.to_string(),
-                    number,
-                };
-                id.with_entity()
+                VoucherId::new(entity, year, period, kind, number).with_entity()
             })
             .collect(),
     }

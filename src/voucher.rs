@@ -14,6 +14,16 @@ pub struct VoucherId {
 }
 
 impl VoucherId {
+    pub fn new(entity: &str, year: i32, period: u32, kind: &str, number: u32) -> VoucherId {
+        VoucherId {
+            entity: entity.to_string(),
+            year,
+            period,
+            kind: kind.to_string(),
+            number,
+        }
+    }
+
     /// `局机关 2023-03 记-19`: the display with its entity, for reports spanning entities.
     pub fn with_entity(&self) -> String {
         format!("{} {}", self.entity, self)

@@ -1,21 +1,14 @@
 //! `reeval load`: load files, print the summary, optionally write the JSON report.
 
 use crate::cli::LoadArgs;
-use crate::load::{self, LoadRequest};
+use crate::load;
 use crate::money::Fen;
 use crate::report::LoadReport;
 use anyhow::Result;
 use std::fmt::Write as _;
 
 pub fn run(args: &LoadArgs) -> Result<()> {
-    let req = LoadRequest {
-        ledgers: args.ledgers.clone(),
-        assets: args.assets.clone(),
-        profile_files: args.profile_files.clone(),
-        profile: args.use_profile.clone(),
-        entity: args.entity.clone(),
-        system: args.system.clone(),
-    };
+    let req = args.inputs.request(&args.ledgers);
     let loaded = load::load(&req)?;
     print!("{}", summary_text(&loaded.report, args.show));
     if let Some(path) = &args.json {

@@ -1,7 +1,7 @@
 //! `reeval sample`: load, build the population, draw, record everything needed to redraw it.
 
 use crate::cli::SampleArgs;
-use crate::load::{self, LoadRequest};
+use crate::load;
 use crate::money::Fen;
 use crate::provenance::Provenance;
 use crate::sampling::population::{self, Unit};
@@ -25,7 +25,7 @@ fn fen(d: rust_decimal::Decimal, what: &str) -> Result<Fen> {
 }
 
 pub fn run(a: &SampleArgs) -> Result<()> {
-    if a.unit == Unit::Assets && a.assets.is_empty() {
+    if a.unit == Unit::Assets && a.inputs.assets.is_empty() {
         bail!("抽取资产须给出固定资产明细表 --assets");
     }
     if a.unit != Unit::Assets && a.ledgers.is_empty() {
@@ -71,14 +71,7 @@ pub fn run(a: &SampleArgs) -> Result<()> {
     {
         bail!("未指定抽样方法：请给出 --key-above / --key-cover / --risk 或 --method");
     }
-    let loaded = load::load(&LoadRequest {
-        ledgers: a.ledgers.clone(),
-        assets: a.assets.clone(),
-        profile_files: a.profile_files.clone(),
-        entity: a.entity.clone(),
-        system: a.system.clone(),
-        ..Default::default()
-    })?;
+    let loaded = load::load(&a.inputs.request(&a.ledgers))?;
     let items = population::from_frames(a.unit, &loaded.frames.lines, &loaded.frames.assets)?;
     let sel = select(&items, &spec)?;
 

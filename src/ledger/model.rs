@@ -63,13 +63,13 @@ pub struct LedgerLine {
 
 impl LedgerLine {
     pub fn voucher_id(&self) -> VoucherId {
-        VoucherId {
-            entity: self.entity.clone(),
-            year: self.year,
-            period: self.period,
-            kind: self.voucher_kind.clone(),
-            number: self.voucher_number,
-        }
+        VoucherId::new(
+            &self.entity,
+            self.year,
+            self.period,
+            &self.voucher_kind,
+            self.voucher_number,
+        )
     }
 }
 

@@ -1014,15 +1014,8 @@ fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
     report.vouchers = sums.keys().map(|(k, _)| k).collect::<BTreeSet<_>>().len();
     for (((entity, _, year, period, kind, number), basis), (d, c)) in sums {
         if d != c {
-            let id = VoucherId {
-                entity: entity.to_string(),
-                year,
-                period,
-                kind: kind.to_string(),
-                number,
-            };
             report.vouchers_unbalanced.push(Unbalanced {
-                voucher: id.with_entity(),
+                voucher: VoucherId::new(entity, year, period, kind, number).with_entity(),
                 basis: basis.to_string(),
                 debit: d,
                 credit: c,
