@@ -5,3 +5,5 @@ pub mod header;
 pub mod model;
 pub mod profile;
 pub mod read;
+pub mod row;
+pub mod sheet;
