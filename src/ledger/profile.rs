@@ -117,6 +117,9 @@ pub struct Profile {
     pub status_words: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub status_codes: BTreeMap<String, String>,
+    /// 方向 cell words → `debit` / `credit` (方向+金额 layouts).
+    #[serde(default)]
+    pub direction_words: BTreeMap<String, Vec<String>>,
 }
 
 impl Profile {
@@ -160,6 +163,7 @@ impl Profile {
         merge(&mut self.aux_keys, &base.aux_keys);
         merge(&mut self.status_words, &base.status_words);
         merge(&mut self.status_codes, &base.status_codes);
+        merge(&mut self.direction_words, &base.direction_words);
         self
     }
 

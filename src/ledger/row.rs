@@ -34,9 +34,16 @@ impl SheetReader<'_> {
         }
         let a = amt("amount")?;
         let dir = self.text(row, "direction").unwrap_or_default();
-        match dir.trim() {
-            "借" | "借方" | "D" | "Dr" | "DR" | "1" => Ok((a, Fen::ZERO)),
-            "贷" | "贷方" | "C" | "Cr" | "CR" | "-1" | "2" => Ok((Fen::ZERO, a)),
+        let dir = dir.trim();
+        let is = |side: &str| {
+            self.profile
+                .direction_words
+                .get(side)
+                .is_some_and(|ws| ws.iter().any(|w| w == dir))
+        };
+        match dir {
+            _ if is("debit") => Ok((a, Fen::ZERO)),
+            _ if is("credit") => Ok((Fen::ZERO, a)),
             "" if a.is_zero() => Ok((Fen::ZERO, Fen::ZERO)),
             "" => Err(bad("direction", "有金额但借贷方向为空")),
             other => Err(bad("direction", format!("借贷方向无法识别：“{other}”"))),
