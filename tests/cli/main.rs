@@ -4,6 +4,7 @@
 mod common;
 mod load_layouts;
 mod load_report;
+mod load_robustness;
 mod sampling_cli;
 mod sampling_select;
 mod sampling_tables;
