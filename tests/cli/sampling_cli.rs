@@ -276,3 +276,35 @@ fn evaluate_from_book_and_audit_values() {
         64
     );
 }
+
+#[test]
+fn hypergeometric_plan_and_bound_match_exact_combinatorics() {
+    use reeval::sampling::plan::{plan, PlanSpec};
+    use reeval::sampling::Likelihood;
+    // Exact rational arithmetic (Python math.comb): N = 1000, K = ceil(0.05·N) = 50, expected 1%:
+    // the first n with P(X ≤ ceil(0.01·n)) < 0.05 is n = 90 (x = 1, P = 0.04918).
+    let p = plan(&PlanSpec {
+        likelihood: Likelihood::Hypergeometric,
+        materiality: 0.05,
+        expected: 0.01,
+        confidence: 0.95,
+        population: Some(1000),
+        book_value: None,
+    })
+    .unwrap();
+    assert_eq!((p.sample_size, p.tolerable_errors), (90, 1.0));
+    // No misstatement in 60 of 1,000: the largest K with P(X = 0 | K) > 0.05 is 47 → 4.7%.
+    let e = evaluate(&EvalSpec {
+        method: Method::StringerHypergeometric,
+        n: 60,
+        x: None,
+        taints: vec![],
+        confidence: 0.95,
+        materiality: Some(0.05),
+        population: Some(1000),
+        book_value: None,
+    })
+    .unwrap();
+    assert!((e.upper_bound - 0.047).abs() < 1e-15, "{}", e.upper_bound);
+    assert_eq!(e.conclusion.as_deref(), Some("approve"));
+}
