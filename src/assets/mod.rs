@@ -4,7 +4,7 @@ use crate::ledger::cell;
 use crate::ledger::header;
 use crate::ledger::model::{date_column, Source};
 use crate::ledger::profile::{Profile, Profiles};
-use crate::ledger::read::choose_profile;
+use crate::ledger::read::{choose_profile, note_headerless_sheet};
 use crate::money::Fen;
 use crate::report::{FileReport, SheetReport, TotalCheck, TotalFigure};
 use crate::workbook;
@@ -12,7 +12,6 @@ use anyhow::{bail, Result};
 use calamine::Data;
 use chrono::NaiveDate;
 use polars::prelude::*;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 #[derive(Debug, Clone)]
@@ -64,19 +63,7 @@ pub fn load_file(
             if f.len() > found_best.len() {
                 found_best = f;
             }
-            let nonblank = rows
-                .iter()
-                .filter(|r| !r.iter().all(cell::is_blank))
-                .count();
-            sr.note = Some(format!("未找到资产表头，整表未载入（{nonblank} 行非空）"));
-            if nonblank > 0 {
-                report.warnings.push(format!(
-                    "工作表“{}”没有可识别的资产表头，其中 {nonblank} 行非空内容未载入",
-                    sheet.name
-                ));
-            }
-            report.rows_read += rows.len();
-            report.rows_skipped += rows.len();
+            note_headerless_sheet(&rows, "资产表头", &mut sr, report);
             report.sheets.push(sr);
             continue;
         };
@@ -95,11 +82,7 @@ pub fn load_file(
             report.entity_source = Some(source.into());
             report.entity = sheet_entity.clone();
         }
-        let keywords: BTreeMap<String, String> = profile
-            .totals
-            .iter()
-            .flat_map(|(scope, ws)| ws.iter().map(move |w| (header::norm(w), scope.clone())))
-            .collect();
+        let keywords = profile.total_keywords();
         let col = |f: &str| hdr.col(f);
         let label = |f: &str| match hdr.col(f) {
             Some(c) => format!("{}（{}）", sheet.column_letter(c), hdr.names[c]),

@@ -167,6 +167,17 @@ impl Profile {
         self
     }
 
+    /// Normalised total/opening word → its scope (`voucher`, `month`, `opening` …).
+    pub fn total_keywords(&self) -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        for (scope, words) in &self.totals {
+            for w in words {
+                m.insert(super::header::norm(w), scope.clone());
+            }
+        }
+        m
+    }
+
     pub fn words(&self, table: &BTreeMap<String, Vec<String>>, key: &str) -> Vec<String> {
         table.get(key).cloned().unwrap_or_default()
     }

@@ -7,7 +7,7 @@ use super::chart::{Charts, DEFAULT_SYSTEM};
 use super::header::{self, Header};
 use super::model::{LedgerLine, OpeningBalance};
 use super::profile::{Profile, Profiles};
-use super::sheet::{total_keywords, SheetReader, Sums};
+use super::sheet::{SheetReader, Sums};
 use crate::money::Fen;
 use crate::report::{FileReport, SheetReport, Unbalanced};
 use crate::voucher::VoucherId;
@@ -105,23 +105,7 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
             if found.len() > best_found.len() {
                 best_found = found;
             }
-            let nonblank = rows
-                .iter()
-                .filter(|r| !r.iter().all(cell::is_blank))
-                .count();
-            sr.note = Some(if nonblank == 0 {
-                "空工作表".to_string()
-            } else {
-                format!("未找到表头，整表未载入（{nonblank} 行非空）")
-            });
-            if nonblank > 0 {
-                report.warnings.push(format!(
-                    "工作表“{}”没有可识别的表头，其中 {nonblank} 行非空内容未载入",
-                    sheet.name
-                ));
-            }
-            report.rows_read += rows.len();
-            report.rows_skipped += rows.len();
+            note_headerless_sheet(&rows, "表头", &mut sr, report);
             report.sheets.push(sr);
             continue;
         };
@@ -177,7 +161,7 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
             sheet,
             hdr: &hdr,
             profile,
-            keywords: total_keywords(profile),
+            keywords: profile.total_keywords(),
             title_year,
             sheet_entity,
             fallback_entity: opts.entity.clone().unwrap_or_else(|| stem.clone()),
@@ -219,6 +203,33 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
     report.totals.debit = out.lines.iter().map(|l| l.debit).sum();
     report.totals.credit = out.lines.iter().map(|l| l.credit).sum();
     Ok(out)
+}
+
+/// A sheet with no recognisable header: not loaded, but its rows are counted as skipped and
+/// any non-blank content is named in a warning, so nothing disappears silently.
+pub(crate) fn note_headerless_sheet(
+    rows: &[&[Data]],
+    what: &str,
+    sr: &mut SheetReport,
+    report: &mut FileReport,
+) {
+    let nonblank = rows
+        .iter()
+        .filter(|r| !r.iter().all(cell::is_blank))
+        .count();
+    sr.note = Some(if nonblank == 0 {
+        "空工作表".to_string()
+    } else {
+        format!("未找到{what}，整表未载入（{nonblank} 行非空）")
+    });
+    if nonblank > 0 {
+        report.warnings.push(format!(
+            "工作表“{}”没有可识别的{what}，其中 {nonblank} 行非空内容未载入",
+            sr.sheet
+        ));
+    }
+    report.rows_read += rows.len();
+    report.rows_skipped += rows.len();
 }
 
 /// Debits must equal credits per voucher and per basis (财务会计 and 预算会计 each balance).

@@ -12,6 +12,24 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet};
 
 impl SheetReader<'_> {
+    /// An optional whole number from a field's cell; a bad value rejects the row on that field.
+    fn int_at(&self, row: &[Data], field: &'static str) -> Result<Option<i64>, Bad> {
+        self.cell(row, field)
+            .map(cell::int)
+            .transpose()
+            .map_err(|r| bad(field, r))
+            .map(Option::flatten)
+    }
+
+    /// An optional date from a field's cell.
+    fn date_at(&self, row: &[Data], field: &'static str) -> Result<Option<NaiveDate>, Bad> {
+        self.cell(row, field)
+            .map(cell::date)
+            .transpose()
+            .map_err(|r| bad(field, r))
+            .map(Option::flatten)
+    }
+
     pub(super) fn debit_credit(
         &self,
         row: &[Data],
@@ -89,31 +107,11 @@ impl SheetReader<'_> {
         same_voucher: bool,
     ) -> Result<(NaiveDate, i32, u32), Bad> {
         let date = if self.hdr.has("date") {
-            self.cell(row, "date")
-                .map(cell::date)
-                .transpose()
-                .map_err(|r| bad("date", r))?
-                .flatten()
+            self.date_at(row, "date")?
         } else if self.hdr.has("month") && self.hdr.has("day") {
-            let m = self
-                .cell(row, "month")
-                .map(cell::int)
-                .transpose()
-                .map_err(|r| bad("month", r))?
-                .flatten();
-            let d = self
-                .cell(row, "day")
-                .map(cell::int)
-                .transpose()
-                .map_err(|r| bad("day", r))?
-                .flatten();
-            let y = self
-                .cell(row, "year")
-                .map(cell::int)
-                .transpose()
-                .map_err(|r| bad("year", r))?
-                .flatten()
-                .or(self.title_year.map(i64::from));
+            let m = self.int_at(row, "month")?;
+            let d = self.int_at(row, "day")?;
+            let y = self.int_at(row, "year")?.or(self.title_year.map(i64::from));
             match (y, m, d) {
                 (_, None, None) => None,
                 (Some(y), Some(m), Some(d)) => Some(
@@ -134,11 +132,7 @@ impl SheetReader<'_> {
             (None, None) => return Err(bad("date", "日期为空，且上方没有可承接的行")),
         };
         let explicit_period = if self.hdr.has("period") {
-            self.cell(row, "period")
-                .map(cell::int)
-                .transpose()
-                .map_err(|r| bad("period", r))?
-                .flatten()
+            self.int_at(row, "period")?
         } else {
             None
         };
@@ -191,13 +185,7 @@ impl SheetReader<'_> {
             },
         };
         let (date, year, period) = self.date_and_period(row, current, continued)?;
-        let line_no = match self
-            .cell(row, "line_no")
-            .map(cell::int)
-            .transpose()
-            .map_err(|r| bad("line_no", r))?
-            .flatten()
-        {
+        let line_no = match self.int_at(row, "line_no")? {
             Some(n) if n > 0 => n as u32,
             Some(n) => return Err(bad("line_no", format!("分录号应为正整数，实为 {n}"))),
             None if continued => current.map(|c| c.line_no + 1).unwrap_or(1),
@@ -261,12 +249,7 @@ impl SheetReader<'_> {
             }
             Classification { code: c, name: n }
         };
-        let attachments = self
-            .cell(row, "attachments")
-            .map(cell::int)
-            .transpose()
-            .map_err(|r| bad("attachments", r))?
-            .flatten();
+        let attachments = self.int_at(row, "attachments")?;
         let status = self
             .text(row, "status")
             .map(|s| status_of(&s, &self.profile.status_words))

@@ -50,17 +50,6 @@ impl Current {
     }
 }
 
-/// keyword → scope, from the profile's [totals].
-pub(super) fn total_keywords(p: &Profile) -> BTreeMap<String, String> {
-    let mut m = BTreeMap::new();
-    for (scope, words) in &p.totals {
-        for w in words {
-            m.insert(header::norm(w), scope.clone());
-        }
-    }
-    m
-}
-
 fn scope_label(scope: &str) -> &'static str {
     match scope {
         "voucher" => "凭证",
@@ -125,6 +114,19 @@ impl<'a> SheetReader<'a> {
             && same("account")
             && same("debit")
             && same("amount")
+    }
+
+    /// Count a rejected row and record it with its column and reason.
+    fn reject(
+        &self,
+        sr: &mut SheetReport,
+        report: &mut FileReport,
+        rownum: u32,
+        field: &str,
+        reason: impl Into<String>,
+    ) {
+        sr.rows_rejected += 1;
+        report.reject(&self.sheet.name, rownum, &self.column_label(field), reason);
     }
 
     pub(super) fn column_label(&self, field: &str) -> String {
@@ -209,11 +211,11 @@ impl<'a> SheetReader<'a> {
             if let Some((scope, label)) = scope {
                 if scope == "opening" {
                     if !has_account {
-                        sr.rows_rejected += 1;
-                        report.reject(
-                            &self.sheet.name,
+                        self.reject(
+                            sr,
+                            report,
                             rownum,
-                            &self.column_label("account_code"),
+                            "account_code",
                             format!("期初行“{label}”没有科目，无法归属"),
                         );
                         continue;
@@ -230,13 +232,7 @@ impl<'a> SheetReader<'a> {
                             out.opening.push(ob);
                         }
                         Err(b) => {
-                            sr.rows_rejected += 1;
-                            report.reject(
-                                &self.sheet.name,
-                                rownum,
-                                &self.column_label(b.field),
-                                b.reason,
-                            );
+                            self.reject(sr, report, rownum, b.field, b.reason);
                         }
                     }
                     continue;
@@ -309,11 +305,11 @@ impl<'a> SheetReader<'a> {
                         }
                     }
                     Err(b) => {
-                        sr.rows_rejected += 1;
-                        report.reject(
-                            &self.sheet.name,
+                        self.reject(
+                            sr,
+                            report,
                             rownum,
-                            &self.column_label(b.field),
+                            b.field,
                             format!("合计行“{label}”的金额无法读取：{}", b.reason),
                         );
                     }
@@ -321,15 +317,15 @@ impl<'a> SheetReader<'a> {
                 continue;
             }
             if !has_account {
-                sr.rows_rejected += 1;
-                report.reject(
-                    &self.sheet.name,
+                self.reject(
+                    sr,
+                    report,
                     rownum,
-                    &self.column_label(if self.hdr.has("account_code") {
+                    if self.hdr.has("account_code") {
                         "account_code"
                     } else {
                         "account"
-                    }),
+                    },
                     "科目编码为空，且不是合计行或期初行",
                 );
                 continue;
@@ -338,11 +334,11 @@ impl<'a> SheetReader<'a> {
                 self.text(row, "voucher").is_some() || self.text(row, "voucher_number").is_some();
             if !own_voucher {
                 if let Some(first) = poisoned {
-                    sr.rows_rejected += 1;
-                    report.reject(
-                        &self.sheet.name,
+                    self.reject(
+                        sr,
+                        report,
                         rownum,
-                        &self.column_label("voucher"),
+                        "voucher",
                         format!(
                             "所属凭证的首行（第 {first} 行）已拒收，无法确定本行的凭证号和日期"
                         ),
@@ -354,13 +350,7 @@ impl<'a> SheetReader<'a> {
                 Ok(id) => id,
                 Err(b) => {
                     poisoned = Some(rownum);
-                    sr.rows_rejected += 1;
-                    report.reject(
-                        &self.sheet.name,
-                        rownum,
-                        &self.column_label(b.field),
-                        b.reason,
-                    );
+                    self.reject(sr, report, rownum, b.field, b.reason);
                     continue;
                 }
             };
@@ -393,13 +383,7 @@ impl<'a> SheetReader<'a> {
                     out.lines.push(line);
                 }
                 Err(b) => {
-                    sr.rows_rejected += 1;
-                    report.reject(
-                        &self.sheet.name,
-                        rownum,
-                        &self.column_label(b.field),
-                        b.reason,
-                    );
+                    self.reject(sr, report, rownum, b.field, b.reason);
                 }
             }
         }
