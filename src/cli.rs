@@ -19,6 +19,10 @@ pub struct Cli {
 pub enum Command {
     /// 载入序时账/凭证明细和固定资产明细表，核对合计行与借贷平衡，输出载入报告
     Load(LoadArgs),
+    /// 运行合规检查规则，输出疑点（待核实）及其凭证证据、法规依据、核实要点和建议
+    Check(CheckArgs),
+    /// 列出全部检查规则；给出规则 id 时打印其说明、参数和法规依据
+    Rules(RulesArgs),
     /// 对附带的样例项目运行（目前：载入样例序时账并打印载入摘要）
     Run(RunArgs),
     /// 按指标体系评分：公式、目标、问卷、疑点扣分、人工打分，汇总得分与等级
@@ -199,6 +203,53 @@ pub struct LoadArgs {
     /// 终端上最多列出多少条拒收行
     #[arg(long, default_value_t = 20)]
     pub show: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// 序时账 / 凭证明细文件（.xlsx、.xls），可多个
+    #[arg(value_name = "LEDGER")]
+    pub ledgers: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: LoadInputs,
+    /// 辅助资料：类别=文件，可多次给出。类别：payments（国库集中支付/银行付款明细）、
+    /// card-holders（公务卡持卡人名单）、receptions（公务接待台账）、meetings（会议台账）、
+    /// inspection（资产盘点表）
+    #[arg(long = "supporting", value_name = "KIND=FILE", value_parser = crate::rules::supporting::parse_spec)]
+    pub supporting: Vec<(String, PathBuf)>,
+    /// 辅助资料映射方案（TOML，与 data/profiles/supporting.toml 同结构）
+    #[arg(long = "supporting-profile", value_name = "FILE")]
+    pub supporting_profile: Option<PathBuf>,
+    /// 规则配置覆盖文件（TOML，与 data/rules.toml 同结构，只写不同之处）
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// 补充法规目录（TOML，与 data/citations.toml 同结构，如地方实施细则）
+    #[arg(long = "citations", value_name = "FILE")]
+    pub citations: Option<PathBuf>,
+    /// 只运行这些规则（逗号分隔的 id）
+    #[arg(long = "rules", value_delimiter = ',', value_name = "ID,...")]
+    pub rules: Vec<String>,
+    /// 评价基准日（资产类疑点的日期；默认为序时账最后一年的 12 月 31 日）
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD")]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// 把疑点文档写成 JSON
+    #[arg(long = "json", value_name = "OUT")]
+    pub json: Option<PathBuf>,
+    /// 终端上每类最多列出多少条疑点
+    #[arg(long, default_value_t = 10)]
+    pub show: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// 规则 id：打印该规则的说明、参数与法规依据
+    pub id: Option<String>,
+    /// 规则配置覆盖文件（显示覆盖后的参数）
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// 以 JSON 输出规则目录
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

@@ -11,6 +11,7 @@ pub mod load;
 pub mod money;
 pub mod provenance;
 pub mod report;
+pub mod rules;
 pub mod sampling;
 pub mod scoring;
 pub mod voucher;

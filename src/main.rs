@@ -13,6 +13,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Load(a) => cmd::load::run(a),
+        Command::Check(a) => cmd::check::run(a),
+        Command::Rules(a) => cmd::rules::run(a),
         Command::Run(a) => cmd::run::run(a),
         Command::Score(a) => cmd::score::run(a),
         Command::Plan(a) => cmd::plan::run(a),

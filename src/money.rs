@@ -71,6 +71,18 @@ impl std::ops::Sub for Fen {
         Fen(self.0 - o.0)
     }
 }
+impl std::ops::SubAssign for Fen {
+    fn sub_assign(&mut self, o: Fen) {
+        self.0 -= o.0;
+    }
+}
+
+impl Fen {
+    pub fn abs(self) -> Fen {
+        Fen(self.0.abs())
+    }
+}
+
 impl std::ops::Neg for Fen {
     type Output = Fen;
     fn neg(self) -> Fen {

@@ -1,8 +1,10 @@
 //! One module per subcommand; each owns its `run`.
+pub mod check;
 pub mod evaluate;
 pub mod gen_fixtures;
 pub mod load;
 pub mod plan;
+pub mod rules;
 pub mod run;
 pub mod sample;
 pub mod score;

@@ -1,0 +1,236 @@
+//! `reeval check`: load, run the rule library, print findings by category, write the JSON
+//! findings document (the contract `sample --risk` and `score --findings` read).
+
+use crate::cli::CheckArgs;
+use crate::load;
+use crate::money::Fen;
+use crate::provenance::{sha256_file, Provenance};
+use crate::rules::citations::Catalogue;
+use crate::rules::config::Config;
+use crate::rules::finding::{Finding, ScopeLimit};
+use crate::rules::supporting::{Supporting, TableReport};
+use crate::rules::{self, RuleRun};
+use anyhow::{bail, Result};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+#[derive(Serialize)]
+pub struct CategorySum {
+    pub category: String,
+    pub findings: usize,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+#[derive(Serialize)]
+pub struct Summary {
+    pub lines_checked: usize,
+    pub vouchers_checked: usize,
+    pub assets_checked: usize,
+    pub findings: usize,
+    pub informational: usize,
+    pub by_category: Vec<CategorySum>,
+    pub scope_limits: usize,
+}
+
+#[derive(Serialize)]
+pub struct Document {
+    pub provenance: Provenance,
+    pub summary: Summary,
+    pub rules: Vec<RuleRun>,
+    pub supporting: Vec<TableReport>,
+    pub findings: Vec<Finding>,
+    pub scope_limits: Vec<ScopeLimit>,
+}
+
+/// Sums per category, in category order of first appearance in the registry.
+pub fn by_category(findings: &[Finding]) -> Vec<CategorySum> {
+    let order: Vec<&str> = rules::REGISTRY.iter().map(|(d, _)| d.category).collect();
+    let mut m: BTreeMap<(usize, String), (usize, Decimal)> = BTreeMap::new();
+    for f in findings {
+        let k = order
+            .iter()
+            .position(|c| *c == f.category)
+            .unwrap_or(usize::MAX);
+        let e = m.entry((k, f.category.clone())).or_default();
+        e.0 += 1;
+        e.1 += f.amount.unwrap_or_default();
+    }
+    m.into_iter()
+        .map(|((_, category), (n, a))| CategorySum {
+            category,
+            findings: n,
+            amount: a,
+        })
+        .collect()
+}
+
+/// Run the whole check; the caller decides where the document goes.
+pub fn document(a: &CheckArgs) -> Result<Document> {
+    if a.ledgers.is_empty() && a.inputs.assets.is_empty() {
+        bail!("请给出序时账文件（和/或 --assets 资产明细表）");
+    }
+    let config = Config::with_overrides(a.config.as_deref())?;
+    let catalogue = Catalogue::with_extra(a.citations.as_deref())?;
+    let supporting = Supporting::load(&a.supporting, a.supporting_profile.as_deref())?;
+    let req = a.inputs.request(&a.ledgers);
+    let loaded = load::load(&req)?;
+    let checked = rules::check(&rules::Inputs {
+        lines: &loaded.frames.lines,
+        opening: &loaded.frames.opening,
+        assets: &loaded.frames.assets,
+        supporting: &supporting,
+        config: &config,
+        catalogue: &catalogue,
+        only: &a.rules,
+        as_of: a.as_of,
+    })?;
+    let mut prov = Provenance::new("check");
+    prov.inputs = loaded.report.provenance.inputs.clone();
+    for t in supporting.tables.values() {
+        prov.inputs.push(t.input.clone());
+    }
+    for p in [&a.config, &a.citations, &a.supporting_profile]
+        .into_iter()
+        .flatten()
+    {
+        prov.inputs.push(sha256_file(p)?);
+    }
+    for (k, v) in &loaded.report.provenance.parameters {
+        prov.parameters.insert(k.clone(), v.clone());
+    }
+    prov.param("rules", &a.rules);
+    prov.param("as_of", a.as_of.map(|d| d.to_string()));
+    prov.param(
+        "supporting",
+        a.supporting
+            .iter()
+            .map(|(k, p)| format!("{k}={}", p.display()))
+            .collect::<Vec<_>>(),
+    );
+    let lines_checked = loaded
+        .lines
+        .iter()
+        .filter(|l| l.status == crate::ledger::model::STATUS_NORMAL)
+        .count();
+    let summary = Summary {
+        lines_checked,
+        vouchers_checked: loaded.report.summary.vouchers,
+        assets_checked: loaded.frames.assets.height(),
+        findings: checked.findings.iter().filter(|f| f.kind == "疑点").count(),
+        informational: checked.findings.iter().filter(|f| f.kind != "疑点").count(),
+        by_category: by_category(&checked.findings),
+        scope_limits: checked.scope_limits.len(),
+    };
+    Ok(Document {
+        provenance: prov,
+        summary,
+        rules: checked.runs,
+        supporting: supporting
+            .tables
+            .values()
+            .map(|t| t.report.clone())
+            .collect(),
+        findings: checked.findings,
+        scope_limits: checked.scope_limits,
+    })
+}
+
+pub fn run(a: &CheckArgs) -> Result<()> {
+    let doc = document(a)?;
+    print!("{}", table(&doc, a.show));
+    if let Some(path) = &a.json {
+        let json = serde_json::to_vec_pretty(&doc)?;
+        super::write_atomic(path, &json)?;
+        println!("疑点文档已写入 {}", path.display());
+    }
+    Ok(())
+}
+
+fn yuan(d: Decimal) -> String {
+    Fen::from_yuan(d)
+        .map(|f| f.grouped())
+        .unwrap_or_else(|| d.to_string())
+}
+
+/// The readable table: findings grouped by category with counts and sums, then the limits.
+pub fn table(doc: &Document, show: usize) -> String {
+    let mut s = String::new();
+    let m = &doc.summary;
+    let _ = writeln!(
+        s,
+        "检查分录 {} 行、凭证 {} 张、资产 {} 项：疑点 {} 条（待核实），提示 {} 条，范围限制 {} 项",
+        m.lines_checked,
+        m.vouchers_checked,
+        m.assets_checked,
+        m.findings,
+        m.informational,
+        m.scope_limits
+    );
+    for c in &m.by_category {
+        let _ = writeln!(
+            s,
+            "■ {}：{} 条，金额 {} 元",
+            c.category,
+            c.findings,
+            yuan(c.amount)
+        );
+        let items: Vec<&Finding> = doc
+            .findings
+            .iter()
+            .filter(|f| f.category == c.category)
+            .collect();
+        for f in items.iter().take(show) {
+            let place = match (&f.voucher, &f.asset) {
+                (Some(v), _) => v.clone(),
+                (None, Some(a)) => format!("资产 {a}"),
+                _ => "—".into(),
+            };
+            let _ = writeln!(
+                s,
+                "  {} {} {:>14}  [{}] {}",
+                f.entity.as_deref().unwrap_or(""),
+                place,
+                f.amount.map(yuan).unwrap_or_default(),
+                f.rule,
+                f.summary
+            );
+        }
+        if items.len() > show {
+            let _ = writeln!(s, "  ……另有 {} 条，见 JSON 文档", items.len() - show);
+        }
+    }
+    if !doc.scope_limits.is_empty() {
+        let _ = writeln!(s, "范围限制：");
+        for l in &doc.scope_limits {
+            let _ = writeln!(
+                s,
+                "  {}（{}）{}：{}",
+                l.extent,
+                l.rule,
+                l.entity
+                    .as_deref()
+                    .map(|e| format!(" {e}"))
+                    .unwrap_or_default(),
+                l.reason
+            );
+        }
+    }
+    for t in &doc.supporting {
+        let _ = writeln!(
+            s,
+            "辅助资料 {}（{}）：读取 {} 行，载入 {}，跳过 {}，拒收 {}",
+            t.title, t.path, t.rows_read, t.rows_loaded, t.rows_skipped, t.rows_rejected
+        );
+        for r in t.rejections.iter().take(5) {
+            let _ = writeln!(
+                s,
+                "    拒收 {} 第 {} 行 {}：{}",
+                r.sheet, r.row, r.column, r.reason
+            );
+        }
+    }
+    s
+}
