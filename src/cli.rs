@@ -271,4 +271,7 @@ pub struct GenArgs {
     /// 随机种子
     #[arg(long, default_value_t = 2023)]
     pub seed: u64,
+    /// 另外生成规则测试账套（seed 002 第七部分的全部凭证混入正常凭证）到 DIR/rules-test
+    #[arg(long = "rules-test")]
+    pub rules_test: bool,
 }

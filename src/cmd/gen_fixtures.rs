@@ -8,6 +8,16 @@ use anyhow::Result;
 pub fn run(args: &GenArgs) -> Result<()> {
     fixtures::write_bundled(&args.dir, args.seed)?;
     println!("样例已写入 {}", args.dir.display());
+    if args.rules_test {
+        let dir = args.dir.join("rules-test");
+        let w = fixtures::seed002::write(&dir, args.seed)?;
+        println!(
+            "规则测试账套已写入 {}：预期疑点 {} 条，正常凭证 {} 张",
+            dir.display(),
+            w.expected.len(),
+            w.clean.len()
+        );
+    }
     if let Some(n) = args.lines {
         let path = args.dir.join(format!("scale-{n}.xlsx"));
         let f = fixtures::write_grp_u8(&path, "规模测试单位", args.seed, n)?;

@@ -64,8 +64,8 @@ pub fn check(cx: &Context) -> Result<Outcome> {
         if a.original.0 <= 0 {
             continue;
         }
-        let never = has_any(&a.category, &p.non_depreciable_words)
-            || has_any(&a.name, &p.non_depreciable_words);
+        // The category decides, not the name: an 档案柜 is furniture, not an archive.
+        let never = has_any(&a.category, &p.non_depreciable_words);
         let (expected, basis) = if never {
             (Fen::ZERO, "该类别不计提折旧".to_string())
         } else {

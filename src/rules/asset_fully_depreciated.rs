@@ -47,7 +47,6 @@ pub fn check(cx: &Context) -> Result<Outcome> {
             || a.accumulated < a.original
             || !p.in_use_statuses.iter().any(|s| a.status == *s)
             || has_any(&a.category, &non_dep)
-            || has_any(&a.name, &non_dep)
         {
             continue;
         }
