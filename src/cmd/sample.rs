@@ -137,7 +137,11 @@ fn risk_from_findings(
         #[serde(default)]
         category: String,
         #[serde(default)]
+        entity: Option<String>,
+        #[serde(default)]
         voucher: Option<String>,
+        #[serde(default)]
+        asset: Option<String>,
         #[serde(default)]
         status: Option<String>,
     }
@@ -158,7 +162,15 @@ fn risk_from_findings(
         if f.status.as_deref() == Some("排除") {
             continue;
         }
-        if let Some(v) = f.voucher {
+        // Vouchers are keyed as the population names them (`局机关 2023-03 记-19`); a document
+        // that already writes the entity into `voucher` is read as it is.
+        let key = match (&f.entity, f.voucher, f.asset) {
+            (Some(e), Some(v), _) if !v.starts_with(e.as_str()) => Some(format!("{e} {v}")),
+            (_, Some(v), _) => Some(v),
+            (_, None, Some(a)) => Some(a),
+            _ => None,
+        };
+        if let Some(v) = key {
             let reason = if f.category.is_empty() {
                 f.rule
             } else {

@@ -45,7 +45,7 @@ pub fn check(cx: &Context) -> Result<Outcome> {
     for a in &assets {
         if a.original.0 <= 0
             || a.accumulated < a.original
-            || !p.in_use_statuses.iter().any(|s| a.status == *s)
+            || !p.in_use_statuses.contains(&a.status)
             || has_any(&a.category, &non_dep)
         {
             continue;

@@ -201,68 +201,6 @@ pub fn stated_product(text: &str) -> Option<(Fen, Decimal, Decimal)> {
     Some((fen, left, right))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn w(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn people_and_organisations() {
-        let orgs = w(&["公司", "局", "中心", "酒店", "店"]);
-        let people = w(&["个人", "经办人"]);
-        assert!(is_person("王丽珍", &orgs, &people));
-        assert!(is_person("李明", &orgs, &people));
-        assert!(is_person("经办人张三", &orgs, &people));
-        assert!(!is_person("寻甸县宏达汽车修理有限公司", &orgs, &people));
-        assert!(!is_person("县红十字会", &orgs, &people) || false);
-        assert!(!is_person("如家酒店", &orgs, &people));
-        assert!(!is_person("", &orgs, &people));
-    }
-
-    #[test]
-    fn dates_and_meals() {
-        let mut meals = std::collections::BTreeMap::new();
-        for (k, v) in [("午餐", "午餐"), ("中餐", "午餐"), ("晚餐", "晚餐")] {
-            meals.insert(k.to_string(), v.to_string());
-        }
-        let m = meals_by_day(
-            "接待双柏县劳动保障监察大队6月13日午餐406.00元、晚餐388.00元",
-            &meals,
-        );
-        assert_eq!(
-            m,
-            vec![(6, 13, "午餐".to_string()), (6, 13, "晚餐".to_string())]
-        );
-        let m = meals_by_day("2023-06-13中餐；2023-06-14晚餐", &meals);
-        assert_eq!(m, vec![(6, 13, "午餐".into()), (6, 14, "晚餐".into())]);
-        let m = meals_by_day("6.13午餐", &meals);
-        assert_eq!(m, vec![(6, 13, "午餐".into())]);
-        // An amount is not a date.
-        assert!(day_mentions("支付6.13元手续费").is_empty());
-        assert!(day_mentions("支付1-3月通行费").is_empty());
-    }
-
-    #[test]
-    fn arithmetic_in_summaries() {
-        let (p, a, b) = stated_product("支付春节慰问费（16人*500.00元/人）").unwrap();
-        assert_eq!(
-            (p, a.to_string(), b.to_string()),
-            (Fen(800_000), "16".into(), "500.00".into())
-        );
-        assert_eq!(
-            stated_product("慰问金500元/人×12人").unwrap().0,
-            Fen(600_000)
-        );
-        assert_eq!(stated_product("误餐补助 20人X30元").unwrap().0, Fen(60_000));
-        assert!(stated_product("支付办公用品费").is_none());
-        assert_eq!(headcount("工作餐12人"), Some(12));
-        assert_eq!(headcount("支付接待费"), None);
-    }
-}
-
 /// The visiting group named in a reception 摘要: the run of Chinese characters ending in an
 /// organisation suffix (局, 大队, 组, 厅 …), with leading verbs (支付, 接待 …) removed.
 /// `支付双柏县劳动保障监察大队6月13日午餐费` → `双柏县劳动保障监察大队`.
@@ -310,4 +248,80 @@ pub fn visitor(text: &str, org_suffixes: &[String]) -> Option<String> {
     }
     flush(&mut run, &mut best);
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn people_and_organisations() {
+        let orgs = w(&["公司", "局", "中心", "酒店", "店", "会"]);
+        let people = w(&["个人", "经办人"]);
+        assert!(is_person("王丽珍", &orgs, &people));
+        assert!(is_person("李明", &orgs, &people));
+        assert!(is_person("经办人张三", &orgs, &people));
+        assert!(!is_person("寻甸县宏达汽车修理有限公司", &orgs, &people));
+        assert!(!is_person("县红十字会", &orgs, &people));
+        assert!(!is_person("如家酒店", &orgs, &people));
+        assert!(!is_person("", &orgs, &people));
+    }
+
+    #[test]
+    fn visiting_groups() {
+        let orgs = w(&["局", "大队", "组", "厅"]);
+        assert_eq!(
+            visitor("支付双柏县劳动保障监察大队6月13日午餐费", &orgs).as_deref(),
+            Some("双柏县劳动保障监察大队")
+        );
+        assert_eq!(
+            visitor("接待昆明市人社局调研组9月20日工作餐", &orgs).as_deref(),
+            Some("昆明市人社局调研组")
+        );
+        assert_eq!(visitor("支付公务接待费", &orgs), None);
+    }
+
+    #[test]
+    fn dates_and_meals() {
+        let mut meals = std::collections::BTreeMap::new();
+        for (k, v) in [("午餐", "午餐"), ("中餐", "午餐"), ("晚餐", "晚餐")] {
+            meals.insert(k.to_string(), v.to_string());
+        }
+        let m = meals_by_day(
+            "接待双柏县劳动保障监察大队6月13日午餐406.00元、晚餐388.00元",
+            &meals,
+        );
+        assert_eq!(
+            m,
+            vec![(6, 13, "午餐".to_string()), (6, 13, "晚餐".to_string())]
+        );
+        let m = meals_by_day("2023-06-13中餐；2023-06-14晚餐", &meals);
+        assert_eq!(m, vec![(6, 13, "午餐".into()), (6, 14, "晚餐".into())]);
+        let m = meals_by_day("6.13午餐", &meals);
+        assert_eq!(m, vec![(6, 13, "午餐".into())]);
+        // An amount is not a date.
+        assert!(day_mentions("支付6.13元手续费").is_empty());
+        assert!(day_mentions("支付1-3月通行费").is_empty());
+    }
+
+    #[test]
+    fn arithmetic_in_summaries() {
+        let (p, a, b) = stated_product("支付春节慰问费（16人*500.00元/人）").unwrap();
+        assert_eq!(
+            (p, a.to_string(), b.to_string()),
+            (Fen(800_000), "16".into(), "500.00".into())
+        );
+        assert_eq!(
+            stated_product("慰问金500元/人×12人").unwrap().0,
+            Fen(600_000)
+        );
+        assert_eq!(stated_product("误餐补助 20人X30元").unwrap().0, Fen(60_000));
+        assert!(stated_product("支付办公用品费").is_none());
+        assert_eq!(headcount("工作餐12人"), Some(12));
+        assert_eq!(headcount("支付接待费"), None);
+    }
 }

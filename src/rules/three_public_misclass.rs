@@ -41,6 +41,9 @@ struct P {
     except_econ: Vec<String>,
 }
 
+/// Rows, amount, words seen, classifications booked under — for vehicle and for reception.
+type Hits = (Vec<usize>, Fen, Vec<String>, Vec<String>);
+
 pub fn check(cx: &Context) -> Result<Outcome> {
     let (_, p): (_, P) = cx.config.section(DOC.id)?;
     let c = &cx.config.common;
@@ -53,7 +56,7 @@ pub fn check(cx: &Context) -> Result<Outcome> {
         .collect();
     for v in &book.vouchers {
         // kind → (rows, amount, words, booked-under)
-        let mut hits: [(Vec<usize>, Fen, Vec<String>, Vec<String>); 2] = Default::default();
+        let mut hits: [Hits; 2] = Default::default();
         for i in book.expense_rows(v, c) {
             let s = book.summary(i);
             if has_any(s, &p.except_words) {

@@ -17,7 +17,14 @@ pub struct Finding {
     #[serde(default)]
     pub category: String,
     #[serde(default)]
+    pub entity: Option<String>,
+    #[serde(default)]
     pub voucher: Option<String>,
+    #[serde(default)]
+    pub asset: Option<String>,
+    /// 疑点 or 提示; 提示 (informational lists) never deduct.
+    #[serde(default)]
+    pub kind: Option<String>,
     /// 待核实 / 确认 / 排除; 排除 findings do not deduct.
     #[serde(default)]
     pub status: Option<String>,
@@ -388,12 +395,17 @@ fn score_leaf(
             Some(fs) => {
                 // Once per voucher and category; 排除 findings do not count.
                 let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-                for f in fs.iter().filter(|f| f.status.as_deref() != Some("排除")) {
+                let counts = |f: &&Finding| {
+                    f.status.as_deref() != Some("排除") && f.kind.as_deref() != Some("提示")
+                };
+                for f in fs.iter().filter(counts) {
                     if ind.rules.contains(&f.rule) || ind.categories.contains(&f.category) {
-                        let v = f
-                            .voucher
-                            .clone()
-                            .unwrap_or_else(|| format!("{}#{}", f.rule, seen.len()));
+                        let place = f.voucher.clone().or_else(|| f.asset.clone());
+                        let v = match (place, &f.entity) {
+                            (Some(p), Some(e)) => format!("{e} {p}"),
+                            (Some(p), None) => p,
+                            (None, _) => format!("{}#{}", f.rule, seen.len()),
+                        };
                         seen.insert((v, f.category.clone()));
                     }
                 }

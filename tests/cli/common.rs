@@ -50,3 +50,20 @@ pub fn stderr(o: &Output) -> String {
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
 }
+
+/// Run `reeval check ARGS… --json DOC` and return (output, document).
+pub fn cli_check(dir: &Path, args: &[&str]) -> (Output, Option<Value>) {
+    let doc = dir.join(format!("findings-{}.json", std::process::id()));
+    let _ = std::fs::remove_file(&doc);
+    let out = bin()
+        .arg("check")
+        .args(args)
+        .arg("--json")
+        .arg(&doc)
+        .output()
+        .expect("run reeval");
+    let json = std::fs::read(&doc)
+        .ok()
+        .map(|b| serde_json::from_slice(&b).expect("document is JSON"));
+    (out, json)
+}

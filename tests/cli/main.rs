@@ -5,6 +5,8 @@ mod common;
 mod load_layouts;
 mod load_report;
 mod load_robustness;
+mod rules_seed;
+mod rules_wordings;
 mod sampling_cli;
 mod sampling_select;
 mod sampling_tables;
