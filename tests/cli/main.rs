@@ -6,6 +6,7 @@ mod load_layouts;
 mod load_report;
 mod load_robustness;
 mod rules_seed;
+mod rules_supporting;
 mod rules_wordings;
 mod sampling_cli;
 mod sampling_select;
