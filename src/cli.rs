@@ -238,6 +238,9 @@ pub struct CheckArgs {
     /// 终端上每类最多列出多少条疑点
     #[arg(long, default_value_t = 10)]
     pub show: usize,
+    /// 在标准错误输出上打印载入与每条规则的用时
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Args, Debug)]

@@ -43,6 +43,9 @@ pub struct Document {
     pub supporting: Vec<TableReport>,
     pub findings: Vec<Finding>,
     pub scope_limits: Vec<ScopeLimit>,
+    /// Seconds per stage; printed with `--timings`, never serialised.
+    #[serde(skip)]
+    pub timings: Vec<(String, f64)>,
 }
 
 /// Sums per category, in category order of first appearance in the registry.
@@ -76,7 +79,10 @@ pub fn document(a: &CheckArgs) -> Result<Document> {
     let catalogue = Catalogue::with_extra(a.citations.as_deref())?;
     let supporting = Supporting::load(&a.supporting, a.supporting_profile.as_deref())?;
     let req = a.inputs.request(&a.ledgers);
+    let t0 = std::time::Instant::now();
     let loaded = load::load(&req)?;
+    let load_secs = t0.elapsed().as_secs_f64();
+    let t1 = std::time::Instant::now();
     let checked = rules::check(&rules::Inputs {
         lines: &loaded.frames.lines,
         opening: &loaded.frames.opening,
@@ -87,6 +93,10 @@ pub fn document(a: &CheckArgs) -> Result<Document> {
         only: &a.rules,
         as_of: a.as_of,
     })?;
+    let rules_secs = t1.elapsed().as_secs_f64();
+    let mut timings = vec![("载入".to_string(), load_secs)];
+    timings.extend(checked.timings.iter().cloned());
+    timings.push(("规则合计".to_string(), rules_secs));
     let mut prov = Provenance::new("check");
     prov.inputs = loaded.report.provenance.inputs.clone();
     for t in supporting.tables.values() {
@@ -135,12 +145,18 @@ pub fn document(a: &CheckArgs) -> Result<Document> {
             .collect(),
         findings: checked.findings,
         scope_limits: checked.scope_limits,
+        timings,
     })
 }
 
 pub fn run(a: &CheckArgs) -> Result<()> {
     let doc = document(a)?;
     print!("{}", table(&doc, a.show));
+    if a.timings {
+        for (stage, secs) in &doc.timings {
+            eprintln!("用时 {stage:<24} {secs:>8.3} 秒");
+        }
+    }
     if let Some(path) = &a.json {
         let json = serde_json::to_vec_pretty(&doc)?;
         super::write_atomic(path, &json)?;

@@ -17,6 +17,15 @@ pub fn run(args: &GenArgs) -> Result<()> {
             w.expected.len(),
             w.clean.len()
         );
+        if let Some(n) = args.lines {
+            let path = dir.join(format!("scale-{n}.xlsx"));
+            let (lines, vouchers) = fixtures::seed002::write_scaled(&path, args.seed, n)?;
+            println!(
+                "规则测速序时账 {}：{lines} 行分录，{vouchers} 张凭证",
+                path.display()
+            );
+        }
+        return Ok(());
     }
     if let Some(n) = args.lines {
         let path = args.dir.join(format!("scale-{n}.xlsx"));

@@ -124,6 +124,9 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     pub scope_limits: Vec<ScopeLimit>,
     pub runs: Vec<RuleRun>,
+    /// Seconds per stage (`准备` = the voucher index, then each rule), for `--timings`; never
+    /// written into the document, which must not change from run to run.
+    pub timings: Vec<(String, f64)>,
 }
 
 pub struct Inputs<'a> {
@@ -145,7 +148,12 @@ pub fn check(inp: &Inputs) -> Result<Checked> {
             anyhow::bail!("没有规则“{id}”；reeval rules 列出全部规则");
         }
     }
+    let started = std::time::Instant::now();
     let book = Book::new(inp.lines, &inp.config.common.econ_names)?;
+    let mut timings = vec![(
+        "准备（凭证分组）".to_string(),
+        started.elapsed().as_secs_f64(),
+    )];
     let as_of = inp.as_of.unwrap_or_else(|| {
         book.last_date()
             .and_then(|d| NaiveDate::from_ymd_opt(d.year(), 12, 31))
@@ -190,7 +198,9 @@ pub fn check(inp: &Inputs) -> Result<Checked> {
             as_of,
             flagged: &flagged,
         };
+        let t = std::time::Instant::now();
         let out = f(&cx).map_err(|e| anyhow::anyhow!("规则 {} 运行失败：{e:#}", d.id))?;
+        timings.push((d.id.to_string(), t.elapsed().as_secs_f64()));
         let ran = !out
             .limits
             .iter()
@@ -238,6 +248,7 @@ pub fn check(inp: &Inputs) -> Result<Checked> {
         findings,
         scope_limits: limits,
         runs,
+        timings,
     })
 }
 

@@ -1,9 +1,10 @@
 //! suspense-spending — 超范围使用结余资金.
 //!
 //! A voucher that expenses money and, in the same voucher, debits 其他应付款 (2307) spends a
-//! balance parked there. When that balance was carried from earlier years — the sub-account
-//! has a credit opening balance, or this year's credits to it before the voucher cannot cover
-//! the debit — the department is spending old 结余 outside its budget: a 疑点.
+//! balance parked there. When that balance was carried from earlier years — the sub-account's
+//! credit opening balance is not yet cleared (debits clear the oldest balance first), or,
+//! without opening balances, this year's credits before the voucher cannot cover the debit —
+//! the department is spending old 结余 outside its budget: a 疑点.
 //!
 //! Look-alikes that do not fire: paying a 公务卡 bill (借 2307 公务卡, no expense line);
 //! paying over withheld tax or 公积金 (代扣代缴: no expense); refunding a deposit (退还押金);
@@ -69,8 +70,14 @@ pub fn check(cx: &Context) -> Result<Outcome> {
         ));
     }
 
-    // This year's 2307 credits and debits per (entity, code), in voucher order, to tell a
-    // balance carried from earlier years from one built up this year.
+    // Debits clear the oldest balance first: while a sub-account's carried (opening) credit
+    // balance is not used up, a debit draws on it. Without opening balances, a debit is taken
+    // as drawing on earlier years when this year's credits before it cannot cover it.
+    let mut carried_left: BTreeMap<(String, String), Fen> = opening
+        .iter()
+        .filter(|(_, b)| b.0 > 0)
+        .map(|(k, b)| (k.clone(), *b))
+        .collect();
     let mut running: BTreeMap<(String, String), Fen> = BTreeMap::new();
     for v in &book.vouchers {
         let exp = book.expense_rows(v, c);
@@ -90,9 +97,16 @@ pub fn check(cx: &Context) -> Result<Outcome> {
             e.0 -= book.credit(i);
             e.1.push(i);
         }
+        let has_opening_data = entities_with_opening.contains(&&v.entity);
         for (code, (n, rows)) in &net {
             let key = (v.entity.clone(), code.clone());
-            let available = *running.get(&key).unwrap_or(&Fen::ZERO);
+            let left = carried_left.get(&key).copied().unwrap_or_default();
+            let from_carry = if has_opening_data {
+                Fen(n.0.min(left.0).max(0))
+            } else {
+                let available = running.get(&key).copied().unwrap_or_default();
+                Fen((n.0 - available.0.max(0)).clamp(0, n.0.max(0)))
+            };
             let spending = fin_exp.0 > 0
                 && n.0 > 0
                 && !rows.iter().any(|&i| {
@@ -100,38 +114,33 @@ pub fn check(cx: &Context) -> Result<Outcome> {
                         || has_any(book.summary(i), &p.except_words)
                         || has_any(book.name(i), &p.except_words)
                 });
-            if spending {
-                // What this year's credits (less debits) before this voucher cannot cover.
-                let from_carry = Fen((n.0 - available.0.max(0)).min(n.0));
-                let has_opening_data = entities_with_opening.contains(&&v.entity);
-                let carried = opening.get(&key).copied().unwrap_or_default();
-                let confirmed = !has_opening_data || carried.0 > 0;
-                if from_carry.0 > 0 && confirmed {
-                    let cash: Fen = book.cash_out(v, c).0;
-                    let total = Fen(fin_exp.0.max(cash.0).max(fin_exp.0 + n.0));
-                    let name = rows.first().map(|&i| book.name(i)).unwrap_or("");
-                    let mut d = Draft::for_voucher(book, v);
-                    d.part = Some(code.clone());
-                    d.amount = Some(total);
-                    d.explanation = format!(
-                        "凭证“{}”支出 {} 元，其中 {} 元借记“{code} {name}”，动用以前年度挂账余额{}列支，未按预算执行。",
-                        d.summary,
-                        total.grouped(),
-                        n.grouped(),
-                        if has_opening_data {
-                            format!("（该明细年初贷方余额 {} 元）", carried.grouped())
-                        } else {
-                            "（本年此前该明细贷方发生额不足以支付）".to_string()
-                        }
-                    );
-                    d.rows = v
-                        .rows
-                        .iter()
-                        .copied()
-                        .filter(|&i| !book.is_budget(i))
-                        .collect();
-                    out.drafts.push(d);
-                }
+            if spending && from_carry.0 > 0 {
+                let cash: Fen = book.cash_out(v, c).0;
+                let total = Fen(fin_exp.0.max(cash.0).max(fin_exp.0 + n.0));
+                let name = rows.first().map(|&i| book.name(i)).unwrap_or("");
+                let mut d = Draft::for_voucher(book, v);
+                d.part = Some(code.clone());
+                d.amount = Some(total);
+                d.explanation = format!(
+                    "凭证“{}”支出 {} 元，其中 {} 元借记“{code} {name}”，动用以前年度挂账余额{}列支，未按预算执行。",
+                    d.summary,
+                    total.grouped(),
+                    n.grouped(),
+                    if has_opening_data {
+                        format!(
+                            "（该明细年初贷方余额 {} 元，此前尚未冲销 {} 元）",
+                            opening.get(&key).copied().unwrap_or_default().grouped(),
+                            left.grouped()
+                        )
+                    } else {
+                        "（本年此前该明细贷方发生额不足以支付）".to_string()
+                    }
+                );
+                d.rows = v.rows.iter().copied().filter(|&i| !book.is_budget(i)).collect();
+                out.drafts.push(d);
+            }
+            if n.0 > 0 && left.0 > 0 {
+                carried_left.insert(key.clone(), Fen(left.0 - n.0.min(left.0)));
             }
             *running.entry(key).or_default() += -*n;
         }
