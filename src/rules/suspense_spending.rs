@@ -136,7 +136,12 @@ pub fn check(cx: &Context) -> Result<Outcome> {
                         "（本年此前该明细贷方发生额不足以支付）".to_string()
                     }
                 );
-                d.rows = v.rows.iter().copied().filter(|&i| !book.is_budget(i)).collect();
+                d.rows = v
+                    .rows
+                    .iter()
+                    .copied()
+                    .filter(|&i| !book.is_budget(i))
+                    .collect();
                 out.drafts.push(d);
             }
             if n.0 > 0 && left.0 > 0 {

@@ -537,3 +537,125 @@ fn rules_lists_every_rule_and_prints_one_with_its_citations() {
     let out = bin().args(["rules", "no-such-rule"]).output().unwrap();
     assert!(!out.status.success());
 }
+
+#[test]
+fn meeting_ledger_is_used_when_given() {
+    let d = tmp();
+    let m = ("30215", "会议费");
+    let s = "支付公开招聘审核会会议费";
+    let vs = vec![V::new(
+        4,
+        6,
+        11,
+        vec![
+            dr(s, "500102", "业务活动费用-商品和服务费用-会议费", 4_806_00).econ(m.0, m.1),
+            cr(s, "230702", "其他应付款-公务卡", 4_806_00)
+                .cp("李明")
+                .settle("公务卡"),
+        ],
+    )];
+    let l = d.path().join("账.xlsx");
+    write_ledger(&l, "局机关", 2023, &[], &vs, Layout::FULL).unwrap();
+    let (_, doc) = cli_check(d.path(), &[p(&l), "--rules", "meeting-meal"]);
+    let doc = doc.unwrap();
+    assert!(vouchers(&doc, "meeting-meal").is_empty());
+    assert!(limits(&doc, "meeting-meal")[0].contains("缺少会议台账"));
+    let t = d.path().join("会议台账.xlsx");
+    write_table(
+        &t,
+        "会议",
+        &[
+            "会议名称",
+            "开始日期",
+            "结束日期",
+            "参会人数",
+            "餐费",
+            "用餐形式",
+            "凭证号",
+        ],
+        &[
+            [
+                "公开招聘报名人工审核会",
+                "2023-03-28",
+                "2023-04-01",
+                "6",
+                "4806.00",
+                "桌餐",
+                "记-11",
+            ]
+            .iter()
+            .map(|x| x.to_string())
+            .collect(),
+            [
+                "就业工作会议",
+                "2023-05-10",
+                "2023-05-10",
+                "60",
+                "7200.00",
+                "自助餐",
+                "",
+            ]
+            .iter()
+            .map(|x| x.to_string())
+            .collect(),
+        ],
+    )
+    .unwrap();
+    let (out, doc) = cli_check(
+        d.path(),
+        &[
+            p(&l),
+            "--rules",
+            "meeting-meal",
+            "--supporting",
+            &format!("meetings={}", p(&t)),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = doc.unwrap();
+    // 4,806.00 for 6 people over 5 days is 160.20 a head and day, as 桌餐: flagged, on 记-11.
+    assert_eq!(vouchers(&doc, "meeting-meal"), vec!["2023-04 记-11"]);
+    let x = doc["findings"][0]["explanation"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(x.contains("桌餐") && x.contains("160.20"), "{x}");
+    assert!(limits(&doc, "meeting-meal").is_empty());
+}
+
+#[test]
+fn rules_say_what_they_could_not_check() {
+    let d = tmp();
+    // Only the 财务会计 side was exported, and no opening balances.
+    let s = "2022年度工会经费单位行政补助";
+    let vs = vec![V::new(
+        1,
+        18,
+        17,
+        vec![
+            dr(
+                s,
+                "500102",
+                "业务活动费用-商品和服务费用-工会经费",
+                50_000_00,
+            ),
+            dr(s, "230799", "其他应付款-其他", 23_600_00),
+            cr(s, "1011", "零余额账户用款额度", 50_000_00),
+            cr(s, "1002", "银行存款", 23_600_00),
+        ],
+    )];
+    let l = d.path().join("账.xlsx");
+    write_ledger(&l, "局机关", 2023, &[], &vs, Layout::BARE).unwrap();
+    let (out, doc) = cli_check(
+        d.path(),
+        &[p(&l), "--rules", "missing-budget-entry,suspense-spending"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = doc.unwrap();
+    // No 预算会计 line anywhere: 平行记账 is not tested (and no wall of findings).
+    assert!(vouchers(&doc, "missing-budget-entry").is_empty());
+    assert!(limits(&doc, "missing-budget-entry")[0].contains("没有预算会计分录"));
+    // No opening balances: the carried balance is inferred from this year's credits, and said so.
+    assert_eq!(vouchers(&doc, "suspense-spending"), vec!["2023-01 记-17"]);
+    assert!(limits(&doc, "suspense-spending")[0].contains("缺少其他应付款期初余额"));
+}
