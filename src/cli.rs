@@ -186,6 +186,7 @@ impl LoadInputs {
             profile: self.use_profile.clone(),
             entity: self.entity.clone(),
             system: self.system.clone(),
+            keep_rows: false,
         }
     }
 }
@@ -200,6 +201,10 @@ pub struct LoadArgs {
     /// 把载入报告写成 JSON
     #[arg(long = "json", value_name = "REPORT")]
     pub json: Option<PathBuf>,
+    /// 把载入结果写成 Parquet 缓存目录（lines/opening/assets.parquet + load.json）；
+    /// 之后各命令可用该目录代替原始文件
+    #[arg(long = "out", value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// 终端上最多列出多少条拒收行
     #[arg(long, default_value_t = 20)]
     pub show: usize,
@@ -207,7 +212,7 @@ pub struct LoadArgs {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// 序时账 / 凭证明细文件（.xlsx、.xls），可多个
+    /// 序时账 / 凭证明细文件（.xlsx、.xls），可多个；或 reeval load --out 写出的缓存目录
     #[arg(value_name = "LEDGER")]
     pub ledgers: Vec<PathBuf>,
     #[command(flatten)]

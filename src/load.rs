@@ -22,6 +22,9 @@ pub struct LoadRequest {
     pub profile: Option<String>,
     pub entity: Option<String>,
     pub system: Option<String>,
+    /// Keep the row structs (`Loaded::lines`) besides the frames: for library callers and
+    /// tests; the commands leave it off, which halves peak memory on a large ledger.
+    pub keep_rows: bool,
 }
 
 /// The loaded data every later stage reads.
@@ -35,6 +38,7 @@ pub struct Frames {
 pub struct Loaded {
     pub frames: Frames,
     pub report: LoadReport,
+    /// The journal lines as row structs, only when `LoadRequest::keep_rows` (else empty).
     pub lines: Vec<LedgerLine>,
 }
 
@@ -52,6 +56,16 @@ impl std::fmt::Display for LoadFailure {
 impl std::error::Error for LoadFailure {}
 
 pub fn load(req: &LoadRequest) -> Result<Loaded> {
+    // A Parquet cache written by `reeval load --out DIR` stands in for the files it was made from.
+    if let Some(dir) = req.ledgers.iter().find(|p| crate::cache::is_cache(p)) {
+        if req.ledgers.len() > 1 || !req.assets.is_empty() {
+            anyhow::bail!(
+                "{} 是载入缓存目录，它已包含序时账、期初余额和资产；不能再与其他文件一起给出",
+                dir.display()
+            );
+        }
+        return crate::cache::read(dir);
+    }
     let user_profiles: Vec<&Path> = req.profile_files.iter().map(|p| p.as_path()).collect();
     let profiles = Profiles::load(&user_profiles)?;
     let charts = Charts::builtin()?;
@@ -146,6 +160,8 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
         opening: model::opening_frame(&opening)?,
         assets: assets::assets_frame(&asset_rows)?,
     };
+    // The frames hold everything later stages read; the row structs go unless asked for.
+    let lines = if req.keep_rows { lines } else { Vec::new() };
     Ok(Loaded {
         frames,
         report: LoadReport {

@@ -2,16 +2,16 @@
 
 use crate::money::Fen;
 use crate::provenance::Provenance;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoadReport {
     pub provenance: Provenance,
     pub files: Vec<FileReport>,
     pub summary: Summary,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Summary {
     pub files: usize,
     pub lines_loaded: usize,
@@ -30,7 +30,7 @@ pub struct Summary {
     pub vouchers_in_several_files: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct FileReport {
     pub path: String,
     pub sha256: String,
@@ -62,7 +62,7 @@ pub struct FileReport {
     pub totals: Totals,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct SheetReport {
     pub sheet: String,
     /// `None` when the sheet holds no recognisable header (e.g. a 说明 sheet).
@@ -79,7 +79,7 @@ pub struct SheetReport {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Rejection {
     pub sheet: String,
     /// 1-based, as the spreadsheet shows it.
@@ -89,7 +89,7 @@ pub struct Rejection {
 }
 
 /// A total row of the source and what the loaded rows in its scope add up to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TotalCheck {
     pub sheet: String,
     pub row: u32,
@@ -100,7 +100,7 @@ pub struct TotalCheck {
     pub matches: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TotalFigure {
     /// debit / credit (ledger); original / accumulated / net (register).
     pub field: String,
@@ -108,7 +108,7 @@ pub struct TotalFigure {
     pub loaded: Fen,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Unbalanced {
     pub voucher: String,
     pub basis: String,
@@ -117,7 +117,7 @@ pub struct Unbalanced {
     pub difference: Fen,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Totals {
     pub debit: Fen,
     pub credit: Fen,

@@ -120,11 +120,8 @@ pub fn document(a: &CheckArgs) -> Result<Document> {
             .map(|(k, p)| format!("{k}={}", p.display()))
             .collect::<Vec<_>>(),
     );
-    let lines_checked = loaded
-        .lines
-        .iter()
-        .filter(|l| l.status == crate::ledger::model::STATUS_NORMAL)
-        .count();
+    let lines_checked =
+        loaded.report.summary.lines_loaded - loaded.report.summary.lines_excluded_status;
     let summary = Summary {
         lines_checked,
         vouchers_checked: loaded.report.summary.vouchers,

@@ -9,8 +9,12 @@ use std::fmt::Write as _;
 
 pub fn run(args: &LoadArgs) -> Result<()> {
     let req = args.inputs.request(&args.ledgers);
-    let loaded = load::load(&req)?;
+    let mut loaded = load::load(&req)?;
     print!("{}", summary_text(&loaded.report, args.show));
+    if let Some(dir) = &args.out {
+        crate::cache::write(dir, &mut loaded)?;
+        println!("载入缓存（Parquet）已写入 {}", dir.display());
+    }
     if let Some(path) = &args.json {
         let json = serde_json::to_vec_pretty(&loaded.report)?;
         super::write_atomic(path, &json)?;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 fn req(ledgers: Vec<PathBuf>) -> LoadRequest {
     LoadRequest {
         ledgers,
+        keep_rows: true,
         ..Default::default()
     }
 }
@@ -272,6 +273,7 @@ fn ymd_columns_and_entity_from_flag_or_file_name() {
     assert!(f["warnings"][0].as_str().unwrap().contains("文件名"));
 
     let loaded = load(&LoadRequest {
+        keep_rows: true,
         ledgers: vec![path],
         entity: Some("局机关".into()),
         ..Default::default()
@@ -321,6 +323,7 @@ fn asset_register_with_status_codes_and_reconciled_total() {
     );
 
     let loaded = load(&LoadRequest {
+        keep_rows: true,
         ledgers: vec![ledger],
         assets: vec![good],
         ..Default::default()
@@ -344,6 +347,7 @@ fn chosen_accounting_system_gives_the_basis() {
     let path = d.path().join("基金.xlsx");
     fixtures::write_ymd(&path).unwrap();
     let loaded = load(&LoadRequest {
+        keep_rows: true,
         ledgers: vec![path.clone()],
         system: Some("社会保险基金会计制度".into()),
         ..Default::default()
