@@ -6,6 +6,7 @@ pub mod assets;
 pub mod cache;
 pub mod cli;
 pub mod cmd;
+pub mod delimited;
 pub mod fixtures;
 pub mod ledger;
 pub mod load;

@@ -44,6 +44,9 @@ pub struct FileReport {
     /// Where the entity came from: 标题行 / 列 / --entity / 文件名.
     pub entity_source: Option<String>,
     pub accounting_system: Option<String>,
+    /// Text encoding of a CSV/TSV input (UTF-8, UTF-8（带 BOM）, UTF-16, GBK/GB18030).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
     pub sheets: Vec<SheetReport>,
     pub rows_read: usize,
     pub rows_loaded: usize,

@@ -10,6 +10,9 @@ use std::path::Path;
 pub struct Sheet {
     pub name: String,
     pub range: Range<Data>,
+    /// Rows (range index) that could not be decoded at all (a text file's bad bytes), with
+    /// the reason; the loaders reject them rather than read a patched value.
+    pub bad_rows: std::collections::BTreeMap<usize, String>,
 }
 
 impl Sheet {
@@ -55,6 +58,14 @@ fn sniff(path: &Path) -> Result<&'static str> {
     if text.contains("<?xml") || text.contains("urn:schemas-microsoft-com:office:spreadsheet") {
         return Ok("xml");
     }
+    // Delimited text: a BOM, or no NUL bytes and a comma, tab or semicolon in the first lines.
+    if head.starts_with(&[0xEF, 0xBB, 0xBF])
+        || head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+        || (!head.contains(&0) && head.iter().any(|b| matches!(b, b',' | b'\t' | b';')))
+    {
+        return Ok("text");
+    }
     Ok("other")
 }
 
@@ -83,7 +94,8 @@ pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
         "xml" => bail!(
             "文件 {p} 实际是 XML（可能是 SpreadsheetML 2003），不是 .xlsx；请在 Excel/WPS 中另存为 .xlsx 后再载入"
         ),
-        _ => bail!("文件 {p} 不是 Excel 工作簿（.xlsx/.xls）"),
+        "text" => bail!("文件 {p} 是文本（CSV），此处需要 Excel 工作簿"),
+        _ => bail!("文件 {p} 不是 Excel 工作簿（.xlsx/.xls），也不是 CSV 文本"),
     };
     let names = wb.sheet_names();
     let mut out = Vec::with_capacity(names.len());
@@ -91,7 +103,22 @@ pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
         let range = wb
             .worksheet_range(&name)
             .map_err(|e| anyhow!("文件 {p} 的工作表“{name}”无法读取：{e}"))?;
-        out.push(Sheet { name, range });
+        out.push(Sheet {
+            name,
+            range,
+            bad_rows: Default::default(),
+        });
     }
     Ok(out)
+}
+
+/// Every sheet of a workbook or delimited text file, and the text encoding when it was text.
+pub fn read_any(path: &Path) -> Result<(Vec<Sheet>, Option<&'static str>)> {
+    if sniff(path)? == "text" {
+        let bytes = std::fs::read(path)
+            .map_err(|e| anyhow!("无法读取文件 {}：{}", path.display(), io_reason(&e)))?;
+        let (sheet, enc) = crate::delimited::read(path, &bytes)?;
+        return Ok((vec![sheet], Some(enc)));
+    }
+    Ok((read_sheets(path)?, None))
 }

@@ -40,7 +40,8 @@ pub fn load_file(
     profiles: &Profiles,
     entity: Option<&str>,
 ) -> Result<Vec<Asset>> {
-    let sheets = workbook::read_sheets(path)?;
+    let (sheets, encoding) = workbook::read_any(path)?;
+    report.encoding = encoding.map(str::to_string);
     let candidates = profiles.of_kind("assets");
     let file = path.display().to_string();
     let stem = path
@@ -98,6 +99,11 @@ pub fn load_file(
         let mut all = [Fen::ZERO; 3];
         for (i, row) in rows.iter().enumerate().skip(hdr.row + hdr.height) {
             let rownum = sheet.row_number(i);
+            if let Some(reason) = sheet.bad_rows.get(&i) {
+                sr.rows_rejected += 1;
+                report.reject(&sheet.name, rownum, "整行", reason.clone());
+                continue;
+            }
             if row.iter().all(cell::is_blank) {
                 sr.rows_skipped_blank += 1;
                 continue;

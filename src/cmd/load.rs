@@ -59,13 +59,17 @@ pub fn summary_text(r: &LoadReport, show: usize) -> String {
         }
         let _ = writeln!(
             s,
-            "  映射方案 {}；核算单位 {}（来自{}）{}",
+            "  映射方案 {}；核算单位 {}（来自{}）{}{}",
             f.profile.as_deref().unwrap_or("-"),
             f.entity.as_deref().unwrap_or("按行取列值"),
             f.entity_source.as_deref().unwrap_or("-"),
             f.accounting_system
                 .as_ref()
                 .map(|a| format!("；会计制度 {a}"))
+                .unwrap_or_default(),
+            f.encoding
+                .as_ref()
+                .map(|e| format!("；文本编码 {e}"))
                 .unwrap_or_default()
         );
         let _ = writeln!(

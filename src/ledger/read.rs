@@ -62,7 +62,8 @@ pub fn choose_profile<'p>(
 /// Load one ledger workbook. `Err` only when the file cannot be read or holds no
 /// recognisable header; row problems become rejections in the report.
 pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> Result<LedgerLoad> {
-    let sheets = workbook::read_sheets(path)?;
+    let (sheets, encoding) = workbook::read_any(path)?;
+    report.encoding = encoding.map(str::to_string);
     let candidates: Vec<&Profile> = match &opts.profile {
         Some(id) => match opts.profiles.get(id) {
             Some(p) if p.kind == "ledger" => vec![p],
@@ -124,6 +125,13 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
                 .push(format!("工作表“{}”表头“{d}”重复，只读取第一列", sheet.name));
         }
         sr.header_row = Some(sheet.row_number(hdr.row));
+        for (&i, reason) in sheet.bad_rows.range(..hdr.row + hdr.height) {
+            report.warnings.push(format!(
+                "工作表“{}”表头以上第 {} 行：{reason}",
+                sheet.name,
+                sheet.row_number(i)
+            ));
+        }
         sr.header_rows = hdr.height;
 
         // Title lines: entity, book, year.

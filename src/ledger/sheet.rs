@@ -183,6 +183,11 @@ impl<'a> SheetReader<'a> {
         sums.segment = (Fen::ZERO, Fen::ZERO);
         for (i, row) in rows.iter().enumerate().skip(first) {
             let rownum = self.sheet.row_number(i);
+            if let Some(reason) = self.sheet.bad_rows.get(&i) {
+                sr.rows_rejected += 1;
+                report.reject(&self.sheet.name, rownum, "整行", reason.clone());
+                continue;
+            }
             if row.iter().all(cell::is_blank) {
                 sr.rows_skipped_blank += 1;
                 continue;

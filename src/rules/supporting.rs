@@ -167,7 +167,7 @@ fn profiles(extra: Option<&Path>) -> Result<BTreeMap<String, KindProfile>> {
 fn read_table(kind: &str, p: &KindProfile, path: &Path) -> Result<Table> {
     let input =
         sha256_file(path).with_context(|| format!("辅助资料 {} 无法读取", path.display()))?;
-    let sheets = workbook::read_sheets(path)?;
+    let (sheets, _) = workbook::read_any(path)?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -214,6 +214,13 @@ fn read_table(kind: &str, p: &KindProfile, path: &Path) -> Result<Table> {
         report.rows_skipped += hr + 1;
         for (r, row) in rows.iter().enumerate().skip(hr + 1) {
             let rownum = sheet.row_number(r);
+            if let Some(reason) = sheet.bad_rows.get(&r) {
+                report.rows_rejected += 1;
+                report
+                    .rejections
+                    .push(rej(&sheet.name, rownum, "整行", reason.clone()));
+                continue;
+            }
             if row.iter().all(cell::is_blank) {
                 report.rows_skipped += 1;
                 continue;

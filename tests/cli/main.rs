@@ -2,6 +2,7 @@
 //! They write fixtures with the repo's generator and run the real `reeval` binary.
 
 mod common;
+mod load_csv;
 mod load_layouts;
 mod load_report;
 mod load_robustness;
