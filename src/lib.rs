@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cmd;
 pub mod delimited;
 pub mod fixtures;
+pub mod html_table;
 pub mod ledger;
 pub mod load;
 pub mod money;

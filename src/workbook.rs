@@ -77,15 +77,68 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// Limits on what an .xlsx may unpack to, checked on the zip directory before any parsing:
+/// a 1M-line ledger's sheet XML is about 0.4 GB, so 4 GB in all is generous; XML compresses
+/// 10–30×, so a large entry compressed more than 300× is a zip bomb, not a ledger.
+const MAX_UNPACKED: u64 = 4 << 30;
+const MAX_RATIO: u64 = 300;
+const RATIO_FLOOR: u64 = 16 << 20;
+
+fn check_zip(path: &Path) -> Result<()> {
+    let p = path.display();
+    let f = File::open(path).map_err(|e| anyhow!("无法打开文件 {p}：{}", io_reason(&e)))?;
+    let mut z = zip::ZipArchive::new(BufReader::new(f))
+        .map_err(|e| anyhow!("文件 {p} 是 zip 压缩包，但已损坏或不完整（{e}）"))?;
+    let mut total = 0u64;
+    for i in 0..z.len() {
+        let e = z
+            .by_index_raw(i)
+            .map_err(|e| anyhow!("文件 {p} 的压缩目录已损坏（{e}）"))?;
+        total = total.saturating_add(e.size());
+        if e.size() > RATIO_FLOOR && e.size() / e.compressed_size().max(1) > MAX_RATIO {
+            bail!(
+                "文件 {p} 中的 {} 由 {} 字节解压为 {} 字节（{} 倍），疑似压缩炸弹，未读取",
+                e.name().map(|n| n.to_string()).unwrap_or_default(),
+                e.compressed_size(),
+                e.size(),
+                e.size() / e.compressed_size().max(1)
+            );
+        }
+    }
+    if total > MAX_UNPACKED {
+        bail!("文件 {p} 声明解压后共 {total} 字节，超过 {MAX_UNPACKED} 字节的上限，疑似压缩炸弹，未读取");
+    }
+    Ok(())
+}
+
+/// An OLE container holding an `EncryptedPackage` stream is a password-protected OOXML file.
+fn is_encrypted_ooxml(path: &Path) -> bool {
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    std::fs::read(path)
+        .map(|b| b.windows(name.len()).any(|w| w == name.as_slice()))
+        .unwrap_or(false)
+}
+
 /// Every sheet of a workbook, in workbook order.
 pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
     let p = path.display();
-    let mut wb: Sheets<BufReader<File>> = match sniff(path)? {
+    let kind = sniff(path)?;
+    if kind == "zip" {
+        check_zip(path)?;
+    }
+    let mut wb: Sheets<BufReader<File>> = match kind {
         "zip" => Sheets::Xlsx(open_workbook(path).map_err(|e| {
             anyhow!("文件 {p} 是 zip 压缩包，但不是可读的 .xlsx 工作簿（{e}）")
         })?),
         "cfb" => Sheets::Xls(open_workbook(path).map_err(|e| {
-            anyhow!("文件 {p} 是 OLE 复合文档，但不是可读的 .xls 工作簿（可能已加密或损坏：{e}）")
+            if is_encrypted_ooxml(path) {
+                anyhow!("文件 {p} 是受密码保护（加密）的工作簿；请在 Excel/WPS 中输入密码、取消加密后另存为 .xlsx 再载入")
+            } else {
+                anyhow!("文件 {p} 是 OLE 复合文档，但不是可读的 .xls 工作簿（可能已损坏：{e}）")
+            }
         })?),
         "empty" => bail!("文件 {p} 是空文件（0 字节）"),
         "html" => bail!(
@@ -114,7 +167,14 @@ pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
 
 /// Every sheet of a workbook or delimited text file, and the text encoding when it was text.
 pub fn read_any(path: &Path) -> Result<(Vec<Sheet>, Option<&'static str>)> {
-    if sniff(path)? == "text" {
+    let kind = sniff(path)?;
+    if kind == "html" {
+        let bytes = std::fs::read(path)
+            .map_err(|e| anyhow!("无法读取文件 {}：{}", path.display(), io_reason(&e)))?;
+        let (sheets, enc) = crate::html_table::read(path, &bytes)?;
+        return Ok((sheets, Some(enc)));
+    }
+    if kind == "text" {
         let bytes = std::fs::read(path)
             .map_err(|e| anyhow!("无法读取文件 {}：{}", path.display(), io_reason(&e)))?;
         let (sheet, enc) = crate::delimited::read(path, &bytes)?;

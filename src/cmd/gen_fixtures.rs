@@ -17,6 +17,7 @@ pub fn run(args: &GenArgs) -> Result<()> {
             w.expected.len(),
             w.clean.len()
         );
+        fixtures::seed002::write_small(&dir.join("局机关-小.xlsx"), args.seed)?;
         if let Some(n) = args.lines {
             let path = dir.join(format!("scale-{n}.xlsx"));
             let (lines, vouchers) = fixtures::seed002::write_scaled(&path, args.seed, n)?;

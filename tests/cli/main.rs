@@ -3,6 +3,8 @@
 
 mod common;
 mod load_csv;
+mod load_formats;
+mod load_hostile;
 mod load_layouts;
 mod load_report;
 mod load_robustness;
