@@ -83,11 +83,10 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 /// The tables of an HTML document, each a list of rows of cell texts.
 pub fn tables(html: &str) -> Vec<Vec<Vec<String>>> {
     let mut tables = Vec::new();
-    let (mut table, mut row, mut cell): (
-        Option<Vec<Vec<String>>>,
-        Option<Vec<String>>,
-        Option<(String, usize)>,
-    ) = (None, None, None);
+    let mut table: Option<Vec<Vec<String>>> = None;
+    let mut row: Option<Vec<String>> = None;
+    // The open cell's text and its colspan.
+    let mut cell: Option<(String, usize)> = None;
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
         if let Some((text, _)) = cell.as_mut() {
