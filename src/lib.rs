@@ -17,5 +17,6 @@ pub mod report;
 pub mod rules;
 pub mod sampling;
 pub mod scoring;
+pub mod spreadsheet_ml;
 pub mod voucher;
 pub mod workbook;

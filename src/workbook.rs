@@ -174,6 +174,11 @@ pub fn read_any(path: &Path) -> Result<(Vec<Sheet>, Option<&'static str>)> {
         let (sheets, enc) = crate::html_table::read(path, &bytes)?;
         return Ok((sheets, Some(enc)));
     }
+    if kind == "xml" {
+        let bytes = std::fs::read(path)
+            .map_err(|e| anyhow!("无法读取文件 {}：{}", path.display(), io_reason(&e)))?;
+        return Ok((crate::spreadsheet_ml::read(path, &bytes)?, None));
+    }
     if kind == "text" {
         let bytes = std::fs::read(path)
             .map_err(|e| anyhow!("无法读取文件 {}：{}", path.display(), io_reason(&e)))?;

@@ -1,8 +1,10 @@
-//! CSV exports in UTF-8 (with and without BOM), GBK and UTF-16: the same ledger gives the same
+//! CSV exports in UTF-8 (with and without BOM) and GBK, and SpreadsheetML 2003: the same ledger gives the same
 //! lines, totals and findings; undecodable bytes reject their row; bad values reject theirs.
 
 use crate::common::*;
-use reeval::fixtures::books::{write_ledger, write_ledger_csv, Layout};
+use reeval::fixtures::books::{
+    write_ledger, write_ledger_csv, write_ledger_spreadsheet_ml, Layout,
+};
 use reeval::fixtures::seed002;
 use serde_json::Value;
 use std::collections::BTreeSet;
