@@ -52,10 +52,16 @@ fn sniff(path: &Path) -> Result<&'static str> {
         return Ok("cfb");
     }
     let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    // SpreadsheetML first: its <Table> element would otherwise look like HTML.
+    if text.contains("urn:schemas-microsoft-com:office:spreadsheet")
+        || text.contains("progid=\"excel.sheet\"")
+    {
+        return Ok("xml");
+    }
     if text.contains("<html") || text.contains("<table") {
         return Ok("html");
     }
-    if text.contains("<?xml") || text.contains("urn:schemas-microsoft-com:office:spreadsheet") {
+    if text.contains("<?xml") {
         return Ok("xml");
     }
     // Delimited text: a BOM, or no NUL bytes and a comma, tab or semicolon in the first lines.

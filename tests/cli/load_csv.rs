@@ -71,6 +71,31 @@ fn the_same_ledger_as_gbk_utf8_and_bom_csv_loads_and_checks_like_the_workbook() 
         );
         assert_eq!(findings(&doc.unwrap()), want_findings, "{name}");
     }
+
+    // The same ledger as SpreadsheetML 2003 saved with an .xls name.
+    let xml = d.path().join("序时账.xls");
+    write_ledger_spreadsheet_ml(&xml, "局机关", 2023, &vouchers).unwrap();
+    let (out, rep) = cli_load(d.path(), &[p(&xml)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let f = &rep.unwrap()["files"][0];
+    for k in [
+        "rows_loaded",
+        "rows_rejected",
+        "vouchers",
+        "totals",
+        "entity",
+    ] {
+        assert_eq!(f[k], want[k], "SpreadsheetML {k}");
+    }
+    let (_, doc) = cli_check(
+        d.path(),
+        &[
+            p(&xml),
+            "--rules",
+            "card-settlement,amount-mismatch,meal-fee-suspense",
+        ],
+    );
+    assert_eq!(findings(&doc.unwrap()), want_findings, "SpreadsheetML");
 }
 
 #[test]
