@@ -163,6 +163,9 @@ pub struct LoadInputs {
     /// 固定资产明细表（可多次给出）
     #[arg(long = "assets", value_name = "FILE")]
     pub assets: Vec<PathBuf>,
+    /// 科目余额表 / 科目表（可多次给出）：期初余额、期末余额核对、只有编码的分录补科目名称
+    #[arg(long = "balances", value_name = "FILE")]
+    pub balances: Vec<PathBuf>,
     /// 映射方案 TOML 文件：新增或覆盖内置方案（可多次给出）
     #[arg(long = "profile", value_name = "FILE")]
     pub profile_files: Vec<PathBuf>,
@@ -182,6 +185,7 @@ impl LoadInputs {
         crate::load::LoadRequest {
             ledgers: ledgers.to_vec(),
             assets: self.assets.clone(),
+            balances: self.balances.clone(),
             profile_files: self.profile_files.clone(),
             profile: self.use_profile.clone(),
             entity: self.entity.clone(),

@@ -3,6 +3,7 @@
 //! The pipeline: load → check → sample → score. This crate holds its stages as functions from
 //! data to data; only `cmd/*` touches files, the clock and the terminal.
 pub mod assets;
+pub mod balances;
 pub mod cache;
 pub mod cli;
 pub mod cmd;

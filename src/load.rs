@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 pub struct LoadRequest {
     pub ledgers: Vec<PathBuf>,
     pub assets: Vec<PathBuf>,
+    /// 科目余额表 / 科目表: opening balances, closing balances to reconcile, account names.
+    pub balances: Vec<PathBuf>,
     pub profile_files: Vec<PathBuf>,
     /// Force this profile id for the ledger files.
     pub profile: Option<String>,
@@ -58,7 +60,7 @@ impl std::error::Error for LoadFailure {}
 pub fn load(req: &LoadRequest) -> Result<Loaded> {
     // A Parquet cache written by `reeval load --out DIR` stands in for the files it was made from.
     if let Some(dir) = req.ledgers.iter().find(|p| crate::cache::is_cache(p)) {
-        if req.ledgers.len() > 1 || !req.assets.is_empty() {
+        if req.ledgers.len() > 1 || !req.assets.is_empty() || !req.balances.is_empty() {
             anyhow::bail!(
                 "{} 是载入缓存目录，它已包含序时账、期初余额和资产；不能再与其他文件一起给出",
                 dir.display()
@@ -101,12 +103,14 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
     let mut lines: Vec<LedgerLine> = Vec::new();
     let mut opening: Vec<OpeningBalance> = Vec::new();
     let mut asset_rows: Vec<Asset> = Vec::new();
+    let mut balance_rows: Vec<(usize, crate::balances::BalanceRow)> = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let inputs = req
         .ledgers
         .iter()
         .map(|p| (p, "ledger"))
-        .chain(req.assets.iter().map(|p| (p, "assets")));
+        .chain(req.assets.iter().map(|p| (p, "assets")))
+        .chain(req.balances.iter().map(|p| (p, "balances")));
     for (path, kind) in inputs {
         let info = match sha256_file(path) {
             Ok(i) => i,
@@ -141,6 +145,10 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
                 lines.extend(l.lines);
                 opening.extend(l.opening);
             })
+        } else if kind == "balances" {
+            let k = files.len();
+            crate::balances::load_file(path, &mut fr, &profiles, req.entity.as_deref())
+                .map(|b| balance_rows.extend(b.into_iter().map(|r| (k, r))))
         } else {
             assets::load_file(path, &mut fr, &profiles, req.entity.as_deref())
                 .map(|a| asset_rows.extend(a))
@@ -154,6 +162,9 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
         return Err(LoadFailure { messages: failures }.into());
     }
 
+    if !balance_rows.is_empty() {
+        crate::balances::apply(&balance_rows, &mut lines, &mut opening, &mut files);
+    }
     let summary = summarize(&files, &lines, &opening, &asset_rows);
     let frames = Frames {
         lines: model::lines_frame(&lines)?,

@@ -47,10 +47,10 @@ pub fn summary_text(r: &LoadReport, show: usize) -> String {
             s,
             "■ {}（{}）",
             f.path,
-            if f.kind == "ledger" {
-                "序时账"
-            } else {
-                "资产明细表"
+            match f.kind.as_str() {
+                "ledger" => "序时账",
+                "balances" => "科目余额表/科目表",
+                _ => "资产明细表",
             }
         );
         if let Some(d) = &f.duplicate_of {
@@ -77,7 +77,13 @@ pub fn summary_text(r: &LoadReport, show: usize) -> String {
             "  读取 {} 行：载入 {}，期初 {}，跳过（标题/表头/合计/空行/无表头工作表）{}，拒收 {}",
             f.rows_read, f.rows_loaded, f.rows_opening, f.rows_skipped, f.rows_rejected
         );
-        if f.kind == "ledger" {
+        if f.kind == "balances" {
+            let _ = writeln!(
+                s,
+                "  末级科目 {} 个（期初余额载入 opening 表）",
+                f.rows_loaded
+            );
+        } else if f.kind == "ledger" {
             let _ = writeln!(
                 s,
                 "  凭证 {} 张，借方合计 {}，贷方合计 {}；借贷不平 {} 张",

@@ -82,6 +82,11 @@ pub fn is_complete(kind: &str, f: &BTreeMap<String, usize>) -> bool {
             (has("account_code") || has("account"))
                 && ((has("debit") && has("credit")) || (has("direction") && has("amount")))
         }
+        "balances" => {
+            (has("account_code") || has("account")) && has("account_name")
+                || (has("account_code") || has("account"))
+                    && (has("opening") || (has("opening_debit") && has("opening_credit")))
+        }
         _ => has("asset_code") && has("original"),
     }
 }
@@ -90,6 +95,7 @@ pub fn is_complete(kind: &str, f: &BTreeMap<String, usize>) -> bool {
 pub fn expectation(kind: &str) -> &'static str {
     match kind {
         "ledger" => "科目编码（或“科目”）以及 借方+贷方（或 方向+金额）",
+        "balances" => "科目编码 以及 科目名称 或 期初余额（借方/贷方）",
         _ => "资产编号 和 原值",
     }
 }

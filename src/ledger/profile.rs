@@ -78,6 +78,25 @@ const TOTAL_SCOPES: &[&str] = &[
     "opening",
 ];
 
+/// 科目余额表 / 科目表 fields.
+pub const BALANCE_FIELDS: &[&str] = &[
+    "entity",
+    "year",
+    "account_code",
+    "account_name",
+    "account",
+    "opening_debit",
+    "opening_credit",
+    "opening_direction",
+    "opening",
+    "debit",
+    "credit",
+    "closing_debit",
+    "closing_credit",
+    "closing_direction",
+    "closing",
+];
+
 const BUILTIN: &[(&str, &str)] = &[
     ("generic", include_str!("../../data/profiles/generic.toml")),
     (
@@ -91,6 +110,10 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         "assets-generic",
         include_str!("../../data/profiles/assets-generic.toml"),
+    ),
+    (
+        "balances-generic",
+        include_str!("../../data/profiles/balances-generic.toml"),
     ),
 ];
 
@@ -129,7 +152,10 @@ impl Profile {
         let fields = match p.kind.as_str() {
             "ledger" => LEDGER_FIELDS,
             "assets" => ASSET_FIELDS,
-            other => bail!("映射方案 {origin} 的 kind 应为 ledger 或 assets，实为 “{other}”"),
+            "balances" => BALANCE_FIELDS,
+            other => {
+                bail!("映射方案 {origin} 的 kind 应为 ledger、assets 或 balances，实为 “{other}”")
+            }
         };
         for key in p.columns.keys() {
             if !fields.contains(&key.as_str()) {

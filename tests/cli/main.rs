@@ -2,6 +2,7 @@
 //! They write fixtures with the repo's generator and run the real `reeval` binary.
 
 mod common;
+mod load_balances;
 mod load_csv;
 mod load_formats;
 mod load_hostile;
