@@ -50,6 +50,9 @@ pub struct LedgerLine {
     pub fund_source: Option<String>,
     pub settlement: Option<String>,
     pub payee_account: Option<String>,
+    /// 关联凭证号: the voucher holding the other basis of the same event, when the package
+    /// exports 财务会计 and 预算会计 as separate vouchers.
+    pub linked_voucher: Option<String>,
     pub preparer: Option<String>,
     pub reviewer: Option<String>,
     pub poster: Option<String>,
@@ -153,6 +156,7 @@ pub fn lines_frame(lines: &[LedgerLine]) -> Result<DataFrame> {
         col("fund_source", o(|l| l.fund_source.as_deref())),
         col("settlement", o(|l| l.settlement.as_deref())),
         col("payee_account", o(|l| l.payee_account.as_deref())),
+        col("linked_voucher", o(|l| l.linked_voucher.as_deref())),
         col("preparer", o(|l| l.preparer.as_deref())),
         col("reviewer", o(|l| l.reviewer.as_deref())),
         col("poster", o(|l| l.poster.as_deref())),

@@ -41,6 +41,7 @@ pub const LEDGER_FIELDS: &[&str] = &[
     "fund_source",
     "settlement",
     "payee_account",
+    "linked_voucher",
     "preparer",
     "reviewer",
     "poster",

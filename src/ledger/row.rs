@@ -280,6 +280,7 @@ impl SheetReader<'_> {
             fund_source: pick("fund_source"),
             settlement: pick("settlement"),
             payee_account: self.text(row, "payee_account"),
+            linked_voucher: self.text(row, "linked_voucher"),
             preparer: self.text(row, "preparer"),
             reviewer: self.text(row, "reviewer"),
             poster: self.text(row, "poster"),

@@ -18,6 +18,8 @@ pub struct Voucher {
     pub kind: String,
     pub number: u32,
     pub rows: Vec<usize>,
+    /// Vouchers joined to this one by a 关联凭证号 (the other basis of the same event).
+    pub linked: Vec<String>,
 }
 
 impl Voucher {
@@ -75,6 +77,75 @@ fn i64c(df: &DataFrame, name: &str) -> Result<Int64Chunked> {
 }
 
 const EPOCH_DAYS_CE: i32 = 719_163;
+
+/// Join vouchers that name each other in a 关联凭证号 column (packages that export 财务会计
+/// and 预算会计 as two vouchers): the pair becomes one event whose number is the voucher with
+/// 财务会计 lines (else the lower number), the other listed in `linked`. A reference that
+/// names no voucher of the same entity and period is left alone.
+fn link(vouchers: Vec<Voucher>, linked: &StringChunked, book: &Book) -> Vec<Voucher> {
+    let key = |v: &Voucher| (v.entity.clone(), v.year, v.period, v.kind.clone(), v.number);
+    let index: BTreeMap<_, usize> = vouchers
+        .iter()
+        .enumerate()
+        .map(|(k, v)| (key(v), k))
+        .collect();
+    let mut parent: Vec<usize> = (0..vouchers.len()).collect();
+    fn root(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    let mut any = false;
+    for (k, v) in vouchers.iter().enumerate() {
+        for &i in &v.rows {
+            let Some(t) = linked.get(i).filter(|t| !t.trim().is_empty()) else {
+                continue;
+            };
+            let last = t.split_whitespace().last().unwrap_or(t);
+            let Ok((kind, number)) = crate::voucher::parse_voucher_no(last) else {
+                continue;
+            };
+            let target = (v.entity.clone(), v.year, v.period, kind, number);
+            if let Some(&w) = index.get(&target) {
+                let (a, b) = (root(&mut parent, k), root(&mut parent, w));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                    any = true;
+                }
+            }
+        }
+    }
+    if !any {
+        return vouchers;
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for k in 0..vouchers.len() {
+        let r = root(&mut parent, k);
+        groups.entry(r).or_default().push(k);
+    }
+    let mut slots: Vec<Option<Voucher>> = vouchers.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(groups.len());
+    for members in groups.into_values() {
+        let mut vs: Vec<Voucher> = members.iter().filter_map(|&k| slots[k].take()).collect();
+        let rep = vs
+            .iter()
+            .position(|v| v.rows.iter().any(|&i| book.is_financial(i)))
+            .unwrap_or(0);
+        let mut head = vs.remove(rep);
+        for v in vs {
+            head.linked.push(v.label());
+            head.rows.extend(v.rows);
+        }
+        out.push(head);
+    }
+    out.sort_by(|a, b| {
+        (&a.entity, a.year, a.period, &a.kind, a.number)
+            .cmp(&(&b.entity, b.year, b.period, &b.kind, b.number))
+    });
+    out
+}
 
 impl Book {
     /// The analysis view of a `lines` frame: only 正常 lines.
@@ -160,6 +231,7 @@ impl Book {
                     kind: book.kind.get(i).unwrap_or("").to_string(),
                     number: book.number.get(i).unwrap_or(0),
                     rows,
+                    linked: Vec::new(),
                 }
             })
             .collect();
@@ -167,6 +239,8 @@ impl Book {
             (&a.entity, a.year, a.period, &a.kind, a.number)
                 .cmp(&(&b.entity, b.year, b.period, &b.kind, b.number))
         });
+        let linked = s(&df, "linked_voucher")?;
+        let vouchers = link(vouchers, &linked, &book);
         let mut entities: Vec<String> = vouchers.iter().map(|v| v.entity.clone()).collect();
         entities.dedup();
         entities.sort();

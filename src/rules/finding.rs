@@ -49,6 +49,12 @@ impl Draft {
             voucher: Some(v.label()),
             date: book.voucher_date(v),
             summary,
+            verify: (!v.linked.is_empty()).then(|| {
+                format!(
+                    "本凭证与 {} 由关联凭证号连为同一业务（财务会计与预算会计分别成证），证据含两者的分录。",
+                    v.linked.join("、")
+                )
+            }),
             ..Default::default()
         }
     }

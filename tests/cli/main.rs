@@ -7,6 +7,7 @@ mod load_csv;
 mod load_formats;
 mod load_hostile;
 mod load_layouts;
+mod load_linked;
 mod load_report;
 mod load_robustness;
 mod rules_seed;
