@@ -35,6 +35,9 @@ pub enum Command {
     Evaluate(EvaluateArgs),
     /// 生成测试与基准用的 .xlsx 样例文件（开发者工具）
     GenFixtures(GenArgs),
+    /// 基准用：只用 calamine 读出工作簿全部单元格（载入速度的下限）
+    #[command(hide = true)]
+    BareRead(BareReadArgs),
 }
 
 #[derive(Args, Debug)]
@@ -271,6 +274,11 @@ pub struct RunArgs {
     /// 输出目录（默认 output/<项目名>）
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct BareReadArgs {
+    pub file: PathBuf,
 }
 
 #[derive(Args, Debug)]

@@ -142,7 +142,13 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
         seen.insert(info.sha256.clone(), info.path.clone());
         let result = if kind == "ledger" {
             read::load_file(path, &mut fr, &opts).map(|l| {
-                lines.extend(l.lines);
+                // Move the first file's lines rather than copy them (a 1M-line ledger's rows
+                // are several hundred MB).
+                if lines.is_empty() {
+                    lines = l.lines;
+                } else {
+                    lines.extend(l.lines);
+                }
                 opening.extend(l.opening);
             })
         } else if kind == "balances" {

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Sample(a) => cmd::sample::run(a),
         Command::Evaluate(a) => cmd::evaluate::run(a),
         Command::GenFixtures(a) => cmd::gen_fixtures::run(a),
+        Command::BareRead(a) => cmd::gen_fixtures::bare_read(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -40,3 +40,12 @@ pub fn run(args: &GenArgs) -> Result<()> {
     }
     Ok(())
 }
+
+/// The floor for Excel input: calamine reading every cell of every sheet, nothing else.
+pub fn bare_read(args: &crate::cli::BareReadArgs) -> Result<()> {
+    let sheets = crate::workbook::read_sheets(&args.file)?;
+    let cells: usize = sheets.iter().map(|s| s.range.get_size().0 * s.range.get_size().1).sum();
+    let rows: usize = sheets.iter().map(|s| s.range.height()).sum();
+    println!("{} 个工作表，{rows} 行，{cells} 个单元格", sheets.len());
+    Ok(())
+}

@@ -175,6 +175,7 @@ impl<'a> SheetReader<'a> {
         unknown_accounts: &mut BTreeSet<String>,
     ) {
         let first = self.hdr.row + self.hdr.height;
+        out.lines.reserve(rows.len().saturating_sub(first));
         let mut current: Option<Current> = None;
         // Row number of a voucher's first line that was rejected: its continuation lines
         // cannot be placed and are rejected too, never attached to the voucher before it.
