@@ -44,7 +44,10 @@ pub fn run(args: &GenArgs) -> Result<()> {
 /// The floor for Excel input: calamine reading every cell of every sheet, nothing else.
 pub fn bare_read(args: &crate::cli::BareReadArgs) -> Result<()> {
     let sheets = crate::workbook::read_sheets(&args.file)?;
-    let cells: usize = sheets.iter().map(|s| s.range.get_size().0 * s.range.get_size().1).sum();
+    let cells: usize = sheets
+        .iter()
+        .map(|s| s.range.get_size().0 * s.range.get_size().1)
+        .sum();
     let rows: usize = sheets.iter().map(|s| s.range.height()).sum();
     println!("{} 个工作表，{rows} 行，{cells} 个单元格", sheets.len());
     Ok(())

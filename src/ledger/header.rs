@@ -9,6 +9,77 @@ use std::collections::BTreeMap;
 /// How many rows from the top of a sheet may hold titles before the header.
 pub const HEADER_SEARCH_ROWS: usize = 40;
 
+/// Every canonical field of every kind, numbered: a header resolves its columns into an array
+/// indexed by these numbers once, so the per-cell lookup is a `match` on the name (length
+/// dispatch, one comparison) instead of a map search.
+pub const FIELD_SLOTS: usize = 60;
+
+pub fn field_slot(field: &str) -> Option<usize> {
+    match field {
+        "entity" => Some(0),
+        "book" => Some(1),
+        "accounting_system" => Some(2),
+        "year" => Some(3),
+        "month" => Some(4),
+        "day" => Some(5),
+        "period" => Some(6),
+        "date" => Some(7),
+        "voucher" => Some(8),
+        "voucher_kind" => Some(9),
+        "voucher_number" => Some(10),
+        "line_no" => Some(11),
+        "summary" => Some(12),
+        "account_code" => Some(13),
+        "account_name" => Some(14),
+        "account" => Some(15),
+        "debit" => Some(16),
+        "credit" => Some(17),
+        "direction" => Some(18),
+        "amount" => Some(19),
+        "aux" => Some(20),
+        "department" => Some(21),
+        "project" => Some(22),
+        "counterparty" => Some(23),
+        "econ" => Some(24),
+        "econ_code" => Some(25),
+        "econ_name" => Some(26),
+        "func" => Some(27),
+        "func_code" => Some(28),
+        "func_name" => Some(29),
+        "fund_source" => Some(30),
+        "settlement" => Some(31),
+        "payee_account" => Some(32),
+        "linked_voucher" => Some(33),
+        "preparer" => Some(34),
+        "reviewer" => Some(35),
+        "poster" => Some(36),
+        "attachments" => Some(37),
+        "status" => Some(38),
+        "asset_code" => Some(39),
+        "asset_name" => Some(40),
+        "category" => Some(41),
+        "category_code" => Some(42),
+        "category_name" => Some(43),
+        "acquired" => Some(44),
+        "original" => Some(45),
+        "accumulated" => Some(46),
+        "net" => Some(47),
+        "user" => Some(48),
+        "location" => Some(49),
+        "life" => Some(50),
+        "quantity" => Some(51),
+        "opening_debit" => Some(52),
+        "opening_credit" => Some(53),
+        "opening_direction" => Some(54),
+        "opening" => Some(55),
+        "closing_debit" => Some(56),
+        "closing_credit" => Some(57),
+        "closing_direction" => Some(58),
+        "closing" => Some(59),
+        _ => None,
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Header {
     /// 0-based index (within the sheet's rows) of the first header row.
@@ -21,14 +92,19 @@ pub struct Header {
     pub names: Vec<String>,
     /// Header names seen twice for the same field (the first column wins).
     pub duplicates: Vec<String>,
+    /// `fields` again, indexed by `field_slot`.
+    pub slots: [Option<usize>; FIELD_SLOTS],
 }
 
 impl Header {
     pub fn col(&self, field: &str) -> Option<usize> {
-        self.fields.get(field).copied()
+        match field_slot(field) {
+            Some(k) => self.slots[k],
+            None => self.fields.get(field).copied(),
+        }
     }
     pub fn has(&self, field: &str) -> bool {
-        self.fields.contains_key(field)
+        self.col(field).is_some()
     }
 }
 
@@ -139,12 +215,19 @@ pub fn find(rows: &[&[Data]], profile: &Profile) -> Option<Header> {
             }
             let better = best.as_ref().is_none_or(|b| fields.len() > b.fields.len());
             if better {
+                let mut slots = [None; FIELD_SLOTS];
+                for (f, &c) in &fields {
+                    if let Some(k) = field_slot(f) {
+                        slots[k] = Some(c);
+                    }
+                }
                 best = Some(Header {
                     row: r,
                     height,
                     names: names.iter().map(|n| n[0].clone()).collect(),
                     fields,
                     duplicates,
+                    slots,
                 });
             }
         }

@@ -264,6 +264,21 @@ impl Profiles {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_field_has_a_slot() {
+        for f in LEDGER_FIELDS
+            .iter()
+            .chain(ASSET_FIELDS)
+            .chain(BALANCE_FIELDS)
+        {
+            assert!(
+                crate::ledger::header::field_slot(f).is_some(),
+                "{f} has no slot"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -156,7 +156,10 @@ fn linked_vouchers_are_one_event_for_the_rules() {
     let f = &doc["findings"][0];
     assert!(f["verify"].as_str().unwrap().contains("记-8"), "{f}");
     // The evidence holds lines of both vouchers (the 预算 side's 资金结存 from 记-8).
-    assert!(f["evidence"].to_string().contains("关联.xlsx:凭证:9"), "{f}");
+    assert!(
+        f["evidence"].to_string().contains("关联.xlsx:凭证:9"),
+        "{f}"
+    );
     // Without the link the financial vouchers look like they have no 预算会计 entry.
     let (unlinked, _) = run(&without);
     assert_eq!(
