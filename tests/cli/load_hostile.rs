@@ -5,28 +5,12 @@ use crate::common::*;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::Output;
-use std::time::{Duration, Instant};
 
 /// `reeval load FILE`, killed (and the test failed) if it takes longer than `secs`.
 fn load_within(file: &Path, secs: u64) -> Output {
-    let mut child = bin()
-        .args(["load", p(file)])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if start.elapsed() > Duration::from_secs(secs) {
-            let _ = child.kill();
-            panic!("reeval load {} took more than {secs} s", file.display());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    let mut cmd = bin();
+    cmd.args(["load", p(file)]);
+    output_within(cmd, secs)
 }
 
 fn refused(out: &Output, words: &str) {
