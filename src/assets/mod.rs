@@ -4,7 +4,7 @@ use crate::ledger::cell;
 use crate::ledger::header;
 use crate::ledger::model::{date_column, Source};
 use crate::ledger::profile::{Profile, Profiles};
-use crate::ledger::read::{choose_profile, note_headerless_sheet};
+use crate::ledger::read::locate;
 use crate::money::Fen;
 use crate::report::{FileReport, SheetReport, TotalCheck, TotalFigure};
 use crate::workbook;
@@ -59,30 +59,22 @@ pub fn load_file(
             rows_read: rows.len(),
             ..Default::default()
         };
-        let Some((profile, hdr)) = choose_profile(&rows, &candidates) else {
-            let f = header::found_names(&rows);
-            if f.len() > found_best.len() {
-                found_best = f;
-            }
-            note_headerless_sheet(&rows, "资产表头", &mut sr, report);
+        let Some(loc) = locate(
+            &rows,
+            &candidates,
+            "资产表头",
+            sheet,
+            &mut sr,
+            report,
+            &mut found_best,
+            entity,
+            &stem,
+        ) else {
             report.sheets.push(sr);
             continue;
         };
         any = true;
-        report.profile.get_or_insert_with(|| profile.id.clone());
-        sr.header_row = Some(sheet.row_number(hdr.row));
-        sr.header_rows = hdr.height;
-        let titles = header::title_values(&rows[..hdr.row], &profile.title);
-        let (sheet_entity, source) = match (titles.get("entity"), hdr.has("entity"), entity) {
-            (Some(e), _, _) => (Some(e.clone()), "标题行"),
-            (None, true, _) => (None, "列"),
-            (None, false, Some(e)) => (Some(e.to_string()), "--entity"),
-            _ => (Some(stem.clone()), "文件名"),
-        };
-        if report.entity_source.is_none() {
-            report.entity_source = Some(source.into());
-            report.entity = sheet_entity.clone();
-        }
+        let (profile, hdr, sheet_entity) = (loc.profile, loc.hdr, loc.entity);
         let keywords = profile.total_keywords();
         let col = |f: &str| hdr.col(f);
         let label = |f: &str| match hdr.col(f) {

@@ -59,6 +59,61 @@ pub fn choose_profile<'p>(
     best.map(|(_, _, p, h)| (p, h))
 }
 
+/// A sheet's table as the register and balance loaders find it: the profile and header, the
+/// title values, and the entity (title → column → `--entity` → file name).
+pub(crate) struct Located<'p> {
+    pub profile: &'p Profile,
+    pub hdr: Header,
+    pub titles: std::collections::BTreeMap<String, String>,
+    /// `None` when the entity is read per row from a column.
+    pub entity: Option<String>,
+}
+
+/// Find the table on one sheet, filling the sheet report's header fields and the file
+/// report's profile and entity source; a sheet without a header is noted and counted, and its
+/// names kept in `found_best` for the "no header" message.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn locate<'p>(
+    rows: &[&[Data]],
+    candidates: &[&'p Profile],
+    what: &str,
+    sheet: &crate::workbook::Sheet,
+    sr: &mut SheetReport,
+    report: &mut FileReport,
+    found_best: &mut Vec<String>,
+    entity_flag: Option<&str>,
+    stem: &str,
+) -> Option<Located<'p>> {
+    let Some((profile, hdr)) = choose_profile(rows, candidates) else {
+        let f = header::found_names(rows);
+        if f.len() > found_best.len() {
+            *found_best = f;
+        }
+        note_headerless_sheet(rows, what, sr, report);
+        return None;
+    };
+    report.profile.get_or_insert_with(|| profile.id.clone());
+    sr.header_row = Some(sheet.row_number(hdr.row));
+    sr.header_rows = hdr.height;
+    let titles = header::title_values(&rows[..hdr.row], &profile.title);
+    let (entity, source) = match (titles.get("entity"), hdr.has("entity"), entity_flag) {
+        (Some(e), _, _) => (Some(e.clone()), "标题行"),
+        (None, true, _) => (None, "列"),
+        (None, false, Some(e)) => (Some(e.to_string()), "--entity"),
+        _ => (Some(stem.to_string()), "文件名"),
+    };
+    if report.entity_source.is_none() {
+        report.entity_source = Some(source.into());
+        report.entity = entity.clone();
+    }
+    Some(Located {
+        profile,
+        hdr,
+        titles,
+        entity,
+    })
+}
+
 /// Load one ledger workbook. `Err` only when the file cannot be read or holds no
 /// recognisable header; row problems become rejections in the report.
 pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> Result<LedgerLoad> {
