@@ -33,6 +33,7 @@ pub const DOC: Doc = Doc {
 #[serde(deny_unknown_fields)]
 struct P {
     vehicle_words: Vec<String>,
+    vehicle_repair_words: Vec<String>,
     vehicle_context: Vec<String>,
     vehicle_econ: Vec<String>,
     reception_words: Vec<String>,
@@ -50,10 +51,7 @@ pub fn check(cx: &Context) -> Result<Outcome> {
     let book = cx.book;
     let mut out = Outcome::default();
     let mut unclassified = 0usize;
-    let repair_like: Vec<String> = ["维修", "修理", "保险", "维护"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let repair_like = &p.vehicle_repair_words;
     for v in &book.vouchers {
         // kind → (rows, amount, words, booked-under)
         let mut hits: [Hits; 2] = Default::default();
@@ -65,8 +63,8 @@ pub fn check(cx: &Context) -> Result<Outcome> {
             let vehicle = find_any(s, &p.vehicle_words)
                 .map(str::to_string)
                 .or_else(|| {
-                    (has_any(s, &repair_like) && has_any(s, &p.vehicle_context))
-                        .then(|| find_any(s, &repair_like).unwrap_or("").to_string())
+                    (has_any(s, repair_like) && has_any(s, &p.vehicle_context))
+                        .then(|| find_any(s, repair_like).unwrap_or("").to_string())
                 });
             let reception = find_any(s, &p.reception_words).map(str::to_string);
             if vehicle.is_none() && reception.is_none() {
