@@ -30,15 +30,6 @@ pub struct BalanceRow {
     pub source: Source,
 }
 
-/// Accounts whose balance is normally on the credit side, for a balance column that has no
-/// 方向: liabilities, net assets, income, budget income and balances (2–4, 6, 8) and the
-/// contra-asset accounts (坏账准备, 累计折旧/摊销).
-fn credit_normal(code: &str) -> bool {
-    const CONTRA: &[&str] = &["1219", "1602", "1702", "1802", "1832"];
-    matches!(code.chars().next(), Some('2' | '3' | '4' | '6' | '8'))
-        || CONTRA.iter().any(|c| code.starts_with(c))
-}
-
 /// A balance from (借, 贷) columns, or (余额, 方向), or a bare 余额 signed by the account.
 fn balance(
     row: &[Data],
@@ -46,6 +37,7 @@ fn balance(
     p: &Profile,
     prefix: &str,
     code: &str,
+    chart: &crate::ledger::chart::Chart,
     assumed: &mut bool,
 ) -> Result<Option<Fen>, (String, String)> {
     let col = |f: String| hdr.col(&f).and_then(|c| row.get(c).map(|d| (c, d)));
@@ -92,8 +84,17 @@ fn balance(
         }
         return Err((label(c), format!("无法识别的余额方向“{w}”")));
     }
-    *assumed = true;
-    Ok(Some(if credit_normal(code) { -v } else { v }))
+    // No 方向: the chart says which side the account's balance sits on.
+    match chart.credit_normal(code) {
+        Some(credit) => {
+            *assumed = true;
+            Ok(Some(if credit { -v } else { v }))
+        }
+        None => Err((
+            label(hdr.col(prefix).unwrap_or(0)),
+            format!("余额没有方向，科目 {code} 不在科目表中，无法确定借贷方向"),
+        )),
+    }
 }
 
 pub fn load_file(
@@ -101,6 +102,7 @@ pub fn load_file(
     report: &mut FileReport,
     profiles: &Profiles,
     entity: Option<&str>,
+    chart: &crate::ledger::chart::Chart,
 ) -> Result<Vec<BalanceRow>> {
     let (sheets, encoding) = workbook::read_any(path)?;
     report.encoding = encoding.map(str::to_string);
@@ -191,8 +193,8 @@ pub fn load_file(
                 .clone()
                 .or_else(|| text(row, "entity"))
                 .unwrap_or_else(|| stem.clone());
-            let opening = balance(row, &hdr, profile, "opening", &code, &mut assumed);
-            let closing = balance(row, &hdr, profile, "closing", &code, &mut assumed);
+            let opening = balance(row, &hdr, profile, "opening", &code, chart, &mut assumed);
+            let closing = balance(row, &hdr, profile, "closing", &code, chart, &mut assumed);
             match (opening, closing) {
                 (Ok(o), Ok(c)) => {
                     sr.rows_loaded += 1;
@@ -259,7 +261,7 @@ pub fn load_file(
     if assumed {
         report
             .warnings
-            .push("余额列没有方向，按科目性质确定借贷方向（资产、费用、预算支出为借方，其余及累计折旧、坏账准备为贷方）".into());
+            .push("余额列没有方向，按科目表中科目的余额方向确定借贷（资产、费用、预算支出为借方，负债、净资产、收入、预算收入、结转结余及累计折旧、坏账准备为贷方，资金结存为借方）".into());
     }
     for s in &report.sheets {
         report.rows_loaded += s.rows_loaded;

@@ -153,7 +153,14 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
             })
         } else if kind == "balances" {
             let k = files.len();
-            crate::balances::load_file(path, &mut fr, &profiles, req.entity.as_deref())
+            let chart = charts
+                .find(
+                    req.system
+                        .as_deref()
+                        .unwrap_or(crate::ledger::chart::DEFAULT_SYSTEM),
+                )
+                .expect("checked above");
+            crate::balances::load_file(path, &mut fr, &profiles, req.entity.as_deref(), chart)
                 .map(|b| balance_rows.extend(b.into_iter().map(|r| (k, r))))
         } else {
             assets::load_file(path, &mut fr, &profiles, req.entity.as_deref())

@@ -18,6 +18,12 @@ struct ChartFile {
     document: String,
     parallel: bool,
     code_length: usize,
+    /// Elements whose balances are normally credit (负债, 净资产, 收入 …).
+    #[serde(default)]
+    credit_normal: Vec<String>,
+    /// Contra accounts: on the other side from their element (累计折旧 credit, 资金结存 debit).
+    #[serde(default)]
+    contra: Vec<String>,
     groups: Vec<Group>,
 }
 
@@ -43,6 +49,8 @@ pub struct Chart {
     pub parallel: bool,
     pub code_length: usize,
     pub accounts: BTreeMap<String, Account>,
+    credit_normal: Vec<String>,
+    contra: Vec<String>,
 }
 
 impl Chart {
@@ -73,7 +81,19 @@ impl Chart {
             parallel: f.parallel,
             code_length: f.code_length,
             accounts,
+            credit_normal: f.credit_normal,
+            contra: f.contra,
         })
+    }
+
+    /// Whether an account's balance normally sits on the credit side; `None` when the chart
+    /// does not know the account or says nothing about balance sides.
+    pub fn credit_normal(&self, code: &str) -> Option<bool> {
+        if self.credit_normal.is_empty() {
+            return None;
+        }
+        let (l1, acct) = self.first_level(code)?;
+        Some(self.credit_normal.contains(&acct.element) != self.contra.iter().any(|c| c == l1))
     }
 
     /// The first-level account of a (possibly detailed) code such as `230701` or `2307.01`.
@@ -118,6 +138,20 @@ impl Charts {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn balance_sides_come_from_the_chart() {
+        let c = Charts::builtin().unwrap();
+        let gov = c.find("政府会计制度").unwrap();
+        assert_eq!(gov.credit_normal("100201"), Some(false));
+        assert_eq!(gov.credit_normal("230799"), Some(true));
+        assert_eq!(gov.credit_normal("1602"), Some(true));
+        assert_eq!(gov.credit_normal("7101"), Some(false));
+        assert_eq!(gov.credit_normal("800101"), Some(false));
+        assert_eq!(gov.credit_normal("8101"), Some(true));
+        assert_eq!(gov.credit_normal("9999"), None);
+    }
+
     use super::*;
 
     #[test]
