@@ -30,7 +30,7 @@ mod three_public_misclass;
 use crate::money::Fen;
 use anyhow::Result;
 use book::Book;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use citations::Catalogue;
 use config::Config;
 use finding::{stable_id, Draft, Evidence, Finding, ScopeLimit, PENDING};
@@ -287,5 +287,3 @@ fn complete(
         recommendation: meta.recommendation.clone(),
     }
 }
-
-use chrono::Datelike;
