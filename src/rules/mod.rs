@@ -5,6 +5,7 @@
 //! `data/rules.toml`, and add one line to `REGISTRY`.
 
 pub mod book;
+pub mod calendar;
 pub mod citations;
 pub mod config;
 pub mod finding;
@@ -19,13 +20,18 @@ mod asset_idle;
 mod asset_ledger_mismatch;
 mod assets_view;
 mod card_settlement;
+mod cash_limit;
+mod duplicate_payment;
 mod income_in_suspense;
 mod meal_fee_suspense;
 mod meeting_meal;
 mod missing_budget_entry;
 mod reception_frequency;
+mod round_amount;
 mod suspense_spending;
 mod three_public_misclass;
+mod voucher_gap;
+mod weekend_posting;
 
 use crate::money::Fen;
 use anyhow::Result;
@@ -65,6 +71,8 @@ pub struct Outcome {
 /// Everything a rule may read.
 pub struct Context<'a> {
     pub book: &'a Book,
+    /// Every loaded line, whatever its status (voucher numbering counts 作废 vouchers).
+    pub lines: &'a DataFrame,
     pub opening: &'a DataFrame,
     pub assets: &'a DataFrame,
     pub supporting: &'a Supporting,
@@ -103,6 +111,12 @@ pub const REGISTRY: &[(&Doc, CheckFn)] = &[
     ),
     (&asset_ledger_mismatch::DOC, asset_ledger_mismatch::check),
     (&asset_depreciation::DOC, asset_depreciation::check),
+    // Journal-entry tests (issue 6).
+    (&weekend_posting::DOC, weekend_posting::check),
+    (&round_amount::DOC, round_amount::check),
+    (&voucher_gap::DOC, voucher_gap::check),
+    (&cash_limit::DOC, cash_limit::check),
+    (&duplicate_payment::DOC, duplicate_payment::check),
 ];
 
 pub fn doc(id: &str) -> Option<&'static Doc> {
@@ -191,6 +205,7 @@ pub fn check(inp: &Inputs) -> Result<Checked> {
         }
         let cx = Context {
             book: &book,
+            lines: inp.lines,
             opening: inp.opening,
             assets: inp.assets,
             supporting: inp.supporting,

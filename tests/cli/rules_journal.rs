@@ -1,0 +1,272 @@
+//! Journal-entry tests: fixtures that must and must not fire.
+#![allow(clippy::inconsistent_digit_grouping)]
+
+use crate::common::*;
+use reeval::fixtures::books::{cr, dr, write_ledger, write_table, Layout, L, V};
+use std::collections::BTreeSet;
+
+fn pay(s: &str, fen: i64, from: &str, to: Option<&str>) -> Vec<L> {
+    let mut c = cr(
+        s,
+        from,
+        if from == "1001" {
+            "库存现金"
+        } else {
+            "银行存款"
+        },
+        fen,
+    );
+    if let Some(t) = to {
+        c = c.cp(t);
+    }
+    vec![
+        dr(s, "500102", "业务活动费用-商品和服务费用-办公费", fen).econ("30201", "办公费"),
+        c,
+    ]
+}
+
+fn fired(rule: &str, vs: &[V]) -> BTreeSet<u32> {
+    let d = tmp();
+    let path = d.path().join("账.xlsx");
+    write_ledger(&path, "局机关", 2023, &[], vs, Layout::FULL).unwrap();
+    let (out, doc) = cli_check(d.path(), &[p(&path), "--rules", rule]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    doc.unwrap()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["voucher"]
+                .as_str()
+                .unwrap()
+                .rsplit('-')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect()
+}
+
+fn set(v: &[u32]) -> BTreeSet<u32> {
+    v.iter().copied().collect()
+}
+
+#[test]
+fn weekend_posting_uses_the_holiday_calendar() {
+    let vs = vec![
+        V::new(1, 24, 1, pay("春节假期付款", 500_00, "1002", None)), // 2023-01-24 春节
+        V::new(3, 25, 2, pay("周六付款", 500_00, "1002", None)),     // a Saturday
+        V::new(10, 3, 3, pay("国庆付款", 500_00, "1002", None)),     // 国庆
+        V::new(1, 28, 4, pay("调休上班日付款", 500_00, "1002", None)), // 调休 Saturday
+        V::new(3, 24, 5, pay("周五付款", 500_00, "1002", None)),
+    ];
+    // Numbers are per month, so the test reads them back per voucher.
+    assert_eq!(fired("weekend-posting", &vs), set(&[1, 2, 3]));
+}
+
+#[test]
+fn round_amounts_above_the_threshold() {
+    let vs = vec![
+        V::new(3, 1, 1, pay("支付咨询费", 50_000_00, "1002", None)),
+        V::new(3, 2, 2, pay("支付培训费", 12_000_00, "1002", None)),
+        V::new(3, 3, 3, pay("支付设备款", 100_000_00, "1002", None)),
+        V::new(3, 6, 4, pay("支付办公用品费", 9_000_00, "1002", None)),
+        V::new(3, 7, 5, pay("支付印刷费", 12_345_60, "1002", None)),
+        V::new(
+            3,
+            8,
+            6,
+            vec![
+                dr("收到财政拨款", "1011", "零余额", 500_000_00),
+                cr("收到财政拨款", "4001", "财政拨款收入", 500_000_00),
+            ],
+        ),
+    ];
+    assert_eq!(fired("round-amount", &vs), set(&[1, 2, 3]));
+}
+
+#[test]
+fn voucher_gaps_and_backdating_count_voided_numbers_as_used() {
+    let d = tmp();
+    let path = d.path().join("账.xlsx");
+    let row = |date: &str, n: &str, st: &str| -> Vec<String> {
+        vec![
+            date.into(),
+            n.into(),
+            "支付办公费".into(),
+            "500102".into(),
+            "业务活动费用".into(),
+            "100.00".into(),
+            "".into(),
+            st.into(),
+        ]
+    };
+    let row2 = |date: &str, n: &str, st: &str| -> Vec<String> {
+        vec![
+            date.into(),
+            n.into(),
+            "支付办公费".into(),
+            "1002".into(),
+            "银行存款".into(),
+            "".into(),
+            "100.00".into(),
+            st.into(),
+        ]
+    };
+    let mut rows = Vec::new();
+    for (date, n, st) in [
+        ("2023-03-01", "记-1", "正常"),
+        ("2023-03-02", "记-2", "作废"), // voided: its number is used, not a gap
+        ("2023-03-03", "记-3", "正常"),
+        ("2023-03-06", "记-6", "正常"), // 4 and 5 missing
+        ("2023-03-02", "记-7", "正常"), // dated before 记-6
+        ("2023-04-01", "记-1", "正常"), // numbering restarts each month
+    ] {
+        rows.push(row(date, n, st));
+        rows.push(row2(date, n, st));
+    }
+    write_table(
+        &path,
+        "凭证",
+        &[
+            "凭证日期",
+            "凭证号",
+            "摘要",
+            "科目编码",
+            "科目名称",
+            "借方金额",
+            "贷方金额",
+            "凭证状态",
+        ],
+        &rows,
+    )
+    .unwrap();
+    let (out, doc) = cli_check(
+        d.path(),
+        &[p(&path), "--entity", "局机关", "--rules", "voucher-gap"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = doc.unwrap();
+    let ids: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![
+            "voucher-gap/局机关/2023-03 记-6/断号-4",
+            "voucher-gap/局机关/2023-03 记-7/日期倒序"
+        ]
+    );
+    assert!(doc["findings"][0]["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("记-4 至 记-5"));
+}
+
+#[test]
+fn cash_payments_over_the_limit() {
+    let vs = vec![
+        V::new(5, 4, 1, pay("以现金支付培训住宿费", 3_200_00, "1001", None)),
+        V::new(5, 5, 2, pay("现金支付维修费", 1_500_00, "1001", None)),
+        V::new(5, 8, 3, pay("支付快递费", 80_00, "1001", None)),
+        V::new(
+            5,
+            9,
+            4,
+            vec![
+                dr("现金存入银行", "1002", "银行存款", 5_000_00),
+                cr("现金存入银行", "1001", "库存现金", 5_000_00),
+            ],
+        ),
+        V::new(
+            5,
+            10,
+            5,
+            vec![
+                dr("提取备用金", "1001", "库存现金", 2_000_00),
+                cr("提取备用金", "1002", "银行存款", 2_000_00),
+            ],
+        ),
+        V::new(5, 11, 6, pay("转账支付设备款", 9_800_00, "1002", None)),
+    ];
+    assert_eq!(fired("cash-limit", &vs), set(&[1, 2]));
+}
+
+#[test]
+fn duplicate_payments_to_one_payee_within_the_window() {
+    let vs = vec![
+        V::new(
+            3,
+            5,
+            1,
+            pay("支付印刷费", 8_600_00, "1002", Some("昆明新华印刷有限公司")),
+        ),
+        V::new(
+            3,
+            18,
+            2,
+            pay("支付印刷费", 8_600_00, "1002", Some("昆明新华印刷公司")),
+        ), // near-duplicate name
+        V::new(
+            3,
+            20,
+            3,
+            pay("支付印刷费", 8_650_00, "1002", Some("昆明新华印刷有限公司")),
+        ), // other amount
+        V::new(
+            3,
+            21,
+            4,
+            pay(
+                "支付办公用品费",
+                8_600_00,
+                "1002",
+                Some("寻甸县科达办公设备经营部"),
+            ),
+        ), // other payee
+        V::new(
+            4,
+            1,
+            5,
+            pay(
+                "支付4月物业费",
+                12_000_00,
+                "1002",
+                Some("寻甸县物业服务中心"),
+            ),
+        ),
+        V::new(
+            5,
+            1,
+            6,
+            pay(
+                "支付5月物业费",
+                12_000_00,
+                "1002",
+                Some("寻甸县物业服务中心"),
+            ),
+        ), // a month later
+        V::new(
+            5,
+            6,
+            7,
+            pay(
+                "重复支付咨询费",
+                30_000_00,
+                "1002",
+                Some("云南某咨询有限责任公司"),
+            ),
+        ),
+        V::new(
+            5,
+            9,
+            8,
+            pay("支付咨询费", 30_000_00, "1002", Some("云南某咨询有限公司")),
+        ),
+    ];
+    assert_eq!(fired("duplicate-payment", &vs), set(&[2, 8]));
+}
