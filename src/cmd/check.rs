@@ -43,6 +43,8 @@ pub struct Document {
     pub supporting: Vec<TableReport>,
     pub findings: Vec<Finding>,
     pub scope_limits: Vec<ScopeLimit>,
+    /// Vouchers ranked by the rules that fired on them (weights in rules.toml [risk]).
+    pub risk: Vec<rules::Risk>,
     /// Seconds per stage; printed with `--timings`, never serialised.
     #[serde(skip)]
     pub timings: Vec<(String, f64)>,
@@ -140,6 +142,7 @@ pub fn document(a: &CheckArgs) -> Result<Document> {
             .values()
             .map(|t| t.report.clone())
             .collect(),
+        risk: rules::rank(&checked.findings, &config)?,
         findings: checked.findings,
         scope_limits: checked.scope_limits,
         timings,
@@ -213,6 +216,23 @@ pub fn table(doc: &Document, show: usize) -> String {
         }
         if items.len() > show {
             let _ = writeln!(s, "  ……另有 {} 条，见 JSON 文档", items.len() - show);
+        }
+    }
+    if !doc.risk.is_empty() {
+        let _ = writeln!(
+            s,
+            "风险排序（前 {} 张凭证，权重见 rules.toml [risk]）：",
+            show.min(doc.risk.len())
+        );
+        for r in doc.risk.iter().take(show) {
+            let _ = writeln!(
+                s,
+                "  {:>4}  {} {}  {}",
+                r.score,
+                r.entity,
+                r.voucher,
+                r.reasons.join("；")
+            );
         }
     }
     if !doc.scope_limits.is_empty() {

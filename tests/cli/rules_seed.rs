@@ -147,6 +147,19 @@ fn seed_002_section_7_is_found_with_full_precision_and_recall() {
         .iter()
         .any(|c| c["article"] == "第四十九条"));
 
+    // The risk ranking puts the voucher two rules flagged first, with its reasons.
+    let top = &doc["risk"][0];
+    assert_eq!(top["voucher"], "2023-04 记-14", "{}", doc["risk"]);
+    let reasons = top["reasons"].to_string();
+    assert!(
+        reasons.contains("card-settlement") && reasons.contains("three-public-misclass"),
+        "{reasons}"
+    );
+    assert!(doc["risk"].as_array().unwrap().windows(2).all(|w| {
+        let s = |x: &Value| x["score"].as_str().unwrap().parse::<f64>().unwrap();
+        s(&w[0]) >= s(&w[1])
+    }));
+
     // Scope limits name what is missing.
     let limits: Vec<String> = doc["scope_limits"]
         .as_array()
