@@ -19,6 +19,7 @@ mod asset_fully_depreciated;
 mod asset_idle;
 mod asset_ledger_mismatch;
 mod assets_view;
+mod benford;
 mod card_settlement;
 mod cash_limit;
 mod duplicate_payment;
@@ -117,6 +118,7 @@ pub const REGISTRY: &[(&Doc, CheckFn)] = &[
     (&voucher_gap::DOC, voucher_gap::check),
     (&cash_limit::DOC, cash_limit::check),
     (&duplicate_payment::DOC, duplicate_payment::check),
+    (&benford::DOC, benford::check),
 ];
 
 pub fn doc(id: &str) -> Option<&'static Doc> {

@@ -270,3 +270,40 @@ fn duplicate_payments_to_one_payee_within_the_window() {
     ];
     assert_eq!(fired("duplicate-payment", &vs), set(&[2, 8]));
 }
+
+#[test]
+fn benford_is_one_population_finding_per_entity_with_its_figures() {
+    let d = tmp();
+    let path = d.path().join("大.xlsx");
+    reeval::fixtures::seed002::write_scaled(&path, 5, 6000).unwrap();
+    let (out, doc) = cli_check(d.path(), &[p(&path), "--rules", "benford"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = doc.unwrap();
+    let f = &doc["findings"].as_array().unwrap()[0];
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
+    assert!(f["voucher"].is_null(), "{f}");
+    let x = f["explanation"].as_str().unwrap();
+    for part in ["首位数字 MAD", "首两位数字 MAD", "卡方", "低于此数未计入"] {
+        assert!(x.contains(part), "{part}: {x}");
+    }
+    // Population findings are not sampling targets: the risk ranking leaves them out.
+    assert!(doc["risk"].as_array().unwrap().is_empty());
+    // Too small a population is a scope limit, not a verdict.
+    let small = d.path().join("小.xlsx");
+    write_ledger(
+        &small,
+        "局机关",
+        2023,
+        &[],
+        &[V::new(3, 1, 1, pay("支付办公费", 500_00, "1002", None))],
+        Layout::FULL,
+    )
+    .unwrap();
+    let (_, doc) = cli_check(d.path(), &[p(&small), "--rules", "benford"]);
+    let doc = doc.unwrap();
+    assert!(doc["findings"].as_array().unwrap().is_empty());
+    assert!(doc["scope_limits"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("未做首位数字分析"));
+}
