@@ -22,6 +22,7 @@ mod assets_view;
 mod benford;
 mod card_settlement;
 mod cash_limit;
+mod cutoff;
 mod duplicate_payment;
 mod income_in_suspense;
 mod meal_fee_suspense;
@@ -119,6 +120,7 @@ pub const REGISTRY: &[(&Doc, CheckFn)] = &[
     (&cash_limit::DOC, cash_limit::check),
     (&duplicate_payment::DOC, duplicate_payment::check),
     (&benford::DOC, benford::check),
+    (&cutoff::DOC, cutoff::check),
 ];
 
 pub fn doc(id: &str) -> Option<&'static Doc> {

@@ -307,3 +307,73 @@ fn benford_is_one_population_finding_per_entity_with_its_figures() {
         .unwrap()
         .contains("未做首位数字分析"));
 }
+
+#[test]
+fn cutoff_outside_the_period_and_next_year_at_year_end() {
+    let d = tmp();
+    let path = d.path().join("账.xlsx");
+    let row = |date: &str,
+               period: &str,
+               n: &str,
+               s: &str,
+               code: &str,
+               dr: &str,
+               cr: &str|
+     -> Vec<String> {
+        [date, period, n, s, code, "科目", dr, cr]
+            .iter()
+            .map(|x| x.to_string())
+            .collect()
+    };
+    let mut rows = Vec::new();
+    for (date, period, n, s) in [
+        ("2023-12-28", "12", "记-1", "支付2024年度物业费"), // next year at year end
+        ("2023-12-20", "12", "记-2", "预付下年度网络服务费"), // next year at year end
+        ("2023-11-03", "12", "记-3", "支付办公费"),         // dated in November, period 12
+        ("2024-01-02", "12", "记-4", "支付印刷费"),         // dated in the next year
+        ("2023-12-29", "12", "记-5", "支付2023年度审计费"), // this year's bill
+        ("2023-06-10", "6", "记-6", "转发2024年度预算编制通知印刷费"), // mid-year mention
+        ("2023-01-10", "1", "记-7", "支付2022年度物业费尾款"), // previous year: normal
+    ] {
+        rows.push(row(date, period, n, s, "500102", "100.00", ""));
+        rows.push(row(date, period, n, s, "1002", "", "100.00"));
+    }
+    write_table(
+        &path,
+        "凭证",
+        &[
+            "凭证日期",
+            "会计期间",
+            "凭证号",
+            "摘要",
+            "科目编码",
+            "科目名称",
+            "借方金额",
+            "贷方金额",
+        ],
+        &rows,
+    )
+    .unwrap();
+    let (out, doc) = cli_check(
+        d.path(),
+        &[p(&path), "--entity", "局机关", "--rules", "cutoff"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: Vec<String> = doc.unwrap()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["voucher"].as_str().unwrap().to_string())
+        .collect();
+    // Without a 年度 column the year is the date's, so 记-4 reads as 2024 period 12: still
+    // outside its period (dated in January).
+    assert_eq!(
+        got,
+        vec![
+            "2023-12 记-1",
+            "2023-12 记-2",
+            "2023-12 记-3",
+            "2024-12 记-4"
+        ]
+    );
+}
