@@ -30,6 +30,7 @@ mod meeting_meal;
 mod missing_budget_entry;
 mod reception_frequency;
 mod round_amount;
+mod suspense_aging;
 mod suspense_spending;
 mod three_public_misclass;
 mod voucher_gap;
@@ -121,6 +122,7 @@ pub const REGISTRY: &[(&Doc, CheckFn)] = &[
     (&duplicate_payment::DOC, duplicate_payment::check),
     (&benford::DOC, benford::check),
     (&cutoff::DOC, cutoff::check),
+    (&suspense_aging::DOC, suspense_aging::check),
 ];
 
 pub fn doc(id: &str) -> Option<&'static Doc> {

@@ -377,3 +377,177 @@ fn cutoff_outside_the_period_and_next_year_at_year_end() {
         ]
     );
 }
+
+#[test]
+fn suspense_balances_carried_through_the_year_are_aged() {
+    let d = tmp();
+    let path = d.path().join("账.xlsx");
+    let r = |date: &str,
+             n: &str,
+             s: &str,
+             code: &str,
+             name: &str,
+             dr: &str,
+             cr: &str,
+             cp: &str|
+     -> Vec<String> {
+        [date, n, s, code, name, dr, cr, cp]
+            .iter()
+            .map(|x| x.to_string())
+            .collect()
+    };
+    let rows = vec![
+        r(
+            "2023-01-01",
+            "",
+            "期初余额",
+            "230799",
+            "其他应付款-其他",
+            "",
+            "3533.84",
+            "县红十字会",
+        ),
+        r(
+            "2023-01-01",
+            "",
+            "期初余额",
+            "230799",
+            "其他应付款-其他",
+            "",
+            "5000.00",
+            "宏达公司",
+        ),
+        r(
+            "2023-01-01",
+            "",
+            "期初余额",
+            "121899",
+            "其他应收款-其他",
+            "2000.00",
+            "",
+            "张三",
+        ),
+        r(
+            "2023-01-01",
+            "",
+            "期初余额",
+            "230702",
+            "其他应付款-公务卡",
+            "",
+            "8000.00",
+            "李明",
+        ),
+        // 宏达公司's deposit returned in full; 张三 repaid 500 of 2,000.
+        r(
+            "2023-03-10",
+            "记-1",
+            "退还宏达公司保证金",
+            "230799",
+            "其他应付款-其他",
+            "5000.00",
+            "",
+            "宏达公司",
+        ),
+        r(
+            "2023-03-10",
+            "记-1",
+            "退还宏达公司保证金",
+            "1002",
+            "银行存款",
+            "",
+            "5000.00",
+            "",
+        ),
+        r(
+            "2023-04-10",
+            "记-2",
+            "收回张三借款",
+            "1002",
+            "银行存款",
+            "500.00",
+            "",
+            "",
+        ),
+        r(
+            "2023-04-10",
+            "记-2",
+            "收回张三借款",
+            "121899",
+            "其他应收款-其他",
+            "",
+            "500.00",
+            "张三",
+        ),
+        // A balance created this year is not aged.
+        r(
+            "2023-05-10",
+            "记-3",
+            "收到投标保证金",
+            "1002",
+            "银行存款",
+            "9000.00",
+            "",
+            "",
+        ),
+        r(
+            "2023-05-10",
+            "记-3",
+            "收到投标保证金",
+            "230799",
+            "其他应付款-其他",
+            "",
+            "9000.00",
+            "新城公司",
+        ),
+    ];
+    write_table(
+        &path,
+        "凭证",
+        &[
+            "凭证日期",
+            "凭证号",
+            "摘要",
+            "科目编码",
+            "科目名称",
+            "借方金额",
+            "贷方金额",
+            "往来单位",
+        ],
+        &rows,
+    )
+    .unwrap();
+    let (out, doc) = cli_check(
+        d.path(),
+        &[p(&path), "--entity", "局机关", "--rules", "suspense-aging"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = doc.unwrap();
+    let got: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["summary"].as_str().unwrap().to_string(),
+                f["amount"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "121899 其他应收款-其他 张三".to_string(),
+                "1500.00".to_string()
+            ),
+            (
+                "230799 其他应付款-其他 县红十字会".to_string(),
+                "3533.84".to_string()
+            ),
+        ]
+    );
+    assert!(doc["scope_limits"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("三年以上"));
+}
