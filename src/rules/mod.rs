@@ -30,6 +30,7 @@ mod meeting_meal;
 mod missing_budget_entry;
 mod reception_frequency;
 mod round_amount;
+mod split_purchase;
 mod suspense_aging;
 mod suspense_spending;
 mod three_public_misclass;
@@ -123,6 +124,7 @@ pub const REGISTRY: &[(&Doc, CheckFn)] = &[
     (&benford::DOC, benford::check),
     (&cutoff::DOC, cutoff::check),
     (&suspense_aging::DOC, suspense_aging::check),
+    (&split_purchase::DOC, split_purchase::check),
 ];
 
 pub fn doc(id: &str) -> Option<&'static Doc> {

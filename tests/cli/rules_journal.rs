@@ -551,3 +551,101 @@ fn suspense_balances_carried_through_the_year_are_aged() {
         .unwrap()
         .contains("三年以上"));
 }
+
+#[test]
+fn split_purchases_under_the_threshold_adding_up_over_it() {
+    let repair = ("30213", "维修（护）费");
+    let buy = |s: &str, fen: i64, econ: (&str, &str), who: &str| -> Vec<L> {
+        vec![
+            dr(s, "500102", &format!("业务活动费用-{}", econ.1), fen).econ(econ.0, econ.1),
+            cr(s, "1011", "零余额账户用款额度", fen).cp(who),
+        ]
+    };
+    let mut vs = Vec::new();
+    // 12 × 28,000 = 336,000 to one supplier for one 经济分类: a split (threshold 300,000).
+    for m in 1..=12u32 {
+        vs.push(V::new(
+            m,
+            10,
+            1,
+            buy(
+                "支付办公设备维修费",
+                28_000_00,
+                repair,
+                "寻甸县科达办公设备经营部",
+            ),
+        ));
+    }
+    // Look-alikes: one procured purchase over the threshold with small follow-ups; small totals;
+    // the same supplier for another 经济分类; a person.
+    vs.push(V::new(
+        3,
+        12,
+        2,
+        buy(
+            "支付信息系统建设费",
+            450_000_00,
+            ("31007", "信息网络及软件购置更新"),
+            "云南某信息技术有限公司",
+        ),
+    ));
+    vs.push(V::new(
+        6,
+        12,
+        2,
+        buy(
+            "支付信息系统运维费",
+            20_000_00,
+            ("31007", "信息网络及软件购置更新"),
+            "云南某信息技术有限公司",
+        ),
+    ));
+    vs.push(V::new(
+        4,
+        12,
+        3,
+        buy(
+            "支付印刷费",
+            40_000_00,
+            ("30202", "印刷费"),
+            "昆明新华印刷有限公司",
+        ),
+    ));
+    vs.push(V::new(
+        5,
+        12,
+        3,
+        buy(
+            "支付印刷费",
+            50_000_00,
+            ("30202", "印刷费"),
+            "昆明新华印刷有限公司",
+        ),
+    ));
+    vs.push(V::new(
+        7,
+        12,
+        3,
+        buy(
+            "支付办公用品费",
+            280_000_00,
+            ("30201", "办公费"),
+            "寻甸县科达办公设备经营部",
+        ),
+    ));
+    vs.push(V::new(
+        8,
+        12,
+        3,
+        buy("支付评审费", 200_000_00, ("30227", "委托业务费"), "张三"),
+    ));
+    vs.push(V::new(
+        9,
+        12,
+        3,
+        buy("支付评审费", 200_000_00, ("30227", "委托业务费"), "张三"),
+    ));
+    let got = fired("split-purchase", &vs);
+    // Flagged on the last payment of the group (December's 记-1).
+    assert_eq!(got, set(&[1]));
+}
