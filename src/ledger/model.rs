@@ -96,6 +96,21 @@ fn days(d: NaiveDate) -> i32 {
     (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
 }
 
+/// A frame `Date` value (days since 1970-01-01) back to a date.
+pub fn date_from_days(d: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(chrono::Duration::days(d as i64))
+}
+
+/// Where a row came from, as evidence and samples print it: `file.xlsx:sheet:row` (the file's
+/// name, not its path, so outputs do not depend on where the inputs sat).
+pub fn source_label(file: &str, sheet: &str, row: u32) -> String {
+    let name = std::path::Path::new(file)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    format!("{name}:{sheet}:{row}")
+}
+
 fn date_col(name: &str, v: Vec<Option<i32>>) -> Column {
     Int32Chunked::from_iter_options(name.into(), v.into_iter())
         .into_date()

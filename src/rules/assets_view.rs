@@ -2,6 +2,7 @@
 
 use super::finding::{Draft, Evidence};
 use super::supporting::Supporting;
+use crate::ledger::model::{date_from_days, source_label};
 use crate::money::Fen;
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -47,10 +48,6 @@ pub fn rows(df: &DataFrame) -> Result<Vec<AssetRow>> {
     let row = df.column("source_row")?.u32()?.clone();
     let mut out = Vec::with_capacity(df.height());
     for k in 0..df.height() {
-        let file_name = std::path::Path::new(file.get(k).unwrap_or(""))
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
         out.push(AssetRow {
             entity: entity.get(k).unwrap_or("").to_string(),
             code: code.get(k).unwrap_or("").to_string(),
@@ -62,19 +59,17 @@ pub fn rows(df: &DataFrame) -> Result<Vec<AssetRow>> {
             )
             .trim()
             .to_string(),
-            acquired: acquired
-                .get(k)
-                .and_then(|d| NaiveDate::from_num_days_from_ce_opt(d + 719_163)),
+            acquired: acquired.get(k).and_then(date_from_days),
             original: Fen(orig.get(k).unwrap_or(0)),
             accumulated: Fen(acc.get(k).unwrap_or(0)),
             net: Fen(net.get(k).unwrap_or(0)),
             status: status.get(k).unwrap_or("").to_string(),
             department: dept.get(k).unwrap_or("").to_string(),
             life: life.get(k),
-            source: format!(
-                "{file_name}:{}:{}",
+            source: source_label(
+                file.get(k).unwrap_or(""),
                 sheet.get(k).unwrap_or(""),
-                row.get(k).unwrap_or(0)
+                row.get(k).unwrap_or(0),
             ),
         });
     }

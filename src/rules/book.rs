@@ -2,7 +2,7 @@
 //! vouchers as groups of rows (a Polars group-by on the voucher key, sorted so that every run
 //! visits them in the same order).
 
-use crate::ledger::model::STATUS_NORMAL;
+use crate::ledger::model::{date_from_days, source_label, STATUS_NORMAL};
 use crate::money::Fen;
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -75,8 +75,6 @@ fn u32c(df: &DataFrame, name: &str) -> Result<UInt32Chunked> {
 fn i64c(df: &DataFrame, name: &str) -> Result<Int64Chunked> {
     Ok(col(df, name)?.i64()?.rechunk().into_owned())
 }
-
-const EPOCH_DAYS_CE: i32 = 719_163;
 
 /// Join vouchers that name each other in a 关联凭证号 column (packages that export 财务会计
 /// and 预算会计 as two vouchers): the pair becomes one event whose number is the voucher with
@@ -281,9 +279,7 @@ impl Book {
         Fen(self.credit.get(i).unwrap_or(0))
     }
     pub fn date(&self, i: usize) -> Option<NaiveDate> {
-        self.date
-            .get(i)
-            .and_then(|d| NaiveDate::from_num_days_from_ce_opt(d + EPOCH_DAYS_CE))
+        self.date.get(i).and_then(date_from_days)
     }
     pub fn is_financial(&self, i: usize) -> bool {
         self.basis.get(i) == Some("财务会计")
@@ -298,22 +294,15 @@ impl Book {
     }
     /// Where the line came from: `file.xlsx:sheet:row`.
     pub fn source(&self, i: usize) -> String {
-        let file = self.source_file.get(i).unwrap_or("");
-        let name = std::path::Path::new(file)
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        format!(
-            "{name}:{}:{}",
+        source_label(
+            self.source_file.get(i).unwrap_or(""),
             self.source_sheet.get(i).unwrap_or(""),
-            self.source_row.get(i).unwrap_or(0)
+            self.source_row.get(i).unwrap_or(0),
         )
     }
     /// The latest date in the book (the evaluation's year end when it is a full year).
     pub fn last_date(&self) -> Option<NaiveDate> {
-        self.date
-            .max()
-            .and_then(|d| NaiveDate::from_num_days_from_ce_opt(d + EPOCH_DAYS_CE))
+        self.date.max().and_then(date_from_days)
     }
     /// The voucher's date: its first line's.
     pub fn voucher_date(&self, v: &Voucher) -> Option<NaiveDate> {

@@ -168,10 +168,7 @@ fn read_table(kind: &str, p: &KindProfile, path: &Path) -> Result<Table> {
     let input =
         sha256_file(path).with_context(|| format!("辅助资料 {} 无法读取", path.display()))?;
     let (sheets, _) = workbook::read_any(path)?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let file_label = path.display().to_string();
     let mut report = TableReport {
         kind: kind.to_string(),
         title: p.title.clone(),
@@ -295,7 +292,11 @@ fn read_table(kind: &str, p: &KindProfile, path: &Path) -> Result<Table> {
                     report.rows_loaded += 1;
                     records.push(Record {
                         fields,
-                        source: format!("{file_name}:{}:{rownum}", sheet.name),
+                        source: crate::ledger::model::source_label(
+                            &file_label,
+                            &sheet.name,
+                            rownum,
+                        ),
                     });
                 }
             }

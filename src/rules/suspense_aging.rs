@@ -97,10 +97,6 @@ pub fn check(cx: &Context) -> Result<Outcome> {
             ))
             .or_insert((nm.to_string(), Fen::ZERO, sign, Vec::new()));
         entry.1 += b;
-        let file = std::path::Path::new(sfile.get(k).unwrap_or(""))
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
         entry.3.push(Evidence {
             account: Some(format!("{c} {nm}")),
             summary: format!(
@@ -110,10 +106,10 @@ pub fn check(cx: &Context) -> Result<Outcome> {
             debit: (sign > 0).then(|| b.to_yuan()),
             credit: (sign < 0).then(|| b.to_yuan()),
             counterparty: cp.get(k).map(str::to_string),
-            source: format!(
-                "{file}:{}:{}",
+            source: crate::ledger::model::source_label(
+                sfile.get(k).unwrap_or(""),
                 ssheet.get(k).unwrap_or(""),
-                srow.get(k).unwrap_or(0)
+                srow.get(k).unwrap_or(0),
             ),
             ..Default::default()
         });

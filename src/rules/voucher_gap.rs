@@ -12,7 +12,6 @@
 use super::finding::Draft;
 use super::{Context, Doc, Outcome};
 use anyhow::Result;
-use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -33,8 +32,6 @@ pub const DOC: Doc = Doc {
 struct P {
     backdate_days: i64,
 }
-
-const EPOCH: i32 = 719_163;
 
 pub fn check(cx: &Context) -> Result<Outcome> {
     let (_, p): (_, P) = cx.config.section(DOC.id)?;
@@ -76,7 +73,7 @@ pub fn check(cx: &Context) -> Result<Outcome> {
             v.entity == e && v.year == y && v.period == pd && v.kind == k && v.number == n
         })
     };
-    let day = |d: i32| NaiveDate::from_num_days_from_ce_opt(d + EPOCH);
+    let day = crate::ledger::model::date_from_days;
     for ((e, y, pd, k), nums) in &seqs {
         let mut prev: Option<(u32, i32)> = None;
         for (&n, &d) in nums {

@@ -43,12 +43,7 @@ fn i32c<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Int32Chunked> {
 }
 
 fn source(file: Option<&str>, sheet: Option<&str>, row: Option<u32>) -> String {
-    let file = file.unwrap_or("");
-    let name = std::path::Path::new(file)
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    format!("{name}:{}:{}", sheet.unwrap_or(""), row.unwrap_or(0))
+    crate::ledger::model::source_label(file.unwrap_or(""), sheet.unwrap_or(""), row.unwrap_or(0))
 }
 
 pub fn from_frames(unit: Unit, lines: &DataFrame, assets: &DataFrame) -> Result<Vec<Item>> {
