@@ -144,7 +144,10 @@ pub fn check(cx: &Context) -> Result<Outcome> {
             continue; // not paid in this voucher (accrued, or paid through 应付账款)
         }
         let mut signals: Vec<String> = Vec::new();
-        if cash_rows.iter().any(|&i| book.code(i).starts_with("1001")) {
+        if cash_rows
+            .iter()
+            .any(|&i| book.in_accounts(i, &c.cash_on_hand_accounts))
+        {
             signals.push("以库存现金支付".into());
         }
         for &i in &v.rows {

@@ -36,14 +36,14 @@ pub fn check(cx: &Context) -> Result<Outcome> {
     let (_, p): (_, P) = cx.config.section(DOC.id)?;
     let limit = fen("limit", &p.limit)?;
     let book = cx.book;
-    let cash = vec!["1001".to_string()];
+    let cash = &cx.config.common.cash_on_hand_accounts;
     let mut out = Outcome::default();
     for v in &book.vouchers {
         let paid: Vec<usize> = v
             .rows
             .iter()
             .copied()
-            .filter(|&i| !book.is_budget(i) && book.in_accounts(i, &cash) && book.credit(i).0 > 0)
+            .filter(|&i| !book.is_budget(i) && book.in_accounts(i, cash) && book.credit(i).0 > 0)
             .collect();
         let amount: Fen = paid.iter().map(|&i| book.credit(i)).sum();
         if amount <= limit {

@@ -21,6 +21,7 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct Common {
     pub cash_accounts: Vec<String>,
+    pub cash_on_hand_accounts: Vec<String>,
     pub budget_cash_accounts: Vec<String>,
     pub expense_accounts: Vec<String>,
     pub budget_expense_accounts: Vec<String>,
