@@ -117,37 +117,30 @@ pub fn check(cx: &Context) -> Result<Outcome> {
     // This year's reductions per key (debits of payables, credits of receivables).
     let mut reduced: BTreeMap<(String, String, String), Fen> = BTreeMap::new();
     let mut by_code: BTreeMap<(String, String), Fen> = BTreeMap::new();
+    // One pass over the lines: a payable is reduced by debits, a receivable by credits.
     for i in 0..book.len() {
         if book.is_budget(i) {
             continue;
         }
         let c = book.code(i);
-        if !p
-            .payable_accounts
-            .iter()
-            .chain(&p.receivable_accounts)
-            .any(|a| c.starts_with(a.as_str()))
+        let payable = p.payable_accounts.iter().any(|a| c.starts_with(a.as_str()));
+        if !payable
+            && !p
+                .receivable_accounts
+                .iter()
+                .any(|a| c.starts_with(a.as_str()))
         {
             continue;
         }
-        let en = book.entity.get(i).unwrap_or("");
-        let cpn = book.counterparty(i).unwrap_or("");
-        for ((ke, kc, kcp), (_, _, sign, _)) in &carried {
-            if ke == en && kc == c {
-                let r = if *sign < 0 {
-                    book.debit(i)
-                } else {
-                    book.credit(i)
-                };
-                if kcp.is_empty() {
-                    *by_code.entry((ke.clone(), kc.clone())).or_default() += r;
-                } else if kcp == cpn {
-                    *reduced
-                        .entry((ke.clone(), kc.clone(), kcp.clone()))
-                        .or_default() += r;
-                }
-            }
-        }
+        let r = if payable {
+            book.debit(i)
+        } else {
+            book.credit(i)
+        };
+        let en = book.entity.get(i).unwrap_or("").to_string();
+        let cpn = book.counterparty(i).unwrap_or("").to_string();
+        *by_code.entry((en.clone(), c.to_string())).or_default() += r;
+        *reduced.entry((en, c.to_string(), cpn)).or_default() += r;
     }
     for (key, (nm, amount, _, opening_rows)) in &carried {
         let r = if key.2.is_empty() {
