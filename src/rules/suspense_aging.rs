@@ -63,8 +63,8 @@ pub fn check(cx: &Context) -> Result<Outcome> {
     );
     let srow = cx.opening.column("source_row")?.u32()?;
     // (entity, code, counterparty) → (name, carried amount in the account's normal direction,
-    // sign, the opening rows as evidence)
-    type Carried = (String, Fen, i64, Vec<Evidence>);
+    // the opening rows as evidence)
+    type Carried = (String, Fen, Vec<Evidence>);
     let mut carried: BTreeMap<(String, String, String), Carried> = BTreeMap::new();
     for k in 0..cx.opening.height() {
         let (Some(en), Some(c)) = (e.get(k), code.get(k)) else {
@@ -95,9 +95,9 @@ pub fn check(cx: &Context) -> Result<Outcome> {
                 c.to_string(),
                 cp.get(k).unwrap_or("").to_string(),
             ))
-            .or_insert((nm.to_string(), Fen::ZERO, sign, Vec::new()));
+            .or_insert((nm.to_string(), Fen::ZERO, Vec::new()));
         entry.1 += b;
-        entry.3.push(Evidence {
+        entry.2.push(Evidence {
             account: Some(format!("{c} {nm}")),
             summary: format!(
                 "期初余额{}",
@@ -142,7 +142,7 @@ pub fn check(cx: &Context) -> Result<Outcome> {
         *by_code.entry((en.clone(), c.to_string())).or_default() += r;
         *reduced.entry((en, c.to_string(), cpn)).or_default() += r;
     }
-    for (key, (nm, amount, _, opening_rows)) in &carried {
+    for (key, (nm, amount, opening_rows)) in &carried {
         let r = if key.2.is_empty() {
             by_code
                 .get(&(key.0.clone(), key.1.clone()))
