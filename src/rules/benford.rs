@@ -239,4 +239,28 @@ mod tests {
         assert_eq!(leading(123_456, 2), Some(12));
         assert_eq!(leading(5, 2), None);
     }
+
+    /// Reproduces published figures of a public dataset: the 2010 U.S. Census populations of
+    /// the 3,142 counties, with the first-digit and first-two-digit chi-square and MAD published
+    /// beside the data (source and figures in the fixture's header).
+    #[test]
+    fn benford_reproduces_published_county_population_figures() {
+        let text = include_str!("../../tests/fixtures/benford/us-counties-2010.txt");
+        let v: Vec<u64> = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.parse().unwrap())
+            .collect();
+        assert_eq!(v.len(), 3142);
+        let t1 = digit_test(&v, 1);
+        let t2 = digit_test(&v, 2);
+        assert_eq!((t1.n, t2.n), (3142, 3142));
+        assert!((t1.chi2 - 10.631400921239274).abs() < 1e-9, "{}", t1.chi2);
+        assert!((t1.mad - 0.004499874210189271).abs() < 1e-12, "{}", t1.mad);
+        assert!((t2.chi2 - 83.41617609082294).abs() < 1e-9, "{}", t2.chi2);
+        assert!((t2.mad - 0.0014317365523687318).abs() < 1e-12, "{}", t2.mad);
+        // Nigrini's bands: both tests conform closely (first digit ≤ 0.006, two ≤ 0.0012 is
+        // close; 0.00143 is acceptable).
+        assert!(t1.mad <= 0.006 && t2.mad > 0.0012 && t2.mad <= 0.0018);
+    }
 }
