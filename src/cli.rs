@@ -23,8 +23,10 @@ pub enum Command {
     Check(CheckArgs),
     /// 列出全部检查规则；给出规则 id 时打印其说明、参数和法规依据
     Rules(RulesArgs),
-    /// 对附带的样例项目运行（目前：载入样例序时账并打印载入摘要）
+    /// 对一个再评价项目（engagement.toml）依次执行载入、检查、抽样、评分，结果写入 output/
     Run(RunArgs),
+    /// 新建再评价项目目录：带注释的 engagement.toml 框架
+    Init(InitArgs),
     /// 按指标体系评分：公式、目标、问卷、疑点扣分、人工打分，汇总得分与等级
     Score(ScoreArgs),
     /// 计算样本量（与 jfa 的 planning() 相同的经典方法）
@@ -194,6 +196,7 @@ impl LoadInputs {
             entity: self.entity.clone(),
             system: self.system.clone(),
             keep_rows: false,
+            file_hints: Default::default(),
         }
     }
 }
@@ -269,11 +272,23 @@ pub struct RulesArgs {
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// 项目目录（默认：附带的样例 samples/fixture）
+    /// 项目目录（含 engagement.toml；默认：附带的样例 samples/hrss-2023）
     pub dir: Option<PathBuf>,
-    /// 输出目录（默认 output/<项目名>）
+    /// 输出目录（默认 output/<项目 id>）
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// 不显示进度和摘要（只在出错时输出）
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// 以 JSON 在标准输出打印摘要（供脚本使用）
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// 新项目目录：写入带注释的 engagement.toml 框架和 data/ 目录
+    pub dir: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -294,4 +309,8 @@ pub struct GenArgs {
     /// 另外生成规则测试账套（seed 002 第七部分的全部凭证混入正常凭证）到 DIR/rules-test
     #[arg(long = "rules-test")]
     pub rules_test: bool,
+    /// 生成完整的样例再评价项目（engagement.toml + data/）到 DIR；与 --lines N 同用时按约 N 行
+    /// 分录放大（两个核算单位约六四开）
+    #[arg(long)]
+    pub engagement: bool,
 }

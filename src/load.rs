@@ -23,10 +23,19 @@ pub struct LoadRequest {
     /// Force this profile id for the ledger files.
     pub profile: Option<String>,
     pub entity: Option<String>,
+    /// Per ledger file: the entity and profile an engagement names for it (they win over
+    /// `entity`/`profile` for that file only).
+    pub file_hints: BTreeMap<PathBuf, FileHint>,
     pub system: Option<String>,
     /// Keep the row structs (`Loaded::lines`) besides the frames: for library callers and
     /// tests; the commands leave it off, which halves peak memory on a large ledger.
     pub keep_rows: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FileHint {
+    pub entity: Option<String>,
+    pub profile: Option<String>,
 }
 
 /// The loaded data every later stage reads.
@@ -141,7 +150,21 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
         }
         seen.insert(info.sha256.clone(), info.path.clone());
         let result = if kind == "ledger" {
-            read::load_file(path, &mut fr, &opts).map(|l| {
+            let hinted;
+            let o = match req.file_hints.get(path) {
+                Some(h) => {
+                    hinted = LedgerOptions {
+                        profiles: &profiles,
+                        profile: h.profile.clone().or_else(|| req.profile.clone()),
+                        entity: h.entity.clone().or_else(|| req.entity.clone()),
+                        charts: &charts,
+                        system: req.system.clone(),
+                    };
+                    &hinted
+                }
+                None => &opts,
+            };
+            read::load_file(path, &mut fr, o).map(|l| {
                 // Move the first file's lines rather than copy them (a 1M-line ledger's rows
                 // are several hundred MB).
                 if lines.is_empty() {

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Check(a) => cmd::check::run(a),
         Command::Rules(a) => cmd::rules::run(a),
         Command::Run(a) => cmd::run::run(a),
+        Command::Init(a) => cmd::run::init(a),
         Command::Score(a) => cmd::score::run(a),
         Command::Plan(a) => cmd::plan::run(a),
         Command::Sample(a) => cmd::sample::run(a),

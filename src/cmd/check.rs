@@ -16,7 +16,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 pub struct CategorySum {
     pub category: String,
     pub findings: usize,
@@ -84,40 +84,72 @@ pub fn document(a: &CheckArgs) -> Result<Document> {
     let t0 = std::time::Instant::now();
     let loaded = load::load(&req)?;
     let load_secs = t0.elapsed().as_secs_f64();
+    let mut extra = Vec::new();
+    for p in [&a.config, &a.citations, &a.supporting_profile]
+        .into_iter()
+        .flatten()
+    {
+        extra.push(sha256_file(p)?);
+    }
+    let mut doc = document_from(
+        &loaded,
+        &Setup {
+            config: &config,
+            catalogue: &catalogue,
+            supporting: &supporting,
+            supporting_given: &a.supporting,
+            only: &a.rules,
+            as_of: a.as_of,
+            extra_inputs: extra,
+        },
+    )?;
+    doc.timings.insert(0, ("载入".to_string(), load_secs));
+    Ok(doc)
+}
+
+/// What a check needs besides the loaded books.
+pub struct Setup<'a> {
+    pub config: &'a Config,
+    pub catalogue: &'a Catalogue,
+    pub supporting: &'a Supporting,
+    /// The supporting files as given (kind, path), recorded in the provenance.
+    pub supporting_given: &'a [(String, std::path::PathBuf)],
+    pub only: &'a [String],
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Override/citation/profile files to record beside the loaded inputs.
+    pub extra_inputs: Vec<crate::provenance::InputFile>,
+}
+
+/// The check over books already loaded (`reeval run` loads once for every step).
+pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
     let t1 = std::time::Instant::now();
     let checked = rules::check(&rules::Inputs {
         lines: &loaded.frames.lines,
         opening: &loaded.frames.opening,
         assets: &loaded.frames.assets,
-        supporting: &supporting,
-        config: &config,
-        catalogue: &catalogue,
-        only: &a.rules,
-        as_of: a.as_of,
+        supporting: s.supporting,
+        config: s.config,
+        catalogue: s.catalogue,
+        only: s.only,
+        as_of: s.as_of,
     })?;
     let rules_secs = t1.elapsed().as_secs_f64();
-    let mut timings = vec![("载入".to_string(), load_secs)];
-    timings.extend(checked.timings.iter().cloned());
+    let mut timings: Vec<(String, f64)> = checked.timings.to_vec();
     timings.push(("规则合计".to_string(), rules_secs));
     let mut prov = Provenance::new("check");
     prov.inputs = loaded.report.provenance.inputs.clone();
-    for t in supporting.tables.values() {
+    for t in s.supporting.tables.values() {
         prov.inputs.push(t.input.clone());
     }
-    for p in [&a.config, &a.citations, &a.supporting_profile]
-        .into_iter()
-        .flatten()
-    {
-        prov.inputs.push(sha256_file(p)?);
-    }
+    prov.inputs.extend(s.extra_inputs.iter().cloned());
     for (k, v) in &loaded.report.provenance.parameters {
         prov.parameters.insert(k.clone(), v.clone());
     }
-    prov.param("rules", &a.rules);
-    prov.param("as_of", a.as_of.map(|d| d.to_string()));
+    prov.param("rules", s.only);
+    prov.param("as_of", s.as_of.map(|d| d.to_string()));
     prov.param(
         "supporting",
-        a.supporting
+        s.supporting_given
             .iter()
             .map(|(k, p)| format!("{k}={}", p.display()))
             .collect::<Vec<_>>(),
@@ -137,12 +169,13 @@ pub fn document(a: &CheckArgs) -> Result<Document> {
         provenance: prov,
         summary,
         rules: checked.runs,
-        supporting: supporting
+        supporting: s
+            .supporting
             .tables
             .values()
             .map(|t| t.report.clone())
             .collect(),
-        risk: rules::rank(&checked.findings, &config)?,
+        risk: rules::rank(&checked.findings, s.config)?,
         findings: checked.findings,
         scope_limits: checked.scope_limits,
         timings,

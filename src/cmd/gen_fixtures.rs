@@ -6,6 +6,23 @@ use crate::fixtures;
 use anyhow::Result;
 
 pub fn run(args: &GenArgs) -> Result<()> {
+    if args.engagement {
+        let mut size = fixtures::seed002::SAMPLE;
+        if let Some(n) = args.lines {
+            // The clean templates average about 3.3 lines a voucher; 局机关 60 %, 社保中心 40 %.
+            let per_month = |share: f64| ((n as f64 * share / 12.0 / 3.3).ceil() as u32).max(25);
+            size.bureau_per_month = per_month(0.6);
+            size.centre_per_month = per_month(0.4);
+        }
+        let w = fixtures::engagement::write(&args.dir, args.seed, &size)?;
+        println!(
+            "样例项目已写入 {}：预期疑点 {} 条（seed 002 第七部分），正常凭证 {} 张",
+            args.dir.display(),
+            w.expected.len(),
+            w.clean.len()
+        );
+        return Ok(());
+    }
     fixtures::write_bundled(&args.dir, args.seed)?;
     println!("样例已写入 {}", args.dir.display());
     if args.rules_test {

@@ -1,64 +1,142 @@
-//! `reeval run`: until the full pipeline lands, loads the bundled fixture engagement
-//! (`samples/fixture`) and prints its load summary, writing `output/<name>/load.json`.
+//! `reeval run [DIR]`: the whole engagement (load → check → sample → score) into
+//! `output/<id>/`, with a short summary; `reeval init DIR` writes a commented skeleton.
 
-use crate::cli::RunArgs;
-use crate::load::{self, LoadRequest};
-use anyhow::{bail, Context, Result};
+use crate::cli::{InitArgs, RunArgs};
+use crate::money::Fen;
+use crate::pipeline::{self, Outcome};
+use anyhow::Result;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-fn bundled() -> PathBuf {
-    let local = Path::new("samples/fixture");
-    if local.is_dir() {
+/// The bundled sample engagement: in the working directory, else beside the sources.
+pub fn bundled() -> PathBuf {
+    let local = Path::new("samples/hrss-2023");
+    if local.join(crate::engagement::FILE).is_file() {
         return local.to_path_buf();
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/fixture")
-}
-
-fn xlsx_in(dir: &Path) -> Result<Vec<PathBuf>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("无法读取目录 {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "xlsx" || e == "xls"))
-        .collect();
-    v.sort();
-    Ok(v)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/hrss-2023")
 }
 
 pub fn run(args: &RunArgs) -> Result<()> {
     let dir = args.dir.clone().unwrap_or_else(bundled);
-    let ledgers = xlsx_in(&dir.join("ledger"))?;
-    if ledgers.is_empty() {
-        bail!("项目目录 {} 的 ledger/ 下没有 .xlsx 序时账", dir.display());
-    }
-    let req = LoadRequest {
-        ledgers,
-        assets: xlsx_in(&dir.join("assets"))?,
-        ..Default::default()
-    };
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "engagement".into());
+    let id = crate::engagement::Engagement::load(&dir)?.engagement.id;
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(&name));
+        .unwrap_or_else(|| Path::new("output").join(&id));
+    let outcome = pipeline::run(&dir, &out, args.quiet || args.json)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&outcome.summary)?);
+    } else if !args.quiet {
+        print!("{}", summary_text(&dir, &outcome));
+    }
+    Ok(())
+}
+
+pub fn init(args: &InitArgs) -> Result<()> {
+    let path = crate::engagement::init(&args.dir)?;
     println!(
-        "项目 {}（目前 run 只执行“载入”一步；检查、抽样、评分待后续实现）",
-        dir.display()
-    );
-    let started = std::time::Instant::now();
-    let loaded = load::load(&req)?;
-    print!("{}", super::load::summary_text(&loaded.report, 10));
-    let json = serde_json::to_vec_pretty(&loaded.report)?;
-    super::write_atomic(&out.join("load.json"), &json)?;
-    println!(
-        "载入用时 {:.2} 秒；载入报告已写入 {}",
-        started.elapsed().as_secs_f64(),
-        out.join("load.json").display()
+        "已写入 {}：按注释填写单位、核算单位与文件、抽样计划和指标体系，把资料放进 {}，然后运行 reeval run {}",
+        path.display(),
+        args.dir.join("data").display(),
+        args.dir.display()
     );
     Ok(())
+}
+
+fn yuan(f: Fen) -> String {
+    f.grouped()
+}
+
+fn summary_text(dir: &Path, o: &Outcome) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "项目 {}", dir.display());
+    let s_ = &o.summary;
+    if let Some(l) = &s_.load {
+        let _ = writeln!(
+            s,
+            "载入：{} 个文件，分录 {} 行，凭证 {} 张（借贷不平 {} 张），资产 {} 项；拒收 {} 行；合计行核对 {} 处（不符 {} 处）；借方合计 {} 元",
+            l.files,
+            l.lines_loaded,
+            l.vouchers,
+            l.vouchers_unbalanced,
+            l.assets,
+            l.rows_rejected,
+            l.totals_checked,
+            l.totals_mismatched,
+            yuan(l.debit)
+        );
+        for w in &l.warnings {
+            let _ = writeln!(s, "  注意：{w}");
+        }
+    }
+    if let Some(c) = &s_.check {
+        let _ = writeln!(
+            s,
+            "检查：{} 条规则，疑点 {} 条（待核实），提示 {} 条，范围限制 {} 项",
+            c.rules_run, c.findings, c.informational, c.scope_limits
+        );
+        for cat in &c.by_category {
+            let amount = Fen::from_yuan(cat.amount)
+                .map(|f| f.grouped())
+                .unwrap_or_else(|| cat.amount.to_string());
+            let _ = writeln!(
+                s,
+                "  {}：{} 条，金额 {} 元",
+                cat.category, cat.findings, amount
+            );
+        }
+    }
+    for p in &s_.samples {
+        let _ = writeln!(
+            s,
+            "抽样「{}」：总体 {} 项（{} 元），抽中 {} 项（{} 元），金额覆盖 {}%",
+            p.plan,
+            p.population_count,
+            yuan(p.population_value),
+            p.selected_count,
+            yuan(p.selected_value),
+            p.coverage_percent
+        );
+    }
+    if let Some(sc) = &s_.score {
+        let provisional = if sc.complete { "" } else { "（暂定）" };
+        let _ = write!(
+            s,
+            "评分：{} 分，等级 {}{provisional}",
+            format_args!("{:.2}", sc.total),
+            sc.grade
+        );
+        match (&sc.self_evaluation, &sc.difference) {
+            (Some(se), Some(d)) => {
+                let _ = writeln!(
+                    s,
+                    "；自评 {se}（{}），相差 {d:+.2}",
+                    sc.self_grade.as_deref().unwrap_or("-")
+                );
+                if !sc.explained_by.is_empty() {
+                    let _ = writeln!(
+                        s,
+                        "  主要差异：{}",
+                        sc.explained_by
+                            .iter()
+                            .map(|(n, g)| format!("{n} −{g}"))
+                            .collect::<Vec<_>>()
+                            .join("；")
+                    );
+                }
+            }
+            _ => {
+                let _ = writeln!(s);
+            }
+        }
+    }
+    let timing: Vec<String> = o
+        .timings
+        .iter()
+        .map(|(t, secs)| format!("{t} {secs:.2} 秒"))
+        .collect();
+    let _ = writeln!(s, "用时：{}", timing.join("，"));
+    let _ = writeln!(s, "已写入 {}：{}", o.out.display(), o.outputs.join("、"));
+    s
 }

@@ -10,15 +10,17 @@ use anyhow::{bail, Result};
 use serde::Serialize;
 
 #[derive(Serialize)]
-struct Output<'a> {
-    provenance: Provenance,
-    unit: Unit,
+pub struct Output<'a> {
+    pub provenance: Provenance,
+    pub unit: Unit,
     /// The stream the draw used; see src/sampling/stream.rs.
-    random_stream: &'static str,
-    spec: &'a SelectSpec,
+    pub random_stream: &'static str,
+    pub spec: &'a SelectSpec,
     #[serde(flatten)]
-    selection: &'a Selection,
+    pub selection: &'a Selection,
 }
+
+pub const RANDOM_STREAM: &str = "ChaCha20 (RFC 8439 keystream, key = seed as u64 LE + 24 zero bytes, nonce 0), u64 little-endian, rejection sampling for ranges";
 
 fn fen(d: rust_decimal::Decimal, what: &str) -> Result<Fen> {
     Fen::from_yuan(d).ok_or_else(|| anyhow::anyhow!("{what} 金额超出范围：{d}"))
@@ -115,7 +117,7 @@ pub fn run(a: &SampleArgs) -> Result<()> {
         let out = Output {
             provenance: prov,
             unit: a.unit,
-            random_stream: "ChaCha20 (RFC 8439 keystream, key = seed as u64 LE + 24 zero bytes, nonce 0), u64 little-endian, rejection sampling for ranges",
+            random_stream: RANDOM_STREAM,
             spec: &spec,
             selection: &sel,
         };
@@ -131,6 +133,18 @@ pub fn run(a: &SampleArgs) -> Result<()> {
 fn risk_from_findings(
     path: &std::path::Path,
 ) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("无法读取疑点文件 {}：{e}", path.display()))?;
+    risk_from_document(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "疑点文件 {} 不是 reeval check 的 JSON（需要 findings 数组）：{e}",
+            path.display()
+        )
+    })
+}
+
+/// The same, from the findings document's text.
+pub fn risk_from_document(text: &str) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
     #[derive(serde::Deserialize)]
     struct F {
         rule: String,
@@ -149,14 +163,7 @@ fn risk_from_findings(
     struct Doc {
         findings: Vec<F>,
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("无法读取疑点文件 {}：{e}", path.display()))?;
-    let doc: Doc = serde_json::from_str(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "疑点文件 {} 不是 reeval check 的 JSON（需要 findings 数组）：{e}",
-            path.display()
-        )
-    })?;
+    let doc: Doc = serde_json::from_str(text)?;
     let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for f in doc.findings {
         if f.status.as_deref() == Some("排除") {
@@ -185,7 +192,7 @@ fn risk_from_findings(
     Ok(out)
 }
 
-fn part_name(p: &str) -> &str {
+pub fn part_name(p: &str) -> &str {
     match p {
         "key" => "重点项目",
         "risk" => "风险导向（疑点凭证）",

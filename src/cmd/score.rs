@@ -12,16 +12,16 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 #[derive(Deserialize)]
-struct FindingsFile {
-    findings: Vec<Finding>,
+pub struct FindingsFile {
+    pub findings: Vec<Finding>,
 }
 
 #[derive(Serialize)]
-struct Output<'a> {
-    provenance: Provenance,
+pub struct Output<'a> {
+    pub provenance: Provenance,
     #[serde(flatten)]
-    report: &'a ScoreReport,
-    reconciliation: Option<&'a Reconciliation>,
+    pub report: &'a ScoreReport,
+    pub reconciliation: Option<&'a Reconciliation>,
 }
 
 pub fn run(a: &ScoreArgs) -> Result<()> {
@@ -78,7 +78,7 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
     Ok(())
 }
 
-fn rec_text(r: &Reconciliation) -> String {
+pub fn rec_text(r: &Reconciliation) -> String {
     let mut s = String::from("决算数与账面复核：\n");
     let m = |d: rust_decimal::Decimal| {
         crate::money::Fen::from_yuan(d)
@@ -141,7 +141,7 @@ fn line(s: &mut String, depth: usize, x: &IndicatorScore) {
     }
 }
 
-fn tree(set: &IndicatorSet, inputs: &Inputs, r: &ScoreReport, explain: bool) -> String {
+pub fn tree(set: &IndicatorSet, inputs: &Inputs, r: &ScoreReport, explain: bool) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}", r.set);
     let find = |id: &str| {

@@ -14,6 +14,7 @@ mod rules_journal;
 mod rules_seed;
 mod rules_supporting;
 mod rules_wordings;
+mod run_engagement;
 mod sampling_cli;
 mod sampling_select;
 mod sampling_tables;

@@ -1,0 +1,162 @@
+//! Step 3 — 抽样: every plan in engagement.toml, drawn from the recorded seed →
+//! sample.json (+ sample.csv). Risk-targeted plans read the findings the check step wrote.
+
+use super::{csv_with_bom, State, Step};
+use crate::cmd::sample::{part_name, risk_from_document, Output, RANDOM_STREAM};
+use crate::engagement::Plan;
+use crate::money::Fen;
+use crate::sampling::population::{self, Unit};
+use crate::sampling::select::{select, Draw, SelectSpec, Strata};
+use anyhow::{anyhow, bail, Context, Result};
+use clap::ValueEnum;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const STEP: Step = Step {
+    id: "sample",
+    title: "抽样",
+    run,
+};
+
+#[derive(Debug, Serialize)]
+pub struct SampleSummary {
+    pub plan: String,
+    pub unit: Unit,
+    pub population_count: usize,
+    pub population_value: Fen,
+    pub selected_count: usize,
+    pub selected_value: Fen,
+    pub coverage_percent: String,
+}
+
+fn fen(d: rust_decimal::Decimal, what: &str) -> Result<Fen> {
+    Fen::from_yuan(d).ok_or_else(|| anyhow!("{what} 金额超出范围：{d}"))
+}
+
+fn spec(plan: &Plan, seed: u64, risk: &BTreeMap<String, Vec<String>>) -> Result<SelectSpec> {
+    let draw = Draw::from_str(&plan.method, true).map_err(|_| {
+        anyhow!(
+            "抽样计划“{}”的 method “{}” 应为 none/random/systematic/mus/cell/stratified",
+            plan.name,
+            plan.method
+        )
+    })?;
+    let strata = match plan.strata.as_str() {
+        "amount" => Strata::Amount(
+            plan.bands
+                .iter()
+                .map(|b| fen(*b, "bands"))
+                .collect::<Result<_>>()?,
+        ),
+        "class" => Strata::Class,
+        other => bail!(
+            "抽样计划“{}”的 strata 应为 amount 或 class，实为“{other}”",
+            plan.name
+        ),
+    };
+    let spec = SelectSpec {
+        key_above: plan.key_above.map(|d| fen(d, "key_above")).transpose()?,
+        key_cover: plan.key_cover,
+        draw,
+        n: plan.n,
+        seed,
+        strata,
+        risk: if plan.risk {
+            risk.clone()
+        } else {
+            BTreeMap::new()
+        },
+    };
+    if spec.key_above.is_none() && spec.key_cover.is_none() && !plan.risk && draw == Draw::None {
+        bail!(
+            "抽样计划“{}”没有抽样方法：请给出 key_above / key_cover / risk 或 method",
+            plan.name
+        );
+    }
+    Ok(spec)
+}
+
+fn run(st: &mut State) -> Result<()> {
+    let e = st.engagement;
+    let seed = e.sampling.seed;
+    let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
+    let all_risk = match &st.findings_json {
+        Some(text) => risk_from_document(text)?,
+        None => BTreeMap::new(),
+    };
+    let mut plans = Vec::new();
+    let mut summaries = Vec::new();
+    let mut rows = Vec::new();
+    for plan in &e.sampling.plans {
+        let unit = Unit::from_str(&plan.unit, true).map_err(|_| {
+            anyhow!(
+                "抽样计划“{}”的 unit “{}” 应为 vouchers、lines 或 assets",
+                plan.name,
+                plan.unit
+            )
+        })?;
+        let items = population::from_frames(unit, &loaded.frames.lines, &loaded.frames.assets)?;
+        // Only the flagged items of this plan's population are its risk targets.
+        let risk: BTreeMap<String, Vec<String>> = items
+            .iter()
+            .filter_map(|i| all_risk.get(&i.id).map(|r| (i.id.clone(), r.clone())))
+            .collect();
+        let spec = spec(plan, seed, &risk)?;
+        let sel = select(&items, &spec).with_context(|| format!("抽样计划“{}”", plan.name))?;
+        let mut prov = loaded.report.provenance.clone();
+        prov.command = "sample".into();
+        prov.seed = Some(seed);
+        prov.param("plan", &plan.name);
+        prov.param("unit", unit);
+        prov.param("spec", &spec);
+        let out = Output {
+            provenance: prov,
+            unit,
+            random_stream: RANDOM_STREAM,
+            spec: &spec,
+            selection: &sel,
+        };
+        let mut v = serde_json::to_value(&out)?;
+        if let Some(m) = v.as_object_mut() {
+            m.insert("plan".into(), plan.name.clone().into());
+        }
+        plans.push(v);
+        for it in &sel.items {
+            rows.push(vec![
+                plan.name.clone(),
+                it.id.clone(),
+                it.label.clone(),
+                it.amount.to_yuan().to_string(),
+                part_name(&it.part).to_string(),
+                it.reason.clone(),
+                it.source.clone(),
+            ]);
+        }
+        summaries.push(SampleSummary {
+            plan: plan.name.clone(),
+            unit,
+            population_count: sel.population_count,
+            population_value: sel.population_value,
+            selected_count: sel.selected_count,
+            selected_value: sel.selected_value,
+            coverage_percent: sel.coverage_percent.clone(),
+        });
+    }
+    let doc = serde_json::json!({ "seed": seed, "random_stream": RANDOM_STREAM, "plans": plans });
+    st.write("sample.json", &serde_json::to_vec_pretty(&doc)?)?;
+    let csv = csv_with_bom(
+        &[
+            "抽样计划",
+            "编号",
+            "凭证/资产",
+            "金额（元）",
+            "抽取方式",
+            "理由",
+            "来源",
+        ],
+        &rows,
+    )?;
+    st.write("sample.csv", &csv)?;
+    st.summary.samples = summaries;
+    Ok(())
+}
