@@ -313,4 +313,7 @@ pub struct GenArgs {
     /// 分录放大（两个核算单位约六四开）
     #[arg(long)]
     pub engagement: bool,
+    /// 与 --engagement 同用：序时账写成 UTF-8 CSV（超过工作表 1,048,576 行上限时用）
+    #[arg(long)]
+    pub csv: bool,
 }

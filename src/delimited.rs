@@ -33,7 +33,8 @@ fn delimiter(text_head: &[u8]) -> u8 {
 }
 
 /// Split bytes into records (csv handles quotes and embedded newlines), fields still raw.
-fn records(bytes: &[u8], delim: u8) -> Result<Vec<Vec<Vec<u8>>>> {
+/// A `ByteRecord` keeps a record's fields in one buffer: one allocation per row, not per cell.
+fn records(bytes: &[u8], delim: u8) -> Result<Vec<csv::ByteRecord>> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -42,7 +43,7 @@ fn records(bytes: &[u8], delim: u8) -> Result<Vec<Vec<Vec<u8>>>> {
     let mut out = Vec::new();
     for r in rdr.byte_records() {
         let r = r.map_err(|e| anyhow!("CSV 结构无法解析：{e}"))?;
-        out.push(r.iter().map(|f| f.to_vec()).collect());
+        out.push(r);
     }
     Ok(out)
 }
@@ -74,6 +75,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
     } else {
         None
     };
+    let mut body_start = 0;
     let (decoded_owned, encoding): (Option<Vec<u8>>, &'static str) = if let Some(enc) = utf16 {
         let (text, _, had_errors) = enc.decode(bytes);
         if had_errors {
@@ -83,13 +85,14 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
             ));
         }
         (Some(text.into_owned().into_bytes()), UTF16)
-    } else if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        (Some(rest.to_vec()), UTF8_BOM)
+    } else if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        body_start = 3;
+        (None, UTF8_BOM)
     } else {
         (None, UTF8)
     };
     let decoder: Decoder = utf8;
-    let body: &[u8] = decoded_owned.as_deref().unwrap_or(bytes);
+    let body: &[u8] = decoded_owned.as_deref().unwrap_or(&bytes[body_start..]);
     let delim = delimiter(body);
     let recs = records(body, delim)?;
     let (encoding, decoder) = if encoding == UTF8 && std::str::from_utf8(body).is_err() {
@@ -107,11 +110,23 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
         (encoding, decoder)
     };
     let width = recs.iter().map(|r| r.len()).max().unwrap_or(0).max(1);
+    // Valid UTF-8 as a whole (the usual export): every field is too, no per-field check.
+    let whole_utf8 = encoding != GB18030 && std::str::from_utf8(body).is_ok();
     let height = recs.len().max(1);
     let mut range: Range<Data> = Range::new((0, 0), (height as u32 - 1, width as u32 - 1));
     let mut bad_rows = BTreeMap::new();
     for (i, rec) in recs.iter().enumerate() {
-        let fields: Option<Vec<String>> = rec.iter().map(|f| decoder(f)).collect();
+        if whole_utf8 {
+            for (c, f) in rec.iter().enumerate() {
+                if !f.is_empty() {
+                    // Valid: the whole body was checked (lossy never substitutes here).
+                    let v = String::from_utf8_lossy(f).into_owned();
+                    range.set_value((i as u32, c as u32), Data::String(v));
+                }
+            }
+            continue;
+        }
+        let fields: Option<Vec<String>> = rec.iter().map(decoder).collect();
         match fields {
             Some(fields) => {
                 for (c, v) in fields.into_iter().enumerate() {

@@ -120,6 +120,16 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
         .map(|p| (p, "ledger"))
         .chain(req.assets.iter().map(|p| (p, "assets")))
         .chain(req.balances.iter().map(|p| (p, "balances")));
+    // First every file's hash (and duplicates), in input order; then the ledgers are parsed
+    // side by side (they are independent, and on a county bureau's two or three exports
+    // that is most of the load time); then everything is merged in input order again, so the
+    // result is the same as one file after another.
+    enum Job<'p> {
+        Ledger(&'p Path, FileReport),
+        Other(&'p Path, &'static str, FileReport),
+        Duplicate(FileReport),
+    }
+    let mut jobs = Vec::new();
     for (path, kind) in inputs {
         let info = match sha256_file(path) {
             Ok(i) => i,
@@ -145,49 +155,118 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
             fr.warnings.push(format!(
                 "与 {first} 内容完全相同（SHA-256 一致），未重复载入"
             ));
-            files.push(fr);
+            jobs.push(Job::Duplicate(fr));
             continue;
         }
         seen.insert(info.sha256.clone(), info.path.clone());
-        let result = if kind == "ledger" {
-            let hinted;
-            let o = match req.file_hints.get(path) {
-                Some(h) => {
-                    hinted = LedgerOptions {
-                        profiles: &profiles,
-                        profile: h.profile.clone().or_else(|| req.profile.clone()),
-                        entity: h.entity.clone().or_else(|| req.entity.clone()),
-                        charts: &charts,
-                        system: req.system.clone(),
-                    };
-                    &hinted
-                }
-                None => &opts,
-            };
-            read::load_file(path, &mut fr, o).map(|l| {
-                // Move the first file's lines rather than copy them (a 1M-line ledger's rows
-                // are several hundred MB).
-                if lines.is_empty() {
-                    lines = l.lines;
-                } else {
-                    lines.extend(l.lines);
-                }
-                opening.extend(l.opening);
-            })
-        } else if kind == "balances" {
-            let k = files.len();
-            let chart = charts
-                .find(
-                    req.system
-                        .as_deref()
-                        .unwrap_or(crate::ledger::chart::DEFAULT_SYSTEM),
-                )
-                .expect("checked above");
-            crate::balances::load_file(path, &mut fr, &profiles, req.entity.as_deref(), chart)
-                .map(|b| balance_rows.extend(b.into_iter().map(|r| (k, r))))
+        jobs.push(if kind == "ledger" {
+            Job::Ledger(path.as_path(), fr)
         } else {
-            assets::load_file(path, &mut fr, &profiles, req.entity.as_deref())
-                .map(|a| asset_rows.extend(a))
+            Job::Other(path.as_path(), kind, fr)
+        });
+    }
+    let ledger_jobs: Vec<(&Path, FileReport)> = jobs
+        .iter()
+        .filter_map(|j| match j {
+            Job::Ledger(p, fr) => Some((*p, fr.clone())),
+            Job::Other(..) | Job::Duplicate(_) => None,
+        })
+        .collect();
+    let parse = |path: &Path, mut fr: FileReport| {
+        let hinted;
+        let o = match req.file_hints.get(path) {
+            Some(h) => {
+                hinted = LedgerOptions {
+                    profiles: &profiles,
+                    profile: h.profile.clone().or_else(|| req.profile.clone()),
+                    entity: h.entity.clone().or_else(|| req.entity.clone()),
+                    charts: &charts,
+                    system: req.system.clone(),
+                };
+                &hinted
+            }
+            None => &opts,
+        };
+        let r = read::load_file(path, &mut fr, o);
+        (fr, r)
+    };
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(ledger_jobs.len());
+    let parsed: Vec<Option<(FileReport, Result<read::LedgerLoad>)>> = if workers <= 1 {
+        ledger_jobs
+            .into_iter()
+            .map(|(p, fr)| Some(parse(p, fr)))
+            .collect()
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let slots: Vec<std::sync::Mutex<Option<_>>> = ledger_jobs
+            .iter()
+            .map(|_| std::sync::Mutex::new(None))
+            .collect();
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((p, fr)) = ledger_jobs.get(i) else {
+                        break;
+                    };
+                    let done = parse(p, fr.clone());
+                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(done);
+                });
+            }
+        });
+        slots
+            .into_iter()
+            .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect()
+    };
+    let mut parsed = parsed.into_iter();
+    for job in jobs {
+        let (fr, result) = match job {
+            Job::Duplicate(fr) => (fr, Ok(())),
+            Job::Ledger(..) => {
+                let (fr, r) = parsed
+                    .next()
+                    .flatten()
+                    .expect("one parse result per ledger job");
+                let r = r.map(|l| {
+                    // Move the first file's lines rather than copy them (a 1M-line ledger's
+                    // rows are several hundred MB).
+                    if lines.is_empty() {
+                        lines = l.lines;
+                    } else {
+                        lines.extend(l.lines);
+                    }
+                    opening.extend(l.opening);
+                });
+                (fr, r)
+            }
+            Job::Other(path, kind, mut fr) => {
+                let r = if kind == "balances" {
+                    let k = files.len();
+                    let chart = charts
+                        .find(
+                            req.system
+                                .as_deref()
+                                .unwrap_or(crate::ledger::chart::DEFAULT_SYSTEM),
+                        )
+                        .expect("checked above");
+                    crate::balances::load_file(
+                        path,
+                        &mut fr,
+                        &profiles,
+                        req.entity.as_deref(),
+                        chart,
+                    )
+                    .map(|b| balance_rows.extend(b.into_iter().map(|r| (k, r))))
+                } else {
+                    assets::load_file(path, &mut fr, &profiles, req.entity.as_deref())
+                        .map(|a| asset_rows.extend(a))
+                };
+                (fr, r)
+            }
         };
         match result {
             Ok(()) => files.push(fr),

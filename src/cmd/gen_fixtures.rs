@@ -14,6 +14,10 @@ pub fn run(args: &GenArgs) -> Result<()> {
             size.bureau_per_month = per_month(0.6);
             size.centre_per_month = per_month(0.4);
         }
+        if args.csv {
+            size.files[0] = "局机关-序时账-2023.csv";
+            size.files[1] = "社保中心-凭证明细-2023.csv";
+        }
         let w = fixtures::engagement::write(&args.dir, args.seed, &size)?;
         println!(
             "样例项目已写入 {}：预期疑点 {} 条（seed 002 第七部分），正常凭证 {} 张",
