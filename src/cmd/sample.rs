@@ -26,6 +26,54 @@ fn fen(d: rust_decimal::Decimal, what: &str) -> Result<Fen> {
     Fen::from_yuan(d).ok_or_else(|| anyhow::anyhow!("{what} 金额超出范围：{d}"))
 }
 
+/// A sampling plan as given — by `reeval sample`'s flags or an engagement's
+/// `[[sampling.plans]]` — before it is checked.
+pub struct Plan<'a> {
+    pub key_above: Option<rust_decimal::Decimal>,
+    pub key_cover: Option<f64>,
+    pub draw: crate::sampling::select::Draw,
+    pub n: u64,
+    pub seed: u64,
+    /// amount or class.
+    pub strata: &'a str,
+    pub bands: &'a [rust_decimal::Decimal],
+    pub risk_targeted: bool,
+    pub risk: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// The checked selection spec: amounts in 分, strata known, at least one way to select.
+pub fn spec_from(p: Plan) -> Result<SelectSpec> {
+    let strata = match p.strata {
+        "amount" => Strata::Amount(
+            p.bands
+                .iter()
+                .map(|b| fen(*b, "分层区间 bands"))
+                .collect::<Result<_>>()?,
+        ),
+        "class" => Strata::Class,
+        other => bail!("分层依据 strata 应为 amount 或 class，实为 “{other}”"),
+    };
+    if p.key_above.is_none()
+        && p.key_cover.is_none()
+        && !p.risk_targeted
+        && p.draw == crate::sampling::select::Draw::None
+    {
+        bail!("未指定抽样方法：请给出 key-above / key-cover / risk 或 method");
+    }
+    Ok(SelectSpec {
+        key_above: p
+            .key_above
+            .map(|d| fen(d, "重点项目 key-above"))
+            .transpose()?,
+        key_cover: p.key_cover,
+        draw: p.draw,
+        n: p.n,
+        seed: p.seed,
+        strata,
+        risk: p.risk,
+    })
+}
+
 pub fn run(a: &SampleArgs) -> Result<()> {
     if a.unit == Unit::Assets && a.inputs.assets.is_empty() {
         bail!("抽取资产须给出固定资产明细表 --assets");
@@ -39,16 +87,6 @@ pub fn run(a: &SampleArgs) -> Result<()> {
             .map(|d| d.as_secs())
             .unwrap_or(0)
     });
-    let strata = match a.strata.as_str() {
-        "amount" => Strata::Amount(
-            a.bands
-                .iter()
-                .map(|b| fen(*b, "--bands"))
-                .collect::<Result<_>>()?,
-        ),
-        "class" => Strata::Class,
-        other => bail!("分层依据 --strata 应为 amount 或 class，实为 “{other}”"),
-    };
     let mut risk_inputs = Vec::new();
     let risk = match &a.risk {
         None => Default::default(),
@@ -57,22 +95,17 @@ pub fn run(a: &SampleArgs) -> Result<()> {
             risk_from_findings(path)?
         }
     };
-    let spec = SelectSpec {
-        key_above: a.key_above.map(|d| fen(d, "--key-above")).transpose()?,
+    let spec = spec_from(Plan {
+        key_above: a.key_above,
         key_cover: a.key_cover,
         draw: a.method,
         n: a.n,
         seed,
-        strata,
+        strata: &a.strata,
+        bands: &a.bands,
+        risk_targeted: a.risk.is_some(),
         risk,
-    };
-    if spec.key_above.is_none()
-        && spec.key_cover.is_none()
-        && a.risk.is_none()
-        && spec.draw == crate::sampling::select::Draw::None
-    {
-        bail!("未指定抽样方法：请给出 --key-above / --key-cover / --risk 或 --method");
-    }
+    })?;
     let loaded = load::load(&a.inputs.request(&a.ledgers))?;
     let items = population::from_frames(a.unit, &loaded.frames.lines, &loaded.frames.assets)?;
     let sel = select(&items, &spec)?;

@@ -2,12 +2,12 @@
 //! sample.json (+ sample.csv). Risk-targeted plans read the findings the check step wrote.
 
 use super::{csv_with_bom, State, Step};
-use crate::cmd::sample::{part_name, risk_from_document, Output, RANDOM_STREAM};
+use crate::cmd::sample::{self, part_name, risk_from_document, spec_from, Output, RANDOM_STREAM};
 use crate::engagement::Plan;
 use crate::money::Fen;
 use crate::sampling::population::{self, Unit};
-use crate::sampling::select::{select, Draw, SelectSpec, Strata};
-use anyhow::{anyhow, bail, Context, Result};
+use crate::sampling::select::{select, Draw, SelectSpec};
+use anyhow::{anyhow, Context, Result};
 use clap::ValueEnum;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -29,51 +29,24 @@ pub struct SampleSummary {
     pub coverage_percent: String,
 }
 
-fn fen(d: rust_decimal::Decimal, what: &str) -> Result<Fen> {
-    Fen::from_yuan(d).ok_or_else(|| anyhow!("{what} 金额超出范围：{d}"))
-}
-
-fn spec(plan: &Plan, seed: u64, risk: &BTreeMap<String, Vec<String>>) -> Result<SelectSpec> {
+fn spec(plan: &Plan, seed: u64, risk: BTreeMap<String, Vec<String>>) -> Result<SelectSpec> {
     let draw = Draw::from_str(&plan.method, true).map_err(|_| {
         anyhow!(
-            "抽样计划“{}”的 method “{}” 应为 none/random/systematic/mus/cell/stratified",
-            plan.name,
+            "method “{}” 应为 none/random/systematic/mus/cell/stratified",
             plan.method
         )
     })?;
-    let strata = match plan.strata.as_str() {
-        "amount" => Strata::Amount(
-            plan.bands
-                .iter()
-                .map(|b| fen(*b, "bands"))
-                .collect::<Result<_>>()?,
-        ),
-        "class" => Strata::Class,
-        other => bail!(
-            "抽样计划“{}”的 strata 应为 amount 或 class，实为“{other}”",
-            plan.name
-        ),
-    };
-    let spec = SelectSpec {
-        key_above: plan.key_above.map(|d| fen(d, "key_above")).transpose()?,
+    spec_from(sample::Plan {
+        key_above: plan.key_above,
         key_cover: plan.key_cover,
         draw,
         n: plan.n,
         seed,
-        strata,
-        risk: if plan.risk {
-            risk.clone()
-        } else {
-            BTreeMap::new()
-        },
-    };
-    if spec.key_above.is_none() && spec.key_cover.is_none() && !plan.risk && draw == Draw::None {
-        bail!(
-            "抽样计划“{}”没有抽样方法：请给出 key_above / key_cover / risk 或 method",
-            plan.name
-        );
-    }
-    Ok(spec)
+        strata: &plan.strata,
+        bands: &plan.bands,
+        risk_targeted: plan.risk,
+        risk: if plan.risk { risk } else { BTreeMap::new() },
+    })
 }
 
 fn run(st: &mut State) -> Result<()> {
@@ -101,7 +74,7 @@ fn run(st: &mut State) -> Result<()> {
             .iter()
             .filter_map(|i| all_risk.get(&i.id).map(|r| (i.id.clone(), r.clone())))
             .collect();
-        let spec = spec(plan, seed, &risk)?;
+        let spec = spec(plan, seed, risk).with_context(|| format!("抽样计划“{}”", plan.name))?;
         let sel = select(&items, &spec).with_context(|| format!("抽样计划“{}”", plan.name))?;
         let mut prov = loaded.report.provenance.clone();
         prov.command = "sample".into();
