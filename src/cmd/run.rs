@@ -19,12 +19,7 @@ pub fn bundled() -> PathBuf {
 
 pub fn run(args: &RunArgs) -> Result<()> {
     let dir = args.dir.clone().unwrap_or_else(bundled);
-    let id = crate::engagement::Engagement::load(&dir)?.engagement.id;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(&id));
-    let outcome = pipeline::run(&dir, &out, args.quiet || args.json)?;
+    let outcome = pipeline::run(&dir, args.out.as_deref(), args.quiet || args.json)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&outcome.summary)?);
     } else if !args.quiet {

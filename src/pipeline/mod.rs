@@ -122,12 +122,15 @@ pub struct Outcome {
     pub timings: Vec<(&'static str, f64)>,
 }
 
-/// Run every step of the engagement in `dir`, writing to `out`.
-pub fn run(dir: &Path, out: &Path, quiet: bool) -> Result<Outcome> {
+/// Run every step of the engagement in `dir`, writing to `out` (default `output/<id>`).
+pub fn run(dir: &Path, out: Option<&Path>, quiet: bool) -> Result<Outcome> {
     let origin = std::env::current_dir().context("无法确定当前目录")?;
-    let out = origin.join(out);
     let dir = origin.join(dir);
     let engagement = Engagement::load(&dir)?;
+    let out = match out {
+        Some(o) => origin.join(o),
+        None => origin.join("output").join(&engagement.engagement.id),
+    };
     let staging = staging_dir(&out)?;
     // Inputs are named as engagement.toml names them: relative to the engagement.
     std::env::set_current_dir(&dir)
