@@ -231,15 +231,24 @@ pub fn fullwidth_to_ascii(c: char) -> char {
     }
 }
 
+/// Rounded half up (away from zero) to 2 decimals, as the reports round.
+pub fn round2(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
 /// A ratio as a percentage rounded half up to 2 decimals (94.96%), computed exactly.
 pub fn percent(numerator: Decimal, denominator: Decimal) -> Option<Decimal> {
     if denominator.is_zero() {
         return None;
     }
-    Some(
-        (numerator * Decimal::ONE_HUNDRED / denominator)
-            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
-    )
+    Some(round2(numerator * Decimal::ONE_HUNDRED / denominator))
+}
+
+/// An amount in 元 with thousands separators (`1,234.50`); beyond the 分 range as it is.
+pub fn grouped_yuan(d: Decimal) -> String {
+    Fen::from_yuan(d)
+        .map(|f| f.grouped())
+        .unwrap_or_else(|| d.to_string())
 }
 
 #[cfg(test)]

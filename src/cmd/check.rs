@@ -3,7 +3,6 @@
 
 use crate::cli::CheckArgs;
 use crate::load;
-use crate::money::Fen;
 use crate::provenance::{sha256_file, Provenance};
 use crate::rules::citations::Catalogue;
 use crate::rules::config::Config;
@@ -198,11 +197,7 @@ pub fn run(a: &CheckArgs) -> Result<()> {
     Ok(())
 }
 
-fn yuan(d: Decimal) -> String {
-    Fen::from_yuan(d)
-        .map(|f| f.grouped())
-        .unwrap_or_else(|| d.to_string())
-}
+use crate::money::grouped_yuan as yuan;
 
 /// The readable table: findings grouped by category with counts and sums, then the limits.
 pub fn table(doc: &Document, show: usize) -> String {

@@ -2,7 +2,6 @@
 //! `output/<id>/`, with a short summary; `reeval init DIR` writes a commented skeleton.
 
 use crate::cli::{InitArgs, RunArgs};
-use crate::money::Fen;
 use crate::pipeline::{self, Outcome};
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -39,10 +38,6 @@ pub fn init(args: &InitArgs) -> Result<()> {
     Ok(())
 }
 
-fn yuan(f: Fen) -> String {
-    f.grouped()
-}
-
 fn summary_text(dir: &Path, o: &Outcome) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "项目 {}", dir.display());
@@ -59,7 +54,7 @@ fn summary_text(dir: &Path, o: &Outcome) -> String {
             l.rows_rejected,
             l.totals_checked,
             l.totals_mismatched,
-            yuan(l.debit)
+            l.debit.grouped()
         );
         for w in &l.warnings {
             let _ = writeln!(s, "  注意：{w}");
@@ -72,13 +67,12 @@ fn summary_text(dir: &Path, o: &Outcome) -> String {
             c.rules_run, c.findings, c.informational, c.scope_limits
         );
         for cat in &c.by_category {
-            let amount = Fen::from_yuan(cat.amount)
-                .map(|f| f.grouped())
-                .unwrap_or_else(|| cat.amount.to_string());
             let _ = writeln!(
                 s,
                 "  {}：{} 条，金额 {} 元",
-                cat.category, cat.findings, amount
+                cat.category,
+                cat.findings,
+                crate::money::grouped_yuan(cat.amount)
             );
         }
     }
@@ -88,9 +82,9 @@ fn summary_text(dir: &Path, o: &Outcome) -> String {
             "抽样「{}」：总体 {} 项（{} 元），抽中 {} 项（{} 元），金额覆盖 {}%",
             p.plan,
             p.population_count,
-            yuan(p.population_value),
+            p.population_value.grouped(),
             p.selected_count,
-            yuan(p.selected_value),
+            p.selected_value.grouped(),
             p.coverage_percent
         );
     }

@@ -80,11 +80,7 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
 
 pub fn rec_text(r: &Reconciliation) -> String {
     let mut s = String::from("决算数与账面复核：\n");
-    let m = |d: rust_decimal::Decimal| {
-        crate::money::Fen::from_yuan(d)
-            .map(|f| f.grouped())
-            .unwrap_or_else(|| d.to_string())
-    };
+    let m = crate::money::grouped_yuan;
     for row in &r.rows {
         let (input, diff) = match (row.input, row.difference) {
             (Some(i), Some(d)) if row.key == "projects" => (i.to_string(), d.to_string()),

@@ -5,7 +5,7 @@ use super::dist::{beta_quantile, gamma_quantile, hyper_max_errors, normal_quanti
 use super::Likelihood;
 use anyhow::{bail, Result};
 use rust_decimal::prelude::FromPrimitive;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -209,10 +209,8 @@ pub fn evaluate(s: &EvalSpec) -> Result<Evaluation> {
         .materiality
         .map(|m| if bound < m { "approve" } else { "reject" }.to_string());
     let amount = |rate: f64| {
-        s.book_value.and_then(|b| {
-            Decimal::from_f64(rate)
-                .map(|r| (r * b).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
-        })
+        s.book_value
+            .and_then(|b| Decimal::from_f64(rate).map(|r| crate::money::round2(r * b)))
     };
     Ok(Evaluation {
         spec: s.clone(),

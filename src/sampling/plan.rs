@@ -9,9 +9,10 @@
 use super::dist::{beta_cdf, gamma_cdf, hyper_cdf};
 use super::evaluate::upper_bound;
 use super::Likelihood;
+use crate::money::round2;
 use anyhow::{bail, Result};
 use rust_decimal::prelude::FromPrimitive;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -173,7 +174,6 @@ pub fn plan(spec: &PlanSpec) -> Result<Plan> {
     };
     let x = errors_at(spec, n);
     let ub = upper_bound(spec.likelihood, n, x, spec.confidence, spec.population);
-    let round2 = |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let interval = spec.book_value.map(|b| round2(b / Decimal::from(n)));
     let materiality_amount = spec
         .book_value

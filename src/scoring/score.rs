@@ -2,13 +2,11 @@
 
 use super::inputs::Inputs;
 use super::set::{Indicator, IndicatorSet, Rule};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-fn r2(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-}
+use crate::money::round2 as r2;
 
 /// A finding as `reeval check` writes it (the fields scoring reads).
 #[derive(Debug, Clone, Deserialize)]
