@@ -20,6 +20,30 @@ pub struct Output<'a> {
     pub selection: &'a Selection,
 }
 
+impl<'a> Output<'a> {
+    /// The sample document: the load's provenance as the base, with this draw's command,
+    /// seed, unit and spec recorded.
+    pub fn new(
+        load: &Provenance,
+        unit: Unit,
+        spec: &'a SelectSpec,
+        selection: &'a Selection,
+    ) -> Output<'a> {
+        let mut provenance = load.clone();
+        provenance.command = "sample".into();
+        provenance.seed = Some(spec.seed);
+        provenance.param("unit", unit);
+        provenance.param("spec", spec);
+        Output {
+            provenance,
+            unit,
+            random_stream: RANDOM_STREAM,
+            spec,
+            selection,
+        }
+    }
+}
+
 pub const RANDOM_STREAM: &str = "ChaCha20 (RFC 8439 keystream, key = seed as u64 LE + 24 zero bytes, nonce 0), u64 little-endian, rejection sampling for ranges";
 
 fn fen(d: rust_decimal::Decimal, what: &str) -> Result<Fen> {
@@ -110,12 +134,8 @@ pub fn run(a: &SampleArgs) -> Result<()> {
     let items = population::from_frames(a.unit, &loaded.frames.lines, &loaded.frames.assets)?;
     let sel = select(&items, &spec)?;
 
-    let mut prov = loaded.report.provenance.clone();
-    prov.inputs.extend(risk_inputs);
-    prov.command = "sample".into();
-    prov.seed = Some(seed);
-    prov.param("unit", a.unit);
-    prov.param("spec", &spec);
+    let mut out = Output::new(&loaded.report.provenance, a.unit, &spec, &sel);
+    out.provenance.inputs.extend(risk_inputs);
     if a.seed.is_none() {
         println!("未指定 --seed，本次使用种子 {seed}（已记录在输出中，可据此重现）");
     }
@@ -147,13 +167,6 @@ pub fn run(a: &SampleArgs) -> Result<()> {
         }
     }
     if let Some(path) = &a.json {
-        let out = Output {
-            provenance: prov,
-            unit: a.unit,
-            random_stream: RANDOM_STREAM,
-            spec: &spec,
-            selection: &sel,
-        };
         super::write_atomic(path, &serde_json::to_vec_pretty(&out)?)?;
         println!("抽样结果已写入 {}", path.display());
     }

@@ -76,19 +76,8 @@ fn run(st: &mut State) -> Result<()> {
             .collect();
         let spec = spec(plan, seed, risk).with_context(|| format!("抽样计划“{}”", plan.name))?;
         let sel = select(&items, &spec).with_context(|| format!("抽样计划“{}”", plan.name))?;
-        let mut prov = loaded.report.provenance.clone();
-        prov.command = "sample".into();
-        prov.seed = Some(seed);
-        prov.param("plan", &plan.name);
-        prov.param("unit", unit);
-        prov.param("spec", &spec);
-        let out = Output {
-            provenance: prov,
-            unit,
-            random_stream: RANDOM_STREAM,
-            spec: &spec,
-            selection: &sel,
-        };
+        let mut out = Output::new(&loaded.report.provenance, unit, &spec, &sel);
+        out.provenance.param("plan", &plan.name);
         let mut v = serde_json::to_value(&out)?;
         if let Some(m) = v.as_object_mut() {
             m.insert("plan".into(), plan.name.clone().into());
