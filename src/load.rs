@@ -100,13 +100,6 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
             .collect::<Vec<_>>(),
     );
 
-    let opts = LedgerOptions {
-        profiles: &profiles,
-        profile: req.profile.clone(),
-        entity: req.entity.clone(),
-        charts: &charts,
-        system: req.system.clone(),
-    };
     let mut files = Vec::new();
     let mut failures = Vec::new();
     let mut lines: Vec<LedgerLine> = Vec::new();
@@ -172,22 +165,21 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
             Job::Other(..) | Job::Duplicate(_) => None,
         })
         .collect();
+    // The request's entity/profile, unless the engagement names them for this file.
     let parse = |path: &Path, mut fr: FileReport| {
-        let hinted;
-        let o = match req.file_hints.get(path) {
-            Some(h) => {
-                hinted = LedgerOptions {
-                    profiles: &profiles,
-                    profile: h.profile.clone().or_else(|| req.profile.clone()),
-                    entity: h.entity.clone().or_else(|| req.entity.clone()),
-                    charts: &charts,
-                    system: req.system.clone(),
-                };
-                &hinted
-            }
-            None => &opts,
+        let hint = req.file_hints.get(path);
+        let opts = LedgerOptions {
+            profiles: &profiles,
+            profile: hint
+                .and_then(|h| h.profile.clone())
+                .or_else(|| req.profile.clone()),
+            entity: hint
+                .and_then(|h| h.entity.clone())
+                .or_else(|| req.entity.clone()),
+            charts: &charts,
+            system: req.system.clone(),
         };
-        let r = read::load_file(path, &mut fr, o);
+        let r = read::load_file(path, &mut fr, &opts);
         (fr, r)
     };
     let workers = std::thread::available_parallelism()
