@@ -22,6 +22,9 @@ struct Manifest {
     version: String,
     /// Each frame file with its row count and SHA-256, checked when the cache is read.
     frames: Vec<FrameFile>,
+    /// SHA-256 of `load.json` (absent in caches of reeval 0.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    report_sha256: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -36,16 +39,44 @@ pub fn is_cache(path: &Path) -> bool {
     path.is_dir() && path.join(MANIFEST).is_file()
 }
 
-/// Write the cache into `dir` (created; replaced as a whole when it already holds a cache).
-pub fn write(dir: &Path, loaded: &mut Loaded) -> Result<()> {
-    if dir.exists() && !is_cache(dir) && std::fs::read_dir(dir)?.next().is_some() {
-        bail!("{} 已存在且不是载入缓存目录；请换一个空目录", dir.display());
+/// What `reeval load --out` writes: recognised by `cache.json`.
+pub static CACHE_OUTPUT: crate::publish::Kind = crate::publish::Kind {
+    manifest: MANIFEST,
+    label: "载入缓存",
+    owned: cache_files,
+};
+
+fn cache_files(dir: &Path) -> Option<Vec<crate::publish::Owned>> {
+    let text = std::fs::read(dir.join(MANIFEST)).ok()?;
+    let m: Manifest = serde_json::from_slice(&text).ok()?;
+    if m.tool != env!("CARGO_PKG_NAME") {
+        return None;
     }
-    let tmp = dir.with_extension("tmp-reeval");
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)?;
-    }
-    std::fs::create_dir_all(&tmp).with_context(|| format!("无法创建目录 {}", tmp.display()))?;
+    let mut v: Vec<crate::publish::Owned> = m
+        .frames
+        .into_iter()
+        .map(|f| crate::publish::Owned {
+            file: f.file,
+            sha256: Some(f.sha256),
+        })
+        .collect();
+    v.push(crate::publish::Owned {
+        file: "load.json".into(),
+        sha256: m.report_sha256,
+    });
+    Some(v)
+}
+
+/// Claim `dir` for a cache (see [`crate::publish::claim`]): before loading, so a directory
+/// that cannot be written is refused at once.
+pub fn claim(dir: &Path) -> Result<crate::publish::Claim> {
+    crate::publish::claim(dir, &CACHE_OUTPUT, &[])
+}
+
+/// Write the cache into the claimed directory and publish it (files the user added to an
+/// earlier cache there are kept).
+pub fn write(claim: crate::publish::Claim, loaded: &mut Loaded) -> Result<Vec<String>> {
+    let tmp = claim.staging().to_path_buf();
     let mut files = Vec::new();
     let frames: [(&str, &mut DataFrame); 3] = [
         ("lines", &mut loaded.frames.lines),
@@ -76,13 +107,17 @@ pub fn write(dir: &Path, loaded: &mut Loaded) -> Result<()> {
         tool: env!("CARGO_PKG_NAME").into(),
         version: env!("CARGO_PKG_VERSION").into(),
         frames: files,
+        report_sha256: Some(sha256_file(&tmp.join("load.json"))?.sha256),
     };
     std::fs::write(tmp.join(MANIFEST), serde_json::to_vec_pretty(&manifest)?)?;
-    if dir.exists() {
-        std::fs::remove_dir_all(dir)?;
-    }
-    std::fs::rename(&tmp, dir).with_context(|| format!("无法写入 {}", dir.display()))?;
-    Ok(())
+    let kept = claim.plan_kept()?;
+    let mut notes = claim.notes.clone();
+    notes.extend(claim.publish(&kept)?);
+    notes.extend(
+        kept.iter()
+            .map(|k| format!("保留 {}（{}）", k.file, k.reason)),
+    );
+    Ok(notes)
 }
 
 /// Read a cache back: the frames, and the load report of the files it was made from.

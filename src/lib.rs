@@ -17,6 +17,7 @@ pub mod load;
 pub mod money;
 pub mod pipeline;
 pub mod provenance;
+pub mod publish;
 pub mod report;
 pub mod rules;
 pub mod sampling;

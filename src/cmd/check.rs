@@ -191,7 +191,7 @@ pub fn run(a: &CheckArgs) -> Result<()> {
     }
     if let Some(path) = &a.json {
         let json = serde_json::to_vec_pretty(&doc)?;
-        super::write_atomic(path, &json)?;
+        super::write_report(path, &json, &doc.provenance, &a.ledgers)?;
         println!("疑点文档已写入 {}", path.display());
     }
     Ok(())

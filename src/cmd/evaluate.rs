@@ -44,7 +44,18 @@ fn taints_from_csv(path: &Path) -> Result<(u64, Vec<f64>)> {
         }
         n += 1;
         if book != audit {
-            taints.push((book - audit) as f64 / book as f64);
+            let t = (book as i128 - audit as i128) as f64 / book as f64;
+            if !(-1.0..=1.0).contains(&t) {
+                bail!(
+                    "{} 第 {} 行：账面金额 {} 元、审定金额 {} 元，错报比例 {t:.4} 超出 [−1, 1]（审定金额为负或超过账面金额的两倍）；\
+                     请核对该项，需要按全额错报计时把审定金额写为 0",
+                    path.display(),
+                    i + 1,
+                    money::Fen(book).grouped(),
+                    money::Fen(audit).grouped()
+                );
+            }
+            taints.push(t);
         }
     }
     Ok((n, taints))

@@ -9,15 +9,20 @@ use std::fmt::Write as _;
 
 pub fn run(args: &LoadArgs) -> Result<()> {
     let req = args.inputs.request(&args.ledgers);
+    // The cache directory is claimed before the load, so a refused --out fails at once.
+    let claim = args.out.as_deref().map(crate::cache::claim).transpose()?;
     let mut loaded = load::load(&req)?;
     print!("{}", summary_text(&loaded.report, args.show));
-    if let Some(dir) = &args.out {
-        crate::cache::write(dir, &mut loaded)?;
+    if let (Some(dir), Some(claim)) = (&args.out, claim) {
+        let notes = crate::cache::write(claim, &mut loaded)?;
         println!("载入缓存（Parquet）已写入 {}", dir.display());
+        for n in notes {
+            println!("  {n}");
+        }
     }
     if let Some(path) = &args.json {
         let json = serde_json::to_vec_pretty(&loaded.report)?;
-        super::write_atomic(path, &json)?;
+        super::write_report(path, &json, &loaded.report.provenance, &args.ledgers)?;
         println!("载入报告已写入 {}", path.display());
     }
     Ok(())

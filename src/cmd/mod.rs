@@ -9,16 +9,19 @@ pub mod run;
 pub mod sample;
 pub mod score;
 
-use anyhow::{Context, Result};
-use std::path::Path;
+use anyhow::Result;
+use std::path::{Path, PathBuf};
 
-/// Write a file all at once or not at all: to a temporary sibling, then rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
-    }
-    let tmp = path.with_extension("tmp-reeval");
-    std::fs::write(&tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("无法写入 {}", path.display()))?;
-    Ok(())
+/// Write a `--json` report whole, never over one of the command's inputs (those its
+/// provenance lists, and `extra`) or over a file that is not a reeval report
+/// ([`crate::publish::write_file`]).
+pub fn write_report(
+    path: &Path,
+    bytes: &[u8],
+    prov: &crate::provenance::Provenance,
+    extra: &[PathBuf],
+) -> Result<()> {
+    let mut inputs: Vec<PathBuf> = prov.inputs.iter().map(|i| PathBuf::from(&i.path)).collect();
+    inputs.extend(extra.iter().cloned());
+    crate::publish::write_file(path, bytes, &inputs)
 }

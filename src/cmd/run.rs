@@ -87,6 +87,9 @@ fn summary_text(dir: &Path, o: &Outcome) -> String {
             p.selected_value.grouped(),
             p.coverage_percent
         );
+        for w in &p.warnings {
+            let _ = writeln!(s, "  注意：{w}");
+        }
     }
     if let Some(sc) = &s_.score {
         let provisional = if sc.complete { "" } else { "（暂定）" };
@@ -127,5 +130,15 @@ fn summary_text(dir: &Path, o: &Outcome) -> String {
         .collect();
     let _ = writeln!(s, "用时：{}", timing.join("，"));
     let _ = writeln!(s, "已写入 {}：{}", o.out.display(), o.outputs.join("、"));
+    for k in &o.kept {
+        if k.file == k.was {
+            let _ = writeln!(s, "  保留 {}（{}）", k.file, k.reason);
+        } else {
+            let _ = writeln!(s, "  保留 {} → {}（{}）", k.was, k.file, k.reason);
+        }
+    }
+    for n in &o.notes {
+        let _ = writeln!(s, "  注意：{n}");
+    }
     s
 }

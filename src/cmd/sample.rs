@@ -65,24 +65,48 @@ pub struct Plan<'a> {
     pub risk: std::collections::BTreeMap<String, Vec<String>>,
 }
 
-/// The checked selection spec: amounts in 分, strata known, at least one way to select.
+/// The checked selection spec: amounts in 分, strata known, bands ascending, a coverage share
+/// in (0, 1]. What depends on the data (n larger than the population, nothing left to draw,
+/// no way to select at all) is not an error here: `select` draws what it can and says so.
 pub fn spec_from(p: Plan) -> Result<SelectSpec> {
     let strata = match p.strata {
-        "amount" => Strata::Amount(
-            p.bands
+        "amount" => {
+            let bands: Vec<Fen> = p
+                .bands
                 .iter()
                 .map(|b| fen(*b, "分层区间 bands"))
-                .collect::<Result<_>>()?,
-        ),
+                .collect::<Result<_>>()?;
+            // Each band is labelled by its neighbours: unsorted or repeated bounds would put
+            // items under the wrong label.
+            if let Some(w) = bands.windows(2).find(|w| w[0] >= w[1]) {
+                bail!(
+                    "分层区间 bands 须从小到大排列且不重复，而 {} 之后是 {}（实为 {}）",
+                    w[0].grouped(),
+                    w[1].grouped(),
+                    p.bands
+                        .iter()
+                        .map(|b| b.to_string())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                );
+            }
+            if let Some(b) = bands.iter().find(|b| b.0 <= 0) {
+                bail!("分层区间 bands 须为正金额，实为 {}", b.grouped());
+            }
+            Strata::Amount(bands)
+        }
         "class" => Strata::Class,
         other => bail!("分层依据 strata 应为 amount 或 class，实为 “{other}”"),
     };
-    if p.key_above.is_none()
-        && p.key_cover.is_none()
-        && !p.risk_targeted
-        && p.draw == crate::sampling::select::Draw::None
-    {
-        bail!("未指定抽样方法：请给出 key-above / key-cover / risk 或 method");
+    if let Some(share) = p.key_cover {
+        if !(share > 0.0 && share <= 1.0) {
+            bail!("覆盖比例 key-cover 须大于 0 且不超过 1，实为 {share}");
+        }
+    }
+    if let Some(k) = p.key_above {
+        if k <= rust_decimal::Decimal::ZERO {
+            bail!("重点项目 key-above 须为正金额，实为 {k}");
+        }
     }
     Ok(SelectSpec {
         key_above: p
@@ -166,8 +190,12 @@ pub fn run(a: &SampleArgs) -> Result<()> {
             }
         }
     }
+    for w in &sel.warnings {
+        println!("  注意：{w}");
+    }
     if let Some(path) = &a.json {
-        super::write_atomic(path, &serde_json::to_vec_pretty(&out)?)?;
+        let json = serde_json::to_vec_pretty(&out)?;
+        super::write_report(path, &json, &out.provenance, &a.ledgers)?;
         println!("抽样结果已写入 {}", path.display());
     }
     Ok(())

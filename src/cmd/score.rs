@@ -72,7 +72,8 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
             report: &report,
             reconciliation: rec.as_ref(),
         };
-        super::write_atomic(path, &serde_json::to_vec_pretty(&out)?)?;
+        let json = serde_json::to_vec_pretty(&out)?;
+        super::write_report(path, &json, &out.provenance, &a.ledgers)?;
         println!("评分结果已写入 {}", path.display());
     }
     Ok(())

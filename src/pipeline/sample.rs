@@ -27,6 +27,29 @@ pub struct SampleSummary {
     pub selected_count: usize,
     pub selected_value: Fen,
     pub coverage_percent: String,
+    /// Where the plan drew what it could instead of what was asked (see `Selection::warnings`).
+    pub warnings: Vec<String>,
+}
+
+/// Check every plan of the engagement before anything runs: a typo in a plan (its unit, method,
+/// strata or bands) is an error at once, not after loading and checking.
+pub fn validate(plans: &[Plan], seed: u64) -> Result<()> {
+    for plan in plans {
+        unit(plan)
+            .and_then(|_| spec(plan, seed, BTreeMap::new()))
+            .with_context(|| format!("步骤「抽样」（sample）：抽样计划“{}”", plan.name))?;
+    }
+    Ok(())
+}
+
+fn unit(plan: &Plan) -> Result<Unit> {
+    Unit::from_str(&plan.unit, true).map_err(|_| {
+        anyhow!(
+            "抽样计划“{}”的 unit “{}” 应为 vouchers、lines 或 assets",
+            plan.name,
+            plan.unit
+        )
+    })
 }
 
 fn spec(plan: &Plan, seed: u64, risk: BTreeMap<String, Vec<String>>) -> Result<SelectSpec> {
@@ -61,13 +84,7 @@ fn run(st: &mut State) -> Result<()> {
     let mut summaries = Vec::new();
     let mut rows = Vec::new();
     for plan in &e.sampling.plans {
-        let unit = Unit::from_str(&plan.unit, true).map_err(|_| {
-            anyhow!(
-                "抽样计划“{}”的 unit “{}” 应为 vouchers、lines 或 assets",
-                plan.name,
-                plan.unit
-            )
-        })?;
+        let unit = unit(plan)?;
         let items = population::from_frames(unit, &loaded.frames.lines, &loaded.frames.assets)?;
         // Only the flagged items of this plan's population are its risk targets.
         let risk: BTreeMap<String, Vec<String>> = items
@@ -102,6 +119,7 @@ fn run(st: &mut State) -> Result<()> {
             selected_count: sel.selected_count,
             selected_value: sel.selected_value,
             coverage_percent: sel.coverage_percent.clone(),
+            warnings: sel.warnings.clone(),
         });
     }
     let doc = serde_json::json!({ "seed": seed, "random_stream": RANDOM_STREAM, "plans": plans });

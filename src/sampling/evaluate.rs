@@ -134,6 +134,20 @@ pub fn validate(s: &EvalSpec) -> Result<()> {
         if let Some(t) = s.taints.iter().find(|t| !t.is_finite()) {
             bail!("错报比例不是有效数：{t}");
         }
+        // A taint is (book − audit) / book: 1 is a wholly overstated item, −1 an item whose
+        // audit value is twice its book value. Outside that it is a typo (50 for 0.5) or a
+        // sign error, and the bound would be wrong without a word.
+        if let Some((i, t)) = s
+            .taints
+            .iter()
+            .enumerate()
+            .find(|(_, t)| !(-1.0..=1.0).contains(*t))
+        {
+            bail!(
+                "第 {} 个错报比例为 {t}，超出 [−1, 1]：错报比例 =（账面金额 − 审定金额）÷ 账面金额",
+                i + 1
+            );
+        }
     } else {
         match s.x {
             None => bail!("须给出样本中发现的偏差数 --x"),
@@ -154,8 +168,8 @@ pub fn evaluate(s: &EvalSpec) -> Result<Evaluation> {
     let (c, n, nf) = (s.confidence, s.n, s.n as f64);
     let ub = |k: f64| upper_bound(s.method.base(), n, k, c, s.population);
     let (bound, mle) = if s.method.is_stringer() {
-        // Taints above 1 (audit value negative) are capped at 1, as jfa does.
-        let t: Vec<f64> = s.taints.iter().map(|t| t.min(1.0)).collect();
+        // Taints are within [−1, 1] (`validate`).
+        let t: Vec<f64> = s.taints.clone();
         let mut over: Vec<f64> = t.iter().copied().filter(|t| *t > 0.0).collect();
         over.sort_by(|a, b| b.total_cmp(a));
         let mut bound = ub(0.0);

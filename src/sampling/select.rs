@@ -86,6 +86,9 @@ pub struct Selection {
     pub selected_value: Fen,
     /// Selected value / population value, in percent, rounded half up to 2 decimals.
     pub coverage_percent: String,
+    /// Where the plan could not draw as asked and drew what it could (all items, or none):
+    /// an empty population, n larger than what is left, nothing left after key and risk items.
+    pub warnings: Vec<String>,
 }
 
 fn value(items: &[&Item]) -> Fen {
@@ -108,9 +111,24 @@ fn detail(p: &mut Part, k: &str, v: impl Serialize) {
         .insert(k.into(), serde_json::to_value(v).unwrap_or_default());
 }
 
+/// Draw the sample. A plan that cannot draw as asked (empty population, n larger than the
+/// items left, nothing left after key and risk items, no positive amounts for MUS) draws what
+/// it can — all items, or none — and says so in [`Selection::warnings`]; only a spec that
+/// contradicts itself is an error.
 pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
+    let mut warnings = Vec::new();
     if population.is_empty() {
-        bail!("总体为空：没有可抽取的项目");
+        warnings.push("总体为空：没有可抽取的项目，本计划未抽取任何项目".to_string());
+    }
+    if spec.key_above.is_none()
+        && spec.key_cover.is_none()
+        && spec.risk.is_empty()
+        && spec.draw == Draw::None
+    {
+        warnings.push(
+            "既未给出重点项目标准（key-above / key-cover），也没有风险导向项目或抽样方法：本计划未抽取任何项目"
+                .to_string(),
+        );
     }
     let mut ids = BTreeSet::new();
     for it in population {
@@ -215,15 +233,19 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
         .copied()
         .filter(|i| !key.contains(i.id.as_str()))
         .collect();
-    if spec.draw != Draw::None {
-        if rest.is_empty() {
-            bail!("重点项目之外已无剩余项目可供抽样");
-        }
+    if spec.draw != Draw::None && rest.is_empty() && !pop.is_empty() {
+        warnings.push(format!(
+            "重点项目和风险导向项目之外已无剩余项目，{}未抽取",
+            draw_name(spec.draw)
+        ));
+    }
+    if spec.draw != Draw::None && !rest.is_empty() {
+        let w = &mut warnings;
         let (mut p, drawn) = match spec.draw {
-            Draw::Random => random(&rest, spec.n, &mut stream)?,
-            Draw::Systematic => systematic(&rest, spec.n, &mut stream)?,
-            Draw::Mus | Draw::Cell => mus(&rest, spec.n, spec.draw == Draw::Cell, &mut stream)?,
-            Draw::Stratified => stratified(&rest, spec, &mut stream)?,
+            Draw::Random => random(&rest, spec.n, &mut stream, w),
+            Draw::Systematic => systematic(&rest, spec.n, &mut stream, w),
+            Draw::Mus | Draw::Cell => mus(&rest, spec.n, spec.draw == Draw::Cell, &mut stream, w),
+            Draw::Stratified => stratified(&rest, spec, &mut stream, w),
             Draw::None => unreachable!("handled above"),
         };
         let name = p.part.clone();
@@ -254,7 +276,19 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
         .map(|p| format!("{p:.2}"))
         .unwrap_or_else(|| "-".into()),
         items,
+        warnings,
     })
+}
+
+fn draw_name(d: Draw) -> &'static str {
+    match d {
+        Draw::None => "",
+        Draw::Random => "简单随机抽样",
+        Draw::Systematic => "系统抽样",
+        Draw::Mus => "货币单位抽样",
+        Draw::Cell => "货币单位抽样（单元法）",
+        Draw::Stratified => "分层随机抽样",
+    }
 }
 
 fn selected(it: &Item, part: &str, reason: String) -> Selected {
@@ -270,19 +304,25 @@ fn selected(it: &Item, part: &str, reason: String) -> Selected {
 
 type Drawn<'a> = Vec<(&'a Item, String)>;
 
-fn check_n(n: u64, m: usize) -> Result<()> {
+/// The sample size that can be drawn from `m` items: `n`, or all `m` when `n` is larger (a
+/// census of what is left), or none when `n` is 0 — each with a warning.
+fn effective_n(n: u64, m: usize, what: &str, warnings: &mut Vec<String>) -> u64 {
     if n == 0 {
-        bail!("样本量 --n 须大于 0");
+        warnings.push(format!("样本量 n 为 0，{what}未抽取"));
+        return 0;
     }
-    if n as usize > m {
-        bail!("样本量 {n} 大于可抽取的 {m} 项");
+    if n > m as u64 {
+        warnings.push(format!(
+            "样本量 {n} 大于可抽取的 {m} 项：{what}抽取了全部 {m} 项"
+        ));
+        return m as u64;
     }
-    Ok(())
+    n
 }
 
 /// Simple random sampling without replacement: a partial Fisher–Yates shuffle.
-fn random<'a>(rest: &[&'a Item], n: u64, s: &mut Stream) -> Result<(Part, Drawn<'a>)> {
-    check_n(n, rest.len())?;
+fn random<'a>(rest: &[&'a Item], n: u64, s: &mut Stream, w: &mut Vec<String>) -> (Part, Drawn<'a>) {
+    let n = effective_n(n, rest.len(), "简单随机抽样", w);
     let mut idx: Vec<usize> = (0..rest.len()).collect();
     for i in 0..n as usize {
         let j = i + s.below((rest.len() - i) as u64) as usize;
@@ -293,14 +333,22 @@ fn random<'a>(rest: &[&'a Item], n: u64, s: &mut Stream) -> Result<(Part, Drawn<
         .enumerate()
         .map(|(order, &k)| (rest[k], format!("简单随机抽样，第 {} 个抽中", order + 1)))
         .collect();
-    Ok((part("random", rest, &[]), drawn))
+    (part("random", rest, &[]), drawn)
 }
 
 /// Systematic: positions ⌊(r + i·m) / n⌋ for i < n with r uniform in [0, m): exactly n
 /// items, interval m/n.
-fn systematic<'a>(rest: &[&'a Item], n: u64, s: &mut Stream) -> Result<(Part, Drawn<'a>)> {
-    check_n(n, rest.len())?;
+fn systematic<'a>(
+    rest: &[&'a Item],
+    n: u64,
+    s: &mut Stream,
+    w: &mut Vec<String>,
+) -> (Part, Drawn<'a>) {
+    let n = effective_n(n, rest.len(), "系统抽样", w);
     let m = rest.len() as u64;
+    if n == 0 {
+        return (part("systematic", rest, &[]), Vec::new());
+    }
     let r = s.below(m);
     let drawn: Drawn = (0..n)
         .map(|i| {
@@ -314,48 +362,70 @@ fn systematic<'a>(rest: &[&'a Item], n: u64, s: &mut Stream) -> Result<(Part, Dr
     let mut p = part("systematic", rest, &[]);
     detail(&mut p, "interval_items", format!("{m}/{n}"));
     detail(&mut p, "random_start", r);
-    Ok((p, drawn))
+    (p, drawn)
 }
 
 /// Monetary-unit sampling over positive amounts: interval J = ⌊B/n⌋ 分; fixed interval with a
 /// random start, or (cell) one random point in each interval. Items of J or more are always
 /// selected (with a fixed interval they always contain a point; with cells they are added as
 /// certain items when missed). Zero and negative amounts cannot be reached and are reported.
-fn mus<'a>(rest: &[&'a Item], n: u64, cell: bool, s: &mut Stream) -> Result<(Part, Drawn<'a>)> {
+fn mus<'a>(
+    rest: &[&'a Item],
+    n: u64,
+    cell: bool,
+    s: &mut Stream,
+    w: &mut Vec<String>,
+) -> (Part, Drawn<'a>) {
+    let name = if cell { "cell" } else { "mus" };
     let (pos, nonpos): (Vec<&Item>, Vec<&Item>) = rest.iter().partition(|i| i.amount.0 > 0);
-    if n == 0 {
-        bail!("样本量 --n 须大于 0");
-    }
-    let book: i64 = pos.iter().map(|i| i.amount.0).sum();
+    let mut p = part(name, &pos, &[]);
+    detail(&mut p, "excluded_nonpositive_count", nonpos.len());
+    detail(&mut p, "excluded_nonpositive_value", value(&nonpos));
+    // The book value of the positive items, summed without overflow.
+    let book: i128 = pos.iter().map(|i| i.amount.0 as i128).sum();
     if book <= 0 {
-        bail!("总体中没有正金额项目，无法进行货币单位抽样");
+        w.push("剩余项目中没有正金额项目，货币单位抽样未抽取".to_string());
+        return (p, Vec::new());
     }
-    let interval = book / n as i64;
+    if n == 0 {
+        w.push("样本量 n 为 0，货币单位抽样未抽取".to_string());
+        return (p, Vec::new());
+    }
+    // In i128: a population's book value in 分 may exceed i64 even when each item fits.
+    let interval: i128 = book / n as i128;
     if interval == 0 {
-        bail!("样本量 {n} 大于总体金额的分数，无法确定抽样间距");
+        w.push(format!(
+            "样本量 {n} 大于剩余正金额项目的总分数，无法确定抽样间距：抽取了全部 {} 个正金额项目",
+            pos.len()
+        ));
+        let drawn = pos
+            .iter()
+            .map(|it| (*it, "样本量超过总体金额的分数，全部抽取".to_string()))
+            .collect();
+        return (p, drawn);
     }
-    let points: Vec<i64> = if cell {
-        (0..n as i64)
-            .map(|c| c * interval + s.below(interval as u64) as i64)
-            .collect()
+    let below = |s: &mut Stream| s.below(u64::try_from(interval).unwrap_or(u64::MAX)) as i128;
+    let points: Vec<i128> = if cell {
+        (0..n as i128).map(|c| c * interval + below(s)).collect()
     } else {
-        let start = s.below(interval as u64) as i64;
+        let start = below(s);
         (0..)
             .map(|k| start + k * interval)
             .take_while(|p| *p < book)
             .collect()
     };
+    let shown = |v: i128| Fen(i64::try_from(v).unwrap_or(i64::MAX));
     let mut drawn: Drawn = Vec::new();
     let mut big = 0usize;
-    let (mut cum, mut pi) = (0i64, 0usize);
+    let (mut cum, mut pi) = (0i128, 0usize);
     for it in &pos {
-        let end = cum + it.amount.0;
+        let end = cum + it.amount.0 as i128;
         let mut hits = 0;
         while pi < points.len() && points[pi] < end {
             hits += 1;
             pi += 1;
         }
-        let large = it.amount.0 >= interval;
+        let large = it.amount.0 as i128 >= interval;
         if large {
             big += 1;
         }
@@ -363,7 +433,7 @@ fn mus<'a>(rest: &[&'a Item], n: u64, cell: bool, s: &mut Stream) -> Result<(Par
             let reason = if large {
                 format!(
                     "金额不低于抽样间距 {} 元，必然抽中（命中 {hits} 个抽样点）",
-                    Fen(interval).grouped()
+                    shown(interval).grouped()
                 )
             } else {
                 format!("货币单位抽样命中 {hits} 个抽样点")
@@ -376,22 +446,19 @@ fn mus<'a>(rest: &[&'a Item], n: u64, cell: bool, s: &mut Stream) -> Result<(Par
                 *it,
                 format!(
                     "金额不低于抽样间距 {} 元，单元法下未被抽样点命中，作为必然项目抽取",
-                    Fen(interval).grouped()
+                    shown(interval).grouped()
                 ),
             ));
         }
         cum = end;
     }
-    let mut p = part(if cell { "cell" } else { "mus" }, &pos, &[]);
-    detail(&mut p, "interval", Fen(interval));
+    detail(&mut p, "interval", shown(interval));
     detail(&mut p, "points", points.len());
-    if !cell {
-        detail(&mut p, "random_start", Fen(points[0]));
+    if let (false, Some(first)) = (cell, points.first()) {
+        detail(&mut p, "random_start", shown(*first));
     }
     detail(&mut p, "items_at_least_interval", big);
-    detail(&mut p, "excluded_nonpositive_count", nonpos.len());
-    detail(&mut p, "excluded_nonpositive_value", value(&nonpos));
-    Ok((p, drawn))
+    (p, drawn)
 }
 
 fn stratum_of(it: &Item, strata: &Strata) -> String {
@@ -419,8 +486,9 @@ fn stratified<'a>(
     rest: &[&'a Item],
     spec: &SelectSpec,
     s: &mut Stream,
-) -> Result<(Part, Drawn<'a>)> {
-    check_n(spec.n, rest.len())?;
+    w: &mut Vec<String>,
+) -> (Part, Drawn<'a>) {
+    let n = effective_n(spec.n, rest.len(), "分层随机抽样", w);
     let mut strata: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
     for it in rest {
         strata
@@ -431,15 +499,9 @@ fn stratified<'a>(
     let m = rest.len() as u64;
     let mut alloc: Vec<(String, u64, u64)> = strata
         .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                spec.n * v.len() as u64 / m,
-                spec.n * v.len() as u64 % m,
-            )
-        })
+        .map(|(k, v)| (k.clone(), n * v.len() as u64 / m, n * v.len() as u64 % m))
         .collect();
-    let mut left = spec.n - alloc.iter().map(|a| a.1).sum::<u64>();
+    let mut left = n - alloc.iter().map(|a| a.1).sum::<u64>();
     let mut order: Vec<usize> = (0..alloc.len()).collect();
     order.sort_by(|&a, &b| alloc[b].2.cmp(&alloc[a].2).then(a.cmp(&b)));
     for &i in &order {
@@ -461,7 +523,7 @@ fn stratified<'a>(
         if k == 0 {
             continue;
         }
-        let (_, d) = random(members, k, s)?;
+        let (_, d) = random(members, k, s, &mut Vec::new());
         drawn.extend(
             d.into_iter()
                 .map(|(it, _)| (it, format!("分层随机抽样，层“{name}”"))),
@@ -469,5 +531,5 @@ fn stratified<'a>(
     }
     let mut p = part("stratified", rest, &[]);
     detail(&mut p, "allocation", table);
-    Ok((p, drawn))
+    (p, drawn)
 }

@@ -15,6 +15,8 @@ mod rules_seed;
 mod rules_supporting;
 mod rules_wordings;
 mod run_engagement;
+mod run_output;
+mod run_plans;
 mod sampling_cli;
 mod sampling_select;
 mod sampling_tables;

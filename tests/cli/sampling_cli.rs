@@ -210,11 +210,25 @@ fn stringer_bounds() {
         None,
     );
     assert!((full - attr).abs() < 1e-12);
-    // Taints over 1 are capped at 1.
-    assert_eq!(
-        stringer(Method::Stringer, 60, &[1.7]),
-        stringer(Method::Stringer, 60, &[1.0])
-    );
+    // Taints outside [−1, 1] are refused, not capped silently (issue 14).
+    for t in [1.7, -1.2] {
+        let err = evaluate(&EvalSpec {
+            method: Method::Stringer,
+            n: 60,
+            x: None,
+            taints: vec![0.1, t],
+            confidence: 0.95,
+            materiality: Some(0.05),
+            population: None,
+            book_value: None,
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("第 2 个错报比例") && err.contains("[−1, 1]"),
+            "{err}"
+        );
+    }
     // Understatements: plain Stringer ignores them; LTA subtracts Σ|u|/n exactly; Meikle
     // subtracts something; none of them changes without understatements.
     let over = [0.4, 0.3];

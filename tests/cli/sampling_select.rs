@@ -93,14 +93,18 @@ fn random_systematic_and_stratified_draw_exactly_n_distinct_items() {
         })
         .collect();
     assert_eq!(by, vec![("30201".into(), 20), ("30217".into(), 10)]);
-    assert!(
-        select(&p, &spec(Draw::Random, 201, 3)).is_err(),
-        "n larger than the population"
-    );
-    assert!(
-        select(&[], &spec(Draw::Random, 1, 3)).is_err(),
-        "empty population"
-    );
+    // n larger than the population: all of it, with a warning (issue 14: a plan draws what
+    // it can); an empty population: nothing, with a warning.
+    for draw in [Draw::Random, Draw::Systematic, Draw::Stratified] {
+        let s = select(&p, &spec(draw, 201, 3)).unwrap();
+        assert_eq!(s.selected_count, 200, "{draw:?}");
+        assert!(s.warnings[0].contains("全部 200 项"), "{:?}", s.warnings);
+        let ids: std::collections::BTreeSet<&str> = s.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids.len(), 200);
+    }
+    let s = select(&[], &spec(Draw::Random, 1, 3)).unwrap();
+    assert_eq!(s.selected_count, 0);
+    assert!(s.warnings[0].contains("总体为空"), "{:?}", s.warnings);
 }
 
 #[test]

@@ -1,0 +1,632 @@
+//! Writing results where the user asked without ever losing what is there.
+//!
+//! A command that writes a directory (`reeval run`, `reeval load --out`) *claims* it first:
+//!
+//! - it refuses a path that is a file, a symbolic link, the engagement directory or one of
+//!   its parents, and an existing directory that is neither empty nor one of this command's
+//!   own earlier outputs (recognised by its manifest, e.g. `run.json`);
+//! - it takes a lock beside the directory (`.NAME.reeval-lock`, an OS file lock released when
+//!   the process ends, however it ends), so a second run into the same directory refuses at
+//!   once and says which process holds it, instead of publishing a mix of the two;
+//! - it finishes or undoes what an interrupted run left beside the directory (a staging
+//!   directory, a directory moved aside), so the last complete result is always at its name;
+//! - it stages the new files in a directory of its own (`.NAME.staging-PID-NANOS`, same file
+//!   system, so the final rename is atomic).
+//!
+//! Publishing swaps the staging directory in. Of the previous result, only the files its
+//! manifest lists with an unchanged SHA-256 are discarded (they are reproducible); anything
+//! else — a file the auditor added, an output the auditor edited (a working paper with
+//! entries in it) — is carried into the new directory, renamed when the new run writes a file
+//! of that name (`底稿（已修改）.xlsx`), and listed.
+//!
+//! [`write_file`] does the same for a single output file (`--json FILE`).
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::fs::{self, File};
+use std::io::{Read, Seek, Write};
+use std::path::{Component, Path, PathBuf};
+
+/// A kind of output directory: its manifest (written last, so its presence marks a complete
+/// result) and how to read the files an earlier one of its kind wrote.
+pub struct Kind {
+    pub manifest: &'static str,
+    /// What the command calls its output, in messages.
+    pub label: &'static str,
+    /// The files the manifest in `dir` lists as written by the tool, or `None` when `dir`
+    /// holds no manifest of this kind.
+    pub owned: fn(&Path) -> Option<Vec<Owned>>,
+}
+
+/// One file an earlier output's manifest lists.
+#[derive(Debug, Clone)]
+pub struct Owned {
+    pub file: String,
+    /// `None` when the manifest recorded no hash (the file is then taken as unchanged).
+    pub sha256: Option<String>,
+}
+
+/// A file of the previous result carried into the new one.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Kept {
+    /// Its name in the new directory.
+    pub file: String,
+    /// Its name in the previous result.
+    pub was: String,
+    pub reason: &'static str,
+}
+
+const MODIFIED: &str = "上次输出后被修改过，未覆盖，改名保留";
+const MODIFIED_SAME_NAME: &str = "上次输出后被修改过，原样保留";
+const FOREIGN: &str = "不是 reeval 写入的文件，原样保留";
+const STAGING_MARK: &str = ".reeval-staging";
+
+/// An output directory this process holds the lock of.
+pub struct Claim {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    kind: &'static Kind,
+    staging: PathBuf,
+    lock: Option<(File, PathBuf)>,
+    published: bool,
+    /// What was found and put right from an interrupted earlier run.
+    pub notes: Vec<String>,
+}
+
+/// `path` made absolute and free of `.`/`..`, without following links.
+fn absolute(path: &Path) -> Result<PathBuf> {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .context("无法确定当前目录")?
+            .join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
+/// The real location of `path` (links resolved), also when its last parts do not exist yet.
+fn resolved(path: &Path) -> PathBuf {
+    let mut head = path.to_path_buf();
+    let mut tail = Vec::new();
+    loop {
+        if let Ok(c) = fs::canonicalize(&head) {
+            let mut p = c;
+            for t in tail.iter().rev() {
+                p.push(t);
+            }
+            return p;
+        }
+        match (head.file_name().map(|n| n.to_os_string()), head.parent()) {
+            (Some(n), Some(parent)) => {
+                tail.push(n);
+                head = parent.to_path_buf();
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
+/// A name no other process uses at the same time: pid and clock.
+fn unique(prefix: &str) -> String {
+    format!("{prefix}{}-{}", std::process::id(), nanos())
+}
+
+/// Claim `out` for a command of `kind`. `protect` lists directories the output must neither
+/// be nor contain (the engagement directory).
+pub fn claim(out: &Path, kind: &'static Kind, protect: &[&Path]) -> Result<Claim> {
+    let out = absolute(out)?;
+    let shown = out.display();
+    let Some(name) = out.file_name().map(|n| n.to_string_lossy().to_string()) else {
+        bail!("输出目录 {shown} 是根目录；请指定一个新目录");
+    };
+    let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
+    if let Ok(meta) = fs::symlink_metadata(&out) {
+        if meta.file_type().is_symlink() {
+            bail!("输出目录 {shown} 是一个符号链接；为免写到别处，请直接指定目录本身");
+        }
+        if !meta.is_dir() {
+            bail!("输出目录 {shown} 已存在且是一个文件，不是目录；为免覆盖它，未写入。请指定一个新目录");
+        }
+    }
+    let real = resolved(&out);
+    for p in protect {
+        let p = resolved(&absolute(p)?);
+        if p == real {
+            bail!(
+                "输出目录 {shown} 就是项目目录；结果不能写进项目目录本身（会替换 engagement.toml 和资料）。\
+                 请省略 --out（默认写到 output/<id>），或指定一个新目录"
+            );
+        }
+        if p.starts_with(&real) {
+            bail!(
+                "输出目录 {shown} 包含项目目录 {}；结果不能写到项目目录的上级（会替换其中的资料）。请指定一个新目录",
+                p.display()
+            );
+        }
+    }
+    fs::create_dir_all(&parent)
+        .with_context(|| format!("无法创建输出目录的上级目录 {}", parent.display()))?;
+    let lock = lock(&parent, &name, &out)?;
+    let mut claim = Claim {
+        staging: PathBuf::new(),
+        out,
+        parent,
+        name,
+        kind,
+        lock: Some(lock),
+        published: false,
+        notes: Vec::new(),
+    };
+    claim.recover()?;
+    claim.check_target()?;
+    let staging = claim
+        .parent
+        .join(unique(&format!(".{}.staging-", claim.name)));
+    fs::create_dir(&staging).with_context(|| format!("无法创建 {}", staging.display()))?;
+    fs::write(staging.join(STAGING_MARK), b"")
+        .with_context(|| format!("无法写入 {}", staging.display()))?;
+    claim.staging = staging;
+    Ok(claim)
+}
+
+/// The lock beside `out`: an OS lock on `.NAME.reeval-lock`, holding the owner's pid and
+/// start time for the message a second run prints. The holder removes the file before it
+/// lets go; a process that locked a file so removed sees that it is no longer at its name and
+/// tries again, so two processes never both hold the lock.
+fn lock(parent: &Path, name: &str, out: &Path) -> Result<(File, PathBuf)> {
+    let path = parent.join(format!(".{name}.reeval-lock"));
+    for _ in 0..8 {
+        let mut f = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .with_context(|| format!("无法创建锁文件 {}", path.display()))?;
+        match f.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = f.read_to_string(&mut holder);
+                let holder = holder.trim();
+                let who = if holder.is_empty() {
+                    "另一个 reeval 进程".to_string()
+                } else {
+                    format!("另一个 reeval 进程（{holder}）")
+                };
+                bail!(
+                    "{who}正在写入输出目录 {}；为免两次运行的结果混在一起，本次未运行。请等它结束后再运行，或用 --out 指定另一个目录",
+                    out.display()
+                );
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("无法锁定 {}", path.display()));
+            }
+        }
+        if !still_at(&f, &path) {
+            continue;
+        }
+        let now = chrono::Local::now().format("%Y-%m-%d %H:%M:%S");
+        let _ = f.set_len(0);
+        let _ = f.rewind();
+        let _ = write!(f, "进程 {}，开始于 {now}", std::process::id());
+        let _ = f.flush();
+        return Ok((f, path));
+    }
+    bail!(
+        "无法锁定输出目录 {}：锁文件 {} 反复被移走",
+        out.display(),
+        path.display()
+    )
+}
+
+/// Whether the open file `f` is still the file at `path`.
+#[cfg(unix)]
+fn still_at(f: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (f.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Windows does not let a file that another process holds open be replaced at its name.
+#[cfg(not(unix))]
+fn still_at(_: &File, path: &Path) -> bool {
+    path.exists()
+}
+
+impl Claim {
+    /// The directory to write into.
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// `out` must be missing, empty, or an earlier output of this kind.
+    fn check_target(&self) -> Result<()> {
+        if !self.out.exists() {
+            return Ok(());
+        }
+        let entries = entry_names(&self.out)?;
+        if entries.is_empty() || (self.kind.owned)(&self.out).is_some() {
+            return Ok(());
+        }
+        let mut shown: Vec<String> = entries.iter().take(3).cloned().collect();
+        if entries.len() > 3 {
+            shown.push(format!("等 {} 项", entries.len()));
+        }
+        bail!(
+            "输出目录 {} 已存在，既不是空目录，也不是 reeval 的{}（其中没有可识别的 {}；现有 {}）；\
+             为免替换其中的文件，未写入。请指定一个新目录或空目录",
+            self.out.display(),
+            self.kind.label,
+            self.kind.manifest,
+            shown.join("、")
+        )
+    }
+
+    /// What of the current result will be carried into the new one, given the names the new
+    /// run writes. Call after every output is in the staging directory.
+    pub fn plan_kept(&self) -> Result<Vec<Kept>> {
+        if !self.out.exists() {
+            return Ok(Vec::new());
+        }
+        let taken: BTreeSet<String> = entry_names(&self.staging)?
+            .into_iter()
+            .filter(|n| n != STAGING_MARK)
+            .collect();
+        carry_plan(&self.out, self.kind, &taken)
+    }
+
+    /// Swap the staging directory in; carry `kept` over from the previous result. Returns
+    /// notes on anything of the previous result that could not be cleared.
+    pub fn publish(mut self, kept: &[Kept]) -> Result<Vec<String>> {
+        fs::remove_file(self.staging.join(STAGING_MARK)).ok();
+        let old = if self.out.exists() {
+            let old = self.parent.join(unique(&format!(".{}.old-", self.name)));
+            fs::rename(&self.out, &old).with_context(|| {
+                format!(
+                    "无法替换已有的输出目录 {}（其中的文件是否正被打开？）；上次的结果未改动",
+                    self.out.display()
+                )
+            })?;
+            Some(old)
+        } else {
+            None
+        };
+        if let Err(e) = fs::rename(&self.staging, &self.out) {
+            if let Some(old) = &old {
+                fs::rename(old, &self.out).ok();
+            }
+            return Err(e).with_context(|| format!("无法写入输出目录 {}", self.out.display()));
+        }
+        self.published = true;
+        let mut notes = Vec::new();
+        if let Some(old) = old {
+            notes.extend(finish(&old, &self.out, self.kind, kept));
+        }
+        Ok(notes)
+    }
+
+    /// Put right what an interrupted run left beside `out`: restore or promote a result
+    /// when `out` is missing, carry the files of a moved-aside result over, remove stagings.
+    fn recover(&mut self) -> Result<()> {
+        let prefix = format!(".{}.", self.name);
+        let mut stagings = Vec::new();
+        let mut olds = Vec::new();
+        for n in entry_names(&self.parent)? {
+            let Some(rest) = n.strip_prefix(&prefix) else {
+                continue;
+            };
+            let path = self.parent.join(&n);
+            if !path.is_dir() {
+                continue;
+            }
+            // `tmp-reeval` / `old-reeval`: the fixed names of reeval 0.1's runs.
+            if rest.starts_with("staging-") || rest == "tmp-reeval" {
+                stagings.push(path);
+            } else if rest.starts_with("old-") {
+                olds.push(path);
+            }
+        }
+        let by_age = |v: &mut Vec<PathBuf>| {
+            v.sort_by_key(|p| {
+                fs::metadata(p)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .unwrap_or(std::time::UNIX_EPOCH)
+            })
+        };
+        by_age(&mut stagings);
+        by_age(&mut olds);
+        let out = self.out.clone();
+        if !out.exists() {
+            // A complete staging (manifest written) is the newest result; else the one moved aside.
+            let complete = stagings
+                .iter()
+                .rposition(|s| s.join(self.kind.manifest).is_file());
+            if let Some(i) = complete {
+                let s = stagings.remove(i);
+                fs::remove_file(s.join(STAGING_MARK)).ok();
+                fs::rename(&s, &out).with_context(|| format!("无法恢复 {}", out.display()))?;
+                self.notes.push(format!(
+                    "上次运行在发布结果时中断：已把它完整写好的结果放回 {}",
+                    out.display()
+                ));
+            } else if let Some(o) = olds.pop() {
+                fs::rename(&o, &out).with_context(|| format!("无法恢复 {}", out.display()))?;
+                self.notes.push(format!(
+                    "上次运行在替换结果时中断：已恢复之前的结果 {}",
+                    out.display()
+                ));
+            }
+        }
+        for s in stagings {
+            // Only what a run of this tool wrote: its mark, or the old fixed name.
+            let ours = s.join(STAGING_MARK).is_file()
+                || s.file_name()
+                    .is_some_and(|n| n.to_string_lossy().ends_with("tmp-reeval"));
+            if ours {
+                fs::remove_dir_all(&s).ok();
+                self.notes.push(format!(
+                    "已清理上次中断的运行留下的暂存目录 {}",
+                    s.display()
+                ));
+            }
+        }
+        for o in olds {
+            let kept = carry_plan(
+                &o,
+                self.kind,
+                &entry_names(&out)?.into_iter().collect::<BTreeSet<_>>(),
+            )?;
+            let left = finish(&o, &out, self.kind, &kept);
+            self.notes.push(format!(
+                "上次运行替换结果时中断：已把之前结果中需保留的 {} 个文件移入 {}",
+                kept.len(),
+                out.display()
+            ));
+            self.notes.extend(left);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        if !self.published && !self.staging.as_os_str().is_empty() {
+            fs::remove_dir_all(&self.staging).ok();
+        }
+        // Remove the lock file while still holding it, then let go (see `lock`).
+        if let Some((f, path)) = self.lock.take() {
+            fs::remove_file(&path).ok();
+            drop(f);
+        }
+    }
+}
+
+/// The entries of a directory, sorted by name.
+fn entry_names(dir: &Path) -> Result<Vec<String>> {
+    let mut v = Vec::new();
+    for e in fs::read_dir(dir).with_context(|| format!("无法读取目录 {}", dir.display()))? {
+        let e = e.with_context(|| format!("无法读取目录 {}", dir.display()))?;
+        v.push(e.file_name().to_string_lossy().to_string());
+    }
+    v.sort();
+    Ok(v)
+}
+
+fn unchanged(path: &Path, owned: &Owned) -> bool {
+    match &owned.sha256 {
+        None => path.is_file(),
+        Some(sha) => crate::provenance::sha256_file(path).is_ok_and(|i| &i.sha256 == sha),
+    }
+}
+
+/// What `dir`'s manifest lists, keeping only plain file names (a manifest naming
+/// `../x` must not reach outside the directory).
+fn owned_in(dir: &Path, kind: &Kind) -> Vec<Owned> {
+    let mut v = (kind.owned)(dir).unwrap_or_default();
+    v.retain(|o| {
+        let mut c = Path::new(&o.file).components();
+        matches!((c.next(), c.next()), (Some(Component::Normal(_)), None))
+    });
+    v
+}
+
+/// Which entries of `old` must survive: all but its manifest and the files the manifest lists
+/// unchanged. `taken` holds the names already used in the new directory.
+fn carry_plan(old: &Path, kind: &Kind, taken: &BTreeSet<String>) -> Result<Vec<Kept>> {
+    let owned = owned_in(old, kind);
+    let mut used = taken.clone();
+    let mut kept = Vec::new();
+    for n in entry_names(old)? {
+        if n == kind.manifest || n == STAGING_MARK {
+            continue;
+        }
+        let path = old.join(&n);
+        let reason = match owned.iter().find(|o| o.file == n) {
+            Some(o) if unchanged(&path, o) => continue,
+            Some(_) if used.contains(&n) => MODIFIED,
+            Some(_) => MODIFIED_SAME_NAME,
+            None => FOREIGN,
+        };
+        let file = free_name(&n, &used);
+        used.insert(file.clone());
+        kept.push(Kept {
+            file,
+            was: n,
+            reason,
+        });
+    }
+    Ok(kept)
+}
+
+/// `name`, or `stem（已修改）.ext`, `stem（已修改2）.ext` … when `name` is taken.
+fn free_name(name: &str, used: &BTreeSet<String>) -> String {
+    if !used.contains(name) {
+        return name.to_string();
+    }
+    let (stem, ext) = match name.rfind('.') {
+        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        _ => (name, ""),
+    };
+    (1..)
+        .map(|k| {
+            if k == 1 {
+                format!("{stem}（已修改）{ext}")
+            } else {
+                format!("{stem}（已修改{k}）{ext}")
+            }
+        })
+        .find(|c| !used.contains(c))
+        .expect("an unused name")
+}
+
+/// Move `kept` from `old` into `out`, delete what `old`'s manifest lists unchanged, remove
+/// `old` when nothing is left. Whatever cannot be moved stays in `old`, and is said.
+fn finish(old: &Path, out: &Path, kind: &Kind, kept: &[Kept]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for k in kept {
+        let to = out.join(&k.file);
+        if to.exists() {
+            notes.push(format!(
+                "未能移入 {}（同名文件已存在），它仍在 {}",
+                to.display(),
+                old.display()
+            ));
+            continue;
+        }
+        if let Err(e) = fs::rename(old.join(&k.was), &to) {
+            notes.push(format!(
+                "未能把 {} 移入 {}（{e}），它仍在 {}",
+                k.was,
+                out.display(),
+                old.display()
+            ));
+        }
+    }
+    for o in &owned_in(old, kind) {
+        let p = old.join(&o.file);
+        if unchanged(&p, o) {
+            fs::remove_file(&p).ok();
+        }
+    }
+    fs::remove_file(old.join(kind.manifest)).ok();
+    if fs::remove_dir(old).is_err() && old.exists() {
+        notes.push(format!(
+            "上次的结果中还有文件未能处理，留在 {}，请查看",
+            old.display()
+        ));
+    }
+    notes
+}
+
+/// Write one output file whole (a unique temporary file beside it, then a rename). An
+/// existing `path` is replaced only when it is a report this tool wrote (JSON whose
+/// `provenance.tool` or `tool` is "reeval"), never when it is one of `inputs`, a directory
+/// or anything else.
+pub fn write_file(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()> {
+    let abs = absolute(path)?;
+    let real = resolved(&abs);
+    for i in inputs {
+        if resolved(&absolute(i)?) == real {
+            bail!(
+                "输出文件 {} 是本次的输入文件；为免覆盖它，未写入。请换一个文件名",
+                path.display()
+            );
+        }
+    }
+    if let Ok(meta) = fs::metadata(&abs) {
+        if meta.is_dir() {
+            bail!("输出文件 {} 是一个目录；请给出文件名", path.display());
+        }
+        if !meta.is_file() || !written_by_reeval(&abs) {
+            bail!(
+                "{} 已存在，且不是 reeval 写的报告；为免覆盖它，未写入。请换一个文件名，或先移走它",
+                path.display()
+            );
+        }
+    }
+    let dir = abs.parent().unwrap_or(Path::new("/"));
+    fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+    let name = abs
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.join(unique(&format!(".{name}.tmp-")));
+    let written = fs::write(&tmp, bytes)
+        .with_context(|| format!("无法写入 {}", tmp.display()))
+        .and_then(|_| {
+            fs::rename(&tmp, &abs).with_context(|| format!("无法写入 {}", path.display()))
+        });
+    if written.is_err() {
+        fs::remove_file(&tmp).ok();
+    }
+    written
+}
+
+/// A JSON report of this tool's (read at most 64 MiB).
+fn written_by_reeval(path: &Path) -> bool {
+    let Ok(f) = File::open(path) else {
+        return false;
+    };
+    let mut text = Vec::new();
+    if f.take(64 << 20).read_to_end(&mut text).is_err() {
+        return false;
+    }
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&text) else {
+        return false;
+    };
+    let tool = v
+        .pointer("/provenance/tool")
+        .or_else(|| v.pointer("/tool"))
+        .and_then(|t| t.as_str());
+    tool == Some(env!("CARGO_PKG_NAME"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_names_do_not_collide() {
+        let used: BTreeSet<String> = ["a.xlsx", "a（已修改）.xlsx", "notes"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(free_name("b.xlsx", &used), "b.xlsx");
+        assert_eq!(free_name("a.xlsx", &used), "a（已修改2）.xlsx");
+        assert_eq!(free_name("notes", &used), "notes（已修改）");
+    }
+
+    #[test]
+    fn absolute_removes_dots() {
+        let p = absolute(Path::new("/a/b/../c/./d")).unwrap();
+        assert_eq!(p, PathBuf::from("/a/c/d"));
+    }
+}

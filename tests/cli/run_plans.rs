@@ -1,0 +1,310 @@
+//! Issue 14, items 7–9: a plan that cannot draw as asked draws what it can and the run goes
+//! on; text from the audited party never becomes a live formula in a CSV; plan and taint
+//! values that would mislabel or mislead are refused before anything runs.
+
+use super::common::{bin, output_within, p, stderr, stdout, tmp};
+use reeval::fixtures::books::{write_ledger, Layout};
+use reeval::fixtures::seed002;
+use serde_json::Value;
+use std::path::Path;
+
+/// A one-entity engagement over the seed 002 局机关 vouchers, whose 摘要 start with what a
+/// spreadsheet would run (`=`, `+`, `-`, `@`, tab, CR, by voucher number), and `plans`.
+fn engagement(dir: &Path, plans: &str) {
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    let mut vouchers = seed002::bureau_vouchers(2023);
+    let prefixes = [
+        "=HYPERLINK(\"http://x\",\"点\")",
+        "+1+",
+        "-1-",
+        "@SUM(1)",
+        "\t=",
+        "\r=",
+    ];
+    for v in &mut vouchers {
+        let pre = prefixes[v.number as usize % prefixes.len()];
+        for l in &mut v.lines {
+            l.summary = format!("{pre}{}", l.summary);
+        }
+    }
+    write_ledger(
+        &dir.join("data/局机关.xlsx"),
+        "局机关",
+        2023,
+        &[],
+        &vouchers,
+        Layout::FULL,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("engagement.toml"),
+        format!(
+            r#"
+[engagement]
+id = "t"
+title = "测试"
+department = "测试局"
+year = 2023
+
+[[entities]]
+name = "局机关"
+ledgers = ["data/局机关.xlsx"]
+
+[sampling]
+seed = 7
+{plans}
+"#
+        ),
+    )
+    .unwrap();
+}
+
+fn run(dir: &Path, out: &Path) -> std::process::Output {
+    let mut cmd = bin();
+    cmd.arg("run").arg(dir).arg("--out").arg(out).arg("--json");
+    output_within(cmd, 120)
+}
+
+/// Every field of a BOM CSV.
+fn csv_fields(path: &Path) -> Vec<String> {
+    let bytes = std::fs::read(path).unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
+    r.records()
+        .flat_map(|rec| {
+            rec.unwrap()
+                .iter()
+                .map(|f| f.to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn plans_that_cannot_draw_as_asked_draw_what_they_can_and_the_run_goes_on() {
+    let t = tmp();
+    let dir = t.path().join("eng");
+    engagement(
+        &dir,
+        r#"
+[[sampling.plans]]
+name = "样本量过大"
+unit = "vouchers"
+method = "random"
+n = 1000000
+
+[[sampling.plans]]
+name = "全部已是重点"
+unit = "vouchers"
+key_above = "0.01"
+method = "mus"
+n = 10
+
+[[sampling.plans]]
+name = "未指定方法"
+unit = "vouchers"
+method = "none"
+
+[[sampling.plans]]
+name = "空总体"
+unit = "assets"
+method = "stratified"
+strata = "class"
+n = 5
+"#,
+    );
+    let out = t.path().join("out");
+    let o = run(&dir, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let samples = summary["samples"].as_array().unwrap();
+    assert_eq!(samples.len(), 4);
+    let vouchers = summary["load"]["vouchers"].as_u64().unwrap();
+    // n larger than the population: all of it, with a warning.
+    assert_eq!(samples[0]["selected_count"].as_u64().unwrap(), vouchers);
+    assert!(
+        samples[0]["warnings"][0].as_str().unwrap().contains("全部"),
+        "{}",
+        samples[0]
+    );
+    // Every item already a key item: the key items, and a warning for the draw.
+    assert_eq!(samples[1]["selected_count"].as_u64().unwrap(), vouchers);
+    assert!(samples[1]["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("已无剩余项目"));
+    // No way to select: none, said.
+    assert_eq!(samples[2]["selected_count"], 0);
+    assert!(samples[2]["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("未抽取"));
+    // An empty population (no register given): none, said.
+    assert_eq!(samples[3]["selected_count"], 0);
+    assert!(samples[3]["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("总体为空"));
+    // The warnings are in the sample document too, and the steps after sampling ran.
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(out.join("sample.json")).unwrap()).unwrap();
+    for (i, plan) in doc["plans"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(plan["warnings"], samples[i]["warnings"], "plan {i}");
+    }
+    assert!(out.join("findings.json").is_file() && out.join("run.json").is_file());
+    // And the printed summary says so.
+    let mut cmd = bin();
+    cmd.arg("run")
+        .arg(&dir)
+        .arg("--out")
+        .arg(t.path().join("out2"));
+    let o = output_within(cmd, 120);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("注意：样本量 1000000 大于可抽取的"));
+}
+
+#[test]
+fn no_csv_field_runs_as_a_formula() {
+    let t = tmp();
+    let dir = t.path().join("eng");
+    engagement(
+        &dir,
+        r#"
+[[sampling.plans]]
+name = "凭证"
+unit = "vouchers"
+key_above = "10000"
+risk = true
+method = "random"
+n = 30
+"#,
+    );
+    let out = t.path().join("out");
+    let o = run(&dir, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in ["findings.csv", "sample.csv"] {
+        let fields = csv_fields(&out.join(f));
+        let hostile: Vec<&String> = fields
+            .iter()
+            .filter(|v| v.starts_with("'") && v.len() > 1)
+            .collect();
+        assert!(
+            hostile.len() >= 5,
+            "{f}: the planted 摘要 are there, neutralised"
+        );
+        for v in &fields {
+            let first = v.chars().next();
+            let live = matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r'));
+            let number = v
+                .trim_start_matches(['-', '+'])
+                .replace(',', "")
+                .parse::<f64>()
+                .is_ok();
+            assert!(!live || number, "{f}: live formula {v:?}");
+        }
+    }
+    // The JSON documents keep the text as it was.
+    let findings = std::fs::read_to_string(out.join("findings.json")).unwrap();
+    assert!(findings.contains("=HYPERLINK("));
+}
+
+#[test]
+fn plan_values_that_would_mislabel_are_refused_before_anything_runs() {
+    let t = tmp();
+    for (plans, says) in [
+        (
+            "[[sampling.plans]]\nname = \"分层\"\nunit = \"vouchers\"\nmethod = \"stratified\"\nstrata = \"amount\"\nbands = [\"10000\", \"1000\"]\nn = 10\n",
+            "从小到大",
+        ),
+        (
+            "[[sampling.plans]]\nname = \"分层\"\nunit = \"vouchers\"\nmethod = \"stratified\"\nstrata = \"amount\"\nbands = [\"1000\", \"1000\"]\nn = 10\n",
+            "不重复",
+        ),
+        (
+            "[[sampling.plans]]\nname = \"覆盖\"\nunit = \"vouchers\"\nkey_cover = 1.5\n",
+            "key-cover",
+        ),
+        (
+            "[[sampling.plans]]\nname = \"错字\"\nunit = \"vouchers\"\nmethod = \"dice\"\nn = 10\n",
+            "dice",
+        ),
+    ] {
+        let dir = t.path().join("eng");
+        let _ = std::fs::remove_dir_all(&dir);
+        engagement(&dir, plans);
+        let out = t.path().join("out");
+        let o = run(&dir, &out);
+        assert_eq!(o.status.code(), Some(2), "{plans}");
+        let err = stderr(&o);
+        assert!(err.contains(says) && err.contains("抽样"), "{plans}: {err}");
+        assert!(!out.exists());
+    }
+    // The CLI refuses unsorted bands too.
+    let ledger = t.path().join("eng/data/局机关.xlsx");
+    let mut cmd = bin();
+    cmd.args([
+        "sample",
+        p(&ledger),
+        "--unit",
+        "vouchers",
+        "--method",
+        "stratified",
+        "--strata",
+        "amount",
+        "--bands",
+        "10000,1000",
+        "--n",
+        "10",
+        "--seed",
+        "1",
+    ]);
+    let o = output_within(cmd, 120);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("从小到大"), "{}", stderr(&o));
+}
+
+#[test]
+fn taints_outside_minus_one_to_one_are_refused() {
+    for taints in ["--taints=1.5", "--taints=0.5,-2", "--taints=50"] {
+        let mut cmd = bin();
+        cmd.args([
+            "evaluate",
+            "--method",
+            "stringer",
+            "--n",
+            "60",
+            taints,
+            "--materiality",
+            "0.05",
+        ]);
+        let o = output_within(cmd, 30);
+        assert_eq!(o.status.code(), Some(2), "{taints}");
+        assert!(stderr(&o).contains("[−1, 1]"), "{taints}: {}", stderr(&o));
+    }
+    let t = tmp();
+    let data = t.path().join("book_audit.csv");
+    std::fs::write(&data, "账面金额,审定金额\n100.00,100.00\n200.00,-50.00\n").unwrap();
+    let mut cmd = bin();
+    cmd.args(["evaluate", "--method", "stringer", "--data", p(&data)]);
+    let o = output_within(cmd, 30);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("第 3 行") && stderr(&o).contains("[−1, 1]"),
+        "{}",
+        stderr(&o)
+    );
+    // Within the range: fine.
+    let mut cmd = bin();
+    cmd.args([
+        "evaluate",
+        "--method",
+        "stringer",
+        "--n",
+        "60",
+        "--taints=1,-1,0.5",
+        "--materiality",
+        "0.05",
+    ]);
+    assert!(output_within(cmd, 30).status.success());
+}
