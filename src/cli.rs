@@ -296,7 +296,7 @@ pub struct BareReadArgs {
     pub file: PathBuf,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct GenArgs {
     /// 输出目录
     pub dir: PathBuf,
@@ -316,4 +316,7 @@ pub struct GenArgs {
     /// 与 --engagement 同用：序时账写成 UTF-8 CSV（超过工作表 1,048,576 行上限时用）
     #[arg(long)]
     pub csv: bool,
+    /// 允许替换 DIR 中内容不同的同名文件（默认拒绝，以免覆盖已有资料）
+    #[arg(long)]
+    pub force: bool,
 }

@@ -546,6 +546,83 @@ fn finish(old: &Path, out: &Path, kind: &Kind, kept: &[Kept]) -> Vec<String> {
     notes
 }
 
+/// A directory of new files, beside where they go, removed when dropped.
+pub struct Staging {
+    path: PathBuf,
+}
+
+impl Staging {
+    /// A fresh directory beside `dir` (same file system, so the files move by renaming).
+    pub fn beside(dir: &Path) -> Result<Staging> {
+        let dir = absolute(dir)?;
+        let parent = dir.parent().unwrap_or(Path::new("/"));
+        fs::create_dir_all(parent).with_context(|| format!("无法创建目录 {}", parent.display()))?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let path = parent.join(unique(&format!(".{name}.gen-")));
+        fs::create_dir(&path).with_context(|| format!("无法创建 {}", path.display()))?;
+        Ok(Staging { path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Move every staged file into `dir` at the same relative path. A file already there
+    /// with the same bytes is left alone; one with other bytes is replaced only with `force`
+    /// — otherwise nothing moves and the conflicts are listed.
+    pub fn add_to(self, dir: &Path, force: bool) -> Result<()> {
+        let mut files = Vec::new();
+        let mut stack = vec![PathBuf::new()];
+        while let Some(rel) = stack.pop() {
+            for n in entry_names(&self.path.join(&rel))? {
+                let r = rel.join(n);
+                if self.path.join(&r).is_dir() {
+                    stack.push(r);
+                } else {
+                    files.push(r);
+                }
+            }
+        }
+        files.sort();
+        let mut conflicts = Vec::new();
+        let mut moves = Vec::new();
+        for r in files {
+            let (from, to) = (self.path.join(&r), dir.join(&r));
+            match fs::symlink_metadata(&to) {
+                Err(_) => moves.push((from, to)),
+                Ok(m) if m.is_file() && fs::read(&to).ok() == fs::read(&from).ok() => {}
+                Ok(m) if m.is_file() && force => moves.push((from, to)),
+                Ok(_) => conflicts.push(r.display().to_string()),
+            }
+        }
+        if !conflicts.is_empty() {
+            let n = conflicts.len();
+            conflicts.truncate(5);
+            bail!(
+                "{} 中已有 {n} 个同名而内容不同的文件（{}）；为免覆盖，未写入任何文件。请换一个新目录，或确认可以替换后加 --force",
+                dir.display(),
+                conflicts.join("、")
+            );
+        }
+        for (from, to) in moves {
+            if let Some(p) = to.parent() {
+                fs::create_dir_all(p).with_context(|| format!("无法创建目录 {}", p.display()))?;
+            }
+            fs::rename(&from, &to).with_context(|| format!("无法写入 {}", to.display()))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        fs::remove_dir_all(&self.path).ok();
+    }
+}
+
 /// Write one output file whole (a unique temporary file beside it, then a rename). An
 /// existing `path` is replaced only when it is a report this tool wrote (JSON whose
 /// `provenance.tool` or `tool` is "reeval"), never when it is one of `inputs`, a directory

@@ -5,7 +5,32 @@ use crate::cli::GenArgs;
 use crate::fixtures;
 use anyhow::Result;
 
+/// Generate into a staging directory, then add the files to DIR: a file already there with
+/// other bytes is never replaced without `--force` (DIR may be a real engagement).
 pub fn run(args: &GenArgs) -> Result<()> {
+    let staging = crate::publish::Staging::beside(&args.dir)?;
+    let staged = GenArgs {
+        dir: staging.path().to_path_buf(),
+        ..args.clone()
+    };
+    let said = generate(&staged)?;
+    staging.add_to(&args.dir, args.force)?;
+    print!(
+        "{}",
+        said.replace(
+            &staged.dir.display().to_string(),
+            &args.dir.display().to_string()
+        )
+    );
+    Ok(())
+}
+
+fn generate(args: &GenArgs) -> Result<String> {
+    use std::fmt::Write as _;
+    let mut said = String::new();
+    macro_rules! println {
+        ($($t:tt)*) => {{ let _ = writeln!(said, $($t)*); }};
+    }
     if args.engagement {
         let mut size = fixtures::seed002::SAMPLE;
         if let Some(n) = args.lines {
@@ -25,7 +50,7 @@ pub fn run(args: &GenArgs) -> Result<()> {
             w.expected.len(),
             w.clean.len()
         );
-        return Ok(());
+        return Ok(said);
     }
     fixtures::write_bundled(&args.dir, args.seed)?;
     println!("样例已写入 {}", args.dir.display());
@@ -47,7 +72,7 @@ pub fn run(args: &GenArgs) -> Result<()> {
                 path.display()
             );
         }
-        return Ok(());
+        return Ok(said);
     }
     if let Some(n) = args.lines {
         let path = args.dir.join(format!("scale-{n}.xlsx"));
@@ -59,7 +84,7 @@ pub fn run(args: &GenArgs) -> Result<()> {
             f.vouchers
         );
     }
-    Ok(())
+    Ok(said)
 }
 
 /// The floor for Excel input: calamine reading every cell of every sheet, nothing else.

@@ -352,3 +352,37 @@ fn load_out_and_json_never_overwrite_what_is_not_theirs() {
     cmd.args(["check", p(&cache)]);
     assert!(output_within(cmd, 120).status.success());
 }
+
+#[test]
+fn gen_fixtures_never_replaces_a_different_file_without_force() {
+    let t = tmp();
+    let dir = t.path().join("项目");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("engagement.toml"), "# the auditor's own").unwrap();
+    let gen = |extra: &[&str]| {
+        let mut cmd = bin();
+        cmd.args(["gen-fixtures", p(&dir), "--engagement"])
+            .args(extra);
+        output_within(cmd, 120)
+    };
+    let o = gen(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("engagement.toml"), "{}", stderr(&o));
+    assert_eq!(names(&dir), ["engagement.toml"], "nothing written");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("engagement.toml")).unwrap(),
+        "# the auditor's own"
+    );
+    assert!(gen(&["--force"]).status.success());
+    // Regenerating the same files is no conflict.
+    assert!(gen(&[]).status.success());
+    assert_eq!(
+        std::fs::read(dir.join("engagement.toml")).unwrap(),
+        std::fs::read(sample().join("engagement.toml")).unwrap()
+    );
+    let leftovers: Vec<String> = names(t.path())
+        .into_iter()
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
