@@ -46,6 +46,7 @@ impl Current {
             && self.number == o.number
             && self.period == o.period
             && self.year == o.year
+            && self.date == o.date
             && self.entity == o.entity
     }
 }

@@ -19,3 +19,4 @@ mod sampling_cli;
 mod sampling_select;
 mod sampling_tables;
 mod scoring;
+mod voucher_identity;
