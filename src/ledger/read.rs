@@ -152,6 +152,7 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
     let mut unknown_accounts: BTreeSet<String> = BTreeSet::new();
     let mut best_found: Vec<String> = Vec::new();
     let mut any_header = false;
+    let mut serials: BTreeMap<String, (usize, (f64, NaiveDate))> = BTreeMap::new();
 
     for sheet in &sheets {
         let rows: Vec<&[Data]> = sheet.range.rows().collect();
@@ -260,6 +261,7 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
             charts: opts.charts,
             default_chart,
             file: file_label.clone(),
+            serials: Default::default(),
         };
         reader.read(
             &rows,
@@ -269,6 +271,12 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
             &mut sums,
             &mut unknown_accounts,
         );
+        if let (n, Some(example)) = reader.serials.get() {
+            let e = serials
+                .entry(reader.column_label("date"))
+                .or_insert((0, example));
+            e.0 += n;
+        }
         report.rows_read += sr.rows_read;
         report.rows_loaded += sr.rows_loaded;
         report.rows_opening += sr.rows_opening;
@@ -288,6 +296,14 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
             "文件 {} 中没有可识别的序时账表头：需要 {expected}；找到的列名为 {found}",
             path.display()
         );
+    }
+    // One warning per date column, not per row.
+    for (column, (n, (v, d))) in serials {
+        report.warnings.push(format!(
+            "日期列 {column} 中有 {n} 个单元格是未设日期格式的数字，已按 Excel 日期序号读取（如 {} 读作 {}）；请核对这些日期",
+            cell::text(&Data::Float(v)),
+            d.format("%Y-%m-%d")
+        ));
     }
     report.accounts_not_in_chart = unknown_accounts.into_iter().collect();
     check_balance(&out.lines, report);
@@ -351,8 +367,8 @@ fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
     let vouchers: BTreeSet<&Key> = sums.keys().map(|(k, _)| k).collect();
     report.vouchers = vouchers.len();
     // One number on several dates within a period (and 账套).
-    let mut dates: BTreeMap<(&str, Option<&str>, i32, u32, &str, u32), Vec<NaiveDate>> =
-        BTreeMap::new();
+    type Number<'a> = (&'a str, Option<&'a str>, i32, u32, &'a str, u32);
+    let mut dates: BTreeMap<Number, Vec<NaiveDate>> = BTreeMap::new();
     for &&(e, b, y, p, k, n, d) in &vouchers {
         dates.entry((e, b, y, p, k, n)).or_default().push(d);
     }

@@ -21,13 +21,27 @@ impl SheetReader<'_> {
             .map(Option::flatten)
     }
 
-    /// An optional date from a field's cell.
+    /// An optional date from a field's cell. A bare number read as an Excel serial is
+    /// counted (with the first one as an example) for the file report's warning.
     fn date_at(&self, row: &[Data], field: &'static str) -> Result<Option<NaiveDate>, Bad> {
-        self.cell(row, field)
+        let c = self.cell(row, field);
+        let d = c
             .map(cell::date)
             .transpose()
             .map_err(|r| bad(field, r))
-            .map(Option::flatten)
+            .map(Option::flatten)?;
+        if let (Some(c), Some(d)) = (c, d) {
+            if cell::is_bare_serial(c) {
+                let (n, example) = self.serials.get();
+                let v = match c {
+                    Data::Int(i) => *i as f64,
+                    Data::Float(f) => *f,
+                    _ => 0.0,
+                };
+                self.serials.set((n + 1, example.or(Some((v, d)))));
+            }
+        }
+        Ok(d)
     }
 
     pub(super) fn debit_credit(

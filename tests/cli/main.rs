@@ -10,6 +10,7 @@ mod load_layouts;
 mod load_linked;
 mod load_report;
 mod load_robustness;
+mod money_and_dates;
 mod rules_journal;
 mod rules_seed;
 mod rules_supporting;
