@@ -243,6 +243,22 @@ mod tests {
     }
 
     #[test]
+    fn numbers_that_are_no_date_are_refused_and_serials_are_told_apart() {
+        for bad in [99999999.0, 1e300, -5.0, f64::NAN, f64::INFINITY] {
+            assert!(date(&Data::Float(bad)).is_err(), "{bad}");
+        }
+        assert!(date(&Data::Int(99_999_999)).is_err());
+        assert!(is_bare_serial(&Data::Float(44931.0)));
+        assert!(is_bare_serial(&Data::Int(44931)));
+        assert!(!is_bare_serial(&Data::Float(20230105.0)));
+        assert!(!is_bare_serial(&Data::String("44931".into())));
+        let e = parse_date_text("45000").unwrap_err();
+        assert!(e.contains("不是日期"), "{e}");
+        let long = "x".repeat(10_000);
+        assert!(parse_date_text(&long).unwrap_err().chars().count() < 60);
+    }
+
+    #[test]
     fn codes_never_become_floats() {
         assert_eq!(code(&Data::Float(230701.0)).unwrap(), "230701");
         assert_eq!(code(&Data::Int(1001)).unwrap(), "1001");

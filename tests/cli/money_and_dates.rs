@@ -75,12 +75,12 @@ fn four_lines_of_5e16_yuan_are_rejected_with_their_cells_not_summed_wrapped() {
 
 #[test]
 fn a_load_whose_sums_would_not_stay_exact_is_refused_in_one_sentence() {
-    // 200 lines of 9 × 10^14 元: each below the cell bound; together 1.8 × 10^17 元, beyond
-    // i64 分 (9.2 × 10^16 元) — before, the total wrapped around.
+    // 110 debits of 9 × 10^14 元, each below the cell bound: 9.9 × 10^16 元 of debits, beyond
+    // i64 分 (9.2 × 10^16 元) — before, the debit total wrapped around to a negative figure.
     let d = tmp();
     let path = d.path().join("合计溢出.xlsx");
     let mut rows = Vec::new();
-    for _ in 0..100 {
+    for _ in 0..110 {
         rows.push(line("2023-01-05", "记-1", "5001", C::N(9e14), C::E));
         rows.push(line("2023-01-05", "记-1", "1002", C::E, C::N(9e14)));
     }
