@@ -460,3 +460,77 @@ fn the_same_voucher_key_in_two_files_is_listed_and_not_merged() {
     .unwrap();
     assert!(checked.findings.is_empty(), "{:?}", checked.findings);
 }
+
+#[test]
+fn run_keeps_same_titled_entities_apart_and_warns_in_its_summary() {
+    let t = tmp();
+    let dir = t.path().join("eng");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    // Both files titled 某县人社局; 局机关's 记-1 used on two dates of March.
+    std::fs::write(
+        dir.join("data/a.csv"),
+        "单位：某县人社局\n日期,凭证号,摘要,科目编码,科目名称,借方,贷方\n\
+         2023-03-01,记-1,支付,5001,业务活动费用,100,\n\
+         2023-03-01,记-1,支付,1002,银行存款,,100\n\
+         2023-03-01,记-1,支付,7201,事业支出,100,\n\
+         2023-03-01,记-1,支付,8001,资金结存,,100\n\
+         2023-03-05,记-1,退回,1002,银行存款,5,\n\
+         2023-03-05,记-1,退回,2307,其他应付款,,5\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("data/b.csv"),
+        "单位：某县人社局\n日期,凭证号,摘要,科目编码,科目名称,借方,贷方\n\
+         2023-03-01,记-1,支付,2201,应付职工薪酬,30,\n\
+         2023-03-01,记-1,支付,1002,银行存款,,30\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("engagement.toml"),
+        "[engagement]\nid = \"t\"\ntitle = \"t\"\ndepartment = \"某县人社局\"\nyear = 2023\n\n\
+         [[entities]]\nname = \"局机关\"\nledgers = [\"data/a.csv\"]\n\n\
+         [[entities]]\nname = \"下属中心\"\nledgers = [\"data/b.csv\"]\n\n\
+         [inputs]\n\n[rules]\n\n[sampling]\nseed = 1\n\n\
+         [[sampling.plans]]\nname = \"凭证\"\nunit = \"vouchers\"\nmethod = \"random\"\nn = 2\n",
+    )
+    .unwrap();
+    let mut cmd = bin();
+    cmd.arg("run")
+        .arg(&dir)
+        .arg("--out")
+        .arg(t.path().join("out"))
+        .arg("--json");
+    let out = output_within(cmd, 120);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["load"]["vouchers"], 3, "{s}");
+    let warnings: Vec<&str> = s["load"]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w.contains("data/b.csv")
+            && w.contains("某县人社局")
+            && w.contains("下属中心")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("凭证号重复") && w.contains("局机关 2023-03 记-1")),
+        "{warnings:?}"
+    );
+    let findings: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(t.path().join("out/findings.json")).unwrap())
+            .unwrap();
+    assert!(
+        !findings["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "amount-mismatch"),
+        "{findings}"
+    );
+}
