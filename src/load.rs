@@ -5,6 +5,7 @@ use crate::ledger::chart::Charts;
 use crate::ledger::model::{self, LedgerLine, OpeningBalance, STATUS_NORMAL};
 use crate::ledger::profile::Profiles;
 use crate::ledger::read::{self, LedgerOptions};
+use crate::money::{grouped_fen, Fen, MAX_TOTAL_FEN};
 use crate::provenance::{sha256_file, Provenance};
 use crate::report::{FileReport, LoadReport, Summary};
 use crate::voucher::VoucherId;
@@ -75,7 +76,9 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
                 dir.display()
             );
         }
-        return crate::cache::read(dir);
+        let loaded = crate::cache::read(dir)?;
+        check_frames_money(&loaded.frames)?;
+        return Ok(loaded);
     }
     let user_profiles: Vec<&Path> = req.profile_files.iter().map(|p| p.as_path()).collect();
     let profiles = Profiles::load(&user_profiles)?;
@@ -176,6 +179,7 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
             entity: hint
                 .and_then(|h| h.entity.clone())
                 .or_else(|| req.entity.clone()),
+            entity_from_engagement: hint.is_some_and(|h| h.entity.is_some()),
             charts: &charts,
             system: req.system.clone(),
         };
@@ -268,6 +272,23 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
     if !failures.is_empty() {
         return Err(LoadFailure { messages: failures }.into());
     }
+    let mut money = MoneyTally::default();
+    for l in &lines {
+        money.add(&l.source.file, &[l.debit, l.credit]);
+    }
+    for o in &opening {
+        money.add(&o.source.file, &[o.balance]);
+    }
+    for a in &asset_rows {
+        money.add(&a.source.file, &[a.original, a.accumulated, a.net]);
+    }
+    for (_, b) in &balance_rows {
+        money.add(
+            &b.source.file,
+            &[b.opening.unwrap_or_default(), b.closing.unwrap_or_default()],
+        );
+    }
+    money.check()?;
 
     if !balance_rows.is_empty() {
         crate::balances::apply(&balance_rows, &mut lines, &mut opening, &mut files);
@@ -291,15 +312,78 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
     })
 }
 
+/// The absolute amounts of a load, added up in i128 per file.
+#[derive(Default)]
+struct MoneyTally<'a> {
+    by_file: BTreeMap<&'a str, i128>,
+}
+
+impl<'a> MoneyTally<'a> {
+    fn add(&mut self, file: &'a str, amounts: &[Fen]) {
+        let t = self.by_file.entry(file).or_default();
+        for a in amounts {
+            *t += (a.0 as i128).abs();
+        }
+    }
+
+    /// Refuse a load whose amounts add up beyond `MAX_TOTAL_FEN`: its sums would not be exact.
+    fn check(&self) -> Result<(), LoadFailure> {
+        let total: i128 = self.by_file.values().sum();
+        if total <= MAX_TOTAL_FEN {
+            return Ok(());
+        }
+        let (file, most) = self
+            .by_file
+            .iter()
+            .max_by_key(|(_, v)| **v)
+            .map(|(f, v)| (*f, *v))
+            .unwrap_or_default();
+        Err(LoadFailure {
+            messages: vec![format!(
+                "载入的金额绝对值合计 {} 元，超出可精确计算的上限 {} 元，未载入（其中 {file} 为 {} 元）；请核对金额列的单位和异常大的金额",
+                grouped_fen(total),
+                grouped_fen(MAX_TOTAL_FEN),
+                grouped_fen(most)
+            )],
+        })
+    }
+}
+
+/// The same bound on a load cache's frames (a cache can be edited, or written by another tool).
+fn check_frames_money(f: &Frames) -> Result<()> {
+    let mut tally = MoneyTally::default();
+    let cols: [(&DataFrame, &[&str]); 3] = [
+        (&f.lines, &["debit_fen", "credit_fen"]),
+        (&f.opening, &["balance_fen"]),
+        (&f.assets, &["original_fen", "accumulated_fen", "net_fen"]),
+    ];
+    let mut total: i128 = 0;
+    for (df, names) in cols {
+        for name in names {
+            let Ok(c) = df.column(name) else { continue };
+            let c = c
+                .i64()
+                .map_err(|e| anyhow::anyhow!("载入缓存的列 {name} 类型不对：{e}"))?;
+            total += c.iter().flatten().map(|v| (v as i128).abs()).sum::<i128>();
+        }
+    }
+    tally.by_file.insert("载入缓存", total);
+    tally.check()?;
+    Ok(())
+}
+
 fn summarize(
     files: &[FileReport],
     lines: &[LedgerLine],
     opening: &[OpeningBalance],
     assets: &[Asset],
 ) -> Summary {
-    // The same voucher in two files usually means a month exported twice. Keys borrow from
-    // the lines (no allocation per line); only the repeated vouchers are formatted.
+    // The same voucher in two files usually means a month exported twice; they stay two
+    // vouchers (as do one number's lines on two dates), and the repeats are listed. Keys
+    // borrow from the lines (no allocation per line); only the repeated vouchers are formatted.
     let mut where_seen: BTreeMap<(&str, i32, u32, &str, u32), BTreeSet<&str>> = BTreeMap::new();
+    let mut vouchers: BTreeSet<(&str, i32, u32, &str, u32, &str, chrono::NaiveDate)> =
+        BTreeSet::new();
     for l in lines {
         let key = (
             l.entity.as_str(),
@@ -309,6 +393,7 @@ fn summarize(
             l.voucher_number,
         );
         where_seen.entry(key).or_default().insert(&l.source.file);
+        vouchers.insert((key.0, key.1, key.2, key.3, key.4, &l.source.file, l.date));
     }
     Summary {
         files: files.len(),
@@ -317,7 +402,7 @@ fn summarize(
         opening_balances: opening.len(),
         assets_loaded: assets.len(),
         rows_rejected: files.iter().map(|f| f.rows_rejected).sum(),
-        vouchers: where_seen.len(),
+        vouchers: vouchers.len(),
         vouchers_unbalanced: files.iter().map(|f| f.vouchers_unbalanced.len()).sum(),
         totals_checked: files.iter().map(|f| f.totals_checked.len()).sum(),
         totals_mismatched: files
@@ -334,5 +419,52 @@ fn summarize(
                 VoucherId::new(entity, year, period, kind, number).with_entity()
             })
             .collect(),
+        duplicate_voucher_numbers: files
+            .iter()
+            .flat_map(|f| &f.duplicate_voucher_numbers)
+            .map(|d| format!("{}（{}）", d.voucher, d.dates.join("、")))
+            .collect(),
+    }
+}
+
+/// The anomalies of a load that `reeval run` repeats among its summary warnings: files the
+/// engagement assigns to another entity than their title names, voucher numbers used on
+/// several dates, vouchers found in several files.
+pub fn warnings(r: &LoadReport) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in r.files.iter().filter(|f| f.kind == "ledger") {
+        if let (Some(found), Some(e)) = (&f.entity_in_file, &f.entity) {
+            out.push(format!(
+                "{} 在项目文件中属于“{e}”，文件本身写的是“{found}”；按项目文件归入“{e}”",
+                f.path
+            ));
+        }
+    }
+    let s = &r.summary;
+    if !s.duplicate_voucher_numbers.is_empty() {
+        out.push(format!(
+            "{} 个凭证号在同一期间用于不同日期（凭证号重复），已按日期分为不同凭证：{}",
+            s.duplicate_voucher_numbers.len(),
+            excerpt(&s.duplicate_voucher_numbers)
+        ));
+    }
+    if !s.vouchers_in_several_files.is_empty() {
+        out.push(format!(
+            "{} 张凭证同时出现在多个文件中（重复导出？），已按文件分为不同凭证：{}",
+            s.vouchers_in_several_files.len(),
+            excerpt(&s.vouchers_in_several_files)
+        ));
+    }
+    out
+}
+
+/// The first few items of a list, `a、b、c 等`.
+pub fn excerpt(items: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let head = items[..items.len().min(SHOWN)].join("、");
+    if items.len() > SHOWN {
+        format!("{head} 等")
+    } else {
+        head
     }
 }

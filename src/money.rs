@@ -10,7 +10,23 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+/// The largest amount one cell may hold, in 分: an amount of 10^15 元 (1,000 万亿元, some 40
+/// times a year of the whole national budget) or more is rejected with its cell as a unit or
+/// entry error. Per cell, far from i64's 9.2 × 10^18 分.
+pub const MAX_AMOUNT_FEN: i64 = 100_000_000_000_000_000;
+
+/// The largest sum of absolute amounts one load may hold, in 分 (10^16 元). A load beyond it is
+/// refused (`load::check_money`), so that every sum the later stages form — totals, a voucher's
+/// net, a balance plus its movement, the difference of two such sums — stays exact in i64:
+/// nine sums of the whole load still fit. Counted in i128, so the check itself cannot wrap.
+pub const MAX_TOTAL_FEN: i128 = 1_000_000_000_000_000_000;
+
 /// An amount in 分 (hundredths of a 元).
+///
+/// Arithmetic never wraps: `+`, `-`, `+=`, `-=`, negation and `sum()` saturate at the i64
+/// bounds instead of wrapping around as release builds otherwise would. Saturation cannot
+/// happen on loaded data (cells are bounded by `MAX_AMOUNT_FEN`, a load by `MAX_TOTAL_FEN`);
+/// where a sum of outside figures must be exact or refused, use `checked_add` / `try_sum`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Fen(pub i64);
 
@@ -33,65 +49,89 @@ impl Fen {
         self.0 == 0
     }
 
+    /// `None` when the sum does not fit.
+    pub fn checked_add(self, o: Fen) -> Option<Fen> {
+        self.0.checked_add(o.0).map(Fen)
+    }
+
+    /// The exact sum, or `None` when it does not fit an i64 (added up in i128).
+    pub fn try_sum<I: IntoIterator<Item = Fen>>(iter: I) -> Option<Fen> {
+        let total: i128 = iter.into_iter().map(|f| f.0 as i128).sum();
+        i64::try_from(total).ok().map(Fen)
+    }
+
     /// `1,234,567.89` (thousands separators, two decimals), as reports print money.
     pub fn grouped(self) -> String {
-        let neg = self.0 < 0;
-        let abs = self.0.unsigned_abs();
-        let (yuan, fen) = (abs / 100, abs % 100);
-        let digits = yuan.to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 4);
-        if neg {
-            out.push('-');
-        }
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(ch);
-        }
-        out.push_str(&format!(".{fen:02}"));
-        out
+        grouped_fen(self.0 as i128)
     }
 }
 
+/// An amount of 分 of any size (an i128 sum) as `1,234,567.89`.
+pub fn grouped_fen(fen: i128) -> String {
+    let neg = fen < 0;
+    let abs = fen.unsigned_abs();
+    let (yuan, fen) = (abs / 100, abs % 100);
+    let digits = yuan.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 4);
+    if neg {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out.push_str(&format!(".{fen:02}"));
+    out
+}
+
+// Saturating, never wrapping: see the type's documentation.
 impl std::ops::Add for Fen {
     type Output = Fen;
     fn add(self, o: Fen) -> Fen {
-        Fen(self.0 + o.0)
+        Fen(self.0.saturating_add(o.0))
     }
 }
 impl std::ops::AddAssign for Fen {
     fn add_assign(&mut self, o: Fen) {
-        self.0 += o.0;
+        *self = *self + o;
     }
 }
 impl std::ops::Sub for Fen {
     type Output = Fen;
     fn sub(self, o: Fen) -> Fen {
-        Fen(self.0 - o.0)
+        Fen(self.0.saturating_sub(o.0))
     }
 }
 impl std::ops::SubAssign for Fen {
     fn sub_assign(&mut self, o: Fen) {
-        self.0 -= o.0;
+        *self = *self - o;
     }
 }
 
 impl Fen {
     pub fn abs(self) -> Fen {
-        Fen(self.0.abs())
+        Fen(self.0.saturating_abs())
     }
 }
 
 impl std::ops::Neg for Fen {
     type Output = Fen;
     fn neg(self) -> Fen {
-        Fen(-self.0)
+        Fen(self.0.saturating_neg())
     }
 }
 impl std::iter::Sum for Fen {
+    /// Added up in i128, then clamped to the i64 bounds (never wrapped).
     fn sum<I: Iterator<Item = Fen>>(iter: I) -> Fen {
-        Fen(iter.map(|f| f.0).sum())
+        let total: i128 = iter.map(|f| f.0 as i128).sum();
+        Fen(total.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
+    }
+}
+impl<'a> std::iter::Sum<&'a Fen> for Fen {
+    fn sum<I: Iterator<Item = &'a Fen>>(iter: I) -> Fen {
+        iter.copied().sum()
     }
 }
 
@@ -110,10 +150,10 @@ impl Serialize for Fen {
 
 impl<'de> Deserialize<'de> for Fen {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Sums in a report may exceed one cell's bound: only i64 limits what is read back.
         let s = String::deserialize(d)?;
-        parse_amount(&s)
-            .map(|a| a.fen)
-            .map_err(serde::de::Error::custom)
+        let v = parse_decimal(&s).map_err(serde::de::Error::custom)?;
+        Fen::from_yuan(v).ok_or_else(|| serde::de::Error::custom(format!("金额超出范围：{v}")))
     }
 }
 
@@ -124,11 +164,31 @@ pub struct Amount {
     pub rounded: bool,
 }
 
-/// Decimal → Amount (rounded to 分, half away from zero).
+/// Decimal → Amount (rounded to 分, half away from zero). An amount of `MAX_AMOUNT_FEN` or
+/// more (either sign) is refused: no ledger holds it, and sums of it would not stay exact.
 pub fn amount_from_decimal(d: Decimal) -> Result<Amount, String> {
-    let fen = Fen::from_yuan(d).ok_or_else(|| format!("金额超出范围：{d}"))?;
+    let too_large = || {
+        format!(
+            "金额 {} 超出账簿可记范围（绝对值须小于 {} 元）",
+            excerpt(&d.to_string()),
+            grouped_fen(MAX_AMOUNT_FEN as i128)
+        )
+    };
+    let fen = Fen::from_yuan(d).ok_or_else(too_large)?;
+    if fen.0.unsigned_abs() >= MAX_AMOUNT_FEN as u64 {
+        return Err(too_large());
+    }
     let rounded = d.normalize().scale() > 2;
     Ok(Amount { fen, rounded })
+}
+
+/// At most 24 characters of a text, for messages.
+fn excerpt(s: &str) -> String {
+    let mut out: String = s.chars().take(24).collect();
+    if s.chars().count() > 24 {
+        out.push('…');
+    }
+    out
 }
 
 /// A spreadsheet number cell. The shortest decimal text of an f64 is what Excel stored.
@@ -139,7 +199,7 @@ pub fn amount_from_f64(v: f64) -> Result<Amount, String> {
     let text = format!("{v}");
     let d = Decimal::from_str(&text)
         .or_else(|_| Decimal::from_scientific(&text))
-        .map_err(|_| format!("金额超出范围：{text}"))?;
+        .map_err(|_| format!("金额超出范围：{}", excerpt(&text)))?;
     amount_from_decimal(d)
 }
 
@@ -148,6 +208,11 @@ pub fn amount_from_f64(v: f64) -> Result<Amount, String> {
 /// Empty, `-` and `—` alone mean zero. Thousands groups must be groups of three (`1,2,3` is
 /// rejected, not read as 123).
 pub fn parse_amount(raw: &str) -> Result<Amount, String> {
+    amount_from_decimal(parse_decimal(raw)?)
+}
+
+/// The number a money text spells (see `parse_amount`), not yet bounded or rounded.
+fn parse_decimal(raw: &str) -> Result<Decimal, String> {
     let s: String = raw
         .chars()
         .map(fullwidth_to_ascii)
@@ -164,10 +229,7 @@ pub fn parse_amount(raw: &str) -> Result<Amount, String> {
         t = t.trim_end_matches(suffix);
     }
     if t.is_empty() || t == "-" || t == "—" || t == "--" {
-        return Ok(Amount {
-            fen: Fen::ZERO,
-            rounded: false,
-        });
+        return Ok(Decimal::ZERO);
     }
     let mut neg = false;
     if t.starts_with('(') && t.ends_with(')') && t.len() > 2 {
@@ -209,11 +271,12 @@ pub fn parse_amount(raw: &str) -> Result<Amount, String> {
     } else {
         format!("{int_digits}.{frac}")
     };
-    let mut d = Decimal::from_str(&text).map_err(|_| format!("金额超出范围：“{raw}”"))?;
+    let mut d =
+        Decimal::from_str(&text).map_err(|_| format!("金额超出范围：“{}”", excerpt(raw.trim())))?;
     if neg {
         d = -d;
     }
-    amount_from_decimal(d)
+    Ok(d)
 }
 
 /// Full-width digits and punctuation (common in Chinese exports) → ASCII.
@@ -296,6 +359,53 @@ mod tests {
         assert_eq!(amount_from_f64(0.1 + 0.2).unwrap().fen.0, 30);
         assert_eq!(amount_from_f64(16794706.80).unwrap().fen.0, 1679470680);
         assert!(amount_from_f64(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn amounts_beyond_a_ledger_are_refused_at_parse() {
+        let max = MAX_AMOUNT_FEN / 100; // in 元
+        assert!(parse_amount(&format!("{}", max - 1)).is_ok());
+        for bad in [
+            format!("{max}"),
+            format!("-{max}"),
+            "50000000000000000".to_string(),
+        ] {
+            let e = parse_amount(&bad).expect_err(&bad);
+            assert!(e.contains("超出"), "{bad}: {e}");
+        }
+        assert!(amount_from_f64(5e16)
+            .unwrap_err()
+            .contains("超出账簿可记范围"));
+        assert!(amount_from_decimal(Decimal::from(max)).is_err());
+        // A long digit string is quoted as an excerpt, not in full.
+        let long = "9".repeat(5000);
+        assert!(parse_amount(&long).unwrap_err().chars().count() < 80);
+        // Reports read back sums above one cell's bound.
+        let v: Fen = serde_json::from_str("\"15000000000000000.00\"").unwrap();
+        assert_eq!(v, Fen(1_500_000_000_000_000_000));
+    }
+
+    #[test]
+    fn sums_near_the_limit_are_reported_not_wrapped() {
+        let big = Fen(5_000_000_000_000_000_000); // 5e16 元
+                                                  // Four of them wrapped to 15,532,559,262,904,483.84 before.
+        assert_eq!(Fen::try_sum([big; 4]), None);
+        assert_eq!(Fen::try_sum([big, -big, big]), Some(big));
+        assert_eq!(big.checked_add(big), None);
+        let s: Fen = [big; 4].into_iter().sum();
+        assert_eq!(s, Fen(i64::MAX), "saturates, never wraps");
+        assert_eq!(big + big, Fen(i64::MAX));
+        assert_eq!(-big - big - big, Fen(i64::MIN));
+        let mut acc = Fen::ZERO;
+        for _ in 0..4 {
+            acc += big;
+        }
+        assert!(acc.0 > 0);
+        assert_eq!(Fen(i64::MIN).abs(), Fen(i64::MAX));
+        assert_eq!(
+            grouped_fen(4 * 5_000_000_000_000_000_000i128),
+            "200,000,000,000,000,000.00"
+        );
     }
 
     #[test]

@@ -26,8 +26,13 @@ pub struct Summary {
     pub totals_mismatched: usize,
     pub debit: Fen,
     pub credit: Fen,
-    /// The same voucher found in more than one input file (double export?).
+    /// The same voucher found in more than one input file (double export?). They stay
+    /// separate vouchers in the analysis, labelled with their file.
     pub vouchers_in_several_files: Vec<String>,
+    /// One voucher number used on several dates within a period of one file
+    /// (`局机关 2023-01 记-1（2023-01-05、2023-01-20）`): kept as separate vouchers.
+    #[serde(default)]
+    pub duplicate_voucher_numbers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -41,8 +46,12 @@ pub struct FileReport {
     pub duplicate_of: Option<String>,
     pub profile: Option<String>,
     pub entity: Option<String>,
-    /// Where the entity came from: 标题行 / 列 / --entity / 文件名.
+    /// Where the entity came from: 项目文件 (engagement.toml) / 标题行 / 列 / --entity / 文件名.
     pub entity_source: Option<String>,
+    /// The unit the file's own title line (or entity column) names, when the engagement
+    /// assigns the file to another entity: reported beside it, never used for identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_in_file: Option<String>,
     pub accounting_system: Option<String>,
     /// Text encoding of a CSV/TSV input (UTF-8, UTF-8（带 BOM）, UTF-16, GBK/GB18030).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,6 +66,10 @@ pub struct FileReport {
     pub totals_checked: Vec<TotalCheck>,
     pub vouchers: usize,
     pub vouchers_unbalanced: Vec<Unbalanced>,
+    /// One number used on several dates within a period: each date's lines are a voucher of
+    /// their own (checked for balance on their own); the number is listed here.
+    #[serde(default)]
+    pub duplicate_voucher_numbers: Vec<DuplicateNumber>,
     /// Amount cells with more than two decimals, rounded to 分 (half away from zero).
     pub amounts_rounded: usize,
     /// Account codes whose first level is not in the 账套's chart.
@@ -118,6 +131,15 @@ pub struct Unbalanced {
     pub debit: Fen,
     pub credit: Fen,
     pub difference: Fen,
+}
+
+/// A voucher number found on more than one date within one period of a file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DuplicateNumber {
+    /// `局机关 2023-01 记-1`.
+    pub voucher: String,
+    /// The dates it was used on, `2023-01-05`, ascending.
+    pub dates: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]

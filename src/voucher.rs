@@ -1,6 +1,10 @@
 //! Voucher identity: entity + year + period + type + number, shown as `2023-03 记-19`.
+//! Two vouchers with the same key from different files, or on different dates, are still two
+//! vouchers: the analysis keeps them apart and labels them with what differs (`tags`).
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -38,6 +42,48 @@ impl fmt::Display for VoucherId {
             self.year, self.period, self.kind, self.number
         )
     }
+}
+
+/// What tells apart vouchers that share entity, year, period, word and number (`base`) but
+/// are not the same voucher: they come from different files (the same month exported twice,
+/// or two entities' files) or carry different dates (one number used twice in a period).
+/// For each member: `None` when its base key is unique — the label stays `2023-03 记-19` —
+/// else `（file.xlsx）`, `（2023-03-05）` or both, whichever differ within the group.
+pub fn tags<K: Ord>(members: &[(K, &str, Option<NaiveDate>)]) -> Vec<Option<String>> {
+    let mut groups: BTreeMap<&K, Vec<usize>> = BTreeMap::new();
+    for (i, m) in members.iter().enumerate() {
+        groups.entry(&m.0).or_default().push(i);
+    }
+    let mut out = vec![None; members.len()];
+    for idx in groups.values().filter(|g| g.len() > 1) {
+        let files: BTreeSet<&str> = idx.iter().map(|&i| members[i].1).collect();
+        let dates: BTreeSet<Option<NaiveDate>> = idx.iter().map(|&i| members[i].2).collect();
+        for &i in idx {
+            let mut parts = Vec::new();
+            if files.len() > 1 {
+                parts.push(file_name(members[i].1));
+            }
+            if dates.len() > 1 {
+                parts.push(
+                    members[i]
+                        .2
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default(),
+                );
+            }
+            if !parts.is_empty() {
+                out[i] = Some(format!("（{}）", parts.join("，")));
+            }
+        }
+    }
+    out
+}
+
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| path.to_string())
 }
 
 /// Voucher words as exports spell them → the short word. Longer spellings first.
@@ -130,5 +176,23 @@ mod tests {
         };
         assert_eq!(v.to_string(), "2023-03 记-19");
         assert_eq!(v.with_entity(), "局机关 2023-03 记-19");
+    }
+
+    #[test]
+    fn tags_only_what_tells_vouchers_apart() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2023, m, day);
+        let members = [
+            (1, "a/局.xlsx", d(1, 5)),
+            (1, "a/局.xlsx", d(1, 20)),
+            (2, "a/局.xlsx", d(1, 6)),
+            (3, "a/局.xlsx", d(2, 1)),
+            (3, "b/中心.xlsx", d(2, 1)),
+        ];
+        let t = tags(&members);
+        assert_eq!(t[0].as_deref(), Some("（2023-01-05）"));
+        assert_eq!(t[1].as_deref(), Some("（2023-01-20）"));
+        assert_eq!(t[2], None);
+        assert_eq!(t[3].as_deref(), Some("（局.xlsx）"));
+        assert_eq!(t[4].as_deref(), Some("（中心.xlsx）"));
     }
 }

@@ -191,8 +191,17 @@ pub fn summary_text(r: &LoadReport, show: usize) -> String {
     if !m.vouchers_in_several_files.is_empty() {
         let _ = writeln!(
             s,
-            "注意：{} 张凭证同时出现在多个文件中（重复导出？）",
-            m.vouchers_in_several_files.len()
+            "注意：{} 张凭证同时出现在多个文件中（重复导出？），已按文件分为不同凭证：{}",
+            m.vouchers_in_several_files.len(),
+            crate::load::excerpt(&m.vouchers_in_several_files)
+        );
+    }
+    if !m.duplicate_voucher_numbers.is_empty() {
+        let _ = writeln!(
+            s,
+            "注意：{} 个凭证号在同一期间用于不同日期（凭证号重复），已按日期分为不同凭证：{}",
+            m.duplicate_voucher_numbers.len(),
+            crate::load::excerpt(&m.duplicate_voucher_numbers)
         );
     }
     s

@@ -112,7 +112,8 @@ pub fn date(c: &Data) -> Result<Option<NaiveDate>, String> {
             .map(Some)
             .ok_or_else(|| format!("日期超出范围：{}", d.as_f64())),
         Data::Int(i) => int_date(*i),
-        Data::Float(f) if f.fract() == 0.0 => int_date(*f as i64),
+        Data::Float(f) if !f.is_finite() => Err("日期单元格不是有效数字".into()),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e12 => int_date(*f as i64),
         Data::Float(f) => serial_to_date(*f)
             .map(Some)
             .ok_or_else(|| format!("日期超出范围：{f}")),
@@ -126,14 +127,35 @@ fn int_date(i: i64) -> Result<Option<NaiveDate>, String> {
         let (y, m, d) = (i / 10_000, (i / 100) % 100, i % 100);
         return ymd(y, m, d, &i.to_string()).map(Some);
     }
-    serial_to_date(i as f64)
-        .map(Some)
-        .ok_or_else(|| format!("不是日期：{i}"))
+    serial_to_date(i as f64).map(Some).ok_or_else(|| {
+        format!("数字 {i} 不是日期：既不是 20230105 式的年月日，也不在 Excel 日期序号范围内")
+    })
 }
 
 fn ymd(y: i64, m: i64, d: i64, raw: &str) -> Result<NaiveDate, String> {
     NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)
-        .ok_or_else(|| format!("日期不存在：“{raw}”"))
+        .ok_or_else(|| format!("日期不存在：“{}”", excerpt(raw)))
+}
+
+/// At most 24 characters of a cell's text, for a rejection reason.
+fn excerpt(raw: &str) -> String {
+    let t = raw.trim();
+    let mut out: String = t.chars().take(24).collect();
+    if t.chars().count() > 24 {
+        out.push('…');
+    }
+    out
+}
+
+/// A number cell in a date column that is neither date-formatted nor a `20230105` number:
+/// read as an Excel date serial (`44931` = 2023-01-05), which the load report notes.
+pub fn is_bare_serial(c: &Data) -> bool {
+    let yyyymmdd = |i: i64| (19_000_101..=21_001_231).contains(&i);
+    match c {
+        Data::Int(i) => !yyyymmdd(*i),
+        Data::Float(f) => !(f.fract() == 0.0 && yyyymmdd(*f as i64)),
+        _ => false,
+    }
 }
 
 pub fn parse_date_text(raw: &str) -> Result<Option<NaiveDate>, String> {
@@ -145,7 +167,9 @@ pub fn parse_date_text(raw: &str) -> Result<Option<NaiveDate>, String> {
     // Drop a time part: `2023-01-05 00:00:00`, `2023-01-05T00:00:00`.
     let s = s.split([' ', 'T']).next().unwrap_or(s);
     if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) {
-        let i: i64 = s.parse().map_err(|_| format!("不是日期：“{raw}”"))?;
+        let i: i64 = s
+            .parse()
+            .map_err(|_| format!("不是日期：“{}”", excerpt(raw)))?;
         let (y, m, d) = (i / 10_000, (i / 100) % 100, i % 100);
         return ymd(y, m, d, raw).map(Some);
     }
@@ -159,7 +183,14 @@ pub fn parse_date_text(raw: &str) -> Result<Option<NaiveDate>, String> {
             return ymd(n[0], n[1], n[2], raw).map(Some);
         }
     }
-    Err(format!("不是可识别的日期：“{raw}”"))
+    if s.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        // Text has no date serials: `45000` in a CSV is a number, not 2023-03-15.
+        return Err(format!(
+            "“{}”是数字而不是日期（文本中的数字不按 Excel 日期序号解读；日期应写作 2023-01-05 或 20230105）",
+            excerpt(raw)
+        ));
+    }
+    Err(format!("不是可识别的日期：“{}”", excerpt(raw)))
 }
 
 /// Split `[230701]其他应付款-暂收款`, `230701 其他应付款`, `30201办公费` into code and name.
@@ -209,6 +240,22 @@ mod tests {
         assert!(parse_date_text("昨天").is_err());
         assert_eq!(serial_to_date(1.0), d(1900, 1, 1));
         assert_eq!(serial_to_date(61.0), d(1900, 3, 1));
+    }
+
+    #[test]
+    fn numbers_that_are_no_date_are_refused_and_serials_are_told_apart() {
+        for bad in [99999999.0, 1e300, -5.0, f64::NAN, f64::INFINITY] {
+            assert!(date(&Data::Float(bad)).is_err(), "{bad}");
+        }
+        assert!(date(&Data::Int(99_999_999)).is_err());
+        assert!(is_bare_serial(&Data::Float(44931.0)));
+        assert!(is_bare_serial(&Data::Int(44931)));
+        assert!(!is_bare_serial(&Data::Float(20230105.0)));
+        assert!(!is_bare_serial(&Data::String("44931".into())));
+        let e = parse_date_text("45000").unwrap_err();
+        assert!(e.contains("不是日期"), "{e}");
+        let long = "x".repeat(10_000);
+        assert!(parse_date_text(&long).unwrap_err().chars().count() < 60);
     }
 
     #[test]

@@ -9,11 +9,12 @@ use super::model::{LedgerLine, OpeningBalance};
 use super::profile::{Profile, Profiles};
 use super::sheet::{SheetReader, Sums};
 use crate::money::Fen;
-use crate::report::{FileReport, SheetReport, Unbalanced};
+use crate::report::{DuplicateNumber, FileReport, SheetReport, Unbalanced};
 use crate::voucher::VoucherId;
 use crate::workbook;
 use anyhow::{bail, Result};
 use calamine::Data;
+use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -23,6 +24,9 @@ pub struct LedgerOptions<'a> {
     pub profile: Option<String>,
     /// Entity when neither a title line nor a column names one.
     pub entity: Option<String>,
+    /// `entity` is the engagement's entity for this file: it wins over the title line and
+    /// an entity column (which are reported beside it when they name another unit).
+    pub entity_from_engagement: bool,
     pub charts: &'a Charts,
     /// 会计制度 of these files' 账套 (default 政府会计制度).
     pub system: Option<String>,
@@ -148,6 +152,7 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
     let mut unknown_accounts: BTreeSet<String> = BTreeSet::new();
     let mut best_found: Vec<String> = Vec::new();
     let mut any_header = false;
+    let mut serials: BTreeMap<String, (usize, (f64, NaiveDate))> = BTreeMap::new();
 
     for sheet in &sheets {
         let rows: Vec<&[Data]> = sheet.range.rows().collect();
@@ -200,7 +205,31 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
                     .flat_map(|r| r.iter())
                     .find_map(|c| header::year_in(&cell::text(c)))
             });
-        let (sheet_entity, entity_source) = if let Some(e) = titles.get("entity") {
+        let assigned = opts.entity.as_ref().filter(|_| opts.entity_from_engagement);
+        if let Some(e) = assigned {
+            // The file's own unit, reported beside the engagement's, never merged by it.
+            let own = titles.get("entity").cloned().or_else(|| {
+                hdr.col("entity").and_then(|c| {
+                    rows[hdr.row + hdr.height..]
+                        .iter()
+                        .filter_map(|r| r.get(c))
+                        .map(|v| cell::text(v).to_string())
+                        .find(|t| !t.is_empty() && t != e)
+                })
+            });
+            if let Some(own) = own.filter(|o| o != e) {
+                if report.entity_in_file.is_none() {
+                    report.warnings.push(format!(
+                        "文件本身写的核算单位是“{own}”（工作表“{}”），项目文件将其归入“{e}”：按项目文件载入，请核对",
+                        sheet.name
+                    ));
+                    report.entity_in_file = Some(own);
+                }
+            }
+        }
+        let (sheet_entity, entity_source) = if let Some(e) = assigned {
+            (Some(e.clone()), "项目文件")
+        } else if let Some(e) = titles.get("entity") {
             (Some(e.clone()), "标题行")
         } else if hdr.has("entity") {
             (None, "列")
@@ -232,6 +261,7 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
             charts: opts.charts,
             default_chart,
             file: file_label.clone(),
+            serials: Default::default(),
         };
         reader.read(
             &rows,
@@ -241,6 +271,12 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
             &mut sums,
             &mut unknown_accounts,
         );
+        if let (n, Some(example)) = reader.serials.get() {
+            let e = serials
+                .entry(reader.column_label("date"))
+                .or_insert((0, example));
+            e.0 += n;
+        }
         report.rows_read += sr.rows_read;
         report.rows_loaded += sr.rows_loaded;
         report.rows_opening += sr.rows_opening;
@@ -260,6 +296,14 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
             "文件 {} 中没有可识别的序时账表头：需要 {expected}；找到的列名为 {found}",
             path.display()
         );
+    }
+    // One warning per date column, not per row.
+    for (column, (n, (v, d))) in serials {
+        report.warnings.push(format!(
+            "日期列 {column} 中有 {n} 个单元格是未设日期格式的数字，已按 Excel 日期序号读取（如 {} 读作 {}）；请核对这些日期",
+            cell::text(&Data::Float(v)),
+            d.format("%Y-%m-%d")
+        ));
     }
     report.accounts_not_in_chart = unknown_accounts.into_iter().collect();
     check_balance(&out.lines, report);
@@ -296,9 +340,12 @@ pub(crate) fn note_headerless_sheet(
 }
 
 /// Debits must equal credits per voucher and per basis (财务会计 and 预算会计 each balance).
+/// A voucher is its entity, 账套, period, word and number, and its date: one number used on
+/// two dates of a period is two vouchers, each checked on its own, and listed in
+/// `duplicate_voucher_numbers` (a numbering anomaly, never a silent merge).
 fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
     // Keys borrow from the lines: no allocation per line on a million-line ledger.
-    type Key<'a> = (&'a str, Option<&'a str>, i32, u32, &'a str, u32);
+    type Key<'a> = (&'a str, Option<&'a str>, i32, u32, &'a str, u32, NaiveDate);
     fn key(l: &LedgerLine) -> Key<'_> {
         let book = l.book.as_deref();
         (
@@ -308,6 +355,7 @@ fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
             l.period,
             &l.voucher_kind,
             l.voucher_number,
+            l.date,
         )
     }
     let mut sums: BTreeMap<(Key, &str), (Fen, Fen)> = BTreeMap::new();
@@ -316,11 +364,40 @@ fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
         e.0 += l.debit;
         e.1 += l.credit;
     }
-    report.vouchers = sums.keys().map(|(k, _)| k).collect::<BTreeSet<_>>().len();
-    for (((entity, _, year, period, kind, number), basis), (d, c)) in sums {
+    let vouchers: BTreeSet<&Key> = sums.keys().map(|(k, _)| k).collect();
+    report.vouchers = vouchers.len();
+    // One number on several dates within a period (and 账套).
+    type Number<'a> = (&'a str, Option<&'a str>, i32, u32, &'a str, u32);
+    let mut dates: BTreeMap<Number, Vec<NaiveDate>> = BTreeMap::new();
+    for &&(e, b, y, p, k, n, d) in &vouchers {
+        dates.entry((e, b, y, p, k, n)).or_default().push(d);
+    }
+    for ((e, _, y, p, k, n), ds) in &dates {
+        if ds.len() > 1 {
+            report.duplicate_voucher_numbers.push(DuplicateNumber {
+                voucher: VoucherId::new(e, *y, *p, k, *n).with_entity(),
+                dates: ds
+                    .iter()
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .collect(),
+            });
+        }
+    }
+    let members: Vec<_> = sums
+        .keys()
+        .map(|((e, b, y, p, k, n, d), _)| ((*e, *b, *y, *p, *k, *n), "", Some(*d)))
+        .collect();
+    let tags = crate::voucher::tags(&members);
+    for ((((entity, _, year, period, kind, number, _), basis), (d, c)), tag) in
+        sums.into_iter().zip(tags)
+    {
         if d != c {
             report.vouchers_unbalanced.push(Unbalanced {
-                voucher: VoucherId::new(entity, year, period, kind, number).with_entity(),
+                voucher: format!(
+                    "{}{}",
+                    VoucherId::new(entity, year, period, kind, number).with_entity(),
+                    tag.unwrap_or_default()
+                ),
                 basis: basis.to_string(),
                 debit: d,
                 credit: c,

@@ -21,13 +21,27 @@ impl SheetReader<'_> {
             .map(Option::flatten)
     }
 
-    /// An optional date from a field's cell.
+    /// An optional date from a field's cell. A bare number read as an Excel serial is
+    /// counted (with the first one as an example) for the file report's warning.
     fn date_at(&self, row: &[Data], field: &'static str) -> Result<Option<NaiveDate>, Bad> {
-        self.cell(row, field)
+        let c = self.cell(row, field);
+        let d = c
             .map(cell::date)
             .transpose()
             .map_err(|r| bad(field, r))
-            .map(Option::flatten)
+            .map(Option::flatten)?;
+        if let (Some(c), Some(d)) = (c, d) {
+            if cell::is_bare_serial(c) {
+                let (n, example) = self.serials.get();
+                let v = match c {
+                    Data::Int(i) => *i as f64,
+                    Data::Float(f) => *f,
+                    _ => 0.0,
+                };
+                self.serials.set((n + 1, example.or(Some((v, d)))));
+            }
+        }
+        Ok(d)
     }
 
     pub(super) fn debit_credit(
@@ -136,13 +150,14 @@ impl SheetReader<'_> {
         } else {
             None
         };
-        let period = match explicit_period {
-            Some(p) => p,
-            None if same_voucher => current
-                .map(|c| c.period as i64)
-                .unwrap_or(date.month() as i64),
-            None if self.hdr.has("month") && !self.hdr.has("date") => date.month() as i64,
-            None => date.month() as i64,
+        // The period is the 期间 cell's, else the line's own date's month. Only a line that
+        // continues the voucher above (same word and number) on the same date takes that
+        // voucher's period: a 期间 filled in on a voucher's first line only. A line with
+        // another date is never given the period of the rows above it.
+        let period = match (explicit_period, current) {
+            (Some(p), _) => p,
+            (None, Some(c)) if same_voucher && c.date == date => c.period as i64,
+            (None, _) => date.month() as i64,
         };
         if !(1..=16).contains(&period) {
             return Err(bad(
@@ -166,7 +181,7 @@ impl SheetReader<'_> {
             }
             (None, None) => None,
         };
-        let (kind, number, continued) = match parsed {
+        let (kind, number, same_number) = match parsed {
             Some((k, n)) => {
                 let k = if k.is_empty() {
                     self.text(row, "voucher_kind")
@@ -184,7 +199,10 @@ impl SheetReader<'_> {
                 None => return Err(bad("voucher", "凭证号为空，且上方没有可承接的凭证")),
             },
         };
-        let (date, year, period) = self.date_and_period(row, current, continued)?;
+        let (date, year, period) = self.date_and_period(row, current, same_number)?;
+        // The same voucher as the line above: same word and number, period and date.
+        let continued = same_number
+            && current.is_some_and(|c| c.year == year && c.period == period && c.date == date);
         let line_no = match self.int_at(row, "line_no")? {
             Some(n) if n > 0 => n as u32,
             Some(n) => return Err(bad("line_no", format!("分录号应为正整数，实为 {n}"))),

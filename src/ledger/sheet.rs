@@ -46,6 +46,7 @@ impl Current {
             && self.number == o.number
             && self.period == o.period
             && self.year == o.year
+            && self.date == o.date
             && self.entity == o.entity
     }
 }
@@ -74,6 +75,9 @@ pub(super) struct SheetReader<'a> {
     pub(super) charts: &'a Charts,
     pub(super) default_chart: &'a Chart,
     pub(super) file: String,
+    /// Bare numbers read as Excel date serials in the date column: how many, and the first
+    /// (its value and the date it gave).
+    pub(super) serials: std::cell::Cell<(usize, Option<(f64, NaiveDate)>)>,
 }
 
 /// A row problem: which field, why.

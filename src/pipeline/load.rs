@@ -25,7 +25,8 @@ pub struct LoadSummary {
     pub totals_mismatched: usize,
     pub debit: Fen,
     pub credit: Fen,
-    /// Files whose own title/column names another entity than engagement.toml gives them.
+    /// Files whose own title/column names another entity than engagement.toml gives them,
+    /// voucher numbers used on several dates, vouchers found in several files.
     pub warnings: Vec<String>,
 }
 
@@ -61,23 +62,7 @@ fn run(st: &mut State) -> Result<()> {
     pb.finish_and_clear();
     let loaded = loaded?;
     let r = &loaded.report;
-    let mut warnings = Vec::new();
-    for f in r.files.iter().filter(|f| f.kind == "ledger") {
-        let declared = e
-            .entities
-            .iter()
-            .find(|x| x.ledgers.iter().any(|p| p.display().to_string() == f.path));
-        if let (Some(d), Some(found)) = (declared, &f.entity) {
-            if &d.name != found {
-                warnings.push(format!(
-                    "{} 在项目文件中属于“{}”，文件本身写的是“{found}”（{}）；按文件所写载入",
-                    f.path,
-                    d.name,
-                    f.entity_source.as_deref().unwrap_or("文件")
-                ));
-            }
-        }
-    }
+    let warnings = crate::load::warnings(r);
     st.write("load.json", &serde_json::to_vec_pretty(r)?)?;
     st.record_inputs(&r.provenance.inputs);
     let s = &r.summary;

@@ -20,14 +20,36 @@ pub struct Voucher {
     pub rows: Vec<usize>,
     /// Vouchers joined to this one by a 关联凭证号 (the other basis of the same event).
     pub linked: Vec<String>,
+    /// The file its lines came from: the same key in two files is two vouchers.
+    pub file: String,
+    /// What tells it apart from another voucher with the same key (`（局机关.xlsx）`,
+    /// `（2023-01-20）`); `None` in the normal case of a unique key.
+    pub tag: Option<String>,
 }
 
 impl Voucher {
-    /// `2023-03 记-19`, as the findings document and the report print it.
+    /// `2023-03 记-19`, as the findings document and the report print it; with its tag when
+    /// another voucher has the same key (`2023-03 记-19（2023-03-20）`).
     pub fn label(&self) -> String {
+        format!("{}{}", self.base_label(), self.tag.as_deref().unwrap_or(""))
+    }
+
+    /// `2023-03 记-19` without the tag: what a reference in another document can name.
+    pub fn base_label(&self) -> String {
         format!(
             "{}-{:02} {}-{}",
             self.year, self.period, self.kind, self.number
+        )
+    }
+
+    fn sort_key(&self) -> (&str, i32, u32, &str, u32, Option<&str>) {
+        (
+            &self.entity,
+            self.year,
+            self.period,
+            &self.kind,
+            self.number,
+            self.tag.as_deref(),
         )
     }
 }
@@ -81,7 +103,17 @@ fn i64c(df: &DataFrame, name: &str) -> Result<Int64Chunked> {
 /// 财务会计 lines (else the lower number), the other listed in `linked`. A reference that
 /// names no voucher of the same entity and period is left alone.
 fn link(vouchers: Vec<Voucher>, linked: &StringChunked, book: &Book) -> Vec<Voucher> {
-    let key = |v: &Voucher| (v.entity.clone(), v.year, v.period, v.kind.clone(), v.number);
+    // References are resolved within the voucher's own file.
+    let key = |v: &Voucher| {
+        (
+            v.entity.clone(),
+            v.year,
+            v.period,
+            v.kind.clone(),
+            v.number,
+            v.file.clone(),
+        )
+    };
     let index: BTreeMap<_, usize> = vouchers
         .iter()
         .enumerate()
@@ -105,7 +137,14 @@ fn link(vouchers: Vec<Voucher>, linked: &StringChunked, book: &Book) -> Vec<Vouc
             let Ok((kind, number)) = crate::voucher::parse_voucher_no(last) else {
                 continue;
             };
-            let target = (v.entity.clone(), v.year, v.period, kind, number);
+            let target = (
+                v.entity.clone(),
+                v.year,
+                v.period,
+                kind,
+                number,
+                v.file.clone(),
+            );
             if let Some(&w) = index.get(&target) {
                 let (a, b) = (root(&mut parent, k), root(&mut parent, w));
                 if a != b {
@@ -138,10 +177,7 @@ fn link(vouchers: Vec<Voucher>, linked: &StringChunked, book: &Book) -> Vec<Vouc
         }
         out.push(head);
     }
-    out.sort_by(|a, b| {
-        (&a.entity, a.year, a.period, &a.kind, a.number)
-            .cmp(&(&b.entity, b.year, b.period, &b.kind, b.number))
-    });
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out
 }
 
@@ -201,7 +237,17 @@ impl Book {
                     .find_map(|seg| econ_names.get(seg.trim()).cloned())
             })
             .collect();
-        let keys = ["entity", "year", "period", "voucher_kind", "voucher_number"];
+        // A voucher: its key, and its file and date — the same key from two files, or on two
+        // dates of a period, is two vouchers (listed by the load report), never one merged.
+        let keys = [
+            "entity",
+            "year",
+            "period",
+            "voucher_kind",
+            "voucher_number",
+            "source_file",
+            "date",
+        ];
         let gb = df
             .group_by_stable(keys)
             .map_err(|e| anyhow::anyhow!("按凭证分组失败：{e}"))?;
@@ -230,13 +276,32 @@ impl Book {
                     number: book.number.get(i).unwrap_or(0),
                     rows,
                     linked: Vec::new(),
+                    file: book.source_file.get(i).unwrap_or("").to_string(),
+                    tag: None,
                 }
             })
             .collect();
-        vouchers.sort_by(|a, b| {
-            (&a.entity, a.year, a.period, &a.kind, a.number)
-                .cmp(&(&b.entity, b.year, b.period, &b.kind, b.number))
-        });
+        let members: Vec<_> = vouchers
+            .iter()
+            .map(|v| {
+                (
+                    (
+                        v.entity.as_str(),
+                        v.year,
+                        v.period,
+                        v.kind.as_str(),
+                        v.number,
+                    ),
+                    v.file.as_str(),
+                    book.voucher_date(v),
+                )
+            })
+            .collect();
+        let tags = crate::voucher::tags(&members);
+        for (v, t) in vouchers.iter_mut().zip(tags) {
+            v.tag = t;
+        }
+        vouchers.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let linked = s(&df, "linked_voucher")?;
         let vouchers = link(vouchers, &linked, &book);
         let mut entities: Vec<String> = vouchers.iter().map(|v| v.entity.clone()).collect();

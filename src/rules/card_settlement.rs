@@ -177,7 +177,7 @@ pub fn check(cx: &Context) -> Result<Outcome> {
         }
         let mut cleared_by_card = false;
         let date = book.voucher_date(v);
-        let label = v.label();
+        let label = v.base_label();
         if let Some(t) = payments {
             let cash_total: Fen = cash_rows.iter().map(|&i| book.credit(i)).sum();
             let hit = t.records.iter().find(|r| {

@@ -152,7 +152,7 @@ pub fn check(cx: &Context) -> Result<Outcome> {
                 let reference = r.text("voucher");
                 let v = reference.and_then(|x| {
                     book.vouchers.iter().find(|v| {
-                        super::card_settlement::voucher_matches(x, &v.label(), v.number)
+                        super::card_settlement::voucher_matches(x, &v.base_label(), v.number)
                             && (x.contains(' ')
                                 || r.date("start").is_none_or(|d| v.date_ok(book, d)))
                     })

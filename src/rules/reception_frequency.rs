@@ -164,7 +164,7 @@ pub fn check(cx: &Context) -> Result<Outcome> {
                 let reference = ks.iter().find_map(|&k| t.records[k].text("voucher"));
                 let v = reference.and_then(|r| {
                     book.vouchers.iter().find(|v| {
-                        super::card_settlement::voucher_matches(r, &v.label(), v.number)
+                        super::card_settlement::voucher_matches(r, &v.base_label(), v.number)
                             && (r.contains(' ') || v.period >= date.month())
                     })
                 });

@@ -107,28 +107,64 @@ fn ledger_items(unit: Unit, df: &DataFrame) -> Result<Vec<Item>> {
         s(df, "source_sheet")?,
         u32c(df, "source_row")?,
     );
-    let vid = |i: usize| {
-        format!(
-            "{} {}-{:02} {}-{}",
+    let date = df
+        .column("date")
+        .map_err(|e| anyhow::anyhow!("载入数据缺少列 date：{e}"))?
+        .cast(&DataType::Int32)?;
+    let date = date.i32()?;
+    let normal: Vec<usize> = (0..df.height())
+        .filter(|&i| status.get(i) == Some(crate::ledger::model::STATUS_NORMAL))
+        .collect();
+    // A voucher is its key and its file and date: the same key from two files (or on two
+    // dates of a period) is two vouchers, labelled with what differs; a unique key keeps the
+    // plain `局机关 2023-03 记-19`.
+    type Key<'a> = (&'a str, i32, u32, &'a str, u32, &'a str, Option<i32>);
+    let key = |i: usize| -> Key<'_> {
+        (
             entity.get(i).unwrap_or(""),
             year.get(i).unwrap_or(0),
             period.get(i).unwrap_or(0),
             kind.get(i).unwrap_or(""),
-            number.get(i).unwrap_or(0)
+            number.get(i).unwrap_or(0),
+            file.get(i).unwrap_or(""),
+            date.get(i),
         )
     };
+    let keys: std::collections::BTreeSet<Key> = normal.iter().map(|&i| key(i)).collect();
+    let members: Vec<_> = keys
+        .iter()
+        .map(|k| {
+            (
+                (k.0, k.1, k.2, k.3, k.4),
+                k.5,
+                k.6.and_then(crate::ledger::model::date_from_days),
+            )
+        })
+        .collect();
+    let labels: BTreeMap<&Key, String> = keys
+        .iter()
+        .zip(crate::voucher::tags(&members))
+        .map(|(k, tag)| {
+            let (e, y, p, kd, n, _, _) = *k;
+            (
+                k,
+                format!("{e} {y}-{p:02} {kd}-{n}{}", tag.unwrap_or_default()),
+            )
+        })
+        .collect();
+    let vid = |i: usize| labels.get(&key(i)).cloned().unwrap_or_default();
     let mut out: Vec<Item> = Vec::new();
     let mut vouchers: BTreeMap<String, Item> = BTreeMap::new();
-    for i in 0..df.height() {
-        if status.get(i) != Some(crate::ledger::model::STATUS_NORMAL) {
-            continue;
-        }
+    for &i in &normal {
         let src = source(file.get(i), sheet.get(i), row.get(i));
-        let (d, c) = (debit.get(i).unwrap_or(0), credit.get(i).unwrap_or(0));
+        let (d, c) = (
+            Fen(debit.get(i).unwrap_or(0)),
+            Fen(credit.get(i).unwrap_or(0)),
+        );
         match unit {
             Unit::Lines => out.push(Item {
                 id: format!("{}#{}", vid(i), line_no.get(i).unwrap_or(0)),
-                amount: Fen(d + c),
+                amount: d + c,
                 label: summary.get(i).unwrap_or("").to_string(),
                 class: econ.get(i).map(str::to_string),
                 source: src,
@@ -142,7 +178,7 @@ fn ledger_items(unit: Unit, df: &DataFrame) -> Result<Vec<Item>> {
                     source: src,
                 });
                 if basis.get(i) != Some("预算会计") {
-                    v.amount += Fen(d);
+                    v.amount += d;
                 }
                 if v.class.is_none() {
                     v.class = econ.get(i).map(str::to_string);
