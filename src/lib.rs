@@ -1,27 +1,25 @@
 //! reeval: third-party performance re-evaluation (绩效再评价) of government departments.
 //!
-//! The pipeline: load → check → sample → score. This crate holds its stages as functions from
-//! data to data; only `cmd/*` and `pipeline` (the step sequence of `reeval run`) touch files,
-//! the clock and the terminal.
-pub mod assets;
-pub mod balances;
-pub mod cache;
+//! The modules are the stages of the pipeline, in the order `reeval run` goes through them.
+//! The stages are functions from data to data; only `cli` (the subcommands) and `run` (the
+//! step sequence of `reeval run`) touch files, the clock and the terminal.
+
+/// Stage 2, frames → findings document: the rule registry, the rules, config, citations, risk.
+pub mod check;
+/// The command line: one file per subcommand, its arguments and `run()`.
 pub mod cli;
-pub mod cmd;
-pub mod delimited;
-pub mod engagement;
+/// Generators of test and benchmark workbooks (developer tool, `reeval gen-fixtures`).
 pub mod fixtures;
-pub mod html_table;
-pub mod ledger;
+/// Stage 1, files → frames and a load report: formats, ledgers, registers, balances, cache.
 pub mod load;
-pub mod money;
-pub mod pipeline;
-pub mod provenance;
+/// Shared data: money (fen), voucher identity, provenance of inputs.
+pub mod model;
+/// Writing outputs: a directory claimed and staged, replaced whole; a report never written over
+/// an input. Shared by the load cache, `reeval run` and every `--json`.
 pub mod publish;
-pub mod report;
-pub mod rules;
-pub mod sampling;
-pub mod scoring;
-pub mod spreadsheet_ml;
-pub mod voucher;
-pub mod workbook;
+/// `reeval run`: engagement.toml, the steps in order, output staging.
+pub mod run;
+/// Stage 3, population → sample: planning, selection, evaluation.
+pub mod sample;
+/// Stage 4, indicator set + inputs + findings → score.
+pub mod score;

@@ -1,6 +1,5 @@
 use clap::Parser;
-use reeval::cli::{Cli, Command};
-use reeval::cmd;
+use reeval::cli::{self, Cli, Command};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -10,19 +9,19 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
-    let result = match &cli.command {
-        Command::Load(a) => cmd::load::run(a),
-        Command::Check(a) => cmd::check::run(a),
-        Command::Rules(a) => cmd::rules::run(a),
-        Command::Run(a) => cmd::run::run(a),
-        Command::Init(a) => cmd::run::init(a),
-        Command::Score(a) => cmd::score::run(a),
-        Command::Plan(a) => cmd::plan::run(a),
-        Command::Sample(a) => cmd::sample::run(a),
-        Command::Evaluate(a) => cmd::evaluate::run(a),
-        Command::GenFixtures(a) => cmd::gen_fixtures::run(a),
-        Command::BareRead(a) => cmd::gen_fixtures::bare_read(a),
+    let parsed = Cli::parse();
+    let result = match &parsed.command {
+        Command::Load(a) => cli::load::run(a),
+        Command::Check(a) => cli::check::run(a),
+        Command::Rules(a) => cli::rules::run(a),
+        Command::Run(a) => cli::run::run(a),
+        Command::Init(a) => cli::run::init(a),
+        Command::Score(a) => cli::score::run(a),
+        Command::Plan(a) => cli::plan::run(a),
+        Command::Sample(a) => cli::sample::run(a),
+        Command::Evaluate(a) => cli::evaluate::run(a),
+        Command::GenFixtures(a) => cli::gen_fixtures::run(a),
+        Command::BareRead(a) => cli::gen_fixtures::bare_read(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

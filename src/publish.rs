@@ -443,7 +443,7 @@ fn entry_names(dir: &Path) -> Result<Vec<String>> {
 fn unchanged(path: &Path, owned: &Owned) -> bool {
     match &owned.sha256 {
         None => path.is_file(),
-        Some(sha) => crate::provenance::sha256_file(path).is_ok_and(|i| &i.sha256 == sha),
+        Some(sha) => crate::model::provenance::sha256_file(path).is_ok_and(|i| &i.sha256 == sha),
     }
 }
 

@@ -73,7 +73,7 @@ fn assert_consistent(out: &Path) {
     let manifest = json(&out.join("run.json"));
     for o in manifest["outputs"].as_array().unwrap() {
         let f = out.join(o["file"].as_str().unwrap());
-        let sha = reeval::provenance::sha256_file(&f)
+        let sha = reeval::model::provenance::sha256_file(&f)
             .unwrap_or_else(|e| panic!("{f:?}: {e}"))
             .sha256;
         assert_eq!(sha, o["sha256"].as_str().unwrap(), "{f:?} is not the run's");

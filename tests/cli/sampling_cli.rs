@@ -1,8 +1,8 @@
 //! `reeval plan` / `reeval evaluate` as scripts use them, and the Stringer family.
 
 use crate::common::*;
-use reeval::sampling::dist::gamma_quantile;
-use reeval::sampling::evaluate::{evaluate, EvalSpec, Method};
+use reeval::sample::dist::gamma_quantile;
+use reeval::sample::evaluate::{evaluate, EvalSpec, Method};
 
 fn json(args: &[&str]) -> serde_json::Value {
     let out = bin().args(args).arg("--json").output().unwrap();
@@ -202,8 +202,8 @@ fn stringer_bounds() {
     assert!((z - (1.0 - 0.05f64.powf(1.0 / 60.0))).abs() < 1e-12);
     // A taint of 1 everywhere equals the attribute bound for that many deviations.
     let full = stringer(Method::StringerBinomial, 60, &[1.0, 1.0]);
-    let attr = reeval::sampling::evaluate::upper_bound(
-        reeval::sampling::Likelihood::Binomial,
+    let attr = reeval::sample::evaluate::upper_bound(
+        reeval::sample::Likelihood::Binomial,
         60,
         2.0,
         0.95,
@@ -293,8 +293,8 @@ fn evaluate_from_book_and_audit_values() {
 
 #[test]
 fn hypergeometric_plan_and_bound_match_exact_combinatorics() {
-    use reeval::sampling::plan::{plan, PlanSpec};
-    use reeval::sampling::Likelihood;
+    use reeval::sample::plan::{plan, PlanSpec};
+    use reeval::sample::Likelihood;
     // Exact rational arithmetic (Python math.comb): N = 1000, K = ceil(0.05·N) = 50, expected 1%:
     // the first n with P(X ≤ ceil(0.01·n)) < 0.05 is n = 90 (x = 1, P = 0.04918).
     let p = plan(&PlanSpec {

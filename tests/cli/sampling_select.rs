@@ -1,8 +1,8 @@
 //! Selection: determinism, coverage, no duplicates, MUS edge cases, allocation.
 
 use crate::common::*;
-use reeval::money::Fen;
-use reeval::sampling::select::{select, Draw, Item, SelectSpec, Strata};
+use reeval::model::money::Fen;
+use reeval::sample::select::{select, Draw, Item, SelectSpec, Strata};
 use std::collections::BTreeSet;
 
 fn items(amounts: &[i64]) -> Vec<Item> {
@@ -39,7 +39,7 @@ fn pop(m: usize) -> Vec<Item> {
     )
 }
 
-fn ids(sel: &reeval::sampling::select::Selection) -> Vec<String> {
+fn ids(sel: &reeval::sample::select::Selection) -> Vec<String> {
     sel.items.iter().map(|s| s.id.clone()).collect()
 }
 

@@ -6,9 +6,9 @@
 //! document the cells where the printed table is wrong; those cells carry jfa's corrected value
 //! and a comment here.
 
-use reeval::sampling::evaluate::{evaluate, EvalSpec, Method};
-use reeval::sampling::plan::{plan, PlanSpec};
-use reeval::sampling::Likelihood;
+use reeval::sample::evaluate::{evaluate, EvalSpec, Method};
+use reeval::sample::plan::{plan, PlanSpec};
+use reeval::sample::Likelihood;
 
 const EXPECTED: [f64; 26] = [
     0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 2.75, 3.0, 3.25, 3.5, 3.75, 4.0,

@@ -1,9 +1,9 @@
 //! Scoring against the 寻甸 report's published figures, and the engine's rules.
 
 use crate::common::*;
-use reeval::scoring::inputs::Inputs;
-use reeval::scoring::score::{grade, score, Finding};
-use reeval::scoring::set::IndicatorSet;
+use reeval::score::inputs::Inputs;
+use reeval::score::score::{grade, score, Finding};
+use reeval::score::set::IndicatorSet;
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::str::FromStr;
@@ -341,7 +341,7 @@ fn score_command_writes_the_documented_json_and_explains_every_indicator() {
 #[test]
 fn decision_figures_are_reconciled_to_the_books() {
     use reeval::load::{load, LoadRequest};
-    use reeval::scoring::reconcile::{reconcile, LedgerMap};
+    use reeval::score::reconcile::{reconcile, LedgerMap};
     let dir = tmp();
     let path = dir.path().join("g.xlsx");
     reeval::fixtures::write_generic(&path).unwrap();

@@ -4,9 +4,9 @@
 //! entity for a file wins over its title; the same voucher key in two files is two vouchers.
 
 use crate::common::*;
+use reeval::check::book::Book;
 use reeval::load::{load, FileHint, LoadRequest};
-use reeval::rules::book::Book;
-use reeval::sampling::population::{from_frames, Unit};
+use reeval::sample::population::{from_frames, Unit};
 use rust_xlsxwriter::{Format, Workbook};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -392,10 +392,10 @@ fn two_entities_with_the_same_title_unit_stay_two_entities() {
     let book = Book::new(&loaded.frames.lines, &BTreeMap::new()).unwrap();
     assert_eq!(book.vouchers.len(), 2);
     // No false amount-mismatch from a merged 记-1.
-    let config = reeval::rules::config::Config::with_overrides(None).unwrap();
-    let catalogue = reeval::rules::citations::Catalogue::with_extra(None).unwrap();
-    let supporting = reeval::rules::supporting::Supporting::load(&[], None).unwrap();
-    let checked = reeval::rules::check(&reeval::rules::Inputs {
+    let config = reeval::check::config::Config::with_overrides(None).unwrap();
+    let catalogue = reeval::check::citations::Catalogue::with_extra(None).unwrap();
+    let supporting = reeval::load::supporting::Supporting::load(&[], None).unwrap();
+    let checked = reeval::check::check(&reeval::check::Inputs {
         lines: &loaded.frames.lines,
         opening: &loaded.frames.opening,
         assets: &loaded.frames.assets,
@@ -444,10 +444,10 @@ fn the_same_voucher_key_in_two_files_is_listed_and_not_merged() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), n, "line ids stay unique: {ids:?}");
-    let config = reeval::rules::config::Config::with_overrides(None).unwrap();
-    let catalogue = reeval::rules::citations::Catalogue::with_extra(None).unwrap();
-    let supporting = reeval::rules::supporting::Supporting::load(&[], None).unwrap();
-    let checked = reeval::rules::check(&reeval::rules::Inputs {
+    let config = reeval::check::config::Config::with_overrides(None).unwrap();
+    let catalogue = reeval::check::citations::Catalogue::with_extra(None).unwrap();
+    let supporting = reeval::load::supporting::Supporting::load(&[], None).unwrap();
+    let checked = reeval::check::check(&reeval::check::Inputs {
         lines: &loaded.frames.lines,
         opening: &loaded.frames.opening,
         assets: &loaded.frames.assets,

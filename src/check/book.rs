@@ -1,0 +1,447 @@
+//! The ledger as the rules see it: the 正常 lines of the `lines` frame, their columns, and the
+//! vouchers as groups of rows (a Polars group-by on the voucher key, sorted so that every run
+//! visits them in the same order).
+
+use crate::load::ledger::model::{date_from_days, source_label, STATUS_NORMAL};
+use crate::model::money::Fen;
+use anyhow::Result;
+use chrono::NaiveDate;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+
+/// One voucher: its key and the rows (indices into the book) of its lines.
+#[derive(Debug, Clone)]
+pub struct Voucher {
+    pub entity: String,
+    pub year: i32,
+    pub period: u32,
+    pub kind: String,
+    pub number: u32,
+    pub rows: Vec<usize>,
+    /// Vouchers joined to this one by a 关联凭证号 (the other basis of the same event).
+    pub linked: Vec<String>,
+    /// The file its lines came from: the same key in two files is two vouchers.
+    pub file: String,
+    /// What tells it apart from another voucher with the same key (`（局机关.xlsx）`,
+    /// `（2023-01-20）`); `None` in the normal case of a unique key.
+    pub tag: Option<String>,
+}
+
+impl Voucher {
+    /// `2023-03 记-19`, as the findings document and the report print it; with its tag when
+    /// another voucher has the same key (`2023-03 记-19（2023-03-20）`).
+    pub fn label(&self) -> String {
+        format!("{}{}", self.base_label(), self.tag.as_deref().unwrap_or(""))
+    }
+
+    /// `2023-03 记-19` without the tag: what a reference in another document can name.
+    pub fn base_label(&self) -> String {
+        format!(
+            "{}-{:02} {}-{}",
+            self.year, self.period, self.kind, self.number
+        )
+    }
+
+    fn sort_key(&self) -> (&str, i32, u32, &str, u32, Option<&str>) {
+        (
+            &self.entity,
+            self.year,
+            self.period,
+            &self.kind,
+            self.number,
+            self.tag.as_deref(),
+        )
+    }
+}
+
+pub struct Book {
+    pub entity: StringChunked,
+    pub basis: StringChunked,
+    pub summary: StringChunked,
+    pub code: StringChunked,
+    pub name: StringChunked,
+    pub econ_code: StringChunked,
+    pub econ_name: StringChunked,
+    pub counterparty: StringChunked,
+    pub settlement: StringChunked,
+    pub payee_account: StringChunked,
+    pub fund_source: StringChunked,
+    pub kind: StringChunked,
+    pub source_file: StringChunked,
+    pub source_sheet: StringChunked,
+    pub year: Int32Chunked,
+    pub period: UInt32Chunked,
+    pub number: UInt32Chunked,
+    pub line_no: UInt32Chunked,
+    pub source_row: UInt32Chunked,
+    pub date: Int32Chunked,
+    pub debit: Int64Chunked,
+    pub credit: Int64Chunked,
+    /// 经济分类 of each line: the column, else looked up from the account name's segments.
+    econ: Vec<Option<String>>,
+    pub vouchers: Vec<Voucher>,
+    /// Entities in the book, sorted.
+    pub entities: Vec<String>,
+}
+
+fn col<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column> {
+    df.column(name)
+        .map_err(|e| anyhow::anyhow!("载入数据缺少列 {name}：{e}"))
+}
+fn s(df: &DataFrame, name: &str) -> Result<StringChunked> {
+    Ok(col(df, name)?.str()?.rechunk().into_owned())
+}
+fn u32c(df: &DataFrame, name: &str) -> Result<UInt32Chunked> {
+    Ok(col(df, name)?.u32()?.rechunk().into_owned())
+}
+fn i64c(df: &DataFrame, name: &str) -> Result<Int64Chunked> {
+    Ok(col(df, name)?.i64()?.rechunk().into_owned())
+}
+
+/// Join vouchers that name each other in a 关联凭证号 column (packages that export 财务会计
+/// and 预算会计 as two vouchers): the pair becomes one event whose number is the voucher with
+/// 财务会计 lines (else the lower number), the other listed in `linked`. A reference that
+/// names no voucher of the same entity and period is left alone.
+fn link(vouchers: Vec<Voucher>, linked: &StringChunked, book: &Book) -> Vec<Voucher> {
+    // References are resolved within the voucher's own file.
+    let key = |v: &Voucher| {
+        (
+            v.entity.clone(),
+            v.year,
+            v.period,
+            v.kind.clone(),
+            v.number,
+            v.file.clone(),
+        )
+    };
+    let index: BTreeMap<_, usize> = vouchers
+        .iter()
+        .enumerate()
+        .map(|(k, v)| (key(v), k))
+        .collect();
+    let mut parent: Vec<usize> = (0..vouchers.len()).collect();
+    fn root(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    let mut any = false;
+    for (k, v) in vouchers.iter().enumerate() {
+        for &i in &v.rows {
+            let Some(t) = linked.get(i).filter(|t| !t.trim().is_empty()) else {
+                continue;
+            };
+            let last = t.split_whitespace().last().unwrap_or(t);
+            let Ok((kind, number)) = crate::model::voucher::parse_voucher_no(last) else {
+                continue;
+            };
+            let target = (
+                v.entity.clone(),
+                v.year,
+                v.period,
+                kind,
+                number,
+                v.file.clone(),
+            );
+            if let Some(&w) = index.get(&target) {
+                let (a, b) = (root(&mut parent, k), root(&mut parent, w));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                    any = true;
+                }
+            }
+        }
+    }
+    if !any {
+        return vouchers;
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for k in 0..vouchers.len() {
+        let r = root(&mut parent, k);
+        groups.entry(r).or_default().push(k);
+    }
+    let mut slots: Vec<Option<Voucher>> = vouchers.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(groups.len());
+    for members in groups.into_values() {
+        let mut vs: Vec<Voucher> = members.iter().filter_map(|&k| slots[k].take()).collect();
+        let rep = vs
+            .iter()
+            .position(|v| v.rows.iter().any(|&i| book.is_financial(i)))
+            .unwrap_or(0);
+        let mut head = vs.remove(rep);
+        for v in vs {
+            head.linked.push(v.label());
+            head.rows.extend(v.rows);
+        }
+        out.push(head);
+    }
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out
+}
+
+impl Book {
+    /// The analysis view of a `lines` frame: only 正常 lines.
+    pub fn new(lines: &DataFrame, econ_names: &BTreeMap<String, String>) -> Result<Book> {
+        let mask = col(lines, "status")?.str()?.equal(STATUS_NORMAL);
+        let df = lines
+            .filter(&mask)
+            .map_err(|e| anyhow::anyhow!("筛选正常分录失败：{e}"))?;
+        let date = col(&df, "date")?
+            .cast(&DataType::Int32)?
+            .i32()?
+            .rechunk()
+            .into_owned();
+        let year = col(&df, "year")?.i32()?.rechunk().into_owned();
+        let mut book = Book {
+            entity: s(&df, "entity")?,
+            basis: s(&df, "basis")?,
+            summary: s(&df, "summary")?,
+            code: s(&df, "account_code")?,
+            name: s(&df, "account_name")?,
+            econ_code: s(&df, "econ_code")?,
+            econ_name: s(&df, "econ_name")?,
+            counterparty: s(&df, "counterparty")?,
+            settlement: s(&df, "settlement")?,
+            payee_account: s(&df, "payee_account")?,
+            fund_source: s(&df, "fund_source")?,
+            kind: s(&df, "voucher_kind")?,
+            source_file: s(&df, "source_file")?,
+            source_sheet: s(&df, "source_sheet")?,
+            year,
+            period: u32c(&df, "period")?,
+            number: u32c(&df, "voucher_number")?,
+            line_no: u32c(&df, "line_no")?,
+            source_row: u32c(&df, "source_row")?,
+            date,
+            debit: i64c(&df, "debit_fen")?,
+            credit: i64c(&df, "credit_fen")?,
+            econ: Vec::new(),
+            vouchers: Vec::new(),
+            entities: Vec::new(),
+        };
+        book.econ = (0..df.height())
+            .map(|i| {
+                if let Some(c) = book.econ_code.get(i).filter(|c| !c.is_empty()) {
+                    return Some(c.to_string());
+                }
+                if let Some(n) = book.econ_name.get(i) {
+                    if let Some(c) = econ_names.get(n.trim()) {
+                        return Some(c.clone());
+                    }
+                }
+                // 业务活动费用-商品和服务费用-办公费: the most specific segment that names a 款.
+                let name = book.name.get(i).unwrap_or("");
+                name.rsplit(['-', '_', '/', '—'])
+                    .find_map(|seg| econ_names.get(seg.trim()).cloned())
+            })
+            .collect();
+        // A voucher: its key, and its file and date — the same key from two files, or on two
+        // dates of a period, is two vouchers (listed by the load report), never one merged.
+        let keys = [
+            "entity",
+            "year",
+            "period",
+            "voucher_kind",
+            "voucher_number",
+            "source_file",
+            "date",
+        ];
+        let gb = df
+            .group_by_stable(keys)
+            .map_err(|e| anyhow::anyhow!("按凭证分组失败：{e}"))?;
+        let groups: Vec<Vec<usize>> = match &**gb.get_groups() {
+            GroupsType::Idx(g) => g
+                .all()
+                .iter()
+                .map(|v| v.iter().map(|&i| i as usize).collect())
+                .collect(),
+            GroupsType::Slice { groups, .. } => groups
+                .iter()
+                .map(|[f, l]| (*f as usize..(*f + *l) as usize).collect())
+                .collect(),
+        };
+        let mut vouchers: Vec<Voucher> = groups
+            .into_iter()
+            .filter(|rows| !rows.is_empty())
+            .map(|mut rows| {
+                rows.sort_by_key(|&i| (book.line_no.get(i).unwrap_or(0), i));
+                let i = rows[0];
+                Voucher {
+                    entity: book.entity.get(i).unwrap_or("").to_string(),
+                    year: book.year.get(i).unwrap_or(0),
+                    period: book.period.get(i).unwrap_or(0),
+                    kind: book.kind.get(i).unwrap_or("").to_string(),
+                    number: book.number.get(i).unwrap_or(0),
+                    rows,
+                    linked: Vec::new(),
+                    file: book.source_file.get(i).unwrap_or("").to_string(),
+                    tag: None,
+                }
+            })
+            .collect();
+        let members: Vec<_> = vouchers
+            .iter()
+            .map(|v| {
+                (
+                    (
+                        v.entity.as_str(),
+                        v.year,
+                        v.period,
+                        v.kind.as_str(),
+                        v.number,
+                    ),
+                    v.file.as_str(),
+                    book.voucher_date(v),
+                )
+            })
+            .collect();
+        let tags = crate::model::voucher::tags(&members);
+        for (v, t) in vouchers.iter_mut().zip(tags) {
+            v.tag = t;
+        }
+        vouchers.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let linked = s(&df, "linked_voucher")?;
+        let vouchers = link(vouchers, &linked, &book);
+        let mut entities: Vec<String> = vouchers.iter().map(|v| v.entity.clone()).collect();
+        entities.dedup();
+        entities.sort();
+        entities.dedup();
+        book.vouchers = vouchers;
+        book.entities = entities;
+        Ok(book)
+    }
+
+    pub fn len(&self) -> usize {
+        self.econ.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.econ.is_empty()
+    }
+    pub fn code(&self, i: usize) -> &str {
+        self.code.get(i).unwrap_or("")
+    }
+    pub fn name(&self, i: usize) -> &str {
+        self.name.get(i).unwrap_or("")
+    }
+    pub fn summary(&self, i: usize) -> &str {
+        self.summary.get(i).unwrap_or("")
+    }
+    pub fn counterparty(&self, i: usize) -> Option<&str> {
+        self.counterparty.get(i).filter(|s| !s.is_empty())
+    }
+    pub fn settlement(&self, i: usize) -> Option<&str> {
+        self.settlement.get(i).filter(|s| !s.is_empty())
+    }
+    pub fn econ(&self, i: usize) -> Option<&str> {
+        self.econ[i].as_deref()
+    }
+    pub fn debit(&self, i: usize) -> Fen {
+        Fen(self.debit.get(i).unwrap_or(0))
+    }
+    pub fn credit(&self, i: usize) -> Fen {
+        Fen(self.credit.get(i).unwrap_or(0))
+    }
+    pub fn date(&self, i: usize) -> Option<NaiveDate> {
+        self.date.get(i).and_then(date_from_days)
+    }
+    pub fn is_financial(&self, i: usize) -> bool {
+        self.basis.get(i) == Some("财务会计")
+    }
+    pub fn is_budget(&self, i: usize) -> bool {
+        self.basis.get(i) == Some("预算会计")
+    }
+    /// The account code starts with one of `prefixes` (first-level codes or finer).
+    pub fn in_accounts(&self, i: usize, prefixes: &[String]) -> bool {
+        let c = self.code(i);
+        prefixes.iter().any(|p| c.starts_with(p.as_str()))
+    }
+    /// Where the line came from: `file.xlsx:sheet:row`.
+    pub fn source(&self, i: usize) -> String {
+        source_label(
+            self.source_file.get(i).unwrap_or(""),
+            self.source_sheet.get(i).unwrap_or(""),
+            self.source_row.get(i).unwrap_or(0),
+        )
+    }
+    /// The latest date in the book (the evaluation's year end when it is a full year).
+    pub fn last_date(&self) -> Option<NaiveDate> {
+        self.date.max().and_then(date_from_days)
+    }
+    /// The voucher's date: its first line's.
+    pub fn voucher_date(&self, v: &Voucher) -> Option<NaiveDate> {
+        v.rows.iter().find_map(|&i| self.date(i))
+    }
+}
+
+/// Row selections most rules share.
+impl Book {
+    /// The voucher's expense lines: 财务会计 expense debits; when the voucher has none (an
+    /// export of the 预算会计 side only), its 预算会计 expenditure debits.
+    pub fn expense_rows(&self, v: &Voucher, c: &super::config::Common) -> Vec<usize> {
+        let fin: Vec<usize> = v
+            .rows
+            .iter()
+            .copied()
+            .filter(|&i| self.in_accounts(i, &c.expense_accounts) && self.debit(i).0 != 0)
+            .collect();
+        if !fin.is_empty() {
+            return fin;
+        }
+        v.rows
+            .iter()
+            .copied()
+            .filter(|&i| self.in_accounts(i, &c.budget_expense_accounts) && self.debit(i).0 != 0)
+            .collect()
+    }
+
+    /// Net cash paid out on the 财务会计 side (credits − debits of cash accounts).
+    pub fn cash_out(&self, v: &Voucher, c: &super::config::Common) -> (Fen, bool) {
+        let mut net = Fen::ZERO;
+        let mut any = false;
+        for &i in &v.rows {
+            if !self.is_budget(i) && self.in_accounts(i, &c.cash_accounts) {
+                net += self.credit(i);
+                net -= self.debit(i);
+                any = true;
+            }
+        }
+        (net, any)
+    }
+
+    /// Net 资金结存 outflow on the 预算会计 side (credits − debits of 8001).
+    pub fn budget_cash_out(&self, v: &Voucher, c: &super::config::Common) -> (Fen, bool) {
+        let mut net = Fen::ZERO;
+        let mut any = false;
+        for &i in &v.rows {
+            if self.in_accounts(i, &c.budget_cash_accounts) {
+                net += self.credit(i);
+                net -= self.debit(i);
+                any = true;
+            }
+        }
+        (net, any)
+    }
+
+    pub fn has_budget_lines(&self, v: &Voucher) -> bool {
+        v.rows.iter().any(|&i| self.is_budget(i))
+    }
+
+    /// Is this line a 公务卡 line (account name, 结算方式 or 摘要 says so)?
+    pub fn is_card(&self, i: usize, c: &super::config::Common) -> bool {
+        super::text::has_any(self.name(i), &c.card_words)
+            || self
+                .settlement(i)
+                .is_some_and(|s| super::text::has_any(s, &c.card_words))
+            || super::text::has_any(self.summary(i), &c.card_words)
+    }
+}
+
+impl Voucher {
+    /// Could this voucher settle something that happened on `d`? (booked in that month or later)
+    pub fn date_ok(&self, _book: &Book, d: NaiveDate) -> bool {
+        use chrono::Datelike;
+        (self.year, self.period) >= (d.year(), d.month())
+    }
+}

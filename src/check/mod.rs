@@ -1,0 +1,320 @@
+//! The rule library: one file per rule (its documentation, rationale, look-alikes and logic),
+//! a registry listing them all, and `check`, which runs them over the loaded frames.
+//!
+//! Adding a rule: write `src/check/rules/<id>.rs` with `DOC` and `check`, add its `mod` line to
+//! `check/rules/mod.rs` and its section to
+//! `data/rules.toml`, and add one line to `REGISTRY`.
+
+mod assets_view;
+pub mod book;
+pub mod calendar;
+pub mod citations;
+pub mod config;
+pub mod finding;
+pub mod risk;
+mod rules;
+pub mod text;
+
+use crate::load::supporting::Supporting;
+use crate::model::money::Fen;
+use anyhow::Result;
+use book::Book;
+use chrono::{Datelike, NaiveDate};
+use citations::Catalogue;
+use config::Config;
+use finding::{stable_id, Draft, Evidence, Finding, ScopeLimit, PENDING};
+use polars::prelude::DataFrame;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// What `reeval rules ID` prints, in ruff's shape: 检查什么 / 为什么是问题 / 凭证示例 /
+/// 合规做法（不触发） / 依据 (the citation families, resolved from the catalogue).
+pub struct Doc {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// The report heading the finding goes under.
+    pub category: &'static str,
+    pub looks_at: &'static str,
+    pub why: &'static str,
+    pub example: &'static str,
+    /// Legitimate bookkeeping that looks like the pattern, and why the rule does not fire on it.
+    pub look_alikes: &'static str,
+    /// Inputs besides the ledger: (kind, required?) — kinds of `supporting`, or `assets`/`opening`.
+    pub inputs: &'static [(&'static str, bool)],
+}
+
+/// What a rule returns.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub drafts: Vec<Draft>,
+    pub limits: Vec<ScopeLimit>,
+}
+
+/// Everything a rule may read.
+pub struct Context<'a> {
+    pub book: &'a Book,
+    /// Every loaded line, whatever its status (voucher numbering counts 作废 vouchers).
+    pub lines: &'a DataFrame,
+    pub opening: &'a DataFrame,
+    pub assets: &'a DataFrame,
+    pub supporting: &'a Supporting,
+    pub config: &'a Config,
+    /// The evaluation date: register findings are dated (and cited) on it.
+    pub as_of: NaiveDate,
+    /// (rule, entity, voucher) of every finding reported by the rules before this one.
+    pub flagged: &'a BTreeSet<(String, String, String)>,
+}
+
+impl Context<'_> {
+    pub fn was_flagged(&self, rule: &str, entity: &str, voucher: &str) -> bool {
+        self.flagged
+            .contains(&(rule.to_string(), entity.to_string(), voucher.to_string()))
+    }
+}
+
+pub type CheckFn = fn(&Context) -> Result<Outcome>;
+
+/// Every rule, in the order they run (a rule may read the findings of those above it).
+pub const REGISTRY: &[(&Doc, CheckFn)] = &[
+    (&rules::card_settlement::DOC, rules::card_settlement::check),
+    (
+        &rules::reception_frequency::DOC,
+        rules::reception_frequency::check,
+    ),
+    (&rules::meeting_meal::DOC, rules::meeting_meal::check),
+    (
+        &rules::three_public_misclass::DOC,
+        rules::three_public_misclass::check,
+    ),
+    (
+        &rules::meal_fee_suspense::DOC,
+        rules::meal_fee_suspense::check,
+    ),
+    (
+        &rules::income_in_suspense::DOC,
+        rules::income_in_suspense::check,
+    ),
+    (
+        &rules::suspense_spending::DOC,
+        rules::suspense_spending::check,
+    ),
+    (&rules::amount_mismatch::DOC, rules::amount_mismatch::check),
+    (
+        &rules::missing_budget_entry::DOC,
+        rules::missing_budget_entry::check,
+    ),
+    (&rules::asset_idle::DOC, rules::asset_idle::check),
+    (
+        &rules::asset_disposal_pending::DOC,
+        rules::asset_disposal_pending::check,
+    ),
+    (
+        &rules::asset_fully_depreciated::DOC,
+        rules::asset_fully_depreciated::check,
+    ),
+    (
+        &rules::asset_ledger_mismatch::DOC,
+        rules::asset_ledger_mismatch::check,
+    ),
+    (
+        &rules::asset_depreciation::DOC,
+        rules::asset_depreciation::check,
+    ),
+    // Journal-entry tests (issue 6).
+    (&rules::weekend_posting::DOC, rules::weekend_posting::check),
+    (&rules::round_amount::DOC, rules::round_amount::check),
+    (&rules::voucher_gap::DOC, rules::voucher_gap::check),
+    (&rules::cash_limit::DOC, rules::cash_limit::check),
+    (
+        &rules::duplicate_payment::DOC,
+        rules::duplicate_payment::check,
+    ),
+    (&rules::benford::DOC, rules::benford::check),
+    (&rules::cutoff::DOC, rules::cutoff::check),
+    (&rules::suspense_aging::DOC, rules::suspense_aging::check),
+    (&rules::split_purchase::DOC, rules::split_purchase::check),
+];
+
+pub fn doc(id: &str) -> Option<&'static Doc> {
+    REGISTRY.iter().map(|(d, _)| *d).find(|d| d.id == id)
+}
+
+/// Per-rule counts for the document and the terminal.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleRun {
+    pub rule: String,
+    pub title: String,
+    pub findings: usize,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: rust_decimal::Decimal,
+    pub ran: bool,
+}
+
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    pub scope_limits: Vec<ScopeLimit>,
+    pub runs: Vec<RuleRun>,
+    /// Seconds per stage (`准备` = the voucher index, then each rule), for `--timings`; never
+    /// written into the document, which must not change from run to run.
+    pub timings: Vec<(String, f64)>,
+}
+
+pub struct Inputs<'a> {
+    pub lines: &'a DataFrame,
+    pub opening: &'a DataFrame,
+    pub assets: &'a DataFrame,
+    pub supporting: &'a Supporting,
+    pub config: &'a Config,
+    pub catalogue: &'a Catalogue,
+    /// Only these rules (all when empty).
+    pub only: &'a [String],
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Run the rules over the frames; findings sorted by (entity, voucher, rule, id).
+pub fn check(inp: &Inputs) -> Result<Checked> {
+    for id in inp.only {
+        if doc(id).is_none() {
+            anyhow::bail!("没有规则“{id}”；reeval rules 列出全部规则");
+        }
+    }
+    let started = std::time::Instant::now();
+    let book = Book::new(inp.lines, &inp.config.common.econ_names)?;
+    let mut timings = vec![(
+        "准备（凭证分组）".to_string(),
+        started.elapsed().as_secs_f64(),
+    )];
+    let as_of = inp.as_of.unwrap_or_else(|| {
+        book.last_date()
+            .and_then(|d| NaiveDate::from_ymd_opt(d.year(), 12, 31))
+            .unwrap_or(NaiveDate::MIN)
+    });
+    let mut flagged = BTreeSet::new();
+    let mut findings = Vec::new();
+    let mut limits = Vec::new();
+    let mut runs = Vec::new();
+    for (d, f) in REGISTRY {
+        if !inp.only.is_empty() && !inp.only.iter().any(|x| x == d.id) {
+            continue;
+        }
+        let (meta, _): (config::Meta, toml::Table) = inp.config.section(d.id)?;
+        if !meta.enabled {
+            limits.push(ScopeLimit {
+                rule: d.id.into(),
+                extent: "未检查".into(),
+                entity: None,
+                reason: "项目配置中停用（enabled = false）".into(),
+            });
+            runs.push(RuleRun {
+                rule: d.id.into(),
+                title: d.title.into(),
+                findings: 0,
+                amount: Default::default(),
+                ran: false,
+            });
+            continue;
+        }
+        for fam in &meta.citations {
+            if !inp.catalogue.has_family(fam) {
+                anyhow::bail!("规则 {} 引用的法规“{fam}”不在法规目录中", d.id);
+            }
+        }
+        let cx = Context {
+            book: &book,
+            lines: inp.lines,
+            opening: inp.opening,
+            assets: inp.assets,
+            supporting: inp.supporting,
+            config: inp.config,
+            as_of,
+            flagged: &flagged,
+        };
+        let t = std::time::Instant::now();
+        let out = f(&cx).map_err(|e| anyhow::anyhow!("规则 {} 运行失败：{e:#}", d.id))?;
+        timings.push((d.id.to_string(), t.elapsed().as_secs_f64()));
+        let ran = !out
+            .limits
+            .iter()
+            .any(|l| l.extent == "未检查" && l.entity.is_none());
+        let mut count = 0;
+        let mut sum = Fen::ZERO;
+        let mut new_flags = Vec::new();
+        for dr in out.drafts {
+            count += 1;
+            sum += dr.amount.unwrap_or_default();
+            if let (Some(e), Some(v)) = (&dr.entity, &dr.voucher) {
+                new_flags.push((d.id.to_string(), e.clone(), v.clone()));
+            }
+            findings.push(complete(d, &meta, inp.catalogue, &book, as_of, dr));
+        }
+        flagged.extend(new_flags);
+        for mut l in out.limits {
+            l.rule = d.id.into();
+            limits.push(l);
+        }
+        runs.push(RuleRun {
+            rule: d.id.into(),
+            title: d.title.into(),
+            findings: count,
+            amount: sum.to_yuan(),
+            ran,
+        });
+    }
+    findings.sort_by(|a, b| {
+        (&a.entity, &a.voucher, &a.asset, &a.rule, &a.id)
+            .cmp(&(&b.entity, &b.voucher, &b.asset, &b.rule, &b.id))
+    });
+    // Two drafts with one id would make the id ambiguous: number them (deterministically).
+    let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+    for f in &mut findings {
+        let n = seen.entry(f.id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            f.id = format!("{}#{}", f.id, n);
+        }
+    }
+    limits.sort();
+    limits.dedup();
+    Ok(Checked {
+        findings,
+        scope_limits: limits,
+        runs,
+        timings,
+    })
+}
+
+fn complete(
+    d: &Doc,
+    meta: &config::Meta,
+    cat: &Catalogue,
+    book: &Book,
+    as_of: NaiveDate,
+    dr: Draft,
+) -> Finding {
+    let when = dr.date.unwrap_or(as_of);
+    let mut evidence: Vec<Evidence> = dr.rows.iter().map(|&i| Evidence::line(book, i)).collect();
+    evidence.extend(dr.register_rows.iter().cloned());
+    let verify = match &dr.verify {
+        Some(v) => format!("{v}{}", meta.verify),
+        None => meta.verify.clone(),
+    };
+    Finding {
+        id: stable_id(d.id, &dr),
+        rule: d.id.into(),
+        title: d.title.into(),
+        category: d.category.into(),
+        kind: if dr.informational { "提示" } else { "疑点" }.into(),
+        entity: dr.entity,
+        voucher: dr.voucher,
+        asset: dr.asset,
+        date: dr.date.map(|d| d.to_string()),
+        amount: dr.amount.map(Fen::to_yuan),
+        summary: dr.summary,
+        status: PENDING.into(),
+        explanation: dr.explanation,
+        verify,
+        evidence,
+        citations: meta.citations.iter().map(|f| cat.cite(f, when)).collect(),
+        recommendation: meta.recommendation.clone(),
+    }
+}

@@ -1,0 +1,131 @@
+//! amount-mismatch — 支付金额与列支金额不符.
+//!
+//! Within one voucher the cash actually paid on the 财务会计 side (credits − debits of 1001 /
+//! 1002 / 1011 / 1021) must equal the 资金结存 (8001) outflow on the 预算会计 side: both record
+//! the same payment. A difference is a 疑点, unless a non-budget account moving in the same
+//! voucher explains it exactly (a 2307 暂收暂付 or 应缴财政款 leg has no 预算会计 entry). A
+//! 摘要 that states its arithmetic (`16人*500.00元/人`) must also agree with what was expensed.
+//!
+//! Comparing cash legs rather than whole sides is what keeps legitimate differences out:
+//! accruals (2201 应付职工薪酬), withholdings (230701), depreciation and 公务卡 reimbursements
+//! (2307) move no cash, so they change one side's totals but not the cash legs; period-end
+//! closing entries move no cash at all.
+
+use crate::check::config::fen;
+use crate::check::finding::Draft;
+use crate::check::text::stated_product;
+use crate::check::{Context, Doc, Outcome};
+use crate::model::money::Fen;
+use anyhow::Result;
+use serde::Deserialize;
+
+pub const DOC: Doc = Doc {
+    id: "amount-mismatch",
+    title: "支付金额与列支金额不符",
+    category: "超预算金额列支费用",
+    looks_at: "同一凭证中财务会计的现金类科目（库存现金、银行存款、零余额账户用款额度、其他货币资金）净支付额与预算会计“资金结存”净减少额不一致（能由同凭证内其他应付款等非预算科目的发生额恰好解释的除外）；摘要写明“人数×标准”的，与列支金额不一致。",
+    why: "财务会计与预算会计记录的是同一笔支付，金额应当一致；实付金额大于预算列支或标准计算金额，说明多付或多记支出，不符合会计法按实际发生的经济业务核算的要求。",
+    example: "局机关 2023年1月记-22“支付春节慰问费（16人*500.00元/人）”：预算会计列支 9,000.00元，银行存款转账王丽珍个人卡 9,009.85元，多记 9.85元；而摘要的 16×500.00 只有 8,000.00元。",
+    look_alikes: "计提工资（2201）与发放、代扣代缴（230701）、计提折旧、公务卡报销（2307）等不动用现金的分录；收到暂收款、上缴应缴财政款等非预算收支（差额恰为同凭证内 2307/2103 等科目发生额）；期末结转分录。",
+    inputs: &[],
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct P {
+    explained_by_accounts: Vec<String>,
+    tolerance: String,
+}
+
+pub fn check(cx: &Context) -> Result<Outcome> {
+    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+    let c = &cx.config.common;
+    let book = cx.book;
+    let tol = fen("tolerance", &p.tolerance)?;
+    let mut out = Outcome::default();
+    for v in &book.vouchers {
+        let (cash, has_cash) = book.cash_out(v, c);
+        let (bcash, has_bcash) = book.budget_cash_out(v, c);
+        let mut reasons: Vec<String> = Vec::new();
+        let mut rows: Vec<usize> = Vec::new();
+        if has_cash && has_bcash {
+            let diff = cash - bcash;
+            if diff.abs() > tol {
+                // Net movement of the non-budget accounts, as a payment would show it.
+                let mut non_budget = Fen::ZERO;
+                for &i in &v.rows {
+                    if !book.is_budget(i) && book.in_accounts(i, &p.explained_by_accounts) {
+                        non_budget += book.debit(i);
+                        non_budget -= book.credit(i);
+                    }
+                }
+                if non_budget.abs() != diff.abs() {
+                    reasons.push(format!(
+                        "财务会计现金类科目净支付 {} 元，预算会计资金结存净减少 {} 元，相差 {} 元",
+                        cash.grouped(),
+                        bcash.grouped(),
+                        diff.grouped()
+                    ));
+                    rows.extend(v.rows.iter().copied().filter(|&i| {
+                        book.in_accounts(i, &c.cash_accounts)
+                            || book.in_accounts(i, &c.budget_cash_accounts)
+                    }));
+                }
+            }
+        }
+        let exp = book.expense_rows(v, c);
+        let fin_exp: Fen = exp
+            .iter()
+            .filter(|&&i| !book.is_budget(i))
+            .map(|&i| book.debit(i))
+            .sum();
+        let bud_exp: Fen = v
+            .rows
+            .iter()
+            .filter(|&&i| book.in_accounts(i, &c.budget_expense_accounts))
+            .map(|&i| book.debit(i))
+            .sum();
+        // The stated arithmetic, from the first line that has one.
+        if let Some((i, (product, a, b))) = v
+            .rows
+            .iter()
+            .find_map(|&i| stated_product(book.summary(i)).map(|x| (i, x)))
+        {
+            let booked: Vec<Fen> = [fin_exp, bud_exp]
+                .into_iter()
+                .filter(|f| f.0 != 0)
+                .collect();
+            if !booked.is_empty() && booked.iter().any(|&f| (f - product).abs() > tol) {
+                reasons.push(format!(
+                    "摘要写明 {a}×{b}，应为 {} 元，而列支{}",
+                    product.grouped(),
+                    [("财务会计费用", fin_exp), ("预算会计支出", bud_exp)]
+                        .iter()
+                        .filter(|(_, f)| f.0 != 0)
+                        .map(|(n, f)| format!("{n} {} 元", f.grouped()))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ));
+                if !rows.contains(&i) {
+                    rows.push(i);
+                }
+            }
+        }
+        if reasons.is_empty() {
+            continue;
+        }
+        rows.extend(exp.iter().copied());
+        rows.sort_by_key(|&i| (book.line_no.get(i), i));
+        rows.dedup();
+        let mut d = Draft::for_voucher(book, v);
+        d.amount = Some(if has_cash {
+            cash.abs()
+        } else {
+            fin_exp.max(bud_exp)
+        });
+        d.explanation = format!("凭证“{}”：{}。", d.summary, reasons.join("；"));
+        d.rows = rows;
+        out.drafts.push(d);
+    }
+    Ok(out)
+}

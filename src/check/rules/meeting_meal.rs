@@ -1,0 +1,184 @@
+//! meeting-meal — 会议餐费管理不规范.
+//!
+//! Meeting meals belong inside the 会议费 综合定额 as 工作餐/自助餐. A meal line of a meeting
+//! (会议费 30215, or a 摘要 naming a meeting) is a 疑点 when its 摘要 says banquet or table
+//! meals (桌餐, 会餐, 宴请, 酒水, N桌), when the meals span several days, when the stated number
+//! of people puts the meal cost per person and day above the 伙食费 part of the 定额, or when
+//! the meal of a meeting is booked outside 会议费 (hidden in 办公费, 其他商品和服务支出 …).
+//! With the 会议台账 (participants, days, meal cost, meal form) the per-person-day test and
+//! the meal-form test run on every meeting, whatever its 摘要 says.
+//!
+//! Look-alikes that do not fire: a 会议费 paid to the 定点饭店 as one comprehensive bill
+//! (no meal wording); a working meal within the 定额 with the number of people stated; a
+//! meeting's room hire or materials; 培训费 meals (the training rule's concern, not this one).
+
+use crate::check::config::fen;
+use crate::check::finding::{partly_checked, Draft, Evidence};
+use crate::check::text::{day_mentions, find_any, has_any, headcount};
+use crate::check::{Context, Doc, Outcome};
+use crate::model::money::Fen;
+use anyhow::Result;
+use serde::Deserialize;
+
+pub const DOC: Doc = Doc {
+    id: "meeting-meal",
+    title: "会议餐费管理不规范",
+    category: "会议餐费管理不规范",
+    looks_at: "会议费（30215）或摘要写明会议的餐费分录：摘要含桌餐/会餐/宴请/酒水/N桌；餐费跨多日；写明人数时每人每天伙食费超过会议费综合定额的伙食费标准；会议餐费列支在会议费以外的经济分类。给出会议台账时，按台账的参会人数、会期、餐费和用餐形式检查每个会议。",
+    why: "会议费管理办法规定会议用餐按综合定额安排工作餐，不得宴请、上高档菜肴和酒水；以桌餐形式连续多日安排会议餐，或把会议餐费列入其他科目，超出了会议费的开支范围和标准。",
+    example: "2023年4月记-11“支付2023年事业单位公开招聘报名人工审核会餐费”4,806.00元：审核会期间3月28日至4月1日每日午餐、晚餐桌餐，经办人垫付后报销至个人储蓄卡。",
+    look_alikes: "会议费一次性支付给定点饭店（摘要无餐费字样）；写明人数且在定额内的会议工作餐；会场租金、资料费；培训费中的伙食费。",
+    inputs: &[("meetings", false)],
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct P {
+    econ: Vec<String>,
+    meeting_words: Vec<String>,
+    meal_words: Vec<String>,
+    banquet_words: Vec<String>,
+    meal_per_person_day: String,
+}
+
+pub fn check(cx: &Context) -> Result<Outcome> {
+    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+    let c = &cx.config.common;
+    let book = cx.book;
+    let limit = fen("meal_per_person_day", &p.meal_per_person_day)?;
+    let mut out = Outcome::default();
+    for v in &book.vouchers {
+        let mut rows = Vec::new();
+        let mut reasons: Vec<String> = Vec::new();
+        let mut amount = Fen::ZERO;
+        for i in book.expense_rows(v, c) {
+            let s = book.summary(i);
+            let econ = book.econ(i);
+            let meeting =
+                econ.is_some_and(|e| p.econ.iter().any(|x| x == e)) || has_any(s, &p.meeting_words);
+            if !meeting || !has_any(s, &p.meal_words) {
+                continue;
+            }
+            let mut why: Vec<String> = Vec::new();
+            if let Some(w) = find_any(s, &p.banquet_words) {
+                why.push(format!("摘要写明“{w}”，为桌餐/宴请形式"));
+            }
+            let mut ds: Vec<(u32, u32)> =
+                day_mentions(s).iter().map(|d| (d.month, d.day)).collect();
+            ds.sort();
+            ds.dedup();
+            if ds.len() > 1 {
+                why.push(format!("餐费跨 {} 个日期", ds.len()));
+            }
+            if let Some(n) = headcount(s).filter(|&n| n > 0) {
+                let days = ds.len().max(1) as i64;
+                let per = Fen(book.debit(i).0 / (n as i64 * days));
+                if per > limit {
+                    why.push(format!(
+                        "按摘要 {n} 人、{days} 天计每人每天 {} 元，超过伙食费标准 {} 元",
+                        per.grouped(),
+                        limit.grouped()
+                    ));
+                }
+            }
+            if let Some(e) = econ.filter(|e| !p.econ.iter().any(|x| x == e)) {
+                why.push(format!("会议餐费列支在经济分类 {e}，未在会议费中核算"));
+            }
+            if why.is_empty() {
+                continue;
+            }
+            rows.push(i);
+            amount += book.debit(i);
+            for w in why {
+                if !reasons.contains(&w) {
+                    reasons.push(w);
+                }
+            }
+        }
+        if rows.is_empty() {
+            continue;
+        }
+        let mut d = Draft::for_voucher(book, v);
+        d.amount = Some(amount);
+        d.explanation = format!(
+            "凭证“{}”列支会议餐费 {} 元：{}。",
+            d.summary,
+            amount.grouped(),
+            reasons.join("；")
+        );
+        d.rows = rows;
+        out.drafts.push(d);
+    }
+
+    match cx.supporting.get("meetings") {
+        None => out.limits.push(partly_checked(
+            "缺少会议台账：会议天数、人数和用餐形式仅据摘要判断",
+        )),
+        Some(t) => {
+            for r in &t.records {
+                let name = r.text("name").unwrap_or("");
+                let days = r
+                    .int("days")
+                    .or_else(|| match (r.date("start"), r.date("end")) {
+                        (Some(a), Some(b)) => Some((b - a).num_days() + 1),
+                        _ => None,
+                    })
+                    .unwrap_or(1)
+                    .max(1);
+                let mut why: Vec<String> = Vec::new();
+                if let Some(w) = r
+                    .text("meal_form")
+                    .and_then(|f| find_any(f, &p.banquet_words))
+                {
+                    why.push(format!("用餐形式为“{w}”"));
+                }
+                if let (Some(n), Some(cost)) = (
+                    r.int("participants").filter(|&n| n > 0),
+                    r.money("meal_cost"),
+                ) {
+                    let per = Fen(cost.0 / (n * days));
+                    if per > limit {
+                        why.push(format!(
+                            "餐费 {} 元，{n} 人 {days} 天，每人每天 {} 元，超过伙食费标准 {} 元",
+                            cost.grouped(),
+                            per.grouped(),
+                            limit.grouped()
+                        ));
+                    }
+                }
+                if why.is_empty() {
+                    continue;
+                }
+                let reference = r.text("voucher");
+                let v = reference.and_then(|x| {
+                    book.vouchers.iter().find(|v| {
+                        super::card_settlement::voucher_matches(x, &v.base_label(), v.number)
+                            && (x.contains(' ')
+                                || r.date("start").is_none_or(|d| v.date_ok(book, d)))
+                    })
+                });
+                let mut d = match v {
+                    Some(v) => Draft::for_voucher(book, v),
+                    None => Draft {
+                        entity: book.entities.first().cloned(),
+                        date: r.date("start"),
+                        summary: name.to_string(),
+                        ..Default::default()
+                    },
+                };
+                d.part = Some(format!("台账-{name}"));
+                d.amount = r.money("meal_cost");
+                d.explanation = format!("会议台账显示“{name}”：{}。", why.join("；"));
+                d.register_rows = vec![Evidence {
+                    date: r.date("start").map(|x| x.to_string()),
+                    summary: format!("会议台账：{name}"),
+                    debit: r.money("meal_cost").map(Fen::to_yuan),
+                    source: r.source.clone(),
+                    ..Default::default()
+                }];
+                out.drafts.push(d);
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,24 @@
+//! The rule files: one per rule, its `DOC` and `check`; `REGISTRY` in `check` lists them.
+pub(super) mod amount_mismatch;
+pub(super) mod asset_depreciation;
+pub(super) mod asset_disposal_pending;
+pub(super) mod asset_fully_depreciated;
+pub(super) mod asset_idle;
+pub(super) mod asset_ledger_mismatch;
+pub(super) mod benford;
+pub(super) mod card_settlement;
+pub(super) mod cash_limit;
+pub(super) mod cutoff;
+pub(super) mod duplicate_payment;
+pub(super) mod income_in_suspense;
+pub(super) mod meal_fee_suspense;
+pub(super) mod meeting_meal;
+pub(super) mod missing_budget_entry;
+pub(super) mod reception_frequency;
+pub(super) mod round_amount;
+pub(super) mod split_purchase;
+pub(super) mod suspense_aging;
+pub(super) mod suspense_spending;
+pub(super) mod three_public_misclass;
+pub(super) mod voucher_gap;
+pub(super) mod weekend_posting;

@@ -1,0 +1,121 @@
+//! voucher-gap — 凭证断号与日期倒序.
+//!
+//! Per entity, period and voucher word, the numbers should run without gaps and the dates
+//! should not go backwards as the numbers rise. Gaps may be deleted vouchers; a voucher dated
+//! before the one numbered below it may be back-dated. Numbers are read from every loaded
+//! line, whatever its status: a 作废 voucher keeps its number and is not a gap.
+//!
+//! Look-alikes that do not fire: voided vouchers (present with status 作废); numbering that
+//! restarts each month; vouchers of one day in any order; 财务/预算 pairs joined by 关联凭证号
+//! (their numbers are still present).
+
+use crate::check::finding::Draft;
+use crate::check::{Context, Doc, Outcome};
+use anyhow::Result;
+use polars::prelude::*;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub const DOC: Doc = Doc {
+    id: "voucher-gap",
+    title: "凭证断号、凭证日期倒序",
+    category: "日记账测试",
+    looks_at: "按核算单位、会计期间、凭证字检查凭证号是否连续（作废凭证计入已用号），以及凭证号递增而日期倒退的凭证。",
+    why: "断号可能意味着凭证被删除；号大日早可能是事后补记或倒签。二者都是日记账测试关注的异常。",
+    example: "2023年3月记字凭证从 记-40 跳到 记-43；记-52 的日期早于 记-51。",
+    look_alikes: "保留为“作废”状态的凭证号；每月重新编号；同一日内的凭证顺序；由关联凭证号连接的财务/预算凭证。",
+    inputs: &[],
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct P {
+    backdate_days: i64,
+}
+
+pub fn check(cx: &Context) -> Result<Outcome> {
+    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+    let df = cx.lines;
+    let mut out = Outcome::default();
+    if df.height() == 0 {
+        return Ok(out);
+    }
+    let entity = df.column("entity")?.str()?;
+    let kind = df.column("voucher_kind")?.str()?;
+    let year = df.column("year")?.i32()?;
+    let period = df.column("period")?.u32()?;
+    let number = df.column("voucher_number")?.u32()?;
+    let date = df.column("date")?.cast(&DataType::Int32)?;
+    let date = date.i32()?;
+    // (entity, year, period, kind) → number → earliest date.
+    let mut seqs: BTreeMap<(String, i32, u32, String), BTreeMap<u32, i32>> = BTreeMap::new();
+    for i in 0..df.height() {
+        let (Some(e), Some(y), Some(pd), Some(k), Some(n)) = (
+            entity.get(i),
+            year.get(i),
+            period.get(i),
+            kind.get(i),
+            number.get(i),
+        ) else {
+            continue;
+        };
+        let d = date.get(i).unwrap_or(i32::MAX);
+        let slot = seqs
+            .entry((e.to_string(), y, pd, k.to_string()))
+            .or_default()
+            .entry(n)
+            .or_insert(d);
+        *slot = (*slot).min(d);
+    }
+    let book = cx.book;
+    let find = |e: &str, y: i32, pd: u32, k: &str, n: u32| {
+        book.vouchers.iter().find(|v| {
+            v.entity == e && v.year == y && v.period == pd && v.kind == k && v.number == n
+        })
+    };
+    let day = crate::load::ledger::model::date_from_days;
+    for ((e, y, pd, k), nums) in &seqs {
+        let mut prev: Option<(u32, i32)> = None;
+        for (&n, &d) in nums {
+            if let Some((pn, pdate)) = prev {
+                if n > pn + 1 {
+                    let missing = if n == pn + 2 {
+                        format!("{k}-{}", pn + 1)
+                    } else {
+                        format!("{k}-{} 至 {k}-{}", pn + 1, n - 1)
+                    };
+                    let mut dr = match find(e, *y, *pd, k, n) {
+                        Some(v) => Draft::for_voucher(book, v),
+                        None => Draft {
+                            entity: Some(e.clone()),
+                            voucher: Some(format!("{y}-{pd:02} {k}-{n}")),
+                            ..Default::default()
+                        },
+                    };
+                    dr.part = Some(format!("断号-{}", pn + 1));
+                    dr.explanation = format!(
+                        "{y}年{pd}月“{k}”字凭证从 {k}-{pn} 跳到 {k}-{n}，缺少 {missing}（共 {} 个号）。",
+                        n - pn - 1
+                    );
+                    out.drafts.push(dr);
+                }
+                if (pdate as i64) - (d as i64) > p.backdate_days {
+                    if let Some(v) = find(e, *y, *pd, k, n) {
+                        let mut dr = Draft::for_voucher(book, v);
+                        dr.part = Some("日期倒序".into());
+                        dr.explanation = format!(
+                            "凭证 {k}-{n} 的日期 {} 早于编号在前的 {k}-{pn}（{}），号大日早，疑为补记或倒签。",
+                            day(d).map(|x| x.to_string()).unwrap_or_default(),
+                            day(pdate).map(|x| x.to_string()).unwrap_or_default()
+                        );
+                        dr.rows = v.rows.clone();
+                        out.drafts.push(dr);
+                    }
+                }
+            }
+            let keep = prev.map(|(_, pdate)| pdate.max(d)).unwrap_or(d);
+            prev = Some((n, keep));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,327 @@
+//! Reading 摘要 text: keywords, people's names, dates with meals, head counts and the
+//! `16人*500元/人` arithmetic. Small hand-written scanners: the patterns are few and fixed,
+//! and they must behave the same on every run and platform.
+
+use crate::model::money::Fen;
+use rust_decimal::Decimal;
+
+/// The first of `words` found in `text`.
+pub fn find_any<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
+    words
+        .iter()
+        .find(|w| !w.is_empty() && text.contains(w.as_str()))
+        .map(|w| w.as_str())
+}
+
+pub fn has_any(text: &str, words: &[String]) -> bool {
+    find_any(text, words).is_some()
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || c == '·'
+}
+
+/// Does a counterparty name a person rather than an organisation? A person is 2–4 Chinese
+/// characters with no organisation suffix, or a word such as 个人/职工/经办人.
+pub fn is_person(name: &str, org_suffixes: &[String], person_words: &[String]) -> bool {
+    let n = name.trim();
+    if n.is_empty() {
+        return false;
+    }
+    if has_any(n, person_words) {
+        return true;
+    }
+    let chars: Vec<char> = n.chars().collect();
+    (2..=4).contains(&chars.len())
+        && chars.iter().all(|&c| is_han(c))
+        && !org_suffixes
+            .iter()
+            .any(|s| n.ends_with(s.as_str()) || n.contains(s.as_str()))
+}
+
+/// A month/day found in a 摘要, with the text after it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DayMention {
+    pub month: u32,
+    pub day: u32,
+    /// Byte offset just past the date, to read what follows (the meal).
+    pub end: usize,
+    pub start: usize,
+}
+
+fn digits_at(chars: &[(usize, char)], k: usize) -> Option<(u32, usize)> {
+    let mut n = 0u32;
+    let mut j = k;
+    while j < chars.len() && chars[j].1.is_ascii_digit() && j - k < 4 {
+        n = n * 10 + chars[j].1.to_digit(10).unwrap_or(0);
+        j += 1;
+    }
+    (j > k).then_some((n, j))
+}
+
+/// Dates written `6月13日`, `6.13`, `06-13`, `2023年6月13日`, `2023-06-13`, `2023.6.13`.
+/// Not dates: amounts (`6.13元`) and month ranges (`1-3月`).
+pub fn day_mentions(text: &str) -> Vec<DayMention> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let byte_at = |j: usize| chars.get(j).map(|c| c.0).unwrap_or(text.len());
+    let ch = |j: usize| chars.get(j).map(|c| c.1);
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        if !chars[k].1.is_ascii_digit() || (k > 0 && chars[k - 1].1.is_ascii_digit()) {
+            k += 1;
+            continue;
+        }
+        let Some((first, j)) = digits_at(&chars, k) else {
+            k += 1;
+            continue;
+        };
+        // A leading year (2023年 / 2023- / 2023.) is skipped to reach the month.
+        let (month, j) = if first >= 1900 {
+            match (ch(j), digits_at(&chars, j + 1)) {
+                (Some('年' | '-' | '.' | '/'), Some((m, j2))) => (m, j2),
+                _ => {
+                    k = j;
+                    continue;
+                }
+            }
+        } else {
+            (first, j)
+        };
+        let sep = ch(j);
+        let day = match sep {
+            Some('月' | '.' | '-' | '/') => digits_at(&chars, j + 1),
+            _ => None,
+        };
+        let Some((day, mut end)) = day else {
+            k = j.max(k + 1);
+            continue;
+        };
+        if sep == Some('月') && matches!(ch(end), Some('日' | '号')) {
+            end += 1;
+        }
+        let next = ch(end);
+        let not_a_date = !(1..=12).contains(&month)
+            || !(1..=31).contains(&day)
+            || (sep != Some('月') && matches!(next, Some('月' | '元' | '万' | '%' | '人')));
+        if !not_a_date {
+            out.push(DayMention {
+                month,
+                day,
+                start: byte_at(k),
+                end: byte_at(end),
+            });
+        }
+        k = end.max(k + 1);
+    }
+    out
+}
+
+/// `(month, day, meal)` for every meal word that follows a date, up to the next date:
+/// `6月13日午餐406元、晚餐388元` gives two meals on 6-13.
+pub fn meals_by_day(
+    text: &str,
+    meal_words: &std::collections::BTreeMap<String, String>,
+) -> Vec<(u32, u32, String)> {
+    let days = day_mentions(text);
+    let mut out = Vec::new();
+    for (n, d) in days.iter().enumerate() {
+        let stop = days.get(n + 1).map(|x| x.start).unwrap_or(text.len());
+        let seg = &text[d.end..stop];
+        let mut seen: Vec<String> = Vec::new();
+        for (w, meal) in meal_words {
+            if seg.contains(w.as_str()) && !seen.contains(meal) {
+                seen.push(meal.clone());
+            }
+        }
+        for m in seen {
+            out.push((d.month, d.day, m));
+        }
+    }
+    out
+}
+
+fn number_before(text: &str, end: usize) -> Option<Decimal> {
+    let head = &text[..end];
+    let start = head
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .last()
+        .map(|(i, _)| i)?;
+    head[start..].replace(',', "").parse().ok()
+}
+
+fn number_after(text: &str, start: usize) -> Option<(Decimal, usize)> {
+    let tail = &text[start..];
+    let len: usize = tail
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .map(|c| c.len_utf8())
+        .sum();
+    if len == 0 {
+        return None;
+    }
+    let d = tail[..len].replace(',', "").parse().ok()?;
+    Some((d, start + len))
+}
+
+/// Number of people stated in a 摘要: `16人`, `共20人`, `人数12`.
+pub fn headcount(text: &str) -> Option<u32> {
+    for (i, _) in text.match_indices('人') {
+        if let Some(n) = number_before(text, i) {
+            if n > Decimal::ZERO && n.fract().is_zero() && n < Decimal::from(100_000) {
+                return n.try_into().ok();
+            }
+        }
+    }
+    None
+}
+
+/// The arithmetic a 摘要 states, as `count × price`: `16人*500.00元/人`, `500元/人×16人`,
+/// `16人×500元`, `标准500元*16人`. Returns the product in 分 and the two factors.
+pub fn stated_product(text: &str) -> Option<(Fen, Decimal, Decimal)> {
+    let t: String = text
+        .chars()
+        .map(|c| match c {
+            '×' | 'x' | 'X' | '＊' => '*',
+            c => crate::model::money::fullwidth_to_ascii(c),
+        })
+        .collect();
+    let star = t.find('*')?;
+    // Left factor: a number ending just before `*`, possibly followed by a unit (人, 元, 元/人).
+    let left_text = &t[..star];
+    let left_trim = left_text
+        .trim_end_matches(['人', '元', '/', '次', '天', '份', '个', '名', ' '])
+        .trim_end_matches(['元', '/']);
+    let left = number_before(left_trim, left_trim.len())?;
+    let (right, _) = number_after(&t, star + 1)?;
+    let product = left * right;
+    let fen = Fen::from_yuan(product)?;
+    Some((fen, left, right))
+}
+
+/// The visiting group named in a reception 摘要: the run of Chinese characters ending in an
+/// organisation suffix (局, 大队, 组, 厅 …), with leading verbs (支付, 接待 …) removed.
+/// `支付双柏县劳动保障监察大队6月13日午餐费` → `双柏县劳动保障监察大队`.
+pub fn visitor(text: &str, org_suffixes: &[String]) -> Option<String> {
+    const VERBS: &[&str] = &[
+        "支付", "报销", "付", "接待", "招待", "宴请", "陪同", "收到", "来",
+    ];
+    let mut best: Option<String> = None;
+    let mut run = String::new();
+    let flush = |run: &mut String, best: &mut Option<String>| {
+        let mut r = run.as_str();
+        loop {
+            let before = r;
+            for v in VERBS {
+                r = r.strip_prefix(v).unwrap_or(r);
+            }
+            if before == r {
+                break;
+            }
+        }
+        // Cut after the last organisation suffix in the run.
+        let mut cut = None;
+        for s in org_suffixes {
+            if let Some(pos) = r.rfind(s.as_str()) {
+                let end = pos + s.len();
+                if cut.is_none_or(|c| end > c) {
+                    cut = Some(end);
+                }
+            }
+        }
+        if let Some(end) = cut {
+            let name = &r[..end];
+            if name.chars().count() >= 3 && best.as_ref().is_none_or(|b| name.len() > b.len()) {
+                *best = Some(name.to_string());
+            }
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if is_han(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut best);
+        }
+    }
+    flush(&mut run, &mut best);
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn people_and_organisations() {
+        let orgs = w(&["公司", "局", "中心", "酒店", "店", "会"]);
+        let people = w(&["个人", "经办人"]);
+        assert!(is_person("王丽珍", &orgs, &people));
+        assert!(is_person("李明", &orgs, &people));
+        assert!(is_person("经办人张三", &orgs, &people));
+        assert!(!is_person("寻甸县宏达汽车修理有限公司", &orgs, &people));
+        assert!(!is_person("县红十字会", &orgs, &people));
+        assert!(!is_person("如家酒店", &orgs, &people));
+        assert!(!is_person("", &orgs, &people));
+    }
+
+    #[test]
+    fn visiting_groups() {
+        let orgs = w(&["局", "大队", "组", "厅"]);
+        assert_eq!(
+            visitor("支付双柏县劳动保障监察大队6月13日午餐费", &orgs).as_deref(),
+            Some("双柏县劳动保障监察大队")
+        );
+        assert_eq!(
+            visitor("接待昆明市人社局调研组9月20日工作餐", &orgs).as_deref(),
+            Some("昆明市人社局调研组")
+        );
+        assert_eq!(visitor("支付公务接待费", &orgs), None);
+    }
+
+    #[test]
+    fn dates_and_meals() {
+        let mut meals = std::collections::BTreeMap::new();
+        for (k, v) in [("午餐", "午餐"), ("中餐", "午餐"), ("晚餐", "晚餐")] {
+            meals.insert(k.to_string(), v.to_string());
+        }
+        let m = meals_by_day(
+            "接待双柏县劳动保障监察大队6月13日午餐406.00元、晚餐388.00元",
+            &meals,
+        );
+        assert_eq!(
+            m,
+            vec![(6, 13, "午餐".to_string()), (6, 13, "晚餐".to_string())]
+        );
+        let m = meals_by_day("2023-06-13中餐；2023-06-14晚餐", &meals);
+        assert_eq!(m, vec![(6, 13, "午餐".into()), (6, 14, "晚餐".into())]);
+        let m = meals_by_day("6.13午餐", &meals);
+        assert_eq!(m, vec![(6, 13, "午餐".into())]);
+        // An amount is not a date.
+        assert!(day_mentions("支付6.13元手续费").is_empty());
+        assert!(day_mentions("支付1-3月通行费").is_empty());
+    }
+
+    #[test]
+    fn arithmetic_in_summaries() {
+        let (p, a, b) = stated_product("支付春节慰问费（16人*500.00元/人）").unwrap();
+        assert_eq!(
+            (p, a.to_string(), b.to_string()),
+            (Fen(800_000), "16".into(), "500.00".into())
+        );
+        assert_eq!(
+            stated_product("慰问金500元/人×12人").unwrap().0,
+            Fen(600_000)
+        );
+        assert_eq!(stated_product("误餐补助 20人X30元").unwrap().0, Fen(60_000));
+        assert!(stated_product("支付办公用品费").is_none());
+        assert_eq!(headcount("工作餐12人"), Some(12));
+        assert_eq!(headcount("支付接待费"), None);
+    }
+}

@@ -1,0 +1,337 @@
+//! `reeval check`: load, run the rule library, print findings by category, write the JSON
+//! findings document (the contract `sample --risk` and `score --findings` read).
+
+use super::LoadInputs;
+use crate::check::citations::Catalogue;
+use crate::check::config::Config;
+use crate::check::finding::{Finding, ScopeLimit};
+use crate::check::{self, RuleRun};
+use crate::load;
+use crate::load::supporting::{Supporting, TableReport};
+use crate::model::provenance::{sha256_file, Provenance};
+use anyhow::{bail, Result};
+use clap::Args;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[derive(Debug, Serialize)]
+pub struct CategorySum {
+    pub category: String,
+    pub findings: usize,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+#[derive(Serialize)]
+pub struct Summary {
+    pub lines_checked: usize,
+    pub vouchers_checked: usize,
+    pub assets_checked: usize,
+    pub findings: usize,
+    pub informational: usize,
+    pub by_category: Vec<CategorySum>,
+    pub scope_limits: usize,
+}
+
+#[derive(Serialize)]
+pub struct Document {
+    pub provenance: Provenance,
+    pub summary: Summary,
+    pub rules: Vec<RuleRun>,
+    pub supporting: Vec<TableReport>,
+    pub findings: Vec<Finding>,
+    pub scope_limits: Vec<ScopeLimit>,
+    /// Vouchers ranked by the rules that fired on them (weights in rules.toml [risk]).
+    pub risk: Vec<check::risk::Risk>,
+    /// Seconds per stage; printed with `--timings`, never serialised.
+    #[serde(skip)]
+    pub timings: Vec<(String, f64)>,
+}
+
+/// Sums per category, in category order of first appearance in the registry.
+pub fn by_category(findings: &[Finding]) -> Vec<CategorySum> {
+    let order: Vec<&str> = check::REGISTRY.iter().map(|(d, _)| d.category).collect();
+    let mut m: BTreeMap<(usize, String), (usize, Decimal)> = BTreeMap::new();
+    for f in findings {
+        let k = order
+            .iter()
+            .position(|c| *c == f.category)
+            .unwrap_or(usize::MAX);
+        let e = m.entry((k, f.category.clone())).or_default();
+        e.0 += 1;
+        e.1 += f.amount.unwrap_or_default();
+    }
+    m.into_iter()
+        .map(|((_, category), (n, a))| CategorySum {
+            category,
+            findings: n,
+            amount: a,
+        })
+        .collect()
+}
+
+/// Run the whole check; the caller decides where the document goes.
+pub fn document(a: &CheckArgs) -> Result<Document> {
+    if a.ledgers.is_empty() && a.inputs.assets.is_empty() {
+        bail!("请给出序时账文件（和/或 --assets 资产明细表）");
+    }
+    let config = Config::with_overrides(a.config.as_deref())?;
+    let catalogue = Catalogue::with_extra(a.citations.as_deref())?;
+    let supporting = Supporting::load(&a.supporting, a.supporting_profile.as_deref())?;
+    let req = a.inputs.request(&a.ledgers);
+    let t0 = std::time::Instant::now();
+    let loaded = load::load(&req)?;
+    let load_secs = t0.elapsed().as_secs_f64();
+    let mut extra = Vec::new();
+    for p in [&a.config, &a.citations, &a.supporting_profile]
+        .into_iter()
+        .flatten()
+    {
+        extra.push(sha256_file(p)?);
+    }
+    let mut doc = document_from(
+        &loaded,
+        &Setup {
+            config: &config,
+            catalogue: &catalogue,
+            supporting: &supporting,
+            supporting_given: &a.supporting,
+            only: &a.rules,
+            as_of: a.as_of,
+            extra_inputs: extra,
+        },
+    )?;
+    doc.timings.insert(0, ("载入".to_string(), load_secs));
+    Ok(doc)
+}
+
+/// What a check needs besides the loaded books.
+pub struct Setup<'a> {
+    pub config: &'a Config,
+    pub catalogue: &'a Catalogue,
+    pub supporting: &'a Supporting,
+    /// The supporting files as given (kind, path), recorded in the provenance.
+    pub supporting_given: &'a [(String, std::path::PathBuf)],
+    pub only: &'a [String],
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Override/citation/profile files to record beside the loaded inputs.
+    pub extra_inputs: Vec<crate::model::provenance::InputFile>,
+}
+
+/// The check over books already loaded (`reeval run` loads once for every step).
+pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
+    let t1 = std::time::Instant::now();
+    let checked = check::check(&check::Inputs {
+        lines: &loaded.frames.lines,
+        opening: &loaded.frames.opening,
+        assets: &loaded.frames.assets,
+        supporting: s.supporting,
+        config: s.config,
+        catalogue: s.catalogue,
+        only: s.only,
+        as_of: s.as_of,
+    })?;
+    let rules_secs = t1.elapsed().as_secs_f64();
+    let mut timings: Vec<(String, f64)> = checked.timings.to_vec();
+    timings.push(("规则合计".to_string(), rules_secs));
+    let mut prov = Provenance::new("check");
+    prov.inputs = loaded.report.provenance.inputs.clone();
+    for t in s.supporting.tables.values() {
+        prov.inputs.push(t.input.clone());
+    }
+    prov.inputs.extend(s.extra_inputs.iter().cloned());
+    for (k, v) in &loaded.report.provenance.parameters {
+        prov.parameters.insert(k.clone(), v.clone());
+    }
+    prov.param("rules", s.only);
+    prov.param("as_of", s.as_of.map(|d| d.to_string()));
+    prov.param(
+        "supporting",
+        s.supporting_given
+            .iter()
+            .map(|(k, p)| format!("{k}={}", p.display()))
+            .collect::<Vec<_>>(),
+    );
+    let lines_checked =
+        loaded.report.summary.lines_loaded - loaded.report.summary.lines_excluded_status;
+    let summary = Summary {
+        lines_checked,
+        vouchers_checked: loaded.report.summary.vouchers,
+        assets_checked: loaded.frames.assets.height(),
+        findings: checked.findings.iter().filter(|f| f.kind == "疑点").count(),
+        informational: checked.findings.iter().filter(|f| f.kind != "疑点").count(),
+        by_category: by_category(&checked.findings),
+        scope_limits: checked.scope_limits.len(),
+    };
+    Ok(Document {
+        provenance: prov,
+        summary,
+        rules: checked.runs,
+        supporting: s
+            .supporting
+            .tables
+            .values()
+            .map(|t| t.report.clone())
+            .collect(),
+        risk: check::risk::rank(&checked.findings, s.config)?,
+        findings: checked.findings,
+        scope_limits: checked.scope_limits,
+        timings,
+    })
+}
+
+pub fn run(a: &CheckArgs) -> Result<()> {
+    let doc = document(a)?;
+    print!("{}", table(&doc, a.show));
+    if a.timings {
+        for (stage, secs) in &doc.timings {
+            eprintln!("用时 {stage:<24} {secs:>8.3} 秒");
+        }
+    }
+    if let Some(path) = &a.json {
+        let json = serde_json::to_vec_pretty(&doc)?;
+        super::write_report(path, &json, &doc.provenance, &a.ledgers)?;
+        println!("疑点文档已写入 {}", path.display());
+    }
+    Ok(())
+}
+
+use crate::model::money::grouped_yuan as yuan;
+
+/// The readable table: findings grouped by category with counts and sums, then the limits.
+pub fn table(doc: &Document, show: usize) -> String {
+    let mut s = String::new();
+    let m = &doc.summary;
+    let _ = writeln!(
+        s,
+        "检查分录 {} 行、凭证 {} 张、资产 {} 项：疑点 {} 条（待核实），提示 {} 条，范围限制 {} 项",
+        m.lines_checked,
+        m.vouchers_checked,
+        m.assets_checked,
+        m.findings,
+        m.informational,
+        m.scope_limits
+    );
+    for c in &m.by_category {
+        let _ = writeln!(
+            s,
+            "■ {}：{} 条，金额 {} 元",
+            c.category,
+            c.findings,
+            yuan(c.amount)
+        );
+        let items: Vec<&Finding> = doc
+            .findings
+            .iter()
+            .filter(|f| f.category == c.category)
+            .collect();
+        for f in items.iter().take(show) {
+            let place = match (&f.voucher, &f.asset) {
+                (Some(v), _) => v.clone(),
+                (None, Some(a)) => format!("资产 {a}"),
+                _ => "—".into(),
+            };
+            let _ = writeln!(
+                s,
+                "  {} {} {:>14}  [{}] {}",
+                f.entity.as_deref().unwrap_or(""),
+                place,
+                f.amount.map(yuan).unwrap_or_default(),
+                f.rule,
+                f.summary
+            );
+        }
+        if items.len() > show {
+            let _ = writeln!(s, "  ……另有 {} 条，见 JSON 文档", items.len() - show);
+        }
+    }
+    if !doc.risk.is_empty() {
+        let _ = writeln!(
+            s,
+            "风险排序（前 {} 张凭证，权重见 rules.toml [risk]）：",
+            show.min(doc.risk.len())
+        );
+        for r in doc.risk.iter().take(show) {
+            let _ = writeln!(
+                s,
+                "  {:>4}  {} {}  {}",
+                r.score,
+                r.entity,
+                r.voucher,
+                r.reasons.join("；")
+            );
+        }
+    }
+    if !doc.scope_limits.is_empty() {
+        let _ = writeln!(s, "范围限制：");
+        for l in &doc.scope_limits {
+            let _ = writeln!(
+                s,
+                "  {}（{}）{}：{}",
+                l.extent,
+                l.rule,
+                l.entity
+                    .as_deref()
+                    .map(|e| format!(" {e}"))
+                    .unwrap_or_default(),
+                l.reason
+            );
+        }
+    }
+    for t in &doc.supporting {
+        let _ = writeln!(
+            s,
+            "辅助资料 {}（{}）：读取 {} 行，载入 {}，跳过 {}，拒收 {}",
+            t.title, t.path, t.rows_read, t.rows_loaded, t.rows_skipped, t.rows_rejected
+        );
+        for r in t.rejections.iter().take(5) {
+            let _ = writeln!(
+                s,
+                "    拒收 {} 第 {} 行 {}：{}",
+                r.sheet, r.row, r.column, r.reason
+            );
+        }
+    }
+    s
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// 序时账 / 凭证明细文件（.xlsx、.xls），可多个；或 reeval load --out 写出的缓存目录
+    #[arg(value_name = "LEDGER")]
+    pub ledgers: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: LoadInputs,
+    /// 辅助资料：类别=文件，可多次给出。类别：payments（国库集中支付/银行付款明细）、
+    /// card-holders（公务卡持卡人名单）、receptions（公务接待台账）、meetings（会议台账）、
+    /// inspection（资产盘点表）
+    #[arg(long = "supporting", value_name = "KIND=FILE", value_parser = crate::load::supporting::parse_spec)]
+    pub supporting: Vec<(String, PathBuf)>,
+    /// 辅助资料映射方案（TOML，与 data/profiles/supporting.toml 同结构）
+    #[arg(long = "supporting-profile", value_name = "FILE")]
+    pub supporting_profile: Option<PathBuf>,
+    /// 规则配置覆盖文件（TOML，与 data/rules.toml 同结构，只写不同之处）
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// 补充法规目录（TOML，与 data/citations.toml 同结构，如地方实施细则）
+    #[arg(long = "citations", value_name = "FILE")]
+    pub citations: Option<PathBuf>,
+    /// 只运行这些规则（逗号分隔的 id）
+    #[arg(long = "rules", value_delimiter = ',', value_name = "ID,...")]
+    pub rules: Vec<String>,
+    /// 评价基准日（资产类疑点的日期；默认为序时账最后一年的 12 月 31 日）
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD")]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// 把疑点文档写成 JSON
+    #[arg(long = "json", value_name = "OUT")]
+    pub json: Option<PathBuf>,
+    /// 终端上每类最多列出多少条疑点
+    #[arg(long, default_value_t = 10)]
+    pub show: usize,
+    /// 在标准错误输出上打印载入与每条规则的用时
+    #[arg(long)]
+    pub timings: bool,
+}

@@ -1,0 +1,165 @@
+//! `reeval run [DIR]`: the whole engagement (load → check → sample → score) into
+//! `output/<id>/`, with a short summary; `reeval init DIR` writes a commented skeleton.
+
+use crate::run::{self, Outcome};
+use anyhow::Result;
+use clap::Args;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The bundled sample engagement: in the working directory, else beside the sources.
+pub fn bundled() -> PathBuf {
+    let local = Path::new("samples/hrss-2023");
+    if local.join(crate::run::engagement::FILE).is_file() {
+        return local.to_path_buf();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/hrss-2023")
+}
+
+pub fn run(args: &RunArgs) -> Result<()> {
+    let dir = args.dir.clone().unwrap_or_else(bundled);
+    let outcome = run::run(&dir, args.out.as_deref(), args.quiet || args.json)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&outcome.summary)?);
+    } else if !args.quiet {
+        print!("{}", summary_text(&dir, &outcome));
+    }
+    Ok(())
+}
+
+pub fn init(args: &InitArgs) -> Result<()> {
+    let path = crate::run::engagement::init(&args.dir)?;
+    println!(
+        "已写入 {}：按注释填写单位、核算单位与文件、抽样计划和指标体系，把资料放进 {}，然后运行 reeval run {}",
+        path.display(),
+        args.dir.join("data").display(),
+        args.dir.display()
+    );
+    Ok(())
+}
+
+fn summary_text(dir: &Path, o: &Outcome) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "项目 {}", dir.display());
+    let s_ = &o.summary;
+    if let Some(l) = &s_.load {
+        let _ = writeln!(
+            s,
+            "载入：{} 个文件，分录 {} 行，凭证 {} 张（借贷不平 {} 张），资产 {} 项；拒收 {} 行；合计行核对 {} 处（不符 {} 处）；借方合计 {} 元",
+            l.files,
+            l.lines_loaded,
+            l.vouchers,
+            l.vouchers_unbalanced,
+            l.assets,
+            l.rows_rejected,
+            l.totals_checked,
+            l.totals_mismatched,
+            l.debit.grouped()
+        );
+        for w in &l.warnings {
+            let _ = writeln!(s, "  注意：{w}");
+        }
+    }
+    if let Some(c) = &s_.check {
+        let _ = writeln!(
+            s,
+            "检查：{} 条规则，疑点 {} 条（待核实），提示 {} 条，范围限制 {} 项",
+            c.rules_run, c.findings, c.informational, c.scope_limits
+        );
+        for cat in &c.by_category {
+            let _ = writeln!(
+                s,
+                "  {}：{} 条，金额 {} 元",
+                cat.category,
+                cat.findings,
+                crate::model::money::grouped_yuan(cat.amount)
+            );
+        }
+    }
+    for p in &s_.samples {
+        let _ = writeln!(
+            s,
+            "抽样「{}」：总体 {} 项（{} 元），抽中 {} 项（{} 元），金额覆盖 {}%",
+            p.plan,
+            p.population_count,
+            p.population_value.grouped(),
+            p.selected_count,
+            p.selected_value.grouped(),
+            p.coverage_percent
+        );
+        for w in &p.warnings {
+            let _ = writeln!(s, "  注意：{w}");
+        }
+    }
+    if let Some(sc) = &s_.score {
+        let provisional = if sc.complete { "" } else { "（暂定）" };
+        let _ = write!(
+            s,
+            "评分：{} 分，等级 {}{provisional}",
+            format_args!("{:.2}", sc.total),
+            sc.grade
+        );
+        match (&sc.self_evaluation, &sc.difference) {
+            (Some(se), Some(d)) => {
+                let _ = writeln!(
+                    s,
+                    "；自评 {se}（{}），相差 {d:+.2}",
+                    sc.self_grade.as_deref().unwrap_or("-")
+                );
+                if !sc.explained_by.is_empty() {
+                    let _ = writeln!(
+                        s,
+                        "  主要差异：{}",
+                        sc.explained_by
+                            .iter()
+                            .map(|(n, g)| format!("{n} −{g}"))
+                            .collect::<Vec<_>>()
+                            .join("；")
+                    );
+                }
+            }
+            _ => {
+                let _ = writeln!(s);
+            }
+        }
+    }
+    let timing: Vec<String> = o
+        .timings
+        .iter()
+        .map(|(t, secs)| format!("{t} {secs:.2} 秒"))
+        .collect();
+    let _ = writeln!(s, "用时：{}", timing.join("，"));
+    let _ = writeln!(s, "已写入 {}：{}", o.out.display(), o.outputs.join("、"));
+    for k in &o.kept {
+        if k.file == k.was {
+            let _ = writeln!(s, "  保留 {}（{}）", k.file, k.reason);
+        } else {
+            let _ = writeln!(s, "  保留 {} → {}（{}）", k.was, k.file, k.reason);
+        }
+    }
+    for n in &o.notes {
+        let _ = writeln!(s, "  注意：{n}");
+    }
+    s
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// 项目目录（含 engagement.toml；默认：附带的样例 samples/hrss-2023）
+    pub dir: Option<PathBuf>,
+    /// 输出目录（默认 output/<项目 id>）
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// 不显示进度和摘要（只在出错时输出）
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// 以 JSON 在标准输出打印摘要（供脚本使用）
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// 新项目目录：写入带注释的 engagement.toml 框架和 data/ 目录
+    pub dir: PathBuf,
+}

@@ -1,0 +1,194 @@
+//! CSV / TSV exports read into the same sheet shape as a workbook, whatever their encoding:
+//! UTF-8 (with or without BOM), UTF-16 (Excel's “Unicode text”), GBK and GB18030.
+//!
+//! Encoding is detected, not assumed: a BOM decides; otherwise the file is tried as UTF-8 and
+//! as GB18030 (a superset of GBK) record by record and the encoding with fewer undecodable
+//! records wins (UTF-8 on a tie). Records that the chosen encoding cannot decode are not
+//! patched with replacement characters: they become rejected rows (sheet, row, reason), so a
+//! corrupted byte never turns into a plausible-looking wrong value.
+
+use crate::load::formats::workbook::Sheet;
+use anyhow::{anyhow, Result};
+use calamine::{Data, Range};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The encodings this reader names in its report.
+pub const UTF8: &str = "UTF-8";
+pub const UTF8_BOM: &str = "UTF-8（带 BOM）";
+pub const UTF16: &str = "UTF-16";
+pub const GB18030: &str = "GBK/GB18030";
+
+fn delimiter(text_head: &[u8]) -> u8 {
+    let sample = &text_head[..text_head.len().min(8192)];
+    let count = |b: u8| sample.iter().filter(|&&c| c == b).count();
+    let (tabs, commas, semis) = (count(b'\t'), count(b','), count(b';'));
+    if tabs > commas && tabs >= semis {
+        b'\t'
+    } else if semis > commas {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// Split bytes into records (csv handles quotes and embedded newlines), fields still raw.
+/// A `ByteRecord` keeps a record's fields in one buffer: one allocation per row, not per cell.
+fn records(bytes: &[u8], delim: u8) -> Result<Vec<csv::ByteRecord>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(bytes);
+    let mut out = Vec::new();
+    for r in rdr.byte_records() {
+        let r = r.map_err(|e| anyhow!("CSV 结构无法解析：{e}"))?;
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// Decodes one field strictly: `None` when the bytes are not valid in the encoding.
+type Decoder = fn(&[u8]) -> Option<String>;
+
+fn utf8(f: &[u8]) -> Option<String> {
+    std::str::from_utf8(f).ok().map(str::to_string)
+}
+
+fn gb18030(f: &[u8]) -> Option<String> {
+    encoding_rs::GB18030
+        .decode_without_bom_handling_and_without_replacement(f)
+        .map(|c| c.into_owned())
+}
+
+/// A delimited text file as one sheet named after the file; `encoding` says what was detected.
+pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "CSV".into());
+    // UTF-16 with a BOM: decode the whole text first (it cannot be split as bytes).
+    let utf16 = if bytes.starts_with(&[0xFF, 0xFE]) {
+        Some(encoding_rs::UTF_16LE)
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    };
+    let mut body_start = 0;
+    let (decoded_owned, encoding): (Option<Vec<u8>>, &'static str) = if let Some(enc) = utf16 {
+        let (text, _, had_errors) = enc.decode(bytes);
+        if had_errors {
+            return Err(anyhow!(
+                "文件 {} 按 UTF-16 解码时遇到无效字节，无法可靠读取",
+                path.display()
+            ));
+        }
+        (Some(text.into_owned().into_bytes()), UTF16)
+    } else if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        body_start = 3;
+        (None, UTF8_BOM)
+    } else {
+        (None, UTF8)
+    };
+    let decoder: Decoder = utf8;
+    let body: &[u8] = decoded_owned.as_deref().unwrap_or(&bytes[body_start..]);
+    let delim = delimiter(body);
+    let recs = records(body, delim)?;
+    let (encoding, decoder) = if encoding == UTF8 && std::str::from_utf8(body).is_err() {
+        let fails = |d: Decoder| {
+            recs.iter()
+                .filter(|r| r.iter().any(|f| d(f).is_none()))
+                .count()
+        };
+        if fails(gb18030) < fails(utf8) {
+            (GB18030, gb18030 as Decoder)
+        } else {
+            (UTF8, utf8 as Decoder)
+        }
+    } else {
+        (encoding, decoder)
+    };
+    let width = recs.iter().map(|r| r.len()).max().unwrap_or(0).max(1);
+    // Valid UTF-8 as a whole (the usual export): every field is too, no per-field check.
+    let whole_utf8 = encoding != GB18030 && std::str::from_utf8(body).is_ok();
+    let height = recs.len().max(1);
+    let mut range: Range<Data> = Range::new((0, 0), (height as u32 - 1, width as u32 - 1));
+    let mut bad_rows = BTreeMap::new();
+    for (i, rec) in recs.iter().enumerate() {
+        if whole_utf8 {
+            for (c, f) in rec.iter().enumerate() {
+                if !f.is_empty() {
+                    // Valid: the whole body was checked (lossy never substitutes here).
+                    let v = String::from_utf8_lossy(f).into_owned();
+                    range.set_value((i as u32, c as u32), Data::String(v));
+                }
+            }
+            continue;
+        }
+        let fields: Option<Vec<String>> = rec.iter().map(decoder).collect();
+        match fields {
+            Some(fields) => {
+                for (c, v) in fields.into_iter().enumerate() {
+                    if !v.is_empty() {
+                        range.set_value((i as u32, c as u32), Data::String(v));
+                    }
+                }
+            }
+            None => {
+                bad_rows.insert(
+                    i,
+                    format!("该行含有无法按 {encoding} 解码的字节（文件可能损坏或混用了编码），整行未载入"),
+                );
+            }
+        }
+    }
+    Ok((
+        Sheet {
+            name,
+            range,
+            bad_rows,
+        },
+        encoding,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_utf8_and_bad_bytes() {
+        let text = "摘要,借方\n支付办公费,\"1,234.50\"\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let p = Path::new("x.csv");
+        let (s, enc) = read(p, &gbk).unwrap();
+        assert_eq!(enc, GB18030);
+        assert_eq!(
+            s.range.get_value((1, 0)),
+            Some(&Data::String("支付办公费".into()))
+        );
+        assert_eq!(
+            s.range.get_value((1, 1)),
+            Some(&Data::String("1,234.50".into()))
+        );
+        let (s, enc) = read(p, text.as_bytes()).unwrap();
+        assert_eq!(enc, UTF8);
+        assert!(s.bad_rows.is_empty());
+        // A GBK file with one corrupted record: that record is rejected, the rest decoded.
+        let mut bytes = gbk.into_owned();
+        bytes.extend_from_slice(b"\xff\xfe\xfd,1\n");
+        bytes.extend(encoding_rs::GBK.encode("支付电费,2\n").0.iter());
+        let (s, enc) = read(p, &bytes).unwrap();
+        assert_eq!(enc, GB18030);
+        assert_eq!(s.bad_rows.keys().copied().collect::<Vec<_>>(), vec![2]);
+        assert_eq!(
+            s.range.get_value((3, 0)),
+            Some(&Data::String("支付电费".into()))
+        );
+        // Tabs and a BOM.
+        let (s, enc) = read(p, "\u{feff}摘要\t借方\n办公费\t1\n".as_bytes()).unwrap();
+        assert_eq!(enc, UTF8_BOM);
+        assert_eq!(s.range.get_value((1, 1)), Some(&Data::String("1".into())));
+    }
+}

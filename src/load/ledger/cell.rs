@@ -1,0 +1,287 @@
+//! Cell values → text, codes, amounts, dates. Codes never pass through floats; money never
+//! stays in floats; dates accept the spellings Chinese exports use.
+
+use crate::model::money::{self, Amount};
+use calamine::Data;
+use chrono::NaiveDate;
+use std::borrow::Cow;
+
+/// Text of a cell, trimmed. Whole numbers print without `.0`.
+pub fn text(c: &Data) -> Cow<'_, str> {
+    match c {
+        Data::String(s) => Cow::Borrowed(s.trim()),
+        Data::Int(i) => Cow::Owned(i.to_string()),
+        Data::Float(f) => Cow::Owned(float_text(*f)),
+        Data::Bool(b) => Cow::Borrowed(if *b { "是" } else { "否" }),
+        Data::DateTime(d) => Cow::Owned(
+            serial_to_date(d.as_f64())
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| d.as_f64().to_string()),
+        ),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cow::Borrowed(s.trim()),
+        Data::Error(e) => Cow::Owned(format!("#{e:?}")),
+        Data::Empty => Cow::Borrowed(""),
+    }
+}
+
+pub fn is_blank(c: &Data) -> bool {
+    match c {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+fn float_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// A code (account, voucher, asset, classification): text as shown, never `230701.0`.
+pub fn code(c: &Data) -> Result<String, String> {
+    match c {
+        Data::Float(f) if !f.is_finite() => Err("编码不是有效数字".into()),
+        Data::Error(e) => Err(format!("单元格为错误值 #{e:?}")),
+        _ => Ok(text(c).chars().filter(|ch| !ch.is_whitespace()).collect()),
+    }
+}
+
+/// An amount cell: numbers kept exact to 分; texts parsed with separators, ¥, 元, brackets.
+pub fn amount(c: &Data) -> Result<Amount, String> {
+    match c {
+        Data::Empty => Ok(Amount {
+            fen: money::Fen::ZERO,
+            rounded: false,
+        }),
+        Data::Int(i) => money::amount_from_decimal((*i).into()),
+        Data::Float(f) => money::amount_from_f64(*f),
+        Data::String(s) => money::parse_amount(s),
+        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
+            Err(format!("金额单元格是日期格式：“{}”", text(c)))
+        }
+        Data::Bool(_) => Err("金额单元格是逻辑值".into()),
+        Data::Error(e) => Err(format!("金额单元格为错误值 #{e:?}")),
+    }
+}
+
+/// An optional whole number (year, month, period, 附单据数).
+pub fn int(c: &Data) -> Result<Option<i64>, String> {
+    match c {
+        Data::Empty => Ok(None),
+        Data::Int(i) => Ok(Some(*i)),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e12 => Ok(Some(*f as i64)),
+        Data::String(s) => {
+            let t: String = s
+                .trim()
+                .chars()
+                .map(money::fullwidth_to_ascii)
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let t = t.trim_end_matches(['年', '月', '日', '期', '张']);
+            if t.is_empty() {
+                return Ok(None);
+            }
+            t.parse::<i64>()
+                .map(Some)
+                .map_err(|_| format!("不是整数：“{}”", s.trim()))
+        }
+        _ => Err(format!("不是整数：“{}”", text(c))),
+    }
+}
+
+/// Excel 1900 date serial → date (serial 60 is Excel's phantom 1900-02-29).
+pub fn serial_to_date(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let days = if days < 61 { days + 1 } else { days };
+    base.checked_add_signed(chrono::Duration::days(days))
+}
+
+/// A date cell: Excel date or serial, `2023-01-05`, `2023/1/5`, `2023.1.5`, `2023年1月5日`,
+/// `20230105` (text or number). `Ok(None)` for an empty cell.
+pub fn date(c: &Data) -> Result<Option<NaiveDate>, String> {
+    match c {
+        Data::Empty => Ok(None),
+        Data::DateTime(d) => serial_to_date(d.as_f64())
+            .map(Some)
+            .ok_or_else(|| format!("日期超出范围：{}", d.as_f64())),
+        Data::Int(i) => int_date(*i),
+        Data::Float(f) if !f.is_finite() => Err("日期单元格不是有效数字".into()),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e12 => int_date(*f as i64),
+        Data::Float(f) => serial_to_date(*f)
+            .map(Some)
+            .ok_or_else(|| format!("日期超出范围：{f}")),
+        Data::String(s) | Data::DateTimeIso(s) => parse_date_text(s),
+        _ => Err(format!("不是日期：“{}”", text(c))),
+    }
+}
+
+fn int_date(i: i64) -> Result<Option<NaiveDate>, String> {
+    if (19_000_101..=21_001_231).contains(&i) {
+        let (y, m, d) = (i / 10_000, (i / 100) % 100, i % 100);
+        return ymd(y, m, d, &i.to_string()).map(Some);
+    }
+    serial_to_date(i as f64).map(Some).ok_or_else(|| {
+        format!("数字 {i} 不是日期：既不是 20230105 式的年月日，也不在 Excel 日期序号范围内")
+    })
+}
+
+fn ymd(y: i64, m: i64, d: i64, raw: &str) -> Result<NaiveDate, String> {
+    NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)
+        .ok_or_else(|| format!("日期不存在：“{}”", excerpt(raw)))
+}
+
+/// At most 24 characters of a cell's text, for a rejection reason.
+fn excerpt(raw: &str) -> String {
+    let t = raw.trim();
+    let mut out: String = t.chars().take(24).collect();
+    if t.chars().count() > 24 {
+        out.push('…');
+    }
+    out
+}
+
+/// A number cell in a date column that is neither date-formatted nor a `20230105` number:
+/// read as an Excel date serial (`44931` = 2023-01-05), which the load report notes.
+pub fn is_bare_serial(c: &Data) -> bool {
+    let yyyymmdd = |i: i64| (19_000_101..=21_001_231).contains(&i);
+    match c {
+        Data::Int(i) => !yyyymmdd(*i),
+        Data::Float(f) => !(f.fract() == 0.0 && yyyymmdd(*f as i64)),
+        _ => false,
+    }
+}
+
+pub fn parse_date_text(raw: &str) -> Result<Option<NaiveDate>, String> {
+    let s: String = raw.trim().chars().map(money::fullwidth_to_ascii).collect();
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    // Drop a time part: `2023-01-05 00:00:00`, `2023-01-05T00:00:00`.
+    let s = s.split([' ', 'T']).next().unwrap_or(s);
+    if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) {
+        let i: i64 = s
+            .parse()
+            .map_err(|_| format!("不是日期：“{}”", excerpt(raw)))?;
+        let (y, m, d) = (i / 10_000, (i / 100) % 100, i % 100);
+        return ymd(y, m, d, raw).map(Some);
+    }
+    let parts: Vec<&str> = s
+        .split(['-', '/', '.', '年', '月', '日'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() == 3 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())) {
+        let n: Vec<i64> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+        if n.len() == 3 && parts[0].len() == 4 {
+            return ymd(n[0], n[1], n[2], raw).map(Some);
+        }
+    }
+    if s.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        // Text has no date serials: `45000` in a CSV is a number, not 2023-03-15.
+        return Err(format!(
+            "“{}”是数字而不是日期（文本中的数字不按 Excel 日期序号解读；日期应写作 2023-01-05 或 20230105）",
+            excerpt(raw)
+        ));
+    }
+    Err(format!("不是可识别的日期：“{}”", excerpt(raw)))
+}
+
+/// Split `[230701]其他应付款-暂收款`, `230701 其他应付款`, `30201办公费` into code and name.
+/// A cell holding only digits is a code; one holding no leading digits is a name.
+pub fn split_code_name(raw: &str) -> (String, String) {
+    let s: String = raw.trim().chars().map(money::fullwidth_to_ascii).collect();
+    let s = s.trim_start_matches(['[', '【', '(']);
+    let end = s
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == '-'))
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    let code = s[..end].trim_end_matches(['.', '-']).to_string();
+    if code.is_empty() || !code.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return (String::new(), raw.trim().to_string());
+    }
+    let name = s[end..]
+        .trim_start_matches([']', '】', ')', ' ', '-', '_', ':'])
+        .trim()
+        .to_string();
+    (code, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, day)
+    }
+
+    #[test]
+    fn reads_date_spellings() {
+        for raw in [
+            "2023-01-05",
+            "2023/1/5",
+            "2023年1月5日",
+            "20230105",
+            "2023.01.05",
+            "2023-01-05 00:00:00",
+        ] {
+            assert_eq!(parse_date_text(raw).unwrap(), d(2023, 1, 5), "{raw}");
+        }
+        assert_eq!(date(&Data::Float(44931.0)).unwrap(), d(2023, 1, 5));
+        assert_eq!(date(&Data::Int(20230105)).unwrap(), d(2023, 1, 5));
+        assert!(parse_date_text("2023-13-40").is_err());
+        assert!(parse_date_text("昨天").is_err());
+        assert_eq!(serial_to_date(1.0), d(1900, 1, 1));
+        assert_eq!(serial_to_date(61.0), d(1900, 3, 1));
+    }
+
+    #[test]
+    fn numbers_that_are_no_date_are_refused_and_serials_are_told_apart() {
+        for bad in [99999999.0, 1e300, -5.0, f64::NAN, f64::INFINITY] {
+            assert!(date(&Data::Float(bad)).is_err(), "{bad}");
+        }
+        assert!(date(&Data::Int(99_999_999)).is_err());
+        assert!(is_bare_serial(&Data::Float(44931.0)));
+        assert!(is_bare_serial(&Data::Int(44931)));
+        assert!(!is_bare_serial(&Data::Float(20230105.0)));
+        assert!(!is_bare_serial(&Data::String("44931".into())));
+        let e = parse_date_text("45000").unwrap_err();
+        assert!(e.contains("不是日期"), "{e}");
+        let long = "x".repeat(10_000);
+        assert!(parse_date_text(&long).unwrap_err().chars().count() < 60);
+    }
+
+    #[test]
+    fn codes_never_become_floats() {
+        assert_eq!(code(&Data::Float(230701.0)).unwrap(), "230701");
+        assert_eq!(code(&Data::Int(1001)).unwrap(), "1001");
+        assert_eq!(code(&Data::String(" 0012 ".into())).unwrap(), "0012");
+    }
+
+    #[test]
+    fn splits_code_and_name() {
+        let cases = [
+            ("[230701]其他应付款-暂收款", ("230701", "其他应付款-暂收款")),
+            ("【230701】其他应付款", ("230701", "其他应付款")),
+            ("30201 办公费", ("30201", "办公费")),
+            ("30201办公费", ("30201", "办公费")),
+            ("2307.01 暂收款", ("2307.01", "暂收款")),
+            ("办公费", ("", "办公费")),
+            ("1001", ("1001", "")),
+        ];
+        for (raw, (c, n)) in cases {
+            assert_eq!(
+                split_code_name(raw),
+                (c.to_string(), n.to_string()),
+                "{raw}"
+            );
+        }
+    }
+}

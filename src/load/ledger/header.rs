@@ -1,0 +1,355 @@
+//! Finding the header row by its Chinese column names (one row, or two with merged cells),
+//! and reading the title lines above it.
+
+use super::cell;
+use super::profile::Profile;
+use calamine::Data;
+use std::collections::BTreeMap;
+
+/// How many rows from the top of a sheet may hold titles before the header.
+pub const HEADER_SEARCH_ROWS: usize = 40;
+
+/// Every canonical field of every kind, numbered: a header resolves its columns into an array
+/// indexed by these numbers once, so the per-cell lookup is a `match` on the name (length
+/// dispatch, one comparison) instead of a map search.
+pub const FIELD_SLOTS: usize = 60;
+
+pub fn field_slot(field: &str) -> Option<usize> {
+    match field {
+        "entity" => Some(0),
+        "book" => Some(1),
+        "accounting_system" => Some(2),
+        "year" => Some(3),
+        "month" => Some(4),
+        "day" => Some(5),
+        "period" => Some(6),
+        "date" => Some(7),
+        "voucher" => Some(8),
+        "voucher_kind" => Some(9),
+        "voucher_number" => Some(10),
+        "line_no" => Some(11),
+        "summary" => Some(12),
+        "account_code" => Some(13),
+        "account_name" => Some(14),
+        "account" => Some(15),
+        "debit" => Some(16),
+        "credit" => Some(17),
+        "direction" => Some(18),
+        "amount" => Some(19),
+        "aux" => Some(20),
+        "department" => Some(21),
+        "project" => Some(22),
+        "counterparty" => Some(23),
+        "econ" => Some(24),
+        "econ_code" => Some(25),
+        "econ_name" => Some(26),
+        "func" => Some(27),
+        "func_code" => Some(28),
+        "func_name" => Some(29),
+        "fund_source" => Some(30),
+        "settlement" => Some(31),
+        "payee_account" => Some(32),
+        "linked_voucher" => Some(33),
+        "preparer" => Some(34),
+        "reviewer" => Some(35),
+        "poster" => Some(36),
+        "attachments" => Some(37),
+        "status" => Some(38),
+        "asset_code" => Some(39),
+        "asset_name" => Some(40),
+        "category" => Some(41),
+        "category_code" => Some(42),
+        "category_name" => Some(43),
+        "acquired" => Some(44),
+        "original" => Some(45),
+        "accumulated" => Some(46),
+        "net" => Some(47),
+        "user" => Some(48),
+        "location" => Some(49),
+        "life" => Some(50),
+        "quantity" => Some(51),
+        "opening_debit" => Some(52),
+        "opening_credit" => Some(53),
+        "opening_direction" => Some(54),
+        "opening" => Some(55),
+        "closing_debit" => Some(56),
+        "closing_credit" => Some(57),
+        "closing_direction" => Some(58),
+        "closing" => Some(59),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// 0-based index (within the sheet's rows) of the first header row.
+    pub row: usize,
+    /// 1 or 2 header rows.
+    pub height: usize,
+    /// canonical field → column index.
+    pub fields: BTreeMap<String, usize>,
+    /// The header text of every column, as read (for messages).
+    pub names: Vec<String>,
+    /// Header names seen twice for the same field (the first column wins).
+    pub duplicates: Vec<String>,
+    /// `fields` again, indexed by `field_slot`.
+    pub slots: [Option<usize>; FIELD_SLOTS],
+}
+
+impl Header {
+    pub fn col(&self, field: &str) -> Option<usize> {
+        match field_slot(field) {
+            Some(k) => self.slots[k],
+            None => self.fields.get(field).copied(),
+        }
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.col(field).is_some()
+    }
+}
+
+/// Header text normalised for matching: no spaces, ASCII punctuation, no unit suffix.
+pub fn norm(s: &str) -> String {
+    let t: String = s
+        .chars()
+        .map(crate::model::money::fullwidth_to_ascii)
+        .filter(|c| !c.is_whitespace() && *c != '*')
+        .collect();
+    let t = t
+        .trim_end_matches("(元)")
+        .trim_end_matches("(万元)")
+        .trim_end_matches("(人民币)");
+    t.trim_end_matches([':', '：']).to_string()
+}
+
+fn lookup(profile: &Profile) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    for (field, names) in &profile.columns {
+        for n in names {
+            m.entry(norm(n)).or_insert_with(|| field.clone());
+        }
+    }
+    m
+}
+
+fn map_names(
+    names: &[Vec<String>],
+    table: &BTreeMap<String, String>,
+) -> (BTreeMap<String, usize>, Vec<String>) {
+    let mut fields = BTreeMap::new();
+    let mut dups = Vec::new();
+    for (col, candidates) in names.iter().enumerate() {
+        if let Some(field) = candidates.iter().find_map(|c| table.get(c)) {
+            if fields.contains_key(field) {
+                dups.push(candidates[0].clone());
+            } else {
+                fields.insert(field.clone(), col);
+            }
+        }
+    }
+    (fields, dups)
+}
+
+/// Whether the mapped fields make a usable header for this kind of input.
+pub fn is_complete(kind: &str, f: &BTreeMap<String, usize>) -> bool {
+    let has = |k: &str| f.contains_key(k);
+    match kind {
+        "ledger" => {
+            (has("account_code") || has("account"))
+                && ((has("debit") && has("credit")) || (has("direction") && has("amount")))
+        }
+        "balances" => {
+            (has("account_code") || has("account")) && has("account_name")
+                || (has("account_code") || has("account"))
+                    && (has("opening") || (has("opening_debit") && has("opening_credit")))
+        }
+        _ => has("asset_code") && has("original"),
+    }
+}
+
+/// What a ledger / register header must hold, for the "no header" message.
+pub fn expectation(kind: &str) -> &'static str {
+    match kind {
+        "ledger" => "科目编码（或“科目”）以及 借方+贷方（或 方向+金额）",
+        "balances" => "科目编码 以及 科目名称 或 期初余额（借方/贷方）",
+        _ => "资产编号 和 原值",
+    }
+}
+
+/// Find the header in the first rows of a sheet. Returns the best match (most fields mapped),
+/// trying each row alone and each row with the next one as a two-row header.
+pub fn find(rows: &[&[Data]], profile: &Profile) -> Option<Header> {
+    let table = lookup(profile);
+    let limit = rows.len().min(HEADER_SEARCH_ROWS);
+    let mut best: Option<Header> = None;
+    for r in 0..limit {
+        let top: Vec<String> = rows[r].iter().map(|c| norm(&cell::text(c))).collect();
+        if top.iter().filter(|t| !t.is_empty()).count() < 2 {
+            continue;
+        }
+        let single: Vec<Vec<String>> = top.iter().map(|t| vec![t.clone()]).collect();
+        let mut tries = vec![(1usize, single)];
+        if r + 1 < rows.len() {
+            let sub: Vec<String> = rows[r + 1].iter().map(|c| norm(&cell::text(c))).collect();
+            let width = top.len().max(sub.len());
+            let mut parent_ff = String::new();
+            let mut combined = Vec::with_capacity(width);
+            for c in 0..width {
+                let p = top.get(c).cloned().unwrap_or_default();
+                let s = sub.get(c).cloned().unwrap_or_default();
+                if !p.is_empty() {
+                    parent_ff = p.clone();
+                }
+                combined.push(if s.is_empty() {
+                    vec![p]
+                } else {
+                    vec![s.clone(), format!("{parent_ff}{s}"), p]
+                });
+            }
+            tries.push((2, combined));
+        }
+        for (height, names) in tries {
+            let (fields, duplicates) = map_names(&names, &table);
+            if !is_complete(&profile.kind, &fields) {
+                continue;
+            }
+            let better = best.as_ref().is_none_or(|b| fields.len() > b.fields.len());
+            if better {
+                let mut slots = [None; FIELD_SLOTS];
+                for (f, &c) in &fields {
+                    if let Some(k) = field_slot(f) {
+                        slots[k] = Some(c);
+                    }
+                }
+                best = Some(Header {
+                    row: r,
+                    height,
+                    names: names.iter().map(|n| n[0].clone()).collect(),
+                    fields,
+                    duplicates,
+                    slots,
+                });
+            }
+        }
+        if best.as_ref().is_some_and(|b| b.row + b.height <= r) {
+            break; // the header is above; later rows are data
+        }
+    }
+    best
+}
+
+/// The non-empty header-like texts of the first rows, for a "no header found" message.
+pub fn found_names(rows: &[&[Data]]) -> Vec<String> {
+    let mut best: Vec<String> = Vec::new();
+    for row in rows.iter().take(HEADER_SEARCH_ROWS) {
+        let t: Vec<String> = row
+            .iter()
+            .map(|c| norm(&cell::text(c)))
+            .filter(|t| !t.is_empty())
+            .collect();
+        if t.len() > best.len() {
+            best = t;
+        }
+    }
+    best
+}
+
+/// Values named in title lines: `单位：寻甸县人社局  期间：2023年1月-12月`.
+pub fn title_values(
+    rows: &[&[Data]],
+    keys: &BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| cell::text(c).to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        for (i, text) in cells.iter().enumerate() {
+            for (field, names) in keys {
+                if out.contains_key(field) {
+                    continue;
+                }
+                for name in names {
+                    if let Some(v) = value_after_key(text, name) {
+                        let v = if v.is_empty() {
+                            cells.get(i + 1).cloned().unwrap_or_default()
+                        } else {
+                            v
+                        };
+                        if !v.is_empty() {
+                            out.insert(field.clone(), v);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `key：value` inside a text; the value ends at two spaces or at the next `xx：`.
+fn value_after_key(text: &str, key: &str) -> Option<String> {
+    let t = text.replace('：', ":");
+    let pat = format!("{key}:");
+    let start = t.find(&pat)?;
+    // A key must start the text or follow whitespace (编制单位 must not match 单位).
+    if start > 0 && !t[..start].ends_with(char::is_whitespace) {
+        return None;
+    }
+    let rest = t[start + pat.len()..].trim_start();
+    let mut end = rest.len();
+    if let Some(i) = rest.find("  ") {
+        end = end.min(i);
+    }
+    if let Some(i) = rest.find(':') {
+        // cut before the key of the next pair: back to the whitespace before it
+        let before = &rest[..i];
+        let cut = before.rfind(char::is_whitespace).unwrap_or(0);
+        end = end.min(cut);
+    }
+    Some(rest[..end].trim().to_string())
+}
+
+/// The first plausible year (1990–2100) in a text like `2023年1月-12月` or `2023年度`.
+pub fn year_in(text: &str) -> Option<i32> {
+    let chars: Vec<char> = text.chars().collect();
+    for w in chars.windows(4).enumerate() {
+        let (i, w) = w;
+        if w.iter().all(|c| c.is_ascii_digit()) {
+            let before_digit = i > 0 && chars[i - 1].is_ascii_digit();
+            let after_digit = chars.get(i + 4).is_some_and(|c| c.is_ascii_digit());
+            if before_digit || after_digit {
+                continue;
+            }
+            let y: i32 = w.iter().collect::<String>().parse().ok()?;
+            if (1990..=2100).contains(&y) {
+                return Some(y);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_keys() {
+        assert_eq!(
+            value_after_key("单位：局机关  期间：2023年1月-12月", "单位").as_deref(),
+            Some("局机关")
+        );
+        assert_eq!(
+            value_after_key("核算单位:社保中心 期间:2023年", "核算单位").as_deref(),
+            Some("社保中心")
+        );
+        assert_eq!(value_after_key("编制单位：某局", "单位"), None);
+        assert_eq!(year_in("期间：2023年1月-12月"), Some(2023));
+        assert_eq!(year_in("20230105"), None);
+        assert_eq!(norm("借方金额（元）"), "借方金额");
+    }
+}

@@ -1,0 +1,303 @@
+//! Mapping profiles: which header names mean which canonical field, kept as TOML data.
+//! Built-in profiles are embedded at build time; `--profile FILE` adds or replaces one.
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Canonical ledger fields a profile may map (see docs/data-model.md).
+pub const LEDGER_FIELDS: &[&str] = &[
+    "entity",
+    "book",
+    "accounting_system",
+    "year",
+    "month",
+    "day",
+    "period",
+    "date",
+    "voucher",
+    "voucher_kind",
+    "voucher_number",
+    "line_no",
+    "summary",
+    "account_code",
+    "account_name",
+    "account",
+    "debit",
+    "credit",
+    "direction",
+    "amount",
+    "aux",
+    "department",
+    "project",
+    "counterparty",
+    "econ",
+    "econ_code",
+    "econ_name",
+    "func",
+    "func_code",
+    "func_name",
+    "fund_source",
+    "settlement",
+    "payee_account",
+    "linked_voucher",
+    "preparer",
+    "reviewer",
+    "poster",
+    "attachments",
+    "status",
+];
+
+/// Canonical asset-register fields.
+pub const ASSET_FIELDS: &[&str] = &[
+    "entity",
+    "asset_code",
+    "asset_name",
+    "category",
+    "category_code",
+    "category_name",
+    "acquired",
+    "original",
+    "accumulated",
+    "net",
+    "department",
+    "user",
+    "status",
+    "location",
+    "life",
+    "quantity",
+];
+
+const TOTAL_SCOPES: &[&str] = &[
+    "voucher",
+    "segment",
+    "month",
+    "year_to_date",
+    "sheet",
+    "carried",
+    "opening",
+];
+
+/// 科目余额表 / 科目表 fields.
+pub const BALANCE_FIELDS: &[&str] = &[
+    "entity",
+    "year",
+    "account_code",
+    "account_name",
+    "account",
+    "opening_debit",
+    "opening_credit",
+    "opening_direction",
+    "opening",
+    "debit",
+    "credit",
+    "closing_debit",
+    "closing_credit",
+    "closing_direction",
+    "closing",
+];
+
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "generic",
+        include_str!("../../../data/profiles/generic.toml"),
+    ),
+    (
+        "yonyou-grp-u8",
+        include_str!("../../../data/profiles/yonyou-grp-u8.toml"),
+    ),
+    (
+        "voucher-detail-2row",
+        include_str!("../../../data/profiles/voucher-detail-2row.toml"),
+    ),
+    (
+        "assets-generic",
+        include_str!("../../../data/profiles/assets-generic.toml"),
+    ),
+    (
+        "balances-generic",
+        include_str!("../../../data/profiles/balances-generic.toml"),
+    ),
+];
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    #[serde(default)]
+    pub extends: Option<String>,
+    /// Header names that make this profile a better fit than the generic one.
+    #[serde(default)]
+    pub signature: Vec<String>,
+    #[serde(default)]
+    pub columns: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub totals: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub title: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub aux_keys: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub status_words: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub status_codes: BTreeMap<String, String>,
+    /// 方向 cell words → `debit` / `credit` (方向+金额 layouts).
+    #[serde(default)]
+    pub direction_words: BTreeMap<String, Vec<String>>,
+}
+
+impl Profile {
+    fn parse(text: &str, origin: &str) -> Result<Profile> {
+        let p: Profile =
+            toml::from_str(text).with_context(|| format!("映射方案 {origin} 格式错误"))?;
+        let fields = match p.kind.as_str() {
+            "ledger" => LEDGER_FIELDS,
+            "assets" => ASSET_FIELDS,
+            "balances" => BALANCE_FIELDS,
+            other => {
+                bail!("映射方案 {origin} 的 kind 应为 ledger、assets 或 balances，实为 “{other}”")
+            }
+        };
+        for key in p.columns.keys() {
+            if !fields.contains(&key.as_str()) {
+                bail!(
+                    "映射方案 {origin} 的 [columns] 含未知字段 “{key}”；可用字段：{}",
+                    fields.join(", ")
+                );
+            }
+        }
+        for key in p.totals.keys() {
+            if !TOTAL_SCOPES.contains(&key.as_str()) {
+                bail!(
+                    "映射方案 {origin} 的 [totals] 含未知范围 “{key}”；可用：{}",
+                    TOTAL_SCOPES.join(", ")
+                );
+            }
+        }
+        Ok(p)
+    }
+
+    /// Fill what this profile leaves out from the profile it extends (per key).
+    fn inherit(mut self, base: &Profile) -> Profile {
+        fn merge<V: Clone>(own: &mut BTreeMap<String, V>, base: &BTreeMap<String, V>) {
+            for (k, v) in base {
+                own.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        merge(&mut self.columns, &base.columns);
+        merge(&mut self.totals, &base.totals);
+        merge(&mut self.title, &base.title);
+        merge(&mut self.aux_keys, &base.aux_keys);
+        merge(&mut self.status_words, &base.status_words);
+        merge(&mut self.status_codes, &base.status_codes);
+        merge(&mut self.direction_words, &base.direction_words);
+        self
+    }
+
+    /// Normalised total/opening word → its scope (`voucher`, `month`, `opening` …).
+    pub fn total_keywords(&self) -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        for (scope, words) in &self.totals {
+            for w in words {
+                m.insert(super::header::norm(w), scope.clone());
+            }
+        }
+        m
+    }
+
+    pub fn words(&self, table: &BTreeMap<String, Vec<String>>, key: &str) -> Vec<String> {
+        table.get(key).cloned().unwrap_or_default()
+    }
+}
+
+/// The profiles in force: built-ins, then user files (a user file with a built-in id
+/// replaces it).
+#[derive(Debug, Clone)]
+pub struct Profiles {
+    pub all: Vec<Profile>,
+}
+
+impl Profiles {
+    pub fn load(user_files: &[&Path]) -> Result<Profiles> {
+        let mut raw: Vec<Profile> = Vec::new();
+        for (id, text) in BUILTIN {
+            raw.push(Profile::parse(text, &format!("内置 {id}"))?);
+        }
+        for path in user_files {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("无法读取映射方案文件 {}", path.display()))?;
+            let p = Profile::parse(&text, &path.display().to_string())?;
+            raw.retain(|q| q.id != p.id);
+            raw.push(p);
+        }
+        let lookup = raw.clone();
+        let mut all = Vec::new();
+        for p in raw {
+            let resolved = match &p.extends {
+                Some(base_id) => {
+                    let base = lookup.iter().find(|q| &q.id == base_id).with_context(|| {
+                        format!("映射方案 {} 继承的方案 “{base_id}” 不存在", p.id)
+                    })?;
+                    if base.extends.is_some() {
+                        bail!(
+                            "映射方案 {} 继承的 {base_id} 本身又继承其他方案，只支持一层",
+                            p.id
+                        );
+                    }
+                    p.inherit(base)
+                }
+                None => p,
+            };
+            all.push(resolved);
+        }
+        Ok(Profiles { all })
+    }
+
+    pub fn of_kind(&self, kind: &str) -> Vec<&Profile> {
+        self.all.iter().filter(|p| p.kind == kind).collect()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Profile> {
+        self.all.iter().find(|p| p.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+
+    #[test]
+    fn every_field_has_a_slot() {
+        for f in LEDGER_FIELDS
+            .iter()
+            .chain(ASSET_FIELDS)
+            .chain(BALANCE_FIELDS)
+        {
+            assert!(
+                crate::load::ledger::header::field_slot(f).is_some(),
+                "{f} has no slot"
+            );
+        }
+    }
+
+    use super::*;
+
+    #[test]
+    fn builtins_parse_and_inherit() {
+        let ps = Profiles::load(&[]).unwrap();
+        let u8p = ps.get("yonyou-grp-u8").unwrap();
+        assert!(u8p.columns["summary"].contains(&"摘要".to_string()));
+        let two = ps.get("voucher-detail-2row").unwrap();
+        assert_eq!(two.totals["voucher"][0], "合计");
+        assert_eq!(ps.of_kind("assets").len(), 1);
+    }
+
+    #[test]
+    fn rejects_unknown_fields() {
+        let bad = "id='x'\nname='x'\nkind='ledger'\n[columns]\namont=['金额']\n";
+        let err = Profile::parse(bad, "x").unwrap_err().to_string();
+        assert!(err.contains("amont"), "{err}");
+    }
+}

@@ -1,0 +1,408 @@
+//! Reading ledger workbooks: each sheet's header and profile, its title lines (entity, book,
+//! year), then the row loop in `sheet.rs`; afterwards every voucher is checked for balance.
+//! Nothing is dropped without a line in the report.
+
+use super::cell;
+use super::chart::{Charts, DEFAULT_SYSTEM};
+use super::header::{self, Header};
+use super::model::{LedgerLine, OpeningBalance};
+use super::profile::{Profile, Profiles};
+use super::sheet::{SheetReader, Sums};
+use crate::load::formats::workbook;
+use crate::load::report::{DuplicateNumber, FileReport, SheetReport, Unbalanced};
+use crate::model::money::Fen;
+use crate::model::voucher::VoucherId;
+use anyhow::{bail, Result};
+use calamine::Data;
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+pub struct LedgerOptions<'a> {
+    pub profiles: &'a Profiles,
+    /// Use this profile id for every sheet instead of detecting one.
+    pub profile: Option<String>,
+    /// Entity when neither a title line nor a column names one.
+    pub entity: Option<String>,
+    /// `entity` is the engagement's entity for this file: it wins over the title line and
+    /// an entity column (which are reported beside it when they name another unit).
+    pub entity_from_engagement: bool,
+    pub charts: &'a Charts,
+    /// 会计制度 of these files' 账套 (default 政府会计制度).
+    pub system: Option<String>,
+}
+
+#[derive(Default)]
+pub struct LedgerLoad {
+    pub lines: Vec<LedgerLine>,
+    pub opening: Vec<OpeningBalance>,
+}
+
+/// Choose the profile for a sheet: the one whose header maps, preferring vendor signatures.
+pub fn choose_profile<'p>(
+    rows: &[&[Data]],
+    candidates: &[&'p Profile],
+) -> Option<(&'p Profile, Header)> {
+    let mut best: Option<(usize, usize, &Profile, Header)> = None;
+    for p in candidates {
+        if let Some(h) = header::find(rows, p) {
+            let names: BTreeSet<&str> = h.names.iter().map(|s| s.as_str()).collect();
+            let sig = p
+                .signature
+                .iter()
+                .filter(|s| names.contains(header::norm(s).as_str()))
+                .count();
+            // A vendor profile beats the generic one only when its whole signature is present.
+            let sig = if sig == p.signature.len() { sig } else { 0 };
+            let key = (sig, h.fields.len());
+            if best.as_ref().is_none_or(|b| key > (b.0, b.1)) {
+                best = Some((key.0, key.1, p, h));
+            }
+        }
+    }
+    best.map(|(_, _, p, h)| (p, h))
+}
+
+/// A sheet's table as the register and balance loaders find it: the profile and header, the
+/// title values, and the entity (title → column → `--entity` → file name).
+pub(crate) struct Located<'p> {
+    pub profile: &'p Profile,
+    pub hdr: Header,
+    pub titles: std::collections::BTreeMap<String, String>,
+    /// `None` when the entity is read per row from a column.
+    pub entity: Option<String>,
+}
+
+/// Find the table on one sheet, filling the sheet report's header fields and the file
+/// report's profile and entity source; a sheet without a header is noted and counted, and its
+/// names kept in `found_best` for the "no header" message.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn locate<'p>(
+    rows: &[&[Data]],
+    candidates: &[&'p Profile],
+    what: &str,
+    sheet: &crate::load::formats::workbook::Sheet,
+    sr: &mut SheetReport,
+    report: &mut FileReport,
+    found_best: &mut Vec<String>,
+    entity_flag: Option<&str>,
+    stem: &str,
+) -> Option<Located<'p>> {
+    let Some((profile, hdr)) = choose_profile(rows, candidates) else {
+        let f = header::found_names(rows);
+        if f.len() > found_best.len() {
+            *found_best = f;
+        }
+        note_headerless_sheet(rows, what, sr, report);
+        return None;
+    };
+    report.profile.get_or_insert_with(|| profile.id.clone());
+    sr.header_row = Some(sheet.row_number(hdr.row));
+    sr.header_rows = hdr.height;
+    let titles = header::title_values(&rows[..hdr.row], &profile.title);
+    let (entity, source) = match (titles.get("entity"), hdr.has("entity"), entity_flag) {
+        (Some(e), _, _) => (Some(e.clone()), "标题行"),
+        (None, true, _) => (None, "列"),
+        (None, false, Some(e)) => (Some(e.to_string()), "--entity"),
+        _ => (Some(stem.to_string()), "文件名"),
+    };
+    if report.entity_source.is_none() {
+        report.entity_source = Some(source.into());
+        report.entity = entity.clone();
+    }
+    Some(Located {
+        profile,
+        hdr,
+        titles,
+        entity,
+    })
+}
+
+/// Load one ledger workbook. `Err` only when the file cannot be read or holds no
+/// recognisable header; row problems become rejections in the report.
+pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> Result<LedgerLoad> {
+    let (sheets, encoding) = workbook::read_any(path)?;
+    report.encoding = encoding.map(str::to_string);
+    let candidates: Vec<&Profile> = match &opts.profile {
+        Some(id) => match opts.profiles.get(id) {
+            Some(p) if p.kind == "ledger" => vec![p],
+            _ => bail!("映射方案“{id}”不存在或不是序时账方案"),
+        },
+        None => opts.profiles.of_kind("ledger"),
+    };
+    let system_name = opts
+        .system
+        .clone()
+        .unwrap_or_else(|| DEFAULT_SYSTEM.to_string());
+    let default_chart = opts.charts.find(&system_name).ok_or_else(|| {
+        anyhow::anyhow!(
+            "没有会计制度“{system_name}”的科目表；内置：{}",
+            opts.charts.names().join("、")
+        )
+    })?;
+    report.accounting_system = Some(default_chart.name.clone());
+    let file_label = path.display().to_string();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+
+    let mut out = LedgerLoad::default();
+    let mut sums = Sums::default();
+    let mut unknown_accounts: BTreeSet<String> = BTreeSet::new();
+    let mut best_found: Vec<String> = Vec::new();
+    let mut any_header = false;
+    let mut serials: BTreeMap<String, (usize, (f64, NaiveDate))> = BTreeMap::new();
+
+    for sheet in &sheets {
+        let rows: Vec<&[Data]> = sheet.range.rows().collect();
+        let mut sr = SheetReport {
+            sheet: sheet.name.clone(),
+            rows_read: rows.len(),
+            ..Default::default()
+        };
+        let Some((profile, hdr)) = choose_profile(&rows, &candidates) else {
+            let found = header::found_names(&rows);
+            if found.len() > best_found.len() {
+                best_found = found;
+            }
+            note_headerless_sheet(&rows, "表头", &mut sr, report);
+            report.sheets.push(sr);
+            continue;
+        };
+        any_header = true;
+        if report.profile.is_none() {
+            report.profile = Some(profile.id.clone());
+        } else if report.profile.as_deref() != Some(profile.id.as_str()) {
+            report.warnings.push(format!(
+                "工作表“{}”按映射方案 {} 读取，与文件中其他工作表不同",
+                sheet.name, profile.id
+            ));
+        }
+        for d in &hdr.duplicates {
+            report
+                .warnings
+                .push(format!("工作表“{}”表头“{d}”重复，只读取第一列", sheet.name));
+        }
+        sr.header_row = Some(sheet.row_number(hdr.row));
+        for (&i, reason) in sheet.bad_rows.range(..hdr.row + hdr.height) {
+            report.warnings.push(format!(
+                "工作表“{}”表头以上第 {} 行：{reason}",
+                sheet.name,
+                sheet.row_number(i)
+            ));
+        }
+        sr.header_rows = hdr.height;
+
+        // Title lines: entity, book, year.
+        let titles = header::title_values(&rows[..hdr.row], &profile.title);
+        let title_year = titles
+            .get("period")
+            .and_then(|t| header::year_in(t))
+            .or_else(|| {
+                rows[..hdr.row]
+                    .iter()
+                    .flat_map(|r| r.iter())
+                    .find_map(|c| header::year_in(&cell::text(c)))
+            });
+        let assigned = opts.entity.as_ref().filter(|_| opts.entity_from_engagement);
+        if let Some(e) = assigned {
+            // The file's own unit, reported beside the engagement's, never merged by it.
+            let own = titles.get("entity").cloned().or_else(|| {
+                hdr.col("entity").and_then(|c| {
+                    rows[hdr.row + hdr.height..]
+                        .iter()
+                        .filter_map(|r| r.get(c))
+                        .map(|v| cell::text(v).to_string())
+                        .find(|t| !t.is_empty() && t != e)
+                })
+            });
+            if let Some(own) = own.filter(|o| o != e) {
+                if report.entity_in_file.is_none() {
+                    report.warnings.push(format!(
+                        "文件本身写的核算单位是“{own}”（工作表“{}”），项目文件将其归入“{e}”：按项目文件载入，请核对",
+                        sheet.name
+                    ));
+                    report.entity_in_file = Some(own);
+                }
+            }
+        }
+        let (sheet_entity, entity_source) = if let Some(e) = assigned {
+            (Some(e.clone()), "项目文件")
+        } else if let Some(e) = titles.get("entity") {
+            (Some(e.clone()), "标题行")
+        } else if hdr.has("entity") {
+            (None, "列")
+        } else if let Some(e) = &opts.entity {
+            (Some(e.clone()), "--entity")
+        } else {
+            (Some(stem.clone()), "文件名")
+        };
+        if report.entity_source.is_none() {
+            report.entity_source = Some(entity_source.to_string());
+            report.entity = sheet_entity.clone();
+            if entity_source == "文件名" {
+                report.warnings.push(format!(
+                    "未在标题行或列中找到核算单位，也未给 --entity，暂以文件名“{stem}”作为核算单位"
+                ));
+            }
+        }
+        let book = titles.get("book").cloned();
+
+        let reader = SheetReader {
+            sheet,
+            hdr: &hdr,
+            profile,
+            keywords: profile.total_keywords(),
+            title_year,
+            sheet_entity,
+            fallback_entity: opts.entity.clone().unwrap_or_else(|| stem.clone()),
+            book,
+            charts: opts.charts,
+            default_chart,
+            file: file_label.clone(),
+            serials: Default::default(),
+        };
+        reader.read(
+            &rows,
+            &mut sr,
+            report,
+            &mut out,
+            &mut sums,
+            &mut unknown_accounts,
+        );
+        if let (n, Some(example)) = reader.serials.get() {
+            let e = serials
+                .entry(reader.column_label("date"))
+                .or_insert((0, example));
+            e.0 += n;
+        }
+        report.rows_read += sr.rows_read;
+        report.rows_loaded += sr.rows_loaded;
+        report.rows_opening += sr.rows_opening;
+        sr.rows_skipped_header += hdr.row + hdr.height;
+        report.rows_skipped +=
+            sr.rows_skipped_blank + sr.rows_skipped_total + sr.rows_skipped_header;
+        report.sheets.push(sr);
+    }
+    if !any_header {
+        let expected = header::expectation("ledger");
+        let found = if best_found.is_empty() {
+            "（无内容）".to_string()
+        } else {
+            best_found.join("、")
+        };
+        bail!(
+            "文件 {} 中没有可识别的序时账表头：需要 {expected}；找到的列名为 {found}",
+            path.display()
+        );
+    }
+    // One warning per date column, not per row.
+    for (column, (n, (v, d))) in serials {
+        report.warnings.push(format!(
+            "日期列 {column} 中有 {n} 个单元格是未设日期格式的数字，已按 Excel 日期序号读取（如 {} 读作 {}）；请核对这些日期",
+            cell::text(&Data::Float(v)),
+            d.format("%Y-%m-%d")
+        ));
+    }
+    report.accounts_not_in_chart = unknown_accounts.into_iter().collect();
+    check_balance(&out.lines, report);
+    report.totals.debit = out.lines.iter().map(|l| l.debit).sum();
+    report.totals.credit = out.lines.iter().map(|l| l.credit).sum();
+    Ok(out)
+}
+
+/// A sheet with no recognisable header: not loaded, but its rows are counted as skipped and
+/// any non-blank content is named in a warning, so nothing disappears silently.
+pub(crate) fn note_headerless_sheet(
+    rows: &[&[Data]],
+    what: &str,
+    sr: &mut SheetReport,
+    report: &mut FileReport,
+) {
+    let nonblank = rows
+        .iter()
+        .filter(|r| !r.iter().all(cell::is_blank))
+        .count();
+    sr.note = Some(if nonblank == 0 {
+        "空工作表".to_string()
+    } else {
+        format!("未找到{what}，整表未载入（{nonblank} 行非空）")
+    });
+    if nonblank > 0 {
+        report.warnings.push(format!(
+            "工作表“{}”没有可识别的{what}，其中 {nonblank} 行非空内容未载入",
+            sr.sheet
+        ));
+    }
+    report.rows_read += rows.len();
+    report.rows_skipped += rows.len();
+}
+
+/// Debits must equal credits per voucher and per basis (财务会计 and 预算会计 each balance).
+/// A voucher is its entity, 账套, period, word and number, and its date: one number used on
+/// two dates of a period is two vouchers, each checked on its own, and listed in
+/// `duplicate_voucher_numbers` (a numbering anomaly, never a silent merge).
+fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
+    // Keys borrow from the lines: no allocation per line on a million-line ledger.
+    type Key<'a> = (&'a str, Option<&'a str>, i32, u32, &'a str, u32, NaiveDate);
+    fn key(l: &LedgerLine) -> Key<'_> {
+        let book = l.book.as_deref();
+        (
+            &l.entity,
+            book,
+            l.year,
+            l.period,
+            &l.voucher_kind,
+            l.voucher_number,
+            l.date,
+        )
+    }
+    let mut sums: BTreeMap<(Key, &str), (Fen, Fen)> = BTreeMap::new();
+    for l in lines {
+        let e = sums.entry((key(l), l.basis.as_str())).or_default();
+        e.0 += l.debit;
+        e.1 += l.credit;
+    }
+    let vouchers: BTreeSet<&Key> = sums.keys().map(|(k, _)| k).collect();
+    report.vouchers = vouchers.len();
+    // One number on several dates within a period (and 账套).
+    type Number<'a> = (&'a str, Option<&'a str>, i32, u32, &'a str, u32);
+    let mut dates: BTreeMap<Number, Vec<NaiveDate>> = BTreeMap::new();
+    for &&(e, b, y, p, k, n, d) in &vouchers {
+        dates.entry((e, b, y, p, k, n)).or_default().push(d);
+    }
+    for ((e, _, y, p, k, n), ds) in &dates {
+        if ds.len() > 1 {
+            report.duplicate_voucher_numbers.push(DuplicateNumber {
+                voucher: VoucherId::new(e, *y, *p, k, *n).with_entity(),
+                dates: ds
+                    .iter()
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .collect(),
+            });
+        }
+    }
+    let members: Vec<_> = sums
+        .keys()
+        .map(|((e, b, y, p, k, n, d), _)| ((*e, *b, *y, *p, *k, *n), "", Some(*d)))
+        .collect();
+    let tags = crate::model::voucher::tags(&members);
+    for ((((entity, _, year, period, kind, number, _), basis), (d, c)), tag) in
+        sums.into_iter().zip(tags)
+    {
+        if d != c {
+            report.vouchers_unbalanced.push(Unbalanced {
+                voucher: format!(
+                    "{}{}",
+                    VoucherId::new(entity, year, period, kind, number).with_entity(),
+                    tag.unwrap_or_default()
+                ),
+                basis: basis.to_string(),
+                debit: d,
+                credit: c,
+                difference: d - c,
+            });
+        }
+    }
+}

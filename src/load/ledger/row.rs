@@ -1,0 +1,424 @@
+//! One row → a journal line or an opening balance: voucher identity (filled down), date and
+//! period, account, amounts (借/贷 or 方向+金额), auxiliary fields, status, and the basis from
+//! the 账套's chart. A field that cannot be read rejects the row with its column and reason.
+
+use super::cell;
+use super::model::{Classification, LedgerLine, OpeningBalance, Source, STATUS_NORMAL};
+use super::sheet::{bad, Bad, Current, SheetReader};
+use crate::model::money::Fen;
+use crate::model::voucher;
+use calamine::Data;
+use chrono::{Datelike, NaiveDate};
+use std::collections::{BTreeMap, BTreeSet};
+
+impl SheetReader<'_> {
+    /// An optional whole number from a field's cell; a bad value rejects the row on that field.
+    fn int_at(&self, row: &[Data], field: &'static str) -> Result<Option<i64>, Bad> {
+        self.cell(row, field)
+            .map(cell::int)
+            .transpose()
+            .map_err(|r| bad(field, r))
+            .map(Option::flatten)
+    }
+
+    /// An optional date from a field's cell. A bare number read as an Excel serial is
+    /// counted (with the first one as an example) for the file report's warning.
+    fn date_at(&self, row: &[Data], field: &'static str) -> Result<Option<NaiveDate>, Bad> {
+        let c = self.cell(row, field);
+        let d = c
+            .map(cell::date)
+            .transpose()
+            .map_err(|r| bad(field, r))
+            .map(Option::flatten)?;
+        if let (Some(c), Some(d)) = (c, d) {
+            if cell::is_bare_serial(c) {
+                let (n, example) = self.serials.get();
+                let v = match c {
+                    Data::Int(i) => *i as f64,
+                    Data::Float(f) => *f,
+                    _ => 0.0,
+                };
+                self.serials.set((n + 1, example.or(Some((v, d)))));
+            }
+        }
+        Ok(d)
+    }
+
+    pub(super) fn debit_credit(
+        &self,
+        row: &[Data],
+        rounded: &mut usize,
+    ) -> Result<(Fen, Fen), Bad> {
+        let mut amt = |field: &'static str| -> Result<Fen, Bad> {
+            match self.cell(row, field) {
+                None => Ok(Fen::ZERO),
+                Some(c) => {
+                    let a = cell::amount(c).map_err(|r| bad(field, r))?;
+                    if a.rounded {
+                        *rounded += 1;
+                    }
+                    Ok(a.fen)
+                }
+            }
+        };
+        if self.hdr.has("debit") && self.hdr.has("credit") {
+            return Ok((amt("debit")?, amt("credit")?));
+        }
+        let a = amt("amount")?;
+        let dir = self.text(row, "direction").unwrap_or_default();
+        let dir = dir.trim();
+        let is = |side: &str| {
+            self.profile
+                .direction_words
+                .get(side)
+                .is_some_and(|ws| ws.iter().any(|w| w == dir))
+        };
+        match dir {
+            _ if is("debit") => Ok((a, Fen::ZERO)),
+            _ if is("credit") => Ok((Fen::ZERO, a)),
+            "" if a.is_zero() => Ok((Fen::ZERO, Fen::ZERO)),
+            "" => Err(bad("direction", "有金额但借贷方向为空")),
+            other => Err(bad("direction", format!("借贷方向无法识别：“{other}”"))),
+        }
+    }
+
+    pub(super) fn entity(&self, row: &[Data]) -> String {
+        self.sheet_entity
+            .clone()
+            .or_else(|| self.text(row, "entity"))
+            .unwrap_or_else(|| self.fallback_entity.clone())
+    }
+
+    pub(super) fn account(&self, row: &[Data]) -> Result<(String, String), Bad> {
+        if self.hdr.has("account_code") {
+            let code = self
+                .cell(row, "account_code")
+                .map(cell::code)
+                .transpose()
+                .map_err(|r| bad("account_code", r))?
+                .unwrap_or_default();
+            let name = self.text(row, "account_name").unwrap_or_default();
+            if code.is_empty() {
+                return Err(bad("account_code", "科目编码为空"));
+            }
+            return Ok((code, name));
+        }
+        let raw = self.text(row, "account").unwrap_or_default();
+        let (code, name) = cell::split_code_name(&raw);
+        if code.is_empty() {
+            return Err(bad(
+                "account",
+                format!("“{raw}”中没有科目编码（凭证应同时填列编号和名称）"),
+            ));
+        }
+        Ok((code, name))
+    }
+
+    pub(super) fn date_and_period(
+        &self,
+        row: &[Data],
+        current: Option<&Current>,
+        same_voucher: bool,
+    ) -> Result<(NaiveDate, i32, u32), Bad> {
+        let date = if self.hdr.has("date") {
+            self.date_at(row, "date")?
+        } else if self.hdr.has("month") && self.hdr.has("day") {
+            let m = self.int_at(row, "month")?;
+            let d = self.int_at(row, "day")?;
+            let y = self.int_at(row, "year")?.or(self.title_year.map(i64::from));
+            match (y, m, d) {
+                (_, None, None) => None,
+                (Some(y), Some(m), Some(d)) => Some(
+                    NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)
+                        .ok_or_else(|| bad("day", format!("日期不存在：{y}年{m}月{d}日")))?,
+                ),
+                (None, _, _) => {
+                    return Err(bad("year", "有月、日而无年份：标题行和列中都没有年度"))
+                }
+                _ => return Err(bad("day", "月、日不全")),
+            }
+        } else {
+            None
+        };
+        let date = match (date, current) {
+            (Some(d), _) => d,
+            (None, Some(c)) => c.date,
+            (None, None) => return Err(bad("date", "日期为空，且上方没有可承接的行")),
+        };
+        let explicit_period = if self.hdr.has("period") {
+            self.int_at(row, "period")?
+        } else {
+            None
+        };
+        // The period is the 期间 cell's, else the line's own date's month. Only a line that
+        // continues the voucher above (same word and number) on the same date takes that
+        // voucher's period: a 期间 filled in on a voucher's first line only. A line with
+        // another date is never given the period of the rows above it.
+        let period = match (explicit_period, current) {
+            (Some(p), _) => p,
+            (None, Some(c)) if same_voucher && c.date == date => c.period as i64,
+            (None, _) => date.month() as i64,
+        };
+        if !(1..=16).contains(&period) {
+            return Err(bad(
+                "period",
+                format!("会计期间应为 1–12（调整期至 16），实为 {period}"),
+            ));
+        }
+        Ok((date, date.year(), period as u32))
+    }
+
+    /// Which voucher a row belongs to: its own voucher cell(s), or the voucher of the line
+    /// above (filled down), with date, period and line number.
+    pub(super) fn identity(&self, row: &[Data], current: Option<&Current>) -> Result<Current, Bad> {
+        let entity = self.entity(row);
+        let voucher_text = self.text(row, "voucher");
+        let number_text = self.text(row, "voucher_number");
+        let parsed = match (voucher_text, number_text) {
+            (Some(v), _) => Some(voucher::parse_voucher_no(&v).map_err(|r| bad("voucher", r))?),
+            (None, Some(n)) => {
+                Some(voucher::parse_voucher_no(&n).map_err(|r| bad("voucher_number", r))?)
+            }
+            (None, None) => None,
+        };
+        let (kind, number, same_number) = match parsed {
+            Some((k, n)) => {
+                let k = if k.is_empty() {
+                    self.text(row, "voucher_kind")
+                        .map(|k| voucher::normalize_kind(&k))
+                        .unwrap_or_else(|| "记".to_string())
+                } else {
+                    k
+                };
+                let cont =
+                    current.is_some_and(|c| c.kind == k && c.number == n && c.entity == entity);
+                (k, n, cont)
+            }
+            None => match current {
+                Some(c) => (c.kind.clone(), c.number, true),
+                None => return Err(bad("voucher", "凭证号为空，且上方没有可承接的凭证")),
+            },
+        };
+        let (date, year, period) = self.date_and_period(row, current, same_number)?;
+        // The same voucher as the line above: same word and number, period and date.
+        let continued = same_number
+            && current.is_some_and(|c| c.year == year && c.period == period && c.date == date);
+        let line_no = match self.int_at(row, "line_no")? {
+            Some(n) if n > 0 => n as u32,
+            Some(n) => return Err(bad("line_no", format!("分录号应为正整数，实为 {n}"))),
+            None if continued => current.map(|c| c.line_no + 1).unwrap_or(1),
+            None => 1,
+        };
+
+        Ok(Current {
+            kind,
+            number,
+            date,
+            year,
+            period,
+            line_no,
+            entity,
+        })
+    }
+
+    pub(super) fn line(
+        &self,
+        row: &[Data],
+        rownum: u32,
+        id: &Current,
+        rounded: &mut usize,
+        unknown: &mut BTreeSet<String>,
+    ) -> Result<LedgerLine, Bad> {
+        let (account_code, account_name) = self.account(row)?;
+        let (debit, credit) = self.debit_credit(row, rounded)?;
+        let system = self.text(row, "accounting_system");
+        let chart = match &system {
+            Some(s) => self
+                .charts
+                .find(s)
+                .ok_or_else(|| bad("accounting_system", format!("会计制度“{s}”没有内置科目表")))?,
+            None => self.default_chart,
+        };
+        let (basis, account_l1) = match chart.first_level(&account_code) {
+            Some((_, acc)) => (acc.basis.clone(), Some(acc.name.clone())),
+            None => {
+                unknown.insert(account_code.chars().take(chart.code_length).collect());
+                ("未知".to_string(), None)
+            }
+        };
+
+        // Auxiliary fields: explicit columns first, then the 辅助项 cell fills what is missing.
+        let aux = self
+            .text(row, "aux")
+            .map(|t| parse_aux(&t, &self.profile.aux_keys))
+            .unwrap_or_default();
+        let pick = |field: &str| {
+            self.text(row, field)
+                .or_else(|| aux.fields.get(field).cloned())
+        };
+        let classification = |combined: &str, code: &str, name: &str| -> Classification {
+            let (mut c, mut n) = (self.text(row, code), self.text(row, name));
+            if c.is_none() && n.is_none() {
+                if let Some(raw) = pick(combined) {
+                    let (cc, nn) = cell::split_code_name(&raw);
+                    c = Some(cc).filter(|s| !s.is_empty());
+                    n = Some(nn).filter(|s| !s.is_empty());
+                }
+            }
+            Classification { code: c, name: n }
+        };
+        let attachments = self.int_at(row, "attachments")?;
+        let status = self
+            .text(row, "status")
+            .map(|s| status_of(&s, &self.profile.status_words))
+            .unwrap_or_else(|| STATUS_NORMAL.to_string());
+
+        Ok(LedgerLine {
+            entity: id.entity.clone(),
+            book: self.text(row, "book").or_else(|| self.book.clone()),
+            accounting_system: chart.name.clone(),
+            basis,
+            year: id.year,
+            period: id.period,
+            voucher_kind: id.kind.clone(),
+            voucher_number: id.number,
+            line_no: id.line_no,
+            date: id.date,
+            summary: self.text(row, "summary").unwrap_or_default(),
+            account_code,
+            account_name,
+            account_l1,
+            debit,
+            credit,
+            department: pick("department"),
+            project: pick("project"),
+            counterparty: pick("counterparty"),
+            econ: classification("econ", "econ_code", "econ_name"),
+            func: classification("func", "func_code", "func_name"),
+            fund_source: pick("fund_source"),
+            settlement: pick("settlement"),
+            payee_account: self.text(row, "payee_account"),
+            linked_voucher: self.text(row, "linked_voucher"),
+            preparer: self.text(row, "preparer"),
+            reviewer: self.text(row, "reviewer"),
+            poster: self.text(row, "poster"),
+            attachments: attachments.map(|a| a as i32),
+            status,
+            aux_other: aux.other,
+            source: Source {
+                file: self.file.clone(),
+                sheet: self.sheet.name.clone(),
+                row: rownum,
+            },
+        })
+    }
+
+    pub(super) fn opening(
+        &self,
+        row: &[Data],
+        rownum: u32,
+        label: &str,
+        current: Option<&Current>,
+        rounded: &mut usize,
+    ) -> Result<OpeningBalance, Bad> {
+        let (account_code, account_name) = self.account(row)?;
+        let (d, c) = self.debit_credit(row, rounded)?;
+        let year = current
+            .map(|c| c.year)
+            .or(self.title_year)
+            .or_else(|| {
+                self.cell(row, "date")
+                    .and_then(|c| cell::date(c).ok().flatten())
+                    .map(|d| d.year())
+            })
+            .ok_or_else(|| bad("date", "期初行无法确定年度"))?;
+        let aux = self
+            .text(row, "aux")
+            .map(|t| parse_aux(&t, &self.profile.aux_keys))
+            .unwrap_or_default();
+        Ok(OpeningBalance {
+            entity: self.entity(row),
+            book: self.text(row, "book").or_else(|| self.book.clone()),
+            year,
+            account_code,
+            account_name,
+            counterparty: self
+                .text(row, "counterparty")
+                .or_else(|| aux.fields.get("counterparty").cloned()),
+            balance: d - c,
+            label: label.to_string(),
+            source: Source {
+                file: self.file.clone(),
+                sheet: self.sheet.name.clone(),
+                row: rownum,
+            },
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct Aux {
+    pub fields: BTreeMap<String, String>,
+    pub other: Option<String>,
+}
+
+/// `【部门:办公室】【项目:就业补助】【经济分类:30201 办公费】` → fields; unknown keys kept in `other`.
+pub fn parse_aux(text: &str, keys: &BTreeMap<String, Vec<String>>) -> Aux {
+    let mut aux = Aux::default();
+    let mut other = Vec::new();
+    let t = text.replace('：', ":");
+    for seg in t.split(['【', '】', '[', ']', ';', '；', '|', '\n']) {
+        let seg = seg.trim();
+        if seg.is_empty() {
+            continue;
+        }
+        let Some((k, v)) = seg.split_once(':') else {
+            other.push(seg.to_string());
+            continue;
+        };
+        let (k, v) = (k.trim(), v.trim());
+        let field = keys
+            .iter()
+            .find(|(_, names)| names.iter().any(|n| n == k))
+            .map(|(f, _)| f.clone());
+        match field {
+            Some(f) if !v.is_empty() => {
+                aux.fields.entry(f).or_insert_with(|| v.to_string());
+            }
+            Some(_) => {}
+            None => other.push(format!("{k}:{v}")),
+        }
+    }
+    if !other.is_empty() {
+        aux.other = Some(other.join("; "));
+    }
+    aux
+}
+
+fn status_of(raw: &str, words: &BTreeMap<String, Vec<String>>) -> String {
+    for (status, ws) in words {
+        if ws.iter().any(|w| raw.contains(w.as_str())) {
+            return status.clone();
+        }
+    }
+    STATUS_NORMAL.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aux_cell_splits_into_fields() {
+        let keys: BTreeMap<String, Vec<String>> = [
+            ("department".to_string(), vec!["部门".to_string()]),
+            ("econ".to_string(), vec!["经济分类".to_string()]),
+        ]
+        .into_iter()
+        .collect();
+        let a = parse_aux("【部门:办公室】【经济分类:30201 办公费】【其他:x】", &keys);
+        assert_eq!(a.fields["department"], "办公室");
+        assert_eq!(a.fields["econ"], "30201 办公费");
+        assert_eq!(a.other.as_deref(), Some("其他:x"));
+    }
+}

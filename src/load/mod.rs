@@ -1,0 +1,478 @@
+//! Load stage: files → Frames { lines, opening, assets } + LoadReport.
+
+pub mod assets;
+pub mod balances;
+pub mod cache;
+pub mod formats;
+pub mod ledger;
+pub mod report;
+pub mod supporting;
+
+use crate::load::assets::Asset;
+use crate::load::ledger::chart::Charts;
+use crate::load::ledger::model::{self, LedgerLine, OpeningBalance, STATUS_NORMAL};
+use crate::load::ledger::profile::Profiles;
+use crate::load::ledger::read::{self, LedgerOptions};
+use crate::load::report::{FileReport, LoadReport, Summary};
+use crate::model::money::{grouped_fen, Fen, MAX_TOTAL_FEN};
+use crate::model::provenance::{sha256_file, Provenance};
+use crate::model::voucher::VoucherId;
+use anyhow::Result;
+use polars::prelude::DataFrame;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadRequest {
+    pub ledgers: Vec<PathBuf>,
+    pub assets: Vec<PathBuf>,
+    /// 科目余额表 / 科目表: opening balances, closing balances to reconcile, account names.
+    pub balances: Vec<PathBuf>,
+    pub profile_files: Vec<PathBuf>,
+    /// Force this profile id for the ledger files.
+    pub profile: Option<String>,
+    pub entity: Option<String>,
+    /// Per ledger file: the entity and profile an engagement names for it (they win over
+    /// `entity`/`profile` for that file only).
+    pub file_hints: BTreeMap<PathBuf, FileHint>,
+    pub system: Option<String>,
+    /// Keep the row structs (`Loaded::lines`) besides the frames: for library callers and
+    /// tests; the commands leave it off, which halves peak memory on a large ledger.
+    pub keep_rows: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FileHint {
+    pub entity: Option<String>,
+    pub profile: Option<String>,
+}
+
+/// The loaded data every later stage reads.
+pub struct Frames {
+    /// One row per journal line (all statuses; analysis uses `status == "正常"`).
+    pub lines: DataFrame,
+    pub opening: DataFrame,
+    pub assets: DataFrame,
+}
+
+pub struct Loaded {
+    pub frames: Frames,
+    pub report: LoadReport,
+    /// The journal lines as row structs, only when `LoadRequest::keep_rows` (else empty).
+    pub lines: Vec<LedgerLine>,
+}
+
+/// A file that could not be read at all: one plain sentence each.
+#[derive(Debug)]
+pub struct LoadFailure {
+    pub messages: Vec<String>,
+}
+
+impl std::fmt::Display for LoadFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.messages.join("\n"))
+    }
+}
+impl std::error::Error for LoadFailure {}
+
+pub fn load(req: &LoadRequest) -> Result<Loaded> {
+    // A Parquet cache written by `reeval load --out DIR` stands in for the files it was made from.
+    if let Some(dir) = req.ledgers.iter().find(|p| crate::load::cache::is_cache(p)) {
+        if req.ledgers.len() > 1 || !req.assets.is_empty() || !req.balances.is_empty() {
+            anyhow::bail!(
+                "{} 是载入缓存目录，它已包含序时账、期初余额和资产；不能再与其他文件一起给出",
+                dir.display()
+            );
+        }
+        let loaded = crate::load::cache::read(dir)?;
+        check_frames_money(&loaded.frames)?;
+        return Ok(loaded);
+    }
+    let user_profiles: Vec<&Path> = req.profile_files.iter().map(|p| p.as_path()).collect();
+    let profiles = Profiles::load(&user_profiles)?;
+    let charts = Charts::builtin()?;
+    if let Some(s) = &req.system {
+        if charts.find(s).is_none() {
+            anyhow::bail!(
+                "没有会计制度“{s}”的科目表；内置：{}",
+                charts.names().join("、")
+            );
+        }
+    }
+    let mut prov = Provenance::new("load");
+    prov.param("profile", &req.profile);
+    prov.param("entity", &req.entity);
+    prov.param("accounting_system", &req.system);
+    prov.param(
+        "profile_files",
+        req.profile_files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>(),
+    );
+
+    let mut files = Vec::new();
+    let mut failures = Vec::new();
+    let mut lines: Vec<LedgerLine> = Vec::new();
+    let mut opening: Vec<OpeningBalance> = Vec::new();
+    let mut asset_rows: Vec<Asset> = Vec::new();
+    let mut balance_rows: Vec<(usize, crate::load::balances::BalanceRow)> = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let inputs = req
+        .ledgers
+        .iter()
+        .map(|p| (p, "ledger"))
+        .chain(req.assets.iter().map(|p| (p, "assets")))
+        .chain(req.balances.iter().map(|p| (p, "balances")));
+    // First every file's hash (and duplicates), in input order; then the ledgers are parsed
+    // side by side (they are independent, and on a county bureau's two or three exports
+    // that is most of the load time); then everything is merged in input order again, so the
+    // result is the same as one file after another.
+    enum Job<'p> {
+        Ledger(&'p Path, FileReport),
+        Other(&'p Path, &'static str, FileReport),
+        Duplicate(FileReport),
+    }
+    let mut jobs = Vec::new();
+    for (path, kind) in inputs {
+        let info = match sha256_file(path) {
+            Ok(i) => i,
+            Err(_) if !path.exists() => {
+                failures.push(format!("文件 {} 不存在", path.display()));
+                continue;
+            }
+            Err(e) => {
+                failures.push(format!("{e:#}"));
+                continue;
+            }
+        };
+        prov.inputs.push(info.clone());
+        let mut fr = FileReport {
+            path: info.path.clone(),
+            sha256: info.sha256.clone(),
+            bytes: info.bytes,
+            kind: kind.to_string(),
+            ..Default::default()
+        };
+        if let Some(first) = seen.get(&info.sha256) {
+            fr.duplicate_of = Some(first.clone());
+            fr.warnings.push(format!(
+                "与 {first} 内容完全相同（SHA-256 一致），未重复载入"
+            ));
+            jobs.push(Job::Duplicate(fr));
+            continue;
+        }
+        seen.insert(info.sha256.clone(), info.path.clone());
+        jobs.push(if kind == "ledger" {
+            Job::Ledger(path.as_path(), fr)
+        } else {
+            Job::Other(path.as_path(), kind, fr)
+        });
+    }
+    let ledger_jobs: Vec<(&Path, FileReport)> = jobs
+        .iter()
+        .filter_map(|j| match j {
+            Job::Ledger(p, fr) => Some((*p, fr.clone())),
+            Job::Other(..) | Job::Duplicate(_) => None,
+        })
+        .collect();
+    // The request's entity/profile, unless the engagement names them for this file.
+    let parse = |path: &Path, mut fr: FileReport| {
+        let hint = req.file_hints.get(path);
+        let opts = LedgerOptions {
+            profiles: &profiles,
+            profile: hint
+                .and_then(|h| h.profile.clone())
+                .or_else(|| req.profile.clone()),
+            entity: hint
+                .and_then(|h| h.entity.clone())
+                .or_else(|| req.entity.clone()),
+            entity_from_engagement: hint.is_some_and(|h| h.entity.is_some()),
+            charts: &charts,
+            system: req.system.clone(),
+        };
+        let r = read::load_file(path, &mut fr, &opts);
+        (fr, r)
+    };
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(ledger_jobs.len());
+    let parsed: Vec<Option<(FileReport, Result<read::LedgerLoad>)>> = if workers <= 1 {
+        ledger_jobs
+            .into_iter()
+            .map(|(p, fr)| Some(parse(p, fr)))
+            .collect()
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let slots: Vec<std::sync::Mutex<Option<_>>> = ledger_jobs
+            .iter()
+            .map(|_| std::sync::Mutex::new(None))
+            .collect();
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((p, fr)) = ledger_jobs.get(i) else {
+                        break;
+                    };
+                    let done = parse(p, fr.clone());
+                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(done);
+                });
+            }
+        });
+        slots
+            .into_iter()
+            .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect()
+    };
+    let mut parsed = parsed.into_iter();
+    for job in jobs {
+        let (fr, result) = match job {
+            Job::Duplicate(fr) => (fr, Ok(())),
+            Job::Ledger(..) => {
+                let (fr, r) = parsed
+                    .next()
+                    .flatten()
+                    .expect("one parse result per ledger job");
+                let r = r.map(|l| {
+                    // Move the first file's lines rather than copy them (a 1M-line ledger's
+                    // rows are several hundred MB).
+                    if lines.is_empty() {
+                        lines = l.lines;
+                    } else {
+                        lines.extend(l.lines);
+                    }
+                    opening.extend(l.opening);
+                });
+                (fr, r)
+            }
+            Job::Other(path, kind, mut fr) => {
+                let r = if kind == "balances" {
+                    let k = files.len();
+                    let chart = charts
+                        .find(
+                            req.system
+                                .as_deref()
+                                .unwrap_or(crate::load::ledger::chart::DEFAULT_SYSTEM),
+                        )
+                        .expect("checked above");
+                    crate::load::balances::load_file(
+                        path,
+                        &mut fr,
+                        &profiles,
+                        req.entity.as_deref(),
+                        chart,
+                    )
+                    .map(|b| balance_rows.extend(b.into_iter().map(|r| (k, r))))
+                } else {
+                    assets::load_file(path, &mut fr, &profiles, req.entity.as_deref())
+                        .map(|a| asset_rows.extend(a))
+                };
+                (fr, r)
+            }
+        };
+        match result {
+            Ok(()) => files.push(fr),
+            Err(e) => failures.push(format!("{e:#}")),
+        }
+    }
+    if !failures.is_empty() {
+        return Err(LoadFailure { messages: failures }.into());
+    }
+    let mut money = MoneyTally::default();
+    for l in &lines {
+        money.add(&l.source.file, &[l.debit, l.credit]);
+    }
+    for o in &opening {
+        money.add(&o.source.file, &[o.balance]);
+    }
+    for a in &asset_rows {
+        money.add(&a.source.file, &[a.original, a.accumulated, a.net]);
+    }
+    for (_, b) in &balance_rows {
+        money.add(
+            &b.source.file,
+            &[b.opening.unwrap_or_default(), b.closing.unwrap_or_default()],
+        );
+    }
+    money.check()?;
+
+    if !balance_rows.is_empty() {
+        crate::load::balances::apply(&balance_rows, &mut lines, &mut opening, &mut files);
+    }
+    let summary = summarize(&files, &lines, &opening, &asset_rows);
+    let frames = Frames {
+        lines: model::lines_frame(&lines)?,
+        opening: model::opening_frame(&opening)?,
+        assets: assets::assets_frame(&asset_rows)?,
+    };
+    // The frames hold everything later stages read; the row structs go unless asked for.
+    let lines = if req.keep_rows { lines } else { Vec::new() };
+    Ok(Loaded {
+        frames,
+        report: LoadReport {
+            provenance: prov,
+            files,
+            summary,
+        },
+        lines,
+    })
+}
+
+/// The absolute amounts of a load, added up in i128 per file.
+#[derive(Default)]
+struct MoneyTally<'a> {
+    by_file: BTreeMap<&'a str, i128>,
+}
+
+impl<'a> MoneyTally<'a> {
+    fn add(&mut self, file: &'a str, amounts: &[Fen]) {
+        let t = self.by_file.entry(file).or_default();
+        for a in amounts {
+            *t += (a.0 as i128).abs();
+        }
+    }
+
+    /// Refuse a load whose amounts add up beyond `MAX_TOTAL_FEN`: its sums would not be exact.
+    fn check(&self) -> Result<(), LoadFailure> {
+        let total: i128 = self.by_file.values().sum();
+        if total <= MAX_TOTAL_FEN {
+            return Ok(());
+        }
+        let (file, most) = self
+            .by_file
+            .iter()
+            .max_by_key(|(_, v)| **v)
+            .map(|(f, v)| (*f, *v))
+            .unwrap_or_default();
+        Err(LoadFailure {
+            messages: vec![format!(
+                "载入的金额绝对值合计 {} 元，超出可精确计算的上限 {} 元，未载入（其中 {file} 为 {} 元）；请核对金额列的单位和异常大的金额",
+                grouped_fen(total),
+                grouped_fen(MAX_TOTAL_FEN),
+                grouped_fen(most)
+            )],
+        })
+    }
+}
+
+/// The same bound on a load cache's frames (a cache can be edited, or written by another tool).
+fn check_frames_money(f: &Frames) -> Result<()> {
+    let mut tally = MoneyTally::default();
+    let cols: [(&DataFrame, &[&str]); 3] = [
+        (&f.lines, &["debit_fen", "credit_fen"]),
+        (&f.opening, &["balance_fen"]),
+        (&f.assets, &["original_fen", "accumulated_fen", "net_fen"]),
+    ];
+    let mut total: i128 = 0;
+    for (df, names) in cols {
+        for name in names {
+            let Ok(c) = df.column(name) else { continue };
+            let c = c
+                .i64()
+                .map_err(|e| anyhow::anyhow!("载入缓存的列 {name} 类型不对：{e}"))?;
+            total += c.iter().flatten().map(|v| (v as i128).abs()).sum::<i128>();
+        }
+    }
+    tally.by_file.insert("载入缓存", total);
+    tally.check()?;
+    Ok(())
+}
+
+fn summarize(
+    files: &[FileReport],
+    lines: &[LedgerLine],
+    opening: &[OpeningBalance],
+    assets: &[Asset],
+) -> Summary {
+    // The same voucher in two files usually means a month exported twice; they stay two
+    // vouchers (as do one number's lines on two dates), and the repeats are listed. Keys
+    // borrow from the lines (no allocation per line); only the repeated vouchers are formatted.
+    let mut where_seen: BTreeMap<(&str, i32, u32, &str, u32), BTreeSet<&str>> = BTreeMap::new();
+    let mut vouchers: BTreeSet<(&str, i32, u32, &str, u32, &str, chrono::NaiveDate)> =
+        BTreeSet::new();
+    for l in lines {
+        let key = (
+            l.entity.as_str(),
+            l.year,
+            l.period,
+            l.voucher_kind.as_str(),
+            l.voucher_number,
+        );
+        where_seen.entry(key).or_default().insert(&l.source.file);
+        vouchers.insert((key.0, key.1, key.2, key.3, key.4, &l.source.file, l.date));
+    }
+    Summary {
+        files: files.len(),
+        lines_loaded: lines.len(),
+        lines_excluded_status: lines.iter().filter(|l| l.status != STATUS_NORMAL).count(),
+        opening_balances: opening.len(),
+        assets_loaded: assets.len(),
+        rows_rejected: files.iter().map(|f| f.rows_rejected).sum(),
+        vouchers: vouchers.len(),
+        vouchers_unbalanced: files.iter().map(|f| f.vouchers_unbalanced.len()).sum(),
+        totals_checked: files.iter().map(|f| f.totals_checked.len()).sum(),
+        totals_mismatched: files
+            .iter()
+            .flat_map(|f| &f.totals_checked)
+            .filter(|t| !t.matches)
+            .count(),
+        debit: lines.iter().map(|l| l.debit).sum(),
+        credit: lines.iter().map(|l| l.credit).sum(),
+        vouchers_in_several_files: where_seen
+            .into_iter()
+            .filter(|(_, f)| f.len() > 1)
+            .map(|((entity, year, period, kind, number), _)| {
+                VoucherId::new(entity, year, period, kind, number).with_entity()
+            })
+            .collect(),
+        duplicate_voucher_numbers: files
+            .iter()
+            .flat_map(|f| &f.duplicate_voucher_numbers)
+            .map(|d| format!("{}（{}）", d.voucher, d.dates.join("、")))
+            .collect(),
+    }
+}
+
+/// The anomalies of a load that `reeval run` repeats among its summary warnings: files the
+/// engagement assigns to another entity than their title names, voucher numbers used on
+/// several dates, vouchers found in several files.
+pub fn warnings(r: &LoadReport) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in r.files.iter().filter(|f| f.kind == "ledger") {
+        if let (Some(found), Some(e)) = (&f.entity_in_file, &f.entity) {
+            out.push(format!(
+                "{} 在项目文件中属于“{e}”，文件本身写的是“{found}”；按项目文件归入“{e}”",
+                f.path
+            ));
+        }
+    }
+    let s = &r.summary;
+    if !s.duplicate_voucher_numbers.is_empty() {
+        out.push(format!(
+            "{} 个凭证号在同一期间用于不同日期（凭证号重复），已按日期分为不同凭证：{}",
+            s.duplicate_voucher_numbers.len(),
+            excerpt(&s.duplicate_voucher_numbers)
+        ));
+    }
+    if !s.vouchers_in_several_files.is_empty() {
+        out.push(format!(
+            "{} 张凭证同时出现在多个文件中（重复导出？），已按文件分为不同凭证：{}",
+            s.vouchers_in_several_files.len(),
+            excerpt(&s.vouchers_in_several_files)
+        ));
+    }
+    out
+}
+
+/// The first few items of a list, `a、b、c 等`.
+pub fn excerpt(items: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let head = items[..items.len().min(SHOWN)].join("、");
+    if items.len() > SHOWN {
+        format!("{head} 等")
+    } else {
+        head
+    }
+}

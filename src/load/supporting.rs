@@ -1,0 +1,337 @@
+//! Supporting records (payment detail, 公务卡 holders, 接待台账, 会议台账, 资产盘点表): read
+//! with their own mapping profiles, every row loaded or rejected with its place and reason.
+
+use crate::load::formats::workbook;
+use crate::load::ledger::cell;
+use crate::load::ledger::header::norm;
+use crate::model::money::Fen;
+use crate::model::provenance::{sha256_file, InputFile};
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const BUILTIN: &str = include_str!("../../data/profiles/supporting.toml");
+
+pub const KINDS: &[&str] = &[
+    "payments",
+    "card-holders",
+    "receptions",
+    "meetings",
+    "inspection",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindProfile {
+    title: String,
+    required: Vec<String>,
+    columns: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    types: BTreeMap<String, String>,
+}
+
+/// A typed cell of a supporting record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Text(String),
+    Date(NaiveDate),
+    Money(Fen),
+    Int(i64),
+}
+
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub fields: BTreeMap<String, Value>,
+    /// `file.xlsx:sheet:row`
+    pub source: String,
+}
+
+impl Record {
+    pub fn text(&self, f: &str) -> Option<&str> {
+        match self.fields.get(f) {
+            Some(Value::Text(s)) if !s.is_empty() => Some(s),
+            _ => None,
+        }
+    }
+    pub fn date(&self, f: &str) -> Option<NaiveDate> {
+        match self.fields.get(f) {
+            Some(Value::Date(d)) => Some(*d),
+            _ => None,
+        }
+    }
+    pub fn money(&self, f: &str) -> Option<Fen> {
+        match self.fields.get(f) {
+            Some(Value::Money(m)) => Some(*m),
+            _ => None,
+        }
+    }
+    pub fn int(&self, f: &str) -> Option<i64> {
+        match self.fields.get(f) {
+            Some(Value::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rejection {
+    pub sheet: String,
+    pub row: u32,
+    pub column: String,
+    pub reason: String,
+}
+
+/// What was read from one supporting file, for the check document.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableReport {
+    pub kind: String,
+    pub title: String,
+    pub path: String,
+    pub sha256: String,
+    pub rows_read: usize,
+    pub rows_loaded: usize,
+    pub rows_skipped: usize,
+    pub rows_rejected: usize,
+    pub rejections: Vec<Rejection>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub kind: String,
+    pub records: Vec<Record>,
+    pub report: TableReport,
+    pub input: InputFile,
+}
+
+/// Every supporting input given, by kind.
+#[derive(Debug, Clone, Default)]
+pub struct Supporting {
+    pub tables: BTreeMap<String, Table>,
+}
+
+impl Supporting {
+    pub fn get(&self, kind: &str) -> Option<&Table> {
+        self.tables.get(kind)
+    }
+    pub fn title(kind: &str) -> String {
+        profiles(None)
+            .ok()
+            .and_then(|p| p.get(kind).map(|k| k.title.clone()))
+            .unwrap_or_else(|| kind.to_string())
+    }
+
+    /// Read `KIND=FILE` pairs.
+    pub fn load(specs: &[(String, PathBuf)], profile_file: Option<&Path>) -> Result<Supporting> {
+        let profiles = profiles(profile_file)?;
+        let mut out = Supporting::default();
+        for (kind, path) in specs {
+            let Some(p) = profiles.get(kind) else {
+                bail!(
+                    "不认识的辅助资料类别“{kind}”；可用：{}",
+                    profiles.keys().cloned().collect::<Vec<_>>().join("、")
+                );
+            };
+            if out.tables.contains_key(kind) {
+                bail!("辅助资料“{kind}”给出了两次；请合并为一个文件");
+            }
+            let t = read_table(kind, p, path)?;
+            out.tables.insert(kind.clone(), t);
+        }
+        Ok(out)
+    }
+}
+
+/// `KIND=FILE` as given on the command line.
+pub fn parse_spec(s: &str) -> Result<(String, PathBuf), String> {
+    let (k, f) = s.split_once('=').ok_or_else(|| {
+        format!("辅助资料应写成 类别=文件，如 receptions=接待台账.xlsx，而不是“{s}”")
+    })?;
+    Ok((k.trim().to_string(), PathBuf::from(f.trim())))
+}
+
+fn profiles(extra: Option<&Path>) -> Result<BTreeMap<String, KindProfile>> {
+    let mut map: BTreeMap<String, KindProfile> =
+        toml::from_str(BUILTIN).context("内置辅助资料映射方案无法解析")?;
+    if let Some(p) = extra {
+        let text = std::fs::read_to_string(p)
+            .with_context(|| format!("无法读取辅助资料映射方案 {}", p.display()))?;
+        let more: BTreeMap<String, KindProfile> = toml::from_str(&text)
+            .with_context(|| format!("辅助资料映射方案 {} 格式有误", p.display()))?;
+        map.extend(more);
+    }
+    Ok(map)
+}
+
+fn read_table(kind: &str, p: &KindProfile, path: &Path) -> Result<Table> {
+    let input =
+        sha256_file(path).with_context(|| format!("辅助资料 {} 无法读取", path.display()))?;
+    let (sheets, _) = workbook::read_any(path)?;
+    let file_label = path.display().to_string();
+    let mut report = TableReport {
+        kind: kind.to_string(),
+        title: p.title.clone(),
+        path: path.display().to_string(),
+        sha256: input.sha256.clone(),
+        rows_read: 0,
+        rows_loaded: 0,
+        rows_skipped: 0,
+        rows_rejected: 0,
+        rejections: Vec::new(),
+    };
+    let mut records = Vec::new();
+    let mut found_header = false;
+    for sheet in &sheets {
+        let rows: Vec<&[calamine::Data]> = sheet.range.rows().collect();
+        report.rows_read += rows.len();
+        // The header: the first of the first 40 rows naming every required field.
+        let mut header: Option<(usize, BTreeMap<String, usize>)> = None;
+        for (r, row) in rows.iter().enumerate().take(40) {
+            let names: Vec<String> = row.iter().map(|c| norm(&cell::text(c))).collect();
+            let mut map = BTreeMap::new();
+            for (field, syns) in &p.columns {
+                if let Some(ci) = names
+                    .iter()
+                    .position(|n| syns.iter().any(|s| norm(s) == *n))
+                {
+                    map.insert(field.clone(), ci);
+                }
+            }
+            if p.required.iter().all(|f| map.contains_key(f)) {
+                header = Some((r, map));
+                break;
+            }
+        }
+        let Some((hr, map)) = header else {
+            report.rows_skipped += rows.len();
+            continue;
+        };
+        found_header = true;
+        report.rows_skipped += hr + 1;
+        for (r, row) in rows.iter().enumerate().skip(hr + 1) {
+            let rownum = sheet.row_number(r);
+            if let Some(reason) = sheet.bad_rows.get(&r) {
+                report.rows_rejected += 1;
+                report
+                    .rejections
+                    .push(rej(&sheet.name, rownum, "整行", reason.clone()));
+                continue;
+            }
+            if row.iter().all(cell::is_blank) {
+                report.rows_skipped += 1;
+                continue;
+            }
+            let first = row
+                .first()
+                .map(|c| cell::text(c).to_string())
+                .unwrap_or_default();
+            if ["合计", "总计", "小计"].contains(&norm(&first).as_str()) {
+                report.rows_skipped += 1;
+                continue;
+            }
+            let mut fields = BTreeMap::new();
+            let mut bad: Option<Rejection> = None;
+            for (field, &ci) in &map {
+                let c = row.get(ci).unwrap_or(&calamine::Data::Empty);
+                let col = format!("{}（{}）", sheet.column_letter(ci), field_label(p, field));
+                let v = match p.types.get(field).map(String::as_str) {
+                    Some("date") => match cell::date(c) {
+                        Ok(Some(d)) => Some(Value::Date(d)),
+                        Ok(None) => None,
+                        Err(e) => {
+                            bad = Some(rej(&sheet.name, rownum, &col, e));
+                            break;
+                        }
+                    },
+                    Some("money") => match cell::amount(c) {
+                        Ok(a) if cell::is_blank(c) => {
+                            let _ = a;
+                            None
+                        }
+                        Ok(a) => Some(Value::Money(a.fen)),
+                        Err(e) => {
+                            bad = Some(rej(&sheet.name, rownum, &col, e));
+                            break;
+                        }
+                    },
+                    Some("int") => match cell::int(c) {
+                        Ok(Some(n)) => Some(Value::Int(n)),
+                        Ok(None) => None,
+                        Err(e) => {
+                            bad = Some(rej(&sheet.name, rownum, &col, e));
+                            break;
+                        }
+                    },
+                    _ => {
+                        let t = cell::text(c).to_string();
+                        (!t.is_empty()).then_some(Value::Text(t))
+                    }
+                };
+                if let Some(v) = v {
+                    fields.insert(field.clone(), v);
+                }
+            }
+            if bad.is_none() {
+                if let Some(missing) = p.required.iter().find(|f| !fields.contains_key(*f)) {
+                    let ci = map[missing];
+                    bad = Some(rej(
+                        &sheet.name,
+                        rownum,
+                        &format!("{}（{}）", sheet.column_letter(ci), field_label(p, missing)),
+                        "必填项为空".into(),
+                    ));
+                }
+            }
+            match bad {
+                Some(b) => {
+                    report.rows_rejected += 1;
+                    report.rejections.push(b);
+                }
+                None => {
+                    report.rows_loaded += 1;
+                    records.push(Record {
+                        fields,
+                        source: crate::load::ledger::model::source_label(
+                            &file_label,
+                            &sheet.name,
+                            rownum,
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    if !found_header {
+        let need: Vec<String> = p.required.iter().map(|f| field_label(p, f)).collect();
+        bail!(
+            "辅助资料 {}（{}）中找不到表头：需要列 {}",
+            path.display(),
+            p.title,
+            need.join("、")
+        );
+    }
+    Ok(Table {
+        kind: kind.to_string(),
+        records,
+        report,
+        input,
+    })
+}
+
+fn field_label(p: &KindProfile, field: &str) -> String {
+    p.columns
+        .get(field)
+        .and_then(|s| s.first())
+        .cloned()
+        .unwrap_or_else(|| field.to_string())
+}
+
+fn rej(sheet: &str, row: u32, column: &str, reason: String) -> Rejection {
+    Rejection {
+        sheet: sheet.to_string(),
+        row,
+        column: column.to_string(),
+        reason,
+    }
+}

@@ -1,0 +1,198 @@
+//! Voucher identity: entity + year + period + type + number, shown as `2023-03 记-19`.
+//! Two vouchers with the same key from different files, or on different dates, are still two
+//! vouchers: the analysis keeps them apart and labels them with what differs (`tags`).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct VoucherId {
+    pub entity: String,
+    pub year: i32,
+    pub period: u32,
+    /// Normalised voucher word: 记, 收, 付, 转 … (`记账` and `记字` become `记`).
+    pub kind: String,
+    pub number: u32,
+}
+
+impl VoucherId {
+    pub fn new(entity: &str, year: i32, period: u32, kind: &str, number: u32) -> VoucherId {
+        VoucherId {
+            entity: entity.to_string(),
+            year,
+            period,
+            kind: kind.to_string(),
+            number,
+        }
+    }
+
+    /// `局机关 2023-03 记-19`: the display with its entity, for reports spanning entities.
+    pub fn with_entity(&self) -> String {
+        format!("{} {}", self.entity, self)
+    }
+}
+
+impl fmt::Display for VoucherId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}-{:02} {}-{}",
+            self.year, self.period, self.kind, self.number
+        )
+    }
+}
+
+/// What tells apart vouchers that share entity, year, period, word and number (`base`) but
+/// are not the same voucher: they come from different files (the same month exported twice,
+/// or two entities' files) or carry different dates (one number used twice in a period).
+/// For each member: `None` when its base key is unique — the label stays `2023-03 记-19` —
+/// else `（file.xlsx）`, `（2023-03-05）` or both, whichever differ within the group.
+pub fn tags<K: Ord>(members: &[(K, &str, Option<NaiveDate>)]) -> Vec<Option<String>> {
+    let mut groups: BTreeMap<&K, Vec<usize>> = BTreeMap::new();
+    for (i, m) in members.iter().enumerate() {
+        groups.entry(&m.0).or_default().push(i);
+    }
+    let mut out = vec![None; members.len()];
+    for idx in groups.values().filter(|g| g.len() > 1) {
+        let files: BTreeSet<&str> = idx.iter().map(|&i| members[i].1).collect();
+        let dates: BTreeSet<Option<NaiveDate>> = idx.iter().map(|&i| members[i].2).collect();
+        for &i in idx {
+            let mut parts = Vec::new();
+            if files.len() > 1 {
+                parts.push(file_name(members[i].1));
+            }
+            if dates.len() > 1 {
+                parts.push(
+                    members[i]
+                        .2
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default(),
+                );
+            }
+            if !parts.is_empty() {
+                out[i] = Some(format!("（{}）", parts.join("，")));
+            }
+        }
+    }
+    out
+}
+
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| path.to_string())
+}
+
+/// Voucher words as exports spell them → the short word. Longer spellings first.
+const KIND_ALIASES: &[(&str, &str)] = &[
+    ("记账凭证", "记"),
+    ("收款凭证", "收"),
+    ("付款凭证", "付"),
+    ("转账凭证", "转"),
+    ("记账", "记"),
+    ("收款", "收"),
+    ("付款", "付"),
+    ("转账", "转"),
+];
+
+/// Normalise a voucher word: strip `字`, `凭证`, separators; map long forms to the short one.
+pub fn normalize_kind(raw: &str) -> String {
+    let t: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '－' | '_' | '#' | '第' | '号'))
+        .collect();
+    for (long, short) in KIND_ALIASES {
+        if t == *long {
+            return (*short).to_string();
+        }
+    }
+    let t = t.trim_end_matches('字');
+    let t = t.trim_end_matches("凭证");
+    t.to_string()
+}
+
+/// Split `记-17`, `记账-17`, `记17`, `记-0017`, `记字第17号`, `17` into (word, number).
+/// The word is empty when the cell holds only the number.
+pub fn parse_voucher_no(raw: &str) -> Result<(String, u32), String> {
+    let s: String = raw
+        .trim()
+        .chars()
+        .map(crate::model::money::fullwidth_to_ascii)
+        .collect();
+    let s = s.trim_end_matches('号');
+    let digits_start = s
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit())
+        .last()
+        .map(|(i, _)| i);
+    let Some(start) = digits_start else {
+        return Err(format!("凭证号中没有数字：“{raw}”"));
+    };
+    let number: u32 = s[start..]
+        .parse()
+        .map_err(|_| format!("凭证号数字过大：“{raw}”"))?;
+    let kind = normalize_kind(&s[..start]);
+    if kind.chars().any(|c| c.is_ascii_digit()) {
+        return Err(format!("凭证号格式无法识别：“{raw}”"));
+    }
+    Ok((kind, number))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_voucher_spellings() {
+        for raw in [
+            "记-17",
+            "记账-17",
+            "记17",
+            "记-0017",
+            "记字第17号",
+            " 记 - 17 ",
+            "记账凭证-17",
+        ] {
+            assert_eq!(parse_voucher_no(raw).unwrap(), ("记".into(), 17), "{raw}");
+        }
+        assert_eq!(parse_voucher_no("17").unwrap(), ("".into(), 17));
+        assert_eq!(parse_voucher_no("付-3").unwrap(), ("付".into(), 3));
+        assert!(parse_voucher_no("记-").is_err());
+        assert!(parse_voucher_no("1-2").is_err());
+    }
+
+    #[test]
+    fn displays_like_the_report() {
+        let v = VoucherId {
+            entity: "局机关".into(),
+            year: 2023,
+            period: 3,
+            kind: "记".into(),
+            number: 19,
+        };
+        assert_eq!(v.to_string(), "2023-03 记-19");
+        assert_eq!(v.with_entity(), "局机关 2023-03 记-19");
+    }
+
+    #[test]
+    fn tags_only_what_tells_vouchers_apart() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2023, m, day);
+        let members = [
+            (1, "a/局.xlsx", d(1, 5)),
+            (1, "a/局.xlsx", d(1, 20)),
+            (2, "a/局.xlsx", d(1, 6)),
+            (3, "a/局.xlsx", d(2, 1)),
+            (3, "b/中心.xlsx", d(2, 1)),
+        ];
+        let t = tags(&members);
+        assert_eq!(t[0].as_deref(), Some("（2023-01-05）"));
+        assert_eq!(t[1].as_deref(), Some("（2023-01-20）"));
+        assert_eq!(t[2], None);
+        assert_eq!(t[3].as_deref(), Some("（局.xlsx）"));
+        assert_eq!(t[4].as_deref(), Some("（中心.xlsx）"));
+    }
+}

@@ -1,0 +1,283 @@
+//! `engagement.toml`: one 再评价 engagement — the department and year, its accounting
+//! entities and their files, the rule overrides, the sampling plans and seed, the indicator
+//! set and its inputs, the self-evaluation, the firm. Paths are relative to the engagement
+//! directory, so the directory can be zipped and handed over as it is.
+//!
+//! The commented skeleton `reeval init` writes is `data/engagement-template.toml`; the format
+//! is documented there and in the README.
+
+use anyhow::{bail, Context, Result};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE: &str = "engagement.toml";
+pub const TEMPLATE: &str = include_str!("../../data/engagement-template.toml");
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Engagement {
+    pub engagement: Header,
+    /// 核算单位: each with its own ledger files (and mapping profile when auto-detection
+    /// is not wanted).
+    pub entities: Vec<Entity>,
+    #[serde(default)]
+    pub inputs: Inputs,
+    /// 辅助资料 by kind: payments, card-holders, receptions, meetings, inspection.
+    #[serde(default)]
+    pub supporting: BTreeMap<String, PathBuf>,
+    #[serde(default)]
+    pub rules: Rules,
+    pub sampling: Sampling,
+    pub scoring: Option<Scoring>,
+    pub firm: Option<Firm>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// Short id: the folder under output/ (ASCII letters, digits, '-', '_').
+    pub id: String,
+    pub title: String,
+    pub department: String,
+    pub year: i32,
+    /// 评价基准日 "YYYY-MM-DD" (default: 31 December of `year`).
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entity {
+    pub name: String,
+    pub ledgers: Vec<PathBuf>,
+    /// Mapping profile id (data/profiles); detected from the header when absent.
+    pub profile: Option<String>,
+}
+
+/// Files shared by all entities.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inputs {
+    /// 固定资产明细表 (the register names the entity per row or in its title).
+    #[serde(default)]
+    pub assets: Vec<PathBuf>,
+    /// 科目余额表 / 科目表.
+    #[serde(default)]
+    pub balances: Vec<PathBuf>,
+    /// Extra mapping-profile TOML files (same shape as data/profiles/*.toml).
+    #[serde(default)]
+    pub profiles: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Rule-configuration override file (same shape as data/rules.toml).
+    pub config: Option<PathBuf>,
+    /// Local citations (实施细则) to add to the catalogue.
+    pub citations: Option<PathBuf>,
+    /// Run only these rule ids (default: all).
+    #[serde(default)]
+    pub only: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sampling {
+    /// The seed every plan draws from (recorded in sample.json and run.json).
+    pub seed: u64,
+    pub plans: Vec<Plan>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Shown in the summary and used as the key in sample.json.
+    pub name: String,
+    /// vouchers, lines or assets.
+    pub unit: String,
+    /// 重点项目: everything at or above this amount (元, as a string for exactness).
+    pub key_above: Option<Decimal>,
+    /// 重点项目: largest first until this share of the value is covered.
+    pub key_cover: Option<f64>,
+    /// 风险导向: every voucher/asset a finding points at.
+    #[serde(default)]
+    pub risk: bool,
+    /// random, systematic, mus, cell, stratified or none.
+    #[serde(default = "none")]
+    pub method: String,
+    #[serde(default)]
+    pub n: u64,
+    /// amount or class (stratified only).
+    #[serde(default = "amount")]
+    pub strata: String,
+    /// Upper bounds of the amount strata (元).
+    #[serde(default)]
+    pub bands: Vec<Decimal>,
+}
+
+fn none() -> String {
+    "none".into()
+}
+fn amount() -> String {
+    "amount".into()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    /// Indicator-set file, or the name of one under indicator_sets/ (e.g. "xundian-2023").
+    pub indicator_set: String,
+    /// 决算 figures, targets, survey, manual scores, self-evaluation (TOML).
+    pub inputs: PathBuf,
+    /// Self-evaluation score; overrides the inputs file's [self_evaluation] when given.
+    pub self_evaluation: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Firm {
+    pub name: String,
+    #[serde(default)]
+    pub team: Vec<String>,
+    pub engagement_letter: Option<String>,
+}
+
+impl Engagement {
+    /// Read `DIR/engagement.toml` and check that every file it names exists.
+    pub fn load(dir: &Path) -> Result<Engagement> {
+        let path = dir.join(FILE);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("无法读取项目文件 {}", path.display()))?;
+        let e: Engagement = toml::from_str(&text)
+            .with_context(|| format!("项目文件 {} 格式有误", path.display()))?;
+        e.validate(dir)
+            .with_context(|| format!("项目文件 {}", path.display()))?;
+        Ok(e)
+    }
+
+    fn validate(&self, dir: &Path) -> Result<()> {
+        let id = &self.engagement.id;
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            bail!("[engagement] id “{id}” 只能由英文字母、数字、- 和 _ 组成（用作 output/ 下的目录名）");
+        }
+        if self.entities.is_empty() {
+            bail!("至少要有一个 [[entities]]（核算单位及其序时账）");
+        }
+        let mut missing = Vec::new();
+        let mut check = |p: &Path, what: &str| {
+            if !dir.join(p).is_file() {
+                missing.push(format!("{what} {}", p.display()));
+            }
+        };
+        for e in &self.entities {
+            if e.ledgers.is_empty() {
+                bail!("核算单位“{}”没有给出序时账文件 ledgers", e.name);
+            }
+            for p in &e.ledgers {
+                check(p, &format!("{} 的序时账", e.name));
+            }
+        }
+        for p in &self.inputs.assets {
+            check(p, "资产明细表");
+        }
+        for p in &self.inputs.balances {
+            check(p, "科目余额表");
+        }
+        for p in &self.inputs.profiles {
+            check(p, "映射方案");
+        }
+        for (k, p) in &self.supporting {
+            check(p, &format!("辅助资料 {k}"));
+        }
+        for p in [&self.rules.config, &self.rules.citations]
+            .into_iter()
+            .flatten()
+        {
+            check(p, "规则配置");
+        }
+        if let Some(s) = &self.scoring {
+            check(&s.inputs, "评分输入");
+        }
+        if !missing.is_empty() {
+            bail!("以下文件不存在（相对于项目目录）：{}", missing.join("；"));
+        }
+        self.as_of()?;
+        if self.sampling.plans.is_empty() {
+            bail!("[sampling] 至少要有一个 [[sampling.plans]]");
+        }
+        Ok(())
+    }
+
+    pub fn as_of(&self) -> Result<chrono::NaiveDate> {
+        match &self.engagement.as_of {
+            Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .with_context(|| format!("[engagement] as_of “{s}” 应为 YYYY-MM-DD")),
+            None => chrono::NaiveDate::from_ymd_opt(self.engagement.year, 12, 31)
+                .with_context(|| format!("[engagement] year {} 无效", self.engagement.year)),
+        }
+    }
+}
+
+/// Where an indicator set named in engagement.toml lives: a path relative to the engagement
+/// (the working directory while `run` runs), else `indicator_sets/NAME.toml` under the
+/// directory `run` was started from or beside the build's sources.
+pub fn indicator_set_path(name: &str, origin: &Path) -> Result<PathBuf> {
+    let direct = PathBuf::from(name);
+    if direct.is_file() {
+        return Ok(direct);
+    }
+    let file = if name.ends_with(".toml") {
+        name.to_string()
+    } else {
+        format!("{name}.toml")
+    };
+    for base in [origin, Path::new(env!("CARGO_MANIFEST_DIR"))] {
+        let p = base.join("indicator_sets").join(&file);
+        if p.is_file() {
+            return Ok(p);
+        }
+    }
+    bail!("找不到指标体系“{name}”（既不是项目目录下的文件，也不在 indicator_sets/ 中）")
+}
+
+/// Write the commented skeleton into `dir` (which must not already hold an engagement).
+pub fn init(dir: &Path) -> Result<PathBuf> {
+    let path = dir.join(FILE);
+    if path.exists() {
+        bail!("{} 已存在，未覆盖", path.display());
+    }
+    std::fs::create_dir_all(dir.join("data"))
+        .with_context(|| format!("无法创建目录 {}", dir.join("data").display()))?;
+    std::fs::write(&path, TEMPLATE).with_context(|| format!("无法写入 {}", path.display()))?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_parses_and_names_every_section() {
+        let e: Engagement = toml::from_str(TEMPLATE).expect("template parses");
+        assert_eq!(e.entities.len(), 2);
+        assert!(e.scoring.is_some() && e.firm.is_some());
+        assert!(!e.sampling.plans.is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_ids_are_errors() {
+        let bad = TEMPLATE.replace("[sampling]", "[sampling]\nsed = 1");
+        assert!(toml::from_str::<Engagement>(&bad).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let text = TEMPLATE.replace("id = \"my-dept-2023\"", "id = \"人社局\"");
+        std::fs::write(dir.path().join(FILE), text).unwrap();
+        let err = format!("{:#}", Engagement::load(dir.path()).unwrap_err());
+        assert!(err.contains("只能由英文字母"), "{err}");
+    }
+}

@@ -1,0 +1,84 @@
+//! Step 1 — 载入: every entity's ledgers, the register and balances → frames + load.json.
+
+use super::{State, Step};
+use crate::load::{FileHint, LoadRequest};
+use crate::model::money::Fen;
+use anyhow::Result;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const STEP: Step = Step {
+    id: "load",
+    title: "载入",
+    run,
+};
+
+#[derive(Debug, Serialize)]
+pub struct LoadSummary {
+    pub files: usize,
+    pub lines_loaded: usize,
+    pub rows_rejected: usize,
+    pub vouchers: usize,
+    pub vouchers_unbalanced: usize,
+    pub assets: usize,
+    pub totals_checked: usize,
+    pub totals_mismatched: usize,
+    pub debit: Fen,
+    pub credit: Fen,
+    /// Files whose own title/column names another entity than engagement.toml gives them,
+    /// voucher numbers used on several dates, vouchers found in several files.
+    pub warnings: Vec<String>,
+}
+
+fn run(st: &mut State) -> Result<()> {
+    let e = st.engagement;
+    let mut ledgers = Vec::new();
+    let mut file_hints = BTreeMap::new();
+    for ent in &e.entities {
+        for p in &ent.ledgers {
+            ledgers.push(p.clone());
+            file_hints.insert(
+                p.clone(),
+                FileHint {
+                    entity: Some(ent.name.clone()),
+                    profile: ent.profile.clone(),
+                },
+            );
+        }
+    }
+    let req = LoadRequest {
+        ledgers,
+        assets: e.inputs.assets.clone(),
+        balances: e.inputs.balances.clone(),
+        profile_files: e.inputs.profiles.clone(),
+        file_hints,
+        ..Default::default()
+    };
+    let pb = st.spinner(format!(
+        "载入 {} 个核算单位的序时账与资产明细表…",
+        e.entities.len()
+    ));
+    let loaded = crate::load::load(&req);
+    pb.finish_and_clear();
+    let loaded = loaded?;
+    let r = &loaded.report;
+    let warnings = crate::load::warnings(r);
+    st.write("load.json", &serde_json::to_vec_pretty(r)?)?;
+    st.record_inputs(&r.provenance.inputs);
+    let s = &r.summary;
+    st.summary.load = Some(LoadSummary {
+        files: s.files,
+        lines_loaded: s.lines_loaded,
+        rows_rejected: s.rows_rejected,
+        vouchers: s.vouchers,
+        vouchers_unbalanced: s.vouchers_unbalanced,
+        assets: s.assets_loaded,
+        totals_checked: s.totals_checked,
+        totals_mismatched: s.totals_mismatched,
+        debit: s.debit,
+        credit: s.credit,
+        warnings,
+    });
+    st.loaded = Some(loaded);
+    Ok(())
+}

@@ -1,0 +1,348 @@
+//! `reeval run`: an engagement's steps in order — load → check → sample → score.
+//!
+//! Each step is one module with a `STEP` (id, title, function). A step reads what earlier
+//! steps left in [`State`] and writes its outputs through [`State::write`]; adding a step
+//! (the evidence workbook, the report draft) is one module and one line in [`STEPS`].
+//!
+//! The output directory is claimed before the first step (locked, checked, left-overs of an
+//! interrupted run put right: [`crate::publish`]); outputs go to a staging directory of this
+//! run's own and replace the previous result only when every step has succeeded, so a failed
+//! run never leaves half its files behind, and files the auditor added or edited in the
+//! previous result are carried over, never discarded. Input paths
+//! are recorded relative to the engagement directory, so the same engagement gives the same
+//! bytes wherever it sits; only the timings in `run.json` change between runs.
+
+pub mod engagement;
+
+mod check;
+mod load;
+mod sample;
+mod score;
+
+use crate::model::provenance::{sha256_file, InputFile};
+use crate::publish;
+use crate::run::engagement::Engagement;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub struct Step {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub run: fn(&mut State) -> Result<()>,
+}
+
+pub const STEPS: &[Step] = &[load::STEP, check::STEP, sample::STEP, score::STEP];
+
+/// What the run prints, and what `--json` and `run.json` carry as `summary`.
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub load: Option<load::LoadSummary>,
+    pub check: Option<check::CheckSummary>,
+    pub samples: Vec<sample::SampleSummary>,
+    pub score: Option<score::ScoreSummary>,
+}
+
+/// Everything a step may read or add to.
+pub struct State<'a> {
+    pub engagement: &'a Engagement,
+    /// Where `indicator_sets/` may be found besides the build's own.
+    pub origin: PathBuf,
+    pub loaded: Option<crate::load::Loaded>,
+    /// The findings document as written (later steps read it as the CLI commands would).
+    pub findings_json: Option<String>,
+    pub summary: Summary,
+    /// Every input file read, in first-read order (deduplicated by path).
+    pub inputs: Vec<InputFile>,
+    pub quiet: bool,
+    staging: PathBuf,
+    written: Vec<(String, &'static str)>,
+    current: &'static str,
+}
+
+impl State<'_> {
+    /// Write one output file into the staging directory.
+    pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.staging.join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+        self.written.push((name.to_string(), self.current));
+        Ok(())
+    }
+
+    pub fn record_inputs(&mut self, inputs: &[InputFile]) {
+        for i in inputs {
+            if !self.inputs.iter().any(|x| x.path == i.path) {
+                self.inputs.push(i.clone());
+            }
+        }
+    }
+
+    /// A spinner for a step that takes more than a moment (hidden with --quiet or when
+    /// stderr is not a terminal).
+    pub fn spinner(&self, msg: String) -> indicatif::ProgressBar {
+        let pb = if self.quiet {
+            indicatif::ProgressBar::hidden()
+        } else {
+            indicatif::ProgressBar::new_spinner()
+        };
+        pb.set_message(msg);
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    }
+}
+
+#[derive(Serialize)]
+struct StepRecord {
+    id: &'static str,
+    title: &'static str,
+    seconds: f64,
+    outputs: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct OutputFile {
+    file: String,
+    sha256: String,
+    bytes: u64,
+}
+
+/// The manifest: what went in, with which parameters and seeds, what came out.
+#[derive(Serialize)]
+struct Manifest<'a> {
+    tool: &'static str,
+    version: &'static str,
+    engagement: &'a crate::run::engagement::Header,
+    inputs: &'a [InputFile],
+    parameters: &'a Engagement,
+    seeds: serde_json::Value,
+    steps: Vec<StepRecord>,
+    outputs: Vec<OutputFile>,
+    /// Files of the previous result carried over: added or edited by the auditor.
+    kept: &'a [publish::Kept],
+    summary: &'a Summary,
+}
+
+pub struct Outcome {
+    pub out: PathBuf,
+    pub summary: Summary,
+    pub outputs: Vec<String>,
+    /// Files of the previous result carried over (added or edited by the auditor).
+    pub kept: Vec<publish::Kept>,
+    /// What was put right from an interrupted earlier run, or could not be cleared.
+    pub notes: Vec<String>,
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// What `reeval run` writes: recognised by `run.json`, whose `outputs` list every file with
+/// its SHA-256.
+pub static RUN_OUTPUT: publish::Kind = publish::Kind {
+    manifest: "run.json",
+    label: "运行结果",
+    owned: run_outputs,
+};
+
+fn run_outputs(dir: &Path) -> Option<Vec<publish::Owned>> {
+    let text = std::fs::read(dir.join("run.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    if v.get("tool")?.as_str()? != env!("CARGO_PKG_NAME") {
+        return None;
+    }
+    let files = v.get("outputs")?.as_array()?;
+    Some(
+        files
+            .iter()
+            .filter_map(|o| {
+                Some(publish::Owned {
+                    file: o.get("file")?.as_str()?.to_string(),
+                    sha256: o.get("sha256").and_then(|s| s.as_str()).map(String::from),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Run every step of the engagement in `dir`, writing to `out` (default `output/<id>`).
+///
+/// `out` is claimed before anything runs (see [`crate::publish`]): a file, the engagement
+/// directory or a parent of it, a directory that is not empty and holds no reeval run, or a
+/// directory another run is writing are refused with a sentence saying why.
+pub fn run(dir: &Path, out: Option<&Path>, quiet: bool) -> Result<Outcome> {
+    let origin = std::env::current_dir().context("无法确定当前目录")?;
+    let dir = origin.join(dir);
+    let engagement = Engagement::load(&dir)?;
+    sample::validate(&engagement.sampling.plans, engagement.sampling.seed)?;
+    let out = match out {
+        Some(o) => origin.join(o),
+        None => origin.join("output").join(&engagement.engagement.id),
+    };
+    let claim = publish::claim(&out, &RUN_OUTPUT, &[&dir])?;
+    let staging = claim.staging().to_path_buf();
+    // Inputs are named as engagement.toml names them: relative to the engagement.
+    std::env::set_current_dir(&dir)
+        .with_context(|| format!("无法进入项目目录 {}", dir.display()))?;
+    let mut state = State {
+        engagement: &engagement,
+        origin: origin.clone(),
+        loaded: None,
+        findings_json: None,
+        summary: Summary::default(),
+        inputs: Vec::new(),
+        quiet,
+        staging: staging.clone(),
+        written: Vec::new(),
+        current: "",
+    };
+    let result = sha256_file(Path::new(crate::run::engagement::FILE)).and_then(|toml| {
+        state.inputs.push(toml);
+        run_steps(&mut state)
+    });
+    let _ = std::env::set_current_dir(&origin);
+    // On an error the claim's staging directory goes with it; the previous result stays.
+    let timings = result?;
+    let mut outputs = Vec::new();
+    for (name, _) in &state.written {
+        let info = sha256_file(&staging.join(name))?;
+        outputs.push(OutputFile {
+            file: name.clone(),
+            sha256: info.sha256,
+            bytes: info.bytes,
+        });
+    }
+    let kept = claim.plan_kept()?;
+    let manifest = Manifest {
+        tool: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+        engagement: &engagement.engagement,
+        inputs: &state.inputs,
+        parameters: &engagement,
+        seeds: serde_json::json!({ "sampling": engagement.sampling.seed }),
+        steps: timings
+            .iter()
+            .map(|(step, secs)| StepRecord {
+                id: step.id,
+                title: step.title,
+                seconds: (secs * 1000.0).round() / 1000.0,
+                outputs: state
+                    .written
+                    .iter()
+                    .filter(|(_, s)| *s == step.id)
+                    .map(|(n, _)| n.clone())
+                    .collect(),
+            })
+            .collect(),
+        outputs,
+        kept: &kept,
+        summary: &state.summary,
+    };
+    let json = serde_json::to_vec_pretty(&manifest)?;
+    // run.json last: its presence marks the staged result complete.
+    std::fs::write(staging.join("run.json"), json)
+        .with_context(|| format!("无法写入 {}", staging.join("run.json").display()))?;
+    let mut names: Vec<String> = state.written.iter().map(|(n, _)| n.clone()).collect();
+    names.push("run.json".into());
+    let mut notes = claim.notes.clone();
+    notes.extend(claim.publish(&kept)?);
+    Ok(Outcome {
+        out,
+        outputs: names,
+        kept,
+        notes,
+        timings: timings.iter().map(|(s, t)| (s.title, *t)).collect(),
+        summary: state.summary,
+    })
+}
+
+fn run_steps(state: &mut State) -> Result<Vec<(&'static Step, f64)>> {
+    let mut timings = Vec::new();
+    for step in STEPS {
+        state.current = step.id;
+        let t = Instant::now();
+        (step.run)(state).with_context(|| format!("步骤「{}」（{}）失败", step.title, step.id))?;
+        timings.push((step, t.elapsed().as_secs_f64()));
+    }
+    Ok(timings)
+}
+
+/// CSV for Excel and WPS on Windows: UTF-8 with a byte-order mark, CRLF line ends, and every
+/// field that a spreadsheet would run as a formula neutralised ([`csv_safe`]).
+pub fn csv_with_bom(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
+    let mut buf = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut buf);
+        w.write_record(header.iter().map(|h| csv_safe(h).into_owned()))?;
+        for r in rows {
+            w.write_record(r.iter().map(|f| csv_safe(f).into_owned()))?;
+        }
+        w.flush()?;
+    }
+    Ok(buf)
+}
+
+/// A CSV field as text a spreadsheet shows, never a formula it runs (CSV injection): text
+/// from the audited party (摘要, 往来单位, asset names) that starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return gets a leading `'`, as OWASP advises. Plain numbers (`-1,234.50`,
+/// `+3`, `-12%`) are left as they are.
+pub fn csv_safe(field: &str) -> std::borrow::Cow<'_, str> {
+    let risky = matches!(
+        field.chars().next(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠')
+    );
+    if risky && !plain_number(field) {
+        format!("'{field}").into()
+    } else {
+        field.into()
+    }
+}
+
+/// `[+-]digits[,digits…][.digits][%]`: a number a spreadsheet reads as a number.
+fn plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let body = body.strip_suffix('%').unwrap_or(body);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let int_ok = !int.is_empty()
+        && int.split(',').enumerate().all(|(k, g)| {
+            !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()) && (k == 0 || g.len() == 3)
+        });
+    let frac_ok = frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    int_ok && frac_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_safe;
+
+    #[test]
+    fn csv_fields_that_would_run_as_formulas_are_neutralised() {
+        for f in [
+            "=HYPERLINK(\"http://x\",\"点击\")",
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1:A9)",
+            "\t=1",
+            "\r=1",
+            "-",
+            "＝1+1",
+            "-1e5",
+        ] {
+            assert_eq!(csv_safe(f), format!("'{f}"), "{f}");
+        }
+        for f in [
+            "-1,234.50",
+            "+3",
+            "-12%",
+            "1234.5",
+            "办公费",
+            "2023-03 记-19",
+            "",
+            "'=already",
+        ] {
+            assert_eq!(csv_safe(f), f, "{f}");
+        }
+    }
+}

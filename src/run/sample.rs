@@ -1,0 +1,142 @@
+//! Step 3 — 抽样: every plan in engagement.toml, drawn from the recorded seed →
+//! sample.json (+ sample.csv). Risk-targeted plans read the findings the check step wrote.
+
+use super::{csv_with_bom, State, Step};
+use crate::cli::sample::{self, part_name, risk_from_document, spec_from, Output, RANDOM_STREAM};
+use crate::model::money::Fen;
+use crate::run::engagement::Plan;
+use crate::sample::population::{self, Unit};
+use crate::sample::select::{select, Draw, SelectSpec};
+use anyhow::{anyhow, Context, Result};
+use clap::ValueEnum;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const STEP: Step = Step {
+    id: "sample",
+    title: "抽样",
+    run,
+};
+
+#[derive(Debug, Serialize)]
+pub struct SampleSummary {
+    pub plan: String,
+    pub unit: Unit,
+    pub population_count: usize,
+    pub population_value: Fen,
+    pub selected_count: usize,
+    pub selected_value: Fen,
+    pub coverage_percent: String,
+    /// Where the plan drew what it could instead of what was asked (see `Selection::warnings`).
+    pub warnings: Vec<String>,
+}
+
+/// Check every plan of the engagement before anything runs: a typo in a plan (its unit, method,
+/// strata or bands) is an error at once, not after loading and checking.
+pub fn validate(plans: &[Plan], seed: u64) -> Result<()> {
+    for plan in plans {
+        unit(plan)
+            .and_then(|_| spec(plan, seed, BTreeMap::new()))
+            .with_context(|| format!("步骤「抽样」（sample）：抽样计划“{}”", plan.name))?;
+    }
+    Ok(())
+}
+
+fn unit(plan: &Plan) -> Result<Unit> {
+    Unit::from_str(&plan.unit, true).map_err(|_| {
+        anyhow!(
+            "抽样计划“{}”的 unit “{}” 应为 vouchers、lines 或 assets",
+            plan.name,
+            plan.unit
+        )
+    })
+}
+
+fn spec(plan: &Plan, seed: u64, risk: BTreeMap<String, Vec<String>>) -> Result<SelectSpec> {
+    let draw = Draw::from_str(&plan.method, true).map_err(|_| {
+        anyhow!(
+            "method “{}” 应为 none/random/systematic/mus/cell/stratified",
+            plan.method
+        )
+    })?;
+    spec_from(sample::Plan {
+        key_above: plan.key_above,
+        key_cover: plan.key_cover,
+        draw,
+        n: plan.n,
+        seed,
+        strata: &plan.strata,
+        bands: &plan.bands,
+        risk_targeted: plan.risk,
+        risk: if plan.risk { risk } else { BTreeMap::new() },
+    })
+}
+
+fn run(st: &mut State) -> Result<()> {
+    let e = st.engagement;
+    let seed = e.sampling.seed;
+    let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
+    let all_risk = match &st.findings_json {
+        Some(text) => risk_from_document(text)?,
+        None => BTreeMap::new(),
+    };
+    let mut plans = Vec::new();
+    let mut summaries = Vec::new();
+    let mut rows = Vec::new();
+    for plan in &e.sampling.plans {
+        let unit = unit(plan)?;
+        let items = population::from_frames(unit, &loaded.frames.lines, &loaded.frames.assets)?;
+        // Only the flagged items of this plan's population are its risk targets.
+        let risk: BTreeMap<String, Vec<String>> = items
+            .iter()
+            .filter_map(|i| all_risk.get(&i.id).map(|r| (i.id.clone(), r.clone())))
+            .collect();
+        let spec = spec(plan, seed, risk).with_context(|| format!("抽样计划“{}”", plan.name))?;
+        let sel = select(&items, &spec).with_context(|| format!("抽样计划“{}”", plan.name))?;
+        let mut out = Output::new(&loaded.report.provenance, unit, &spec, &sel);
+        out.provenance.param("plan", &plan.name);
+        let mut v = serde_json::to_value(&out)?;
+        if let Some(m) = v.as_object_mut() {
+            m.insert("plan".into(), plan.name.clone().into());
+        }
+        plans.push(v);
+        for it in &sel.items {
+            rows.push(vec![
+                plan.name.clone(),
+                it.id.clone(),
+                it.label.clone(),
+                it.amount.to_yuan().to_string(),
+                part_name(&it.part).to_string(),
+                it.reason.clone(),
+                it.source.clone(),
+            ]);
+        }
+        summaries.push(SampleSummary {
+            plan: plan.name.clone(),
+            unit,
+            population_count: sel.population_count,
+            population_value: sel.population_value,
+            selected_count: sel.selected_count,
+            selected_value: sel.selected_value,
+            coverage_percent: sel.coverage_percent.clone(),
+            warnings: sel.warnings.clone(),
+        });
+    }
+    let doc = serde_json::json!({ "seed": seed, "random_stream": RANDOM_STREAM, "plans": plans });
+    st.write("sample.json", &serde_json::to_vec_pretty(&doc)?)?;
+    let csv = csv_with_bom(
+        &[
+            "抽样计划",
+            "编号",
+            "凭证/资产",
+            "金额（元）",
+            "抽取方式",
+            "理由",
+            "来源",
+        ],
+        &rows,
+    )?;
+    st.write("sample.csv", &csv)?;
+    st.summary.samples = summaries;
+    Ok(())
+}

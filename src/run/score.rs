@@ -1,0 +1,94 @@
+//! Step 4 — 评分: the indicator set over the inputs file, the findings deducting where the
+//! set links them, the 决算 figures reconciled with the books → score.json.
+
+use super::{State, Step};
+use crate::cli::score::{FindingsFile, Output};
+use crate::model::provenance::{sha256_file, Provenance};
+use crate::run::engagement::indicator_set_path;
+use crate::score::inputs::Inputs;
+use crate::score::reconcile::{reconcile, LedgerMap};
+use crate::score::score::score;
+use crate::score::set::IndicatorSet;
+use anyhow::{Context, Result};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub const STEP: Step = Step {
+    id: "score",
+    title: "评分",
+    run,
+};
+
+#[derive(Debug, Serialize)]
+pub struct ScoreSummary {
+    pub set: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: Decimal,
+    pub grade: String,
+    /// False when an indicator could not be computed (total and grade provisional).
+    pub complete: bool,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub self_evaluation: Option<Decimal>,
+    pub self_grade: Option<String>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub difference: Option<Decimal>,
+    /// Indicators explaining most of the gap with the self-evaluation: (name, points).
+    pub explained_by: Vec<(String, String)>,
+}
+
+fn run(st: &mut State) -> Result<()> {
+    let e = st.engagement;
+    let Some(sc) = &e.scoring else {
+        return Ok(());
+    };
+    let set_path = indicator_set_path(&sc.indicator_set, &st.origin)?;
+    let set = IndicatorSet::load(&set_path)?;
+    let mut inputs = Inputs::load(&sc.inputs)?;
+    if let Some(s) = sc.self_evaluation {
+        inputs.values.insert("self_evaluation.score".into(), s);
+    }
+    let mut prov = Provenance::new("score");
+    prov.inputs.push(sha256_file(&set_path)?);
+    prov.inputs.push(sha256_file(&sc.inputs)?);
+    prov.param("self_evaluation", sc.self_evaluation.map(|d| d.to_string()));
+    let findings = match &st.findings_json {
+        Some(text) => {
+            let f: FindingsFile =
+                serde_json::from_str(text).context("检查步骤的疑点文档无法读取")?;
+            Some(f.findings)
+        }
+        None => None,
+    };
+    let report = score(&set, &inputs, findings.as_deref());
+    let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
+    let rec = reconcile(
+        &loaded.frames.lines,
+        &inputs,
+        findings.as_deref(),
+        &LedgerMap::builtin()?,
+    )?;
+    st.record_inputs(&prov.inputs);
+    let out = Output {
+        provenance: prov,
+        report: &report,
+        reconciliation: Some(&rec),
+    };
+    st.write("score.json", &serde_json::to_vec_pretty(&out)?)?;
+    let s = &report.self_evaluation;
+    st.summary.score = Some(ScoreSummary {
+        set: report.set.clone(),
+        total: report.total,
+        grade: report.grade.clone(),
+        complete: report.complete,
+        self_evaluation: s.score,
+        self_grade: s.grade.clone(),
+        difference: s.difference,
+        explained_by: s
+            .explained_by
+            .iter()
+            .take(5)
+            .map(|(_, n, g)| (n.clone(), format!("{g:.2}")))
+            .collect(),
+    });
+    Ok(())
+}

@@ -1,0 +1,197 @@
+//! Sampling populations read from the load frames: vouchers, journal lines or assets.
+//! Only 正常 lines count; a voucher's amount is its 财务会计 debits (the 预算会计 side of the
+//! same event is not counted twice).
+
+use super::select::Item;
+use crate::model::money::Fen;
+use anyhow::Result;
+use polars::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    Vouchers,
+    Lines,
+    Assets,
+}
+
+fn s<'a>(df: &'a DataFrame, name: &str) -> Result<&'a StringChunked> {
+    Ok(df
+        .column(name)
+        .map_err(|e| anyhow::anyhow!("载入数据缺少列 {name}：{e}"))?
+        .str()?)
+}
+fn i64c<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Int64Chunked> {
+    Ok(df
+        .column(name)
+        .map_err(|e| anyhow::anyhow!("载入数据缺少列 {name}：{e}"))?
+        .i64()?)
+}
+fn u32c<'a>(df: &'a DataFrame, name: &str) -> Result<&'a UInt32Chunked> {
+    Ok(df
+        .column(name)
+        .map_err(|e| anyhow::anyhow!("载入数据缺少列 {name}：{e}"))?
+        .u32()?)
+}
+fn i32c<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Int32Chunked> {
+    Ok(df
+        .column(name)
+        .map_err(|e| anyhow::anyhow!("载入数据缺少列 {name}：{e}"))?
+        .i32()?)
+}
+
+fn source(file: Option<&str>, sheet: Option<&str>, row: Option<u32>) -> String {
+    crate::load::ledger::model::source_label(
+        file.unwrap_or(""),
+        sheet.unwrap_or(""),
+        row.unwrap_or(0),
+    )
+}
+
+pub fn from_frames(unit: Unit, lines: &DataFrame, assets: &DataFrame) -> Result<Vec<Item>> {
+    match unit {
+        Unit::Assets => assets_items(assets),
+        Unit::Lines | Unit::Vouchers => ledger_items(unit, lines),
+    }
+}
+
+fn assets_items(df: &DataFrame) -> Result<Vec<Item>> {
+    let (code, name, class) = (
+        s(df, "asset_code")?,
+        s(df, "asset_name")?,
+        s(df, "category_code")?,
+    );
+    let orig = i64c(df, "original_fen")?;
+    let (file, sheet, row) = (
+        s(df, "source_file")?,
+        s(df, "source_sheet")?,
+        u32c(df, "source_row")?,
+    );
+    let entity = s(df, "entity")?;
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let mut id = code.get(i).unwrap_or("").to_string();
+        // The same 资产编号 twice (two entities, or a register error) stays two items.
+        let k = seen.entry(id.clone()).or_insert(0);
+        *k += 1;
+        if *k > 1 {
+            id = format!("{id}#{k}（{}）", entity.get(i).unwrap_or(""));
+        }
+        out.push(Item {
+            id,
+            amount: Fen(orig.get(i).unwrap_or(0)),
+            label: name.get(i).unwrap_or("").to_string(),
+            class: class.get(i).map(str::to_string),
+            source: source(file.get(i), sheet.get(i), row.get(i)),
+        });
+    }
+    Ok(out)
+}
+
+fn ledger_items(unit: Unit, df: &DataFrame) -> Result<Vec<Item>> {
+    let (entity, kind, status, basis) = (
+        s(df, "entity")?,
+        s(df, "voucher_kind")?,
+        s(df, "status")?,
+        s(df, "basis")?,
+    );
+    let (year, period, number, line_no) = (
+        i32c(df, "year")?,
+        u32c(df, "period")?,
+        u32c(df, "voucher_number")?,
+        u32c(df, "line_no")?,
+    );
+    let (debit, credit) = (i64c(df, "debit_fen")?, i64c(df, "credit_fen")?);
+    let (summary, econ) = (s(df, "summary")?, s(df, "econ_code")?);
+    let (file, sheet, row) = (
+        s(df, "source_file")?,
+        s(df, "source_sheet")?,
+        u32c(df, "source_row")?,
+    );
+    let date = df
+        .column("date")
+        .map_err(|e| anyhow::anyhow!("载入数据缺少列 date：{e}"))?
+        .cast(&DataType::Int32)?;
+    let date = date.i32()?;
+    let normal: Vec<usize> = (0..df.height())
+        .filter(|&i| status.get(i) == Some(crate::load::ledger::model::STATUS_NORMAL))
+        .collect();
+    // A voucher is its key and its file and date: the same key from two files (or on two
+    // dates of a period) is two vouchers, labelled with what differs; a unique key keeps the
+    // plain `局机关 2023-03 记-19`.
+    type Key<'a> = (&'a str, i32, u32, &'a str, u32, &'a str, Option<i32>);
+    let key = |i: usize| -> Key<'_> {
+        (
+            entity.get(i).unwrap_or(""),
+            year.get(i).unwrap_or(0),
+            period.get(i).unwrap_or(0),
+            kind.get(i).unwrap_or(""),
+            number.get(i).unwrap_or(0),
+            file.get(i).unwrap_or(""),
+            date.get(i),
+        )
+    };
+    let keys: std::collections::BTreeSet<Key> = normal.iter().map(|&i| key(i)).collect();
+    let members: Vec<_> = keys
+        .iter()
+        .map(|k| {
+            (
+                (k.0, k.1, k.2, k.3, k.4),
+                k.5,
+                k.6.and_then(crate::load::ledger::model::date_from_days),
+            )
+        })
+        .collect();
+    let labels: BTreeMap<&Key, String> = keys
+        .iter()
+        .zip(crate::model::voucher::tags(&members))
+        .map(|(k, tag)| {
+            let (e, y, p, kd, n, _, _) = *k;
+            (
+                k,
+                format!("{e} {y}-{p:02} {kd}-{n}{}", tag.unwrap_or_default()),
+            )
+        })
+        .collect();
+    let vid = |i: usize| labels.get(&key(i)).cloned().unwrap_or_default();
+    let mut out: Vec<Item> = Vec::new();
+    let mut vouchers: BTreeMap<String, Item> = BTreeMap::new();
+    for &i in &normal {
+        let src = source(file.get(i), sheet.get(i), row.get(i));
+        let (d, c) = (
+            Fen(debit.get(i).unwrap_or(0)),
+            Fen(credit.get(i).unwrap_or(0)),
+        );
+        match unit {
+            Unit::Lines => out.push(Item {
+                id: format!("{}#{}", vid(i), line_no.get(i).unwrap_or(0)),
+                amount: d + c,
+                label: summary.get(i).unwrap_or("").to_string(),
+                class: econ.get(i).map(str::to_string),
+                source: src,
+            }),
+            _ => {
+                let v = vouchers.entry(vid(i)).or_insert_with(|| Item {
+                    id: vid(i),
+                    amount: Fen::ZERO,
+                    label: summary.get(i).unwrap_or("").to_string(),
+                    class: None,
+                    source: src,
+                });
+                if basis.get(i) != Some("预算会计") {
+                    v.amount += d;
+                }
+                if v.class.is_none() {
+                    v.class = econ.get(i).map(str::to_string);
+                }
+            }
+        }
+    }
+    if unit == Unit::Vouchers {
+        out = vouchers.into_values().collect();
+    }
+    Ok(out)
+}

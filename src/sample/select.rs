@@ -1,0 +1,535 @@
+//! Selection: key items, then a statistical draw from the rest — simple random, systematic,
+//! MUS (fixed interval or cell) or stratified — with no item drawn twice, and the population
+//! each part was drawn from stated. Pure: items in, selection out; the stream is seeded.
+
+use super::stream::Stream;
+use crate::model::money::Fen;
+use anyhow::{bail, Result};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One sampling unit: a voucher, a journal line or an asset.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub id: String,
+    pub amount: Fen,
+    pub label: String,
+    /// Classification for stratification (经济分类 / 资产分类).
+    pub class: Option<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Draw {
+    /// Key items only.
+    None,
+    Random,
+    Systematic,
+    /// Monetary-unit sampling, fixed interval with a random start.
+    Mus,
+    /// Monetary-unit sampling, one random point in each interval (cell).
+    Cell,
+    Stratified,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum Strata {
+    /// Upper bounds of amount bands, ascending (in 分).
+    Amount(Vec<Fen>),
+    /// By the item's classification.
+    Class,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SelectSpec {
+    pub key_above: Option<Fen>,
+    pub key_cover: Option<f64>,
+    pub draw: Draw,
+    pub n: u64,
+    pub seed: u64,
+    pub strata: Strata,
+    /// Risk-targeted: item id → the reasons it was flagged (from `reeval check` findings).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub risk: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    /// key / random / systematic / mus / cell / stratified
+    pub part: String,
+    pub population_count: usize,
+    pub population_value: Fen,
+    pub selected_count: usize,
+    pub selected_value: Fen,
+    /// Interval, start, allocation, exclusions … as the method has them.
+    pub details: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Selected {
+    pub id: String,
+    pub amount: Fen,
+    pub part: String,
+    pub reason: String,
+    pub label: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Selection {
+    pub population_count: usize,
+    pub population_value: Fen,
+    pub parts: Vec<Part>,
+    pub items: Vec<Selected>,
+    pub selected_count: usize,
+    pub selected_value: Fen,
+    /// Selected value / population value, in percent, rounded half up to 2 decimals.
+    pub coverage_percent: String,
+    /// Where the plan could not draw as asked and drew what it could (all items, or none):
+    /// an empty population, n larger than what is left, nothing left after key and risk items.
+    pub warnings: Vec<String>,
+}
+
+fn value(items: &[&Item]) -> Fen {
+    items.iter().map(|i| i.amount).sum()
+}
+
+fn part(name: &str, pop: &[&Item], chosen: &[&Item]) -> Part {
+    Part {
+        part: name.to_string(),
+        population_count: pop.len(),
+        population_value: value(pop),
+        selected_count: chosen.len(),
+        selected_value: value(chosen),
+        details: BTreeMap::new(),
+    }
+}
+
+fn detail(p: &mut Part, k: &str, v: impl Serialize) {
+    p.details
+        .insert(k.into(), serde_json::to_value(v).unwrap_or_default());
+}
+
+/// Draw the sample. A plan that cannot draw as asked (empty population, n larger than the
+/// items left, nothing left after key and risk items, no positive amounts for MUS) draws what
+/// it can — all items, or none — and says so in [`Selection::warnings`]; only a spec that
+/// contradicts itself is an error.
+pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
+    let mut warnings = Vec::new();
+    if population.is_empty() {
+        warnings.push("总体为空：没有可抽取的项目，本计划未抽取任何项目".to_string());
+    }
+    if spec.key_above.is_none()
+        && spec.key_cover.is_none()
+        && spec.risk.is_empty()
+        && spec.draw == Draw::None
+    {
+        warnings.push(
+            "既未给出重点项目标准（key-above / key-cover），也没有风险导向项目或抽样方法：本计划未抽取任何项目"
+                .to_string(),
+        );
+    }
+    let mut ids = BTreeSet::new();
+    for it in population {
+        if !ids.insert(it.id.as_str()) {
+            bail!("总体中项目编号重复：{}", it.id);
+        }
+    }
+    // Population order is the id order: the draw does not depend on file order.
+    let mut pop: Vec<&Item> = population.iter().collect();
+    pop.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut stream = Stream::new(spec.seed);
+    let mut parts = Vec::new();
+    let mut items: Vec<Selected> = Vec::new();
+
+    // 1. Key items.
+    let mut key: BTreeSet<&str> = BTreeSet::new();
+    if spec.key_above.is_some() || spec.key_cover.is_some() {
+        let mut chosen: Vec<&Item> = Vec::new();
+        if let Some(t) = spec.key_above {
+            chosen.extend(pop.iter().filter(|i| i.amount >= t));
+        }
+        if let Some(share) = spec.key_cover {
+            if !(share > 0.0 && share <= 1.0) {
+                bail!("覆盖比例 --key-cover 须在 0 与 1 之间，实为 {share}");
+            }
+            let total: i128 = pop.iter().map(|i| i.amount.0.max(0) as i128).sum();
+            let mut by_size: Vec<&Item> = pop.clone();
+            by_size.sort_by(|a, b| b.amount.cmp(&a.amount).then(a.id.cmp(&b.id)));
+            let mut cum: i128 = 0;
+            // Exact: stop once cum / total ≥ share, compared in integers (share to 1e-6).
+            let share_ppm = (share * 1_000_000.0).round() as i128;
+            for it in by_size {
+                if cum * 1_000_000 >= share_ppm * total {
+                    break;
+                }
+                cum += it.amount.0.max(0) as i128;
+                chosen.push(it);
+            }
+        }
+        chosen.sort_by(|a, b| a.id.cmp(&b.id));
+        chosen.dedup_by(|a, b| a.id == b.id);
+        let mut p = part("key", &pop, &chosen);
+        detail(&mut p, "above", spec.key_above);
+        detail(&mut p, "cover", spec.key_cover);
+        for it in &chosen {
+            key.insert(&it.id);
+            let reason = match spec.key_above {
+                Some(t) if it.amount >= t => format!("金额不低于 {} 元", t.grouped()),
+                _ => format!(
+                    "按金额从大到小覆盖 {:.0}% 的总额",
+                    spec.key_cover.unwrap_or(0.0) * 100.0
+                ),
+            };
+            items.push(selected(it, "key", reason));
+        }
+        parts.push(p);
+    }
+
+    // 2. Risk-targeted: every flagged item not already a key item, with its reasons.
+    if !spec.risk.is_empty() {
+        let pool: Vec<&Item> = pop
+            .iter()
+            .copied()
+            .filter(|i| !key.contains(i.id.as_str()))
+            .collect();
+        let chosen: Vec<&Item> = pool
+            .iter()
+            .copied()
+            .filter(|i| spec.risk.contains_key(&i.id))
+            .collect();
+        let mut p = part("risk", &pool, &chosen);
+        let in_pop: BTreeSet<&str> = pop.iter().map(|i| i.id.as_str()).collect();
+        let missing: Vec<&String> = spec
+            .risk
+            .keys()
+            .filter(|k| !in_pop.contains(k.as_str()))
+            .collect();
+        let already_key: Vec<&String> = spec
+            .risk
+            .keys()
+            .filter(|k| key.contains(k.as_str()))
+            .collect();
+        detail(&mut p, "flagged", spec.risk.len());
+        detail(&mut p, "flagged_already_key_items", already_key);
+        // Flagged ids the population does not hold (another unit, an excluded status, a typo):
+        // listed so none is lost silently.
+        detail(&mut p, "flagged_not_in_population", missing);
+        for it in &chosen {
+            key.insert(&it.id);
+            items.push(selected(
+                it,
+                "risk",
+                format!("疑点：{}", spec.risk[&it.id].join("；")),
+            ));
+        }
+        parts.push(p);
+    }
+
+    // 3. The draw from the remainder.
+    let rest: Vec<&Item> = pop
+        .iter()
+        .copied()
+        .filter(|i| !key.contains(i.id.as_str()))
+        .collect();
+    if spec.draw != Draw::None && rest.is_empty() && !pop.is_empty() {
+        warnings.push(format!(
+            "重点项目和风险导向项目之外已无剩余项目，{}未抽取",
+            draw_name(spec.draw)
+        ));
+    }
+    if spec.draw != Draw::None && !rest.is_empty() {
+        let w = &mut warnings;
+        let (mut p, drawn) = match spec.draw {
+            Draw::Random => random(&rest, spec.n, &mut stream, w),
+            Draw::Systematic => systematic(&rest, spec.n, &mut stream, w),
+            Draw::Mus | Draw::Cell => mus(&rest, spec.n, spec.draw == Draw::Cell, &mut stream, w),
+            Draw::Stratified => stratified(&rest, spec, &mut stream, w),
+            Draw::None => unreachable!("handled above"),
+        };
+        let name = p.part.clone();
+        for (it, reason) in drawn {
+            items.push(selected(it, &name, reason));
+        }
+        p.selected_count = items.iter().filter(|s| s.part == name).count();
+        p.selected_value = items
+            .iter()
+            .filter(|s| s.part == name)
+            .map(|s| s.amount)
+            .sum();
+        parts.push(p);
+    }
+    items.sort_by(|a, b| a.id.cmp(&b.id));
+    let population_value = value(&pop);
+    let selected_value: Fen = items.iter().map(|s| s.amount).sum();
+    Ok(Selection {
+        population_count: pop.len(),
+        population_value,
+        parts,
+        selected_count: items.len(),
+        selected_value,
+        coverage_percent: crate::model::money::percent(
+            selected_value.to_yuan(),
+            population_value.to_yuan(),
+        )
+        .map(|p| format!("{p:.2}"))
+        .unwrap_or_else(|| "-".into()),
+        items,
+        warnings,
+    })
+}
+
+fn draw_name(d: Draw) -> &'static str {
+    match d {
+        Draw::None => "",
+        Draw::Random => "简单随机抽样",
+        Draw::Systematic => "系统抽样",
+        Draw::Mus => "货币单位抽样",
+        Draw::Cell => "货币单位抽样（单元法）",
+        Draw::Stratified => "分层随机抽样",
+    }
+}
+
+fn selected(it: &Item, part: &str, reason: String) -> Selected {
+    Selected {
+        id: it.id.clone(),
+        amount: it.amount,
+        part: part.to_string(),
+        reason,
+        label: it.label.clone(),
+        source: it.source.clone(),
+    }
+}
+
+type Drawn<'a> = Vec<(&'a Item, String)>;
+
+/// The sample size that can be drawn from `m` items: `n`, or all `m` when `n` is larger (a
+/// census of what is left), or none when `n` is 0 — each with a warning.
+fn effective_n(n: u64, m: usize, what: &str, warnings: &mut Vec<String>) -> u64 {
+    if n == 0 {
+        warnings.push(format!("样本量 n 为 0，{what}未抽取"));
+        return 0;
+    }
+    if n > m as u64 {
+        warnings.push(format!(
+            "样本量 {n} 大于可抽取的 {m} 项：{what}抽取了全部 {m} 项"
+        ));
+        return m as u64;
+    }
+    n
+}
+
+/// Simple random sampling without replacement: a partial Fisher–Yates shuffle.
+fn random<'a>(rest: &[&'a Item], n: u64, s: &mut Stream, w: &mut Vec<String>) -> (Part, Drawn<'a>) {
+    let n = effective_n(n, rest.len(), "简单随机抽样", w);
+    let mut idx: Vec<usize> = (0..rest.len()).collect();
+    for i in 0..n as usize {
+        let j = i + s.below((rest.len() - i) as u64) as usize;
+        idx.swap(i, j);
+    }
+    let drawn: Drawn = idx[..n as usize]
+        .iter()
+        .enumerate()
+        .map(|(order, &k)| (rest[k], format!("简单随机抽样，第 {} 个抽中", order + 1)))
+        .collect();
+    (part("random", rest, &[]), drawn)
+}
+
+/// Systematic: positions ⌊(r + i·m) / n⌋ for i < n with r uniform in [0, m): exactly n
+/// items, interval m/n.
+fn systematic<'a>(
+    rest: &[&'a Item],
+    n: u64,
+    s: &mut Stream,
+    w: &mut Vec<String>,
+) -> (Part, Drawn<'a>) {
+    let n = effective_n(n, rest.len(), "系统抽样", w);
+    let m = rest.len() as u64;
+    if n == 0 {
+        return (part("systematic", rest, &[]), Vec::new());
+    }
+    let r = s.below(m);
+    let drawn: Drawn = (0..n)
+        .map(|i| {
+            let k = ((r as u128 + i as u128 * m as u128) / n as u128) as usize;
+            (
+                rest[k],
+                format!("系统抽样，间隔 {:.2} 项", m as f64 / n as f64),
+            )
+        })
+        .collect();
+    let mut p = part("systematic", rest, &[]);
+    detail(&mut p, "interval_items", format!("{m}/{n}"));
+    detail(&mut p, "random_start", r);
+    (p, drawn)
+}
+
+/// Monetary-unit sampling over positive amounts: interval J = ⌊B/n⌋ 分; fixed interval with a
+/// random start, or (cell) one random point in each interval. Items of J or more are always
+/// selected (with a fixed interval they always contain a point; with cells they are added as
+/// certain items when missed). Zero and negative amounts cannot be reached and are reported.
+fn mus<'a>(
+    rest: &[&'a Item],
+    n: u64,
+    cell: bool,
+    s: &mut Stream,
+    w: &mut Vec<String>,
+) -> (Part, Drawn<'a>) {
+    let name = if cell { "cell" } else { "mus" };
+    let (pos, nonpos): (Vec<&Item>, Vec<&Item>) = rest.iter().partition(|i| i.amount.0 > 0);
+    let mut p = part(name, &pos, &[]);
+    detail(&mut p, "excluded_nonpositive_count", nonpos.len());
+    detail(&mut p, "excluded_nonpositive_value", value(&nonpos));
+    // The book value of the positive items, summed without overflow.
+    let book: i128 = pos.iter().map(|i| i.amount.0 as i128).sum();
+    if book <= 0 {
+        w.push("剩余项目中没有正金额项目，货币单位抽样未抽取".to_string());
+        return (p, Vec::new());
+    }
+    if n == 0 {
+        w.push("样本量 n 为 0，货币单位抽样未抽取".to_string());
+        return (p, Vec::new());
+    }
+    // In i128: a population's book value in 分 may exceed i64 even when each item fits.
+    let interval: i128 = book / n as i128;
+    if interval == 0 {
+        w.push(format!(
+            "样本量 {n} 大于剩余正金额项目的总分数，无法确定抽样间距：抽取了全部 {} 个正金额项目",
+            pos.len()
+        ));
+        let drawn = pos
+            .iter()
+            .map(|it| (*it, "样本量超过总体金额的分数，全部抽取".to_string()))
+            .collect();
+        return (p, drawn);
+    }
+    let below = |s: &mut Stream| s.below(u64::try_from(interval).unwrap_or(u64::MAX)) as i128;
+    let points: Vec<i128> = if cell {
+        (0..n as i128).map(|c| c * interval + below(s)).collect()
+    } else {
+        let start = below(s);
+        (0..)
+            .map(|k| start + k * interval)
+            .take_while(|p| *p < book)
+            .collect()
+    };
+    let shown = |v: i128| Fen(i64::try_from(v).unwrap_or(i64::MAX));
+    let mut drawn: Drawn = Vec::new();
+    let mut big = 0usize;
+    let (mut cum, mut pi) = (0i128, 0usize);
+    for it in &pos {
+        let end = cum + it.amount.0 as i128;
+        let mut hits = 0;
+        while pi < points.len() && points[pi] < end {
+            hits += 1;
+            pi += 1;
+        }
+        let large = it.amount.0 as i128 >= interval;
+        if large {
+            big += 1;
+        }
+        if hits > 0 {
+            let reason = if large {
+                format!(
+                    "金额不低于抽样间距 {} 元，必然抽中（命中 {hits} 个抽样点）",
+                    shown(interval).grouped()
+                )
+            } else {
+                format!("货币单位抽样命中 {hits} 个抽样点")
+            };
+            drawn.push((*it, reason));
+        } else if large {
+            // Cell method only: an item of one interval or more can straddle two cells and
+            // miss both points (only items of 2J are certain), so it is taken as certain.
+            drawn.push((
+                *it,
+                format!(
+                    "金额不低于抽样间距 {} 元，单元法下未被抽样点命中，作为必然项目抽取",
+                    shown(interval).grouped()
+                ),
+            ));
+        }
+        cum = end;
+    }
+    detail(&mut p, "interval", shown(interval));
+    detail(&mut p, "points", points.len());
+    if let (false, Some(first)) = (cell, points.first()) {
+        detail(&mut p, "random_start", shown(*first));
+    }
+    detail(&mut p, "items_at_least_interval", big);
+    (p, drawn)
+}
+
+fn stratum_of(it: &Item, strata: &Strata) -> String {
+    match strata {
+        Strata::Class => it.class.clone().unwrap_or_else(|| "未分类".into()),
+        Strata::Amount(bounds) => {
+            let mut lower: Option<Fen> = None;
+            for b in bounds {
+                if it.amount < *b {
+                    return match lower {
+                        None => format!("< {}", b.grouped()),
+                        Some(l) => format!("{} – {}", l.grouped(), b.grouped()),
+                    };
+                }
+                lower = Some(*b);
+            }
+            format!("≥ {}", lower.map(|l| l.grouped()).unwrap_or_default())
+        }
+    }
+}
+
+/// Stratified random: n allocated to strata in proportion to their item counts (largest
+/// remainder; ties to the stratum listed first), then simple random within each.
+fn stratified<'a>(
+    rest: &[&'a Item],
+    spec: &SelectSpec,
+    s: &mut Stream,
+    w: &mut Vec<String>,
+) -> (Part, Drawn<'a>) {
+    let n = effective_n(spec.n, rest.len(), "分层随机抽样", w);
+    let mut strata: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
+    for it in rest {
+        strata
+            .entry(stratum_of(it, &spec.strata))
+            .or_default()
+            .push(*it);
+    }
+    let m = rest.len() as u64;
+    let mut alloc: Vec<(String, u64, u64)> = strata
+        .iter()
+        .map(|(k, v)| (k.clone(), n * v.len() as u64 / m, n * v.len() as u64 % m))
+        .collect();
+    let mut left = n - alloc.iter().map(|a| a.1).sum::<u64>();
+    let mut order: Vec<usize> = (0..alloc.len()).collect();
+    order.sort_by(|&a, &b| alloc[b].2.cmp(&alloc[a].2).then(a.cmp(&b)));
+    for &i in &order {
+        if left == 0 {
+            break;
+        }
+        alloc[i].1 += 1;
+        left -= 1;
+    }
+    let mut drawn = Vec::new();
+    let mut table = Vec::new();
+    for (name, k, _) in &alloc {
+        let members = &strata[name];
+        let k = (*k).min(members.len() as u64);
+        table.push(serde_json::json!({
+            "stratum": name, "population_count": members.len(),
+            "population_value": value(members), "allocated": k,
+        }));
+        if k == 0 {
+            continue;
+        }
+        let (_, d) = random(members, k, s, &mut Vec::new());
+        drawn.extend(
+            d.into_iter()
+                .map(|(it, _)| (it, format!("分层随机抽样，层“{name}”"))),
+        );
+    }
+    let mut p = part("stratified", rest, &[]);
+    detail(&mut p, "allocation", table);
+    (p, drawn)
+}

@@ -1,0 +1,9 @@
+//! Scoring: an indicator set (TOML tree) + the department's 决算 inputs (+ findings) → scores,
+//! subtotals, total, grade, and the comparison with the self-evaluation.
+pub mod expr;
+pub mod inputs;
+pub mod reconcile;
+// The stage is named for what it does, and so is its core module (`score::score::score`).
+#[allow(clippy::module_inception)]
+pub mod score;
+pub mod set;

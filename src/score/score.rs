@@ -1,0 +1,453 @@
+//! Computing every indicator, the subtotals, the (normalised) total and the grade.
+
+use super::inputs::Inputs;
+use super::set::{Indicator, IndicatorSet, Rule};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::money::round2 as r2;
+
+/// A finding as `reeval check` writes it (the fields scoring reads).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub entity: Option<String>,
+    #[serde(default)]
+    pub voucher: Option<String>,
+    #[serde(default)]
+    pub asset: Option<String>,
+    /// 疑点 or 提示; 提示 (informational lists) never deduct.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// 待核实 / 确认 / 排除; 排除 findings do not deduct.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The amount involved, in 元 (used to restate "三公经费" with misclassifications).
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub amount: Option<rust_decimal::Decimal>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorScore {
+    pub id: String,
+    pub name: String,
+    pub level: u8,
+    pub parent: Option<String>,
+    pub kind: Option<String>,
+    /// The indicator's value as printed: a percentage like "94.96" for ratio indicators.
+    pub value: Option<String>,
+    pub score: Option<Decimal>,
+    pub max: Decimal,
+    /// Unit of a target value (人, 万元, %); percentages of formula indicators are "%".
+    pub unit: Option<String>,
+    /// computed / not_computable / not_applicable
+    pub status: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SelfComparison {
+    pub score: Option<Decimal>,
+    pub grade: Option<String>,
+    pub difference: Option<Decimal>,
+    /// Indicators that explain the gap: (id, name, points lost or differing), largest first.
+    pub explained_by: Vec<(String, String, Decimal)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreReport {
+    pub set: String,
+    pub indicators: Vec<IndicatorScore>,
+    pub subtotals: Vec<IndicatorScore>,
+    /// Sum of the scores of applicable indicators.
+    pub total_raw: Decimal,
+    /// Maximum over applicable indicators (100 minus 不适用 weights).
+    pub max_applicable: Decimal,
+    /// Normalised to 100 when some indicators are 不适用 (换算得分), else the raw total.
+    pub total: Decimal,
+    pub grade: String,
+    /// False when an indicator could not be computed: total and grade are then provisional.
+    pub complete: bool,
+    pub not_computable: Vec<String>,
+    pub self_evaluation: SelfComparison,
+    pub warnings: Vec<String>,
+}
+
+/// 优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60.
+pub fn grade(total: Decimal) -> &'static str {
+    if total >= Decimal::from(90) {
+        "优"
+    } else if total >= Decimal::from(80) {
+        "良"
+    } else if total >= Decimal::from(60) {
+        "中"
+    } else {
+        "差"
+    }
+}
+
+fn ge(direction: &str) -> bool {
+    !matches!(direction, "le" | "<=" | "≤")
+}
+
+/// Apply a rule to a value (a percentage for ratio indicators).
+fn apply(rule: &Rule, value: Decimal, max: Decimal) -> (Decimal, String) {
+    match rule {
+        Rule::Ratio { target, direction } => {
+            let hit = if ge(direction) {
+                value >= *target
+            } else {
+                value <= *target
+            };
+            if hit {
+                (max, format!("达到目标值 {target}，得满分"))
+            } else if value.is_zero() || target.is_zero() {
+                (Decimal::ZERO, "未达目标且无法按比例计分".into())
+            } else {
+                let share = if ge(direction) {
+                    value / target
+                } else {
+                    target / value
+                };
+                (
+                    max * share,
+                    format!(
+                        "未达目标值 {target}，按 {} 比例计分",
+                        r2(share * Decimal::ONE_HUNDRED)
+                    ),
+                )
+            }
+        }
+        Rule::Deduct {
+            threshold,
+            direction,
+            per_point,
+        } => {
+            let over = if ge(direction) {
+                *threshold - value
+            } else {
+                value - threshold
+            };
+            if over <= Decimal::ZERO {
+                (max, format!("在 {threshold} 以内，得满分"))
+            } else {
+                let off = (over * per_point).min(max);
+                let side = if ge(direction) { "低于" } else { "超出" };
+                (
+                    max - off,
+                    format!(
+                        "{side} {threshold} 共 {:.2} 个百分点，每点扣 {} 分，扣 {:.2}",
+                        r2(over),
+                        per_point.normalize(),
+                        r2(off)
+                    ),
+                )
+            }
+        }
+        Rule::Bands { direction, bands } => {
+            for (bound, score) in bands {
+                let hit = if ge(direction) {
+                    value >= *bound
+                } else {
+                    value <= *bound
+                };
+                if hit {
+                    return ((*score).min(max), format!("达到 {bound} 档，得 {score} 分"));
+                }
+            }
+            (Decimal::ZERO, "未达到任何档次".into())
+        }
+    }
+}
+
+fn pct(d: Decimal) -> String {
+    format!("{:.2}", r2(d))
+}
+
+pub fn score(set: &IndicatorSet, inputs: &Inputs, findings: Option<&[Finding]>) -> ScoreReport {
+    let mut leaves = Vec::new();
+    let mut warnings = inputs.warnings.clone();
+    let known: BTreeSet<&str> = set.indicators.iter().map(|i| i.id.as_str()).collect();
+    for key in inputs.values.keys().chain(inputs.texts.keys()) {
+        let mut parts = key.split('.');
+        if let (Some(table @ ("targets" | "survey" | "manual" | "not_applicable")), Some(id)) =
+            (parts.next(), parts.next())
+        {
+            if !known.contains(id) {
+                warnings.push(format!("输入 [{table}.{id}] 对应的指标不在指标体系中"));
+            }
+        }
+    }
+    for ind in set.indicators.iter().filter(|i| set.is_leaf(&i.id)) {
+        leaves.push(score_leaf(set, ind, inputs, findings));
+    }
+    let mut warnings_dedup: Vec<String> = Vec::new();
+    for w in warnings {
+        if !warnings_dedup.contains(&w) {
+            warnings_dedup.push(w);
+        }
+    }
+    // Subtotals, deepest first.
+    let mut by_id: BTreeMap<String, IndicatorScore> =
+        leaves.iter().map(|l| (l.id.clone(), l.clone())).collect();
+    let mut subtotals = Vec::new();
+    for level in [2u8, 1] {
+        for ind in set
+            .indicators
+            .iter()
+            .filter(|i| i.level == level && !set.is_leaf(&i.id))
+        {
+            let kids: Vec<&IndicatorScore> = set
+                .children(&ind.id)
+                .filter_map(|c| by_id.get(&c.id))
+                .collect();
+            let all_na = kids.iter().all(|k| k.status == "not_applicable");
+            let computed: Decimal = kids.iter().filter_map(|k| k.score).sum();
+            let max: Decimal = kids
+                .iter()
+                .filter(|k| k.status != "not_applicable")
+                .map(|k| k.max)
+                .sum();
+            let s = IndicatorScore {
+                id: ind.id.clone(),
+                name: ind.name.clone(),
+                level,
+                parent: ind.parent.clone(),
+                kind: None,
+                value: None,
+                unit: None,
+                score: Some(r2(computed)),
+                max: ind.weight,
+                status: if all_na {
+                    "not_applicable"
+                } else if kids.iter().any(|k| k.status == "not_computable") {
+                    "not_computable"
+                } else {
+                    "computed"
+                }
+                .into(),
+                reason: format!("下级得分合计（适用分值 {max}）"),
+            };
+            by_id.insert(ind.id.clone(), s.clone());
+            subtotals.push(s);
+        }
+    }
+    subtotals.sort_by_key(|s| (s.level, set.indicators.iter().position(|i| i.id == s.id)));
+    let total_raw: Decimal = r2(leaves.iter().filter_map(|l| l.score).sum());
+    let na: Decimal = leaves
+        .iter()
+        .filter(|l| l.status == "not_applicable")
+        .map(|l| l.max)
+        .sum();
+    let max_applicable = Decimal::from(100) - na;
+    let total = if na.is_zero() || max_applicable.is_zero() {
+        total_raw
+    } else {
+        r2(total_raw / max_applicable * Decimal::ONE_HUNDRED)
+    };
+    let not_computable: Vec<String> = leaves
+        .iter()
+        .filter(|l| l.status == "not_computable")
+        .map(|l| format!("{}（{}）：{}", l.id, l.name, l.reason))
+        .collect();
+    // Self-evaluation.
+    let self_score = inputs.num("self_evaluation.score");
+    let mut explained: Vec<(String, String, Decimal)> = leaves
+        .iter()
+        .filter_map(|l| {
+            let ours = l.score?;
+            let theirs = inputs
+                .num(&format!("self_evaluation.indicators.{}.score", l.id))
+                .unwrap_or(l.max);
+            let gap = theirs - ours;
+            (gap > Decimal::ZERO).then(|| (l.id.clone(), l.name.clone(), r2(gap)))
+        })
+        .collect();
+    explained.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    ScoreReport {
+        set: set.name.clone(),
+        indicators: leaves,
+        subtotals,
+        total_raw,
+        max_applicable,
+        grade: grade(total).to_string(),
+        total,
+        complete: not_computable.is_empty(),
+        not_computable,
+        self_evaluation: SelfComparison {
+            score: self_score,
+            grade: inputs.text("self_evaluation.grade").map(str::to_string),
+            difference: self_score.map(|s| r2(total - s)),
+            explained_by: explained,
+        },
+        warnings: warnings_dedup,
+    }
+}
+
+fn score_leaf(
+    set: &IndicatorSet,
+    ind: &Indicator,
+    inputs: &Inputs,
+    findings: Option<&[Finding]>,
+) -> IndicatorScore {
+    let mut out = IndicatorScore {
+        id: ind.id.clone(),
+        name: ind.name.clone(),
+        level: ind.level,
+        parent: ind.parent.clone(),
+        kind: ind.kind.clone(),
+        value: None,
+        unit: match ind.kind.as_deref() {
+            Some("formula") if ind.percent => Some("%".into()),
+            Some("survey") => Some("%".into()),
+            Some("target") => inputs
+                .text(&format!("targets.{}.unit", ind.id))
+                .map(str::to_string),
+            _ => None,
+        },
+        score: None,
+        max: ind.weight,
+        status: "computed".into(),
+        reason: String::new(),
+    };
+    if let Some(reason) = inputs.text(&format!("not_applicable.{}.reason", ind.id)) {
+        out.status = "not_applicable".into();
+        out.reason = format!("不适用：{reason}");
+        return out;
+    }
+    let fail = |mut o: IndicatorScore, why: String| {
+        o.status = "not_computable".into();
+        o.reason = why;
+        o
+    };
+    let max = ind.weight;
+    let kind = ind.kind.as_deref().unwrap_or("manual");
+    let (value, result): (Option<Decimal>, Result<(Decimal, String), String>) = match kind {
+        "formula" => match set.exprs[&ind.id].eval(&inputs.values) {
+            Err(e) => (None, Err(e.to_string())),
+            Ok(v) => {
+                let v = if ind.percent { r2(v) } else { v };
+                match &ind.rule {
+                    Some(rule) => (Some(v), Ok(apply(rule, v, max))),
+                    None => (Some(v), Err("指标未写计分规则 rule".into())),
+                }
+            }
+        },
+        "target" | "survey" => {
+            let key = if kind == "target" {
+                "targets"
+            } else {
+                "survey"
+            };
+            let p = |f: &str| inputs.num(&format!("{key}.{}.{f}", ind.id));
+            let value = if kind == "survey" {
+                match (p("score"), p("satisfied"), p("valid")) {
+                    (Some(s), _, _) => Ok(s),
+                    (None, Some(s), Some(v)) if !v.is_zero() => {
+                        Ok(r2(s / v * Decimal::ONE_HUNDRED))
+                    }
+                    (None, Some(_), Some(_)) => Err("有效问卷数为零".to_string()),
+                    _ => Err(format!(
+                        "缺少输入 [survey.{}] satisfied/valid 或 score",
+                        ind.id
+                    )),
+                }
+            } else {
+                match (p("actual"), p("target")) {
+                    (Some(a), Some(_)) => Ok(a),
+                    _ => Err(format!("缺少输入 [targets.{}] target/actual", ind.id)),
+                }
+            };
+            match value {
+                Err(e) => (None, Err(e)),
+                Ok(v) => {
+                    let rule = if kind == "target" {
+                        let dir = inputs
+                            .text(&format!("targets.{}.direction", ind.id))
+                            .map(str::to_string)
+                            .or_else(|| ind.direction.clone())
+                            .unwrap_or_else(|| "ge".into());
+                        Rule::Ratio {
+                            target: p("target").unwrap_or_default(),
+                            direction: dir,
+                        }
+                    } else {
+                        ind.rule.clone().unwrap_or(Rule::Ratio {
+                            target: Decimal::from(100),
+                            direction: "ge".into(),
+                        })
+                    };
+                    (Some(v), Ok(apply(&rule, v, max)))
+                }
+            }
+        }
+        "findings" => match findings {
+            None => (
+                None,
+                Err("缺少 reeval check 的疑点结果（--findings）".into()),
+            ),
+            Some(fs) => {
+                // Once per voucher and category; 排除 findings do not count.
+                let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+                let counts = |f: &&Finding| {
+                    f.status.as_deref() != Some("排除") && f.kind.as_deref() != Some("提示")
+                };
+                for f in fs.iter().filter(counts) {
+                    if ind.rules.contains(&f.rule) || ind.categories.contains(&f.category) {
+                        let place = f.voucher.clone().or_else(|| f.asset.clone());
+                        let v = match (place, &f.entity) {
+                            (Some(p), Some(e)) => format!("{e} {p}"),
+                            (Some(p), None) => p,
+                            (None, _) => format!("{}#{}", f.rule, seen.len()),
+                        };
+                        seen.insert((v, f.category.clone()));
+                    }
+                }
+                let n = Decimal::from(seen.len() as u64);
+                let per = ind.per_finding.unwrap_or(Decimal::ONE);
+                let cap = ind.cap.unwrap_or(max).min(max);
+                let off = (n * per).min(cap);
+                (Some(n), Ok((max - off, format!("{n} 项相关疑点（每张凭证或每项资产按类别计一次），每项扣 {} 分，封顶 {} 分，扣 {:.2}", per.normalize(), cap.normalize(), r2(off)))))
+            }
+        },
+        _ => match (
+            inputs.num(&format!("manual.{}.score", ind.id)),
+            inputs.text(&format!("manual.{}.rationale", ind.id)),
+        ) {
+            (Some(s), Some(r)) if s >= Decimal::ZERO && s <= max => {
+                (None, Ok((s, format!("评价组打分：{r}"))))
+            }
+            (Some(s), Some(_)) => (None, Err(format!("人工打分 {s} 超出 0–{max}"))),
+            (Some(_), None) => (
+                None,
+                Err(format!("人工打分缺少理由 [manual.{}] rationale", ind.id)),
+            ),
+            _ => (
+                None,
+                Err(format!(
+                    "缺少人工打分 [manual.{}] score 与 rationale",
+                    ind.id
+                )),
+            ),
+        },
+    };
+    out.value = value.map(|v| {
+        if kind == "target" {
+            v.normalize().to_string()
+        } else {
+            pct(v)
+        }
+    });
+    match result {
+        Ok((s, why)) => {
+            out.score = Some(r2(s.max(Decimal::ZERO)));
+            out.reason = why;
+            out
+        }
+        Err(e) => fail(out, e),
+    }
+}
