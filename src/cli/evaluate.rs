@@ -2,7 +2,7 @@
 
 use crate::model::money;
 use crate::model::provenance::{sha256_file, Provenance};
-use crate::sample::evaluate::{evaluate, EvalSpec};
+use crate::sample::evaluate::{evaluate, EvalSpec, Method};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde::Serialize;
@@ -121,8 +121,8 @@ pub fn run(a: &EvaluateArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct EvaluateArgs {
     /// 评价方法
-    #[arg(long, value_enum)]
-    pub method: crate::sample::evaluate::Method,
+    #[arg(long, value_parser = super::named::<Method>(Method::NAMES))]
+    pub method: Method,
     /// 样本量（给出 --data 时取数据行数）
     #[arg(long)]
     pub n: Option<u64>,

@@ -54,6 +54,19 @@ pub enum Command {
     BareRead(gen_fixtures::BareReadArgs),
 }
 
+/// The parser of a flag whose values a library enum names (`Draw::NAMES` …): clap lists the
+/// names in `--help` and in its error, and `FromStr` turns the chosen one into the value.
+pub fn named<T>(names: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: std::str::FromStr + Clone + Send + Sync + 'static,
+{
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(names).map(|s| match s.parse::<T>() {
+        Ok(v) => v,
+        Err(_) => unreachable!("“{s}” is one of the names it was built from"),
+    })
+}
+
 /// The inputs every command that loads books takes.
 #[derive(Args, Debug, Clone)]
 pub struct LoadInputs {

@@ -2,6 +2,7 @@
 
 use crate::model::provenance::Provenance;
 use crate::sample::plan::{plan, PlanSpec};
+use crate::sample::Likelihood;
 use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
@@ -65,8 +66,8 @@ pub fn run(a: &PlanArgs) -> Result<()> {
 #[derive(Args, Debug)]
 pub struct PlanArgs {
     /// 似然分布
-    #[arg(long, value_enum)]
-    pub likelihood: crate::sample::Likelihood,
+    #[arg(long, value_parser = super::named::<Likelihood>(Likelihood::NAMES))]
+    pub likelihood: Likelihood,
     /// 可容忍偏差率/错报率（比率，如 0.05）
     #[arg(long)]
     pub materiality: f64,

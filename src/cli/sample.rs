@@ -5,7 +5,7 @@ use crate::load;
 use crate::model::money::Fen;
 use crate::model::provenance::Provenance;
 use crate::sample::population::{self, Unit};
-use crate::sample::select::{select, SelectSpec, Selection, Strata};
+use crate::sample::select::{select, Draw, SelectSpec, Selection, Strata, StrataBy};
 use anyhow::{bail, Result};
 use clap::Args;
 use serde::Serialize;
@@ -57,11 +57,10 @@ fn fen(d: rust_decimal::Decimal, what: &str) -> Result<Fen> {
 pub struct Plan<'a> {
     pub key_above: Option<rust_decimal::Decimal>,
     pub key_cover: Option<f64>,
-    pub draw: crate::sample::select::Draw,
+    pub draw: Draw,
     pub n: u64,
     pub seed: u64,
-    /// amount or class.
-    pub strata: &'a str,
+    pub strata: StrataBy,
     pub bands: &'a [rust_decimal::Decimal],
     pub risk_targeted: bool,
     pub risk: std::collections::BTreeMap<String, Vec<String>>,
@@ -72,7 +71,7 @@ pub struct Plan<'a> {
 /// no way to select at all) is not an error here: `select` draws what it can and says so.
 pub fn spec_from(p: Plan) -> Result<SelectSpec> {
     let strata = match p.strata {
-        "amount" => {
+        StrataBy::Amount => {
             let bands: Vec<Fen> = p
                 .bands
                 .iter()
@@ -97,8 +96,7 @@ pub fn spec_from(p: Plan) -> Result<SelectSpec> {
             }
             Strata::Amount(bands)
         }
-        "class" => Strata::Class,
-        other => bail!("分层依据 strata 应为 amount 或 class，实为 “{other}”"),
+        StrataBy::Class => Strata::Class,
     };
     if let Some(share) = p.key_cover {
         if !(share > 0.0 && share <= 1.0) {
@@ -151,7 +149,7 @@ pub fn run(a: &SampleArgs) -> Result<()> {
         draw: a.method,
         n: a.n,
         seed,
-        strata: &a.strata,
+        strata: a.strata,
         bands: &a.bands,
         risk_targeted: a.risk.is_some(),
         risk,
@@ -289,8 +287,8 @@ pub struct SampleArgs {
     #[command(flatten)]
     pub inputs: LoadInputs,
     /// 抽样单元：凭证、分录或资产
-    #[arg(long, value_enum, default_value = "vouchers")]
-    pub unit: crate::sample::population::Unit,
+    #[arg(long, default_value = "vouchers", value_parser = super::named::<Unit>(Unit::NAMES))]
+    pub unit: Unit,
     /// 重点项目：金额不低于此数（元）的全部抽取
     #[arg(long = "key-above", value_name = "元")]
     pub key_above: Option<rust_decimal::Decimal>,
@@ -301,14 +299,14 @@ pub struct SampleArgs {
     #[arg(long = "risk", value_name = "FINDINGS.json")]
     pub risk: Option<PathBuf>,
     /// 对其余项目的抽样方法
-    #[arg(long, value_enum, default_value = "none")]
-    pub method: crate::sample::select::Draw,
+    #[arg(long, default_value = "none", value_parser = super::named::<Draw>(Draw::NAMES))]
+    pub method: Draw,
     /// 其余项目的样本量
     #[arg(long, default_value_t = 0)]
     pub n: u64,
     /// 分层依据：amount（金额区间，见 --bands）或 class（经济分类/资产分类）
-    #[arg(long, default_value = "amount")]
-    pub strata: String,
+    #[arg(long, default_value = "amount", value_parser = super::named::<StrataBy>(StrataBy::NAMES))]
+    pub strata: StrataBy,
     /// 金额分层的区间上限（元），逗号分隔
     #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
     pub bands: Vec<rust_decimal::Decimal>,

@@ -6,6 +6,8 @@
 //! The commented skeleton `reeval init` writes is `data/engagement-template.toml`; the format
 //! is documented there and in the README.
 
+use crate::sample::population::Unit;
+use crate::sample::select::{Draw, StrataBy};
 use anyhow::{bail, Context, Result};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -96,7 +98,7 @@ pub struct Plan {
     /// Shown in the summary and used as the key in sample.json.
     pub name: String,
     /// vouchers, lines or assets.
-    pub unit: String,
+    pub unit: Unit,
     /// 重点项目: everything at or above this amount (元, as a string for exactness).
     pub key_above: Option<Decimal>,
     /// 重点项目: largest first until this share of the value is covered.
@@ -106,22 +108,52 @@ pub struct Plan {
     pub risk: bool,
     /// random, systematic, mus, cell, stratified or none.
     #[serde(default = "none")]
-    pub method: String,
+    pub method: Draw,
     #[serde(default)]
     pub n: u64,
     /// amount or class (stratified only).
     #[serde(default = "amount")]
-    pub strata: String,
+    pub strata: StrataBy,
     /// Upper bounds of the amount strata (元).
     #[serde(default)]
     pub bands: Vec<Decimal>,
 }
 
-fn none() -> String {
-    "none".into()
+fn none() -> Draw {
+    Draw::None
 }
-fn amount() -> String {
-    "amount".into()
+fn amount() -> StrataBy {
+    StrataBy::Amount
+}
+
+/// The plan settings engagement.toml names by string, with their names: when the file does
+/// not parse, [`plan_value_error`] looks for a misspelt one to name its key.
+const NAMED_PLAN_KEYS: &[(&str, &[&str])] = &[
+    ("unit", Unit::NAMES),
+    ("method", Draw::NAMES),
+    ("strata", StrataBy::NAMES),
+];
+
+/// The first `[[sampling.plans]]` value that is none of its key's names, as
+/// `sampling.plans[i].key`, the plan, the value and the allowed names.
+fn plan_value_error(text: &str) -> Option<String> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    let plans = table.get("sampling")?.get("plans")?.as_array()?;
+    for (i, plan) in plans.iter().enumerate() {
+        for (key, names) in NAMED_PLAN_KEYS {
+            let Some(v) = plan.get(*key).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            if !names.contains(&v) {
+                let name = plan.get("name").and_then(|n| n.as_str()).unwrap_or("");
+                return Some(format!(
+                    "sampling.plans[{i}].{key}（抽样计划“{name}”）为 “{v}”，应为 {} 之一",
+                    names.join("、")
+                ));
+            }
+        }
+    }
+    None
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -150,8 +182,16 @@ impl Engagement {
         let path = dir.join(FILE);
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("无法读取项目文件 {}", path.display()))?;
-        let e: Engagement = toml::from_str(&text)
-            .with_context(|| format!("项目文件 {} 格式有误", path.display()))?;
+        let e: Engagement = match toml::from_str(&text) {
+            Ok(e) => e,
+            Err(err) => match plan_value_error(&text) {
+                Some(msg) => bail!("项目文件 {}：{msg}", path.display()),
+                None => {
+                    return Err(err)
+                        .with_context(|| format!("项目文件 {} 格式有误", path.display()))
+                }
+            },
+        };
         e.validate(dir)
             .with_context(|| format!("项目文件 {}", path.display()))?;
         Ok(e)

@@ -6,9 +6,8 @@ use crate::cli::sample::{self, part_name, risk_from_document, spec_from, Output,
 use crate::model::money::Fen;
 use crate::run::engagement::Plan;
 use crate::sample::population::{self, Unit};
-use crate::sample::select::{select, Draw, SelectSpec};
-use anyhow::{anyhow, Context, Result};
-use clap::ValueEnum;
+use crate::sample::select::{select, SelectSpec};
+use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -31,41 +30,25 @@ pub struct SampleSummary {
     pub warnings: Vec<String>,
 }
 
-/// Check every plan of the engagement before anything runs: a typo in a plan (its unit, method,
-/// strata or bands) is an error at once, not after loading and checking.
+/// Check every plan of the engagement before anything runs: values that would mislabel the
+/// sample (unsorted bands, a coverage share above 1) are an error at once, not after loading and
+/// checking. (A misspelt unit, method or strata already failed when engagement.toml was read.)
 pub fn validate(plans: &[Plan], seed: u64) -> Result<()> {
     for plan in plans {
-        unit(plan)
-            .and_then(|_| spec(plan, seed, BTreeMap::new()))
+        spec(plan, seed, BTreeMap::new())
             .with_context(|| format!("步骤「抽样」（sample）：抽样计划“{}”", plan.name))?;
     }
     Ok(())
 }
 
-fn unit(plan: &Plan) -> Result<Unit> {
-    Unit::from_str(&plan.unit, true).map_err(|_| {
-        anyhow!(
-            "抽样计划“{}”的 unit “{}” 应为 vouchers、lines 或 assets",
-            plan.name,
-            plan.unit
-        )
-    })
-}
-
 fn spec(plan: &Plan, seed: u64, risk: BTreeMap<String, Vec<String>>) -> Result<SelectSpec> {
-    let draw = Draw::from_str(&plan.method, true).map_err(|_| {
-        anyhow!(
-            "method “{}” 应为 none/random/systematic/mus/cell/stratified",
-            plan.method
-        )
-    })?;
     spec_from(sample::Plan {
         key_above: plan.key_above,
         key_cover: plan.key_cover,
-        draw,
+        draw: plan.method,
         n: plan.n,
         seed,
-        strata: &plan.strata,
+        strata: plan.strata,
         bands: &plan.bands,
         risk_targeted: plan.risk,
         risk: if plan.risk { risk } else { BTreeMap::new() },
@@ -84,7 +67,7 @@ fn run(st: &mut State) -> Result<()> {
     let mut summaries = Vec::new();
     let mut rows = Vec::new();
     for plan in &e.sampling.plans {
-        let unit = unit(plan)?;
+        let unit = plan.unit;
         let items = population::from_frames(unit, &loaded.frames.lines, &loaded.frames.assets)?;
         // Only the flagged items of this plan's population are its risk targets.
         let risk: BTreeMap<String, Vec<String>> = items

@@ -6,45 +6,48 @@ use super::Likelihood;
 use anyhow::{bail, Result};
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Method {
-    #[value(name = "binomial")]
     #[serde(rename = "binomial")]
     Binomial,
-    #[value(name = "poisson")]
     #[serde(rename = "poisson")]
     Poisson,
-    #[value(name = "hypergeometric")]
     #[serde(rename = "hypergeometric")]
     Hypergeometric,
     /// Stringer bound on binomial upper limits (jfa's `stringer`).
-    #[value(name = "stringer")]
     #[serde(rename = "stringer")]
     Stringer,
-    #[value(name = "stringer.binomial")]
     #[serde(rename = "stringer.binomial")]
     StringerBinomial,
-    #[value(name = "stringer.poisson")]
     #[serde(rename = "stringer.poisson")]
     StringerPoisson,
-    #[value(name = "stringer.hypergeometric")]
     #[serde(rename = "stringer.hypergeometric")]
     StringerHypergeometric,
     /// Stringer with Meikle's adjustment for understatements.
-    #[value(name = "stringer.meikle")]
     #[serde(rename = "stringer.meikle")]
     StringerMeikle,
     /// Stringer with the LTA adjustment for understatements.
-    #[value(name = "stringer.lta")]
     #[serde(rename = "stringer.lta")]
     StringerLta,
     /// Stringer with the Pap and van Zuijlen adjustment.
-    #[value(name = "stringer.pvz")]
     #[serde(rename = "stringer.pvz")]
     StringerPvz,
 }
+
+super::named!(Method {
+    Binomial = "binomial",
+    Poisson = "poisson",
+    Hypergeometric = "hypergeometric",
+    Stringer = "stringer",
+    StringerBinomial = "stringer.binomial",
+    StringerPoisson = "stringer.poisson",
+    StringerHypergeometric = "stringer.hypergeometric",
+    StringerMeikle = "stringer.meikle",
+    StringerLta = "stringer.lta",
+    StringerPvz = "stringer.pvz",
+});
 
 impl Method {
     fn is_stringer(self) -> bool {

@@ -6,16 +6,22 @@ use super::select::Item;
 use crate::model::money::Fen;
 use anyhow::Result;
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     Vouchers,
     Lines,
     Assets,
 }
+
+super::named!(Unit {
+    Vouchers = "vouchers",
+    Lines = "lines",
+    Assets = "assets",
+});
 
 fn s<'a>(df: &'a DataFrame, name: &str) -> Result<&'a StringChunked> {
     Ok(df

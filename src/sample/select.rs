@@ -5,7 +5,7 @@
 use super::stream::Stream;
 use crate::model::money::Fen;
 use anyhow::{bail, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One sampling unit: a voucher, a journal line or an asset.
@@ -19,7 +19,7 @@ pub struct Item {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Draw {
     /// Key items only.
@@ -32,6 +32,30 @@ pub enum Draw {
     Cell,
     Stratified,
 }
+
+super::named!(Draw {
+    None = "none",
+    Random = "random",
+    Systematic = "systematic",
+    Mus = "mus",
+    Cell = "cell",
+    Stratified = "stratified",
+});
+
+/// What a stratified plan stratifies by, as named (`strata`); [`Strata`] is the checked form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StrataBy {
+    /// Amount bands (`bands`).
+    Amount,
+    /// The item's classification (经济分类 / 资产分类).
+    Class,
+}
+
+super::named!(StrataBy {
+    Amount = "amount",
+    Class = "class",
+});
 
 #[derive(Debug, Clone, Serialize)]
 pub enum Strata {

@@ -308,3 +308,46 @@ fn taints_outside_minus_one_to_one_are_refused() {
     ]);
     assert!(output_within(cmd, 30).status.success());
 }
+
+#[test]
+fn a_misspelt_unit_method_or_strata_fails_when_the_engagement_is_read_naming_the_key() {
+    let t = tmp();
+    let good =
+        "[[sampling.plans]]\nname = \"凭证\"\nunit = \"vouchers\"\nmethod = \"random\"\nn = 5\n";
+    for (plan, key, value, allowed) in [
+        (
+            "[[sampling.plans]]\nname = \"错字\"\nunit = \"voucher\"\nmethod = \"random\"\nn = 5\n",
+            "sampling.plans[1].unit",
+            "voucher",
+            "vouchers、lines、assets",
+        ),
+        (
+            "[[sampling.plans]]\nname = \"错字\"\nunit = \"vouchers\"\nmethod = \"stratifed\"\nn = 5\n",
+            "sampling.plans[1].method",
+            "stratifed",
+            "none、random、systematic、mus、cell、stratified",
+        ),
+        (
+            "[[sampling.plans]]\nname = \"错字\"\nunit = \"vouchers\"\nmethod = \"stratified\"\nstrata = \"classes\"\nn = 5\n",
+            "sampling.plans[1].strata",
+            "classes",
+            "amount、class",
+        ),
+    ] {
+        let dir = t.path().join("eng");
+        let _ = std::fs::remove_dir_all(&dir);
+        engagement(&dir, &format!("{good}\n{plan}"));
+        // A ledger that cannot be read: had loading begun, the error would name it instead.
+        std::fs::write(dir.join("data/局机关.xlsx"), b"not a workbook").unwrap();
+        let out = t.path().join("out");
+        let o = run(&dir, &out);
+        assert_eq!(o.status.code(), Some(2), "{plan}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(key) && err.contains(value) && err.contains(allowed),
+            "{plan}: {err}"
+        );
+        assert!(!err.contains("局机关.xlsx"), "{plan}: {err}");
+        assert!(!out.exists());
+    }
+}
