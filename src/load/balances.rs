@@ -107,7 +107,7 @@ pub fn load_file(
     let (sheets, encoding) = workbook::read_any(path)?;
     report.encoding = encoding.map(str::to_string);
     let candidates = profiles.of_kind("balances");
-    let file = path.display().to_string();
+    let file = report.path.clone();
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())

@@ -15,7 +15,7 @@ use crate::load::ledger::profile::Profiles;
 use crate::load::ledger::read::{self, LedgerOptions};
 use crate::load::report::{FileReport, LoadReport, Summary};
 use crate::model::money::{grouped_fen, Fen, MAX_TOTAL_FEN};
-use crate::model::provenance::{sha256_file, Provenance};
+use crate::model::provenance::{sha256_file_in, Provenance};
 use crate::model::voucher::VoucherId;
 use anyhow::Result;
 use polars::prelude::DataFrame;
@@ -76,19 +76,30 @@ impl std::fmt::Display for LoadFailure {
 impl std::error::Error for LoadFailure {}
 
 pub fn load(req: &LoadRequest) -> Result<Loaded> {
+    load_in(Path::new(""), req)
+}
+
+/// [`load`] with the request's relative paths taken relative to `root` (the engagement
+/// directory), and recorded as given: the report does not depend on where `root` sits.
+pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
     // A Parquet cache written by `reeval load --out DIR` stands in for the files it was made from.
-    if let Some(dir) = req.ledgers.iter().find(|p| crate::load::cache::is_cache(p)) {
+    if let Some(dir) = req
+        .ledgers
+        .iter()
+        .find(|p| crate::load::cache::is_cache(&root.join(p)))
+    {
         if req.ledgers.len() > 1 || !req.assets.is_empty() || !req.balances.is_empty() {
             anyhow::bail!(
                 "{} 是载入缓存目录，它已包含序时账、期初余额和资产；不能再与其他文件一起给出",
                 dir.display()
             );
         }
-        let loaded = crate::load::cache::read(dir)?;
+        let loaded = crate::load::cache::read(&root.join(dir))?;
         check_frames_money(&loaded.frames)?;
         return Ok(loaded);
     }
-    let user_profiles: Vec<&Path> = req.profile_files.iter().map(|p| p.as_path()).collect();
+    let user_profiles: Vec<PathBuf> = req.profile_files.iter().map(|p| root.join(p)).collect();
+    let user_profiles: Vec<&Path> = user_profiles.iter().map(|p| p.as_path()).collect();
     let profiles = Profiles::load(&user_profiles)?;
     let charts = Charts::builtin()?;
     if let Some(s) = &req.system {
@@ -135,9 +146,9 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
     }
     let mut jobs = Vec::new();
     for (path, kind) in inputs {
-        let info = match sha256_file(path) {
+        let info = match sha256_file_in(root, path) {
             Ok(i) => i,
-            Err(_) if !path.exists() => {
+            Err(_) if !root.join(path).exists() => {
                 failures.push(format!("文件 {} 不存在", path.display()));
                 continue;
             }
@@ -191,7 +202,7 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
             charts: &charts,
             system: req.system.clone(),
         };
-        let r = read::load_file(path, &mut fr, &opts);
+        let r = read::load_file(&root.join(path), &mut fr, &opts);
         (fr, r)
     };
     let workers = std::thread::available_parallelism()
@@ -258,7 +269,7 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
                         )
                         .expect("checked above");
                     crate::load::balances::load_file(
-                        path,
+                        &root.join(path),
                         &mut fr,
                         &profiles,
                         req.entity.as_deref(),
@@ -266,7 +277,7 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
                     )
                     .map(|b| balance_rows.extend(b.into_iter().map(|r| (k, r))))
                 } else {
-                    assets::load_file(path, &mut fr, &profiles, req.entity.as_deref())
+                    assets::load_file(&root.join(path), &mut fr, &profiles, req.entity.as_deref())
                         .map(|a| asset_rows.extend(a))
                 };
                 (fr, r)

@@ -5,7 +5,7 @@ use crate::load::formats::workbook;
 use crate::load::ledger::cell;
 use crate::load::ledger::header::norm;
 use crate::model::money::Fen;
-use crate::model::provenance::{sha256_file, InputFile};
+use crate::model::provenance::{sha256_file_in, InputFile};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -124,6 +124,16 @@ impl Supporting {
 
     /// Read `KIND=FILE` pairs.
     pub fn load(specs: &[(String, PathBuf)], profile_file: Option<&Path>) -> Result<Supporting> {
+        Supporting::load_in(specs, profile_file, Path::new(""))
+    }
+
+    /// [`Supporting::load`] with the files relative to `root` (the engagement directory), and
+    /// recorded as given.
+    pub fn load_in(
+        specs: &[(String, PathBuf)],
+        profile_file: Option<&Path>,
+        root: &Path,
+    ) -> Result<Supporting> {
         let profiles = profiles(profile_file)?;
         let mut out = Supporting::default();
         for (kind, path) in specs {
@@ -136,7 +146,7 @@ impl Supporting {
             if out.tables.contains_key(kind) {
                 bail!("辅助资料“{kind}”给出了两次；请合并为一个文件");
             }
-            let t = read_table(kind, p, path)?;
+            let t = read_table(kind, p, root, path)?;
             out.tables.insert(kind.clone(), t);
         }
         Ok(out)
@@ -164,10 +174,10 @@ fn profiles(extra: Option<&Path>) -> Result<BTreeMap<String, KindProfile>> {
     Ok(map)
 }
 
-fn read_table(kind: &str, p: &KindProfile, path: &Path) -> Result<Table> {
-    let input =
-        sha256_file(path).with_context(|| format!("辅助资料 {} 无法读取", path.display()))?;
-    let (sheets, _) = workbook::read_any(path)?;
+fn read_table(kind: &str, p: &KindProfile, root: &Path, path: &Path) -> Result<Table> {
+    let input = sha256_file_in(root, path)
+        .with_context(|| format!("辅助资料 {} 无法读取", path.display()))?;
+    let (sheets, _) = workbook::read_any(&root.join(path))?;
     let file_label = path.display().to_string();
     let mut report = TableReport {
         kind: kind.to_string(),

@@ -43,6 +43,14 @@ impl Provenance {
     }
 }
 
+/// [`sha256_file`] of `root.join(path)`, recorded under `path` as given (relative to the
+/// engagement, say), so the record does not depend on where the directory sits.
+pub fn sha256_file_in(root: &Path, path: &Path) -> Result<InputFile> {
+    let mut info = sha256_file(&root.join(path))?;
+    info.path = path.display().to_string();
+    Ok(info)
+}
+
 /// SHA-256 of a file, hex; streamed so a large ledger is not held twice.
 pub fn sha256_file(path: &Path) -> Result<InputFile> {
     let mut f =

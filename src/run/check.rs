@@ -5,7 +5,7 @@ use crate::check::citations::Catalogue;
 use crate::check::config::Config;
 use crate::cli::check::{document_from, CategorySum, Setup};
 use crate::load::supporting::Supporting;
-use crate::model::provenance::sha256_file;
+use crate::model::provenance::sha256_file_in;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
@@ -27,17 +27,18 @@ pub struct CheckSummary {
 
 fn run(st: &mut State) -> Result<()> {
     let e = st.engagement;
-    let config = Config::with_overrides(e.rules.config.as_deref())?;
-    let catalogue = Catalogue::with_extra(e.rules.citations.as_deref())?;
+    let at = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| st.dir.join(p));
+    let config = Config::with_overrides(at(&e.rules.config).as_deref())?;
+    let catalogue = Catalogue::with_extra(at(&e.rules.citations).as_deref())?;
     let given: Vec<(String, std::path::PathBuf)> = e
         .supporting
         .iter()
         .map(|(k, p)| (k.clone(), p.clone()))
         .collect();
-    let supporting = Supporting::load(&given, None)?;
+    let supporting = Supporting::load_in(&given, None, &st.dir)?;
     let mut extra = Vec::new();
     for p in [&e.rules.config, &e.rules.citations].into_iter().flatten() {
-        extra.push(sha256_file(p)?);
+        extra.push(sha256_file_in(&st.dir, p)?);
     }
     let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
     let pb = st.spinner(format!("运行 {} 条检查规则…", crate::check::REGISTRY.len()));

@@ -265,11 +265,12 @@ impl Engagement {
 }
 
 /// Where an indicator set named in engagement.toml lives: a path relative to the engagement
-/// (the working directory while `run` runs), else `indicator_sets/NAME.toml` under the
-/// directory `run` was started from or beside the build's sources.
-pub fn indicator_set_path(name: &str, origin: &Path) -> Result<PathBuf> {
+/// directory `dir` (returned as given: open it as `dir.join(path)`), else
+/// `indicator_sets/NAME.toml` under the directory `run` was started from or beside the build's
+/// sources (returned absolute).
+pub fn indicator_set_path(name: &str, dir: &Path, origin: &Path) -> Result<PathBuf> {
     let direct = PathBuf::from(name);
-    if direct.is_file() {
+    if dir.join(&direct).is_file() {
         return Ok(direct);
     }
     let file = if name.ends_with(".toml") {

@@ -58,7 +58,7 @@ fn run(st: &mut State) -> Result<()> {
         "载入 {} 个核算单位的序时账与资产明细表…",
         e.entities.len()
     ));
-    let loaded = crate::load::load(&req);
+    let loaded = crate::load::load_in(&st.dir, &req);
     pb.finish_and_clear();
     let loaded = loaded?;
     let r = &loaded.report;

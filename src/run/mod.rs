@@ -19,7 +19,7 @@ mod load;
 mod sample;
 mod score;
 
-use crate::model::provenance::{sha256_file, InputFile};
+use crate::model::provenance::{sha256_file, sha256_file_in, InputFile};
 use crate::publish;
 use crate::run::engagement::Engagement;
 use anyhow::{Context, Result};
@@ -48,6 +48,9 @@ pub struct Summary {
 pub struct State<'a> {
     pub engagement: &'a Engagement,
     /// Where `indicator_sets/` may be found besides the build's own.
+    /// The engagement directory (absolute): engagement.toml's paths are joined to it, and
+    /// recorded as engagement.toml gives them.
+    pub dir: PathBuf,
     pub origin: PathBuf,
     pub loaded: Option<crate::load::Loaded>,
     /// The findings document as written (later steps read it as the CLI commands would).
@@ -178,11 +181,9 @@ pub fn run(dir: &Path, out: Option<&Path>, quiet: bool) -> Result<Outcome> {
     };
     let claim = publish::claim(&out, &RUN_OUTPUT, &[&dir])?;
     let staging = claim.staging().to_path_buf();
-    // Inputs are named as engagement.toml names them: relative to the engagement.
-    std::env::set_current_dir(&dir)
-        .with_context(|| format!("无法进入项目目录 {}", dir.display()))?;
     let mut state = State {
         engagement: &engagement,
+        dir: dir.clone(),
         origin: origin.clone(),
         loaded: None,
         findings_json: None,
@@ -193,11 +194,10 @@ pub fn run(dir: &Path, out: Option<&Path>, quiet: bool) -> Result<Outcome> {
         written: Vec::new(),
         current: "",
     };
-    let result = sha256_file(Path::new(crate::run::engagement::FILE)).and_then(|toml| {
+    let result = sha256_file_in(&dir, Path::new(crate::run::engagement::FILE)).and_then(|toml| {
         state.inputs.push(toml);
         run_steps(&mut state)
     });
-    let _ = std::env::set_current_dir(&origin);
     // On an error the claim's staging directory goes with it; the previous result stays.
     let timings = result?;
     let mut outputs = Vec::new();

@@ -3,7 +3,7 @@
 
 use super::{State, Step};
 use crate::cli::score::{FindingsFile, Output};
-use crate::model::provenance::{sha256_file, Provenance};
+use crate::model::provenance::{sha256_file_in, Provenance};
 use crate::run::engagement::indicator_set_path;
 use crate::score::inputs::Inputs;
 use crate::score::reconcile::{reconcile, LedgerMap};
@@ -41,15 +41,15 @@ fn run(st: &mut State) -> Result<()> {
     let Some(sc) = &e.scoring else {
         return Ok(());
     };
-    let set_path = indicator_set_path(&sc.indicator_set, &st.origin)?;
-    let set = IndicatorSet::load(&set_path)?;
-    let mut inputs = Inputs::load(&sc.inputs)?;
+    let set_path = indicator_set_path(&sc.indicator_set, &st.dir, &st.origin)?;
+    let set = IndicatorSet::load(&st.dir.join(&set_path))?;
+    let mut inputs = Inputs::load(&st.dir.join(&sc.inputs))?;
     if let Some(s) = sc.self_evaluation {
         inputs.values.insert("self_evaluation.score".into(), s);
     }
     let mut prov = Provenance::new("score");
-    prov.inputs.push(sha256_file(&set_path)?);
-    prov.inputs.push(sha256_file(&sc.inputs)?);
+    prov.inputs.push(sha256_file_in(&st.dir, &set_path)?);
+    prov.inputs.push(sha256_file_in(&st.dir, &sc.inputs)?);
     prov.param("self_evaluation", sc.self_evaluation.map(|d| d.to_string()));
     let findings = match &st.findings_json {
         Some(text) => {

@@ -141,7 +141,8 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
         )
     })?;
     report.accounting_system = Some(default_chart.name.clone());
-    let file_label = path.display().to_string();
+    // As the request named the file (`path` may be that joined to the engagement directory).
+    let file_label = report.path.clone();
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
