@@ -10,6 +10,7 @@ pub mod book;
 pub mod calendar;
 pub mod citations;
 pub mod config;
+pub mod document;
 pub mod finding;
 pub mod risk;
 mod rules;

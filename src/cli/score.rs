@@ -2,28 +2,15 @@
 
 use crate::load::{self, LoadRequest};
 use crate::model::provenance::{sha256_file, Provenance};
+use crate::score::document::{FindingsFile, Output};
 use crate::score::inputs::Inputs;
 use crate::score::reconcile::{reconcile, LedgerMap, Reconciliation};
-use crate::score::score::{score, Finding, IndicatorScore, ScoreReport};
+use crate::score::score::{score, IndicatorScore, ScoreReport};
 use crate::score::set::IndicatorSet;
 use anyhow::{Context, Result};
 use clap::Args;
-use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::path::PathBuf;
-
-#[derive(Deserialize)]
-pub struct FindingsFile {
-    pub findings: Vec<Finding>,
-}
-
-#[derive(Serialize)]
-pub struct Output<'a> {
-    pub provenance: Provenance,
-    #[serde(flatten)]
-    pub report: &'a ScoreReport,
-    pub reconciliation: Option<&'a Reconciliation>,
-}
 
 pub fn run(a: &ScoreArgs) -> Result<()> {
     let set = IndicatorSet::load(&a.set)?;

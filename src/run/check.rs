@@ -3,7 +3,7 @@
 use super::{csv_with_bom, State, Step};
 use crate::check::citations::Catalogue;
 use crate::check::config::Config;
-use crate::cli::check::{document_from, CategorySum, Setup};
+use crate::check::document::{document_from, CategorySum, Setup};
 use crate::load::supporting::Supporting;
 use crate::model::provenance::sha256_file_in;
 use anyhow::{Context, Result};

@@ -2,11 +2,12 @@
 //! sample.json (+ sample.csv). Risk-targeted plans read the findings the check step wrote.
 
 use super::{csv_with_bom, State, Step};
-use crate::cli::sample::{self, part_name, risk_from_document, spec_from, Output, RANDOM_STREAM};
 use crate::model::money::Fen;
 use crate::run::engagement::Plan;
+use crate::sample::document::{part_name, risk_from_document, Output, RANDOM_STREAM};
 use crate::sample::population::{self, Unit};
 use crate::sample::select::{select, SelectSpec};
+use crate::sample::spec::{spec_from, Plan as PlanInput};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -42,7 +43,7 @@ pub fn validate(plans: &[Plan], seed: u64) -> Result<()> {
 }
 
 fn spec(plan: &Plan, seed: u64, risk: BTreeMap<String, Vec<String>>) -> Result<SelectSpec> {
-    spec_from(sample::Plan {
+    spec_from(PlanInput {
         key_above: plan.key_above,
         key_cover: plan.key_cover,
         draw: plan.method,

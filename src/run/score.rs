@@ -2,9 +2,9 @@
 //! set links them, the 决算 figures reconciled with the books → score.json.
 
 use super::{State, Step};
-use crate::cli::score::{FindingsFile, Output};
 use crate::model::provenance::{sha256_file_in, Provenance};
 use crate::run::engagement::indicator_set_path;
+use crate::score::document::{FindingsFile, Output};
 use crate::score::inputs::Inputs;
 use crate::score::reconcile::{reconcile, LedgerMap};
 use crate::score::score::score;

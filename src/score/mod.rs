@@ -1,5 +1,6 @@
 //! Scoring: an indicator set (TOML tree) + the department's 决算 inputs (+ findings) → scores,
 //! subtotals, total, grade, and the comparison with the self-evaluation.
+pub mod document;
 pub mod expr;
 pub mod inputs;
 pub mod reconcile;

@@ -1,0 +1,147 @@
+//! The findings document `reeval check` writes and `reeval run` writes as findings.json: the
+//! check over loaded books with its provenance, per-rule counts, supporting-records reports,
+//! findings, scope limits and the risk ranking (the contract `sample --risk` and
+//! `score --findings` read).
+
+use crate::check::citations::Catalogue;
+use crate::check::config::Config;
+use crate::check::finding::{Finding, ScopeLimit};
+use crate::check::{self, RuleRun};
+use crate::load;
+use crate::load::supporting::{Supporting, TableReport};
+use crate::model::provenance::Provenance;
+use anyhow::Result;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Serialize)]
+pub struct CategorySum {
+    pub category: String,
+    pub findings: usize,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+#[derive(Serialize)]
+pub struct Summary {
+    pub lines_checked: usize,
+    pub vouchers_checked: usize,
+    pub assets_checked: usize,
+    pub findings: usize,
+    pub informational: usize,
+    pub by_category: Vec<CategorySum>,
+    pub scope_limits: usize,
+}
+
+#[derive(Serialize)]
+pub struct Document {
+    pub provenance: Provenance,
+    pub summary: Summary,
+    pub rules: Vec<RuleRun>,
+    pub supporting: Vec<TableReport>,
+    pub findings: Vec<Finding>,
+    pub scope_limits: Vec<ScopeLimit>,
+    /// Vouchers ranked by the rules that fired on them (weights in rules.toml [risk]).
+    pub risk: Vec<check::risk::Risk>,
+    /// Seconds per stage; printed with `--timings`, never serialised.
+    #[serde(skip)]
+    pub timings: Vec<(String, f64)>,
+}
+
+/// Sums per category, in category order of first appearance in the registry.
+pub fn by_category(findings: &[Finding]) -> Vec<CategorySum> {
+    let order: Vec<&str> = check::REGISTRY.iter().map(|(d, _)| d.category).collect();
+    let mut m: BTreeMap<(usize, String), (usize, Decimal)> = BTreeMap::new();
+    for f in findings {
+        let k = order
+            .iter()
+            .position(|c| *c == f.category)
+            .unwrap_or(usize::MAX);
+        let e = m.entry((k, f.category.clone())).or_default();
+        e.0 += 1;
+        e.1 += f.amount.unwrap_or_default();
+    }
+    m.into_iter()
+        .map(|((_, category), (n, a))| CategorySum {
+            category,
+            findings: n,
+            amount: a,
+        })
+        .collect()
+}
+
+/// What a check needs besides the loaded books.
+pub struct Setup<'a> {
+    pub config: &'a Config,
+    pub catalogue: &'a Catalogue,
+    pub supporting: &'a Supporting,
+    /// The supporting files as given (kind, path), recorded in the provenance.
+    pub supporting_given: &'a [(String, std::path::PathBuf)],
+    pub only: &'a [String],
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Override/citation/profile files to record beside the loaded inputs.
+    pub extra_inputs: Vec<crate::model::provenance::InputFile>,
+}
+
+/// The check over books already loaded (`reeval run` loads once for every step).
+pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
+    let t1 = std::time::Instant::now();
+    let checked = check::check(&check::Inputs {
+        lines: &loaded.frames.lines,
+        opening: &loaded.frames.opening,
+        assets: &loaded.frames.assets,
+        supporting: s.supporting,
+        config: s.config,
+        catalogue: s.catalogue,
+        only: s.only,
+        as_of: s.as_of,
+    })?;
+    let rules_secs = t1.elapsed().as_secs_f64();
+    let mut timings: Vec<(String, f64)> = checked.timings.to_vec();
+    timings.push(("规则合计".to_string(), rules_secs));
+    let mut prov = Provenance::new("check");
+    prov.inputs = loaded.report.provenance.inputs.clone();
+    for t in s.supporting.tables.values() {
+        prov.inputs.push(t.input.clone());
+    }
+    prov.inputs.extend(s.extra_inputs.iter().cloned());
+    for (k, v) in &loaded.report.provenance.parameters {
+        prov.parameters.insert(k.clone(), v.clone());
+    }
+    prov.param("rules", s.only);
+    prov.param("as_of", s.as_of.map(|d| d.to_string()));
+    prov.param(
+        "supporting",
+        s.supporting_given
+            .iter()
+            .map(|(k, p)| format!("{k}={}", p.display()))
+            .collect::<Vec<_>>(),
+    );
+    let lines_checked =
+        loaded.report.summary.lines_loaded - loaded.report.summary.lines_excluded_status;
+    let summary = Summary {
+        lines_checked,
+        vouchers_checked: loaded.report.summary.vouchers,
+        assets_checked: loaded.frames.assets.height(),
+        findings: checked.findings.iter().filter(|f| f.kind == "疑点").count(),
+        informational: checked.findings.iter().filter(|f| f.kind != "疑点").count(),
+        by_category: by_category(&checked.findings),
+        scope_limits: checked.scope_limits.len(),
+    };
+    Ok(Document {
+        provenance: prov,
+        summary,
+        rules: checked.runs,
+        supporting: s
+            .supporting
+            .tables
+            .values()
+            .map(|t| t.report.clone())
+            .collect(),
+        risk: check::risk::rank(&checked.findings, s.config)?,
+        findings: checked.findings,
+        scope_limits: checked.scope_limits,
+        timings,
+    })
+}

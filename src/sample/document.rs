@@ -1,0 +1,109 @@
+//! The sample document (`reeval sample --json`, sample.json): the draw and everything needed to
+//! redraw it; and the risk targets read from a findings document.
+
+use crate::model::provenance::Provenance;
+use crate::sample::population::Unit;
+use crate::sample::select::{SelectSpec, Selection};
+use anyhow::Result;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Output<'a> {
+    pub provenance: Provenance,
+    pub unit: Unit,
+    /// The stream the draw used; see src/sample/stream.rs.
+    pub random_stream: &'static str,
+    pub spec: &'a SelectSpec,
+    #[serde(flatten)]
+    pub selection: &'a Selection,
+}
+
+impl<'a> Output<'a> {
+    /// The sample document: the load's provenance as the base, with this draw's command,
+    /// seed, unit and spec recorded.
+    pub fn new(
+        load: &Provenance,
+        unit: Unit,
+        spec: &'a SelectSpec,
+        selection: &'a Selection,
+    ) -> Output<'a> {
+        let mut provenance = load.clone();
+        provenance.command = "sample".into();
+        provenance.seed = Some(spec.seed);
+        provenance.param("unit", unit);
+        provenance.param("spec", spec);
+        Output {
+            provenance,
+            unit,
+            random_stream: RANDOM_STREAM,
+            spec,
+            selection,
+        }
+    }
+}
+
+pub const RANDOM_STREAM: &str = "ChaCha20 (RFC 8439 keystream, key = seed as u64 LE + 24 zero bytes, nonce 0), u64 little-endian, rejection sampling for ranges";
+
+/// Flagged vouchers (or assets) and their reasons from a findings document's text:
+/// `{"findings": [{rule, category, voucher, status, …}]}`; 排除 findings and population-level
+/// findings (no voucher) are not sampling targets.
+pub fn risk_from_document(text: &str) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+    #[derive(serde::Deserialize)]
+    struct F {
+        rule: String,
+        #[serde(default)]
+        category: String,
+        #[serde(default)]
+        entity: Option<String>,
+        #[serde(default)]
+        voucher: Option<String>,
+        #[serde(default)]
+        asset: Option<String>,
+        #[serde(default)]
+        status: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Doc {
+        findings: Vec<F>,
+    }
+    let doc: Doc = serde_json::from_str(text)?;
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for f in doc.findings {
+        if f.status.as_deref() == Some("排除") {
+            continue;
+        }
+        // Vouchers are keyed as the population names them (`局机关 2023-03 记-19`); a document
+        // that already writes the entity into `voucher` is read as it is.
+        let key = match (&f.entity, f.voucher, f.asset) {
+            (Some(e), Some(v), _) if !v.starts_with(e.as_str()) => Some(format!("{e} {v}")),
+            (_, Some(v), _) => Some(v),
+            (_, None, Some(a)) => Some(a),
+            _ => None,
+        };
+        if let Some(v) = key {
+            let reason = if f.category.is_empty() {
+                f.rule
+            } else {
+                format!("{}（{}）", f.category, f.rule)
+            };
+            let e = out.entry(v).or_default();
+            if !e.contains(&reason) {
+                e.push(reason);
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub fn part_name(p: &str) -> &str {
+    match p {
+        "key" => "重点项目",
+        "risk" => "风险导向（疑点凭证）",
+        "random" => "简单随机抽样",
+        "systematic" => "系统抽样",
+        "mus" => "货币单位抽样（固定间距）",
+        "cell" => "货币单位抽样（单元）",
+        "stratified" => "分层随机抽样",
+        other => other,
+    }
+}
