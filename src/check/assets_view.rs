@@ -1,8 +1,9 @@
 //! The asset register as the asset rules read it, and the shared shape of their findings.
 
-use super::finding::{Draft, Evidence};
+use super::finding::Draft;
 use crate::load::ledger::model::{date_from_days, source_label};
 use crate::load::supporting::Supporting;
+use crate::model::findings::Evidence;
 use crate::model::money::Fen;
 use anyhow::Result;
 use chrono::NaiveDate;

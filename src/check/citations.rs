@@ -1,9 +1,10 @@
 //! The citations catalogue (`data/citations.toml`): each family's versions with the dates their
 //! text was in force; a finding cites the version in force on its date.
 
+use crate::model::findings::Citation;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::path::Path;
 
 const BUILTIN: &str = include_str!("../../data/citations.toml");
@@ -53,24 +54,6 @@ fn yes() -> bool {
 #[derive(Deserialize)]
 struct File {
     citation: Vec<Entry>,
-}
-
-/// One citation as a finding carries it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Citation {
-    pub family: String,
-    /// 《法规名称》 with 文号 when it has one.
-    pub law: String,
-    pub article: String,
-    /// The quoted text ("" when it must still be pulled from the original).
-    pub text: String,
-    /// Whether `text` is the original wording or an editor's summary of it.
-    pub verbatim: bool,
-    pub in_force: String,
-    /// V / S / U, as in the reference notes.
-    pub grade: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub note: String,
 }
 
 #[derive(Debug, Clone)]

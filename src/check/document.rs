@@ -5,10 +5,10 @@
 
 use crate::check::citations::Catalogue;
 use crate::check::config::Config;
-use crate::check::finding::{Finding, ScopeLimit};
 use crate::check::{self, RuleRun};
 use crate::load;
 use crate::load::supporting::{Supporting, TableReport};
+use crate::model::findings::{Finding, Kind, ScopeLimit};
 use crate::model::provenance::Provenance;
 use anyhow::Result;
 use rust_decimal::Decimal;
@@ -124,8 +124,16 @@ pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
         lines_checked,
         vouchers_checked: loaded.report.summary.vouchers,
         assets_checked: loaded.frames.assets.height(),
-        findings: checked.findings.iter().filter(|f| f.kind == "疑点").count(),
-        informational: checked.findings.iter().filter(|f| f.kind != "疑点").count(),
+        findings: checked
+            .findings
+            .iter()
+            .filter(|f| f.kind == Kind::Issue)
+            .count(),
+        informational: checked
+            .findings
+            .iter()
+            .filter(|f| f.kind != Kind::Issue)
+            .count(),
         by_category: by_category(&checked.findings),
         scope_limits: checked.scope_limits.len(),
     };

@@ -1,16 +1,11 @@
-//! What a rule reports (`Draft`) and what the findings document carries (`Finding`): the
-//! rule's draft completed with the rule's category, citations in force, 核实要点 and
-//! recommendation, a stable id and the status 待核实.
+//! What a rule reports (`Draft`), before the framework completes it into the findings
+//! document's [`crate::model::findings::Finding`] (the rule's category, citations in force,
+//! 核实要点 and recommendation, a stable id and the status 待核实); evidence from the book.
 
 use super::book::{Book, Voucher};
-use super::citations::Citation;
+use crate::model::findings::{Evidence, Extent, ScopeLimit};
 use crate::model::money::Fen;
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
-use serde::Serialize;
-
-/// Status of a finding: the tool only ever says 待核实; the auditor sets 确认 / 排除.
-pub const PENDING: &str = "待核实";
 
 /// A rule's report of one 疑点, before the framework completes it.
 #[derive(Debug, Clone, Default)]
@@ -60,38 +55,6 @@ impl Draft {
     }
 }
 
-/// One journal line (or register row) shown as evidence.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
-pub struct Evidence {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_no: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub basis: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
-    pub summary: String,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "rust_decimal::serde::str_option"
-    )]
-    pub debit: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "rust_decimal::serde::str_option"
-    )]
-    pub credit: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub econ: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub counterparty: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settlement: Option<String>,
-    /// `file.xlsx:sheet:row`
-    pub source: String,
-}
-
 impl Evidence {
     pub fn line(book: &Book, i: usize) -> Evidence {
         let nz = |f: Fen| (!f.is_zero()).then(|| f.to_yuan());
@@ -114,48 +77,10 @@ impl Evidence {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Finding {
-    /// Stable: `rule/entity/voucher[/part]`, the same for the same finding across runs and
-    /// versions, so an auditor's judgement can follow it.
-    pub id: String,
-    pub rule: String,
-    pub title: String,
-    pub category: String,
-    /// 疑点 (to verify) or 提示 (informational: a list for the inspection, not a breach).
-    pub kind: String,
-    pub entity: Option<String>,
-    pub voucher: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub asset: Option<String>,
-    pub date: Option<String>,
-    #[serde(with = "rust_decimal::serde::str_option")]
-    pub amount: Option<Decimal>,
-    pub summary: String,
-    pub status: String,
-    pub explanation: String,
-    pub verify: String,
-    pub evidence: Vec<Evidence>,
-    pub citations: Vec<Citation>,
-    pub recommendation: String,
-}
-
-/// A rule that could not run, or ran on part of what it needs.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ScopeLimit {
-    pub rule: String,
-    /// 未检查 (not run) or 部分检查 (run on the ledger alone).
-    pub extent: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity: Option<String>,
-    /// The missing input, in the users' words (缺少公务接待台账).
-    pub reason: String,
-}
-
 pub fn not_checked(reason: impl Into<String>) -> ScopeLimit {
     ScopeLimit {
         rule: String::new(),
-        extent: "未检查".into(),
+        extent: Extent::NotChecked,
         entity: None,
         reason: reason.into(),
     }
@@ -164,7 +89,7 @@ pub fn not_checked(reason: impl Into<String>) -> ScopeLimit {
 pub fn partly_checked(reason: impl Into<String>) -> ScopeLimit {
     ScopeLimit {
         rule: String::new(),
-        extent: "部分检查".into(),
+        extent: Extent::Partly,
         entity: None,
         reason: reason.into(),
     }

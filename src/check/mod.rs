@@ -17,13 +17,14 @@ mod rules;
 pub mod text;
 
 use crate::load::supporting::Supporting;
+use crate::model::findings::{Evidence, Extent, Finding, Kind, ScopeLimit, Status};
 use crate::model::money::Fen;
 use anyhow::Result;
 use book::Book;
 use chrono::{Datelike, NaiveDate};
 use citations::Catalogue;
 use config::Config;
-use finding::{stable_id, Draft, Evidence, Finding, ScopeLimit, PENDING};
+use finding::{stable_id, Draft};
 use polars::prelude::DataFrame;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -202,7 +203,7 @@ pub fn check(inp: &Inputs) -> Result<Checked> {
         if !meta.enabled {
             limits.push(ScopeLimit {
                 rule: d.id.into(),
-                extent: "未检查".into(),
+                extent: Extent::NotChecked,
                 entity: None,
                 reason: "项目配置中停用（enabled = false）".into(),
             });
@@ -236,7 +237,7 @@ pub fn check(inp: &Inputs) -> Result<Checked> {
         let ran = !out
             .limits
             .iter()
-            .any(|l| l.extent == "未检查" && l.entity.is_none());
+            .any(|l| l.extent == Extent::NotChecked && l.entity.is_none());
         let mut count = 0;
         let mut sum = Fen::ZERO;
         let mut new_flags = Vec::new();
@@ -304,14 +305,18 @@ fn complete(
         rule: d.id.into(),
         title: d.title.into(),
         category: d.category.into(),
-        kind: if dr.informational { "提示" } else { "疑点" }.into(),
+        kind: if dr.informational {
+            Kind::Informational
+        } else {
+            Kind::Issue
+        },
         entity: dr.entity,
         voucher: dr.voucher,
         asset: dr.asset,
         date: dr.date.map(|d| d.to_string()),
         amount: dr.amount.map(Fen::to_yuan),
         summary: dr.summary,
-        status: PENDING.into(),
+        status: Status::Pending,
         explanation: dr.explanation,
         verify,
         evidence,

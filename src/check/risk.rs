@@ -2,8 +2,8 @@
 //! that fired on it, for risk-based sampling.
 
 use super::config::Config;
-use super::finding::Finding;
 use super::REGISTRY;
+use crate::model::findings::{Finding, Kind, Status};
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
@@ -55,10 +55,10 @@ pub fn rank(findings: &[Finding], config: &Config) -> Result<Vec<Risk>> {
         let (Some(e), Some(v)) = (&f.entity, &f.voucher) else {
             continue;
         };
-        if f.status == "排除" {
+        if f.status == Status::Excluded {
             continue;
         }
-        let weight = if f.kind == "提示" {
+        let weight = if f.kind == Kind::Informational {
             info
         } else {
             match w.weights.get(&f.rule) {

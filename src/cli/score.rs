@@ -1,8 +1,9 @@
 //! `reeval score`: an indicator set + inputs (+ findings) → the score tree, total and grade.
 
 use crate::load::{self, LoadRequest};
+use crate::model::findings::FindingsDocument;
 use crate::model::provenance::{sha256_file, Provenance};
-use crate::score::document::{FindingsFile, Output};
+use crate::score::document::Output;
 use crate::score::inputs::Inputs;
 use crate::score::reconcile::{reconcile, LedgerMap, Reconciliation};
 use crate::score::score::{score, IndicatorScore, ScoreReport};
@@ -23,7 +24,7 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
             prov.inputs.push(sha256_file(p)?);
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("无法读取疑点文件 {}", p.display()))?;
-            let f: FindingsFile = serde_json::from_str(&text).with_context(|| {
+            let f: FindingsDocument = serde_json::from_str(&text).with_context(|| {
                 format!(
                     "疑点文件 {} 不是 reeval check 的 JSON（需要 findings 数组）",
                     p.display()

@@ -66,7 +66,7 @@ fn run(st: &mut State) -> Result<()> {
                 f.id.clone(),
                 f.rule.clone(),
                 f.category.clone(),
-                f.kind.clone(),
+                f.kind.to_string(),
                 f.entity.clone().unwrap_or_default(),
                 f.voucher
                     .clone()
@@ -75,7 +75,7 @@ fn run(st: &mut State) -> Result<()> {
                 f.date.clone().unwrap_or_default(),
                 f.amount.map(|a| a.to_string()).unwrap_or_default(),
                 f.summary.clone(),
-                f.status.clone(),
+                f.status.to_string(),
                 f.verify.clone(),
             ]
         })

@@ -2,9 +2,10 @@
 //! set links them, the 决算 figures reconciled with the books → score.json.
 
 use super::{State, Step};
+use crate::model::findings::FindingsDocument;
 use crate::model::provenance::{sha256_file_in, Provenance};
 use crate::run::engagement::indicator_set_path;
-use crate::score::document::{FindingsFile, Output};
+use crate::score::document::Output;
 use crate::score::inputs::Inputs;
 use crate::score::reconcile::{reconcile, LedgerMap};
 use crate::score::score::score;
@@ -53,7 +54,7 @@ fn run(st: &mut State) -> Result<()> {
     prov.param("self_evaluation", sc.self_evaluation.map(|d| d.to_string()));
     let findings = match &st.findings_json {
         Some(text) => {
-            let f: FindingsFile =
+            let f: FindingsDocument =
                 serde_json::from_str(text).context("检查步骤的疑点文档无法读取")?;
             Some(f.findings)
         }

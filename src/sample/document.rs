@@ -1,6 +1,7 @@
 //! The sample document (`reeval sample --json`, sample.json): the draw and everything needed to
 //! redraw it; and the risk targets read from a findings document.
 
+use crate::model::findings::{FindingsDocument, Status};
 use crate::model::provenance::Provenance;
 use crate::sample::population::Unit;
 use crate::sample::select::{SelectSpec, Selection};
@@ -48,28 +49,10 @@ pub const RANDOM_STREAM: &str = "ChaCha20 (RFC 8439 keystream, key = seed as u64
 /// `{"findings": [{rule, category, voucher, status, …}]}`; 排除 findings and population-level
 /// findings (no voucher) are not sampling targets.
 pub fn risk_from_document(text: &str) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
-    #[derive(serde::Deserialize)]
-    struct F {
-        rule: String,
-        #[serde(default)]
-        category: String,
-        #[serde(default)]
-        entity: Option<String>,
-        #[serde(default)]
-        voucher: Option<String>,
-        #[serde(default)]
-        asset: Option<String>,
-        #[serde(default)]
-        status: Option<String>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Doc {
-        findings: Vec<F>,
-    }
-    let doc: Doc = serde_json::from_str(text)?;
+    let doc: FindingsDocument = serde_json::from_str(text)?;
     let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for f in doc.findings {
-        if f.status.as_deref() == Some("排除") {
+        if f.status == Status::Excluded {
             continue;
         }
         // Vouchers are keyed as the population names them (`局机关 2023-03 记-19`); a document

@@ -1,15 +1,9 @@
-//! The score document (`reeval score --json`, score.json), and the part of a findings document
-//! scoring reads.
+//! The score document (`reeval score --json`, score.json).
 
 use crate::model::provenance::Provenance;
 use crate::score::reconcile::Reconciliation;
-use crate::score::score::{Finding, ScoreReport};
-use serde::{Deserialize, Serialize};
-
-#[derive(Deserialize)]
-pub struct FindingsFile {
-    pub findings: Vec<Finding>,
-}
+use crate::score::score::ScoreReport;
+use serde::Serialize;
 
 #[derive(Serialize)]
 pub struct Output<'a> {

@@ -2,8 +2,8 @@
 //! and the number of projects, recomputed from the load frames' 预算会计 lines.
 
 use super::inputs::Inputs;
-use super::score::Finding;
 use crate::load::ledger::chart::{Charts, DEFAULT_SYSTEM};
+use crate::model::findings::{Finding, Status};
 use crate::model::money::Fen;
 use anyhow::{Context, Result};
 use polars::prelude::*;
@@ -127,7 +127,7 @@ pub fn reconcile(
     let misclass: Decimal = findings
         .unwrap_or(&[])
         .iter()
-        .filter(|f| f.rule == "three-public-misclass" && f.status.as_deref() != Some("排除"))
+        .filter(|f| f.rule == "three-public-misclass" && f.status != Status::Excluded)
         .filter_map(|f| f.amount)
         .sum();
     let restated = (!misclass.is_zero()).then(|| y(three) + misclass);

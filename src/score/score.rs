@@ -2,34 +2,12 @@
 
 use super::inputs::Inputs;
 use super::set::{Indicator, IndicatorSet, Rule};
+use crate::model::findings::{Finding, Kind, Status};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::money::round2 as r2;
-
-/// A finding as `reeval check` writes it (the fields scoring reads).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Finding {
-    pub rule: String,
-    #[serde(default)]
-    pub category: String,
-    #[serde(default)]
-    pub entity: Option<String>,
-    #[serde(default)]
-    pub voucher: Option<String>,
-    #[serde(default)]
-    pub asset: Option<String>,
-    /// 疑点 or 提示; 提示 (informational lists) never deduct.
-    #[serde(default)]
-    pub kind: Option<String>,
-    /// 待核实 / 确认 / 排除; 排除 findings do not deduct.
-    #[serde(default)]
-    pub status: Option<String>,
-    /// The amount involved, in 元 (used to restate "三公经费" with misclassifications).
-    #[serde(default, with = "rust_decimal::serde::str_option")]
-    pub amount: Option<rust_decimal::Decimal>,
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorScore {
@@ -393,9 +371,8 @@ fn score_leaf(
             Some(fs) => {
                 // Once per voucher and category; 排除 findings do not count.
                 let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-                let counts = |f: &&Finding| {
-                    f.status.as_deref() != Some("排除") && f.kind.as_deref() != Some("提示")
-                };
+                let counts =
+                    |f: &&Finding| f.status != Status::Excluded && f.kind != Kind::Informational;
                 for f in fs.iter().filter(counts) {
                     if ind.rules.contains(&f.rule) || ind.categories.contains(&f.category) {
                         let place = f.voucher.clone().or_else(|| f.asset.clone());

@@ -1,8 +1,9 @@
 //! Scoring against the 寻甸 report's published figures, and the engine's rules.
 
 use crate::common::*;
+use reeval::model::findings::Finding;
 use reeval::score::inputs::Inputs;
-use reeval::score::score::{grade, score, Finding};
+use reeval::score::score::{grade, score};
 use reeval::score::set::IndicatorSet;
 use rust_decimal::Decimal;
 use std::path::Path;

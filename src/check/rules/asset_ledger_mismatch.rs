@@ -11,8 +11,9 @@
 
 use crate::check::assets_view;
 use crate::check::config::fen;
-use crate::check::finding::{not_checked, Draft, Evidence};
+use crate::check::finding::{not_checked, Draft};
 use crate::check::{Context, Doc, Outcome};
+use crate::model::findings::Evidence;
 use crate::model::money::Fen;
 use anyhow::Result;
 use serde::Deserialize;

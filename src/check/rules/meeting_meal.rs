@@ -13,9 +13,10 @@
 //! meeting's room hire or materials; 培训费 meals (the training rule's concern, not this one).
 
 use crate::check::config::fen;
-use crate::check::finding::{partly_checked, Draft, Evidence};
+use crate::check::finding::{partly_checked, Draft};
 use crate::check::text::{day_mentions, find_any, has_any, headcount};
 use crate::check::{Context, Doc, Outcome};
+use crate::model::findings::Evidence;
 use crate::model::money::Fen;
 use anyhow::Result;
 use serde::Deserialize;

@@ -15,9 +15,10 @@
 //! scope limit says so).
 
 use crate::check::config::fen;
-use crate::check::finding::{partly_checked, Draft, Evidence};
+use crate::check::finding::{partly_checked, Draft};
 use crate::check::text::{has_any, headcount, meals_by_day, visitor};
 use crate::check::{Context, Doc, Outcome};
+use crate::model::findings::Evidence;
 use crate::model::money::Fen;
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};

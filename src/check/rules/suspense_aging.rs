@@ -10,9 +10,10 @@
 //! the year; 公务卡 and 代扣代缴 sub-accounts (cleared monthly by design).
 
 use crate::check::config::fen;
-use crate::check::finding::{not_checked, partly_checked, Draft, Evidence};
+use crate::check::finding::{not_checked, partly_checked, Draft};
 use crate::check::text::has_any;
 use crate::check::{Context, Doc, Outcome};
+use crate::model::findings::Evidence;
 use crate::model::money::Fen;
 use anyhow::Result;
 use serde::Deserialize;

@@ -1,0 +1,225 @@
+//! The findings document's finding, as `reeval check` writes it and `sample --risk`,
+//! `score --findings` (and the review and report steps to come) read it: one type, whose
+//! kind, status and scope-limit extent are enums serialised as the Chinese words of the
+//! document.
+//!
+//! A reader takes a hand-written document too (the 寻甸 report's findings in
+//! samples/xundian-2023 carry only rule, category, voucher and status): every field but `rule`
+//! may be missing, and a kind or status outside the lists below is an error naming the allowed
+//! words.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// What a finding is. (The findings-quality issue adds one for analytical procedures.)
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+pub enum Kind {
+    /// 疑点: a possible breach, to verify.
+    #[default]
+    #[serde(rename = "疑点")]
+    Issue,
+    /// 提示: a list for the inspection, not a breach.
+    #[serde(rename = "提示")]
+    Informational,
+}
+
+/// Where the verification of a finding stands. The tool only ever writes 待核实; the auditor
+/// records 确认 or 排除 (the review issue adds 待定 and the round trip).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+pub enum Status {
+    #[default]
+    #[serde(rename = "待核实")]
+    Pending,
+    #[serde(rename = "确认")]
+    Confirmed,
+    /// 排除: verified as no breach; neither a sampling target nor a deduction.
+    #[serde(rename = "排除")]
+    Excluded,
+}
+
+/// How much of its work a rule could do. (The order is that of the words, so limits sort as
+/// they always have.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Extent {
+    /// 未检查: not run.
+    #[serde(rename = "未检查")]
+    NotChecked,
+    /// 部分检查: run on part of what it needs (the ledger alone).
+    #[serde(rename = "部分检查")]
+    Partly,
+}
+
+macro_rules! words {
+    ($t:ty { $($v:ident = $w:literal),+ $(,)? }) => {
+        impl $t {
+            /// The word the document uses.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$v => $w),+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+words!(Kind {
+    Issue = "疑点",
+    Informational = "提示",
+});
+words!(Status {
+    Pending = "待核实",
+    Confirmed = "确认",
+    Excluded = "排除",
+});
+words!(Extent {
+    NotChecked = "未检查",
+    Partly = "部分检查",
+});
+
+/// One journal line (or register row) shown as evidence.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct Evidence {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_no: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    pub summary: String,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "rust_decimal::serde::str_option"
+    )]
+    pub debit: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "rust_decimal::serde::str_option"
+    )]
+    pub credit: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub econ: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counterparty: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settlement: Option<String>,
+    /// `file.xlsx:sheet:row`
+    pub source: String,
+}
+
+/// One citation as a finding carries it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct Citation {
+    pub family: String,
+    /// 《法规名称》 with 文号 when it has one.
+    pub law: String,
+    pub article: String,
+    /// The quoted text ("" when it must still be pulled from the original).
+    pub text: String,
+    /// Whether `text` is the original wording or an editor's summary of it.
+    pub verbatim: bool,
+    pub in_force: String,
+    /// V / S / U, as in the reference notes.
+    pub grade: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Finding {
+    /// Stable: `rule/entity/voucher[/part]`, the same for the same finding across runs and
+    /// versions, so an auditor's judgement can follow it.
+    #[serde(default)]
+    pub id: String,
+    pub rule: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub category: String,
+    /// 疑点 (to verify) or 提示 (informational: a list for the inspection, not a breach);
+    /// 疑点 when a document leaves it out.
+    #[serde(default)]
+    pub kind: Kind,
+    #[serde(default)]
+    pub entity: Option<String>,
+    #[serde(default)]
+    pub voucher: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    /// The amount involved, in 元.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub amount: Option<Decimal>,
+    #[serde(default)]
+    pub summary: String,
+    /// 待核实 when a document leaves it out.
+    #[serde(default)]
+    pub status: Status,
+    #[serde(default)]
+    pub explanation: String,
+    #[serde(default)]
+    pub verify: String,
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    #[serde(default)]
+    pub citations: Vec<Citation>,
+    #[serde(default)]
+    pub recommendation: String,
+}
+
+/// A rule that could not run, or ran on part of what it needs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ScopeLimit {
+    pub rule: String,
+    pub extent: Extent,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    /// The missing input, in the users' words (缺少公务接待台账).
+    pub reason: String,
+}
+
+/// What readers of a findings document take from it: the findings (everything else in the
+/// document is for people).
+#[derive(Debug, Clone, Deserialize)]
+pub struct FindingsDocument {
+    pub findings: Vec<Finding>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_words_are_the_documents_and_a_stranger_is_refused() {
+        let f: Finding = serde_json::from_str(
+            r#"{"rule": "r", "kind": "提示", "status": "排除", "voucher": "V"}"#,
+        )
+        .unwrap();
+        assert_eq!((f.kind, f.status), (Kind::Informational, Status::Excluded));
+        let bare: Finding = serde_json::from_str(r#"{"rule": "r"}"#).unwrap();
+        assert_eq!((bare.kind, bare.status), (Kind::Issue, Status::Pending));
+        let err = serde_json::from_str::<Finding>(r#"{"rule": "r", "status": "已核实"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("待核实") && err.contains("排除"), "{err}");
+        assert_eq!(
+            serde_json::to_string(&Extent::Partly).unwrap(),
+            "\"部分检查\""
+        );
+        assert!(Extent::NotChecked < Extent::Partly);
+    }
+}
