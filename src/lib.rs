@@ -1,25 +1,35 @@
 //! reeval: third-party performance re-evaluation (绩效再评价) of government departments.
 //!
-//! The modules are the stages of the pipeline, in the order `reeval run` goes through them.
+//! The modules are the stages of the pipeline, in the order `reeval run` goes through them
+//! (each declaration stands alone so that rustfmt keeps this order).
 //! The stages are functions from data to data; only `cli` (the subcommands) and `run` (the
 //! step sequence of `reeval run`) touch files, the clock and the terminal.
 
+/// Shared data: money (fen), voucher identity, provenance of inputs, the findings model.
+pub mod model;
+
+/// Stage 1, files → frames and a load report: formats, ledgers, registers, balances,
+/// supporting records, cache.
+pub mod load;
+
 /// Stage 2, frames → findings document: the rule registry, the rules, config, citations, risk.
 pub mod check;
-/// The command line: one file per subcommand, its arguments and `run()`.
-pub mod cli;
-/// Generators of test and benchmark workbooks (developer tool, `reeval gen-fixtures`).
-pub mod fixtures;
-/// Stage 1, files → frames and a load report: formats, ledgers, registers, balances, cache.
-pub mod load;
-/// Shared data: money (fen), voucher identity, provenance of inputs.
-pub mod model;
+
+/// Stage 3, population → sample: planning, the spec, selection, evaluation, the document.
+pub mod sample;
+
+/// Stage 4, indicator set + inputs + findings → score.
+pub mod score;
+
+/// `reeval run`: engagement.toml and the steps in order.
+pub mod run;
+
 /// Writing outputs: a directory claimed and staged, replaced whole; a report never written over
 /// an input. Shared by the load cache, `reeval run` and every `--json`.
 pub mod publish;
-/// `reeval run`: engagement.toml, the steps in order, output staging.
-pub mod run;
-/// Stage 3, population → sample: planning, selection, evaluation.
-pub mod sample;
-/// Stage 4, indicator set + inputs + findings → score.
-pub mod score;
+
+/// The command line: one file per subcommand, its arguments and `run()`.
+pub mod cli;
+
+/// Generators of test and benchmark workbooks (developer tool, `reeval gen-fixtures`).
+pub mod fixtures;
