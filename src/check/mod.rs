@@ -1,9 +1,9 @@
 //! The rule library: one file per rule (its documentation, rationale, look-alikes and logic),
 //! a registry listing them all, and `check`, which runs them over the loaded frames.
 //!
-//! Adding a rule: write `src/check/rules/<id>.rs` with `DOC` and `check`, add its `mod` line to
-//! `check/rules/mod.rs` and its section to
-//! `data/rules.toml`, and add one line to `REGISTRY`.
+//! Adding a rule: write `src/check/rules/<id>.rs` with `DOC` and `check`, declare it in
+//! `check/rules/mod.rs` and import it below, add its section to `data/rules.toml`, and add one
+//! line to `REGISTRY`.
 
 mod assets_view;
 pub mod book;
@@ -26,6 +26,13 @@ use citations::Catalogue;
 use config::Config;
 use finding::{stable_id, Draft};
 use polars::prelude::DataFrame;
+use rules::{
+    amount_mismatch, asset_depreciation, asset_disposal_pending, asset_fully_depreciated,
+    asset_idle, asset_ledger_mismatch, benford, card_settlement, cash_limit, cutoff,
+    duplicate_payment, income_in_suspense, meal_fee_suspense, meeting_meal, missing_budget_entry,
+    reception_frequency, round_amount, split_purchase, suspense_aging, suspense_spending,
+    three_public_misclass, voucher_gap, weekend_posting,
+};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -78,63 +85,33 @@ pub type CheckFn = fn(&Context) -> Result<Outcome>;
 
 /// Every rule, in the order they run (a rule may read the findings of those above it).
 pub const REGISTRY: &[(&Doc, CheckFn)] = &[
-    (&rules::card_settlement::DOC, rules::card_settlement::check),
+    (&card_settlement::DOC, card_settlement::check),
+    (&reception_frequency::DOC, reception_frequency::check),
+    (&meeting_meal::DOC, meeting_meal::check),
+    (&three_public_misclass::DOC, three_public_misclass::check),
+    (&meal_fee_suspense::DOC, meal_fee_suspense::check),
+    (&income_in_suspense::DOC, income_in_suspense::check),
+    (&suspense_spending::DOC, suspense_spending::check),
+    (&amount_mismatch::DOC, amount_mismatch::check),
+    (&missing_budget_entry::DOC, missing_budget_entry::check),
+    (&asset_idle::DOC, asset_idle::check),
+    (&asset_disposal_pending::DOC, asset_disposal_pending::check),
     (
-        &rules::reception_frequency::DOC,
-        rules::reception_frequency::check,
+        &asset_fully_depreciated::DOC,
+        asset_fully_depreciated::check,
     ),
-    (&rules::meeting_meal::DOC, rules::meeting_meal::check),
-    (
-        &rules::three_public_misclass::DOC,
-        rules::three_public_misclass::check,
-    ),
-    (
-        &rules::meal_fee_suspense::DOC,
-        rules::meal_fee_suspense::check,
-    ),
-    (
-        &rules::income_in_suspense::DOC,
-        rules::income_in_suspense::check,
-    ),
-    (
-        &rules::suspense_spending::DOC,
-        rules::suspense_spending::check,
-    ),
-    (&rules::amount_mismatch::DOC, rules::amount_mismatch::check),
-    (
-        &rules::missing_budget_entry::DOC,
-        rules::missing_budget_entry::check,
-    ),
-    (&rules::asset_idle::DOC, rules::asset_idle::check),
-    (
-        &rules::asset_disposal_pending::DOC,
-        rules::asset_disposal_pending::check,
-    ),
-    (
-        &rules::asset_fully_depreciated::DOC,
-        rules::asset_fully_depreciated::check,
-    ),
-    (
-        &rules::asset_ledger_mismatch::DOC,
-        rules::asset_ledger_mismatch::check,
-    ),
-    (
-        &rules::asset_depreciation::DOC,
-        rules::asset_depreciation::check,
-    ),
+    (&asset_ledger_mismatch::DOC, asset_ledger_mismatch::check),
+    (&asset_depreciation::DOC, asset_depreciation::check),
     // Journal-entry tests (issue 6).
-    (&rules::weekend_posting::DOC, rules::weekend_posting::check),
-    (&rules::round_amount::DOC, rules::round_amount::check),
-    (&rules::voucher_gap::DOC, rules::voucher_gap::check),
-    (&rules::cash_limit::DOC, rules::cash_limit::check),
-    (
-        &rules::duplicate_payment::DOC,
-        rules::duplicate_payment::check,
-    ),
-    (&rules::benford::DOC, rules::benford::check),
-    (&rules::cutoff::DOC, rules::cutoff::check),
-    (&rules::suspense_aging::DOC, rules::suspense_aging::check),
-    (&rules::split_purchase::DOC, rules::split_purchase::check),
+    (&weekend_posting::DOC, weekend_posting::check),
+    (&round_amount::DOC, round_amount::check),
+    (&voucher_gap::DOC, voucher_gap::check),
+    (&cash_limit::DOC, cash_limit::check),
+    (&duplicate_payment::DOC, duplicate_payment::check),
+    (&benford::DOC, benford::check),
+    (&cutoff::DOC, cutoff::check),
+    (&suspense_aging::DOC, suspense_aging::check),
+    (&split_purchase::DOC, split_purchase::check),
 ];
 
 pub fn doc(id: &str) -> Option<&'static Doc> {
