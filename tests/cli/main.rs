@@ -10,6 +10,7 @@ mod load_layouts;
 mod load_linked;
 mod load_report;
 mod load_robustness;
+mod load_sparse;
 mod rules_journal;
 mod rules_seed;
 mod rules_supporting;
