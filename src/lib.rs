@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cmd;
 pub mod delimited;
 pub mod engagement;
+pub mod errors;
 pub mod fixtures;
 pub mod html_table;
 pub mod ledger;
