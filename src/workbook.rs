@@ -159,10 +159,10 @@ impl Extent {
         bail!(
             "文件 {} 的工作表“{sheet}”只有 {} 个有值的单元格，却散布在 {}:{} 这样大的区域里（最远的单元格：{far}），按区域读入要占 {} 个单元格的内存，未读取；请删去远处多余的单元格（或只把数据区域复制到新表）后再载入",
             path.display(),
-            grouped(self.count),
+            crate::money::grouped_int(self.count as u128),
             cell_name(start.0, start.1),
             cell_name(end.0, end.1),
-            grouped(area)
+            crate::money::grouped_int(area as u128)
         )
     }
 
@@ -173,19 +173,6 @@ impl Extent {
             None => Range::empty(),
         }
     }
-}
-
-/// 17179869184 → "17,179,869,184".
-fn grouped(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// A checked grid from a sheet's valued cells (cells without a value are dropped).
