@@ -207,6 +207,22 @@ impl Engagement {
             Ok(m) if !m.is_file() => irregular.push(format!("{what} {}", p.display())),
             Ok(_) => {}
         };
+        // One file listed twice (for two entities, or twice for one) would be loaded for one
+        // of them only: say so instead.
+        let mut owner: std::collections::BTreeMap<PathBuf, &str> = Default::default();
+        for e in &self.entities {
+            for p in &e.ledgers {
+                let key = std::fs::canonicalize(dir.join(p)).unwrap_or_else(|_| dir.join(p));
+                if let Some(first) = owner.insert(key, &e.name) {
+                    bail!(
+                        "序时账文件 {} 在 [[entities]] 中列了两次（核算单位“{}”和“{}”）；一个文件只能属于一个核算单位",
+                        p.display(),
+                        excerpt(first),
+                        excerpt(&e.name)
+                    );
+                }
+            }
+        }
         for e in &self.entities {
             if e.ledgers.is_empty() {
                 bail!("核算单位“{}”没有给出序时账文件 ledgers", excerpt(&e.name));

@@ -34,7 +34,14 @@ pub struct SampleSummary {
 /// Check every plan of the engagement before anything runs: a typo in a plan (its unit, method,
 /// strata or bands) is an error at once, not after loading and checking.
 pub fn validate(plans: &[Plan], seed: u64) -> Result<()> {
+    let mut names = std::collections::BTreeSet::new();
     for plan in plans {
+        if !names.insert(plan.name.trim()) {
+            anyhow::bail!(
+                "步骤「抽样」（sample）：抽样计划名称“{}”出现了不止一次；sample.csv 以名称区分计划，名称须各不相同",
+                crate::errors::excerpt(&plan.name)
+            );
+        }
         unit(plan)
             .and_then(|_| spec(plan, seed, BTreeMap::new()))
             .with_context(|| format!("步骤「抽样」（sample）：抽样计划“{}”", plan.name))?;

@@ -308,3 +308,61 @@ fn taints_outside_minus_one_to_one_are_refused() {
     ]);
     assert!(output_within(cmd, 30).status.success());
 }
+
+#[test]
+fn duplicate_plan_names_and_amount_strata_without_bands_are_refused() {
+    let t = tmp();
+    for (plans, says) in [
+        (
+            "[[sampling.plans]]\nname = \"凭证\"\nunit = \"vouchers\"\nmethod = \"random\"\nn = 5\n\n[[sampling.plans]]\nname = \"凭证\"\nunit = \"lines\"\nmethod = \"random\"\nn = 5\n",
+            "不止一次",
+        ),
+        (
+            "[[sampling.plans]]\nname = \"分层\"\nunit = \"vouchers\"\nmethod = \"stratified\"\nstrata = \"amount\"\nn = 10\n",
+            "bands",
+        ),
+    ] {
+        let dir = t.path().join("eng");
+        let _ = std::fs::remove_dir_all(&dir);
+        engagement(&dir, plans);
+        let o = run(&dir, &t.path().join("out"));
+        assert_eq!(o.status.code(), Some(2), "{plans}");
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn one_ledger_for_two_entities_is_refused() {
+    let t = tmp();
+    let dir = t.path().join("eng");
+    engagement(
+        &dir,
+        "[[sampling.plans]]\nname = \"凭证\"\nunit = \"vouchers\"\nmethod = \"random\"\nn = 5\n",
+    );
+    let toml = std::fs::read_to_string(dir.join("engagement.toml")).unwrap();
+    // The same path under two entities, then a byte-identical copy under the second.
+    let twice = toml.replace(
+        "[sampling]",
+        "[[entities]]\nname = \"下属中心\"\nledgers = [\"data/局机关.xlsx\"]\n\n[sampling]",
+    );
+    std::fs::write(dir.join("engagement.toml"), &twice).unwrap();
+    let o = run(&dir, &t.path().join("out"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("列了两次"), "{}", stderr(&o));
+    std::fs::copy(dir.join("data/局机关.xlsx"), dir.join("data/中心.xlsx")).unwrap();
+    std::fs::write(
+        dir.join("engagement.toml"),
+        twice.replace(
+            "ledgers = [\"data/局机关.xlsx\"]\n\n[sampling]",
+            "ledgers = [\"data/中心.xlsx\"]\n\n[sampling]",
+        ),
+    )
+    .unwrap();
+    let o = run(&dir, &t.path().join("out"));
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("内容完全相同") && err.contains("下属中心"),
+        "{err}"
+    );
+}
