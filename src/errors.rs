@@ -65,7 +65,7 @@ fn render_toml(e: &toml::de::Error) -> String {
     let mut bare = e.clone();
     bare.set_input(None);
     let what = bare.to_string();
-    let what = shorten_quoted(what.trim()).replace('\n', "；");
+    let what = in_chinese(&shorten_quoted(what.trim())).replace('\n', "；");
     // With its input, the error's text begins "TOML parse error at line L, column C".
     let full = e.to_string();
     let place = full
@@ -85,12 +85,71 @@ fn render_toml(e: &toml::de::Error) -> String {
     }
 }
 
+/// The common phrases of serde's and the OS's errors in Chinese, so a message reads as one
+/// sentence (`missing field \`plans\`` → 缺少键 `plans`). Unknown phrasing is left as it is.
+pub fn in_chinese(msg: &str) -> String {
+    let mut s = msg.to_string();
+    // serde's type words only where serde speaks of types (a path may hold "u64").
+    let typed = s.contains("invalid type: ") || s.contains("invalid value: ");
+    for (en, zh) in [
+        ("missing field ", "缺少键 "),
+        ("unknown field ", "未知的键 "),
+        ("unknown variant ", "未知的取值 "),
+        (", expected one of ", "，应为以下之一："),
+        (", there are no fields", "，此处不接受任何键"),
+        ("duplicate key ", "重复的键 "),
+        ("duplicate field ", "重复的键 "),
+        ("invalid type: ", "类型不对："),
+        ("invalid value: ", "取值不对："),
+        ("invalid length ", "个数不对 "),
+        (" at line ", " 位于第 "),
+        (" column ", " 行第 "),
+        ("No such file or directory", "文件或目录不存在"),
+        ("Permission denied", "没有权限"),
+        ("File name too long", "文件名过长"),
+        ("Read-only file system", "只读文件系统"),
+        ("No space left on device", "磁盘空间不足"),
+        ("Is a directory", "是一个目录"),
+        ("Not a directory", "路径中有一段不是目录"),
+        ("Directory not empty", "目录不是空的"),
+        ("File exists", "文件已存在"),
+    ] {
+        s = s.replace(en, zh);
+    }
+    if typed {
+        for (en, zh) in [
+            (", expected ", "，应为 "),
+            ("integer ", "整数 "),
+            ("string ", "字符串 "),
+            ("floating point ", "小数 "),
+            ("a sequence", "数组"),
+            ("a string", "字符串"),
+            ("a boolean", "true/false"),
+            ("u64", "非负整数"),
+            ("u32", "非负整数"),
+            ("i32", "整数"),
+            ("i64", "整数"),
+            ("f64", "数"),
+        ] {
+            s = s.replace(en, zh);
+        }
+    }
+    // "(os error 13)": the number helps nobody reading a sentence.
+    while let Some(i) = s.find(" (os error ") {
+        match s[i..].find(')') {
+            Some(j) => s.replace_range(i..i + j + 1, ""),
+            None => break,
+        }
+    }
+    s
+}
+
 /// One cause of an error chain, as shown.
 fn render_one(e: &(dyn std::error::Error + 'static)) -> String {
     if let Some(t) = e.downcast_ref::<toml::de::Error>() {
         return render_toml(t);
     }
-    shorten_quoted(&e.to_string())
+    in_chinese(&shorten_quoted(&e.to_string()))
 }
 
 /// An error and its causes, joined as `{:#}` joins them, each cut to short excerpts.
@@ -113,6 +172,23 @@ mod tests {
         assert!(s.starts_with("表达式“x") && s.contains("”无法解析，`x"));
         assert_eq!(shorten_quoted("无引号的句子"), "无引号的句子");
         assert_eq!(shorten_quoted("未闭合“abc"), "未闭合“abc");
+    }
+
+    #[test]
+    fn serde_and_os_phrases_read_in_chinese() {
+        assert_eq!(in_chinese("missing field `plans`"), "缺少键 `plans`");
+        assert_eq!(
+            in_chinese("unknown field `size`, expected one of `name`, `unit`"),
+            "未知的键 `size`，应为以下之一：`name`, `unit`"
+        );
+        assert_eq!(
+            in_chinese("invalid value: integer `-5`, expected u64"),
+            "取值不对：整数 `-5`，应为 非负整数"
+        );
+        assert_eq!(
+            in_chinese("无法写入 x: Permission denied (os error 13)"),
+            "无法写入 x: 没有权限"
+        );
     }
 
     #[test]
