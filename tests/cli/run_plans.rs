@@ -366,3 +366,32 @@ fn one_ledger_for_two_entities_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn lines_of_another_year_than_the_engagements_are_warned_about() {
+    let t = tmp();
+    let dir = t.path().join("eng");
+    engagement(
+        &dir,
+        "[[sampling.plans]]\nname = \"凭证\"\nunit = \"vouchers\"\nmethod = \"random\"\nn = 5\n",
+    );
+    let o = run(&dir, &t.path().join("a"));
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!s["load"]["warnings"].to_string().contains("不是项目的"));
+    let toml = std::fs::read_to_string(dir.join("engagement.toml")).unwrap();
+    std::fs::write(
+        dir.join("engagement.toml"),
+        toml.replace("year = 2023", "year = 2022"),
+    )
+    .unwrap();
+    let o = run(&dir, &t.path().join("b"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        s["load"]["warnings"]
+            .to_string()
+            .contains("不是项目的 2022 年"),
+        "{}",
+        s["load"]["warnings"]
+    );
+}
