@@ -24,6 +24,9 @@ pub mod score;
 /// `reeval run`: engagement.toml and the steps in order.
 pub mod run;
 
+/// How an error is shown: never more than a short excerpt of what a file contains.
+pub mod errors;
+
 /// Writing outputs: a directory claimed and staged, replaced whole; a report never written over
 /// an input. Shared by the load cache, `reeval run` and every `--json`.
 pub mod publish;

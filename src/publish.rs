@@ -60,6 +60,7 @@ pub struct Kept {
 const MODIFIED: &str = "上次输出后被修改过，未覆盖，改名保留";
 const MODIFIED_SAME_NAME: &str = "上次输出后被修改过，原样保留";
 const FOREIGN: &str = "不是 reeval 写入的文件，原样保留";
+const FOREIGN_RENAMED: &str = "不是 reeval 写入的文件，与新输出同名，改名保留";
 const STAGING_MARK: &str = ".reeval-staging";
 
 /// An output directory this process holds the lock of.
@@ -126,6 +127,24 @@ fn nanos() -> u128 {
         .unwrap_or(0)
 }
 
+/// The part of a sibling's name (`.TAG.staging-…`, `.TAG.reeval-lock`) that stands for the
+/// output directory's name: the name itself, or — for a long one, so that the sibling's name
+/// stays within the 255 bytes file systems allow — its start and a hash of the whole.
+fn tag(name: &str) -> String {
+    const MAX: usize = 120;
+    if name.len() <= MAX {
+        return name.to_string();
+    }
+    let mut cut = 60;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(name.as_bytes());
+    let hex: String = h.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("{}~{hex}", &name[..cut])
+}
+
 /// A name no other process uses at the same time: pid and clock.
 fn unique(prefix: &str) -> String {
     format!("{prefix}{}-{}", std::process::id(), nanos())
@@ -166,7 +185,7 @@ pub fn claim(out: &Path, kind: &'static Kind, protect: &[&Path]) -> Result<Claim
     }
     fs::create_dir_all(&parent)
         .with_context(|| format!("无法创建输出目录的上级目录 {}", parent.display()))?;
-    let lock = lock(&parent, &name, &out)?;
+    let lock = lock(&parent, &tag(&name), &out)?;
     let mut claim = Claim {
         staging: PathBuf::new(),
         out,
@@ -181,7 +200,7 @@ pub fn claim(out: &Path, kind: &'static Kind, protect: &[&Path]) -> Result<Claim
     claim.check_target()?;
     let staging = claim
         .parent
-        .join(unique(&format!(".{}.staging-", claim.name)));
+        .join(unique(&format!(".{}.staging-", tag(&claim.name))));
     fs::create_dir(&staging).with_context(|| format!("无法创建 {}", staging.display()))?;
     fs::write(staging.join(STAGING_MARK), b"")
         .with_context(|| format!("无法写入 {}", staging.display()))?;
@@ -304,27 +323,52 @@ impl Claim {
 
     /// Swap the staging directory in; carry `kept` over from the previous result. Returns
     /// notes on anything of the previous result that could not be cleared.
+    ///
+    /// Before anything moves, every entry to be carried over is checked to be movable (its
+    /// directory writable): an auditor's file that could not be carried is a refusal, never a
+    /// file stranded in a hidden directory. On Linux the two directories are exchanged in one
+    /// step (`renameat2` with `RENAME_EXCHANGE`), so there is no moment without a result at
+    /// `out`; elsewhere the old result is moved aside first.
     pub fn publish(mut self, kept: &[Kept]) -> Result<Vec<String>> {
-        fs::remove_file(self.staging.join(STAGING_MARK)).ok();
+        if !kept.is_empty() {
+            self.check_movable(kept)?;
+        }
         let old = if self.out.exists() {
-            let old = self.parent.join(unique(&format!(".{}.old-", self.name)));
-            fs::rename(&self.out, &old).with_context(|| {
-                format!(
-                    "无法替换已有的输出目录 {}（其中的文件是否正被打开？）；上次的结果未改动",
-                    self.out.display()
-                )
-            })?;
-            Some(old)
+            let aside = self
+                .parent
+                .join(unique(&format!(".{}.old-", tag(&self.name))));
+            match exchange(&self.staging, &self.out) {
+                Ok(true) => {
+                    // The old result now sits at the staging path: give it its own name.
+                    self.published = true;
+                    fs::remove_file(self.out.join(STAGING_MARK)).ok();
+                    match fs::rename(&self.staging, &aside) {
+                        Ok(()) => Some(aside),
+                        Err(_) => Some(self.staging.clone()),
+                    }
+                }
+                _ => {
+                    fs::rename(&self.out, &aside).with_context(|| {
+                        format!(
+                            "无法替换已有的输出目录 {}（其中的文件是否正被打开？）；上次的结果未改动",
+                            self.out.display()
+                        )
+                    })?;
+                    if let Err(e) = fs::rename(&self.staging, &self.out) {
+                        fs::rename(&aside, &self.out).ok();
+                        return Err(e)
+                            .with_context(|| format!("无法写入输出目录 {}", self.out.display()));
+                    }
+                    Some(aside)
+                }
+            }
         } else {
+            fs::rename(&self.staging, &self.out)
+                .with_context(|| format!("无法写入输出目录 {}", self.out.display()))?;
             None
         };
-        if let Err(e) = fs::rename(&self.staging, &self.out) {
-            if let Some(old) = &old {
-                fs::rename(old, &self.out).ok();
-            }
-            return Err(e).with_context(|| format!("无法写入输出目录 {}", self.out.display()));
-        }
         self.published = true;
+        fs::remove_file(self.out.join(STAGING_MARK)).ok();
         let mut notes = Vec::new();
         if let Some(old) = old {
             notes.extend(finish(&old, &self.out, self.kind, kept));
@@ -332,10 +376,49 @@ impl Claim {
         Ok(notes)
     }
 
-    /// Put right what an interrupted run left beside `out`: restore or promote a result
-    /// when `out` is missing, carry the files of a moved-aside result over, remove stagings.
+    /// Every entry of `kept` can leave the current result: the result directory is writable,
+    /// and so is each directory to be carried (moving a directory rewrites its `..`).
+    fn check_movable(&self, kept: &[Kept]) -> Result<()> {
+        let mut dirs = vec![self.out.clone()];
+        dirs.extend(
+            kept.iter()
+                .map(|k| self.out.join(&k.was))
+                .filter(|p| fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())),
+        );
+        for d in dirs {
+            let probe = d.join(unique(".reeval-probe-"));
+            match File::create(&probe) {
+                Ok(_) => {
+                    fs::remove_file(&probe).ok();
+                }
+                Err(e) => bail!(
+                    "上次的结果 {} 中有需要保留的文件（{}），但 {} 不可写（{}），无法把它们带入新结果；\
+                     为免丢失，本次结果未发布，上次的结果未改动。请恢复该目录的写权限后重试",
+                    self.out.display(),
+                    kept.iter()
+                        .take(3)
+                        .map(|k| k.was.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    d.display(),
+                    match e.kind() {
+                        std::io::ErrorKind::PermissionDenied => "没有写权限".to_string(),
+                        std::io::ErrorKind::ReadOnlyFilesystem => "只读文件系统".to_string(),
+                        _ => e.to_string(),
+                    }
+                ),
+            }
+        }
+        Ok(())
+    }
+
+    /// Put right what an interrupted run left beside `out`. A sibling directory holding the
+    /// staging mark is a result that was never published (promoted when `out` is missing and
+    /// it is complete, else removed); one without it is a previous result set aside (restored
+    /// when `out` is missing, else its files the auditor added or edited are carried into
+    /// `out`).
     fn recover(&mut self) -> Result<()> {
-        let prefix = format!(".{}.", self.name);
+        let prefix = format!(".{}.", tag(&self.name));
         let mut stagings = Vec::new();
         let mut olds = Vec::new();
         for n in entry_names(&self.parent)? {
@@ -343,13 +426,14 @@ impl Claim {
                 continue;
             };
             let path = self.parent.join(&n);
-            if !path.is_dir() {
+            if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
                 continue;
             }
+            let ours = rest.starts_with("staging-") || rest.starts_with("old-");
             // `tmp-reeval` / `old-reeval`: the fixed names of reeval 0.1's runs.
-            if rest.starts_with("staging-") || rest == "tmp-reeval" {
+            if rest == "tmp-reeval" || (ours && path.join(STAGING_MARK).is_file()) {
                 stagings.push(path);
-            } else if rest.starts_with("old-") {
+            } else if ours || rest == "old-reeval" {
                 olds.push(path);
             }
         }
@@ -365,13 +449,12 @@ impl Claim {
         by_age(&mut olds);
         let out = self.out.clone();
         if !out.exists() {
-            // A complete staging (manifest written) is the newest result; else the one moved aside.
+            // A complete staging (manifest written) is the newest result; else the one set aside.
             let complete = stagings
                 .iter()
                 .rposition(|s| s.join(self.kind.manifest).is_file());
             if let Some(i) = complete {
                 let s = stagings.remove(i);
-                fs::remove_file(s.join(STAGING_MARK)).ok();
                 fs::rename(&s, &out).with_context(|| format!("无法恢复 {}", out.display()))?;
                 self.notes.push(format!(
                     "上次运行在发布结果时中断：已把它完整写好的结果放回 {}",
@@ -385,20 +468,19 @@ impl Claim {
                 ));
             }
         }
+        // A published result never carries the mark (an interrupted publish may leave it).
+        fs::remove_file(out.join(STAGING_MARK)).ok();
         for s in stagings {
-            // Only what a run of this tool wrote: its mark, or the old fixed name.
-            let ours = s.join(STAGING_MARK).is_file()
-                || s.file_name()
-                    .is_some_and(|n| n.to_string_lossy().ends_with("tmp-reeval"));
-            if ours {
-                fs::remove_dir_all(&s).ok();
-                self.notes.push(format!(
-                    "已清理上次中断的运行留下的暂存目录 {}",
-                    s.display()
-                ));
-            }
+            fs::remove_dir_all(&s).ok();
+            self.notes.push(format!(
+                "已清理上次中断的运行留下的暂存目录 {}",
+                s.display()
+            ));
         }
         for o in olds {
+            if !out.exists() {
+                fs::create_dir(&out).with_context(|| format!("无法创建 {}", out.display()))?;
+            }
             let kept = carry_plan(
                 &o,
                 self.kind,
@@ -414,6 +496,32 @@ impl Claim {
         }
         Ok(())
     }
+}
+
+/// Exchange two directories in one step where the system can (Linux `renameat2`); `Ok(false)`
+/// where it cannot, and the caller renames twice.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are NUL-terminated C strings that live across the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    Ok(r == 0)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 impl Drop for Claim {
@@ -458,31 +566,52 @@ fn owned_in(dir: &Path, kind: &Kind) -> Vec<Owned> {
     v
 }
 
-/// Which entries of `old` must survive: all but its manifest and the files the manifest lists
-/// unchanged. `taken` holds the names already used in the new directory.
+/// Which entries of `old` must survive: all but its manifest and the files its manifest lists
+/// unchanged *that the new result writes again* (a manifest cannot make reeval discard a file
+/// it does not replace). `taken` holds the names used in the new directory. Files that keep
+/// their names are placed first, so an edit carried over by an earlier run keeps its name and
+/// a newer edit gets the next free one.
 fn carry_plan(old: &Path, kind: &Kind, taken: &BTreeSet<String>) -> Result<Vec<Kept>> {
     let owned = owned_in(old, kind);
     let mut used = taken.clone();
+    let mut renamed = Vec::new();
     let mut kept = Vec::new();
     for n in entry_names(old)? {
         if n == kind.manifest || n == STAGING_MARK {
             continue;
         }
         let path = old.join(&n);
-        let reason = match owned.iter().find(|o| o.file == n) {
-            Some(o) if unchanged(&path, o) => continue,
-            Some(_) if used.contains(&n) => MODIFIED,
-            Some(_) => MODIFIED_SAME_NAME,
-            None => FOREIGN,
+        let listed = owned.iter().find(|o| o.file == n);
+        let modified = match listed {
+            Some(o) if unchanged(&path, o) && taken.contains(&n) => continue,
+            Some(o) => !unchanged(&path, o),
+            None => false,
         };
+        if used.contains(&n) {
+            renamed.push((n, modified));
+        } else {
+            used.insert(n.clone());
+            kept.push(Kept {
+                file: n.clone(),
+                was: n,
+                reason: if modified {
+                    MODIFIED_SAME_NAME
+                } else {
+                    FOREIGN
+                },
+            });
+        }
+    }
+    for (n, modified) in renamed {
         let file = free_name(&n, &used);
         used.insert(file.clone());
         kept.push(Kept {
             file,
             was: n,
-            reason,
+            reason: if modified { MODIFIED } else { FOREIGN_RENAMED },
         });
     }
+    kept.sort_by(|a, b| a.was.cmp(&b.was));
     Ok(kept)
 }
 
@@ -491,6 +620,11 @@ fn free_name(name: &str, used: &BTreeSet<String>) -> String {
     if !used.contains(name) {
         return name.to_string();
     }
+    free_name_as(name, used, "已修改")
+}
+
+/// `stem（WORD）.ext`, `stem（WORD2）.ext` …: the first not in `used`.
+fn free_name_as(name: &str, used: &BTreeSet<String>, word: &str) -> String {
     let (stem, ext) = match name.rfind('.') {
         Some(i) if i > 0 => (&name[..i], &name[i..]),
         _ => (name, ""),
@@ -498,9 +632,9 @@ fn free_name(name: &str, used: &BTreeSet<String>) -> String {
     (1..)
         .map(|k| {
             if k == 1 {
-                format!("{stem}（已修改）{ext}")
+                format!("{stem}（{word}）{ext}")
             } else {
-                format!("{stem}（已修改{k}）{ext}")
+                format!("{stem}（{word}{k}）{ext}")
             }
         })
         .find(|c| !used.contains(c))
@@ -532,7 +666,7 @@ fn finish(old: &Path, out: &Path, kind: &Kind, kept: &[Kept]) -> Vec<String> {
     }
     for o in &owned_in(old, kind) {
         let p = old.join(&o.file);
-        if unchanged(&p, o) {
+        if out.join(&o.file).exists() && unchanged(&p, o) {
             fs::remove_file(&p).ok();
         }
     }
@@ -638,15 +772,21 @@ pub fn write_file(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()> {
             );
         }
     }
-    if let Ok(meta) = fs::metadata(&abs) {
+    let mut previous = None;
+    if let Ok(meta) = fs::symlink_metadata(&abs) {
         if meta.is_dir() {
             bail!("输出文件 {} 是一个目录；请给出文件名", path.display());
         }
         if !meta.is_file() || !written_by_reeval(&abs) {
             bail!(
-                "{} 已存在，且不是 reeval 写的报告；为免覆盖它，未写入。请换一个文件名，或先移走它",
+                "{} 已存在，且不是 reeval 写的报告（或是符号链接）；为免覆盖它，未写入。请换一个文件名，或先移走它",
                 path.display()
             );
+        }
+        // A report that differs from the new one may carry the auditor's entries: it is kept
+        // beside, never replaced.
+        if fs::read(&abs).ok().as_deref() != Some(bytes) {
+            previous = Some(abs.clone());
         }
     }
     let dir = abs.parent().unwrap_or(Path::new("/"));
@@ -655,6 +795,17 @@ pub fn write_file(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
+    if let Some(prev) = previous {
+        let used: BTreeSet<String> = entry_names(dir)?.into_iter().collect();
+        let keep = dir.join(free_name_as(&name, &used, "上一版"));
+        fs::rename(&prev, &keep)
+            .with_context(|| format!("无法把已有的 {} 改名保留", path.display()))?;
+        eprintln!(
+            "注意：{} 已存在且内容不同，原文件已改名保留为 {}",
+            path.display(),
+            keep.display()
+        );
+    }
     let tmp = dir.join(unique(&format!(".{name}.tmp-")));
     let written = fs::write(&tmp, bytes)
         .with_context(|| format!("无法写入 {}", tmp.display()))

@@ -71,7 +71,7 @@ impl Catalogue {
         let f: File = toml::from_str(BUILTIN).context("内置 citations.toml 无法解析")?;
         let mut entries = f.citation;
         if let Some(p) = path {
-            let text = std::fs::read_to_string(p)
+            let text = crate::model::provenance::read_input_text(p)
                 .with_context(|| format!("无法读取法规目录 {}", p.display()))?;
             let extra: File = toml::from_str(&text)
                 .with_context(|| format!("法规目录 {} 格式有误", p.display()))?;

@@ -62,7 +62,7 @@ impl Config {
     pub fn with_overrides(path: Option<&Path>) -> Result<Config> {
         let mut table: toml::Table = BUILTIN.parse().context("内置 rules.toml 无法解析")?;
         if let Some(p) = path {
-            let text = std::fs::read_to_string(p)
+            let text = crate::model::provenance::read_input_text(p)
                 .with_context(|| format!("无法读取规则配置 {}", p.display()))?;
             let over: toml::Table = text
                 .parse()

@@ -19,7 +19,7 @@ struct Output<'a> {
 /// Taints from a CSV of book and audit values (a header row is allowed). Money is parsed
 /// exactly; the taint itself is a ratio.
 fn taints_from_csv(path: &Path) -> Result<(u64, Vec<f64>)> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::model::provenance::read_input_text(path)
         .with_context(|| format!("无法读取样本数据文件 {}", path.display()))?;
     let mut n = 0u64;
     let mut taints = Vec::new();

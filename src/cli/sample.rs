@@ -93,7 +93,7 @@ pub fn run(a: &SampleArgs) -> Result<()> {
 fn risk_from_findings(
     path: &std::path::Path,
 ) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::model::provenance::read_input_text(path)
         .map_err(|e| anyhow::anyhow!("无法读取疑点文件 {}：{e}", path.display()))?;
     risk_from_document(&text).map_err(|e| {
         anyhow::anyhow!(

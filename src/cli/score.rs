@@ -22,7 +22,7 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
     let findings = match &a.findings {
         Some(p) => {
             prov.inputs.push(sha256_file(p)?);
-            let text = std::fs::read_to_string(p)
+            let text = crate::model::provenance::read_input_text(p)
                 .with_context(|| format!("无法读取疑点文件 {}", p.display()))?;
             let f: FindingsDocument = serde_json::from_str(&text).with_context(|| {
                 format!(

@@ -82,7 +82,10 @@ fn balance(
                 Fen::ZERO
             }));
         }
-        return Err((label(c), format!("无法识别的余额方向“{w}”")));
+        return Err((
+            label(c),
+            format!("无法识别的余额方向“{}”", crate::errors::excerpt(&w)),
+        ));
     }
     // No 方向: the chart says which side the account's balance sits on.
     match chart.credit_normal(code) {
@@ -184,7 +187,10 @@ pub fn load_file(
                     &sheet.name,
                     rownum,
                     "科目编码",
-                    format!("科目编码为空或不是数字：“{code}”"),
+                    format!(
+                        "科目编码为空或不是数字：“{}”",
+                        crate::errors::excerpt(&code)
+                    ),
                 );
                 continue;
             }

@@ -129,6 +129,7 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
     let mut asset_rows: Vec<Asset> = Vec::new();
     let mut balance_rows: Vec<(usize, crate::load::balances::BalanceRow)> = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut first_paths: BTreeMap<String, PathBuf> = BTreeMap::new();
     let inputs = req
         .ledgers
         .iter()
@@ -166,6 +167,19 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
             ..Default::default()
         };
         if let Some(first) = seen.get(&info.sha256) {
+            // The same books given to two entities would leave one of them without any: a
+            // mistake in the engagement, not a file exported twice.
+            let entity_of = |p: &Path| req.file_hints.get(p).and_then(|h| h.entity.clone());
+            let first_path = first_paths.get(&info.sha256).cloned().unwrap_or_default();
+            if let (Some(a), Some(b)) = (entity_of(&first_path), entity_of(path)) {
+                if a != b {
+                    failures.push(format!(
+                        "{} 与 {first} 内容完全相同，却分别列在核算单位“{b}”和“{a}”下；同一套账不能属于两个核算单位，请在 engagement.toml 中改正",
+                        path.display()
+                    ));
+                    continue;
+                }
+            }
             fr.duplicate_of = Some(first.clone());
             fr.warnings.push(format!(
                 "与 {first} 内容完全相同（SHA-256 一致），未重复载入"
@@ -174,6 +188,7 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
             continue;
         }
         seen.insert(info.sha256.clone(), info.path.clone());
+        first_paths.insert(info.sha256.clone(), path.clone());
         jobs.push(if kind == "ledger" {
             Job::Ledger(path.as_path(), fr)
         } else {

@@ -165,7 +165,7 @@ fn profiles(extra: Option<&Path>) -> Result<BTreeMap<String, KindProfile>> {
     let mut map: BTreeMap<String, KindProfile> =
         toml::from_str(BUILTIN).context("内置辅助资料映射方案无法解析")?;
     if let Some(p) = extra {
-        let text = std::fs::read_to_string(p)
+        let text = crate::model::provenance::read_input_text(p)
             .with_context(|| format!("无法读取辅助资料映射方案 {}", p.display()))?;
         let more: BTreeMap<String, KindProfile> = toml::from_str(&text)
             .with_context(|| format!("辅助资料映射方案 {} 格式有误", p.display()))?;

@@ -68,21 +68,21 @@ impl Fen {
 
 /// An amount of 分 of any size (an i128 sum) as `1,234,567.89`.
 pub fn grouped_fen(fen: i128) -> String {
-    let neg = fen < 0;
+    let sign = if fen < 0 { "-" } else { "" };
     let abs = fen.unsigned_abs();
-    let (yuan, fen) = (abs / 100, abs % 100);
-    let digits = yuan.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 4);
-    if neg {
-        out.push('-');
-    }
+    format!("{sign}{}.{:02}", grouped_int(abs / 100), abs % 100)
+}
+
+/// A whole number with thousands separators: 17179869184 → `17,179,869,184`.
+pub fn grouped_int(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
     }
-    out.push_str(&format!(".{fen:02}"));
     out
 }
 

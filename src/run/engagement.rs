@@ -6,6 +6,7 @@
 //! The commented skeleton `reeval init` writes is `data/engagement-template.toml`; the format
 //! is documented there and in the README.
 
+use crate::errors::excerpt;
 use crate::sample::population::Unit;
 use crate::sample::select::{Draw, StrataBy};
 use anyhow::{bail, Context, Result};
@@ -15,6 +16,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub const FILE: &str = "engagement.toml";
+
+/// Years an engagement may be about (the ledgers reeval reads are from this century's
+/// government accounting systems; 99999 is a typo, not a year).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 pub const TEMPLATE: &str = include_str!("../../data/engagement-template.toml");
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -180,7 +185,7 @@ impl Engagement {
     /// Read `DIR/engagement.toml` and check that every file it names exists.
     pub fn load(dir: &Path) -> Result<Engagement> {
         let path = dir.join(FILE);
-        let text = std::fs::read_to_string(&path)
+        let text = crate::model::provenance::read_input_text(&path)
             .with_context(|| format!("无法读取项目文件 {}", path.display()))?;
         let e: Engagement = match toml::from_str(&text) {
             Ok(e) => e,
@@ -204,20 +209,63 @@ impl Engagement {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            bail!("[engagement] id “{id}” 只能由英文字母、数字、- 和 _ 组成（用作 output/ 下的目录名）");
+            bail!(
+                "[engagement] id “{}” 只能由英文字母、数字、- 和 _ 组成（用作 output/ 下的目录名）",
+                excerpt(id)
+            );
+        }
+        let year = self.engagement.year;
+        if !YEARS.contains(&year) {
+            bail!(
+                "[engagement] year = {year} 不是合理的年度（应在 {} 到 {} 之间）",
+                YEARS.start(),
+                YEARS.end()
+            );
         }
         if self.entities.is_empty() {
             bail!("至少要有一个 [[entities]]（核算单位及其序时账）");
         }
-        let mut missing = Vec::new();
-        let mut check = |p: &Path, what: &str| {
-            if !dir.join(p).is_file() {
-                missing.push(format!("{what} {}", p.display()));
+        // Entity names key the vouchers, the findings and the samples: two entities of one
+        // name (or of names differing only in surrounding spaces) would be merged.
+        let mut names = std::collections::BTreeSet::new();
+        for e in &self.entities {
+            let name = e.name.trim();
+            if name.is_empty() {
+                bail!("[[entities]] 的 name 不能为空");
             }
+            if !names.insert(name) {
+                bail!(
+                    "[[entities]] 中核算单位名称“{}”出现了不止一次（名称须各不相同）",
+                    excerpt(name)
+                );
+            }
+        }
+        let mut missing = Vec::new();
+        let mut irregular = Vec::new();
+        let mut check = |p: &Path, what: &str| match std::fs::metadata(dir.join(p)) {
+            Err(_) => missing.push(format!("{what} {}", p.display())),
+            Ok(m) if !m.is_file() => irregular.push(format!("{what} {}", p.display())),
+            Ok(_) => {}
         };
+        // One file listed twice (for two entities, or twice for one) would be loaded for one
+        // of them only: say so instead.
+        let mut owner: std::collections::BTreeMap<PathBuf, &str> = Default::default();
+        for e in &self.entities {
+            for p in &e.ledgers {
+                let key = std::fs::canonicalize(dir.join(p)).unwrap_or_else(|_| dir.join(p));
+                if let Some(first) = owner.insert(key, &e.name) {
+                    bail!(
+                        "序时账文件 {} 在 [[entities]] 中列了两次（核算单位“{}”和“{}”）；一个文件只能属于一个核算单位",
+                        p.display(),
+                        excerpt(first),
+                        excerpt(&e.name)
+                    );
+                }
+            }
+        }
         for e in &self.entities {
             if e.ledgers.is_empty() {
-                bail!("核算单位“{}”没有给出序时账文件 ledgers", e.name);
+                bail!("核算单位“{}”没有给出序时账文件 ledgers", excerpt(&e.name));
             }
             for p in &e.ledgers {
                 check(p, &format!("{} 的序时账", e.name));
@@ -247,6 +295,12 @@ impl Engagement {
         if !missing.is_empty() {
             bail!("以下文件不存在（相对于项目目录）：{}", missing.join("；"));
         }
+        if !irregular.is_empty() {
+            bail!(
+                "以下路径不是普通文件（是目录、设备或管道，不能作为输入读取）：{}",
+                irregular.join("；")
+            );
+        }
         self.as_of()?;
         if self.sampling.plans.is_empty() {
             bail!("[sampling] 至少要有一个 [[sampling.plans]]");
@@ -255,12 +309,21 @@ impl Engagement {
     }
 
     pub fn as_of(&self) -> Result<chrono::NaiveDate> {
-        match &self.engagement.as_of {
+        use chrono::Datelike;
+        let d = match &self.engagement.as_of {
             Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .with_context(|| format!("[engagement] as_of “{s}” 应为 YYYY-MM-DD")),
+                .with_context(|| format!("[engagement] as_of “{}” 应为 YYYY-MM-DD", excerpt(s)))?,
             None => chrono::NaiveDate::from_ymd_opt(self.engagement.year, 12, 31)
-                .with_context(|| format!("[engagement] year {} 无效", self.engagement.year)),
+                .with_context(|| format!("[engagement] year {} 无效", self.engagement.year))?,
+        };
+        if !YEARS.contains(&d.year()) {
+            bail!(
+                "[engagement] as_of = {d} 不是合理的日期（年份应在 {} 到 {} 之间）",
+                YEARS.start(),
+                YEARS.end()
+            );
         }
+        Ok(d)
     }
 }
 

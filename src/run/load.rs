@@ -62,7 +62,36 @@ fn run(st: &mut State) -> Result<()> {
     pb.finish_and_clear();
     let loaded = loaded?;
     let r = &loaded.report;
-    let warnings = crate::load::warnings(r);
+    let mut warnings = crate::load::warnings(r);
+    // Lines of another year than the engagement's: a serial read as 1900, a file of the
+    // wrong year, or lines carried in from last year — each changes what the checks see.
+    let years = loaded
+        .frames
+        .lines
+        .column("year")
+        .ok()
+        .and_then(|c| c.i32().ok().cloned());
+    if let Some(years) = years {
+        let mut other: BTreeMap<i32, usize> = BTreeMap::new();
+        for y in years.iter().flatten() {
+            if y != e.engagement.year {
+                *other.entry(y).or_default() += 1;
+            }
+        }
+        if !other.is_empty() {
+            let n: usize = other.values().sum();
+            let list: Vec<String> = other
+                .iter()
+                .take(5)
+                .map(|(y, k)| format!("{y} 年 {k} 行"))
+                .collect();
+            warnings.push(format!(
+                "{n} 行分录的年度不是项目的 {} 年（{}）：请核对日期列和所给的文件",
+                e.engagement.year,
+                list.join("，")
+            ));
+        }
+    }
     st.write("load.json", &serde_json::to_vec_pretty(r)?)?;
     st.record_inputs(&r.provenance.inputs);
     let s = &r.summary;

@@ -35,7 +35,14 @@ pub struct SampleSummary {
 /// sample (unsorted bands, a coverage share above 1) are an error at once, not after loading and
 /// checking. (A misspelt unit, method or strata already failed when engagement.toml was read.)
 pub fn validate(plans: &[Plan], seed: u64) -> Result<()> {
+    let mut names = std::collections::BTreeSet::new();
     for plan in plans {
+        if !names.insert(plan.name.trim()) {
+            anyhow::bail!(
+                "步骤「抽样」（sample）：抽样计划名称“{}”出现了不止一次；sample.csv 以名称区分计划，名称须各不相同",
+                crate::errors::excerpt(&plan.name)
+            );
+        }
         spec(plan, seed, BTreeMap::new())
             .with_context(|| format!("步骤「抽样」（sample）：抽样计划“{}”", plan.name))?;
     }

@@ -108,7 +108,8 @@ pub struct Selection {
     pub items: Vec<Selected>,
     pub selected_count: usize,
     pub selected_value: Fen,
-    /// Selected value / population value, in percent, rounded half up to 2 decimals.
+    /// Selected value / population value, both as sums of absolute amounts (a red-ink voucher
+    /// counts by its size), in percent, rounded half up to 2 decimals.
     pub coverage_percent: String,
     /// Where the plan could not draw as asked and drew what it could (all items, or none):
     /// an empty population, n larger than what is left, nothing left after key and risk items.
@@ -293,15 +294,21 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
         parts,
         selected_count: items.len(),
         selected_value,
+        // On absolute amounts: a red-ink (negative) voucher is as much a part of the books
+        // tested as a positive one, and net sums would give coverage above 100 % or below 0.
         coverage_percent: crate::model::money::percent(
-            selected_value.to_yuan(),
-            population_value.to_yuan(),
+            abs_value(items.iter().map(|s| s.amount)).to_yuan(),
+            abs_value(pop.iter().map(|i| i.amount)).to_yuan(),
         )
         .map(|p| format!("{p:.2}"))
         .unwrap_or_else(|| "-".into()),
         items,
         warnings,
     })
+}
+
+fn abs_value(amounts: impl Iterator<Item = Fen>) -> Fen {
+    amounts.map(|a| a.abs()).sum()
 }
 
 fn draw_name(d: Draw) -> &'static str {
@@ -414,6 +421,20 @@ fn mus<'a>(
     if n == 0 {
         w.push("样本量 n 为 0，货币单位抽样未抽取".to_string());
         return (p, Vec::new());
+    }
+    // n points over m ≤ n items cannot select fewer than all of them honestly: the large ones
+    // would take several points and the small ones none. All are taken, and said.
+    if n >= pos.len() as u64 {
+        w.push(format!(
+            "样本量 {n} 不小于可抽取的正金额项目数 {}：货币单位抽样抽取了全部 {} 项",
+            pos.len(),
+            pos.len()
+        ));
+        let drawn = pos
+            .iter()
+            .map(|it| (*it, "样本量不小于正金额项目数，全部抽取".to_string()))
+            .collect();
+        return (p, drawn);
     }
     // In i128: a population's book value in 分 may exceed i64 even when each item fits.
     let interval: i128 = book / n as i128;

@@ -50,6 +50,9 @@ pub fn spec_from(p: Plan) -> Result<SelectSpec> {
             if let Some(b) = bands.iter().find(|b| b.0 <= 0) {
                 bail!("分层区间 bands 须为正金额，实为 {}", b.grouped());
             }
+            if bands.is_empty() && p.draw == Draw::Stratified {
+                bail!("按金额分层（strata = amount）须给出分层区间 bands，如 bands = [\"1000\", \"10000\"]");
+            }
             Strata::Amount(bands)
         }
         StrataBy::Class => Strata::Class,

@@ -1,12 +1,20 @@
 //! Safe, exact expressions over named inputs: `budget.expenditure / budget.adjusted * 100`.
 //! Decimal arithmetic only; + − × ÷, parentheses, unary minus, min/max/abs. No file, process
-//! or variable assignment; nesting depth is bounded.
+//! or variable assignment. Length, nesting depth and the number of operations are bounded,
+//! so a hostile indicator set cannot exhaust the stack (the tree is walked recursively), and
+//! errors quote at most an excerpt of the expression.
 
+use crate::errors::excerpt;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
 const MAX_DEPTH: usize = 64;
+/// Characters an expression may have (an indicator's formula is a line, not a page).
+pub const MAX_LEN: usize = 1000;
+/// Operations (+ − × ÷, negation, function call) an expression may have: a flat chain of
+/// them is as deep a tree as nested parentheses are.
+pub const MAX_OPS: usize = 200;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -28,8 +36,8 @@ pub enum EvalError {
 impl std::fmt::Display for EvalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            EvalError::Missing(n) => write!(f, "缺少输入 {n}"),
-            EvalError::DivisionByZero(d) => write!(f, "除数 {d} 为零"),
+            EvalError::Missing(n) => write!(f, "缺少输入 {}", excerpt(n)),
+            EvalError::DivisionByZero(d) => write!(f, "除数 {} 为零", excerpt(d)),
             EvalError::Overflow => write!(f, "计算溢出"),
         }
     }
@@ -40,19 +48,32 @@ struct Parser<'a> {
     text: &'a str,
     i: usize,
     depth: usize,
+    ops: usize,
 }
 
 pub fn parse(text: &str) -> Result<Expr, String> {
+    let len = text.chars().count();
+    if len > MAX_LEN {
+        return Err(format!(
+            "表达式过长（{len} 个字符，上限 {MAX_LEN}）：“{}”",
+            excerpt(text)
+        ));
+    }
     let mut p = Parser {
         s: text.as_bytes(),
         text,
         i: 0,
         depth: 0,
+        ops: 0,
     };
     let e = p.sum()?;
     p.ws();
     if p.i != p.s.len() {
-        return Err(format!("表达式“{text}”在第 {} 个字符处无法解析", p.i + 1));
+        return Err(format!(
+            "表达式“{}”在第 {} 个字符处无法解析",
+            excerpt(text),
+            p.i + 1
+        ));
     }
     Ok(e)
 }
@@ -70,7 +91,21 @@ impl Parser<'_> {
     fn enter(&mut self) -> Result<(), String> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(format!("表达式“{}”嵌套过深", self.text));
+            return Err(format!(
+                "表达式“{}”嵌套过深（超过 {MAX_DEPTH} 层）",
+                excerpt(self.text)
+            ));
+        }
+        Ok(())
+    }
+    /// One more operation node.
+    fn op(&mut self) -> Result<(), String> {
+        self.ops += 1;
+        if self.ops > MAX_OPS {
+            return Err(format!(
+                "表达式“{}”的运算过多（超过 {MAX_OPS} 个）",
+                excerpt(self.text)
+            ));
         }
         Ok(())
     }
@@ -79,6 +114,7 @@ impl Parser<'_> {
         let mut l = self.product()?;
         while let Some(op @ (b'+' | b'-')) = self.peek() {
             self.i += 1;
+            self.op()?;
             let r = self.product()?;
             l = Expr::Bin(op as char, Box::new(l), Box::new(r));
         }
@@ -89,6 +125,7 @@ impl Parser<'_> {
         let mut l = self.unary()?;
         while let Some(op @ (b'*' | b'/')) = self.peek() {
             self.i += 1;
+            self.op()?;
             let r = self.unary()?;
             l = Expr::Bin(op as char, Box::new(l), Box::new(r));
         }
@@ -97,6 +134,7 @@ impl Parser<'_> {
     fn unary(&mut self) -> Result<Expr, String> {
         if self.peek() == Some(b'-') {
             self.i += 1;
+            self.op()?;
             self.enter()?;
             let e = self.unary()?;
             self.depth -= 1;
@@ -110,7 +148,7 @@ impl Parser<'_> {
                 self.i += 1;
                 let e = self.sum()?;
                 if self.peek() != Some(b')') {
-                    return Err(format!("表达式“{}”缺少右括号", self.text));
+                    return Err(format!("表达式“{}”缺少右括号", excerpt(self.text)));
                 }
                 self.i += 1;
                 Ok(e)
@@ -125,7 +163,7 @@ impl Parser<'_> {
                 let t = &self.text[start..self.i];
                 Decimal::from_str(t)
                     .map(Expr::Num)
-                    .map_err(|_| format!("数字“{t}”无法识别"))
+                    .map_err(|_| format!("数字“{}”无法识别", excerpt(t)))
             }
             Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = self.i;
@@ -138,9 +176,13 @@ impl Parser<'_> {
                 let name = self.text[start..self.i].to_string();
                 if self.peek() == Some(b'(') {
                     if !matches!(name.as_str(), "min" | "max" | "abs") {
-                        return Err(format!("不支持的函数 {name}（可用 min、max、abs）"));
+                        return Err(format!(
+                            "不支持的函数 {}（可用 min、max、abs）",
+                            excerpt(&name)
+                        ));
                     }
                     self.i += 1;
+                    self.op()?;
                     let mut args = vec![self.sum()?];
                     while self.peek() == Some(b',') {
                         self.i += 1;
@@ -156,7 +198,7 @@ impl Parser<'_> {
             }
             _ => Err(format!(
                 "表达式“{}”在第 {} 个字符处无法解析",
-                self.text,
+                excerpt(self.text),
                 self.i + 1
             )),
         }
@@ -289,5 +331,25 @@ mod tests {
         assert!(parse(&deep).is_err());
         let deep_neg = format!("{}1", "-".repeat(500));
         assert!(parse(&deep_neg).is_err());
+    }
+
+    #[test]
+    fn long_and_flat_expressions_are_bounded_with_an_excerpt() {
+        // 50,000 terms in a flat chain: before, parsed into a 50,000-deep tree whose walk
+        // overflowed the stack (abort).
+        let flat = vec!["a"; 50_000].join(" + ");
+        let e = parse(&flat).unwrap_err();
+        assert!(e.contains("过长") && e.chars().count() < 150, "{e}");
+        let ops = vec!["1"; MAX_OPS + 2].join("+");
+        assert!(ops.len() < MAX_LEN);
+        let e = parse(&ops).unwrap_err();
+        assert!(e.contains("运算过多") && e.chars().count() < 150, "{e}");
+        let ok = vec!["1"; MAX_OPS + 1].join("+");
+        assert_eq!(
+            parse(&ok).unwrap().eval(&env(&[])).unwrap(),
+            Decimal::from(MAX_OPS as i64 + 1)
+        );
+        let e = parse(&format!("({}", "b".repeat(900))).unwrap_err();
+        assert!(e.chars().count() < 150, "{e}");
     }
 }

@@ -36,7 +36,7 @@ impl Inputs {
         {
             return Self::from_workbook(path);
         }
-        let text = std::fs::read_to_string(path)
+        let text = crate::model::provenance::read_input_text(path)
             .with_context(|| format!("无法读取评价输入文件 {}", path.display()))?;
         Self::parse(&text).with_context(|| format!("评价输入文件 {} 有误", path.display()))
     }

@@ -1,6 +1,7 @@
 //! Indicator sets as data: a flat list of indicators with parents, read from TOML.
 
 use super::expr::{self, Expr};
+use crate::errors::excerpt;
 use anyhow::{bail, Context, Result};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -88,7 +89,7 @@ pub const KINDS: &[&str] = &["formula", "target", "survey", "findings", "manual"
 
 impl IndicatorSet {
     pub fn load(path: &Path) -> Result<IndicatorSet> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::model::provenance::read_input_text(path)
             .with_context(|| format!("无法读取指标体系文件 {}", path.display()))?;
         Self::parse(&text).with_context(|| format!("指标体系文件 {} 有误", path.display()))
     }
@@ -97,8 +98,17 @@ impl IndicatorSet {
         let f: SetFile = toml::from_str(text)?;
         let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
         let mut inds = f.indicator;
+        let hundred = Decimal::from(100);
         for i in 0..inds.len() {
             let ind = &inds[i];
+            if ind.weight < Decimal::ZERO || ind.weight > hundred {
+                bail!(
+                    "指标 {}（{}）的分值 weight = {} 不在 0 到 100 之间",
+                    excerpt(&ind.id),
+                    excerpt(&ind.name),
+                    ind.weight
+                );
+            }
             if by_id.insert(ind.id.clone(), i).is_some() {
                 bail!("指标编号 {} 重复", ind.id);
             }
@@ -135,7 +145,9 @@ impl IndicatorSet {
                         .expr
                         .as_deref()
                         .with_context(|| format!("公式指标 {} 未写 expr", ind.id))?;
-                    exprs.insert(ind.id.clone(), expr::parse(e).map_err(anyhow::Error::msg)?);
+                    let parsed = expr::parse(e)
+                        .map_err(|m| anyhow::anyhow!("公式指标 {} 的 expr 有误：{m}", ind.id))?;
+                    exprs.insert(ind.id.clone(), parsed);
                 }
                 if kind == "findings" && ind.rules.is_empty() && ind.categories.is_empty() {
                     bail!("扣分指标 {} 未写 rules 或 categories", ind.id);

@@ -2,6 +2,7 @@
 //! They write fixtures with the repo's generator and run the real `reeval` binary.
 
 mod common;
+mod inputs_hostile;
 mod load_balances;
 mod load_csv;
 mod load_formats;
@@ -10,6 +11,7 @@ mod load_layouts;
 mod load_linked;
 mod load_report;
 mod load_robustness;
+mod load_sparse;
 mod money_and_dates;
 mod rules_journal;
 mod rules_seed;

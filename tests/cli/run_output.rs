@@ -386,3 +386,140 @@ fn gen_fixtures_never_replaces_a_different_file_without_force() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_manifest_cannot_make_reeval_discard_a_file_it_does_not_replace() {
+    let t = tmp();
+    let eng = engagement(t.path());
+    let out = t.path().join("fake");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), b"my notes").unwrap();
+    let sha = reeval::model::provenance::sha256_file(&out.join("notes.txt"))
+        .unwrap()
+        .sha256;
+    std::fs::write(
+        out.join("run.json"),
+        format!(
+            r#"{{"tool":"reeval","outputs":[{{"file":"notes.txt","sha256":"{sha}"}},{{"file":"../victim.txt","sha256":"x"}}]}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::write(t.path().join("victim.txt"), b"v").unwrap();
+    let o = run(&eng, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(out.join("notes.txt")).unwrap(), b"my notes");
+    assert_eq!(std::fs::read(t.path().join("victim.txt")).unwrap(), b"v");
+}
+
+#[test]
+fn edits_carried_over_keep_their_names_and_newer_edits_get_the_next() {
+    let t = tmp();
+    let eng = engagement(t.path());
+    let out = t.path().join("out");
+    assert!(run(&eng, &out).status.success());
+    let edit = |text: &str| {
+        let mut b = std::fs::read(out.join("findings.csv")).unwrap();
+        b.extend_from_slice(text.as_bytes());
+        std::fs::write(out.join("findings.csv"), &b).unwrap();
+        b
+    };
+    let first = edit("第一次核实\r\n");
+    assert!(run(&eng, &out).status.success());
+    let second = edit("第二次核实\r\n");
+    assert!(run(&eng, &out).status.success());
+    assert_eq!(
+        std::fs::read(out.join("findings（已修改）.csv")).unwrap(),
+        first
+    );
+    assert_eq!(
+        std::fs::read(out.join("findings（已修改2）.csv")).unwrap(),
+        second
+    );
+    assert!(!out.join("findings（已修改）（已修改）.csv").exists());
+}
+
+#[test]
+fn a_previous_result_set_aside_by_an_interrupted_exchange_is_carried_over() {
+    // Stopped right after the swap: the previous result sits under a staging name, without
+    // the staging mark, holding the auditor's note.
+    let t = tmp();
+    let eng = engagement(t.path());
+    let out = t.path().join("out");
+    assert!(run(&eng, &out).status.success());
+    let aside = t.path().join(".out.staging-9-9");
+    std::fs::rename(&out, &aside).unwrap();
+    std::fs::write(aside.join("笔记.txt"), b"mine").unwrap();
+    assert!(run(&eng, &t.path().join("tmp-copy")).status.success());
+    std::fs::rename(t.path().join("tmp-copy"), &out).unwrap();
+    std::fs::write(out.join(".reeval-staging"), b"").unwrap();
+    let o = run(&eng, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_consistent(&out);
+    assert_eq!(std::fs::read(out.join("笔记.txt")).unwrap(), b"mine");
+    assert!(!out.join(".reeval-staging").exists());
+    assert_eq!(names(t.path()), ["eng", "out"]);
+}
+
+#[test]
+fn long_output_names_work() {
+    let t = tmp();
+    let eng = engagement(t.path());
+    let out = t.path().join("长".repeat(80));
+    assert!(run(&eng, &out).status.success());
+    assert!(run(&eng, &out).status.success());
+    assert_consistent(&out);
+    assert_eq!(names(t.path()).len(), 2);
+}
+
+/// As a user without write permission on the previous result (root writes anyway, so this
+/// runs only as another user; the tester's script /tmp/tester/scripts/t_readonly.sh did it
+/// with setpriv).
+#[cfg(unix)]
+#[test]
+fn a_previous_result_that_cannot_give_up_the_auditors_files_is_a_refusal() {
+    if unsafe { libc::geteuid() } == 0 {
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let t = tmp();
+    let eng = engagement(t.path());
+    let out = t.path().join("out");
+    assert!(run(&eng, &out).status.success());
+    std::fs::write(out.join("笔记.txt"), b"mine").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let before = snapshot(&out);
+    let o = run(&eng, &out);
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不可写"), "{}", stderr(&o));
+    assert_eq!(snapshot(&out), before);
+}
+
+#[test]
+fn json_reports_the_auditor_edited_are_kept_not_replaced() {
+    let t = tmp();
+    let eng = engagement(t.path());
+    let ledger = eng.join("data/局机关-序时账-2023.xlsx");
+    let report = t.path().join("findings.json");
+    let check = || {
+        let mut cmd = bin();
+        cmd.args(["check", p(&ledger), "--json", p(&report)]);
+        output_within(cmd, 120)
+    };
+    assert!(check().status.success());
+    let fresh = std::fs::read_to_string(&report).unwrap();
+    // The same report again: replaced in place, no copy.
+    assert!(check().status.success());
+    assert_eq!(names(t.path()), ["eng", "findings.json"]);
+    // The auditor confirms a finding in the report; the next check keeps that file.
+    let edited = fresh.replacen("\"待核实\"", "\"确认\"", 1);
+    std::fs::write(&report, &edited).unwrap();
+    let o = check();
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("改名保留"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("findings（上一版）.json")).unwrap(),
+        edited
+    );
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), fresh);
+}

@@ -310,6 +310,93 @@ fn taints_outside_minus_one_to_one_are_refused() {
 }
 
 #[test]
+fn duplicate_plan_names_and_amount_strata_without_bands_are_refused() {
+    let t = tmp();
+    for (plans, says) in [
+        (
+            "[[sampling.plans]]\nname = \"凭证\"\nunit = \"vouchers\"\nmethod = \"random\"\nn = 5\n\n[[sampling.plans]]\nname = \"凭证\"\nunit = \"lines\"\nmethod = \"random\"\nn = 5\n",
+            "不止一次",
+        ),
+        (
+            "[[sampling.plans]]\nname = \"分层\"\nunit = \"vouchers\"\nmethod = \"stratified\"\nstrata = \"amount\"\nn = 10\n",
+            "bands",
+        ),
+    ] {
+        let dir = t.path().join("eng");
+        let _ = std::fs::remove_dir_all(&dir);
+        engagement(&dir, plans);
+        let o = run(&dir, &t.path().join("out"));
+        assert_eq!(o.status.code(), Some(2), "{plans}");
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn one_ledger_for_two_entities_is_refused() {
+    let t = tmp();
+    let dir = t.path().join("eng");
+    engagement(
+        &dir,
+        "[[sampling.plans]]\nname = \"凭证\"\nunit = \"vouchers\"\nmethod = \"random\"\nn = 5\n",
+    );
+    let toml = std::fs::read_to_string(dir.join("engagement.toml")).unwrap();
+    // The same path under two entities, then a byte-identical copy under the second.
+    let twice = toml.replace(
+        "[sampling]",
+        "[[entities]]\nname = \"下属中心\"\nledgers = [\"data/局机关.xlsx\"]\n\n[sampling]",
+    );
+    std::fs::write(dir.join("engagement.toml"), &twice).unwrap();
+    let o = run(&dir, &t.path().join("out"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("列了两次"), "{}", stderr(&o));
+    std::fs::copy(dir.join("data/局机关.xlsx"), dir.join("data/中心.xlsx")).unwrap();
+    std::fs::write(
+        dir.join("engagement.toml"),
+        twice.replace(
+            "ledgers = [\"data/局机关.xlsx\"]\n\n[sampling]",
+            "ledgers = [\"data/中心.xlsx\"]\n\n[sampling]",
+        ),
+    )
+    .unwrap();
+    let o = run(&dir, &t.path().join("out"));
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("内容完全相同") && err.contains("下属中心"),
+        "{err}"
+    );
+}
+
+#[test]
+fn lines_of_another_year_than_the_engagements_are_warned_about() {
+    let t = tmp();
+    let dir = t.path().join("eng");
+    engagement(
+        &dir,
+        "[[sampling.plans]]\nname = \"凭证\"\nunit = \"vouchers\"\nmethod = \"random\"\nn = 5\n",
+    );
+    let o = run(&dir, &t.path().join("a"));
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!s["load"]["warnings"].to_string().contains("不是项目的"));
+    let toml = std::fs::read_to_string(dir.join("engagement.toml")).unwrap();
+    std::fs::write(
+        dir.join("engagement.toml"),
+        toml.replace("year = 2023", "year = 2022"),
+    )
+    .unwrap();
+    let o = run(&dir, &t.path().join("b"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        s["load"]["warnings"]
+            .to_string()
+            .contains("不是项目的 2022 年"),
+        "{}",
+        s["load"]["warnings"]
+    );
+}
+
+#[test]
 fn a_misspelt_unit_method_or_strata_fails_when_the_engagement_is_read_naming_the_key() {
     let t = tmp();
     let good =

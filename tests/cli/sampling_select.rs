@@ -301,3 +301,22 @@ fn risk_targeted_takes_every_flagged_voucher_with_its_reasons() {
         "ledger and findings hashed"
     );
 }
+
+#[test]
+fn mus_with_n_not_below_the_items_takes_them_all_and_coverage_counts_red_ink_by_size() {
+    // Issue 14 re-test: MUS with n ≥ items drew a third of them silently; a red-ink voucher
+    // made coverage 700 %.
+    let p = items(&[100_000, -90_000, 5_000]);
+    for draw in [Draw::Mus, Draw::Cell] {
+        let s = select(&p, &spec(draw, 20_000, 1)).unwrap();
+        assert_eq!(s.selected_count, 2, "{draw:?}: the two positive items");
+        assert!(s.warnings[0].contains("全部 2 项"), "{:?}", s.warnings);
+        // 105,000 of 195,000 in absolute terms.
+        assert_eq!(s.coverage_percent, "53.85", "{draw:?}");
+    }
+    for seed in 0..20 {
+        let s = select(&p, &spec(Draw::Random, 2, seed)).unwrap();
+        let pct: f64 = s.coverage_percent.parse().unwrap();
+        assert!((0.0..=100.0).contains(&pct), "{}", s.coverage_percent);
+    }
+}

@@ -7,7 +7,7 @@
 //! patched with replacement characters: they become rejected rows (sheet, row, reason), so a
 //! corrupted byte never turns into a plausible-looking wrong value.
 
-use crate::load::formats::workbook::Sheet;
+use crate::load::formats::workbook::{Extent, Sheet};
 use anyhow::{anyhow, Result};
 use calamine::{Data, Range};
 use std::collections::BTreeMap;
@@ -61,6 +61,23 @@ fn gb18030(f: &[u8]) -> Option<String> {
         .map(|c| c.into_owned())
 }
 
+/// A field of only ASCII whitespace (or nothing) holds no value; other whitespace (the
+/// ideographic space) is judged after decoding, as `str::trim` does in the loaders.
+fn trimmed_empty(f: &[u8]) -> bool {
+    match f.iter().position(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(i) if f[i] < 0x80 => false,
+        Some(_) => std::str::from_utf8(f).is_ok_and(|s| s.trim().is_empty()),
+    }
+}
+
+fn too_long(path: &Path) -> anyhow::Error {
+    anyhow!(
+        "文件 {} 的行数或列数超过了 4,294,967,295，无法作为表格读取",
+        path.display()
+    )
+}
+
 /// A delimited text file as one sheet named after the file; `encoding` says what was detected.
 pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
     let name = path
@@ -109,37 +126,61 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
     } else {
         (encoding, decoder)
     };
-    let width = recs.iter().map(|r| r.len()).max().unwrap_or(0).max(1);
-    // Valid UTF-8 as a whole (the usual export): every field is too, no per-field check.
+    // The grid is bounded by the fields holding a value and the rows kept for their bad
+    // bytes (a line of 16,384 empty fields widens nothing), and checked before allocation.
     let whole_utf8 = encoding != GB18030 && std::str::from_utf8(body).is_ok();
-    let height = recs.len().max(1);
-    let mut range: Range<Data> = Range::new((0, 0), (height as u32 - 1, width as u32 - 1));
+    let mut ext = Extent::new(true);
     let mut bad_rows = BTreeMap::new();
+    let mut decoded: Vec<Option<Vec<String>>> = Vec::new();
     for (i, rec) in recs.iter().enumerate() {
+        let row = u32::try_from(i).map_err(|_| too_long(path))?;
         if whole_utf8 {
             for (c, f) in rec.iter().enumerate() {
-                if !f.is_empty() {
+                if !trimmed_empty(f) {
+                    ext.add(row, u32::try_from(c).map_err(|_| too_long(path))?);
+                }
+            }
+            continue;
+        }
+        // Valid UTF-8 as a whole (the usual export) needs no per-field decoding; otherwise
+        // each record is decoded once here and kept for the second pass.
+        let fields: Option<Vec<String>> = rec.iter().map(decoder).collect();
+        match &fields {
+            Some(fields) => {
+                for (c, v) in fields.iter().enumerate() {
+                    if !v.trim().is_empty() {
+                        ext.add(row, u32::try_from(c).map_err(|_| too_long(path))?);
+                    }
+                }
+            }
+            None => {
+                ext.add(row, 0);
+                bad_rows.insert(
+                    i,
+                    format!("该行含有无法按 {encoding} 解码的字节（文件可能损坏或混用了编码），整行未载入"),
+                );
+            }
+        }
+        decoded.push(fields);
+    }
+    ext.check(path, &name)?;
+    let mut range: Range<Data> = ext.grid();
+    if whole_utf8 {
+        for (i, rec) in recs.iter().enumerate() {
+            for (c, f) in rec.iter().enumerate() {
+                if !trimmed_empty(f) {
                     // Valid: the whole body was checked (lossy never substitutes here).
                     let v = String::from_utf8_lossy(f).into_owned();
                     range.set_value((i as u32, c as u32), Data::String(v));
                 }
             }
-            continue;
         }
-        let fields: Option<Vec<String>> = rec.iter().map(decoder).collect();
-        match fields {
-            Some(fields) => {
-                for (c, v) in fields.into_iter().enumerate() {
-                    if !v.is_empty() {
-                        range.set_value((i as u32, c as u32), Data::String(v));
-                    }
+    } else {
+        for (i, fields) in decoded.into_iter().enumerate() {
+            for (c, v) in fields.into_iter().flatten().enumerate() {
+                if !v.trim().is_empty() {
+                    range.set_value((i as u32, c as u32), Data::String(v));
                 }
-            }
-            None => {
-                bad_rows.insert(
-                    i,
-                    format!("该行含有无法按 {encoding} 解码的字节（文件可能损坏或混用了编码），整行未载入"),
-                );
             }
         }
     }

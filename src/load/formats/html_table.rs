@@ -5,7 +5,7 @@
 
 use crate::load::formats::workbook::Sheet;
 use anyhow::{bail, Result};
-use calamine::{Data, Range};
+use calamine::Data;
 use std::path::Path;
 
 /// Decode the document: UTF-8 when it is valid UTF-8, else GB18030 (GBK) — but never with
@@ -80,13 +80,21 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     Some(v[..end].to_string())
 }
 
-/// The tables of an HTML document, each a list of rows of cell texts.
-pub fn tables(html: &str) -> Vec<Vec<Vec<String>>> {
+/// One table of an HTML document: the text of each cell that has any, at its (row, column);
+/// a `colspan` advances the column without making empty cells.
+#[derive(Debug, Default, PartialEq)]
+pub struct Table {
+    pub cells: Vec<(u32, u32, String)>,
+}
+
+/// The tables of an HTML document.
+pub fn tables(html: &str) -> Vec<Table> {
     let mut tables = Vec::new();
-    let mut table: Option<Vec<Vec<String>>> = None;
-    let mut row: Option<Vec<String>> = None;
+    let mut table: Option<(Table, u32)> = None;
+    // The open row's cells and the next cell's column.
+    let mut row: Option<(Vec<(u32, String)>, u32)> = None;
     // The open cell's text and its colspan.
-    let mut cell: Option<(String, usize)> = None;
+    let mut cell: Option<(String, u32)> = None;
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
         if let Some((text, _)) = cell.as_mut() {
@@ -111,28 +119,32 @@ pub fn tables(html: &str) -> Vec<Vec<Vec<String>>> {
                     None => break,
                 }
             }
-            ("table", false) => table = Some(Vec::new()),
+            ("table", false) => table = Some((Table::default(), 0)),
             ("table", true) => {
-                if let Some(t) = table.take() {
+                if let Some((t, _)) = table.take() {
                     tables.push(t);
                 }
             }
-            ("tr", false) => row = Some(Vec::new()),
+            ("tr", false) => row = Some((Vec::new(), 0)),
             ("tr", true) => {
-                if let (Some(r), Some(t)) = (row.take(), table.as_mut()) {
-                    t.push(r);
+                if let (Some((cells, _)), Some((t, r))) = (row.take(), table.as_mut()) {
+                    t.cells.extend(cells.into_iter().map(|(c, v)| (*r, c, v)));
+                    *r = r.saturating_add(1);
                 }
             }
             ("td" | "th", false) => {
                 let span = attr(tag, "colspan")
                     .and_then(|s| s.parse().ok())
-                    .unwrap_or(1usize);
+                    .unwrap_or(1u32);
                 cell = Some((String::new(), span.clamp(1, 1000)));
             }
             ("td" | "th", true) => {
-                if let (Some((text, span)), Some(r)) = (cell.take(), row.as_mut()) {
-                    r.push(clean(&text));
-                    r.extend(std::iter::repeat_n(String::new(), span - 1));
+                if let (Some((text, span)), Some((cells, col))) = (cell.take(), row.as_mut()) {
+                    let text = clean(&text);
+                    if !text.is_empty() {
+                        cells.push((*col, text));
+                    }
+                    *col = col.saturating_add(span);
                 }
             }
             ("br", _) => {
@@ -150,18 +162,15 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<(Vec<Sheet>, &'static str)> {
     let (text, enc) = decode(path, bytes)?;
     let mut sheets = Vec::new();
     for (k, t) in tables(&text).into_iter().enumerate() {
-        let width = t.iter().map(|r| r.len()).max().unwrap_or(0).max(1);
-        let height = t.len().max(1);
-        let mut range: Range<Data> = Range::new((0, 0), (height as u32 - 1, width as u32 - 1));
-        for (i, r) in t.into_iter().enumerate() {
-            for (c, v) in r.into_iter().enumerate() {
-                if !v.is_empty() {
-                    range.set_value((i as u32, c as u32), Data::String(v));
-                }
-            }
-        }
+        let name = format!("表{}", k + 1);
+        let cells = t
+            .cells
+            .into_iter()
+            .map(|(r, c, v)| (r, c, Data::String(v)))
+            .collect();
+        let range = crate::load::formats::workbook::grid_from_cells(path, &name, true, cells)?;
         sheets.push(Sheet {
-            name: format!("表{}", k + 1),
+            name,
             range,
             bad_rows: Default::default(),
         });
@@ -184,10 +193,31 @@ mod tests {
         );
         assert_eq!(
             t,
-            vec![vec![
-                vec!["凭证 号".to_string(), "".into(), "摘要".into()],
-                vec!["记-1".into(), "".into(), "支付 办公费 & 印刷费".into()],
-            ]]
+            vec![Table {
+                cells: vec![
+                    (0, 0, "凭证 号".to_string()),
+                    (0, 2, "摘要".into()),
+                    (1, 0, "记-1".into()),
+                    (1, 2, "支付 办公费 & 印刷费".into()),
+                ]
+            }]
         );
+    }
+
+    #[test]
+    fn huge_spans_make_no_cells() {
+        // 10,000 cells spanning 1,000 columns each: nothing is materialised for the spans, and
+        // the one far value is refused rather than given a 10-million-column grid.
+        let html = format!(
+            "<table><tr><td>凭证号</td>{}<td>x</td></tr></table>",
+            "<td colspan=1000></td>".repeat(10_000)
+        );
+        let t = tables(&html);
+        assert_eq!(t[0].cells.len(), 2);
+        assert_eq!(t[0].cells[1].1, 10_000_001);
+        let err = read(Path::new("x.xls"), html.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("表1") && err.contains("未读取"), "{err}");
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::load::formats::workbook::Sheet;
 use anyhow::{bail, Result};
-use calamine::{Data, Range};
+use calamine::Data;
 use std::path::Path;
 
 fn attr(tag: &str, name: &str) -> Option<String> {
@@ -71,18 +71,21 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Vec<Sheet>> {
                 row = 0;
             }
             ("Worksheet", true) => {
-                let h = cells.iter().map(|c| c.0).max().unwrap_or(0) + 1;
-                let w = cells.iter().map(|c| c.1).max().unwrap_or(0) + 1;
-                let mut range: Range<Data> = Range::new((0, 0), (h - 1, w - 1));
-                for (r, c, v) in cells.drain(..) {
-                    range.set_value((r, c), Data::String(v));
-                }
+                let name = if name.is_empty() {
+                    format!("表{}", sheets.len() + 1)
+                } else {
+                    name.clone()
+                };
+                // Bounded by the cells present: a huge ss:Index is refused, not allocated.
+                let cells = cells.drain(..).map(|(r, c, v)| (r, c, Data::String(v)));
+                let range = crate::load::formats::workbook::grid_from_cells(
+                    path,
+                    &name,
+                    true,
+                    cells.collect(),
+                )?;
                 sheets.push(Sheet {
-                    name: if name.is_empty() {
-                        format!("表{}", sheets.len() + 1)
-                    } else {
-                        name.clone()
-                    },
+                    name,
                     range,
                     bad_rows: Default::default(),
                 });
@@ -90,25 +93,25 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Vec<Sheet>> {
             ("Row", false) => {
                 row = match attr(tag, "Index").and_then(|i| i.parse::<u32>().ok()) {
                     Some(i) if i >= 1 => i,
-                    _ => row + 1,
+                    _ => row.saturating_add(1),
                 };
                 col = 0;
             }
             ("Cell", false) => {
                 col = match attr(tag, "Index").and_then(|i| i.parse::<u32>().ok()) {
                     Some(i) if i >= 1 => i,
-                    _ => col + 1,
+                    _ => col.saturating_add(1),
                 };
                 merge = attr(tag, "MergeAcross")
                     .and_then(|m| m.parse().ok())
                     .unwrap_or(0);
                 if self_closing {
-                    col += merge;
+                    col = col.saturating_add(merge);
                     merge = 0;
                 }
             }
             ("Cell", true) => {
-                col += merge;
+                col = col.saturating_add(merge);
                 merge = 0;
             }
             ("Data", false) if !self_closing => {
@@ -158,5 +161,19 @@ mod tests {
         assert_eq!(v(2, 0), Some(Data::String("2023-06-16".into())));
         assert_eq!(v(2, 2), Some(Data::String("1002".into())));
         assert_eq!(v(2, 3), Some(Data::String("A & B".into())));
+    }
+
+    #[test]
+    fn a_far_index_is_refused_not_allocated() {
+        let xml = r#"<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+<Worksheet ss:Name="序时账"><Table>
+<Row><Cell><Data ss:Type="String">凭证号</Data></Cell></Row>
+<Row ss:Index="4294967295"><Cell ss:Index="4294967295" ss:MergeAcross="4294967295"><Data ss:Type="String">x</Data></Cell><Cell><Data ss:Type="String">y</Data></Cell></Row>
+</Table></Worksheet></Workbook>"#;
+        let err = read(Path::new("x.xls"), xml.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("序时账") && err.contains("未读取"), "{err}");
     }
 }

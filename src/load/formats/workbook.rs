@@ -1,12 +1,22 @@
 //! Opening a spreadsheet by its bytes, not its extension, with one plain sentence when it
 //! cannot be read.
+//!
+//! Every reader here (xlsx, xls, CSV, HTML, SpreadsheetML) hands the loaders a dense
+//! `Range<Data>`; what makes that safe on a hostile file is that the range is bounded by the
+//! cells that hold a value (blank cells, empty and whitespace-only strings do not count) and
+//! is never larger than [`DENSE_FLOOR`] cells or [`DENSE_RATIO`] times the cells present —
+//! a sheet whose few values lie far apart (A1 and XFD1048576) is refused with the sheet and
+//! the far cell named, before anything is allocated. So memory stays proportional to the
+//! cells in the file, and the loaders' row loops never walk a million empty rows.
 
+use crate::model::provenance::{io_reason, open_input};
 use anyhow::{anyhow, bail, Result};
-use calamine::{open_workbook, Data, Range, Reader, Sheets};
+use calamine::{Cell, Data, DataRef, Range, Reader, Xls, Xlsx, XlsxError};
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
+#[derive(Debug)]
 pub struct Sheet {
     pub name: String,
     pub range: Range<Data>,
@@ -23,24 +33,177 @@ impl Sheet {
 
     /// Column letter of the range's column `i` (A, B, …, AA).
     pub fn column_letter(&self, i: usize) -> String {
-        let mut n = self.range.start().map(|(_, c)| c).unwrap_or(0) as usize + i + 1;
-        let mut s = Vec::new();
-        while n > 0 {
-            let r = (n - 1) % 26;
-            s.push(b'A' + r as u8);
-            n = (n - 1) / 26;
-        }
-        s.reverse();
-        String::from_utf8(s).unwrap_or_default()
+        column_letters(self.range.start().map(|(_, c)| c).unwrap_or(0) as u64 + i as u64)
     }
+}
+
+/// Column letters of the 0-based column `c` (0 → A, 26 → AA).
+pub fn column_letters(c: u64) -> String {
+    let mut n = c + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        s.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// A1-style name of the 0-based cell (`row`, `col`).
+pub fn cell_name(row: u32, col: u32) -> String {
+    format!("{}{}", column_letters(col as u64), row as u64 + 1)
+}
+
+/// Whether a cell holds something: not blank, not an empty or whitespace-only string (the
+/// loaders read those as empty too).
+pub fn has_value(d: &Data) -> bool {
+    match d {
+        Data::Empty => false,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => !s.trim().is_empty(),
+        _ => true,
+    }
+}
+
+fn has_value_ref(d: &DataRef<'_>) -> bool {
+    match d {
+        DataRef::Empty => false,
+        DataRef::SharedString(s) => !s.trim().is_empty(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            !s.trim().is_empty()
+        }
+        _ => true,
+    }
+}
+
+/// Any sheet may be read into a dense grid of this many cells (32 bytes each: 128 MB) …
+pub const DENSE_FLOOR: u64 = 4 << 20;
+/// … or of this many times the cells that hold a value, whichever is larger. A ledger or
+/// register fills most of its grid (a sparse export with merged-cell gaps, a third); a grid
+/// eight times its values is a sheet with a stray far cell, not data.
+pub const DENSE_RATIO: u64 = 8;
+
+/// The extent of a sheet's valued cells, gathered before its grid is allocated.
+#[derive(Debug, Clone)]
+pub struct Extent {
+    /// Grid anchored at A1 (the text readers: their rows are numbered from the file's first
+    /// line) rather than at the first valued cell (workbooks, as calamine does).
+    origin: bool,
+    start: (u32, u32),
+    end: (u32, u32),
+    /// Valued cells (and rows kept for their bad bytes) seen.
+    count: u64,
+    /// The bottom-most and the right-most cell, named when the grid is refused.
+    lowest: (u32, u32),
+    rightmost: (u32, u32),
+}
+
+impl Extent {
+    pub fn new(origin: bool) -> Extent {
+        Extent {
+            origin,
+            start: (u32::MAX, u32::MAX),
+            end: (0, 0),
+            count: 0,
+            lowest: (0, 0),
+            rightmost: (0, 0),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// A cell that holds a value.
+    pub fn add(&mut self, row: u32, col: u32) {
+        self.count += 1;
+        self.start = (self.start.0.min(row), self.start.1.min(col));
+        if self.count == 1 || row > self.end.0 {
+            self.end.0 = row;
+            self.lowest = (row, col);
+        }
+        if self.count == 1 || col > self.end.1 {
+            self.end.1 = col;
+            self.rightmost = (row, col);
+        }
+    }
+
+    /// The grid's first and last cell, `None` when no cell holds a value.
+    pub fn bounds(&self) -> Option<((u32, u32), (u32, u32))> {
+        if self.count == 0 {
+            return None;
+        }
+        let start = if self.origin { (0, 0) } else { self.start };
+        Some((start, self.end))
+    }
+
+    /// Refuse a grid out of proportion to the cells present (see [`DENSE_RATIO`]).
+    pub fn check(&self, path: &Path, sheet: &str) -> Result<()> {
+        let Some((start, end)) = self.bounds() else {
+            return Ok(());
+        };
+        let area = (end.0 - start.0) as u64 + 1;
+        let area = area * ((end.1 - start.1) as u64 + 1);
+        if area <= DENSE_FLOOR.max(DENSE_RATIO.saturating_mul(self.count)) {
+            return Ok(());
+        }
+        let far = if self.lowest == self.rightmost {
+            cell_name(self.lowest.0, self.lowest.1)
+        } else {
+            format!(
+                "最下 {}，最右 {}",
+                cell_name(self.lowest.0, self.lowest.1),
+                cell_name(self.rightmost.0, self.rightmost.1)
+            )
+        };
+        bail!(
+            "文件 {} 的工作表“{sheet}”只有 {} 个有值的单元格，却散布在 {}:{} 这样大的区域里（最远的单元格：{far}），按区域读入要占 {} 个单元格的内存，未读取；请删去远处多余的单元格（或只把数据区域复制到新表）后再载入",
+            path.display(),
+            crate::model::money::grouped_int(self.count as u128),
+            cell_name(start.0, start.1),
+            cell_name(end.0, end.1),
+            crate::model::money::grouped_int(area as u128)
+        )
+    }
+
+    /// An empty grid of the checked bounds (call [`Extent::check`] first).
+    pub fn grid(&self) -> Range<Data> {
+        match self.bounds() {
+            Some((start, end)) => Range::new(start, end),
+            None => Range::empty(),
+        }
+    }
+}
+
+/// A checked grid from a sheet's valued cells (cells without a value are dropped).
+pub fn grid_from_cells(
+    path: &Path,
+    sheet: &str,
+    origin: bool,
+    cells: Vec<(u32, u32, Data)>,
+) -> Result<Range<Data>> {
+    let mut ext = Extent::new(origin);
+    for (r, c, v) in &cells {
+        if has_value(v) {
+            ext.add(*r, *c);
+        }
+    }
+    ext.check(path, sheet)?;
+    let mut range = ext.grid();
+    for (r, c, v) in cells {
+        if has_value(&v) {
+            range.set_value((r, c), v);
+        }
+    }
+    Ok(range)
 }
 
 /// What the first bytes of a file say it is.
 fn sniff(path: &Path) -> Result<&'static str> {
     let mut head = [0u8; 512];
-    let mut f = std::fs::File::open(path)
-        .map_err(|e| anyhow!("无法打开文件 {}：{}", path.display(), io_reason(&e)))?;
-    let n = f.read(&mut head)?;
+    let mut f = open_input(path)?;
+    let n = read_head(&mut f, &mut head)
+        .map_err(|e| anyhow!("无法读取文件 {}：{}", path.display(), io_reason(&e)))?;
     let head = &head[..n];
     if n == 0 {
         return Ok("empty");
@@ -75,12 +238,16 @@ fn sniff(path: &Path) -> Result<&'static str> {
     Ok("other")
 }
 
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "文件不存在".into(),
-        std::io::ErrorKind::PermissionDenied => "没有读取权限".into(),
-        _ => e.to_string(),
+/// Fill `buf` as far as the file goes (one `read` may return less than is there).
+fn read_head(f: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
     }
+    Ok(n)
 }
 
 /// Limits on what an .xlsx may unpack to, checked on the zip directory before any parsing:
@@ -92,7 +259,7 @@ const RATIO_FLOOR: u64 = 16 << 20;
 
 fn check_zip(path: &Path) -> Result<()> {
     let p = path.display();
-    let f = File::open(path).map_err(|e| anyhow!("无法打开文件 {p}：{}", io_reason(&e)))?;
+    let f = open_input(path)?;
     let mut z = zip::ZipArchive::new(BufReader::new(f))
         .map_err(|e| anyhow!("文件 {p} 是 zip 压缩包，但已损坏或不完整（{e}）"))?;
     let mut total = 0u64;
@@ -123,7 +290,7 @@ fn is_encrypted_ooxml(path: &Path) -> bool {
         .encode_utf16()
         .flat_map(|u| u.to_le_bytes())
         .collect();
-    std::fs::read(path)
+    crate::model::provenance::read_input(path)
         .map(|b| b.windows(name.len()).any(|w| w == name.as_slice()))
         .unwrap_or(false)
 }
@@ -131,21 +298,12 @@ fn is_encrypted_ooxml(path: &Path) -> bool {
 /// Every sheet of a workbook, in workbook order.
 pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
     let p = path.display();
-    let kind = sniff(path)?;
-    if kind == "zip" {
-        check_zip(path)?;
-    }
-    let mut wb: Sheets<BufReader<File>> = match kind {
-        "zip" => Sheets::Xlsx(open_workbook(path).map_err(|e| {
-            anyhow!("文件 {p} 是 zip 压缩包，但不是可读的 .xlsx 工作簿（{e}）")
-        })?),
-        "cfb" => Sheets::Xls(open_workbook(path).map_err(|e| {
-            if is_encrypted_ooxml(path) {
-                anyhow!("文件 {p} 是受密码保护（加密）的工作簿；请在 Excel/WPS 中输入密码、取消加密后另存为 .xlsx 再载入")
-            } else {
-                anyhow!("文件 {p} 是 OLE 复合文档，但不是可读的 .xls 工作簿（可能已损坏：{e}）")
-            }
-        })?),
+    match sniff(path)? {
+        "zip" => {
+            check_zip(path)?;
+            read_xlsx(path)
+        }
+        "cfb" => read_xls(path),
         "empty" => bail!("文件 {p} 是空文件（0 字节）"),
         "html" => bail!(
             "文件 {p} 实际是 HTML 网页表格，不是 Excel 工作簿；请在 Excel/WPS 中另存为 .xlsx 后再载入"
@@ -155,7 +313,62 @@ pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
         ),
         "text" => bail!("文件 {p} 是文本（CSV），此处需要 Excel 工作簿"),
         _ => bail!("文件 {p} 不是 Excel 工作簿（.xlsx/.xls），也不是 CSV 文本"),
+    }
+}
+
+/// An .xlsx, each sheet streamed cell by cell: only cells holding a value are kept, and the
+/// grid is checked against them before it is allocated (calamine's own `worksheet_range`
+/// sizes its grid by the farthest cell, empty strings included).
+fn read_xlsx(path: &Path) -> Result<Vec<Sheet>> {
+    let p = path.display();
+    let mut wb: Xlsx<BufReader<File>> = Xlsx::new(BufReader::new(open_input(path)?))
+        .map_err(|e| anyhow!("文件 {p} 是 zip 压缩包，但不是可读的 .xlsx 工作簿（{e}）"))?;
+    let names = wb.sheet_names();
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let unreadable = |e: XlsxError| anyhow!("文件 {p} 的工作表“{name}”无法读取：{e}");
+        let mut cells: Vec<Cell<Data>> = Vec::new();
+        let mut ext = Extent::new(false);
+        match wb.worksheet_cells_reader(&name) {
+            Ok(mut reader) => {
+                while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+                    let v = cell.get_value();
+                    if has_value_ref(v) {
+                        let (r, c) = cell.get_position();
+                        ext.add(r, c);
+                        cells.push(Cell::new((r, c), Data::from(v.clone())));
+                    }
+                }
+            }
+            // A chart sheet or dialog sheet: no cells (as calamine reads it).
+            Err(XlsxError::NotAWorksheet(_)) => {}
+            Err(e) => return Err(unreadable(e)),
+        }
+        ext.check(path, &name)?;
+        out.push(Sheet {
+            name,
+            range: Range::from_sparse(cells),
+            bad_rows: Default::default(),
+        });
+    }
+    Ok(out)
+}
+
+/// An .xls. calamine parses every sheet of a BIFF file into a dense grid as it opens it, so
+/// the BIFF records are scanned first ([`xls_scan`]) and a sheet out of proportion refused
+/// before calamine sees the file; each grid is then trimmed to the cells holding a value.
+fn read_xls(path: &Path) -> Result<Vec<Sheet>> {
+    let p = path.display();
+    let not_xls = |e: &dyn std::fmt::Display| {
+        if is_encrypted_ooxml(path) {
+            anyhow!("文件 {p} 是受密码保护（加密）的工作簿；请在 Excel/WPS 中输入密码、取消加密后另存为 .xlsx 再载入")
+        } else {
+            anyhow!("文件 {p} 是 OLE 复合文档，但不是可读的 .xls 工作簿（可能已损坏：{e}）")
+        }
     };
+    xls_scan::check(path)?;
+    let mut wb: Xls<BufReader<File>> =
+        Xls::new(BufReader::new(open_input(path)?)).map_err(|e| not_xls(&e))?;
     let names = wb.sheet_names();
     let mut out = Vec::with_capacity(names.len());
     for name in names {
@@ -163,34 +376,247 @@ pub fn read_sheets(path: &Path) -> Result<Vec<Sheet>> {
             .worksheet_range(&name)
             .map_err(|e| anyhow!("文件 {p} 的工作表“{name}”无法读取：{e}"))?;
         out.push(Sheet {
+            range: trim_to_values(range),
             name,
-            range,
             bad_rows: Default::default(),
         });
     }
     Ok(out)
 }
 
+/// The part of a grid bounded by its cells holding a value (empty strings do not count).
+fn trim_to_values(range: Range<Data>) -> Range<Data> {
+    let mut ext = Extent::new(false);
+    for (r, c, v) in range.used_cells() {
+        if has_value(v) {
+            ext.add(r as u32, c as u32);
+        }
+    }
+    let Some(start) = range.start() else {
+        return range;
+    };
+    match ext.bounds() {
+        None => Range::empty(),
+        Some((s, e)) => {
+            let (s, e) = (
+                (s.0 + start.0, s.1 + start.1),
+                (e.0 + start.0, e.1 + start.1),
+            );
+            if Some(s) == range.start() && Some(e) == range.end() {
+                range
+            } else {
+                range.range(s, e)
+            }
+        }
+    }
+}
+
+/// A pre-scan of an .xls workbook's BIFF records: the extent of each sheet's cells as
+/// calamine will materialise them (values and formulas, empty strings included, since
+/// calamine keeps those), and the used range each sheet declares (calamine reserves it).
+mod xls_scan {
+    use super::Extent;
+    use anyhow::{anyhow, bail, Result};
+    use std::io::Read;
+    use std::path::Path;
+
+    /// The largest sheet BIFF8 can describe (65,536 rows × 256 columns).
+    const MAX_DECLARED: u64 = 65_536 * 256;
+
+    fn u16_at(d: &[u8], i: usize) -> Option<u32> {
+        d.get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]) as u32)
+    }
+    fn u32_at(d: &[u8], i: usize) -> Option<u32> {
+        d.get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// Records from `pos`: (type, data), stopping quietly at a truncated record (calamine
+    /// reports that one itself).
+    fn records(stream: &[u8], mut pos: usize) -> impl Iterator<Item = (u16, &[u8])> {
+        std::iter::from_fn(move || {
+            let typ = u16_at(stream, pos)? as u16;
+            let len = u16_at(stream, pos + 2)? as usize;
+            let data = stream.get(pos + 4..pos + 4 + len)?;
+            pos += 4 + len;
+            Some((typ, data))
+        })
+    }
+
+    fn sheet_name(d: &[u8], biff8: bool) -> String {
+        let Some(&cch) = d.get(6) else {
+            return String::new();
+        };
+        let cch = cch as usize;
+        if biff8 {
+            let wide = d.get(7).is_some_and(|f| f & 1 == 1);
+            if wide {
+                let units: Vec<u16> = d
+                    .get(8..8 + 2 * cch)
+                    .unwrap_or_default()
+                    .chunks_exact(2)
+                    .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                    .collect();
+                return String::from_utf16_lossy(&units);
+            }
+            return d
+                .get(8..8 + cch)
+                .unwrap_or_default()
+                .iter()
+                .map(|&b| b as char)
+                .collect();
+        }
+        let bytes = d.get(7..7 + cch).unwrap_or_default();
+        encoding_rs::GB18030.decode(bytes).0.into_owned()
+    }
+
+    pub fn check(path: &Path) -> Result<()> {
+        let p = path.display();
+        // Not an OLE file calamine can read, or no workbook stream: calamine says so.
+        let Ok(mut cf) = cfb::CompoundFile::open(crate::model::provenance::open_input(path)?)
+        else {
+            return Ok(());
+        };
+        let mut stream = Vec::new();
+        let opened = match cf.open_stream("/Workbook") {
+            Ok(s) => Ok(s),
+            Err(_) => cf.open_stream("/Book"),
+        };
+        let Ok(mut s) = opened else {
+            return Ok(());
+        };
+        s.read_to_end(&mut stream)
+            .map_err(|e| anyhow!("文件 {p} 的工作簿数据流无法读取（{e}）"))?;
+        // Globals: the sheets' names and where their records start.
+        let mut sheets = Vec::new();
+        let mut biff8 = false;
+        for (typ, d) in records(&stream, 0) {
+            match typ {
+                0x0809 => biff8 = u16_at(d, 0) == Some(0x0600),
+                0x0085 => {
+                    if let Some(pos) = u32_at(d, 0) {
+                        sheets.push((pos as usize, sheet_name(d, biff8)));
+                    }
+                }
+                0x000A => break,
+                _ => {}
+            }
+        }
+        for (k, (pos, name)) in sheets.into_iter().enumerate() {
+            let name = if name.is_empty() {
+                format!("第 {} 个工作表", k + 1)
+            } else {
+                name
+            };
+            if pos > stream.len() {
+                bail!("文件 {p} 的工作表“{name}”的位置超出了工作簿数据流，文件已损坏");
+            }
+            let mut values = Extent::new(false);
+            let mut formulas = Extent::new(false);
+            let mut seen_bof = false;
+            let mut depth = 0usize;
+            for (typ, d) in records(&stream, pos) {
+                if depth > 0 {
+                    match typ {
+                        0x0809 => depth += 1,
+                        0x000A => depth -= 1,
+                        _ => {}
+                    }
+                    continue;
+                }
+                let at = |d: &[u8]| Some((u16_at(d, 0)?, u16_at(d, 2)?));
+                match typ {
+                    0x0809 if seen_bof => depth += 1,
+                    0x0809 => seen_bof = true,
+                    0x000A => break,
+                    // Dimensions: calamine reserves room for the declared used range.
+                    0x0200 => {
+                        let (rf, rl, cf, cl) = match d.len() {
+                            10 => (u16_at(d, 0), u16_at(d, 2), u16_at(d, 4), u16_at(d, 6)),
+                            14 | 16 => (u32_at(d, 0), u32_at(d, 4), u16_at(d, 8), u16_at(d, 10)),
+                            _ => continue,
+                        };
+                        let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) else {
+                            continue;
+                        };
+                        if 0xFF < cf || cl < cf {
+                            cf = 0;
+                        }
+                        let (rows, cols) = if rl >= 1 && cl >= 1 {
+                            (
+                                rl.wrapping_sub(1).wrapping_sub(rf).wrapping_add(1),
+                                cl.wrapping_sub(1).wrapping_sub(cf).wrapping_add(1),
+                            )
+                        } else {
+                            (1, 1)
+                        };
+                        if rows as u64 * cols as u64 > MAX_DECLARED {
+                            bail!(
+                                "文件 {p} 的工作表“{name}”声明的已用区域（{rows} 行 × {cols} 列）超出了 .xls 格式的上限（65,536 行 × 256 列），文件已损坏或被篡改，未读取"
+                            );
+                        }
+                    }
+                    // Number, Label, RString, BoolErr, RK, LabelSst: one cell each.
+                    0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD => {
+                        if let Some((r, c)) = at(d) {
+                            values.add(r, c);
+                        }
+                    }
+                    // Formula: its value (or the String record after it) and its formula.
+                    0x0006 => {
+                        if let Some((r, c)) = at(d) {
+                            values.add(r, c);
+                            formulas.add(r, c);
+                        }
+                    }
+                    // MulRk: a run of cells in one row.
+                    0x00BD => {
+                        // (calamine refuses a record whose length does not match its run)
+                        if let (Some((r, first)), Some(last)) =
+                            (at(d), d.len().checked_sub(2).and_then(|i| u16_at(d, i)))
+                        {
+                            if last >= first && d.len() == 6 + 6 * (last - first + 1) as usize {
+                                for c in first..=last {
+                                    values.add(r, c);
+                                }
+                            }
+                        }
+                    }
+                    // MergeCells: calamine indexes its entries without checking the length.
+                    0x00E5 => {
+                        let n = u16_at(d, 0).unwrap_or(0) as usize;
+                        if d.len() < 2 + 8 * n {
+                            bail!("文件 {p} 的工作表“{name}”的合并单元格记录不完整，文件已损坏");
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            values.check(path, &name)?;
+            formulas.check(path, &format!("{name}（公式）"))?;
+        }
+        Ok(())
+    }
+}
+
 /// Every sheet of a workbook or delimited text file, and the text encoding when it was text.
 pub fn read_any(path: &Path) -> Result<(Vec<Sheet>, Option<&'static str>)> {
     let kind = sniff(path)?;
     if kind == "html" {
-        let bytes = std::fs::read(path)
-            .map_err(|e| anyhow!("无法读取文件 {}：{}", path.display(), io_reason(&e)))?;
+        let bytes = crate::model::provenance::read_input(path)?;
         let (sheets, enc) = crate::load::formats::html_table::read(path, &bytes)?;
         return Ok((sheets, Some(enc)));
     }
     if kind == "xml" {
-        let bytes = std::fs::read(path)
-            .map_err(|e| anyhow!("无法读取文件 {}：{}", path.display(), io_reason(&e)))?;
+        let bytes = crate::model::provenance::read_input(path)?;
         return Ok((
             crate::load::formats::spreadsheet_ml::read(path, &bytes)?,
             None,
         ));
     }
     if kind == "text" {
-        let bytes = std::fs::read(path)
-            .map_err(|e| anyhow!("无法读取文件 {}：{}", path.display(), io_reason(&e)))?;
+        let bytes = crate::model::provenance::read_input(path)?;
         let (sheet, enc) = crate::load::formats::delimited::read(path, &bytes)?;
         return Ok((vec![sheet], Some(enc)));
     }

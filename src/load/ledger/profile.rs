@@ -227,7 +227,7 @@ impl Profiles {
             raw.push(Profile::parse(text, &format!("内置 {id}"))?);
         }
         for path in user_files {
-            let text = std::fs::read_to_string(path)
+            let text = crate::model::provenance::read_input_text(path)
                 .with_context(|| format!("无法读取映射方案文件 {}", path.display()))?;
             let p = Profile::parse(&text, &path.display().to_string())?;
             raw.retain(|q| q.id != p.id);
