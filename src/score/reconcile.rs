@@ -1,7 +1,7 @@
 //! Reconciling the 决算 inputs to the books: expenditure (basic/project), "三公经费", 公用经费
 //! and the number of projects, recomputed from the load frames' 预算会计 lines.
 
-use super::inputs::Inputs;
+use super::inputs::ScoringInputs;
 use crate::load::ledger::chart::{Charts, DEFAULT_SYSTEM};
 use crate::model::findings::{Finding, Status};
 use crate::model::money::Fen;
@@ -59,7 +59,7 @@ pub struct Reconciliation {
 
 pub fn reconcile(
     lines: &DataFrame,
-    inputs: &Inputs,
+    inputs: &ScoringInputs,
     findings: Option<&[Finding]>,
     map: &LedgerMap,
 ) -> Result<Reconciliation> {

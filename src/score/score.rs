@@ -1,6 +1,6 @@
 //! Computing every indicator, the subtotals, the (normalised) total and the grade.
 
-use super::inputs::Inputs;
+use super::inputs::ScoringInputs;
 use super::set::{GradeBands, Indicator, IndicatorSet, Rule};
 use crate::model::findings::{Finding, Kind, Status};
 use rust_decimal::Decimal;
@@ -139,7 +139,11 @@ fn pct(d: Decimal) -> String {
     format!("{:.2}", r2(d))
 }
 
-pub fn score(set: &IndicatorSet, inputs: &Inputs, findings: Option<&[Finding]>) -> ScoreReport {
+pub fn score(
+    set: &IndicatorSet,
+    inputs: &ScoringInputs,
+    findings: Option<&[Finding]>,
+) -> ScoreReport {
     let mut leaves = Vec::new();
     let mut warnings = inputs.warnings.clone();
     let known: BTreeSet<&str> = set.indicators.iter().map(|i| i.id.as_str()).collect();
@@ -262,7 +266,7 @@ pub fn score(set: &IndicatorSet, inputs: &Inputs, findings: Option<&[Finding]>) 
 fn score_leaf(
     set: &IndicatorSet,
     ind: &Indicator,
-    inputs: &Inputs,
+    inputs: &ScoringInputs,
     findings: Option<&[Finding]>,
 ) -> IndicatorScore {
     let mut out = IndicatorScore {
