@@ -2,8 +2,9 @@
 //! a registry listing them all, and `check`, which runs them over the loaded frames.
 //!
 //! Adding a rule: write `src/check/rules/<id>.rs` with `DOC` and `check`, declare it in
-//! `check/rules/mod.rs` and import it below, add its section to `data/rules.toml`, and add one
-//! line to `REGISTRY`.
+//! `check/rules/mod.rs` and import it below, add its section to `data/rules.toml`, add one
+//! line to `REGISTRY`, and one row to `tests/cli/rules_by_id.rs` naming its must-fire and
+//! must-not-fire tests (a test fails until it has one).
 
 mod assets_view;
 pub mod book;
