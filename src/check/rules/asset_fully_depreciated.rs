@@ -26,11 +26,20 @@ pub const DOC: Doc = Doc {
 #[serde(deny_unknown_fields)]
 struct Settings {
     in_use_statuses: Vec<String>,
+    /// The rule whose `non_depreciable_words` name the categories never depreciated.
+    non_depreciable_words_from: String,
 }
 
 pub fn check(cx: &Context) -> Result<RuleOutcome> {
     let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
-    let (_, dep): (_, toml::Table) = cx.config.section("asset-depreciation")?;
+    if crate::check::doc(&p.non_depreciable_words_from).is_none() {
+        anyhow::bail!(
+            "规则配置 [{}] 的 non_depreciable_words_from = “{}” 不是规则编号",
+            DOC.id,
+            p.non_depreciable_words_from
+        );
+    }
+    let (_, dep): (_, toml::Table) = cx.config.section(&p.non_depreciable_words_from)?;
     let non_dep: Vec<String> = dep
         .get("non_depreciable_words")
         .cloned()
