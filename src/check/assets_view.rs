@@ -134,9 +134,13 @@ pub fn observed(sup: &Supporting) -> Option<BTreeMap<String, (String, String)>> 
 
 /// The status rules shared by asset-idle and asset-disposal-pending: register status, or the
 /// inspection's where it was observed.
-pub fn status_rule(cx: &super::Context, statuses: &[String], what: &str) -> Result<super::Outcome> {
+pub fn status_rule(
+    cx: &super::Context,
+    statuses: &[String],
+    what: &str,
+) -> Result<super::RuleOutcome> {
     use super::finding::{not_checked, partly_checked};
-    let mut out = super::Outcome::default();
+    let mut out = super::RuleOutcome::default();
     let assets = rows(cx.assets)?;
     if assets.is_empty() {
         out.limits

@@ -24,7 +24,7 @@ pub struct CategorySum {
 }
 
 #[derive(Serialize)]
-pub struct Summary {
+pub struct FindingsSummary {
     pub lines_checked: usize,
     pub vouchers_checked: usize,
     pub assets_checked: usize,
@@ -37,7 +37,7 @@ pub struct Summary {
 #[derive(Serialize)]
 pub struct Document {
     pub provenance: Provenance,
-    pub summary: Summary,
+    pub summary: FindingsSummary,
     pub rules: Vec<RuleRun>,
     pub supporting: Vec<TableReport>,
     pub findings: Vec<Finding>,
@@ -87,7 +87,7 @@ pub struct Setup<'a> {
 /// The check over books already loaded (`reeval run` loads once for every step).
 pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
     let t1 = std::time::Instant::now();
-    let checked = check::check(&check::Inputs {
+    let checked = check::check(&check::CheckInputs {
         lines: &loaded.frames.lines,
         opening: &loaded.frames.opening,
         assets: &loaded.frames.assets,
@@ -120,7 +120,7 @@ pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
     );
     let lines_checked =
         loaded.report.summary.lines_loaded - loaded.report.summary.lines_excluded_status;
-    let summary = Summary {
+    let summary = FindingsSummary {
         lines_checked,
         vouchers_checked: loaded.report.summary.vouchers,
         assets_checked: loaded.frames.assets.height(),

@@ -2,8 +2,9 @@
 //! a registry listing them all, and `check`, which runs them over the loaded frames.
 //!
 //! Adding a rule: write `src/check/rules/<id>.rs` with `DOC` and `check`, declare it in
-//! `check/rules/mod.rs` and import it below, add its section to `data/rules.toml`, and add one
-//! line to `REGISTRY`.
+//! `check/rules/mod.rs` and import it below, add its section to `data/rules.toml`, add one
+//! line to `REGISTRY`, and one row to `tests/cli/rules_by_id.rs` naming its must-fire and
+//! must-not-fire tests (a test fails until it has one).
 
 mod assets_view;
 pub mod book;
@@ -54,7 +55,7 @@ pub struct Doc {
 
 /// What a rule returns.
 #[derive(Debug, Default)]
-pub struct Outcome {
+pub struct RuleOutcome {
     pub drafts: Vec<Draft>,
     pub limits: Vec<ScopeLimit>,
 }
@@ -81,7 +82,7 @@ impl Context<'_> {
     }
 }
 
-pub type CheckFn = fn(&Context) -> Result<Outcome>;
+pub type CheckFn = fn(&Context) -> Result<RuleOutcome>;
 
 /// Every rule, in the order they run (a rule may read the findings of those above it).
 pub const REGISTRY: &[(&Doc, CheckFn)] = &[
@@ -138,7 +139,7 @@ pub struct Checked {
     pub timings: Vec<(String, f64)>,
 }
 
-pub struct Inputs<'a> {
+pub struct CheckInputs<'a> {
     pub lines: &'a DataFrame,
     pub opening: &'a DataFrame,
     pub assets: &'a DataFrame,
@@ -151,7 +152,7 @@ pub struct Inputs<'a> {
 }
 
 /// Run the rules over the frames; findings sorted by (entity, voucher, rule, id).
-pub fn check(inp: &Inputs) -> Result<Checked> {
+pub fn check(inp: &CheckInputs) -> Result<Checked> {
     for id in inp.only {
         if doc(id).is_none() {
             anyhow::bail!("没有规则“{id}”；reeval rules 列出全部规则");

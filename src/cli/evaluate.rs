@@ -10,7 +10,7 @@ use std::path::Path;
 use std::path::PathBuf;
 
 #[derive(Serialize)]
-struct Output<'a> {
+struct EvaluationDocument<'a> {
     provenance: Provenance,
     #[serde(flatten)]
     evaluation: &'a crate::sample::evaluate::Evaluation,
@@ -89,7 +89,7 @@ pub fn run(a: &EvaluateArgs) -> Result<()> {
         prov.param("spec", &spec);
         println!(
             "{}",
-            serde_json::to_string_pretty(&Output {
+            serde_json::to_string_pretty(&EvaluationDocument {
                 provenance: prov,
                 evaluation: &e
             })?

@@ -8,10 +8,10 @@ use clap::Args;
 use serde::Serialize;
 
 #[derive(Serialize)]
-struct Output<'a> {
+struct PlanDocument<'a> {
     provenance: Provenance,
     #[serde(flatten)]
-    plan: &'a crate::sample::plan::Plan,
+    plan: &'a crate::sample::plan::SamplingPlan,
 }
 
 pub fn run(a: &PlanArgs) -> Result<()> {
@@ -29,7 +29,7 @@ pub fn run(a: &PlanArgs) -> Result<()> {
         prov.param("spec", &spec);
         println!(
             "{}",
-            serde_json::to_string_pretty(&Output {
+            serde_json::to_string_pretty(&PlanDocument {
                 provenance: prov,
                 plan: &p
             })?

@@ -1,7 +1,7 @@
 //! `reeval run [DIR]`: the whole engagement (load → check → sample → score) into
 //! `output/<id>/`, with a short summary; `reeval init DIR` writes a commented skeleton.
 
-use crate::run::{self, Outcome};
+use crate::run::{self, RunOutcome};
 use anyhow::Result;
 use clap::Args;
 use std::fmt::Write as _;
@@ -38,7 +38,7 @@ pub fn init(args: &InitArgs) -> Result<()> {
     Ok(())
 }
 
-fn summary_text(dir: &Path, o: &Outcome) -> String {
+fn summary_text(dir: &Path, o: &RunOutcome) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "项目 {}", dir.display());
     let s_ = &o.summary;

@@ -2,10 +2,10 @@
 
 use super::LoadInputs;
 use crate::load;
-use crate::sample::document::{part_name, risk_from_document, Output};
+use crate::sample::document::{part_name, risk_from_document, SampleDocument};
 use crate::sample::population::{self, Unit};
 use crate::sample::select::{select, Draw, StrataBy};
-use crate::sample::spec::{spec_from, Plan};
+use crate::sample::spec::{spec_from, PlanRequest};
 use anyhow::{bail, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -31,7 +31,7 @@ pub fn run(a: &SampleArgs) -> Result<()> {
             risk_from_findings(path)?
         }
     };
-    let spec = spec_from(Plan {
+    let spec = spec_from(PlanRequest {
         key_above: a.key_above,
         key_cover: a.key_cover,
         draw: a.method,
@@ -46,7 +46,7 @@ pub fn run(a: &SampleArgs) -> Result<()> {
     let items = population::from_frames(a.unit, &loaded.frames.lines, &loaded.frames.assets)?;
     let sel = select(&items, &spec)?;
 
-    let mut out = Output::new(&loaded.report.provenance, a.unit, &spec, &sel);
+    let mut out = SampleDocument::new(&loaded.report.provenance, a.unit, &spec, &sel);
     out.provenance.inputs.extend(risk_inputs);
     if a.seed.is_none() {
         println!("未指定 --seed，本次使用种子 {seed}（已记录在输出中，可据此重现）");

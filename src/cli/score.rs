@@ -3,8 +3,8 @@
 use crate::load::{self, LoadRequest};
 use crate::model::findings::FindingsDocument;
 use crate::model::provenance::{sha256_file, Provenance};
-use crate::score::document::Output;
-use crate::score::inputs::Inputs;
+use crate::score::document::ScoreDocument;
+use crate::score::inputs::ScoringInputs;
 use crate::score::reconcile::{reconcile, LedgerMap, Reconciliation};
 use crate::score::score::{score, IndicatorScore, ScoreReport};
 use crate::score::set::IndicatorSet;
@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 pub fn run(a: &ScoreArgs) -> Result<()> {
     let set = IndicatorSet::load(&a.set)?;
-    let inputs = Inputs::load(&a.inputs)?;
+    let inputs = ScoringInputs::load(&a.inputs)?;
     let mut prov = Provenance::new("score");
     prov.inputs.push(sha256_file(&a.set)?);
     prov.inputs.push(sha256_file(&a.inputs)?);
@@ -56,7 +56,7 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
         Some(r)
     };
     if let Some(path) = &a.json {
-        let out = Output {
+        let out = ScoreDocument {
             provenance: prov,
             report: &report,
             reconciliation: rec.as_ref(),
@@ -127,7 +127,7 @@ fn line(s: &mut String, depth: usize, x: &IndicatorScore) {
     }
 }
 
-pub fn tree(set: &IndicatorSet, inputs: &Inputs, r: &ScoreReport, explain: bool) -> String {
+pub fn tree(set: &IndicatorSet, inputs: &ScoringInputs, r: &ScoreReport, explain: bool) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}", r.set);
     let find = |id: &str| {

@@ -25,12 +25,12 @@ pub const TEMPLATE: &str = include_str!("../../data/engagement-template.toml");
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Engagement {
-    pub engagement: Header,
+    pub engagement: EngagementHeader,
     /// 核算单位: each with its own ledger files (and mapping profile when auto-detection
     /// is not wanted).
     pub entities: Vec<Entity>,
     #[serde(default)]
-    pub inputs: Inputs,
+    pub inputs: SharedInputs,
     /// 辅助资料 by kind: payments, card-holders, receptions, meetings, inspection.
     #[serde(default)]
     pub supporting: BTreeMap<String, PathBuf>,
@@ -43,7 +43,7 @@ pub struct Engagement {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Header {
+pub struct EngagementHeader {
     /// Short id: the folder under output/ (ASCII letters, digits, '-', '_').
     pub id: String,
     pub title: String,
@@ -65,7 +65,7 @@ pub struct Entity {
 /// Files shared by all entities.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Inputs {
+pub struct SharedInputs {
     /// 固定资产明细表 (the register names the entity per row or in its title).
     #[serde(default)]
     pub assets: Vec<PathBuf>,
@@ -94,12 +94,12 @@ pub struct Rules {
 pub struct Sampling {
     /// The seed every plan draws from (recorded in sample.json and run.json).
     pub seed: u64,
-    pub plans: Vec<Plan>,
+    pub plans: Vec<EngagementPlan>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Plan {
+pub struct EngagementPlan {
     /// Shown in the summary and used as the key in sample.json.
     pub name: String,
     /// vouchers, lines or assets.

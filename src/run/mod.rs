@@ -37,7 +37,7 @@ pub const STEPS: &[Step] = &[load::STEP, check::STEP, sample::STEP, score::STEP]
 
 /// What the run prints, and what `--json` and `run.json` carry as `summary`.
 #[derive(Debug, Default, Serialize)]
-pub struct Summary {
+pub struct RunSummary {
     pub load: Option<load::LoadSummary>,
     pub check: Option<check::CheckSummary>,
     pub samples: Vec<sample::SampleSummary>,
@@ -55,7 +55,7 @@ pub struct State<'a> {
     pub loaded: Option<crate::load::Loaded>,
     /// The findings document as written (later steps read it as the CLI commands would).
     pub findings_json: Option<String>,
-    pub summary: Summary,
+    pub summary: RunSummary,
     /// Every input file read, in first-read order (deduplicated by path).
     pub inputs: Vec<InputFile>,
     pub quiet: bool,
@@ -115,7 +115,7 @@ struct OutputFile {
 struct Manifest<'a> {
     tool: &'static str,
     version: &'static str,
-    engagement: &'a crate::run::engagement::Header,
+    engagement: &'a crate::run::engagement::EngagementHeader,
     inputs: &'a [InputFile],
     parameters: &'a Engagement,
     seeds: serde_json::Value,
@@ -123,12 +123,12 @@ struct Manifest<'a> {
     outputs: Vec<OutputFile>,
     /// Files of the previous result carried over: added or edited by the auditor.
     kept: &'a [publish::Kept],
-    summary: &'a Summary,
+    summary: &'a RunSummary,
 }
 
-pub struct Outcome {
+pub struct RunOutcome {
     pub out: PathBuf,
-    pub summary: Summary,
+    pub summary: RunSummary,
     pub outputs: Vec<String>,
     /// Files of the previous result carried over (added or edited by the auditor).
     pub kept: Vec<publish::Kept>,
@@ -170,7 +170,7 @@ fn run_outputs(dir: &Path) -> Option<Vec<publish::Owned>> {
 /// `out` is claimed before anything runs (see [`crate::publish`]): a file, the engagement
 /// directory or a parent of it, a directory that is not empty and holds no reeval run, or a
 /// directory another run is writing are refused with a sentence saying why.
-pub fn run(dir: &Path, out: Option<&Path>, quiet: bool) -> Result<Outcome> {
+pub fn run(dir: &Path, out: Option<&Path>, quiet: bool) -> Result<RunOutcome> {
     let origin = std::env::current_dir().context("无法确定当前目录")?;
     let dir = origin.join(dir);
     let engagement = Engagement::load(&dir)?;
@@ -187,7 +187,7 @@ pub fn run(dir: &Path, out: Option<&Path>, quiet: bool) -> Result<Outcome> {
         origin: origin.clone(),
         loaded: None,
         findings_json: None,
-        summary: Summary::default(),
+        summary: RunSummary::default(),
         inputs: Vec::new(),
         quiet,
         staging: staging.clone(),
@@ -243,7 +243,7 @@ pub fn run(dir: &Path, out: Option<&Path>, quiet: bool) -> Result<Outcome> {
     names.push("run.json".into());
     let mut notes = claim.notes.clone();
     notes.extend(claim.publish(&kept)?);
-    Ok(Outcome {
+    Ok(RunOutcome {
         out,
         outputs: names,
         kept,

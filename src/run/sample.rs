@@ -3,11 +3,11 @@
 
 use super::{csv_with_bom, State, Step};
 use crate::model::money::Fen;
-use crate::run::engagement::Plan;
-use crate::sample::document::{part_name, risk_from_document, Output, RANDOM_STREAM};
+use crate::run::engagement::EngagementPlan;
+use crate::sample::document::{part_name, risk_from_document, SampleDocument, RANDOM_STREAM};
 use crate::sample::population::{self, Unit};
 use crate::sample::select::{select, SelectSpec};
-use crate::sample::spec::{spec_from, Plan as PlanInput};
+use crate::sample::spec::{spec_from, PlanRequest};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -34,7 +34,7 @@ pub struct SampleSummary {
 /// Check every plan of the engagement before anything runs: values that would mislabel the
 /// sample (unsorted bands, a coverage share above 1) are an error at once, not after loading and
 /// checking. (A misspelt unit, method or strata already failed when engagement.toml was read.)
-pub fn validate(plans: &[Plan], seed: u64) -> Result<()> {
+pub fn validate(plans: &[EngagementPlan], seed: u64) -> Result<()> {
     let mut names = std::collections::BTreeSet::new();
     for plan in plans {
         if !names.insert(plan.name.trim()) {
@@ -49,8 +49,12 @@ pub fn validate(plans: &[Plan], seed: u64) -> Result<()> {
     Ok(())
 }
 
-fn spec(plan: &Plan, seed: u64, risk: BTreeMap<String, Vec<String>>) -> Result<SelectSpec> {
-    spec_from(PlanInput {
+fn spec(
+    plan: &EngagementPlan,
+    seed: u64,
+    risk: BTreeMap<String, Vec<String>>,
+) -> Result<SelectSpec> {
+    spec_from(PlanRequest {
         key_above: plan.key_above,
         key_cover: plan.key_cover,
         draw: plan.method,
@@ -84,7 +88,7 @@ fn run(st: &mut State) -> Result<()> {
             .collect();
         let spec = spec(plan, seed, risk).with_context(|| format!("抽样计划“{}”", plan.name))?;
         let sel = select(&items, &spec).with_context(|| format!("抽样计划“{}”", plan.name))?;
-        let mut out = Output::new(&loaded.report.provenance, unit, &spec, &sel);
+        let mut out = SampleDocument::new(&loaded.report.provenance, unit, &spec, &sel);
         out.provenance.param("plan", &plan.name);
         let mut v = serde_json::to_value(&out)?;
         if let Some(m) = v.as_object_mut() {

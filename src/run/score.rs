@@ -5,8 +5,8 @@ use super::{State, Step};
 use crate::model::findings::FindingsDocument;
 use crate::model::provenance::{sha256_file_in, Provenance};
 use crate::run::engagement::indicator_set_path;
-use crate::score::document::Output;
-use crate::score::inputs::Inputs;
+use crate::score::document::ScoreDocument;
+use crate::score::inputs::ScoringInputs;
 use crate::score::reconcile::{reconcile, LedgerMap};
 use crate::score::score::score;
 use crate::score::set::IndicatorSet;
@@ -44,7 +44,7 @@ fn run(st: &mut State) -> Result<()> {
     };
     let set_path = indicator_set_path(&sc.indicator_set, &st.dir, &st.origin)?;
     let set = IndicatorSet::load(&st.dir.join(&set_path))?;
-    let mut inputs = Inputs::load(&st.dir.join(&sc.inputs))?;
+    let mut inputs = ScoringInputs::load(&st.dir.join(&sc.inputs))?;
     if let Some(s) = sc.self_evaluation {
         inputs.values.insert("self_evaluation.score".into(), s);
     }
@@ -69,7 +69,7 @@ fn run(st: &mut State) -> Result<()> {
         &LedgerMap::builtin()?,
     )?;
     st.record_inputs(&prov.inputs);
-    let out = Output {
+    let out = ScoreDocument {
         provenance: prov,
         report: &report,
         reconciliation: Some(&rec),

@@ -9,7 +9,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct Output<'a> {
+pub struct SampleDocument<'a> {
     pub provenance: Provenance,
     pub unit: Unit,
     /// The stream the draw used; see src/sample/stream.rs.
@@ -19,7 +19,7 @@ pub struct Output<'a> {
     pub selection: &'a Selection,
 }
 
-impl<'a> Output<'a> {
+impl<'a> SampleDocument<'a> {
     /// The sample document: the load's provenance as the base, with this draw's command,
     /// seed, unit and spec recorded.
     pub fn new(
@@ -27,13 +27,13 @@ impl<'a> Output<'a> {
         unit: Unit,
         spec: &'a SelectSpec,
         selection: &'a Selection,
-    ) -> Output<'a> {
+    ) -> SampleDocument<'a> {
         let mut provenance = load.clone();
         provenance.command = "sample".into();
         provenance.seed = Some(spec.seed);
         provenance.param("unit", unit);
         provenance.param("spec", spec);
-        Output {
+        SampleDocument {
             provenance,
             unit,
             random_stream: RANDOM_STREAM,

@@ -29,7 +29,7 @@ pub struct PlanSpec {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Plan {
+pub struct SamplingPlan {
     #[serde(flatten)]
     pub spec: PlanSpec,
     pub sample_size: u64,
@@ -131,7 +131,7 @@ fn first_passing(spec: &PlanSpec, mut lo: u64, mut hi: u64) -> u64 {
     hi
 }
 
-pub fn plan(spec: &PlanSpec) -> Result<Plan> {
+pub fn plan(spec: &PlanSpec) -> Result<SamplingPlan> {
     validate(spec)?;
     let cap = match spec.likelihood {
         Likelihood::Hypergeometric => spec.population.unwrap_or(0),
@@ -178,7 +178,7 @@ pub fn plan(spec: &PlanSpec) -> Result<Plan> {
     let materiality_amount = spec
         .book_value
         .and_then(|b| Decimal::from_f64(spec.materiality).map(|m| round2(m * b)));
-    Ok(Plan {
+    Ok(SamplingPlan {
         spec: spec.clone(),
         sample_size: n,
         tolerable_errors: x,

@@ -10,7 +10,7 @@ fn fen(d: rust_decimal::Decimal, what: &str) -> Result<Fen> {
 
 /// A sampling plan as given — by `reeval sample`'s flags or an engagement's
 /// `[[sampling.plans]]` — before it is checked.
-pub struct Plan<'a> {
+pub struct PlanRequest<'a> {
     pub key_above: Option<rust_decimal::Decimal>,
     pub key_cover: Option<f64>,
     pub draw: Draw,
@@ -25,7 +25,7 @@ pub struct Plan<'a> {
 /// The checked selection spec: amounts in 分, strata known, bands ascending, a coverage share
 /// in (0, 1]. What depends on the data (n larger than the population, nothing left to draw,
 /// no way to select at all) is not an error here: `select` draws what it can and says so.
-pub fn spec_from(p: Plan) -> Result<SelectSpec> {
+pub fn spec_from(p: PlanRequest) -> Result<SelectSpec> {
     let strata = match p.strata {
         StrataBy::Amount => {
             let bands: Vec<Fen> = p

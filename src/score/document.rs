@@ -6,7 +6,7 @@ use crate::score::score::ScoreReport;
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct Output<'a> {
+pub struct ScoreDocument<'a> {
     pub provenance: Provenance,
     #[serde(flatten)]
     pub report: &'a ScoreReport,

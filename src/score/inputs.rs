@@ -8,7 +8,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Default)]
-pub struct Inputs {
+pub struct ScoringInputs {
     /// Flattened numbers: `budget.expenditure`, `staff.actual`, `targets.<id>.actual` …
     pub values: BTreeMap<String, Decimal>,
     /// Flattened texts: `department.name`, `manual.<id>.rationale`, `targets.<id>.direction` …
@@ -28,8 +28,8 @@ const KNOWN: &[&str] = &[
     "not_applicable",
 ];
 
-impl Inputs {
-    pub fn load(path: &Path) -> Result<Inputs> {
+impl ScoringInputs {
+    pub fn load(path: &Path) -> Result<ScoringInputs> {
         if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xls"))
@@ -44,7 +44,7 @@ impl Inputs {
     /// The same keys from a workbook: the first sheet, column A the key as in the TOML
     /// (`budget.expenditure`, `targets.urban_jobs.actual`, `manual.monitoring.rationale`),
     /// column B the value; an optional header row (键/key) and blank rows are skipped.
-    pub fn from_workbook(path: &Path) -> Result<Inputs> {
+    pub fn from_workbook(path: &Path) -> Result<ScoringInputs> {
         use crate::load::ledger::cell;
         let sheets = crate::load::formats::workbook::read_sheets(path)?;
         let sheet = sheets
@@ -89,13 +89,13 @@ impl Inputs {
         Self::from_table(&root).with_context(|| format!("评价输入工作簿 {} 有误", path.display()))
     }
 
-    pub fn parse(text: &str) -> Result<Inputs> {
+    pub fn parse(text: &str) -> Result<ScoringInputs> {
         let v: toml::Table = toml::from_str(text)?;
         Self::from_table(&v)
     }
 
-    fn from_table(v: &toml::Table) -> Result<Inputs> {
-        let mut out = Inputs::default();
+    fn from_table(v: &toml::Table) -> Result<ScoringInputs> {
+        let mut out = ScoringInputs::default();
         for (k, val) in v {
             if !KNOWN.contains(&k.as_str()) {
                 out.warnings.push(format!("未知的输入表 [{k}]，已忽略"));
@@ -114,7 +114,7 @@ impl Inputs {
     }
 }
 
-fn flatten(prefix: &str, v: &toml::Value, out: &mut Inputs) -> Result<()> {
+fn flatten(prefix: &str, v: &toml::Value, out: &mut ScoringInputs) -> Result<()> {
     match v {
         toml::Value::Table(t) => {
             for (k, v) in t {

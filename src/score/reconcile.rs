@@ -1,7 +1,7 @@
 //! Reconciling the 决算 inputs to the books: expenditure (basic/project), "三公经费", 公用经费
 //! and the number of projects, recomputed from the load frames' 预算会计 lines.
 
-use super::inputs::Inputs;
+use super::inputs::ScoringInputs;
 use crate::load::ledger::chart::{Charts, DEFAULT_SYSTEM};
 use crate::model::findings::{Finding, Status};
 use crate::model::money::Fen;
@@ -16,6 +16,8 @@ use std::collections::BTreeSet;
 pub struct LedgerMap {
     pub expenditure_element: String,
     pub three_public: Vec<String>,
+    /// Rules whose findings are 三公 spending booked elsewhere: added back when restating.
+    pub three_public_restated_by: Vec<String>,
     pub public_funds_prefixes: Vec<String>,
     #[serde(default)]
     pub government_to_department: std::collections::BTreeMap<String, String>,
@@ -48,7 +50,8 @@ pub struct Row {
 #[derive(Debug, Clone, Serialize)]
 pub struct Reconciliation {
     pub rows: Vec<Row>,
-    /// "三公经费" with the amounts of `three-public-misclass` findings added back.
+    /// "三公经费" with the amounts of the findings of `LedgerMap::three_public_restated_by`
+    /// (`three-public-misclass`) added back.
     pub three_public_restated: Option<Decimal>,
     pub three_public_control_rate_restated: Option<String>,
     pub assumptions: Vec<String>,
@@ -56,7 +59,7 @@ pub struct Reconciliation {
 
 pub fn reconcile(
     lines: &DataFrame,
-    inputs: &Inputs,
+    inputs: &ScoringInputs,
     findings: Option<&[Finding]>,
     map: &LedgerMap,
 ) -> Result<Reconciliation> {
@@ -127,7 +130,7 @@ pub fn reconcile(
     let misclass: Decimal = findings
         .unwrap_or(&[])
         .iter()
-        .filter(|f| f.rule == "three-public-misclass" && f.status != Status::Excluded)
+        .filter(|f| map.three_public_restated_by.contains(&f.rule) && f.status != Status::Excluded)
         .filter_map(|f| f.amount)
         .sum();
     let restated = (!misclass.is_zero()).then(|| y(three) + misclass);
@@ -183,5 +186,14 @@ mod tests {
             .three_public
             .iter()
             .any(|c| c == m.department_code("50208")));
+    }
+
+    #[test]
+    fn the_restating_rules_are_rules_of_the_library() {
+        let m = LedgerMap::builtin().unwrap();
+        assert_eq!(m.three_public_restated_by, ["three-public-misclass"]);
+        for id in &m.three_public_restated_by {
+            assert!(crate::check::doc(id).is_some(), "{id}");
+        }
     }
 }

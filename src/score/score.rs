@@ -1,7 +1,7 @@
 //! Computing every indicator, the subtotals, the (normalised) total and the grade.
 
-use super::inputs::Inputs;
-use super::set::{Indicator, IndicatorSet, Rule};
+use super::inputs::ScoringInputs;
+use super::set::{GradeBands, Indicator, IndicatorSet, Rule};
 use crate::model::findings::{Finding, Kind, Status};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -55,17 +55,10 @@ pub struct ScoreReport {
     pub warnings: Vec<String>,
 }
 
-/// 优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60.
+/// The grade of a total under the default bands of `data/scoring/grades.toml` (优 ≥ 90,
+/// 良 80–<90, 中 60–<80, 差 < 60); a set's own bands: `IndicatorSet::grades`.
 pub fn grade(total: Decimal) -> &'static str {
-    if total >= Decimal::from(90) {
-        "优"
-    } else if total >= Decimal::from(80) {
-        "良"
-    } else if total >= Decimal::from(60) {
-        "中"
-    } else {
-        "差"
-    }
+    GradeBands::builtin().grade(total)
 }
 
 fn ge(direction: &str) -> bool {
@@ -146,7 +139,11 @@ fn pct(d: Decimal) -> String {
     format!("{:.2}", r2(d))
 }
 
-pub fn score(set: &IndicatorSet, inputs: &Inputs, findings: Option<&[Finding]>) -> ScoreReport {
+pub fn score(
+    set: &IndicatorSet,
+    inputs: &ScoringInputs,
+    findings: Option<&[Finding]>,
+) -> ScoreReport {
     let mut leaves = Vec::new();
     let mut warnings = inputs.warnings.clone();
     let known: BTreeSet<&str> = set.indicators.iter().map(|i| i.id.as_str()).collect();
@@ -252,7 +249,7 @@ pub fn score(set: &IndicatorSet, inputs: &Inputs, findings: Option<&[Finding]>) 
         subtotals,
         total_raw,
         max_applicable,
-        grade: grade(total).to_string(),
+        grade: set.grades.grade(total).to_string(),
         total,
         complete: not_computable.is_empty(),
         not_computable,
@@ -269,7 +266,7 @@ pub fn score(set: &IndicatorSet, inputs: &Inputs, findings: Option<&[Finding]>) 
 fn score_leaf(
     set: &IndicatorSet,
     ind: &Indicator,
-    inputs: &Inputs,
+    inputs: &ScoringInputs,
     findings: Option<&[Finding]>,
 ) -> IndicatorScore {
     let mut out = IndicatorScore {

@@ -14,7 +14,84 @@ pub struct SetFile {
     pub name: String,
     #[serde(default)]
     pub note: Option<String>,
+    /// The grade bands; `data/scoring/grades.toml` when the set names none.
+    #[serde(default)]
+    pub grades: Option<Vec<GradeBand>>,
     pub indicator: Vec<Indicator>,
+}
+
+/// One grade: reached when the total is ≥ `min`; the last band has no `min` and takes the rest.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GradeBand {
+    pub grade: String,
+    #[serde(default)]
+    pub min: Option<Decimal>,
+}
+
+/// Grade bands, highest first, checked on load (see `data/scoring/grades.toml`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradeBands(Vec<GradeBand>);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GradesFile {
+    grades: Vec<GradeBand>,
+}
+
+impl GradeBands {
+    /// The bands of `data/scoring/grades.toml` (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below).
+    pub fn builtin() -> &'static GradeBands {
+        static BUILTIN: std::sync::OnceLock<GradeBands> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            let f: GradesFile = toml::from_str(include_str!("../../data/scoring/grades.toml"))
+                .expect("内置 grades.toml 有误");
+            GradeBands::new(f.grades).expect("内置 grades.toml 有误")
+        })
+    }
+
+    /// Checks the bands: at least one, `min` strictly decreasing, only the last without `min`.
+    pub fn new(bands: Vec<GradeBand>) -> Result<GradeBands> {
+        let Some((last, rest)) = bands.split_last() else {
+            bail!("等级 grades 不能为空");
+        };
+        if last.min.is_some() {
+            bail!(
+                "等级 grades 的最后一档（{}）不应写 min：它接住低于上一档的所有总分",
+                excerpt(&last.grade)
+            );
+        }
+        let mut above: Option<Decimal> = None;
+        for b in rest {
+            let Some(min) = b.min else {
+                bail!(
+                    "等级 {} 缺少 min（只有最后一档可以不写）",
+                    excerpt(&b.grade)
+                );
+            };
+            if above.is_some_and(|a| min >= a) {
+                bail!(
+                    "等级 grades 应按 min 从高到低排列（{} 的 min = {min}）",
+                    excerpt(&b.grade)
+                );
+            }
+            above = Some(min);
+        }
+        Ok(GradeBands(bands))
+    }
+
+    /// The grade of a total: the first band whose `min` it reaches.
+    pub fn grade(&self, total: Decimal) -> &str {
+        self.0
+            .iter()
+            .find(|b| b.min.is_none_or(|m| total >= m))
+            .map(|b| b.grade.as_str())
+            .unwrap_or_default()
+    }
+
+    pub fn bands(&self) -> &[GradeBand] {
+        &self.0
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -83,6 +160,7 @@ pub struct IndicatorSet {
     /// In file order; parents before children.
     pub indicators: Vec<Indicator>,
     pub exprs: BTreeMap<String, Expr>,
+    pub grades: GradeBands,
 }
 
 pub const KINDS: &[&str] = &["formula", "target", "survey", "findings", "manual"];
@@ -168,11 +246,16 @@ impl IndicatorSet {
         if total != Decimal::from(100) {
             bail!("一级指标分值之和应为 100，实为 {total}");
         }
+        let grades = match f.grades {
+            Some(bands) => GradeBands::new(bands)?,
+            None => GradeBands::builtin().clone(),
+        };
         Ok(IndicatorSet {
             name: f.name,
             note: f.note,
             indicators: inds,
             exprs,
+            grades,
         })
     }
 
@@ -184,5 +267,61 @@ impl IndicatorSet {
 
     pub fn is_leaf(&self, id: &str) -> bool {
         self.children(id).next().is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE: &str =
+        "[[indicator]]\nid = \"all\"\nname = \"全部\"\nweight = \"100\"\nkind = \"manual\"\n";
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_set_without_grades_gets_the_builtin_bands() {
+        let set = IndicatorSet::parse(&format!("name = \"t\"\n{ONE}")).unwrap();
+        assert_eq!(&set.grades, GradeBands::builtin());
+        assert_eq!(set.grades.grade(d("89.99")), "良");
+        assert_eq!(set.grades.grade(d("90")), "优");
+        assert_eq!(set.grades.grade(d("-1")), "差");
+    }
+
+    #[test]
+    fn a_set_may_name_its_own_grades() {
+        let set = IndicatorSet::parse(&format!(
+            "name = \"t\"\ngrades = [{{ grade = \"合格\", min = \"75\" }}, {{ grade = \"不合格\" }}]\n{ONE}"
+        ))
+        .unwrap();
+        assert_eq!(set.grades.grade(d("75")), "合格");
+        assert_eq!(set.grades.grade(d("74.99")), "不合格");
+    }
+
+    #[test]
+    fn grade_bands_are_checked_on_load() {
+        for (grades, says) in [
+            ("[]", "不能为空"),
+            ("[{ grade = \"优\", min = \"90\" }]", "最后一档"),
+            ("[{ grade = \"良\", min = \"80\" }, { grade = \"优\", min = \"90\" }, { grade = \"差\" }]", "从高到低"),
+            ("[{ grade = \"优\" }, { grade = \"差\" }]", "缺少 min"),
+        ] {
+            let e = IndicatorSet::parse(&format!("name = \"t\"\ngrades = {grades}\n{ONE}"))
+                .unwrap_err();
+            assert!(format!("{e:#}").contains(says), "{grades}: {e:#}");
+        }
+    }
+
+    #[test]
+    fn the_bundled_sets_use_the_builtin_bands() {
+        for f in ["common-53.toml", "xundian-2023.toml"] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("indicator_sets")
+                .join(f);
+            let set = IndicatorSet::load(&path).unwrap();
+            assert_eq!(&set.grades, GradeBands::builtin(), "{f}");
+        }
     }
 }

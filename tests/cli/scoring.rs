@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use reeval::model::findings::Finding;
-use reeval::score::inputs::Inputs;
+use reeval::score::inputs::ScoringInputs as Inputs;
 use reeval::score::score::{grade, score};
 use reeval::score::set::IndicatorSet;
 use rust_decimal::Decimal;

@@ -395,7 +395,7 @@ fn two_entities_with_the_same_title_unit_stay_two_entities() {
     let config = reeval::check::config::Config::with_overrides(None).unwrap();
     let catalogue = reeval::check::citations::Catalogue::with_extra(None).unwrap();
     let supporting = reeval::load::supporting::Supporting::load(&[], None).unwrap();
-    let checked = reeval::check::check(&reeval::check::Inputs {
+    let checked = reeval::check::check(&reeval::check::CheckInputs {
         lines: &loaded.frames.lines,
         opening: &loaded.frames.opening,
         assets: &loaded.frames.assets,
@@ -447,7 +447,7 @@ fn the_same_voucher_key_in_two_files_is_listed_and_not_merged() {
     let config = reeval::check::config::Config::with_overrides(None).unwrap();
     let catalogue = reeval::check::citations::Catalogue::with_extra(None).unwrap();
     let supporting = reeval::load::supporting::Supporting::load(&[], None).unwrap();
-    let checked = reeval::check::check(&reeval::check::Inputs {
+    let checked = reeval::check::check(&reeval::check::CheckInputs {
         lines: &loaded.frames.lines,
         opening: &loaded.frames.opening,
         assets: &loaded.frames.assets,

@@ -14,7 +14,7 @@
 use crate::check::config::fen;
 use crate::check::finding::Draft;
 use crate::check::text::stated_product;
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
 use serde::Deserialize;
@@ -30,19 +30,20 @@ pub const DOC: Doc = Doc {
     inputs: &[],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     explained_by_accounts: Vec<String>,
     tolerance: String,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let c = &cx.config.common;
     let book = cx.book;
     let tol = fen("tolerance", &p.tolerance)?;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     for v in &book.vouchers {
         let (cash, has_cash) = book.cash_out(v, c);
         let (bcash, has_bcash) = book.budget_cash_out(v, c);

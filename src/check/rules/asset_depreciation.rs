@@ -15,7 +15,7 @@ use crate::check::assets_view;
 use crate::check::config::fen;
 use crate::check::finding::{not_checked, partly_checked};
 use crate::check::text::has_any;
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
 use chrono::Datelike;
@@ -33,9 +33,10 @@ pub const DOC: Doc = Doc {
     inputs: &[("assets", true)],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     tolerance: String,
     tolerance_share: String,
     non_depreciable_words: Vec<String>,
@@ -48,11 +49,11 @@ fn months(acquired: chrono::NaiveDate, as_of: chrono::NaiveDate) -> i64 {
     .max(0)
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let tol = fen("tolerance", &p.tolerance)?;
     let share: Decimal = p.tolerance_share.parse().unwrap_or(Decimal::ZERO);
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     let assets = assets_view::rows(cx.assets)?;
     if assets.is_empty() {
         out.limits

@@ -4,7 +4,7 @@
 //! been disposed of (核销) as the 条例 requires. Look-alikes that do not fire: assets in use or
 //! idle (asset-idle's concern); disposed assets already removed from the register.
 
-use crate::check::{assets_view, Context, Doc, Outcome};
+use crate::check::{assets_view, Context, Doc, RuleOutcome};
 use anyhow::Result;
 use serde::Deserialize;
 
@@ -19,13 +19,14 @@ pub const DOC: Doc = Doc {
     inputs: &[("assets", true), ("inspection", false)],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     statuses: Vec<String>,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     assets_view::status_rule(cx, &p.statuses, "仍在资产卡片和账面上，未及时履行处置程序")
 }

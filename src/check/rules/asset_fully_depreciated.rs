@@ -6,7 +6,7 @@
 //! really there, still serviceable?). Assets never depreciated (文物, 图书, 土地) are left out.
 
 use crate::check::text::has_any;
-use crate::check::{assets_view, finding::not_checked, Context, Doc, Outcome};
+use crate::check::{assets_view, finding::not_checked, Context, Doc, RuleOutcome};
 use anyhow::Result;
 use serde::Deserialize;
 
@@ -21,21 +21,31 @@ pub const DOC: Doc = Doc {
     inputs: &[("assets", true)],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     in_use_statuses: Vec<String>,
+    /// The rule whose `non_depreciable_words` name the categories never depreciated.
+    non_depreciable_words_from: String,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
-    let (_, dep): (_, toml::Table) = cx.config.section("asset-depreciation")?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
+    if crate::check::doc(&p.non_depreciable_words_from).is_none() {
+        anyhow::bail!(
+            "规则配置 [{}] 的 non_depreciable_words_from = “{}” 不是规则编号",
+            DOC.id,
+            p.non_depreciable_words_from
+        );
+    }
+    let (_, dep): (_, toml::Table) = cx.config.section(&p.non_depreciable_words_from)?;
     let non_dep: Vec<String> = dep
         .get("non_depreciable_words")
         .cloned()
         .and_then(|v| v.try_into().ok())
         .unwrap_or_default();
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     let assets = assets_view::rows(cx.assets)?;
     if assets.is_empty() {
         out.limits

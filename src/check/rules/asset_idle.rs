@@ -5,7 +5,7 @@
 //! its own approval), and assets whose register says 闲置 but the inspection found in use
 //! (the inspection wins).
 
-use crate::check::{assets_view, Context, Doc, Outcome};
+use crate::check::{assets_view, Context, Doc, RuleOutcome};
 use anyhow::Result;
 use serde::Deserialize;
 
@@ -20,13 +20,14 @@ pub const DOC: Doc = Doc {
     inputs: &[("assets", true), ("inspection", false)],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     statuses: Vec<String>,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     assets_view::status_rule(cx, &p.statuses, "为闲置资产，未及时调剂使用或处置")
 }

@@ -12,7 +12,7 @@
 use crate::check::assets_view;
 use crate::check::config::fen;
 use crate::check::finding::{not_checked, Draft};
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::findings::Evidence;
 use crate::model::money::Fen;
 use anyhow::Result;
@@ -30,19 +30,20 @@ pub const DOC: Doc = Doc {
     inputs: &[("assets", true), ("opening", true)],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     fixed_asset_account: String,
     depreciation_account: String,
     tolerance: String,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let tol = fen("tolerance", &p.tolerance)?;
     let book = cx.book;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     let assets = assets_view::rows(cx.assets)?;
     if assets.is_empty() {
         out.limits

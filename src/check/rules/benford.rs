@@ -13,7 +13,7 @@
 
 use crate::check::config::fen;
 use crate::check::finding::{partly_checked, Draft};
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use anyhow::Result;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -29,9 +29,10 @@ pub const DOC: Doc = Doc {
     inputs: &[],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     min_amount: String,
     min_count: usize,
     first_digit_bands: Vec<String>,
@@ -103,8 +104,8 @@ fn band(mad: f64, bands: &[f64]) -> &'static str {
     }
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let min = fen("min_amount", &p.min_amount)?;
     let parse = |v: &[String]| -> Result<Vec<f64>> {
         v.iter()
@@ -120,7 +121,7 @@ pub fn check(cx: &Context) -> Result<Outcome> {
     }
     let zmin: f64 = p.z_threshold.parse().unwrap_or(1.96);
     let book = cx.book;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     for entity in &book.entities {
         let mut values: Vec<(u64, usize)> = Vec::new();
         let mut excluded = 0usize;

@@ -21,7 +21,7 @@ use crate::check::book::Book;
 use crate::check::config::fen;
 use crate::check::finding::{not_checked, partly_checked, Draft};
 use crate::check::text::{find_any, has_any, is_person};
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
 use chrono::Datelike;
@@ -38,9 +38,10 @@ pub const DOC: Doc = Doc {
     inputs: &[("payments", false), ("card-holders", false)],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     catalogue_econ: Vec<String>,
     catalogue_words: Vec<String>,
     exempt_econ: Vec<String>,
@@ -52,7 +53,7 @@ struct P {
 }
 
 /// Is this expense line inside the 目录 and not exempt? Returns the reason it is in the 目录.
-fn catalogue_reason(book: &Book, i: usize, p: &P) -> Option<String> {
+fn catalogue_reason(book: &Book, i: usize, p: &Settings) -> Option<String> {
     let summary = book.summary(i);
     if let Some(e) = book.econ(i) {
         if p.exempt_econ.iter().any(|x| x == e) {
@@ -74,11 +75,11 @@ fn catalogue_reason(book: &Book, i: usize, p: &P) -> Option<String> {
     Some(format!("摘要“{w}”"))
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let c = &cx.config.common;
     let book = cx.book;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     if p.below_county {
         out.limits.push(not_checked(
             "项目配置为县级以下单位（below_county = true），公务卡强制结算目录不强制",

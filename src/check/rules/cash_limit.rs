@@ -9,7 +9,7 @@
 
 use crate::check::config::fen;
 use crate::check::finding::Draft;
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
 use serde::Deserialize;
@@ -25,19 +25,20 @@ pub const DOC: Doc = Doc {
     inputs: &[],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     limit: String,
     except_counter_accounts: Vec<String>,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let limit = fen("limit", &p.limit)?;
     let book = cx.book;
     let cash = &cx.config.common.cash_on_hand_accounts;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     for v in &book.vouchers {
         let paid: Vec<usize> = v
             .rows

@@ -10,7 +10,7 @@
 
 use crate::check::finding::Draft;
 use crate::check::text::find_any;
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -26,17 +26,18 @@ pub const DOC: Doc = Doc {
     inputs: &[],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     year_end_days: i64,
     next_year_words: Vec<String>,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let book = cx.book;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     for v in &book.vouchers {
         let Some(date) = book.voucher_date(v) else {
             continue;

@@ -10,7 +10,7 @@
 //! payment and its reversal (negative amount).
 
 use crate::check::finding::Draft;
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
 use serde::Deserialize;
@@ -27,15 +27,16 @@ pub const DOC: Doc = Doc {
     inputs: &[],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     window_days: i64,
     name_noise: Vec<String>,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let c = &cx.config.common;
     let book = cx.book;
     let clean = |s: &str| {
@@ -48,7 +49,7 @@ pub fn check(cx: &Context) -> Result<Outcome> {
     // (entity, payee, amount) → [(date, voucher index)]
     let mut seen: BTreeMap<(String, String, Fen), Vec<(chrono::NaiveDate, usize)>> =
         BTreeMap::new();
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     for (k, v) in book.vouchers.iter().enumerate() {
         let (paid, any) = book.cash_out(v, c);
         if !any || paid.0 <= 0 {

@@ -13,7 +13,7 @@
 
 use crate::check::finding::Draft;
 use crate::check::text::{find_any, has_any};
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
 use serde::Deserialize;
@@ -29,18 +29,19 @@ pub const DOC: Doc = Doc {
     inputs: &[],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     receipt_words: Vec<String>,
     except_words: Vec<String>,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let c = &cx.config.common;
     let book = cx.book;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     for v in &book.vouchers {
         let received: Fen = v
             .rows

@@ -15,7 +15,7 @@
 use crate::check::config::fen;
 use crate::check::finding::{partly_checked, Draft};
 use crate::check::text::{day_mentions, find_any, has_any, headcount};
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::findings::Evidence;
 use crate::model::money::Fen;
 use anyhow::Result;
@@ -32,9 +32,10 @@ pub const DOC: Doc = Doc {
     inputs: &[("meetings", false)],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     econ: Vec<String>,
     meeting_words: Vec<String>,
     meal_words: Vec<String>,
@@ -42,12 +43,12 @@ struct P {
     meal_per_person_day: String,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let c = &cx.config.common;
     let book = cx.book;
     let limit = fen("meal_per_person_day", &p.meal_per_person_day)?;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     for v in &book.vouchers {
         let mut rows = Vec::new();
         let mut reasons: Vec<String> = Vec::new();

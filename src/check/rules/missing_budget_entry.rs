@@ -15,7 +15,7 @@
 //! depreciation, closing entries).
 
 use crate::check::finding::{not_checked, Draft};
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use anyhow::Result;
 use serde::Deserialize;
 
@@ -30,18 +30,19 @@ pub const DOC: Doc = Doc {
     inputs: &[],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     exempt_counter_accounts: Vec<String>,
     unless_flagged_by: Vec<String>,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let c = &cx.config.common;
     let book = cx.book;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     let with_budget: std::collections::BTreeSet<&str> = (0..book.len())
         .filter(|&i| book.is_budget(i))
         .filter_map(|i| book.entity.get(i))

@@ -17,7 +17,7 @@
 use crate::check::config::fen;
 use crate::check::finding::{partly_checked, Draft};
 use crate::check::text::{has_any, headcount, meals_by_day, visitor};
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::findings::Evidence;
 use crate::model::money::Fen;
 use anyhow::Result;
@@ -36,9 +36,10 @@ pub const DOC: Doc = Doc {
     inputs: &[("receptions", false)],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     econ: Vec<String>,
     words: Vec<String>,
     meal_words: BTreeMap<String, String>,
@@ -54,12 +55,12 @@ struct Day {
     voucher: Option<usize>,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let c = &cx.config.common;
     let book = cx.book;
     let limit = fen("per_head_limit", &p.per_head_limit)?;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
 
     // (entity, group, month, day) → meals, lines, amount.
     let mut days: BTreeMap<(String, String, u32, u32), Day> = BTreeMap::new();

@@ -9,7 +9,7 @@
 
 use crate::check::config::fen;
 use crate::check::finding::Draft;
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
 use serde::Deserialize;
@@ -25,22 +25,23 @@ pub const DOC: Doc = Doc {
     inputs: &[],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     min_amount: String,
     multiple: String,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let (min, multiple) = (
         fen("min_amount", &p.min_amount)?,
         fen("multiple", &p.multiple)?,
     );
     let c = &cx.config.common;
     let book = cx.book;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     if multiple.0 <= 0 {
         anyhow::bail!("round-amount 的 multiple 应大于 0");
     }

@@ -11,7 +11,7 @@
 use crate::check::config::fen;
 use crate::check::finding::Draft;
 use crate::check::text::is_person;
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
 use serde::Deserialize;
@@ -28,16 +28,17 @@ pub const DOC: Doc = Doc {
     inputs: &[],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     threshold: String,
     min_payments: usize,
     econ_prefixes: Vec<String>,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let limit = fen("threshold", &p.threshold)?;
     let c = &cx.config.common;
     let book = cx.book;
@@ -68,7 +69,7 @@ pub fn check(cx: &Context) -> Result<Outcome> {
                 .push((k, amt, rows));
         }
     }
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     for ((entity, year, supplier, econ), pays) in groups {
         if pays.len() < p.min_payments || pays.iter().any(|x| x.1 >= limit) {
             continue;

@@ -12,7 +12,7 @@
 use crate::check::config::fen;
 use crate::check::finding::{not_checked, partly_checked, Draft};
 use crate::check::text::has_any;
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::findings::Evidence;
 use crate::model::money::Fen;
 use anyhow::Result;
@@ -30,20 +30,21 @@ pub const DOC: Doc = Doc {
     inputs: &[("opening", true)],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     payable_accounts: Vec<String>,
     receivable_accounts: Vec<String>,
     min_amount: String,
     except_words: Vec<String>,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let min = fen("min_amount", &p.min_amount)?;
     let book = cx.book;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     if cx.opening.height() == 0 {
         out.limits.push(not_checked(
             "缺少期初余额（序时账期初行或科目余额表），无法判断挂账时间",

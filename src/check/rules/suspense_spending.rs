@@ -14,7 +14,7 @@
 
 use crate::check::finding::{partly_checked, Draft};
 use crate::check::text::has_any;
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
 use serde::Deserialize;
@@ -31,17 +31,18 @@ pub const DOC: Doc = Doc {
     inputs: &[("opening", false)],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     except_words: Vec<String>,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let c = &cx.config.common;
     let book = cx.book;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
 
     // Opening credit balances of 2307 sub-accounts, per (entity, account code).
     let mut opening: BTreeMap<(String, String), Fen> = BTreeMap::new();

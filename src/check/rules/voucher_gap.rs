@@ -10,7 +10,7 @@
 //! (their numbers are still present).
 
 use crate::check::finding::Draft;
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use anyhow::Result;
 use polars::prelude::*;
 use serde::Deserialize;
@@ -27,16 +27,17 @@ pub const DOC: Doc = Doc {
     inputs: &[],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     backdate_days: i64,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let df = cx.lines;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     if df.height() == 0 {
         return Ok(out);
     }

@@ -10,7 +10,7 @@
 use crate::check::calendar::Calendar;
 use crate::check::config::fen;
 use crate::check::finding::{partly_checked, Draft};
-use crate::check::{Context, Doc, Outcome};
+use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
 use chrono::Datelike;
@@ -28,18 +28,19 @@ pub const DOC: Doc = Doc {
     inputs: &[],
 };
 
+/// This rule's settings: its section of data/rules.toml (or the engagement's override).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct P {
+struct Settings {
     min_amount: String,
 }
 
-pub fn check(cx: &Context) -> Result<Outcome> {
-    let (_, p): (_, P) = cx.config.section(DOC.id)?;
+pub fn check(cx: &Context) -> Result<RuleOutcome> {
+    let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let min = fen("min_amount", &p.min_amount)?;
     let cal = Calendar::builtin()?;
     let book = cx.book;
-    let mut out = Outcome::default();
+    let mut out = RuleOutcome::default();
     let mut missing_years = BTreeSet::new();
     for v in &book.vouchers {
         let Some(date) = book.voucher_date(v) else {
