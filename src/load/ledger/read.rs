@@ -3,13 +3,14 @@
 //! Nothing is dropped without a line in the report.
 
 use super::cell;
-use super::chart::{Charts, DEFAULT_SYSTEM};
+use super::chart::{Chart, Charts, DEFAULT_SYSTEM};
 use super::header::{self, Header};
 use super::model::{LedgerLine, OpeningBalance};
 use super::profile::{Profile, Profiles};
 use super::sheet::{SheetReader, Sums};
-use crate::load::formats::workbook;
+use crate::load::formats::workbook::Sheet;
 use crate::load::report::{DuplicateNumber, FileReport, SheetReport, Unbalanced};
+use crate::load::sheets::{self, Row, RowOutcome, SheetKind};
 use crate::model::money::Fen;
 use crate::model::voucher::VoucherId;
 use anyhow::{bail, Result};
@@ -118,60 +119,40 @@ pub(crate) fn locate<'p>(
     })
 }
 
-/// Load one ledger workbook. `Err` only when the file cannot be read or holds no
-/// recognisable header; row problems become rejections in the report.
-pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> Result<LedgerLoad> {
-    let (sheets, encoding) = workbook::read_any(path)?;
-    report.encoding = encoding.map(str::to_string);
-    let candidates: Vec<&Profile> = match &opts.profile {
-        Some(id) => match opts.profiles.get(id) {
-            Some(p) if p.kind == "ledger" => vec![p],
-            _ => bail!("映射方案“{id}”不存在或不是序时账方案"),
-        },
-        None => opts.profiles.of_kind("ledger"),
-    };
-    let system_name = opts
-        .system
-        .clone()
-        .unwrap_or_else(|| DEFAULT_SYSTEM.to_string());
-    let default_chart = opts.charts.find(&system_name).ok_or_else(|| {
-        anyhow::anyhow!(
-            "没有会计制度“{system_name}”的科目表；内置：{}",
-            opts.charts.names().join("、")
-        )
-    })?;
-    report.accounting_system = Some(default_chart.name.clone());
-    // As the request named the file (`path` may be that joined to the engagement directory).
-    let file_label = report.path.clone();
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
+/// The ledger's sheets as [`sheets::read`] reads them; what the rows add up to across sheets.
+struct LedgerSheets<'a> {
+    opts: &'a LedgerOptions<'a>,
+    candidates: Vec<&'a Profile>,
+    default_chart: &'a Chart,
+    file_label: String,
+    stem: String,
+    out: LedgerLoad,
+    sums: Sums,
+    unknown_accounts: BTreeSet<String>,
+    best_found: Vec<String>,
+    serials: BTreeMap<String, (usize, (f64, NaiveDate))>,
+}
 
-    let mut out = LedgerLoad::default();
-    let mut sums = Sums::default();
-    let mut unknown_accounts: BTreeSet<String> = BTreeSet::new();
-    let mut best_found: Vec<String> = Vec::new();
-    let mut any_header = false;
-    let mut serials: BTreeMap<String, (usize, (f64, NaiveDate))> = BTreeMap::new();
+impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
+    type Report = FileReport;
+    type Table = SheetReader<'s>;
 
-    for sheet in &sheets {
-        let rows: Vec<&[Data]> = sheet.range.rows().collect();
-        let mut sr = SheetReport {
-            sheet: sheet.name.clone(),
-            rows_read: rows.len(),
-            ..Default::default()
-        };
-        let Some((profile, hdr)) = choose_profile(&rows, &candidates) else {
-            let found = header::found_names(&rows);
-            if found.len() > best_found.len() {
-                best_found = found;
+    fn locate(
+        &mut self,
+        sheet: &'s Sheet,
+        rows: &[&'s [Data]],
+        sr: &mut SheetReport,
+        report: &mut FileReport,
+    ) -> Option<(usize, SheetReader<'s>)> {
+        let opts = self.opts;
+        let Some((profile, hdr)) = choose_profile(rows, &self.candidates) else {
+            let found = header::found_names(rows);
+            if found.len() > self.best_found.len() {
+                self.best_found = found;
             }
-            note_headerless_sheet(&rows, "表头", &mut sr, report);
-            report.sheets.push(sr);
-            continue;
+            note_headerless_sheet(rows, "表头", sr, report);
+            return None;
         };
-        any_header = true;
         if report.profile.is_none() {
             report.profile = Some(profile.id.clone());
         } else if report.profile.as_deref() != Some(profile.id.as_str()) {
@@ -228,6 +209,7 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
                 }
             }
         }
+        let stem = &self.stem;
         let (sheet_entity, entity_source) = if let Some(e) = assigned {
             (Some(e.clone()), "项目文件")
         } else if let Some(e) = titles.get("entity") {
@@ -249,55 +231,108 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
             }
         }
         let book = titles.get("book").cloned();
-
+        let first = hdr.row + hdr.height;
+        self.out.lines.reserve(rows.len().saturating_sub(first));
+        self.sums.sheet = (Fen::ZERO, Fen::ZERO);
+        self.sums.segment = (Fen::ZERO, Fen::ZERO);
         let reader = SheetReader {
             sheet,
-            hdr: &hdr,
-            profile,
             keywords: profile.total_keywords(),
+            hdr,
+            profile,
             title_year,
             sheet_entity,
             fallback_entity: opts.entity.clone().unwrap_or_else(|| stem.clone()),
             book,
             charts: opts.charts,
-            default_chart,
-            file: file_label.clone(),
+            default_chart: self.default_chart,
+            file: self.file_label.clone(),
             serials: Default::default(),
+            current: None,
+            poisoned: None,
         };
-        reader.read(
-            &rows,
-            &mut sr,
+        Some((first, reader))
+    }
+
+    fn row(
+        &mut self,
+        t: &mut SheetReader<'s>,
+        row: Row<'s>,
+        report: &mut FileReport,
+    ) -> RowOutcome {
+        t.row(
+            row,
             report,
-            &mut out,
-            &mut sums,
-            &mut unknown_accounts,
-        );
+            &mut self.out,
+            &mut self.sums,
+            &mut self.unknown_accounts,
+        )
+    }
+
+    fn sheet_done(&mut self, reader: SheetReader<'s>, _: &mut FileReport) {
         if let (n, Some(example)) = reader.serials.get() {
-            let e = serials
+            let e = self
+                .serials
                 .entry(reader.column_label("date"))
                 .or_insert((0, example));
             e.0 += n;
         }
-        report.rows_read += sr.rows_read;
-        report.rows_loaded += sr.rows_loaded;
-        report.rows_opening += sr.rows_opening;
-        sr.rows_skipped_header += hdr.row + hdr.height;
-        report.rows_skipped +=
-            sr.rows_skipped_blank + sr.rows_skipped_total + sr.rows_skipped_header;
-        report.sheets.push(sr);
     }
-    if !any_header {
+}
+
+/// Load one ledger workbook. `Err` only when the file cannot be read or holds no
+/// recognisable header; row problems become rejections in the report.
+pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> Result<LedgerLoad> {
+    let (sheets, stem) = sheets::open(path, report)?;
+    let candidates: Vec<&Profile> = match &opts.profile {
+        Some(id) => match opts.profiles.get(id) {
+            Some(p) if p.kind == "ledger" => vec![p],
+            _ => bail!("映射方案“{id}”不存在或不是序时账方案"),
+        },
+        None => opts.profiles.of_kind("ledger"),
+    };
+    let system_name = opts
+        .system
+        .clone()
+        .unwrap_or_else(|| DEFAULT_SYSTEM.to_string());
+    let default_chart = opts.charts.find(&system_name).ok_or_else(|| {
+        anyhow::anyhow!(
+            "没有会计制度“{system_name}”的科目表；内置：{}",
+            opts.charts.names().join("、")
+        )
+    })?;
+    report.accounting_system = Some(default_chart.name.clone());
+    let mut kind = LedgerSheets {
+        opts,
+        candidates,
+        default_chart,
+        // As the request named the file (`path` may be that joined to the engagement directory).
+        file_label: report.path.clone(),
+        stem,
+        out: LedgerLoad::default(),
+        sums: Sums::default(),
+        unknown_accounts: BTreeSet::new(),
+        best_found: Vec::new(),
+        serials: BTreeMap::new(),
+    };
+    if !sheets::read(&sheets, &mut kind, report) {
         let expected = header::expectation("ledger");
-        let found = if best_found.is_empty() {
+        let found = if kind.best_found.is_empty() {
             "（无内容）".to_string()
         } else {
-            best_found.join("、")
+            kind.best_found.join("、")
         };
         bail!(
             "文件 {} 中没有可识别的序时账表头：需要 {expected}；找到的列名为 {found}",
             path.display()
         );
     }
+    let LedgerSheets {
+        out,
+        unknown_accounts,
+        serials,
+        ..
+    } = kind;
     // One warning per date column, not per row.
     for (column, (n, (v, d))) in serials {
         report.warnings.push(format!(

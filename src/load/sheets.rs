@@ -1,0 +1,165 @@
+//! The one sheet loop every table loader shares: ledgers (序时账), registers (固定资产明细表),
+//! balances (科目余额表) and supporting records (辅助资料).
+//!
+//! For each sheet of a workbook [`read`] collects the rows, lets the loader find its table
+//! ([`SheetKind::locate`]: header, profile, title lines), then walks the rows below the
+//! header: a row the reader marked unreadable is rejected as a whole (`整行`), a blank row is
+//! skipped, and every other row goes to [`SheetKind::row`], whose [`RowOutcome`] is counted
+//! in the sheet's [`SheetReport`] (a rejection also recorded with its sheet, row, column and
+//! reason). The loaders differ only in how they find a header and what a row becomes.
+
+use crate::load::formats::workbook::{self, Sheet};
+use crate::load::ledger::cell;
+use crate::load::report::{FileReport, SheetReport};
+use anyhow::Result;
+use calamine::Data;
+use std::path::Path;
+
+/// One data row: its 1-based number as the spreadsheet shows it, and its cells.
+#[derive(Clone, Copy)]
+pub(crate) struct Row<'r> {
+    pub number: u32,
+    pub cells: &'r [Data],
+}
+
+/// What a non-blank data row turned out to be.
+pub(crate) enum RowOutcome {
+    /// A record was loaded from it.
+    Loaded,
+    /// A ledger's opening-balance (期初) row, loaded as an opening balance.
+    Opening,
+    /// A total (合计/小计) row: skipped, after any check against the loaded rows.
+    Total,
+    /// The header again (a printed page's repeat): skipped.
+    Header,
+    /// Not loaded: the column (as the report names it) and why.
+    Rejected { column: String, reason: String },
+}
+
+impl RowOutcome {
+    pub(crate) fn rejected(column: impl Into<String>, reason: impl Into<String>) -> Self {
+        RowOutcome::Rejected {
+            column: column.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Where a loader's counts and rejections go: a ledger/register/balance file's
+/// [`FileReport`], or a supporting record's table report.
+pub(crate) trait Tally {
+    /// Record a rejected row (and count it in the file's total).
+    fn reject(&mut self, sheet: &str, row: u32, column: &str, reason: String);
+    /// A sheet without a table (its rows already noted by `locate`).
+    fn sheet_skipped(&mut self, sr: SheetReport);
+    /// A sheet read to its end: add its counts to the file's.
+    fn sheet_read(&mut self, sr: SheetReport);
+}
+
+impl Tally for FileReport {
+    fn reject(&mut self, sheet: &str, row: u32, column: &str, reason: String) {
+        FileReport::reject(self, sheet, row, column, reason);
+    }
+
+    fn sheet_skipped(&mut self, sr: SheetReport) {
+        self.sheets.push(sr);
+    }
+
+    fn sheet_read(&mut self, sr: SheetReport) {
+        self.rows_read += sr.rows_read;
+        self.rows_loaded += sr.rows_loaded;
+        self.rows_opening += sr.rows_opening;
+        self.rows_skipped += sr.rows_skipped_blank + sr.rows_skipped_total + sr.rows_skipped_header;
+        self.sheets.push(sr);
+    }
+}
+
+/// One kind of table: how its header is found on a sheet, and what each row becomes.
+pub(crate) trait SheetKind<'s> {
+    type Report: Tally;
+    /// What `locate` found on one sheet (header, profile, titles, running sums), handed to
+    /// every row of that sheet.
+    type Table;
+
+    /// Find the table on a sheet: the index of its first data row and the table, or `None`
+    /// for a sheet without one (noted in `sr`/`report` by the loader).
+    fn locate(
+        &mut self,
+        sheet: &'s Sheet,
+        rows: &[&'s [Data]],
+        sr: &mut SheetReport,
+        report: &mut Self::Report,
+    ) -> Option<(usize, Self::Table)>;
+
+    /// Classify (and load) one non-blank data row.
+    fn row(
+        &mut self,
+        table: &mut Self::Table,
+        row: Row<'s>,
+        report: &mut Self::Report,
+    ) -> RowOutcome;
+
+    /// After a sheet's last row.
+    fn sheet_done(&mut self, _table: Self::Table, _report: &mut Self::Report) {}
+}
+
+/// Read every sheet with `kind`; true when at least one sheet held its table.
+pub(crate) fn read<'s, K: SheetKind<'s>>(
+    sheets: &'s [Sheet],
+    kind: &mut K,
+    report: &mut K::Report,
+) -> bool {
+    let mut any = false;
+    for sheet in sheets {
+        let rows: Vec<&'s [Data]> = sheet.range.rows().collect();
+        let mut sr = SheetReport {
+            sheet: sheet.name.clone(),
+            rows_read: rows.len(),
+            ..Default::default()
+        };
+        let Some((first, mut table)) = kind.locate(sheet, &rows, &mut sr, report) else {
+            report.sheet_skipped(sr);
+            continue;
+        };
+        any = true;
+        for (index, &cells) in rows.iter().enumerate().skip(first) {
+            let number = sheet.row_number(index);
+            if let Some(reason) = sheet.bad_rows.get(&index) {
+                sr.rows_rejected += 1;
+                report.reject(&sheet.name, number, "整行", reason.clone());
+                continue;
+            }
+            if cells.iter().all(cell::is_blank) {
+                sr.rows_skipped_blank += 1;
+                continue;
+            }
+            let row = Row { number, cells };
+            match kind.row(&mut table, row, report) {
+                RowOutcome::Loaded => sr.rows_loaded += 1,
+                RowOutcome::Opening => sr.rows_opening += 1,
+                RowOutcome::Total => sr.rows_skipped_total += 1,
+                RowOutcome::Header => sr.rows_skipped_header += 1,
+                RowOutcome::Rejected { column, reason } => {
+                    sr.rows_rejected += 1;
+                    report.reject(&sheet.name, number, &column, reason);
+                }
+            }
+        }
+        kind.sheet_done(table, report);
+        sr.rows_skipped_header += first;
+        report.sheet_read(sr);
+    }
+    any
+}
+
+/// Open a workbook (any format, by its bytes) for a file report: its sheets, with the text
+/// encoding noted in the report, and the file name's stem (the entity of last resort).
+pub(crate) fn open(path: &Path, report: &mut FileReport) -> Result<(Vec<Sheet>, String)> {
+    let (sheets, encoding) = workbook::read_any(path)?;
+    report.encoding = encoding.map(str::to_string);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    Ok((sheets, stem))
+}
