@@ -11,11 +11,10 @@ use crate::load::ledger::cell;
 use crate::load::ledger::header;
 use crate::load::ledger::model::Source;
 use crate::load::ledger::profile::{Profile, Profiles};
-use crate::load::ledger::read::locate;
-use crate::load::report::{FileReport, SheetReport};
-use crate::load::sheets::{self, Row, RowOutcome, SheetKind};
+use crate::load::report::FileReport;
+use crate::load::sheets::{self, At, Finder, Found, Row, RowOutcome, SheetKind};
 use crate::model::money::Fen;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use calamine::Data;
 use std::path::Path;
 
@@ -103,12 +102,9 @@ fn balance(
 
 /// The balance tables' sheets as [`sheets::read`] reads them.
 struct BalanceSheets<'a> {
-    candidates: Vec<&'a Profile>,
-    entity: Option<&'a str>,
+    find: Finder<'a>,
     chart: &'a crate::load::ledger::chart::Chart,
     file: String,
-    stem: String,
-    found_best: Vec<String>,
     assumed: bool,
     out: Vec<BalanceRow>,
 }
@@ -123,39 +119,13 @@ struct BalanceTable<'s> {
     keywords: std::collections::BTreeMap<String, String>,
 }
 
-impl BalanceTable<'_> {
-    fn text(&self, row: &[Data], f: &str) -> Option<String> {
-        self.hdr
-            .col(f)
-            .and_then(|c| row.get(c))
-            .map(|c| cell::text(c).to_string())
-            .filter(|t| !t.is_empty())
-    }
-}
-
 impl<'s, 'a: 's> SheetKind<'s> for BalanceSheets<'a> {
     type Report = FileReport;
     type Table = BalanceTable<'s>;
 
-    fn locate(
-        &mut self,
-        sheet: &'s Sheet,
-        rows: &[&'s [Data]],
-        sr: &mut SheetReport,
-        report: &mut FileReport,
-    ) -> Option<(usize, BalanceTable<'s>)> {
-        let loc = locate(
-            rows,
-            &self.candidates,
-            "科目余额表表头",
-            sheet,
-            sr,
-            report,
-            &mut self.found_best,
-            self.entity,
-            &self.stem,
-        )?;
-        let first = loc.hdr.row + loc.hdr.height;
+    fn locate(&mut self, at: At<'s, '_, FileReport>) -> Found<BalanceTable<'s>> {
+        let sheet = at.sheet;
+        let (first, loc) = self.find.locate(at, "科目余额表表头")?;
         Some((
             first,
             BalanceTable {
@@ -172,11 +142,11 @@ impl<'s, 'a: 's> SheetKind<'s> for BalanceSheets<'a> {
     fn row(&mut self, t: &mut BalanceTable<'s>, r: Row<'s>, _: &mut FileReport) -> RowOutcome {
         let row = r.cells;
         let (mut code, mut name) = (
-            t.text(row, "account_code").unwrap_or_default(),
-            t.text(row, "account_name").unwrap_or_default(),
+            t.hdr.text(row, "account_code").unwrap_or_default(),
+            t.hdr.text(row, "account_name").unwrap_or_default(),
         );
         if code.is_empty() {
-            if let Some(a) = t.text(row, "account") {
+            if let Some(a) = t.hdr.text(row, "account") {
                 (code, name) = cell::split_code_name(&a);
             }
         }
@@ -203,8 +173,8 @@ impl<'s, 'a: 's> SheetKind<'s> for BalanceSheets<'a> {
         let ent = t
             .entity
             .clone()
-            .or_else(|| t.text(row, "entity"))
-            .unwrap_or_else(|| self.stem.clone());
+            .or_else(|| t.hdr.text(row, "entity"))
+            .unwrap_or_else(|| self.find.stem.clone());
         let (hdr, p, chart) = (&t.hdr, t.profile, self.chart);
         let opening = balance(row, hdr, p, "opening", &code, chart, &mut self.assumed);
         let closing = balance(row, hdr, p, "closing", &code, chart, &mut self.assumed);
@@ -239,26 +209,14 @@ pub fn load_file(
 ) -> Result<Vec<BalanceRow>> {
     let (sheets, stem) = sheets::open(path, report)?;
     let mut kind = BalanceSheets {
-        candidates: profiles.of_kind("balances"),
-        entity,
+        find: Finder::new(profiles.of_kind("balances"), entity, stem),
         chart,
         file: report.path.clone(),
-        stem,
-        found_best: Vec::new(),
         assumed: false,
         out: Vec::new(),
     };
     if !sheets::read(&sheets, &mut kind, report) {
-        let found = if kind.found_best.is_empty() {
-            "（无内容）".to_string()
-        } else {
-            kind.found_best.join("、")
-        };
-        bail!(
-            "文件 {} 中没有可识别的科目余额表/科目表表头：需要 {}；找到的列名为 {found}",
-            path.display(),
-            header::expectation("balances")
-        );
+        return Err(kind.find.no_header(path, "科目余额表/科目表", "balances"));
     }
     let (out, assumed) = (kind.out, kind.assumed);
     // Summary levels: a code that prefixes another code of the same entity.

@@ -10,9 +10,13 @@
 
 use crate::load::formats::workbook::{self, Sheet};
 use crate::load::ledger::cell;
+use crate::load::ledger::header::{self, Header};
+use crate::load::ledger::profile::Profile;
+use crate::load::ledger::read::choose_profile;
 use crate::load::report::{FileReport, SheetReport};
 use anyhow::Result;
 use calamine::Data;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// One data row: its 1-based number as the spreadsheet shows it, and its cells.
@@ -74,6 +78,17 @@ impl Tally for FileReport {
     }
 }
 
+/// One sheet as [`SheetKind::locate`] sees it: the sheet, its rows, its report, and the file's.
+pub(crate) struct At<'s, 'r, R> {
+    pub sheet: &'s Sheet,
+    pub rows: &'r [&'s [Data]],
+    pub sr: &'r mut SheetReport,
+    pub report: &'r mut R,
+}
+
+/// A table found on a sheet: the index of its first data row, and the table.
+pub(crate) type Found<T> = Option<(usize, T)>;
+
 /// One kind of table: how its header is found on a sheet, and what each row becomes.
 pub(crate) trait SheetKind<'s> {
     type Report: Tally;
@@ -83,13 +98,7 @@ pub(crate) trait SheetKind<'s> {
 
     /// Find the table on a sheet: the index of its first data row and the table, or `None`
     /// for a sheet without one (noted in `sr`/`report` by the loader).
-    fn locate(
-        &mut self,
-        sheet: &'s Sheet,
-        rows: &[&'s [Data]],
-        sr: &mut SheetReport,
-        report: &mut Self::Report,
-    ) -> Option<(usize, Self::Table)>;
+    fn locate(&mut self, at: At<'s, '_, Self::Report>) -> Found<Self::Table>;
 
     /// Classify (and load) one non-blank data row.
     fn row(
@@ -117,7 +126,13 @@ pub(crate) fn read<'s, K: SheetKind<'s>>(
             rows_read: rows.len(),
             ..Default::default()
         };
-        let Some((first, mut table)) = kind.locate(sheet, &rows, &mut sr, report) else {
+        let at = At {
+            sheet,
+            rows: &rows,
+            sr: &mut sr,
+            report: &mut *report,
+        };
+        let Some((first, mut table)) = kind.locate(at) else {
             report.sheet_skipped(sr);
             continue;
         };
@@ -162,4 +177,133 @@ pub(crate) fn open(path: &Path, report: &mut FileReport) -> Result<(Vec<Sheet>, 
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
     Ok((sheets, stem))
+}
+
+/// How a ledger, register or balance loader looks for its table on each sheet: the profiles
+/// that may map it, the entity of last resort, and, for the "no header" message, the most
+/// column names seen on a sheet without one.
+pub(crate) struct Finder<'a> {
+    pub candidates: Vec<&'a Profile>,
+    /// `--entity`, when neither a title line nor a column names the unit.
+    pub entity: Option<&'a str>,
+    /// The file name's stem: the entity when nothing else names one.
+    pub stem: String,
+    pub found_best: Vec<String>,
+}
+
+/// A sheet's table as [`Finder::locate`] finds it: the profile and header, the title values,
+/// and the entity (title → column → `--entity` → file name).
+pub(crate) struct Located<'p> {
+    pub profile: &'p Profile,
+    pub hdr: Header,
+    pub titles: BTreeMap<String, String>,
+    /// `None` when the entity is read per row from a column.
+    pub entity: Option<String>,
+}
+
+impl<'a> Finder<'a> {
+    pub fn new(candidates: Vec<&'a Profile>, entity: Option<&'a str>, stem: String) -> Self {
+        Finder {
+            candidates,
+            entity,
+            stem,
+            found_best: Vec::new(),
+        }
+    }
+
+    /// A sheet without a header for `what` (表头, 资产表头 …): its names kept for the
+    /// message, the sheet noted and counted.
+    pub fn headerless(
+        &mut self,
+        rows: &[&[Data]],
+        what: &str,
+        sr: &mut SheetReport,
+        report: &mut FileReport,
+    ) {
+        let f = header::found_names(rows);
+        if f.len() > self.found_best.len() {
+            self.found_best = f;
+        }
+        note_headerless_sheet(rows, what, sr, report);
+    }
+
+    /// Find the table on one sheet (a register's or a balance table's), filling the sheet
+    /// report's header fields and the file report's profile and entity source.
+    pub fn locate(&mut self, at: At<'_, '_, FileReport>, what: &str) -> Found<Located<'a>> {
+        let At {
+            sheet,
+            rows,
+            sr,
+            report,
+        } = at;
+        let Some((profile, hdr)) = choose_profile(rows, &self.candidates) else {
+            self.headerless(rows, what, sr, report);
+            return None;
+        };
+        report.profile.get_or_insert_with(|| profile.id.clone());
+        sr.header_row = Some(sheet.row_number(hdr.row));
+        sr.header_rows = hdr.height;
+        let titles = header::title_values(&rows[..hdr.row], &profile.title);
+        let (entity, source) = match (titles.get("entity"), hdr.has("entity"), self.entity) {
+            (Some(e), _, _) => (Some(e.clone()), "标题行"),
+            (None, true, _) => (None, "列"),
+            (None, false, Some(e)) => (Some(e.to_string()), "--entity"),
+            _ => (Some(self.stem.clone()), "文件名"),
+        };
+        if report.entity_source.is_none() {
+            report.entity_source = Some(source.into());
+            report.entity = entity.clone();
+        }
+        let first = hdr.row + hdr.height;
+        Some((
+            first,
+            Located {
+                profile,
+                hdr,
+                titles,
+                entity,
+            },
+        ))
+    }
+
+    /// The error for a file none of whose sheets holds a header of `kind` (named `name`).
+    pub fn no_header(&self, path: &Path, name: &str, kind: &str) -> anyhow::Error {
+        let found = if self.found_best.is_empty() {
+            "（无内容）".to_string()
+        } else {
+            self.found_best.join("、")
+        };
+        anyhow::anyhow!(
+            "文件 {} 中没有可识别的{name}表头：需要 {}；找到的列名为 {found}",
+            path.display(),
+            header::expectation(kind)
+        )
+    }
+}
+
+/// A sheet with no recognisable header: not loaded, but its rows are counted as skipped and
+/// any non-blank content is named in a warning, so nothing disappears silently.
+pub(crate) fn note_headerless_sheet(
+    rows: &[&[Data]],
+    what: &str,
+    sr: &mut SheetReport,
+    report: &mut FileReport,
+) {
+    let nonblank = rows
+        .iter()
+        .filter(|r| !r.iter().all(cell::is_blank))
+        .count();
+    sr.note = Some(if nonblank == 0 {
+        "空工作表".to_string()
+    } else {
+        format!("未找到{what}，整表未载入（{nonblank} 行非空）")
+    });
+    if nonblank > 0 {
+        report.warnings.push(format!(
+            "工作表“{}”没有可识别的{what}，其中 {nonblank} 行非空内容未载入",
+            sr.sheet
+        ));
+    }
+    report.rows_read += rows.len();
+    report.rows_skipped += rows.len();
 }

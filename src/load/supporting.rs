@@ -5,7 +5,7 @@ use crate::load::formats::workbook::{self, Sheet};
 use crate::load::ledger::cell;
 use crate::load::ledger::header::norm;
 use crate::load::report::SheetReport;
-use crate::load::sheets::{self, Row, RowOutcome, SheetKind, Tally};
+use crate::load::sheets::{self, At, Found, Row, RowOutcome, SheetKind, Tally};
 use crate::model::money::Fen;
 use crate::model::provenance::{sha256_file_in, InputFile};
 use anyhow::{bail, Context, Result};
@@ -208,13 +208,13 @@ impl<'s> SheetKind<'s> for Records<'_> {
     type Report = TableReport;
     type Table = RecordTable<'s>;
 
-    fn locate(
-        &mut self,
-        sheet: &'s Sheet,
-        rows: &[&'s [Data]],
-        _: &mut SheetReport,
-        report: &mut TableReport,
-    ) -> Option<(usize, RecordTable<'s>)> {
+    fn locate(&mut self, at: At<'s, '_, TableReport>) -> Found<RecordTable<'s>> {
+        let At {
+            sheet,
+            rows,
+            report,
+            ..
+        } = at;
         let p = self.profile;
         report.rows_read += rows.len();
         // The header: the first of the first 40 rows naming every required field.

@@ -5,12 +5,10 @@ use crate::load::ledger::cell;
 use crate::load::ledger::header::{self, Header};
 use crate::load::ledger::model::{date_column, Source};
 use crate::load::ledger::profile::{Profile, Profiles};
-use crate::load::ledger::read::locate;
-use crate::load::report::{FileReport, SheetReport, TotalCheck, TotalFigure};
-use crate::load::sheets::{self, Row, RowOutcome, SheetKind};
+use crate::load::report::{FileReport, TotalCheck, TotalFigure};
+use crate::load::sheets::{self, At, Finder, Found, Row, RowOutcome, SheetKind};
 use crate::model::money::Fen;
-use anyhow::{bail, Result};
-use calamine::Data;
+use anyhow::Result;
 use chrono::NaiveDate;
 use polars::prelude::*;
 use std::path::Path;
@@ -37,11 +35,8 @@ pub struct Asset {
 
 /// The register's sheets as [`sheets::read`] reads them.
 struct Registers<'a> {
-    candidates: Vec<&'a Profile>,
-    entity: Option<&'a str>,
+    find: Finder<'a>,
     file: String,
-    stem: String,
-    found_best: Vec<String>,
     net_mismatch: usize,
     out: Vec<Asset>,
 }
@@ -64,41 +59,15 @@ impl Register<'_> {
             None => f.to_string(),
         }
     }
-
-    fn cell<'r>(&self, row: &'r [Data], f: &str) -> Option<&'r Data> {
-        self.hdr.col(f).and_then(|c| row.get(c))
-    }
-
-    fn text(&self, row: &[Data], f: &str) -> Option<String> {
-        self.cell(row, f)
-            .map(|c| cell::text(c).to_string())
-            .filter(|t| !t.is_empty())
-    }
 }
 
 impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
     type Report = FileReport;
     type Table = Register<'s>;
 
-    fn locate(
-        &mut self,
-        sheet: &'s Sheet,
-        rows: &[&'s [Data]],
-        sr: &mut SheetReport,
-        report: &mut FileReport,
-    ) -> Option<(usize, Register<'s>)> {
-        let loc = locate(
-            rows,
-            &self.candidates,
-            "资产表头",
-            sheet,
-            sr,
-            report,
-            &mut self.found_best,
-            self.entity,
-            &self.stem,
-        )?;
-        let first = loc.hdr.row + loc.hdr.height;
+    fn locate(&mut self, at: At<'s, '_, FileReport>) -> Found<Register<'s>> {
+        let sheet = at.sheet;
+        let (first, loc) = self.find.locate(at, "资产表头")?;
         Some((
             first,
             Register {
@@ -118,17 +87,17 @@ impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
         let amounts = (|| -> Result<[Fen; 3], (String, String)> {
             let mut v = [Fen::ZERO; 3];
             for (k, f) in ["original", "accumulated", "net"].iter().enumerate() {
-                if let Some(c) = t.cell(row, f) {
+                if let Some(c) = t.hdr.cell(row, f) {
                     let a = cell::amount(c).map_err(|r| (t.label(f), r))?;
                     v[k] = a.fen;
                 }
             }
             Ok(v)
         })();
-        let code_text = t.text(row, "asset_code");
+        let code_text = t.hdr.text(row, "asset_code");
         let keyword = [
-            t.text(row, "asset_code"),
-            t.text(row, "asset_name"),
+            t.hdr.text(row, "asset_code"),
+            t.hdr.text(row, "asset_name"),
             row.iter()
                 .find(|c| !cell::is_blank(c))
                 .map(|c| cell::text(c).to_string()),
@@ -177,23 +146,29 @@ impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
             Ok(v) => v,
             Err((c, r)) => return RowOutcome::rejected(c, r),
         };
-        let acquired = match t.cell(row, "acquired").map(cell::date).transpose() {
+        let acquired = match t.hdr.cell(row, "acquired").map(cell::date).transpose() {
             Ok(d) => d.flatten(),
             Err(r) => return RowOutcome::rejected(t.label("acquired"), r),
         };
-        let life = match t.cell(row, "life").map(cell::int).transpose() {
+        let life = match t.hdr.cell(row, "life").map(cell::int).transpose() {
             Ok(l) => l.flatten().map(|l| l as i32),
             Err(r) => return RowOutcome::rejected(t.label("life"), r),
         };
-        let (mut cc, mut cn) = (t.text(row, "category_code"), t.text(row, "category_name"));
+        let (mut cc, mut cn) = (
+            t.hdr.text(row, "category_code"),
+            t.hdr.text(row, "category_name"),
+        );
         if cc.is_none() && cn.is_none() {
-            if let Some(raw) = t.text(row, "category") {
+            if let Some(raw) = t.hdr.text(row, "category") {
                 let (c, n) = cell::split_code_name(&raw);
                 cc = Some(c).filter(|s| !s.is_empty());
                 cn = Some(n).filter(|s| !s.is_empty());
             }
         }
-        let status = t.text(row, "status").map(|s| status_text(&s, t.profile));
+        let status = t
+            .hdr
+            .text(row, "status")
+            .map(|s| status_text(&s, t.profile));
         if t.hdr.has("net") && t.hdr.has("accumulated") && v[2] != v[0] - v[1] {
             self.net_mismatch += 1;
         }
@@ -205,20 +180,20 @@ impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
             entity: t
                 .entity
                 .clone()
-                .or_else(|| t.text(row, "entity"))
-                .unwrap_or_else(|| self.stem.clone()),
+                .or_else(|| t.hdr.text(row, "entity"))
+                .unwrap_or_else(|| self.find.stem.clone()),
             asset_code: code,
-            asset_name: t.text(row, "asset_name").unwrap_or_default(),
+            asset_name: t.hdr.text(row, "asset_name").unwrap_or_default(),
             category_code: cc,
             category_name: cn,
             acquired,
             original: v[0],
             accumulated: v[1],
             net: v[2],
-            department: t.text(row, "department"),
-            user: t.text(row, "user"),
+            department: t.hdr.text(row, "department"),
+            user: t.hdr.text(row, "user"),
             status,
-            location: t.text(row, "location"),
+            location: t.hdr.text(row, "location"),
             life,
             source: Source {
                 file: self.file.clone(),
@@ -238,25 +213,13 @@ pub fn load_file(
 ) -> Result<Vec<Asset>> {
     let (sheets, stem) = sheets::open(path, report)?;
     let mut kind = Registers {
-        candidates: profiles.of_kind("assets"),
-        entity,
+        find: Finder::new(profiles.of_kind("assets"), entity, stem),
         file: report.path.clone(),
-        stem,
-        found_best: Vec::new(),
         net_mismatch: 0,
         out: Vec::new(),
     };
     if !sheets::read(&sheets, &mut kind, report) {
-        bail!(
-            "文件 {} 中没有可识别的资产表头：需要 {}；找到的列名为 {}",
-            path.display(),
-            header::expectation("assets"),
-            if kind.found_best.is_empty() {
-                "（无内容）".to_string()
-            } else {
-                kind.found_best.join("、")
-            }
-        );
+        return Err(kind.find.no_header(path, "资产", "assets"));
     }
     let (out, net_mismatch) = (kind.out, kind.net_mismatch);
     if net_mismatch > 0 {

@@ -8,9 +8,8 @@ use super::header::{self, Header};
 use super::model::{LedgerLine, OpeningBalance};
 use super::profile::{Profile, Profiles};
 use super::sheet::{SheetReader, Sums};
-use crate::load::formats::workbook::Sheet;
-use crate::load::report::{DuplicateNumber, FileReport, SheetReport, Unbalanced};
-use crate::load::sheets::{self, Row, RowOutcome, SheetKind};
+use crate::load::report::{DuplicateNumber, FileReport, Unbalanced};
+use crate::load::sheets::{self, At, Finder, Found, Row, RowOutcome, SheetKind};
 use crate::model::money::Fen;
 use crate::model::voucher::VoucherId;
 use anyhow::{bail, Result};
@@ -64,72 +63,15 @@ pub fn choose_profile<'p>(
     best.map(|(_, _, p, h)| (p, h))
 }
 
-/// A sheet's table as the register and balance loaders find it: the profile and header, the
-/// title values, and the entity (title → column → `--entity` → file name).
-pub(crate) struct Located<'p> {
-    pub profile: &'p Profile,
-    pub hdr: Header,
-    pub titles: std::collections::BTreeMap<String, String>,
-    /// `None` when the entity is read per row from a column.
-    pub entity: Option<String>,
-}
-
-/// Find the table on one sheet, filling the sheet report's header fields and the file
-/// report's profile and entity source; a sheet without a header is noted and counted, and its
-/// names kept in `found_best` for the "no header" message.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn locate<'p>(
-    rows: &[&[Data]],
-    candidates: &[&'p Profile],
-    what: &str,
-    sheet: &crate::load::formats::workbook::Sheet,
-    sr: &mut SheetReport,
-    report: &mut FileReport,
-    found_best: &mut Vec<String>,
-    entity_flag: Option<&str>,
-    stem: &str,
-) -> Option<Located<'p>> {
-    let Some((profile, hdr)) = choose_profile(rows, candidates) else {
-        let f = header::found_names(rows);
-        if f.len() > found_best.len() {
-            *found_best = f;
-        }
-        note_headerless_sheet(rows, what, sr, report);
-        return None;
-    };
-    report.profile.get_or_insert_with(|| profile.id.clone());
-    sr.header_row = Some(sheet.row_number(hdr.row));
-    sr.header_rows = hdr.height;
-    let titles = header::title_values(&rows[..hdr.row], &profile.title);
-    let (entity, source) = match (titles.get("entity"), hdr.has("entity"), entity_flag) {
-        (Some(e), _, _) => (Some(e.clone()), "标题行"),
-        (None, true, _) => (None, "列"),
-        (None, false, Some(e)) => (Some(e.to_string()), "--entity"),
-        _ => (Some(stem.to_string()), "文件名"),
-    };
-    if report.entity_source.is_none() {
-        report.entity_source = Some(source.into());
-        report.entity = entity.clone();
-    }
-    Some(Located {
-        profile,
-        hdr,
-        titles,
-        entity,
-    })
-}
-
 /// The ledger's sheets as [`sheets::read`] reads them; what the rows add up to across sheets.
 struct LedgerSheets<'a> {
     opts: &'a LedgerOptions<'a>,
-    candidates: Vec<&'a Profile>,
+    find: Finder<'a>,
     default_chart: &'a Chart,
     file_label: String,
-    stem: String,
     out: LedgerLoad,
     sums: Sums,
     unknown_accounts: BTreeSet<String>,
-    best_found: Vec<String>,
     serials: BTreeMap<String, (usize, (f64, NaiveDate))>,
 }
 
@@ -137,20 +79,16 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
     type Report = FileReport;
     type Table = SheetReader<'s>;
 
-    fn locate(
-        &mut self,
-        sheet: &'s Sheet,
-        rows: &[&'s [Data]],
-        sr: &mut SheetReport,
-        report: &mut FileReport,
-    ) -> Option<(usize, SheetReader<'s>)> {
+    fn locate(&mut self, at: At<'s, '_, FileReport>) -> Found<SheetReader<'s>> {
+        let At {
+            sheet,
+            rows,
+            sr,
+            report,
+        } = at;
         let opts = self.opts;
-        let Some((profile, hdr)) = choose_profile(rows, &self.candidates) else {
-            let found = header::found_names(rows);
-            if found.len() > self.best_found.len() {
-                self.best_found = found;
-            }
-            note_headerless_sheet(rows, "表头", sr, report);
+        let Some((profile, hdr)) = choose_profile(rows, &self.find.candidates) else {
+            self.find.headerless(rows, "表头", sr, report);
             return None;
         };
         if report.profile.is_none() {
@@ -209,7 +147,7 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
                 }
             }
         }
-        let stem = &self.stem;
+        let stem = &self.find.stem;
         let (sheet_entity, entity_source) = if let Some(e) = assigned {
             (Some(e.clone()), "项目文件")
         } else if let Some(e) = titles.get("entity") {
@@ -304,28 +242,17 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
     report.accounting_system = Some(default_chart.name.clone());
     let mut kind = LedgerSheets {
         opts,
-        candidates,
+        find: Finder::new(candidates, opts.entity.as_deref(), stem),
         default_chart,
         // As the request named the file (`path` may be that joined to the engagement directory).
         file_label: report.path.clone(),
-        stem,
         out: LedgerLoad::default(),
         sums: Sums::default(),
         unknown_accounts: BTreeSet::new(),
-        best_found: Vec::new(),
         serials: BTreeMap::new(),
     };
     if !sheets::read(&sheets, &mut kind, report) {
-        let expected = header::expectation("ledger");
-        let found = if kind.best_found.is_empty() {
-            "（无内容）".to_string()
-        } else {
-            kind.best_found.join("、")
-        };
-        bail!(
-            "文件 {} 中没有可识别的序时账表头：需要 {expected}；找到的列名为 {found}",
-            path.display()
-        );
+        return Err(kind.find.no_header(path, "序时账", "ledger"));
     }
     let LedgerSheets {
         out,
@@ -346,33 +273,6 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
     report.totals.debit = out.lines.iter().map(|l| l.debit).sum();
     report.totals.credit = out.lines.iter().map(|l| l.credit).sum();
     Ok(out)
-}
-
-/// A sheet with no recognisable header: not loaded, but its rows are counted as skipped and
-/// any non-blank content is named in a warning, so nothing disappears silently.
-pub(crate) fn note_headerless_sheet(
-    rows: &[&[Data]],
-    what: &str,
-    sr: &mut SheetReport,
-    report: &mut FileReport,
-) {
-    let nonblank = rows
-        .iter()
-        .filter(|r| !r.iter().all(cell::is_blank))
-        .count();
-    sr.note = Some(if nonblank == 0 {
-        "空工作表".to_string()
-    } else {
-        format!("未找到{what}，整表未载入（{nonblank} 行非空）")
-    });
-    if nonblank > 0 {
-        report.warnings.push(format!(
-            "工作表“{}”没有可识别的{what}，其中 {nonblank} 行非空内容未载入",
-            sr.sheet
-        ));
-    }
-    report.rows_read += rows.len();
-    report.rows_skipped += rows.len();
 }
 
 /// Debits must equal credits per voucher and per basis (财务会计 and 预算会计 each balance).

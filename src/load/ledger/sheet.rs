@@ -101,13 +101,11 @@ pub(super) fn bad(field: &'static str, reason: impl Into<String>) -> Bad {
 
 impl<'a> SheetReader<'a> {
     pub(super) fn cell<'r>(&self, row: &'r [Data], field: &str) -> Option<&'r Data> {
-        self.hdr.col(field).and_then(|c| row.get(c))
+        self.hdr.cell(row, field)
     }
 
     pub(super) fn text(&self, row: &[Data], field: &str) -> Option<String> {
-        self.cell(row, field)
-            .map(|c| cell::text(c).to_string())
-            .filter(|t| !t.is_empty())
+        self.hdr.text(row, field)
     }
 
     /// Print-style exports repeat the header on every page: a row whose account and amount
