@@ -211,39 +211,36 @@ impl<'a> Finder<'a> {
         }
     }
 
-    /// A sheet without a header for `what` (表头, 资产表头 …): its names kept for the
-    /// message, the sheet noted and counted.
-    pub fn headerless(
+    /// The profile and header that map a sheet's table (see [`choose_profile`]); on a sheet
+    /// without a header for `what` (表头, 资产表头 …) the names found are kept for the
+    /// message, and the sheet is noted and counted.
+    pub fn header(
         &mut self,
         rows: &[&[Data]],
         what: &str,
         sr: &mut SheetReport,
         report: &mut FileReport,
-    ) {
-        let f = header::found_names(rows);
-        if f.len() > self.found_best.len() {
-            self.found_best = f;
+    ) -> Option<(&'a Profile, Header)> {
+        let found = choose_profile(rows, &self.candidates);
+        if found.is_none() {
+            let f = header::found_names(rows);
+            if f.len() > self.found_best.len() {
+                self.found_best = f;
+            }
+            note_headerless_sheet(rows, what, sr, report);
         }
-        note_headerless_sheet(rows, what, sr, report);
+        found
     }
 
     /// Find the table on one sheet (a register's or a balance table's), filling the sheet
     /// report's header fields and the file report's profile and entity source.
     pub fn locate(&mut self, at: At<'_, '_, FileReport>, what: &str) -> Found<Located<'a>> {
-        let At {
-            sheet,
-            rows,
-            sr,
-            report,
-        } = at;
-        let Some((profile, hdr)) = choose_profile(rows, &self.candidates) else {
-            self.headerless(rows, what, sr, report);
-            return None;
-        };
+        let (profile, hdr) = self.header(at.rows, what, at.sr, at.report)?;
+        let report = at.report;
         report.profile.get_or_insert_with(|| profile.id.clone());
-        sr.header_row = Some(sheet.row_number(hdr.row));
-        sr.header_rows = hdr.height;
-        let titles = header::title_values(&rows[..hdr.row], &profile.title);
+        at.sr.header_row = Some(at.sheet.row_number(hdr.row));
+        at.sr.header_rows = hdr.height;
+        let titles = header::title_values(&at.rows[..hdr.row], &profile.title);
         let (entity, source) = match (titles.get("entity"), hdr.has("entity"), self.entity) {
             (Some(e), _, _) => (Some(e.clone()), "标题行"),
             (None, true, _) => (None, "列"),

@@ -209,14 +209,8 @@ impl<'s> SheetKind<'s> for Records<'_> {
     type Table = RecordTable<'s>;
 
     fn locate(&mut self, at: At<'s, '_, TableReport>) -> Found<RecordTable<'s>> {
-        let At {
-            sheet,
-            rows,
-            report,
-            ..
-        } = at;
-        let p = self.profile;
-        report.rows_read += rows.len();
+        let (p, rows) = (self.profile, at.rows);
+        at.report.rows_read += rows.len();
         // The header: the first of the first 40 rows naming every required field.
         for (r, row) in rows.iter().enumerate().take(40) {
             let names: Vec<String> = row.iter().map(|c| norm(&cell::text(c))).collect();
@@ -230,10 +224,11 @@ impl<'s> SheetKind<'s> for Records<'_> {
                 }
             }
             if p.required.iter().all(|f| map.contains_key(f)) {
+                let sheet = at.sheet;
                 return Some((r + 1, RecordTable { sheet, map }));
             }
         }
-        report.rows_skipped += rows.len();
+        at.report.rows_skipped += rows.len();
         None
     }
 

@@ -87,10 +87,7 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
             report,
         } = at;
         let opts = self.opts;
-        let Some((profile, hdr)) = choose_profile(rows, &self.find.candidates) else {
-            self.find.headerless(rows, "表头", sr, report);
-            return None;
-        };
+        let (profile, hdr) = self.find.header(rows, "表头", sr, report)?;
         if report.profile.is_none() {
             report.profile = Some(profile.id.clone());
         } else if report.profile.as_deref() != Some(profile.id.as_str()) {
