@@ -6,13 +6,12 @@
 //! Only leaf accounts are kept: a row whose code is the prefix of another row's code is a
 //! summary level (counted as skipped), so sums by first-level code never count twice.
 
-use crate::load::formats::workbook::Sheet;
 use crate::load::ledger::cell;
 use crate::load::ledger::header;
 use crate::load::ledger::model::Source;
 use crate::load::ledger::profile::{Profile, Profiles};
 use crate::load::report::FileReport;
-use crate::load::sheets::{self, At, Finder, Found, Row, RowOutcome, SheetKind};
+use crate::load::sheets::{self, At, Finder, Found, Located, Row, RowOutcome, SheetKind};
 use crate::model::money::Fen;
 use anyhow::Result;
 use calamine::Data;
@@ -109,14 +108,10 @@ struct BalanceSheets<'a> {
     out: Vec<BalanceRow>,
 }
 
-/// One sheet's balance table.
+/// One sheet's balance table, and the year its title names.
 struct BalanceTable<'s> {
-    sheet: &'s Sheet,
-    profile: &'s Profile,
-    hdr: header::Header,
-    entity: Option<String>,
+    loc: Located<'s>,
     year: Option<i32>,
-    keywords: std::collections::BTreeMap<String, String>,
 }
 
 impl<'s, 'a: 's> SheetKind<'s> for BalanceSheets<'a> {
@@ -124,29 +119,19 @@ impl<'s, 'a: 's> SheetKind<'s> for BalanceSheets<'a> {
     type Table = BalanceTable<'s>;
 
     fn locate(&mut self, at: At<'s, '_, FileReport>) -> Found<BalanceTable<'s>> {
-        let sheet = at.sheet;
         let (first, loc) = self.find.locate(at, "科目余额表表头")?;
-        Some((
-            first,
-            BalanceTable {
-                sheet,
-                profile: loc.profile,
-                year: loc.titles.get("period").and_then(|t| header::year_in(t)),
-                keywords: loc.profile.total_keywords(),
-                hdr: loc.hdr,
-                entity: loc.entity,
-            },
-        ))
+        let year = loc.titles.get("period").and_then(|t| header::year_in(t));
+        Some((first, BalanceTable { loc, year }))
     }
 
     fn row(&mut self, t: &mut BalanceTable<'s>, r: Row<'s>, _: &mut FileReport) -> RowOutcome {
         let row = r.cells;
         let (mut code, mut name) = (
-            t.hdr.text(row, "account_code").unwrap_or_default(),
-            t.hdr.text(row, "account_name").unwrap_or_default(),
+            t.loc.hdr.text(row, "account_code").unwrap_or_default(),
+            t.loc.hdr.text(row, "account_name").unwrap_or_default(),
         );
         if code.is_empty() {
-            if let Some(a) = t.hdr.text(row, "account") {
+            if let Some(a) = t.loc.hdr.text(row, "account") {
                 (code, name) = cell::split_code_name(&a);
             }
         }
@@ -156,7 +141,8 @@ impl<'s, 'a: 's> SheetKind<'s> for BalanceSheets<'a> {
             .map(|c| header::norm(&cell::text(c)))
             .unwrap_or_default();
         if code.is_empty()
-            && (t.keywords.contains_key(&first) || t.keywords.contains_key(&header::norm(&name)))
+            && (t.loc.keywords.contains_key(&first)
+                || t.loc.keywords.contains_key(&header::norm(&name)))
         {
             return RowOutcome::Total;
         }
@@ -171,11 +157,12 @@ impl<'s, 'a: 's> SheetKind<'s> for BalanceSheets<'a> {
         }
         let code: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
         let ent = t
+            .loc
             .entity
             .clone()
-            .or_else(|| t.hdr.text(row, "entity"))
+            .or_else(|| t.loc.hdr.text(row, "entity"))
             .unwrap_or_else(|| self.find.stem.clone());
-        let (hdr, p, chart) = (&t.hdr, t.profile, self.chart);
+        let (hdr, p, chart) = (&t.loc.hdr, t.loc.profile, self.chart);
         let opening = balance(row, hdr, p, "opening", &code, chart, &mut self.assumed);
         let closing = balance(row, hdr, p, "closing", &code, chart, &mut self.assumed);
         match (opening, closing) {
@@ -189,7 +176,7 @@ impl<'s, 'a: 's> SheetKind<'s> for BalanceSheets<'a> {
                     closing: c,
                     source: Source {
                         file: self.file.clone(),
-                        sheet: t.sheet.name.clone(),
+                        sheet: t.loc.sheet.name.clone(),
                         row: r.number,
                     },
                 });

@@ -191,14 +191,18 @@ pub(crate) struct Finder<'a> {
     pub found_best: Vec<String>,
 }
 
-/// A sheet's table as [`Finder::locate`] finds it: the profile and header, the title values,
-/// and the entity (title → column → `--entity` → file name).
-pub(crate) struct Located<'p> {
-    pub profile: &'p Profile,
+/// A sheet's table as [`Finder::locate`] finds it: the sheet, the profile and header, the
+/// title values, the entity (title → column → `--entity` → file name), and the profile's
+/// total-row words.
+pub(crate) struct Located<'s> {
+    pub sheet: &'s Sheet,
+    pub profile: &'s Profile,
     pub hdr: Header,
     pub titles: BTreeMap<String, String>,
     /// `None` when the entity is read per row from a column.
     pub entity: Option<String>,
+    /// Total-row word → scope (`Profile::total_keywords`).
+    pub keywords: BTreeMap<String, String>,
 }
 
 impl<'a> Finder<'a> {
@@ -234,7 +238,10 @@ impl<'a> Finder<'a> {
 
     /// Find the table on one sheet (a register's or a balance table's), filling the sheet
     /// report's header fields and the file report's profile and entity source.
-    pub fn locate(&mut self, at: At<'_, '_, FileReport>, what: &str) -> Found<Located<'a>> {
+    pub fn locate<'s>(&mut self, at: At<'s, '_, FileReport>, what: &str) -> Found<Located<'s>>
+    where
+        'a: 's,
+    {
         let (profile, hdr) = self.header(at.rows, what, at.sr, at.report)?;
         let report = at.report;
         report.profile.get_or_insert_with(|| profile.id.clone());
@@ -255,7 +262,9 @@ impl<'a> Finder<'a> {
         Some((
             first,
             Located {
+                sheet: at.sheet,
                 profile,
+                keywords: profile.total_keywords(),
                 hdr,
                 titles,
                 entity,

@@ -1,12 +1,11 @@
 //! Fixed-asset register (固定资产明细表/资产卡片) loading; its 合计 row reconciled.
 
-use crate::load::formats::workbook::Sheet;
 use crate::load::ledger::cell;
-use crate::load::ledger::header::{self, Header};
+use crate::load::ledger::header;
 use crate::load::ledger::model::{date_column, Source};
 use crate::load::ledger::profile::{Profile, Profiles};
 use crate::load::report::{FileReport, TotalCheck, TotalFigure};
-use crate::load::sheets::{self, At, Finder, Found, Row, RowOutcome, SheetKind};
+use crate::load::sheets::{self, At, Finder, Found, Located, Row, RowOutcome, SheetKind};
 use crate::model::money::Fen;
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -43,19 +42,19 @@ struct Registers<'a> {
 
 /// One sheet's register: where its columns are, and the sums its 合计 rows are checked against.
 struct Register<'s> {
-    sheet: &'s Sheet,
-    profile: &'s Profile,
-    hdr: Header,
-    entity: Option<String>,
-    keywords: std::collections::BTreeMap<String, String>,
+    loc: Located<'s>,
     seg: [Fen; 3],
     all: [Fen; 3],
 }
 
 impl Register<'_> {
     fn label(&self, f: &str) -> String {
-        match self.hdr.col(f) {
-            Some(c) => format!("{}（{}）", self.sheet.column_letter(c), self.hdr.names[c]),
+        match self.loc.hdr.col(f) {
+            Some(c) => format!(
+                "{}（{}）",
+                self.loc.sheet.column_letter(c),
+                self.loc.hdr.names[c]
+            ),
             None => f.to_string(),
         }
     }
@@ -66,20 +65,9 @@ impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
     type Table = Register<'s>;
 
     fn locate(&mut self, at: At<'s, '_, FileReport>) -> Found<Register<'s>> {
-        let sheet = at.sheet;
         let (first, loc) = self.find.locate(at, "资产表头")?;
-        Some((
-            first,
-            Register {
-                sheet,
-                profile: loc.profile,
-                keywords: loc.profile.total_keywords(),
-                hdr: loc.hdr,
-                entity: loc.entity,
-                seg: [Fen::ZERO; 3],
-                all: [Fen::ZERO; 3],
-            },
-        ))
+        let (seg, all) = ([Fen::ZERO; 3], [Fen::ZERO; 3]);
+        Some((first, Register { loc, seg, all }))
     }
 
     fn row(&mut self, t: &mut Register<'s>, r: Row<'s>, report: &mut FileReport) -> RowOutcome {
@@ -87,24 +75,29 @@ impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
         let amounts = (|| -> Result<[Fen; 3], (String, String)> {
             let mut v = [Fen::ZERO; 3];
             for (k, f) in ["original", "accumulated", "net"].iter().enumerate() {
-                if let Some(c) = t.hdr.cell(row, f) {
+                if let Some(c) = t.loc.hdr.cell(row, f) {
                     let a = cell::amount(c).map_err(|r| (t.label(f), r))?;
                     v[k] = a.fen;
                 }
             }
             Ok(v)
         })();
-        let code_text = t.hdr.text(row, "asset_code");
+        let code_text = t.loc.hdr.text(row, "asset_code");
         let keyword = [
-            t.hdr.text(row, "asset_code"),
-            t.hdr.text(row, "asset_name"),
+            t.loc.hdr.text(row, "asset_code"),
+            t.loc.hdr.text(row, "asset_name"),
             row.iter()
                 .find(|c| !cell::is_blank(c))
                 .map(|c| cell::text(c).to_string()),
         ]
         .into_iter()
         .flatten()
-        .find_map(|x| t.keywords.get(&header::norm(&x)).map(|s| (s.clone(), x)));
+        .find_map(|x| {
+            t.loc
+                .keywords
+                .get(&header::norm(&x))
+                .map(|s| (s.clone(), x))
+        });
         if let Some((scope, lbl)) = keyword {
             return match amounts {
                 Ok(v) => {
@@ -112,7 +105,7 @@ impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
                     let figures: Vec<TotalFigure> = ["original", "accumulated", "net"]
                         .iter()
                         .enumerate()
-                        .filter(|(_, f)| t.hdr.has(f))
+                        .filter(|(_, f)| t.loc.hdr.has(f))
                         .map(|(k, f)| TotalFigure {
                             field: f.to_string(),
                             stated: v[k],
@@ -121,7 +114,7 @@ impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
                         .collect();
                     let matches = figures.iter().all(|f| f.stated == f.loaded);
                     report.totals_checked.push(TotalCheck {
-                        sheet: t.sheet.name.clone(),
+                        sheet: t.loc.sheet.name.clone(),
                         row: r.number,
                         label: lbl,
                         scope: if scope == "segment" {
@@ -146,30 +139,31 @@ impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
             Ok(v) => v,
             Err((c, r)) => return RowOutcome::rejected(c, r),
         };
-        let acquired = match t.hdr.cell(row, "acquired").map(cell::date).transpose() {
+        let acquired = match t.loc.hdr.cell(row, "acquired").map(cell::date).transpose() {
             Ok(d) => d.flatten(),
             Err(r) => return RowOutcome::rejected(t.label("acquired"), r),
         };
-        let life = match t.hdr.cell(row, "life").map(cell::int).transpose() {
+        let life = match t.loc.hdr.cell(row, "life").map(cell::int).transpose() {
             Ok(l) => l.flatten().map(|l| l as i32),
             Err(r) => return RowOutcome::rejected(t.label("life"), r),
         };
         let (mut cc, mut cn) = (
-            t.hdr.text(row, "category_code"),
-            t.hdr.text(row, "category_name"),
+            t.loc.hdr.text(row, "category_code"),
+            t.loc.hdr.text(row, "category_name"),
         );
         if cc.is_none() && cn.is_none() {
-            if let Some(raw) = t.hdr.text(row, "category") {
+            if let Some(raw) = t.loc.hdr.text(row, "category") {
                 let (c, n) = cell::split_code_name(&raw);
                 cc = Some(c).filter(|s| !s.is_empty());
                 cn = Some(n).filter(|s| !s.is_empty());
             }
         }
         let status = t
+            .loc
             .hdr
             .text(row, "status")
-            .map(|s| status_text(&s, t.profile));
-        if t.hdr.has("net") && t.hdr.has("accumulated") && v[2] != v[0] - v[1] {
+            .map(|s| status_text(&s, t.loc.profile));
+        if t.loc.hdr.has("net") && t.loc.hdr.has("accumulated") && v[2] != v[0] - v[1] {
             self.net_mismatch += 1;
         }
         for (k, x) in v.iter().enumerate() {
@@ -178,26 +172,27 @@ impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
         }
         self.out.push(Asset {
             entity: t
+                .loc
                 .entity
                 .clone()
-                .or_else(|| t.hdr.text(row, "entity"))
+                .or_else(|| t.loc.hdr.text(row, "entity"))
                 .unwrap_or_else(|| self.find.stem.clone()),
             asset_code: code,
-            asset_name: t.hdr.text(row, "asset_name").unwrap_or_default(),
+            asset_name: t.loc.hdr.text(row, "asset_name").unwrap_or_default(),
             category_code: cc,
             category_name: cn,
             acquired,
             original: v[0],
             accumulated: v[1],
             net: v[2],
-            department: t.hdr.text(row, "department"),
-            user: t.hdr.text(row, "user"),
+            department: t.loc.hdr.text(row, "department"),
+            user: t.loc.hdr.text(row, "user"),
             status,
-            location: t.hdr.text(row, "location"),
+            location: t.loc.hdr.text(row, "location"),
             life,
             source: Source {
                 file: self.file.clone(),
-                sheet: t.sheet.name.clone(),
+                sheet: t.loc.sheet.name.clone(),
                 row: r.number,
             },
         });
