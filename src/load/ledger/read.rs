@@ -1,5 +1,6 @@
 //! Reading ledger workbooks: each sheet's header and profile, its title lines (entity, book,
-//! year), then the row loop in `sheet.rs`; afterwards every voucher is checked for balance.
+//! year), then its rows (the shared loop of `load/sheets.rs`, each row classified in
+//! `sheet.rs`); afterwards every voucher is checked for balance.
 //! Nothing is dropped without a line in the report.
 
 use super::cell;

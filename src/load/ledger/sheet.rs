@@ -1,4 +1,5 @@
-//! The row loop of one ledger sheet: blank rows, repeated headers, total rows (checked against
+//! The rows of one ledger sheet, as the shared loop (`load/sheets.rs`) hands them over after
+//! skipping blank and unreadable rows: repeated headers, total rows (checked against
 //! the loaded lines in their scope), opening rows, and journal lines, with the voucher context
 //! carried from line to line (fill-down) and never lent across a rejected first line.
 
