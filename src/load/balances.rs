@@ -6,15 +6,14 @@
 //! Only leaf accounts are kept: a row whose code is the prefix of another row's code is a
 //! summary level (counted as skipped), so sums by first-level code never count twice.
 
-use crate::load::formats::workbook;
 use crate::load::ledger::cell;
 use crate::load::ledger::header;
 use crate::load::ledger::model::Source;
 use crate::load::ledger::profile::{Profile, Profiles};
-use crate::load::ledger::read::locate;
-use crate::load::report::{FileReport, SheetReport};
+use crate::load::report::FileReport;
+use crate::load::sheets::{self, At, Finder, Found, Located, Row, RowOutcome, SheetKind};
 use crate::model::money::Fen;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use calamine::Data;
 use std::path::Path;
 
@@ -100,6 +99,94 @@ fn balance(
     }
 }
 
+/// The balance tables' sheets as [`sheets::read`] reads them.
+struct BalanceSheets<'a> {
+    find: Finder<'a>,
+    chart: &'a crate::load::ledger::chart::Chart,
+    file: String,
+    assumed: bool,
+    out: Vec<BalanceRow>,
+}
+
+/// One sheet's balance table, and the year its title names.
+struct BalanceTable<'s> {
+    loc: Located<'s>,
+    year: Option<i32>,
+}
+
+impl<'s, 'a: 's> SheetKind<'s> for BalanceSheets<'a> {
+    type Report = FileReport;
+    type Table = BalanceTable<'s>;
+
+    fn locate(&mut self, at: At<'s, '_, FileReport>) -> Found<BalanceTable<'s>> {
+        let (first, loc) = self.find.locate(at, "科目余额表表头")?;
+        let year = loc.titles.get("period").and_then(|t| header::year_in(t));
+        Some((first, BalanceTable { loc, year }))
+    }
+
+    fn row(&mut self, t: &mut BalanceTable<'s>, r: Row<'s>, _: &mut FileReport) -> RowOutcome {
+        let row = r.cells;
+        let (mut code, mut name) = (
+            t.loc.hdr.text(row, "account_code").unwrap_or_default(),
+            t.loc.hdr.text(row, "account_name").unwrap_or_default(),
+        );
+        if code.is_empty() {
+            if let Some(a) = t.loc.hdr.text(row, "account") {
+                (code, name) = cell::split_code_name(&a);
+            }
+        }
+        let first = row
+            .iter()
+            .find(|c| !cell::is_blank(c))
+            .map(|c| header::norm(&cell::text(c)))
+            .unwrap_or_default();
+        if code.is_empty()
+            && (t.loc.keywords.contains_key(&first)
+                || t.loc.keywords.contains_key(&header::norm(&name)))
+        {
+            return RowOutcome::Total;
+        }
+        if code.is_empty() || !code.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            return RowOutcome::rejected(
+                "科目编码",
+                format!(
+                    "科目编码为空或不是数字：“{}”",
+                    crate::errors::excerpt(&code)
+                ),
+            );
+        }
+        let code: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
+        let ent = t
+            .loc
+            .entity
+            .clone()
+            .or_else(|| t.loc.hdr.text(row, "entity"))
+            .unwrap_or_else(|| self.find.stem.clone());
+        let (hdr, p, chart) = (&t.loc.hdr, t.loc.profile, self.chart);
+        let opening = balance(row, hdr, p, "opening", &code, chart, &mut self.assumed);
+        let closing = balance(row, hdr, p, "closing", &code, chart, &mut self.assumed);
+        match (opening, closing) {
+            (Ok(o), Ok(c)) => {
+                self.out.push(BalanceRow {
+                    entity: ent,
+                    year: t.year,
+                    code,
+                    name,
+                    opening: o,
+                    closing: c,
+                    source: Source {
+                        file: self.file.clone(),
+                        sheet: t.loc.sheet.name.clone(),
+                        row: r.number,
+                    },
+                });
+                RowOutcome::Loaded
+            }
+            (Err((col, r)), _) | (_, Err((col, r))) => RowOutcome::rejected(col, r),
+        }
+    }
+}
+
 pub fn load_file(
     path: &Path,
     report: &mut FileReport,
@@ -107,139 +194,18 @@ pub fn load_file(
     entity: Option<&str>,
     chart: &crate::load::ledger::chart::Chart,
 ) -> Result<Vec<BalanceRow>> {
-    let (sheets, encoding) = workbook::read_any(path)?;
-    report.encoding = encoding.map(str::to_string);
-    let candidates = profiles.of_kind("balances");
-    let file = report.path.clone();
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let mut out: Vec<BalanceRow> = Vec::new();
-    let mut any = false;
-    let mut found_best = Vec::new();
-    let mut assumed = false;
-    for sheet in &sheets {
-        let rows: Vec<&[Data]> = sheet.range.rows().collect();
-        let mut sr = SheetReport {
-            sheet: sheet.name.clone(),
-            rows_read: rows.len(),
-            ..Default::default()
-        };
-        let Some(loc) = locate(
-            &rows,
-            &candidates,
-            "科目余额表表头",
-            sheet,
-            &mut sr,
-            report,
-            &mut found_best,
-            entity,
-            &stem,
-        ) else {
-            report.sheets.push(sr);
-            continue;
-        };
-        any = true;
-        let (profile, hdr, sheet_entity) = (loc.profile, loc.hdr, loc.entity);
-        let year = loc.titles.get("period").and_then(|t| header::year_in(t));
-        let keywords = profile.total_keywords();
-        let text = |row: &[Data], f: &str| {
-            hdr.col(f)
-                .and_then(|c| row.get(c))
-                .map(|c| cell::text(c).to_string())
-                .filter(|t| !t.is_empty())
-        };
-        for (i, row) in rows.iter().enumerate().skip(hdr.row + hdr.height) {
-            let rownum = sheet.row_number(i);
-            if let Some(reason) = sheet.bad_rows.get(&i) {
-                sr.rows_rejected += 1;
-                report.reject(&sheet.name, rownum, "整行", reason.clone());
-                continue;
-            }
-            if row.iter().all(cell::is_blank) {
-                sr.rows_skipped_blank += 1;
-                continue;
-            }
-            let (mut code, mut name) = (
-                text(row, "account_code").unwrap_or_default(),
-                text(row, "account_name").unwrap_or_default(),
-            );
-            if code.is_empty() {
-                if let Some(a) = text(row, "account") {
-                    (code, name) = cell::split_code_name(&a);
-                }
-            }
-            let first = row
-                .iter()
-                .find(|c| !cell::is_blank(c))
-                .map(|c| header::norm(&cell::text(c)))
-                .unwrap_or_default();
-            if code.is_empty()
-                && (keywords.contains_key(&first) || keywords.contains_key(&header::norm(&name)))
-            {
-                sr.rows_skipped_total += 1;
-                continue;
-            }
-            if code.is_empty() || !code.chars().all(|c| c.is_ascii_digit() || c == '.') {
-                sr.rows_rejected += 1;
-                report.reject(
-                    &sheet.name,
-                    rownum,
-                    "科目编码",
-                    format!(
-                        "科目编码为空或不是数字：“{}”",
-                        crate::errors::excerpt(&code)
-                    ),
-                );
-                continue;
-            }
-            let code: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
-            let ent = sheet_entity
-                .clone()
-                .or_else(|| text(row, "entity"))
-                .unwrap_or_else(|| stem.clone());
-            let opening = balance(row, &hdr, profile, "opening", &code, chart, &mut assumed);
-            let closing = balance(row, &hdr, profile, "closing", &code, chart, &mut assumed);
-            match (opening, closing) {
-                (Ok(o), Ok(c)) => {
-                    sr.rows_loaded += 1;
-                    out.push(BalanceRow {
-                        entity: ent,
-                        year,
-                        code,
-                        name,
-                        opening: o,
-                        closing: c,
-                        source: Source {
-                            file: file.clone(),
-                            sheet: sheet.name.clone(),
-                            row: rownum,
-                        },
-                    });
-                }
-                (Err((col, r)), _) | (_, Err((col, r))) => {
-                    sr.rows_rejected += 1;
-                    report.reject(&sheet.name, rownum, &col, r);
-                }
-            }
-        }
-        report.rows_read += sr.rows_read;
-        sr.rows_skipped_header += hdr.row + hdr.height;
-        report.sheets.push(sr);
+    let (sheets, stem) = sheets::open(path, report)?;
+    let mut kind = BalanceSheets {
+        find: Finder::new(profiles.of_kind("balances"), entity, stem),
+        chart,
+        file: report.path.clone(),
+        assumed: false,
+        out: Vec::new(),
+    };
+    if !sheets::read(&sheets, &mut kind, report) {
+        return Err(kind.find.no_header(path, "科目余额表/科目表", "balances"));
     }
-    if !any {
-        let found = if found_best.is_empty() {
-            "（无内容）".to_string()
-        } else {
-            found_best.join("、")
-        };
-        bail!(
-            "文件 {} 中没有可识别的科目余额表/科目表表头：需要 {}；找到的列名为 {found}",
-            path.display(),
-            header::expectation("balances")
-        );
-    }
+    let (out, assumed) = (kind.out, kind.assumed);
     // Summary levels: a code that prefixes another code of the same entity.
     let codes: std::collections::BTreeSet<(String, String)> = out
         .iter()
@@ -253,11 +219,14 @@ pub fn load_file(
     };
     let (leaves, parents): (Vec<BalanceRow>, Vec<BalanceRow>) =
         out.into_iter().partition(|r| !is_parent(r));
+    // The sheet loop counted them as loaded: they are skipped.
     for s in report.sheets.iter_mut() {
         let n = parents.iter().filter(|p| p.source.sheet == s.sheet).count();
         s.rows_loaded -= n;
         s.rows_skipped_total += n;
     }
+    report.rows_loaded -= parents.len();
+    report.rows_skipped += parents.len();
     if !parents.is_empty() {
         report.warnings.push(format!(
             "{} 行为汇总级次科目（其下有明细科目），只载入末级科目，避免重复",
@@ -268,10 +237,6 @@ pub fn load_file(
         report
             .warnings
             .push("余额列没有方向，按科目表中科目的余额方向确定借贷（资产、费用、预算支出为借方，负债、净资产、收入、预算收入、结转结余及累计折旧、坏账准备为贷方，资金结存为借方）".into());
-    }
-    for s in &report.sheets {
-        report.rows_loaded += s.rows_loaded;
-        report.rows_skipped += s.rows_skipped_blank + s.rows_skipped_total + s.rows_skipped_header;
     }
     Ok(leaves)
 }

@@ -6,6 +6,7 @@ pub mod cache;
 pub mod formats;
 pub mod ledger;
 pub mod report;
+pub mod sheets;
 pub mod supporting;
 
 use crate::load::assets::Asset;

@@ -1,12 +1,15 @@
 //! Supporting records (payment detail, 公务卡 holders, 接待台账, 会议台账, 资产盘点表): read
 //! with their own mapping profiles, every row loaded or rejected with its place and reason.
 
-use crate::load::formats::workbook;
+use crate::load::formats::workbook::{self, Sheet};
 use crate::load::ledger::cell;
 use crate::load::ledger::header::norm;
+use crate::load::report::SheetReport;
+use crate::load::sheets::{self, At, Found, Row, RowOutcome, SheetKind, Tally};
 use crate::model::money::Fen;
 use crate::model::provenance::{sha256_file_in, InputFile};
 use anyhow::{bail, Context, Result};
+use calamine::Data;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -174,29 +177,41 @@ fn profiles(extra: Option<&Path>) -> Result<BTreeMap<String, KindProfile>> {
     Ok(map)
 }
 
-fn read_table(kind: &str, p: &KindProfile, root: &Path, path: &Path) -> Result<Table> {
-    let input = sha256_file_in(root, path)
-        .with_context(|| format!("辅助资料 {} 无法读取", path.display()))?;
-    let (sheets, _) = workbook::read_any(&root.join(path))?;
-    let file_label = path.display().to_string();
-    let mut report = TableReport {
-        kind: kind.to_string(),
-        title: p.title.clone(),
-        path: path.display().to_string(),
-        sha256: input.sha256.clone(),
-        rows_read: 0,
-        rows_loaded: 0,
-        rows_skipped: 0,
-        rows_rejected: 0,
-        rejections: Vec::new(),
-    };
-    let mut records = Vec::new();
-    let mut found_header = false;
-    for sheet in &sheets {
-        let rows: Vec<&[calamine::Data]> = sheet.range.rows().collect();
-        report.rows_read += rows.len();
+impl Tally for TableReport {
+    fn reject(&mut self, sheet: &str, row: u32, column: &str, reason: String) {
+        self.rows_rejected += 1;
+        self.rejections.push(rej(sheet, row, column, reason));
+    }
+
+    fn sheet_skipped(&mut self, _: SheetReport) {}
+
+    fn sheet_read(&mut self, sr: SheetReport) {
+        self.rows_loaded += sr.rows_loaded;
+        self.rows_skipped += sr.rows_skipped_blank + sr.rows_skipped_total + sr.rows_skipped_header;
+    }
+}
+
+/// A supporting file's sheets as [`sheets::read`] reads them.
+struct Records<'a> {
+    profile: &'a KindProfile,
+    file_label: String,
+    records: Vec<Record>,
+}
+
+/// One sheet's table: the sheet, and the column of each field its header names.
+struct RecordTable<'s> {
+    sheet: &'s Sheet,
+    map: BTreeMap<String, usize>,
+}
+
+impl<'s> SheetKind<'s> for Records<'_> {
+    type Report = TableReport;
+    type Table = RecordTable<'s>;
+
+    fn locate(&mut self, at: At<'s, '_, TableReport>) -> Found<RecordTable<'s>> {
+        let (p, rows) = (self.profile, at.rows);
+        at.report.rows_read += rows.len();
         // The header: the first of the first 40 rows naming every required field.
-        let mut header: Option<(usize, BTreeMap<String, usize>)> = None;
         for (r, row) in rows.iter().enumerate().take(40) {
             let names: Vec<String> = row.iter().map(|c| norm(&cell::text(c))).collect();
             let mut map = BTreeMap::new();
@@ -209,110 +224,92 @@ fn read_table(kind: &str, p: &KindProfile, root: &Path, path: &Path) -> Result<T
                 }
             }
             if p.required.iter().all(|f| map.contains_key(f)) {
-                header = Some((r, map));
-                break;
+                let sheet = at.sheet;
+                return Some((r + 1, RecordTable { sheet, map }));
             }
         }
-        let Some((hr, map)) = header else {
-            report.rows_skipped += rows.len();
-            continue;
-        };
-        found_header = true;
-        report.rows_skipped += hr + 1;
-        for (r, row) in rows.iter().enumerate().skip(hr + 1) {
-            let rownum = sheet.row_number(r);
-            if let Some(reason) = sheet.bad_rows.get(&r) {
-                report.rows_rejected += 1;
-                report
-                    .rejections
-                    .push(rej(&sheet.name, rownum, "整行", reason.clone()));
-                continue;
-            }
-            if row.iter().all(cell::is_blank) {
-                report.rows_skipped += 1;
-                continue;
-            }
-            let first = row
-                .first()
-                .map(|c| cell::text(c).to_string())
-                .unwrap_or_default();
-            if ["合计", "总计", "小计"].contains(&norm(&first).as_str()) {
-                report.rows_skipped += 1;
-                continue;
-            }
-            let mut fields = BTreeMap::new();
-            let mut bad: Option<Rejection> = None;
-            for (field, &ci) in &map {
-                let c = row.get(ci).unwrap_or(&calamine::Data::Empty);
-                let col = format!("{}（{}）", sheet.column_letter(ci), field_label(p, field));
-                let v = match p.types.get(field).map(String::as_str) {
-                    Some("date") => match cell::date(c) {
-                        Ok(Some(d)) => Some(Value::Date(d)),
-                        Ok(None) => None,
-                        Err(e) => {
-                            bad = Some(rej(&sheet.name, rownum, &col, e));
-                            break;
-                        }
-                    },
-                    Some("money") => match cell::amount(c) {
-                        Ok(a) if cell::is_blank(c) => {
-                            let _ = a;
-                            None
-                        }
-                        Ok(a) => Some(Value::Money(a.fen)),
-                        Err(e) => {
-                            bad = Some(rej(&sheet.name, rownum, &col, e));
-                            break;
-                        }
-                    },
-                    Some("int") => match cell::int(c) {
-                        Ok(Some(n)) => Some(Value::Int(n)),
-                        Ok(None) => None,
-                        Err(e) => {
-                            bad = Some(rej(&sheet.name, rownum, &col, e));
-                            break;
-                        }
-                    },
-                    _ => {
-                        let t = cell::text(c).to_string();
-                        (!t.is_empty()).then_some(Value::Text(t))
-                    }
-                };
-                if let Some(v) = v {
-                    fields.insert(field.clone(), v);
-                }
-            }
-            if bad.is_none() {
-                if let Some(missing) = p.required.iter().find(|f| !fields.contains_key(*f)) {
-                    let ci = map[missing];
-                    bad = Some(rej(
-                        &sheet.name,
-                        rownum,
-                        &format!("{}（{}）", sheet.column_letter(ci), field_label(p, missing)),
-                        "必填项为空".into(),
-                    ));
-                }
-            }
-            match bad {
-                Some(b) => {
-                    report.rows_rejected += 1;
-                    report.rejections.push(b);
-                }
-                None => {
-                    report.rows_loaded += 1;
-                    records.push(Record {
-                        fields,
-                        source: crate::load::ledger::model::source_label(
-                            &file_label,
-                            &sheet.name,
-                            rownum,
-                        ),
-                    });
-                }
-            }
-        }
+        at.report.rows_skipped += rows.len();
+        None
     }
-    if !found_header {
+
+    fn row(&mut self, t: &mut RecordTable<'s>, r: Row<'s>, _: &mut TableReport) -> RowOutcome {
+        let (p, sheet, row) = (self.profile, t.sheet, r.cells);
+        let first = row
+            .first()
+            .map(|c| cell::text(c).to_string())
+            .unwrap_or_default();
+        if ["合计", "总计", "小计"].contains(&norm(&first).as_str()) {
+            return RowOutcome::Total;
+        }
+        let mut fields = BTreeMap::new();
+        for (field, &ci) in &t.map {
+            let c = row.get(ci).unwrap_or(&Data::Empty);
+            let col = || format!("{}（{}）", sheet.column_letter(ci), field_label(p, field));
+            let v = match p.types.get(field).map(String::as_str) {
+                Some("date") => match cell::date(c) {
+                    Ok(Some(d)) => Some(Value::Date(d)),
+                    Ok(None) => None,
+                    Err(e) => return RowOutcome::rejected(col(), e),
+                },
+                Some("money") => match cell::amount(c) {
+                    Ok(_) if cell::is_blank(c) => None,
+                    Ok(a) => Some(Value::Money(a.fen)),
+                    Err(e) => return RowOutcome::rejected(col(), e),
+                },
+                Some("int") => match cell::int(c) {
+                    Ok(Some(n)) => Some(Value::Int(n)),
+                    Ok(None) => None,
+                    Err(e) => return RowOutcome::rejected(col(), e),
+                },
+                _ => {
+                    let t = cell::text(c).to_string();
+                    (!t.is_empty()).then_some(Value::Text(t))
+                }
+            };
+            if let Some(v) = v {
+                fields.insert(field.clone(), v);
+            }
+        }
+        if let Some(missing) = p.required.iter().find(|f| !fields.contains_key(*f)) {
+            let ci = t.map[missing];
+            return RowOutcome::rejected(
+                format!("{}（{}）", sheet.column_letter(ci), field_label(p, missing)),
+                "必填项为空",
+            );
+        }
+        self.records.push(Record {
+            fields,
+            source: crate::load::ledger::model::source_label(
+                &self.file_label,
+                &sheet.name,
+                r.number,
+            ),
+        });
+        RowOutcome::Loaded
+    }
+}
+
+fn read_table(kind: &str, p: &KindProfile, root: &Path, path: &Path) -> Result<Table> {
+    let input = sha256_file_in(root, path)
+        .with_context(|| format!("辅助资料 {} 无法读取", path.display()))?;
+    let (sheets, _) = workbook::read_any(&root.join(path))?;
+    let mut report = TableReport {
+        kind: kind.to_string(),
+        title: p.title.clone(),
+        path: path.display().to_string(),
+        sha256: input.sha256.clone(),
+        rows_read: 0,
+        rows_loaded: 0,
+        rows_skipped: 0,
+        rows_rejected: 0,
+        rejections: Vec::new(),
+    };
+    let mut records = Records {
+        profile: p,
+        file_label: path.display().to_string(),
+        records: Vec::new(),
+    };
+    if !sheets::read(&sheets, &mut records, &mut report) {
         let need: Vec<String> = p.required.iter().map(|f| field_label(p, f)).collect();
         bail!(
             "辅助资料 {}（{}）中找不到表头：需要列 {}",
@@ -323,7 +320,7 @@ fn read_table(kind: &str, p: &KindProfile, root: &Path, path: &Path) -> Result<T
     }
     Ok(Table {
         kind: kind.to_string(),
-        records,
+        records: records.records,
         report,
         input,
     })

@@ -1,15 +1,13 @@
 //! Fixed-asset register (固定资产明细表/资产卡片) loading; its 合计 row reconciled.
 
-use crate::load::formats::workbook;
 use crate::load::ledger::cell;
 use crate::load::ledger::header;
 use crate::load::ledger::model::{date_column, Source};
 use crate::load::ledger::profile::{Profile, Profiles};
-use crate::load::ledger::read::locate;
-use crate::load::report::{FileReport, SheetReport, TotalCheck, TotalFigure};
+use crate::load::report::{FileReport, TotalCheck, TotalFigure};
+use crate::load::sheets::{self, At, Finder, Found, Located, Row, RowOutcome, SheetKind};
 use crate::model::money::Fen;
-use anyhow::{bail, Result};
-use calamine::Data;
+use anyhow::Result;
 use chrono::NaiveDate;
 use polars::prelude::*;
 use std::path::Path;
@@ -34,234 +32,191 @@ pub struct Asset {
     pub source: Source,
 }
 
+/// The register's sheets as [`sheets::read`] reads them.
+struct Registers<'a> {
+    find: Finder<'a>,
+    file: String,
+    net_mismatch: usize,
+    out: Vec<Asset>,
+}
+
+/// One sheet's register: where its columns are, and the sums its 合计 rows are checked against.
+struct Register<'s> {
+    loc: Located<'s>,
+    seg: [Fen; 3],
+    all: [Fen; 3],
+}
+
+impl Register<'_> {
+    fn label(&self, f: &str) -> String {
+        match self.loc.hdr.col(f) {
+            Some(c) => format!(
+                "{}（{}）",
+                self.loc.sheet.column_letter(c),
+                self.loc.hdr.names[c]
+            ),
+            None => f.to_string(),
+        }
+    }
+}
+
+impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
+    type Report = FileReport;
+    type Table = Register<'s>;
+
+    fn locate(&mut self, at: At<'s, '_, FileReport>) -> Found<Register<'s>> {
+        let (first, loc) = self.find.locate(at, "资产表头")?;
+        let (seg, all) = ([Fen::ZERO; 3], [Fen::ZERO; 3]);
+        Some((first, Register { loc, seg, all }))
+    }
+
+    fn row(&mut self, t: &mut Register<'s>, r: Row<'s>, report: &mut FileReport) -> RowOutcome {
+        let row = r.cells;
+        let amounts = (|| -> Result<[Fen; 3], (String, String)> {
+            let mut v = [Fen::ZERO; 3];
+            for (k, f) in ["original", "accumulated", "net"].iter().enumerate() {
+                if let Some(c) = t.loc.hdr.cell(row, f) {
+                    let a = cell::amount(c).map_err(|r| (t.label(f), r))?;
+                    v[k] = a.fen;
+                }
+            }
+            Ok(v)
+        })();
+        let code_text = t.loc.hdr.text(row, "asset_code");
+        let keyword = [
+            t.loc.hdr.text(row, "asset_code"),
+            t.loc.hdr.text(row, "asset_name"),
+            row.iter()
+                .find(|c| !cell::is_blank(c))
+                .map(|c| cell::text(c).to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|x| {
+            t.loc
+                .keywords
+                .get(&header::norm(&x))
+                .map(|s| (s.clone(), x))
+        });
+        if let Some((scope, lbl)) = keyword {
+            return match amounts {
+                Ok(v) => {
+                    let loaded = if scope == "segment" { t.seg } else { t.all };
+                    let figures: Vec<TotalFigure> = ["original", "accumulated", "net"]
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, f)| t.loc.hdr.has(f))
+                        .map(|(k, f)| TotalFigure {
+                            field: f.to_string(),
+                            stated: v[k],
+                            loaded: loaded[k],
+                        })
+                        .collect();
+                    let matches = figures.iter().all(|f| f.stated == f.loaded);
+                    report.totals_checked.push(TotalCheck {
+                        sheet: t.loc.sheet.name.clone(),
+                        row: r.number,
+                        label: lbl,
+                        scope: if scope == "segment" {
+                            "小计段"
+                        } else {
+                            "全表"
+                        }
+                        .into(),
+                        figures,
+                        matches,
+                    });
+                    t.seg = [Fen::ZERO; 3];
+                    RowOutcome::Total
+                }
+                Err((c, r)) => RowOutcome::rejected(c, format!("合计行金额无法读取：{r}")),
+            };
+        }
+        let Some(code) = code_text else {
+            return RowOutcome::rejected(t.label("asset_code"), "资产编号为空，且不是合计行");
+        };
+        let v = match amounts {
+            Ok(v) => v,
+            Err((c, r)) => return RowOutcome::rejected(c, r),
+        };
+        let acquired = match t.loc.hdr.cell(row, "acquired").map(cell::date).transpose() {
+            Ok(d) => d.flatten(),
+            Err(r) => return RowOutcome::rejected(t.label("acquired"), r),
+        };
+        let life = match t.loc.hdr.cell(row, "life").map(cell::int).transpose() {
+            Ok(l) => l.flatten().map(|l| l as i32),
+            Err(r) => return RowOutcome::rejected(t.label("life"), r),
+        };
+        let (mut cc, mut cn) = (
+            t.loc.hdr.text(row, "category_code"),
+            t.loc.hdr.text(row, "category_name"),
+        );
+        if cc.is_none() && cn.is_none() {
+            if let Some(raw) = t.loc.hdr.text(row, "category") {
+                let (c, n) = cell::split_code_name(&raw);
+                cc = Some(c).filter(|s| !s.is_empty());
+                cn = Some(n).filter(|s| !s.is_empty());
+            }
+        }
+        let status = t
+            .loc
+            .hdr
+            .text(row, "status")
+            .map(|s| status_text(&s, t.loc.profile));
+        if t.loc.hdr.has("net") && t.loc.hdr.has("accumulated") && v[2] != v[0] - v[1] {
+            self.net_mismatch += 1;
+        }
+        for (k, x) in v.iter().enumerate() {
+            t.seg[k] += *x;
+            t.all[k] += *x;
+        }
+        self.out.push(Asset {
+            entity: t
+                .loc
+                .entity
+                .clone()
+                .or_else(|| t.loc.hdr.text(row, "entity"))
+                .unwrap_or_else(|| self.find.stem.clone()),
+            asset_code: code,
+            asset_name: t.loc.hdr.text(row, "asset_name").unwrap_or_default(),
+            category_code: cc,
+            category_name: cn,
+            acquired,
+            original: v[0],
+            accumulated: v[1],
+            net: v[2],
+            department: t.loc.hdr.text(row, "department"),
+            user: t.loc.hdr.text(row, "user"),
+            status,
+            location: t.loc.hdr.text(row, "location"),
+            life,
+            source: Source {
+                file: self.file.clone(),
+                sheet: t.loc.sheet.name.clone(),
+                row: r.number,
+            },
+        });
+        RowOutcome::Loaded
+    }
+}
+
 pub fn load_file(
     path: &Path,
     report: &mut FileReport,
     profiles: &Profiles,
     entity: Option<&str>,
 ) -> Result<Vec<Asset>> {
-    let (sheets, encoding) = workbook::read_any(path)?;
-    report.encoding = encoding.map(str::to_string);
-    let candidates = profiles.of_kind("assets");
-    let file = report.path.clone();
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let mut out = Vec::new();
-    let mut any = false;
-    let mut found_best = Vec::new();
-    let mut net_mismatch = 0usize;
-    for sheet in &sheets {
-        let rows: Vec<&[Data]> = sheet.range.rows().collect();
-        let mut sr = SheetReport {
-            sheet: sheet.name.clone(),
-            rows_read: rows.len(),
-            ..Default::default()
-        };
-        let Some(loc) = locate(
-            &rows,
-            &candidates,
-            "资产表头",
-            sheet,
-            &mut sr,
-            report,
-            &mut found_best,
-            entity,
-            &stem,
-        ) else {
-            report.sheets.push(sr);
-            continue;
-        };
-        any = true;
-        let (profile, hdr, sheet_entity) = (loc.profile, loc.hdr, loc.entity);
-        let keywords = profile.total_keywords();
-        let col = |f: &str| hdr.col(f);
-        let label = |f: &str| match hdr.col(f) {
-            Some(c) => format!("{}（{}）", sheet.column_letter(c), hdr.names[c]),
-            None => f.to_string(),
-        };
-        let text = |row: &[Data], f: &str| {
-            col(f)
-                .and_then(|c| row.get(c))
-                .map(|c| cell::text(c).to_string())
-                .filter(|t| !t.is_empty())
-        };
-        let mut seg = [Fen::ZERO; 3];
-        let mut all = [Fen::ZERO; 3];
-        for (i, row) in rows.iter().enumerate().skip(hdr.row + hdr.height) {
-            let rownum = sheet.row_number(i);
-            if let Some(reason) = sheet.bad_rows.get(&i) {
-                sr.rows_rejected += 1;
-                report.reject(&sheet.name, rownum, "整行", reason.clone());
-                continue;
-            }
-            if row.iter().all(cell::is_blank) {
-                sr.rows_skipped_blank += 1;
-                continue;
-            }
-            let amounts = (|| -> Result<[Fen; 3], (String, String)> {
-                let mut v = [Fen::ZERO; 3];
-                for (k, f) in ["original", "accumulated", "net"].iter().enumerate() {
-                    if let Some(c) = col(f).and_then(|c| row.get(c)) {
-                        let a = cell::amount(c).map_err(|r| (label(f), r))?;
-                        v[k] = a.fen;
-                    }
-                }
-                Ok(v)
-            })();
-            let code_text = text(row, "asset_code");
-            let keyword = [
-                text(row, "asset_code"),
-                text(row, "asset_name"),
-                row.iter()
-                    .find(|c| !cell::is_blank(c))
-                    .map(|c| cell::text(c).to_string()),
-            ]
-            .into_iter()
-            .flatten()
-            .find_map(|t| keywords.get(&header::norm(&t)).map(|s| (s.clone(), t)));
-            if let Some((scope, lbl)) = keyword {
-                match amounts {
-                    Ok(v) => {
-                        sr.rows_skipped_total += 1;
-                        let loaded = if scope == "segment" { seg } else { all };
-                        let figures: Vec<TotalFigure> = ["original", "accumulated", "net"]
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, f)| hdr.has(f))
-                            .map(|(k, f)| TotalFigure {
-                                field: f.to_string(),
-                                stated: v[k],
-                                loaded: loaded[k],
-                            })
-                            .collect();
-                        let matches = figures.iter().all(|f| f.stated == f.loaded);
-                        report.totals_checked.push(TotalCheck {
-                            sheet: sheet.name.clone(),
-                            row: rownum,
-                            label: lbl,
-                            scope: if scope == "segment" {
-                                "小计段"
-                            } else {
-                                "全表"
-                            }
-                            .into(),
-                            figures,
-                            matches,
-                        });
-                        seg = [Fen::ZERO; 3];
-                    }
-                    Err((c, r)) => {
-                        sr.rows_rejected += 1;
-                        report.reject(&sheet.name, rownum, &c, format!("合计行金额无法读取：{r}"));
-                    }
-                }
-                continue;
-            }
-            let Some(code) = code_text else {
-                sr.rows_rejected += 1;
-                report.reject(
-                    &sheet.name,
-                    rownum,
-                    &label("asset_code"),
-                    "资产编号为空，且不是合计行",
-                );
-                continue;
-            };
-            let v = match amounts {
-                Ok(v) => v,
-                Err((c, r)) => {
-                    sr.rows_rejected += 1;
-                    report.reject(&sheet.name, rownum, &c, r);
-                    continue;
-                }
-            };
-            let acquired = match col("acquired")
-                .and_then(|c| row.get(c))
-                .map(cell::date)
-                .transpose()
-            {
-                Ok(d) => d.flatten(),
-                Err(r) => {
-                    sr.rows_rejected += 1;
-                    report.reject(&sheet.name, rownum, &label("acquired"), r);
-                    continue;
-                }
-            };
-            let life = match col("life")
-                .and_then(|c| row.get(c))
-                .map(cell::int)
-                .transpose()
-            {
-                Ok(l) => l.flatten().map(|l| l as i32),
-                Err(r) => {
-                    sr.rows_rejected += 1;
-                    report.reject(&sheet.name, rownum, &label("life"), r);
-                    continue;
-                }
-            };
-            let (mut cc, mut cn) = (text(row, "category_code"), text(row, "category_name"));
-            if cc.is_none() && cn.is_none() {
-                if let Some(raw) = text(row, "category") {
-                    let (c, n) = cell::split_code_name(&raw);
-                    cc = Some(c).filter(|s| !s.is_empty());
-                    cn = Some(n).filter(|s| !s.is_empty());
-                }
-            }
-            let status = text(row, "status").map(|s| status_text(&s, profile));
-            if hdr.has("net") && hdr.has("accumulated") && v[2] != v[0] - v[1] {
-                net_mismatch += 1;
-            }
-            for k in 0..3 {
-                seg[k] += v[k];
-                all[k] += v[k];
-            }
-            sr.rows_loaded += 1;
-            out.push(Asset {
-                entity: sheet_entity
-                    .clone()
-                    .or_else(|| text(row, "entity"))
-                    .unwrap_or_else(|| stem.clone()),
-                asset_code: code,
-                asset_name: text(row, "asset_name").unwrap_or_default(),
-                category_code: cc,
-                category_name: cn,
-                acquired,
-                original: v[0],
-                accumulated: v[1],
-                net: v[2],
-                department: text(row, "department"),
-                user: text(row, "user"),
-                status,
-                location: text(row, "location"),
-                life,
-                source: Source {
-                    file: file.clone(),
-                    sheet: sheet.name.clone(),
-                    row: rownum,
-                },
-            });
-        }
-        report.rows_read += sr.rows_read;
-        report.rows_loaded += sr.rows_loaded;
-        sr.rows_skipped_header += hdr.row + hdr.height;
-        report.rows_skipped +=
-            sr.rows_skipped_blank + sr.rows_skipped_total + sr.rows_skipped_header;
-        report.sheets.push(sr);
+    let (sheets, stem) = sheets::open(path, report)?;
+    let mut kind = Registers {
+        find: Finder::new(profiles.of_kind("assets"), entity, stem),
+        file: report.path.clone(),
+        net_mismatch: 0,
+        out: Vec::new(),
+    };
+    if !sheets::read(&sheets, &mut kind, report) {
+        return Err(kind.find.no_header(path, "资产", "assets"));
     }
-    if !any {
-        bail!(
-            "文件 {} 中没有可识别的资产表头：需要 {}；找到的列名为 {}",
-            path.display(),
-            header::expectation("assets"),
-            if found_best.is_empty() {
-                "（无内容）".to_string()
-            } else {
-                found_best.join("、")
-            }
-        );
-    }
+    let (out, net_mismatch) = (kind.out, kind.net_mismatch);
     if net_mismatch > 0 {
         report
             .warnings

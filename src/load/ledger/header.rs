@@ -106,6 +106,16 @@ impl Header {
     pub fn has(&self, field: &str) -> bool {
         self.col(field).is_some()
     }
+    /// A row's cell in `field`'s column.
+    pub fn cell<'r>(&self, row: &'r [Data], field: &str) -> Option<&'r Data> {
+        self.col(field).and_then(|c| row.get(c))
+    }
+    /// A row's text in `field`'s column; `None` when the column is missing or the cell blank.
+    pub fn text(&self, row: &[Data], field: &str) -> Option<String> {
+        self.cell(row, field)
+            .map(|c| cell::text(c).to_string())
+            .filter(|t| !t.is_empty())
+    }
 }
 
 /// Header text normalised for matching: no spaces, ASCII punctuation, no unit suffix.

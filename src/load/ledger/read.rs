@@ -1,15 +1,16 @@
 //! Reading ledger workbooks: each sheet's header and profile, its title lines (entity, book,
-//! year), then the row loop in `sheet.rs`; afterwards every voucher is checked for balance.
+//! year), then its rows (the shared loop of `load/sheets.rs`, each row classified in
+//! `sheet.rs`); afterwards every voucher is checked for balance.
 //! Nothing is dropped without a line in the report.
 
 use super::cell;
-use super::chart::{Charts, DEFAULT_SYSTEM};
+use super::chart::{Chart, Charts, DEFAULT_SYSTEM};
 use super::header::{self, Header};
 use super::model::{LedgerLine, OpeningBalance};
 use super::profile::{Profile, Profiles};
 use super::sheet::{SheetReader, Sums};
-use crate::load::formats::workbook;
-use crate::load::report::{DuplicateNumber, FileReport, SheetReport, Unbalanced};
+use crate::load::report::{DuplicateNumber, FileReport, Unbalanced};
+use crate::load::sheets::{self, At, Finder, Found, Row, RowOutcome, SheetKind};
 use crate::model::money::Fen;
 use crate::model::voucher::VoucherId;
 use anyhow::{bail, Result};
@@ -63,115 +64,31 @@ pub fn choose_profile<'p>(
     best.map(|(_, _, p, h)| (p, h))
 }
 
-/// A sheet's table as the register and balance loaders find it: the profile and header, the
-/// title values, and the entity (title → column → `--entity` → file name).
-pub(crate) struct Located<'p> {
-    pub profile: &'p Profile,
-    pub hdr: Header,
-    pub titles: std::collections::BTreeMap<String, String>,
-    /// `None` when the entity is read per row from a column.
-    pub entity: Option<String>,
+/// The ledger's sheets as [`sheets::read`] reads them; what the rows add up to across sheets.
+struct LedgerSheets<'a> {
+    opts: &'a LedgerOptions<'a>,
+    find: Finder<'a>,
+    default_chart: &'a Chart,
+    file_label: String,
+    out: LedgerLoad,
+    sums: Sums,
+    unknown_accounts: BTreeSet<String>,
+    serials: BTreeMap<String, (usize, (f64, NaiveDate))>,
 }
 
-/// Find the table on one sheet, filling the sheet report's header fields and the file
-/// report's profile and entity source; a sheet without a header is noted and counted, and its
-/// names kept in `found_best` for the "no header" message.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn locate<'p>(
-    rows: &[&[Data]],
-    candidates: &[&'p Profile],
-    what: &str,
-    sheet: &crate::load::formats::workbook::Sheet,
-    sr: &mut SheetReport,
-    report: &mut FileReport,
-    found_best: &mut Vec<String>,
-    entity_flag: Option<&str>,
-    stem: &str,
-) -> Option<Located<'p>> {
-    let Some((profile, hdr)) = choose_profile(rows, candidates) else {
-        let f = header::found_names(rows);
-        if f.len() > found_best.len() {
-            *found_best = f;
-        }
-        note_headerless_sheet(rows, what, sr, report);
-        return None;
-    };
-    report.profile.get_or_insert_with(|| profile.id.clone());
-    sr.header_row = Some(sheet.row_number(hdr.row));
-    sr.header_rows = hdr.height;
-    let titles = header::title_values(&rows[..hdr.row], &profile.title);
-    let (entity, source) = match (titles.get("entity"), hdr.has("entity"), entity_flag) {
-        (Some(e), _, _) => (Some(e.clone()), "标题行"),
-        (None, true, _) => (None, "列"),
-        (None, false, Some(e)) => (Some(e.to_string()), "--entity"),
-        _ => (Some(stem.to_string()), "文件名"),
-    };
-    if report.entity_source.is_none() {
-        report.entity_source = Some(source.into());
-        report.entity = entity.clone();
-    }
-    Some(Located {
-        profile,
-        hdr,
-        titles,
-        entity,
-    })
-}
+impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
+    type Report = FileReport;
+    type Table = SheetReader<'s>;
 
-/// Load one ledger workbook. `Err` only when the file cannot be read or holds no
-/// recognisable header; row problems become rejections in the report.
-pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> Result<LedgerLoad> {
-    let (sheets, encoding) = workbook::read_any(path)?;
-    report.encoding = encoding.map(str::to_string);
-    let candidates: Vec<&Profile> = match &opts.profile {
-        Some(id) => match opts.profiles.get(id) {
-            Some(p) if p.kind == "ledger" => vec![p],
-            _ => bail!("映射方案“{id}”不存在或不是序时账方案"),
-        },
-        None => opts.profiles.of_kind("ledger"),
-    };
-    let system_name = opts
-        .system
-        .clone()
-        .unwrap_or_else(|| DEFAULT_SYSTEM.to_string());
-    let default_chart = opts.charts.find(&system_name).ok_or_else(|| {
-        anyhow::anyhow!(
-            "没有会计制度“{system_name}”的科目表；内置：{}",
-            opts.charts.names().join("、")
-        )
-    })?;
-    report.accounting_system = Some(default_chart.name.clone());
-    // As the request named the file (`path` may be that joined to the engagement directory).
-    let file_label = report.path.clone();
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-
-    let mut out = LedgerLoad::default();
-    let mut sums = Sums::default();
-    let mut unknown_accounts: BTreeSet<String> = BTreeSet::new();
-    let mut best_found: Vec<String> = Vec::new();
-    let mut any_header = false;
-    let mut serials: BTreeMap<String, (usize, (f64, NaiveDate))> = BTreeMap::new();
-
-    for sheet in &sheets {
-        let rows: Vec<&[Data]> = sheet.range.rows().collect();
-        let mut sr = SheetReport {
-            sheet: sheet.name.clone(),
-            rows_read: rows.len(),
-            ..Default::default()
-        };
-        let Some((profile, hdr)) = choose_profile(&rows, &candidates) else {
-            let found = header::found_names(&rows);
-            if found.len() > best_found.len() {
-                best_found = found;
-            }
-            note_headerless_sheet(&rows, "表头", &mut sr, report);
-            report.sheets.push(sr);
-            continue;
-        };
-        any_header = true;
+    fn locate(&mut self, at: At<'s, '_, FileReport>) -> Found<SheetReader<'s>> {
+        let At {
+            sheet,
+            rows,
+            sr,
+            report,
+        } = at;
+        let opts = self.opts;
+        let (profile, hdr) = self.find.header(rows, "表头", sr, report)?;
         if report.profile.is_none() {
             report.profile = Some(profile.id.clone());
         } else if report.profile.as_deref() != Some(profile.id.as_str()) {
@@ -228,6 +145,7 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
                 }
             }
         }
+        let stem = &self.find.stem;
         let (sheet_entity, entity_source) = if let Some(e) = assigned {
             (Some(e.clone()), "项目文件")
         } else if let Some(e) = titles.get("entity") {
@@ -249,55 +167,97 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
             }
         }
         let book = titles.get("book").cloned();
-
+        let first = hdr.row + hdr.height;
+        self.out.lines.reserve(rows.len().saturating_sub(first));
+        self.sums.sheet = (Fen::ZERO, Fen::ZERO);
+        self.sums.segment = (Fen::ZERO, Fen::ZERO);
         let reader = SheetReader {
             sheet,
-            hdr: &hdr,
-            profile,
             keywords: profile.total_keywords(),
+            hdr,
+            profile,
             title_year,
             sheet_entity,
             fallback_entity: opts.entity.clone().unwrap_or_else(|| stem.clone()),
             book,
             charts: opts.charts,
-            default_chart,
-            file: file_label.clone(),
+            default_chart: self.default_chart,
+            file: self.file_label.clone(),
             serials: Default::default(),
+            current: None,
+            poisoned: None,
         };
-        reader.read(
-            &rows,
-            &mut sr,
+        Some((first, reader))
+    }
+
+    fn row(
+        &mut self,
+        t: &mut SheetReader<'s>,
+        row: Row<'s>,
+        report: &mut FileReport,
+    ) -> RowOutcome {
+        t.row(
+            row,
             report,
-            &mut out,
-            &mut sums,
-            &mut unknown_accounts,
-        );
+            &mut self.out,
+            &mut self.sums,
+            &mut self.unknown_accounts,
+        )
+    }
+
+    fn sheet_done(&mut self, reader: SheetReader<'s>, _: &mut FileReport) {
         if let (n, Some(example)) = reader.serials.get() {
-            let e = serials
+            let e = self
+                .serials
                 .entry(reader.column_label("date"))
                 .or_insert((0, example));
             e.0 += n;
         }
-        report.rows_read += sr.rows_read;
-        report.rows_loaded += sr.rows_loaded;
-        report.rows_opening += sr.rows_opening;
-        sr.rows_skipped_header += hdr.row + hdr.height;
-        report.rows_skipped +=
-            sr.rows_skipped_blank + sr.rows_skipped_total + sr.rows_skipped_header;
-        report.sheets.push(sr);
     }
-    if !any_header {
-        let expected = header::expectation("ledger");
-        let found = if best_found.is_empty() {
-            "（无内容）".to_string()
-        } else {
-            best_found.join("、")
-        };
-        bail!(
-            "文件 {} 中没有可识别的序时账表头：需要 {expected}；找到的列名为 {found}",
-            path.display()
-        );
+}
+
+/// Load one ledger workbook. `Err` only when the file cannot be read or holds no
+/// recognisable header; row problems become rejections in the report.
+pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> Result<LedgerLoad> {
+    let (sheets, stem) = sheets::open(path, report)?;
+    let candidates: Vec<&Profile> = match &opts.profile {
+        Some(id) => match opts.profiles.get(id) {
+            Some(p) if p.kind == "ledger" => vec![p],
+            _ => bail!("映射方案“{id}”不存在或不是序时账方案"),
+        },
+        None => opts.profiles.of_kind("ledger"),
+    };
+    let system_name = opts
+        .system
+        .clone()
+        .unwrap_or_else(|| DEFAULT_SYSTEM.to_string());
+    let default_chart = opts.charts.find(&system_name).ok_or_else(|| {
+        anyhow::anyhow!(
+            "没有会计制度“{system_name}”的科目表；内置：{}",
+            opts.charts.names().join("、")
+        )
+    })?;
+    report.accounting_system = Some(default_chart.name.clone());
+    let mut kind = LedgerSheets {
+        opts,
+        find: Finder::new(candidates, opts.entity.as_deref(), stem),
+        default_chart,
+        // As the request named the file (`path` may be that joined to the engagement directory).
+        file_label: report.path.clone(),
+        out: LedgerLoad::default(),
+        sums: Sums::default(),
+        unknown_accounts: BTreeSet::new(),
+        serials: BTreeMap::new(),
+    };
+    if !sheets::read(&sheets, &mut kind, report) {
+        return Err(kind.find.no_header(path, "序时账", "ledger"));
     }
+    let LedgerSheets {
+        out,
+        unknown_accounts,
+        serials,
+        ..
+    } = kind;
     // One warning per date column, not per row.
     for (column, (n, (v, d))) in serials {
         report.warnings.push(format!(
@@ -311,33 +271,6 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
     report.totals.debit = out.lines.iter().map(|l| l.debit).sum();
     report.totals.credit = out.lines.iter().map(|l| l.credit).sum();
     Ok(out)
-}
-
-/// A sheet with no recognisable header: not loaded, but its rows are counted as skipped and
-/// any non-blank content is named in a warning, so nothing disappears silently.
-pub(crate) fn note_headerless_sheet(
-    rows: &[&[Data]],
-    what: &str,
-    sr: &mut SheetReport,
-    report: &mut FileReport,
-) {
-    let nonblank = rows
-        .iter()
-        .filter(|r| !r.iter().all(cell::is_blank))
-        .count();
-    sr.note = Some(if nonblank == 0 {
-        "空工作表".to_string()
-    } else {
-        format!("未找到{what}，整表未载入（{nonblank} 行非空）")
-    });
-    if nonblank > 0 {
-        report.warnings.push(format!(
-            "工作表“{}”没有可识别的{what}，其中 {nonblank} 行非空内容未载入",
-            sr.sheet
-        ));
-    }
-    report.rows_read += rows.len();
-    report.rows_skipped += rows.len();
 }
 
 /// Debits must equal credits per voucher and per basis (财务会计 and 预算会计 each balance).

@@ -1,4 +1,5 @@
-//! The row loop of one ledger sheet: blank rows, repeated headers, total rows (checked against
+//! The rows of one ledger sheet, as the shared loop (`load/sheets.rs`) hands them over after
+//! skipping blank and unreadable rows: repeated headers, total rows (checked against
 //! the loaded lines in their scope), opening rows, and journal lines, with the voucher context
 //! carried from line to line (fill-down) and never lent across a rejected first line.
 
@@ -8,7 +9,8 @@ use super::header::{self, Header};
 use super::profile::Profile;
 use super::read::LedgerLoad;
 use crate::load::formats::workbook::Sheet;
-use crate::load::report::{FileReport, SheetReport, TotalCheck, TotalFigure};
+use crate::load::report::{FileReport, TotalCheck, TotalFigure};
+use crate::load::sheets::{Row, RowOutcome};
 use crate::model::money::Fen;
 use calamine::Data;
 use chrono::NaiveDate;
@@ -65,7 +67,7 @@ fn scope_label(scope: &str) -> &'static str {
 
 pub(super) struct SheetReader<'a> {
     pub(super) sheet: &'a Sheet,
-    pub(super) hdr: &'a Header,
+    pub(super) hdr: Header,
     pub(super) profile: &'a Profile,
     pub(super) keywords: BTreeMap<String, String>,
     pub(super) title_year: Option<i32>,
@@ -78,6 +80,11 @@ pub(super) struct SheetReader<'a> {
     /// Bare numbers read as Excel date serials in the date column: how many, and the first
     /// (its value and the date it gave).
     pub(super) serials: std::cell::Cell<(usize, Option<(f64, NaiveDate)>)>,
+    /// The voucher of the line above, for filling down.
+    pub(super) current: Option<Current>,
+    /// Row number of a voucher's first line that was rejected: its continuation lines
+    /// cannot be placed and are rejected too, never attached to the voucher before it.
+    pub(super) poisoned: Option<u32>,
 }
 
 /// A row problem: which field, why.
@@ -95,13 +102,11 @@ pub(super) fn bad(field: &'static str, reason: impl Into<String>) -> Bad {
 
 impl<'a> SheetReader<'a> {
     pub(super) fn cell<'r>(&self, row: &'r [Data], field: &str) -> Option<&'r Data> {
-        self.hdr.col(field).and_then(|c| row.get(c))
+        self.hdr.cell(row, field)
     }
 
     pub(super) fn text(&self, row: &[Data], field: &str) -> Option<String> {
-        self.cell(row, field)
-            .map(|c| cell::text(c).to_string())
-            .filter(|t| !t.is_empty())
+        self.hdr.text(row, field)
     }
 
     /// Print-style exports repeat the header on every page: a row whose account and amount
@@ -120,17 +125,9 @@ impl<'a> SheetReader<'a> {
             && same("amount")
     }
 
-    /// Count a rejected row and record it with its column and reason.
-    fn reject(
-        &self,
-        sr: &mut SheetReport,
-        report: &mut FileReport,
-        rownum: u32,
-        field: &str,
-        reason: impl Into<String>,
-    ) {
-        sr.rows_rejected += 1;
-        report.reject(&self.sheet.name, rownum, &self.column_label(field), reason);
+    /// A rejected row, its column named as the report shows it.
+    fn reject(&self, field: &str, reason: impl Into<String>) -> RowOutcome {
+        RowOutcome::rejected(self.column_label(field), reason)
     }
 
     pub(super) fn column_label(&self, field: &str) -> String {
@@ -168,234 +165,190 @@ impl<'a> SheetReader<'a> {
         None
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn read(
-        &self,
-        rows: &[&[Data]],
-        sr: &mut SheetReport,
+    /// One non-blank row below the header: a repeated header, a total row (checked against the
+    /// loaded lines in its scope), an opening row, or a journal line.
+    pub(super) fn row(
+        &mut self,
+        r: Row<'_>,
         report: &mut FileReport,
         out: &mut LedgerLoad,
         sums: &mut Sums,
         unknown_accounts: &mut BTreeSet<String>,
-    ) {
-        let first = self.hdr.row + self.hdr.height;
-        out.lines.reserve(rows.len().saturating_sub(first));
-        let mut current: Option<Current> = None;
-        // Row number of a voucher's first line that was rejected: its continuation lines
-        // cannot be placed and are rejected too, never attached to the voucher before it.
-        let mut poisoned: Option<u32> = None;
-        sums.sheet = (Fen::ZERO, Fen::ZERO);
-        sums.segment = (Fen::ZERO, Fen::ZERO);
-        for (i, row) in rows.iter().enumerate().skip(first) {
-            let rownum = self.sheet.row_number(i);
-            if let Some(reason) = self.sheet.bad_rows.get(&i) {
-                sr.rows_rejected += 1;
-                report.reject(&self.sheet.name, rownum, "整行", reason.clone());
-                continue;
-            }
-            if row.iter().all(cell::is_blank) {
-                sr.rows_skipped_blank += 1;
-                continue;
-            }
-            if self.is_repeated_header(row) {
-                sr.rows_skipped_header += 1;
-                continue;
-            }
-            let has_account = self
-                .cell(row, "account_code")
-                .is_some_and(|c| !cell::is_blank(c))
-                || self
-                    .cell(row, "account")
-                    .is_some_and(|c| !cell::is_blank(c));
-            // Rows with an account are journal lines unless their 摘要 is itself a total or
-            // opening word (明细账 style); only account-less rows get the full scan.
-            let scope = if has_account {
-                self.text(row, "summary").and_then(|t| {
-                    self.keywords
-                        .get(&header::norm(&t))
-                        .map(|sc| (sc.clone(), t))
-                })
-            } else {
-                self.keyword_scope(row)
-            };
-            if let Some((scope, label)) = scope {
-                if scope == "opening" {
-                    if !has_account {
-                        self.reject(
-                            sr,
-                            report,
-                            rownum,
-                            "account_code",
-                            format!("期初行“{label}”没有科目，无法归属"),
-                        );
-                        continue;
-                    }
-                    match self.opening(
-                        row,
-                        rownum,
-                        &label,
-                        current.as_ref(),
-                        &mut report.amounts_rounded,
-                    ) {
-                        Ok(ob) => {
-                            sr.rows_opening += 1;
-                            out.opening.push(ob);
-                        }
-                        Err(b) => {
-                            self.reject(sr, report, rownum, b.field, b.reason);
-                        }
-                    }
-                    continue;
+    ) -> RowOutcome {
+        let (row, rownum) = (r.cells, r.number);
+        if self.is_repeated_header(row) {
+            return RowOutcome::Header;
+        }
+        let has_account = self
+            .cell(row, "account_code")
+            .is_some_and(|c| !cell::is_blank(c))
+            || self
+                .cell(row, "account")
+                .is_some_and(|c| !cell::is_blank(c));
+        // Rows with an account are journal lines unless their 摘要 is itself a total or
+        // opening word (明细账 style); only account-less rows get the full scan.
+        let scope = if has_account {
+            self.text(row, "summary").and_then(|t| {
+                self.keywords
+                    .get(&header::norm(&t))
+                    .map(|sc| (sc.clone(), t))
+            })
+        } else {
+            self.keyword_scope(row)
+        };
+        if let Some((scope, label)) = scope {
+            if scope == "opening" {
+                if !has_account {
+                    return self
+                        .reject("account_code", format!("期初行“{label}”没有科目，无法归属"));
                 }
-                let mut ignored = 0;
-                let has_dc = self.hdr.has("debit") && self.hdr.has("credit");
-                let figures_read = if has_dc {
-                    self.debit_credit(row, &mut ignored)
-                } else {
-                    // 方向+金额 layouts: a total row states one figure, compared with the debits.
-                    self.cell(row, "amount")
-                        .map(cell::amount)
-                        .transpose()
-                        .map(|a| (a.map(|a| a.fen).unwrap_or_default(), Fen::ZERO))
-                        .map_err(|r| bad("amount", r))
-                };
-                match figures_read {
-                    Ok((d, c)) => {
-                        sr.rows_skipped_total += 1;
-                        let loaded = match scope.as_str() {
-                            "voucher" => sums.voucher,
-                            "segment" => sums.segment,
-                            "month" => current
-                                .as_ref()
-                                .and_then(|c| sums.per_period.get(&(c.year, c.period)).copied())
-                                .unwrap_or_default(),
-                            "year_to_date" => current
-                                .as_ref()
-                                .map(|cur| {
-                                    sums.per_period
-                                        .range((cur.year, 0)..=(cur.year, cur.period))
-                                        .fold((Fen::ZERO, Fen::ZERO), |a, (_, v)| {
-                                            (a.0 + v.0, a.1 + v.1)
-                                        })
-                                })
-                                .unwrap_or_default(),
-                            _ => sums.sheet,
-                        };
-                        let mut figures = Vec::new();
-                        if has_dc {
-                            figures.push(TotalFigure {
-                                field: "debit".into(),
-                                stated: d,
-                                loaded: loaded.0,
-                            });
-                            figures.push(TotalFigure {
-                                field: "credit".into(),
-                                stated: c,
-                                loaded: loaded.1,
-                            });
-                        } else {
-                            let stated = d + c;
-                            figures.push(TotalFigure {
-                                field: "debit".into(),
-                                stated,
-                                loaded: loaded.0,
-                            });
-                        }
-                        let matches = figures.iter().all(|f| f.stated == f.loaded);
-                        report.totals_checked.push(TotalCheck {
-                            sheet: self.sheet.name.clone(),
-                            row: rownum,
-                            label: label.clone(),
-                            scope: scope_label(&scope).to_string(),
-                            figures,
-                            matches,
-                        });
-                        if scope != "voucher" {
-                            sums.segment = (Fen::ZERO, Fen::ZERO);
-                        }
+                match self.opening(
+                    row,
+                    rownum,
+                    &label,
+                    self.current.as_ref(),
+                    &mut report.amounts_rounded,
+                ) {
+                    Ok(ob) => {
+                        out.opening.push(ob);
+                        return RowOutcome::Opening;
                     }
                     Err(b) => {
-                        self.reject(
-                            sr,
-                            report,
-                            rownum,
-                            b.field,
-                            format!("合计行“{label}”的金额无法读取：{}", b.reason),
-                        );
+                        return self.reject(b.field, b.reason);
                     }
                 }
-                continue;
             }
-            if !has_account {
-                self.reject(
-                    sr,
-                    report,
-                    rownum,
-                    if self.hdr.has("account_code") {
-                        "account_code"
-                    } else {
-                        "account"
-                    },
-                    "科目编码为空，且不是合计行或期初行",
-                );
-                continue;
-            }
-            let own_voucher =
-                self.text(row, "voucher").is_some() || self.text(row, "voucher_number").is_some();
-            if !own_voucher {
-                if let Some(first) = poisoned {
-                    self.reject(
-                        sr,
-                        report,
-                        rownum,
-                        "voucher",
-                        format!(
-                            "所属凭证的首行（第 {first} 行）已拒收，无法确定本行的凭证号和日期"
-                        ),
-                    );
-                    continue;
-                }
-            }
-            let id = match self.identity(row, current.as_ref()) {
-                Ok(id) => id,
-                Err(b) => {
-                    poisoned = Some(rownum);
-                    self.reject(sr, report, rownum, b.field, b.reason);
-                    continue;
-                }
+            let mut ignored = 0;
+            let has_dc = self.hdr.has("debit") && self.hdr.has("credit");
+            let figures_read = if has_dc {
+                self.debit_credit(row, &mut ignored)
+            } else {
+                // 方向+金额 layouts: a total row states one figure, compared with the debits.
+                self.cell(row, "amount")
+                    .map(cell::amount)
+                    .transpose()
+                    .map(|a| (a.map(|a| a.fen).unwrap_or_default(), Fen::ZERO))
+                    .map_err(|r| bad("amount", r))
             };
-            poisoned = None;
-            let same_voucher = current.as_ref().is_some_and(|c| c.same_voucher(&id));
-            if !same_voucher {
-                sums.voucher = (Fen::ZERO, Fen::ZERO);
-            }
-            let result = self.line(
-                row,
-                rownum,
-                &id,
-                &mut report.amounts_rounded,
-                unknown_accounts,
+            return match figures_read {
+                Ok((d, c)) => {
+                    let loaded = match scope.as_str() {
+                        "voucher" => sums.voucher,
+                        "segment" => sums.segment,
+                        "month" => self
+                            .current
+                            .as_ref()
+                            .and_then(|c| sums.per_period.get(&(c.year, c.period)).copied())
+                            .unwrap_or_default(),
+                        "year_to_date" => self
+                            .current
+                            .as_ref()
+                            .map(|cur| {
+                                sums.per_period
+                                    .range((cur.year, 0)..=(cur.year, cur.period))
+                                    .fold((Fen::ZERO, Fen::ZERO), |a, (_, v)| {
+                                        (a.0 + v.0, a.1 + v.1)
+                                    })
+                            })
+                            .unwrap_or_default(),
+                        _ => sums.sheet,
+                    };
+                    let mut figures = Vec::new();
+                    if has_dc {
+                        figures.push(TotalFigure {
+                            field: "debit".into(),
+                            stated: d,
+                            loaded: loaded.0,
+                        });
+                        figures.push(TotalFigure {
+                            field: "credit".into(),
+                            stated: c,
+                            loaded: loaded.1,
+                        });
+                    } else {
+                        let stated = d + c;
+                        figures.push(TotalFigure {
+                            field: "debit".into(),
+                            stated,
+                            loaded: loaded.0,
+                        });
+                    }
+                    let matches = figures.iter().all(|f| f.stated == f.loaded);
+                    report.totals_checked.push(TotalCheck {
+                        sheet: self.sheet.name.clone(),
+                        row: rownum,
+                        label: label.clone(),
+                        scope: scope_label(&scope).to_string(),
+                        figures,
+                        matches,
+                    });
+                    if scope != "voucher" {
+                        sums.segment = (Fen::ZERO, Fen::ZERO);
+                    }
+                    RowOutcome::Total
+                }
+                Err(b) => self.reject(
+                    b.field,
+                    format!("合计行“{label}”的金额无法读取：{}", b.reason),
+                ),
+            };
+        }
+        if !has_account {
+            return self.reject(
+                if self.hdr.has("account_code") {
+                    "account_code"
+                } else {
+                    "account"
+                },
+                "科目编码为空，且不是合计行或期初行",
             );
-            // The voucher context moves on even when the rest of the row is bad, so the
-            // lines below still belong to the right voucher.
-            current = Some(id);
-            match result {
-                Ok(line) => {
-                    add(&mut sums.voucher, line.debit, line.credit);
-                    add(&mut sums.segment, line.debit, line.credit);
-                    add(&mut sums.sheet, line.debit, line.credit);
-                    add(
-                        sums.per_period.entry((line.year, line.period)).or_default(),
-                        line.debit,
-                        line.credit,
-                    );
-                    sr.rows_loaded += 1;
-                    out.lines.push(line);
-                }
-                Err(b) => {
-                    self.reject(sr, report, rownum, b.field, b.reason);
-                }
+        }
+        let own_voucher =
+            self.text(row, "voucher").is_some() || self.text(row, "voucher_number").is_some();
+        if !own_voucher {
+            if let Some(first) = self.poisoned {
+                return self.reject(
+                    "voucher",
+                    format!("所属凭证的首行（第 {first} 行）已拒收，无法确定本行的凭证号和日期"),
+                );
             }
+        }
+        let id = match self.identity(row, self.current.as_ref()) {
+            Ok(id) => id,
+            Err(b) => {
+                self.poisoned = Some(rownum);
+                return self.reject(b.field, b.reason);
+            }
+        };
+        self.poisoned = None;
+        let same_voucher = self.current.as_ref().is_some_and(|c| c.same_voucher(&id));
+        if !same_voucher {
+            sums.voucher = (Fen::ZERO, Fen::ZERO);
+        }
+        let result = self.line(
+            row,
+            rownum,
+            &id,
+            &mut report.amounts_rounded,
+            unknown_accounts,
+        );
+        // The voucher context moves on even when the rest of the row is bad, so the
+        // lines below still belong to the right voucher.
+        self.current = Some(id);
+        match result {
+            Ok(line) => {
+                add(&mut sums.voucher, line.debit, line.credit);
+                add(&mut sums.segment, line.debit, line.credit);
+                add(&mut sums.sheet, line.debit, line.credit);
+                add(
+                    sums.per_period.entry((line.year, line.period)).or_default(),
+                    line.debit,
+                    line.credit,
+                );
+                out.lines.push(line);
+                RowOutcome::Loaded
+            }
+            Err(b) => self.reject(b.field, b.reason),
         }
     }
 }
