@@ -1,5 +1,5 @@
 //! `reeval run [DIR]`: the whole engagement (load → check → sample → score) into
-//! `output/<id>/`, with a short summary; `reeval init DIR` writes a commented skeleton.
+//! `<engagement>/output/<id>/`, with a short summary; `reeval init DIR` writes a commented skeleton.
 
 use crate::run::{self, RunOutcome};
 use anyhow::Result;

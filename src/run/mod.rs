@@ -165,7 +165,9 @@ fn run_outputs(dir: &Path) -> Option<Vec<publish::Owned>> {
     )
 }
 
-/// Run every step of the engagement in `dir`, writing to `out` (default `output/<id>`).
+/// Run every step of the engagement in `dir`, writing to `out` (default `<dir>/output/<id>`:
+/// beside the engagement, so two engagements never share a result folder, whatever the
+/// working directory).
 ///
 /// `out` is claimed before anything runs (see [`crate::publish`]): a file, the engagement
 /// directory or a parent of it, a directory that is not empty and holds no reeval run, or a
@@ -177,7 +179,7 @@ pub fn run(dir: &Path, out: Option<&Path>, quiet: bool) -> Result<RunOutcome> {
     sample::validate(&engagement.sampling.plans, engagement.sampling.seed)?;
     let out = match out {
         Some(o) => origin.join(o),
-        None => origin.join("output").join(&engagement.engagement.id),
+        None => dir.join("output").join(&engagement.engagement.id),
     };
     let claim = publish::claim(&out, &RUN_OUTPUT, &[&dir])?;
     let staging = claim.staging().to_path_buf();

@@ -523,3 +523,27 @@ fn json_reports_the_auditor_edited_are_kept_not_replaced() {
     );
     assert_eq!(std::fs::read_to_string(&report).unwrap(), fresh);
 }
+
+#[test]
+fn results_go_beside_their_engagement_by_default() {
+    // Two engagements with the same id, run from one working directory, keep their results apart.
+    let t = tmp();
+    let a = engagement(&t.path().join("甲"));
+    let b = engagement(&t.path().join("乙"));
+    let toml = std::fs::read_to_string(b.join("engagement.toml")).unwrap();
+    std::fs::write(
+        b.join("engagement.toml"),
+        toml.replace("seed = 20240315", "seed = 7"),
+    )
+    .unwrap();
+    for e in [&a, &b] {
+        let mut cmd = bin();
+        cmd.current_dir(t.path()).arg("run").arg(e).arg("-q");
+        let o = output_within(cmd, 120);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let seed = |e: &Path| json(&e.join("output/hrss-2023/run.json"))["seeds"]["sampling"].clone();
+    assert_eq!(seed(&a), 20240315);
+    assert_eq!(seed(&b), 7);
+    assert!(!t.path().join("output").exists());
+}
