@@ -122,6 +122,9 @@ fn summary_text(dir: &Path, o: &RunOutcome) -> String {
                 let _ = writeln!(s);
             }
         }
+        for w in &sc.warnings {
+            let _ = writeln!(s, "  注意：{w}");
+        }
     }
     let timing: Vec<String> = o
         .timings

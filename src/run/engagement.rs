@@ -359,8 +359,19 @@ pub fn init(dir: &Path) -> Result<PathBuf> {
     std::fs::create_dir_all(dir.join("data"))
         .with_context(|| format!("无法创建目录 {}", dir.join("data").display()))?;
     std::fs::write(&path, TEMPLATE).with_context(|| format!("无法写入 {}", path.display()))?;
+    // The scoring inputs the template names, every key commented: a first run scores what it
+    // can, marks the total 暂定 and says which 决算 figures are missing, instead of scoring
+    // another department's figures copied from the sample.
+    let inputs = dir.join("data/scoring-inputs.toml");
+    if !inputs.exists() {
+        std::fs::write(&inputs, SCORING_INPUTS_TEMPLATE)
+            .with_context(|| format!("无法写入 {}", inputs.display()))?;
+    }
     Ok(path)
 }
+
+/// The blank scoring inputs `init` writes (data/scoring-inputs-template.toml).
+pub const SCORING_INPUTS_TEMPLATE: &str = include_str!("../../data/scoring-inputs-template.toml");
 
 #[cfg(test)]
 mod tests {

@@ -35,6 +35,45 @@ pub struct ScoreSummary {
     pub difference: Option<Decimal>,
     /// Indicators explaining most of the gap with the self-evaluation: (name, points).
     pub explained_by: Vec<(String, String)>,
+    /// 决算 figures the inputs do not give, or that differ from the books by more than the
+    /// rounding of the figure as written (half a unit of its last decimal place): the score
+    /// rests on them, so the screen says so, not only score.json.
+    pub warnings: Vec<String>,
+}
+
+/// What the reconciliation says the auditor must look at before trusting the score.
+fn reconciliation_warnings(rec: &crate::score::reconcile::Reconciliation) -> Vec<String> {
+    let yuan = |d: Decimal| crate::model::money::grouped_yuan(d);
+    let mut w = Vec::new();
+    for r in &rec.rows {
+        if r.key == "projects" {
+            continue;
+        }
+        match r.input {
+            None if !r.ledger.is_zero() => w.push(format!(
+                "评分输入没有{}（{}），账面为 {} 元：评分中用到它的指标无法计算",
+                r.name,
+                r.key,
+                yuan(r.ledger)
+            )),
+            None => {}
+            Some(input) => {
+                let diff = input - r.ledger;
+                let half_unit = Decimal::new(5, input.scale() + 1);
+                if diff.abs() > half_unit {
+                    w.push(format!(
+                        "{}：评分输入 {} 元，账面 {} 元，相差 {} 元；评分用的是输入的决算数，请核对（{}）",
+                        r.name,
+                        yuan(input),
+                        yuan(r.ledger),
+                        yuan(diff),
+                        r.key
+                    ));
+                }
+            }
+        }
+    }
+    w
 }
 
 fn run(st: &mut State) -> Result<()> {
@@ -90,6 +129,7 @@ fn run(st: &mut State) -> Result<()> {
             .take(5)
             .map(|(_, n, g)| (n.clone(), format!("{g:.2}")))
             .collect(),
+        warnings: reconciliation_warnings(&rec),
     });
     Ok(())
 }

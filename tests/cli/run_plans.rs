@@ -438,3 +438,62 @@ fn a_misspelt_unit_method_or_strata_fails_when_the_engagement_is_read_naming_the
         assert!(!out.exists());
     }
 }
+
+#[test]
+fn a_first_run_from_init_completes_on_a_small_register_and_says_what_the_score_lacks() {
+    // issue 16: `init` + the department's ledgers + `run`, with the template's plans and the
+    // blank scoring inputs `init` writes.
+    let t = tmp();
+    let dir = t.path().join("新项目");
+    let mut cmd = bin();
+    cmd.arg("init").arg(&dir);
+    assert!(output_within(cmd, 30).status.success());
+    assert!(dir.join("data/scoring-inputs.toml").is_file());
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/hrss-2023/data");
+    std::fs::copy(
+        sample.join("局机关-序时账-2023.xlsx"),
+        dir.join("data/局机关-序时账-2023.xlsx"),
+    )
+    .unwrap();
+    std::fs::copy(
+        sample.join("社保中心-凭证明细-2023.xlsx"),
+        dir.join("data/下属中心-凭证明细-2023.xlsx"),
+    )
+    .unwrap();
+    reeval::fixtures::write_assets(
+        &dir.join("data/固定资产明细表-2023.xlsx"),
+        "某县某局",
+        1,
+        3,
+        false,
+    )
+    .unwrap();
+    let mut cmd = bin();
+    cmd.arg("run").arg(&dir);
+    let o = output_within(cmd, 120);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("（暂定）"), "{text}");
+    assert!(
+        text.contains("评分输入没有支出决算数（budget.expenditure），账面为"),
+        "{text}"
+    );
+    assert!(text.contains("抽取了全部 3 项"), "{text}");
+    assert!(dir.join("output/my-dept-2023/score.json").is_file());
+
+    // Inputs that disagree with the books beyond their rounding: both figures on screen.
+    std::fs::write(
+        dir.join("data/scoring-inputs.toml"),
+        "[budget]\nexpenditure = \"73300.00\"\n",
+    )
+    .unwrap();
+    let mut cmd = bin();
+    cmd.arg("run").arg(&dir);
+    let o = output_within(cmd, 120);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("支出决算数：评分输入 73,300.00 元，账面"),
+        "{text}"
+    );
+}
