@@ -247,6 +247,7 @@ impl<'a> Finder<'a> {
         report.profile.get_or_insert_with(|| profile.id.clone());
         at.sr.header_row = Some(at.sheet.row_number(hdr.row));
         at.sr.header_rows = hdr.height;
+        at.sr.record_columns(at.sheet, &hdr);
         let titles = header::title_values(&at.rows[..hdr.row], &profile.title);
         let (entity, source) = match (titles.get("entity"), hdr.has("entity"), self.entity) {
             (Some(e), _, _) => (Some(e.clone()), "标题行"),
@@ -279,6 +280,16 @@ impl<'a> Finder<'a> {
         } else {
             self.found_best.join("、")
         };
+        if kind == "ledger" {
+            let d =
+                crate::load::ledger::diagnose::Diagnosis::of(&self.found_best, &self.candidates);
+            return anyhow::anyhow!(
+                "文件 {} 中没有可识别的{name}表头：需要 {}；找到的列名为 {found}；{}",
+                path.display(),
+                header::expectation(kind),
+                d.message()
+            );
+        }
         anyhow::anyhow!(
             "文件 {} 中没有可识别的{name}表头：需要 {}；找到的列名为 {found}",
             path.display(),

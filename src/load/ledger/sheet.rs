@@ -137,7 +137,8 @@ impl<'a> SheetReader<'a> {
                 self.sheet.column_letter(c),
                 self.hdr.names.get(c).cloned().unwrap_or_default()
             ),
-            None => field.to_string(),
+            // Never the internal field name: the field in Chinese, and that the header lacks it.
+            None => format!("{}（表头中没有此列）", super::diagnose::field_label(field)),
         }
     }
 

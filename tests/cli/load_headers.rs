@@ -1,0 +1,83 @@
+//! Header diagnosis (issue 16 item 1): a ledger whose header the profiles do not fully know
+//! exits 2 naming the missing fields, the headers found and the closest match of each unknown
+//! one; the load report records mapped and ignored columns; rejections name the sheet column.
+
+use crate::common::*;
+
+fn write_csv(dir: &std::path::Path, name: &str, header: &str) -> std::path::PathBuf {
+    let body = "2023-01-05,记-1,购办公用品,5001,业务活动费用,100.00,,x\n\
+                2023-01-05,记-1,购办公用品,1011,零余额账户用款额度,,100.00,y\n";
+    let path = dir.join(name);
+    std::fs::write(&path, format!("{header}\n{body}")).unwrap();
+    path
+}
+
+/// A 用友-style `凭证号数` header: nothing loads, so exit 2, never exit 0 with 0 rows.
+#[test]
+fn an_unknown_voucher_header_exits_2_naming_the_field_and_its_closest_match() {
+    let d = tmp();
+    for (word, lookalike) in [("凭证号数", "票据号"), ("记账凭证号", "凭证张数")] {
+        let header = format!("日期,{word},摘要,科目编码,科目名称,借方金额,贷方金额,{lookalike}");
+        let csv = write_csv(d.path(), &format!("{word}.csv"), &header);
+        let (out, _) = cli_load(d.path(), &[p(&csv)]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{word}: {err}");
+        assert!(err.contains("没有载入任何行"), "{word}: {err}");
+        assert!(err.contains("表头缺少 凭证号"), "{word}: {err}");
+        assert!(
+            err.contains(&format!("{word}（可能是 凭证号）")),
+            "{word}: {err}"
+        );
+        assert!(err.contains("找到的列：日期、"), "{word}: {err}");
+        // A look-alike is listed as unknown, never suggested.
+        assert!(err.contains(lookalike), "{word}: {err}");
+        assert!(
+            !err.contains(&format!("{lookalike}（可能是")),
+            "{word}: {err}"
+        );
+        // The rejection names the field in Chinese, never the internal name.
+        assert!(err.contains("凭证号（表头中没有此列）"), "{word}: {err}");
+        assert!(!err.contains("voucher"), "{word}: {err}");
+    }
+}
+
+/// Unknown amount wordings leave no usable header: exit 2 with the missing 借方/贷方 and
+/// their closest matches.
+#[test]
+fn unknown_amount_headers_exit_2_with_their_closest_matches() {
+    let d = tmp();
+    let header = "日期,凭证号,摘要,科目编码,科目名称,借方本期发生额,贷方本期发生额,备注";
+    let csv = write_csv(d.path(), "amounts.csv", header);
+    let (out, _) = cli_load(d.path(), &[p(&csv)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("表头缺少 借方、贷方"), "{err}");
+    assert!(err.contains("借方本期发生额（可能是 借方）"), "{err}");
+    assert!(err.contains("贷方本期发生额（可能是 贷方）"), "{err}");
+    assert!(!err.contains("备注（可能是"), "{err}");
+}
+
+/// A loadable file: every column mapped or listed as ignored, in the report and on screen.
+#[test]
+fn the_load_report_records_mapped_and_ignored_columns() {
+    let d = tmp();
+    let header = "日期,凭证号,摘要,科目编码,科目名称,借方金额,贷方金额,备注";
+    let csv = write_csv(d.path(), "ok.csv", header);
+    let (out, rep) = cli_load(d.path(), &[p(&csv)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sheet = &rep.unwrap()["files"][0]["sheets"][0];
+    let cols = sheet["columns"].as_array().unwrap();
+    assert_eq!(cols.len(), 7, "{sheet}");
+    assert_eq!(cols[2]["column"], "C");
+    assert_eq!(cols[2]["header"], "摘要");
+    assert_eq!(cols[2]["field"], "summary");
+    let ignored = sheet["ignored_columns"].as_array().unwrap();
+    assert_eq!(ignored.len(), 1, "{sheet}");
+    assert_eq!(ignored[0]["column"], "H");
+    assert_eq!(ignored[0]["header"], "备注");
+    assert!(
+        stdout(&out).contains("未读取的列：H（备注）"),
+        "{}",
+        stdout(&out)
+    );
+}
