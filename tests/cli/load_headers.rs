@@ -81,3 +81,20 @@ fn the_load_report_records_mapped_and_ignored_columns() {
         stdout(&out)
     );
 }
+
+/// Several fields unknown at once, in other wordings: each missing field is named, each
+/// unknown header gets its own closest match, and a rejection names the field in Chinese.
+#[test]
+fn several_unknown_headers_each_get_their_own_closest_match() {
+    let d = tmp();
+    let header = "制单日,凭证编码号,摘要,科目编码,科目名称,借方金额,贷方金额,凭证张数";
+    let csv = write_csv(d.path(), "both.csv", header);
+    let (out, _) = cli_load(d.path(), &[p(&csv)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("表头缺少 凭证号、日期"), "{err}");
+    assert!(err.contains("制单日（可能是 日期）"), "{err}");
+    assert!(err.contains("凭证编码号（可能是 凭证号）"), "{err}");
+    assert!(!err.contains("凭证张数（可能是"), "{err}");
+    assert!(!err.contains("voucher") && !err.contains("date"), "{err}");
+}

@@ -49,14 +49,7 @@ struct Register<'s> {
 
 impl Register<'_> {
     fn label(&self, f: &str) -> String {
-        match self.loc.hdr.col(f) {
-            Some(c) => format!(
-                "{}（{}）",
-                self.loc.sheet.column_letter(c),
-                self.loc.hdr.names[c]
-            ),
-            None => f.to_string(),
-        }
+        self.loc.hdr.label(self.loc.sheet, f)
     }
 }
 

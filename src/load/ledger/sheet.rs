@@ -131,15 +131,7 @@ impl<'a> SheetReader<'a> {
     }
 
     pub(super) fn column_label(&self, field: &str) -> String {
-        match self.hdr.col(field) {
-            Some(c) => format!(
-                "{}（{}）",
-                self.sheet.column_letter(c),
-                self.hdr.names.get(c).cloned().unwrap_or_default()
-            ),
-            // Never the internal field name: the field in Chinese, and that the header lacks it.
-            None => format!("{}（表头中没有此列）", super::diagnose::field_label(field)),
-        }
+        self.hdr.label(self.sheet, field)
     }
 
     /// The total/opening scope a row's words name, if any.
