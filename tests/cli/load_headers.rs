@@ -35,8 +35,12 @@ fn an_unknown_voucher_header_exits_2_naming_the_field_and_its_closest_match() {
             !err.contains(&format!("{lookalike}（可能是")),
             "{word}: {err}"
         );
-        // The rejection names the field in Chinese, never the internal name.
-        assert!(err.contains("凭证号（表头中没有此列）"), "{word}: {err}");
+        // The rejection names the unrecognised column, letter and header, never `voucher`.
+        assert!(
+            err.contains(&format!("第 2 行 B（{word}）")),
+            "{word}: {err}"
+        );
+        assert!(err.contains("表头没有可识别的“凭证号”列"), "{word}: {err}");
         assert!(!err.contains("voucher"), "{word}: {err}");
     }
 }
@@ -97,4 +101,19 @@ fn several_unknown_headers_each_get_their_own_closest_match() {
     assert!(err.contains("凭证编码号（可能是 凭证号）"), "{err}");
     assert!(!err.contains("凭证张数（可能是"), "{err}");
     assert!(!err.contains("voucher") && !err.contains("date"), "{err}");
+}
+
+/// No column resembles the missing field: the rejection names the field in Chinese with
+/// 表头中没有此列, never the internal name.
+#[test]
+fn a_missing_field_without_a_look_alike_is_named_in_chinese() {
+    let d = tmp();
+    let header = "日期,票据号,摘要,科目编码,科目名称,借方金额,贷方金额,备注";
+    let csv = write_csv(d.path(), "none.csv", header);
+    let (out, _) = cli_load(d.path(), &[p(&csv)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("第 2 行 凭证号（表头中没有此列）"), "{err}");
+    assert!(err.contains("未识别的列：票据号、备注"), "{err}");
+    assert!(!err.contains("voucher"), "{err}");
 }

@@ -100,8 +100,9 @@ pub struct Diagnosis {
     pub missing: Vec<&'static str>,
     /// Every non-empty header text found.
     pub found: Vec<String>,
-    /// Headers no profile knows, each with the missing field it most resembles.
-    pub unknown: Vec<(String, Option<&'static str>)>,
+    /// Headers no profile knows (column index, text), each with the missing field it most
+    /// resembles.
+    pub unknown: Vec<(usize, String, Option<&'static str>)>,
 }
 
 impl Diagnosis {
@@ -125,10 +126,11 @@ impl Diagnosis {
             .filter(|(_, alts)| !alts.iter().any(|a| a.iter().all(|f| mapped.contains(f))))
             .map(|&(l, a)| (l, a))
             .collect();
-        let unknown = found
+        let unknown = names
             .iter()
-            .filter(|n| !alias.contains_key(*n))
-            .map(|n| {
+            .enumerate()
+            .filter(|(_, n)| !n.is_empty() && !alias.contains_key(*n))
+            .map(|(c, n)| {
                 let mut best: Option<(f64, &'static str)> = None;
                 for (label, alts) in &missing {
                     for f in alts.iter().flat_map(|a| a.iter()) {
@@ -143,7 +145,7 @@ impl Diagnosis {
                         }
                     }
                 }
-                (n.clone(), best.map(|b| b.1))
+                (c, n.clone(), best.map(|b| b.1))
             })
             .collect();
         Diagnosis {
@@ -171,7 +173,7 @@ impl Diagnosis {
             let u: Vec<String> = self
                 .unknown
                 .iter()
-                .map(|(n, g)| match g {
+                .map(|(_, n, g)| match g {
                     Some(g) => format!("{n}（可能是 {g}）"),
                     None => n.clone(),
                 })

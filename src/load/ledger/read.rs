@@ -177,6 +177,11 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
         self.out.lines.reserve(rows.len().saturating_sub(first));
         self.sums.sheet = (Fen::ZERO, Fen::ZERO);
         self.sums.segment = (Fen::ZERO, Fen::ZERO);
+        let guesses = super::diagnose::Diagnosis::of(&hdr.names, &self.find.candidates)
+            .unknown
+            .into_iter()
+            .filter_map(|(c, _, g)| g.map(|g| (c, g)))
+            .collect();
         let reader = SheetReader {
             sheet,
             keywords: profile.total_keywords(),
@@ -192,6 +197,7 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
             serials: Default::default(),
             current: None,
             poisoned: None,
+            guesses,
         };
         Some((first, reader))
     }
