@@ -230,6 +230,9 @@ pub fn load_file(
     if !sheets::read(&sheets, &mut kind, report) {
         return Err(kind.find.no_header(path, "科目余额表/科目表", "balances"));
     }
+    if let Some(e) = sheets::nothing_loaded(path, report, "科目余额表/科目表") {
+        return Err(e);
+    }
     let (out, assumed) = (kind.out, kind.assumed);
     // Summary levels: a code that prefixes another code of the same entity.
     let codes: std::collections::BTreeSet<(String, String)> = out

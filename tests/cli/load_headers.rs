@@ -117,3 +117,27 @@ fn a_missing_field_without_a_look_alike_is_named_in_chinese() {
     assert!(err.contains("未识别的列：票据号、备注"), "{err}");
     assert!(!err.contains("voucher"), "{err}");
 }
+
+/// A register where no row loads is an error too, naming the column of the first rejection
+/// and the columns found.
+#[test]
+fn a_register_where_nothing_loads_exits_2() {
+    let d = tmp();
+    let ledger = write_csv(
+        d.path(),
+        "ledger.csv",
+        "日期,凭证号,摘要,科目编码,科目名称,借方金额,贷方金额,备注",
+    );
+    let reg = d.path().join("register.csv");
+    std::fs::write(
+        &reg,
+        "资产编号,资产名称,原值,使用人\nA001,电脑,abc,张三\nA002,打印机,x1,李四\n",
+    )
+    .unwrap();
+    let (out, _) = cli_load(d.path(), &[p(&ledger), "--assets", p(&reg)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("资产表没有载入任何行：2 行全部拒收"), "{err}");
+    assert!(err.contains("第 2 行 C（原值）"), "{err}");
+    assert!(err.contains("A（资产编号）"), "{err}");
+}
