@@ -141,3 +141,53 @@ fn a_register_where_nothing_loads_exits_2() {
     assert!(err.contains("第 2 行 C（原值）"), "{err}");
     assert!(err.contains("A（资产编号）"), "{err}");
 }
+
+/// The case: a 用友-style workbook, title rows above a header with `凭证号数`, 22 lines.
+/// Before: 0 loaded, 22 rejected as 凭证号为空 on `voucher`, exit 0.
+#[test]
+fn a_yonyou_style_workbook_with_an_unknown_voucher_header_exits_2() {
+    use rust_xlsxwriter::Workbook;
+    let d = tmp();
+    let path = d.path().join("用友序时账.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("序时账").unwrap();
+    ws.write_string(0, 0, "序时账").unwrap();
+    ws.write_string(1, 0, "核算单位：某局    期间：2023年1月-12月")
+        .unwrap();
+    let header = [
+        "日期",
+        "凭证号数",
+        "摘要",
+        "科目编码",
+        "科目名称",
+        "借方",
+        "贷方",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    for v in 0..11u32 {
+        for (k, (code, name)) in [("5001", "业务活动费用"), ("1011", "零余额账户用款额度")]
+            .iter()
+            .enumerate()
+        {
+            let r = 3 + v * 2 + k as u32;
+            ws.write_string(r, 0, format!("2023-01-{:02}", v + 1))
+                .unwrap();
+            ws.write_string(r, 1, format!("记-{}", v + 1)).unwrap();
+            ws.write_string(r, 2, "购办公用品").unwrap();
+            ws.write_string(r, 3, *code).unwrap();
+            ws.write_string(r, 4, *name).unwrap();
+            ws.write_number(r, 5 + k as u16, 100.0).unwrap();
+        }
+    }
+    wb.save(&path).unwrap();
+    let (out, _) = cli_load(d.path(), &[p(&path)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("22 行全部拒收"), "{err}");
+    assert!(err.contains("第 4 行 B（凭证号数）"), "{err}");
+    assert!(err.contains("凭证号数（可能是 凭证号）"), "{err}");
+    assert!(!err.contains("voucher"), "{err}");
+}
