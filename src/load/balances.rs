@@ -30,7 +30,9 @@ pub struct BalanceRow {
 }
 
 /// A balance from (借, 贷) columns, or (余额, 方向), or a bare 余额 signed by the account.
+#[allow(clippy::too_many_arguments)]
 fn balance(
+    sheet: &crate::load::formats::workbook::Sheet,
     row: &[Data],
     hdr: &header::Header,
     p: &Profile,
@@ -40,7 +42,7 @@ fn balance(
     assumed: &mut bool,
 ) -> Result<Option<Fen>, (String, String)> {
     let col = |f: String| hdr.col(&f).and_then(|c| row.get(c).map(|d| (c, d)));
-    let label = |c: usize| hdr.names.get(c).cloned().unwrap_or_default();
+    let label = |c: usize| hdr.label_at(sheet, c);
     let amt = |x: Option<(usize, &Data)>| -> Result<Option<Fen>, (String, String)> {
         match x {
             Some((c, d)) if !cell::is_blank(d) => cell::amount(d)
@@ -147,8 +149,13 @@ impl<'s, 'a: 's> SheetKind<'s> for BalanceSheets<'a> {
             return RowOutcome::Total;
         }
         if code.is_empty() || !code.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            let field = if t.loc.hdr.has("account_code") {
+                "account_code"
+            } else {
+                "account"
+            };
             return RowOutcome::rejected(
-                "科目编码",
+                t.loc.hdr.label(t.loc.sheet, field),
                 format!(
                     "科目编码为空或不是数字：“{}”",
                     crate::errors::excerpt(&code)
@@ -163,8 +170,26 @@ impl<'s, 'a: 's> SheetKind<'s> for BalanceSheets<'a> {
             .or_else(|| t.loc.hdr.text(row, "entity"))
             .unwrap_or_else(|| self.find.stem.clone());
         let (hdr, p, chart) = (&t.loc.hdr, t.loc.profile, self.chart);
-        let opening = balance(row, hdr, p, "opening", &code, chart, &mut self.assumed);
-        let closing = balance(row, hdr, p, "closing", &code, chart, &mut self.assumed);
+        let opening = balance(
+            t.loc.sheet,
+            row,
+            hdr,
+            p,
+            "opening",
+            &code,
+            chart,
+            &mut self.assumed,
+        );
+        let closing = balance(
+            t.loc.sheet,
+            row,
+            hdr,
+            p,
+            "closing",
+            &code,
+            chart,
+            &mut self.assumed,
+        );
         match (opening, closing) {
             (Ok(o), Ok(c)) => {
                 self.out.push(BalanceRow {
@@ -204,6 +229,9 @@ pub fn load_file(
     };
     if !sheets::read(&sheets, &mut kind, report) {
         return Err(kind.find.no_header(path, "科目余额表/科目表", "balances"));
+    }
+    if let Some(e) = sheets::nothing_loaded(path, report, "科目余额表/科目表") {
+        return Err(e);
     }
     let (out, assumed) = (kind.out, kind.assumed);
     // Summary levels: a code that prefixes another code of the same entity.

@@ -93,6 +93,48 @@ pub struct SheetReport {
     pub rows_skipped_blank: usize,
     pub rows_rejected: usize,
     pub note: Option<String>,
+    /// Which source column mapped to which field (`C`, `摘要`, `summary`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<ColumnMap>,
+    /// Header columns no field of the profile maps: not read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_columns: Vec<ColumnMap>,
+}
+
+/// One header column: its letter, its header text, and the field it maps to.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ColumnMap {
+    pub column: String,
+    pub header: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl SheetReport {
+    /// Record a located header's mapped and ignored columns.
+    pub(crate) fn record_columns(
+        &mut self,
+        sheet: &crate::load::formats::workbook::Sheet,
+        hdr: &crate::load::ledger::header::Header,
+    ) {
+        let by_col: std::collections::BTreeMap<usize, &String> =
+            hdr.fields.iter().map(|(f, &c)| (c, f)).collect();
+        for (c, name) in hdr.names.iter().enumerate() {
+            if name.is_empty() {
+                continue;
+            }
+            let m = ColumnMap {
+                column: sheet.column_letter(c),
+                header: name.clone(),
+                field: by_col.get(&c).map(|f| f.to_string()),
+            };
+            if m.field.is_some() {
+                self.columns.push(m);
+            } else {
+                self.ignored_columns.push(m);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

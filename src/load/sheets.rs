@@ -247,6 +247,7 @@ impl<'a> Finder<'a> {
         report.profile.get_or_insert_with(|| profile.id.clone());
         at.sr.header_row = Some(at.sheet.row_number(hdr.row));
         at.sr.header_rows = hdr.height;
+        at.sr.record_columns(at.sheet, &hdr);
         let titles = header::title_values(&at.rows[..hdr.row], &profile.title);
         let (entity, source) = match (titles.get("entity"), hdr.has("entity"), self.entity) {
             (Some(e), _, _) => (Some(e.clone()), "标题行"),
@@ -279,6 +280,16 @@ impl<'a> Finder<'a> {
         } else {
             self.found_best.join("、")
         };
+        if kind == "ledger" {
+            let d =
+                crate::load::ledger::diagnose::Diagnosis::of(&self.found_best, &self.candidates);
+            return anyhow::anyhow!(
+                "文件 {} 中没有可识别的{name}表头：需要 {}；找到的列名为 {found}；{}",
+                path.display(),
+                header::expectation(kind),
+                d.message()
+            );
+        }
         anyhow::anyhow!(
             "文件 {} 中没有可识别的{name}表头：需要 {}；找到的列名为 {found}",
             path.display(),
@@ -312,4 +323,50 @@ pub(crate) fn note_headerless_sheet(
     }
     report.rows_read += rows.len();
     report.rows_skipped += rows.len();
+}
+
+/// The error for a register or balance table whose every row was rejected (`what`: 资产表 …):
+/// how many, the first rejection, and the first read sheet's mapped and unrecognised columns.
+/// `None` when a row loaded or none was rejected.
+pub(crate) fn nothing_loaded(
+    path: &Path,
+    report: &FileReport,
+    what: &str,
+) -> Option<anyhow::Error> {
+    if report.rows_loaded + report.rows_opening > 0 || report.rows_rejected == 0 {
+        return None;
+    }
+    let first = report
+        .rejections
+        .first()
+        .map(|r| {
+            format!(
+                "；首条：工作表“{}”第 {} 行 {}：{}",
+                r.sheet, r.row, r.column, r.reason
+            )
+        })
+        .unwrap_or_default();
+    let columns = report
+        .sheets
+        .iter()
+        .find(|s| s.header_row.is_some())
+        .map(|s| {
+            let named = |cs: &[crate::load::report::ColumnMap]| {
+                cs.iter()
+                    .map(|c| format!("{}（{}）", c.column, c.header))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            };
+            let mut m = format!("；工作表“{}”识别的列：{}", s.sheet, named(&s.columns));
+            if !s.ignored_columns.is_empty() {
+                m.push_str(&format!("；未识别的列：{}", named(&s.ignored_columns)));
+            }
+            m
+        })
+        .unwrap_or_default();
+    Some(anyhow::anyhow!(
+        "文件 {} 的{what}没有载入任何行：{} 行全部拒收{first}{columns}",
+        path.display(),
+        report.rows_rejected
+    ))
 }

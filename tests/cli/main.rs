@@ -6,6 +6,7 @@ mod inputs_hostile;
 mod load_balances;
 mod load_csv;
 mod load_formats;
+mod load_headers;
 mod load_hostile;
 mod load_layouts;
 mod load_linked;

@@ -49,14 +49,7 @@ struct Register<'s> {
 
 impl Register<'_> {
     fn label(&self, f: &str) -> String {
-        match self.loc.hdr.col(f) {
-            Some(c) => format!(
-                "{}（{}）",
-                self.loc.sheet.column_letter(c),
-                self.loc.hdr.names[c]
-            ),
-            None => f.to_string(),
-        }
+        self.loc.hdr.label(self.loc.sheet, f)
     }
 }
 
@@ -215,6 +208,9 @@ pub fn load_file(
     };
     if !sheets::read(&sheets, &mut kind, report) {
         return Err(kind.find.no_header(path, "资产", "assets"));
+    }
+    if let Some(e) = sheets::nothing_loaded(path, report, "资产表") {
+        return Err(e);
     }
     let (out, net_mismatch) = (kind.out, kind.net_mismatch);
     if net_mismatch > 0 {

@@ -110,6 +110,22 @@ impl Header {
     pub fn cell<'r>(&self, row: &'r [Data], field: &str) -> Option<&'r Data> {
         self.col(field).and_then(|c| row.get(c))
     }
+    /// A column as rejections and messages name it: its letter and header text, `C（摘要）`.
+    pub fn label_at(&self, sheet: &crate::load::formats::workbook::Sheet, c: usize) -> String {
+        format!(
+            "{}（{}）",
+            sheet.column_letter(c),
+            self.names.get(c).cloned().unwrap_or_default()
+        )
+    }
+    /// `field`'s column as [`Header::label_at`] names it; a field the header lacks is named in
+    /// Chinese with `（表头中没有此列）`, never by its internal name.
+    pub fn label(&self, sheet: &crate::load::formats::workbook::Sheet, field: &str) -> String {
+        match self.col(field) {
+            Some(c) => self.label_at(sheet, c),
+            None => format!("{}（表头中没有此列）", super::diagnose::field_label(field)),
+        }
+    }
     /// A row's text in `field`'s column; `None` when the column is missing or the cell blank.
     pub fn text(&self, row: &[Data], field: &str) -> Option<String> {
         self.cell(row, field)

@@ -74,6 +74,8 @@ struct LedgerSheets<'a> {
     sums: Sums,
     unknown_accounts: BTreeSet<String>,
     serials: BTreeMap<String, (usize, (f64, NaiveDate))>,
+    /// The first located header (sheet, names), for the "nothing loaded" diagnosis.
+    first_header: Option<(String, Vec<String>)>,
 }
 
 impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
@@ -111,6 +113,10 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
             ));
         }
         sr.header_rows = hdr.height;
+        sr.record_columns(sheet, &hdr);
+        if self.first_header.is_none() {
+            self.first_header = Some((sheet.name.clone(), hdr.names.clone()));
+        }
 
         // Title lines: entity, book, year.
         let titles = header::title_values(&rows[..hdr.row], &profile.title);
@@ -171,6 +177,11 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
         self.out.lines.reserve(rows.len().saturating_sub(first));
         self.sums.sheet = (Fen::ZERO, Fen::ZERO);
         self.sums.segment = (Fen::ZERO, Fen::ZERO);
+        let guesses = super::diagnose::Diagnosis::of(&hdr.names, &self.find.candidates)
+            .unknown
+            .into_iter()
+            .filter_map(|(c, _, g)| g.map(|g| (c, g)))
+            .collect();
         let reader = SheetReader {
             sheet,
             keywords: profile.total_keywords(),
@@ -186,6 +197,7 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
             serials: Default::default(),
             current: None,
             poisoned: None,
+            guesses,
         };
         Some((first, reader))
     }
@@ -248,9 +260,13 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
         sums: Sums::default(),
         unknown_accounts: BTreeSet::new(),
         serials: BTreeMap::new(),
+        first_header: None,
     };
     if !sheets::read(&sheets, &mut kind, report) {
         return Err(kind.find.no_header(path, "序时账", "ledger"));
+    }
+    if kind.out.lines.is_empty() && kind.out.opening.is_empty() && report.rows_rejected > 0 {
+        return Err(nothing_loaded(path, report, &kind));
     }
     let LedgerSheets {
         out,
@@ -271,6 +287,34 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
     report.totals.debit = out.lines.iter().map(|l| l.debit).sum();
     report.totals.credit = out.lines.iter().map(|l| l.credit).sum();
     Ok(out)
+}
+
+/// The error for a ledger whose every row was rejected: how many, the first reason, and the
+/// header diagnosis (missing fields, headers found, what the unknown ones may be).
+fn nothing_loaded(path: &Path, report: &FileReport, kind: &LedgerSheets) -> anyhow::Error {
+    let first = report
+        .rejections
+        .first()
+        .map(|r| {
+            format!(
+                "；首条：工作表“{}”第 {} 行 {}：{}",
+                r.sheet, r.row, r.column, r.reason
+            )
+        })
+        .unwrap_or_default();
+    let diagnosis = kind
+        .first_header
+        .as_ref()
+        .map(|(sheet, names)| {
+            let d = super::diagnose::Diagnosis::of(names, &kind.find.candidates);
+            format!("；工作表“{sheet}”{}", d.message())
+        })
+        .unwrap_or_default();
+    anyhow::anyhow!(
+        "文件 {} 没有载入任何行：{} 行全部拒收{first}{diagnosis}",
+        path.display(),
+        report.rows_rejected
+    )
 }
 
 /// Debits must equal credits per voucher and per basis (财务会计 and 预算会计 each balance).

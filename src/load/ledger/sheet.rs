@@ -85,6 +85,9 @@ pub(super) struct SheetReader<'a> {
     /// Row number of a voucher's first line that was rejected: its continuation lines
     /// cannot be placed and are rejected too, never attached to the voucher before it.
     pub(super) poisoned: Option<u32>,
+    /// Unrecognised header columns and the missing field each most resembles
+    /// (`diagnose::Diagnosis::unknown`): named in rejections on that field.
+    pub(super) guesses: Vec<(usize, &'static str)>,
 }
 
 /// A row problem: which field, why.
@@ -125,20 +128,26 @@ impl<'a> SheetReader<'a> {
             && same("amount")
     }
 
-    /// A rejected row, its column named as the report shows it.
+    /// A rejected row, its column named as the report shows it. When the header lacks the
+    /// field but an unrecognised column resembles it, that column is named, and why.
     fn reject(&self, field: &str, reason: impl Into<String>) -> RowOutcome {
+        if !self.hdr.has(field) {
+            let label = super::diagnose::field_label(field);
+            if let Some(&(c, _)) = self.guesses.iter().find(|g| g.1 == label) {
+                return RowOutcome::rejected(
+                    self.hdr.label_at(self.sheet, c),
+                    format!(
+                        "{}（表头没有可识别的“{label}”列；此列可能就是，映射方案未识别其列名）",
+                        reason.into()
+                    ),
+                );
+            }
+        }
         RowOutcome::rejected(self.column_label(field), reason)
     }
 
     pub(super) fn column_label(&self, field: &str) -> String {
-        match self.hdr.col(field) {
-            Some(c) => format!(
-                "{}（{}）",
-                self.sheet.column_letter(c),
-                self.hdr.names.get(c).cloned().unwrap_or_default()
-            ),
-            None => field.to_string(),
-        }
+        self.hdr.label(self.sheet, field)
     }
 
     /// The total/opening scope a row's words name, if any.
