@@ -463,8 +463,8 @@ fn summarize(
 }
 
 /// The anomalies of a load that `reeval run` repeats among its summary warnings: files the
-/// engagement assigns to another entity than their title names, voucher numbers used on
-/// several dates, vouchers found in several files.
+/// engagement assigns to another entity than their title names, columns no mapping read,
+/// voucher numbers used on several dates, vouchers found in several files.
 pub fn warnings(r: &LoadReport) -> Vec<String> {
     let mut out = Vec::new();
     for f in r.files.iter().filter(|f| f.kind == "ledger") {
@@ -472,6 +472,23 @@ pub fn warnings(r: &LoadReport) -> Vec<String> {
             out.push(format!(
                 "{} 在项目文件中属于“{e}”，文件本身写的是“{found}”；按项目文件归入“{e}”",
                 f.path
+            ));
+        }
+    }
+    // Columns no mapping read: a 往来单位 or 经济分类 column under an unknown header is a
+    // rule that runs blind, so `run` says so as `load` does.
+    for f in &r.files {
+        for sh in f.sheets.iter().filter(|sh| !sh.ignored_columns.is_empty()) {
+            let cols: Vec<String> = sh
+                .ignored_columns
+                .iter()
+                .map(|c| format!("{}（{}）", c.column, c.header))
+                .collect();
+            out.push(format!(
+                "{} 工作表“{}”未读取的列：{}",
+                f.path,
+                sh.sheet,
+                cols.join("、")
             ));
         }
     }

@@ -497,3 +497,29 @@ fn a_first_run_from_init_completes_on_a_small_register_and_says_what_the_score_l
         "{text}"
     );
 }
+
+#[test]
+fn run_names_the_columns_it_did_not_read() {
+    let t = tmp();
+    let dir = t.path().join("eng");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(
+        dir.join("data/局机关.csv"),
+        "凭证日期,凭证号,摘要,科目编码,科目名称,借方金额,贷方金额,备注\n\
+         2023-03-01,记-1,购办公用品,5001,业务活动费用,100.00,,甲\n\
+         2023-03-01,记-1,购办公用品,1011,零余额账户用款额度,,100.00,乙\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("engagement.toml"),
+        "[engagement]\nid = \"t\"\ntitle = \"测试\"\ndepartment = \"测试局\"\nyear = 2023\n\n\
+         [[entities]]\nname = \"局机关\"\nledgers = [\"data/局机关.csv\"]\n\n\
+         [sampling]\nseed = 1\n\n[[sampling.plans]]\nname = \"凭证\"\nunit = \"vouchers\"\nmethod = \"random\"\nn = 1\n",
+    )
+    .unwrap();
+    let o = run(&dir, &t.path().join("out"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let w = s["load"]["warnings"].to_string();
+    assert!(w.contains("未读取的列：H（备注）"), "{w}");
+}
