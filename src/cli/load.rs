@@ -176,12 +176,12 @@ pub fn summary_text(r: &LoadReport, show: usize) -> String {
             );
         }
         for sh in f.sheets.iter().filter(|sh| !sh.ignored_columns.is_empty()) {
-            let cols: Vec<String> = sh
-                .ignored_columns
-                .iter()
-                .map(|c| format!("{}（{}）", c.column, c.header))
-                .collect();
-            let _ = writeln!(s, "  工作表“{}”未读取的列：{}", sh.sheet, cols.join("、"));
+            let _ = writeln!(
+                s,
+                "  工作表“{}”未读取的列：{}",
+                sh.sheet,
+                crate::load::report::ColumnMap::list(&sh.ignored_columns)
+            );
         }
         for w in &f.warnings {
             let _ = writeln!(s, "  注意：{w}");

@@ -479,16 +479,11 @@ pub fn warnings(r: &LoadReport) -> Vec<String> {
     // rule that runs blind, so `run` says so as `load` does.
     for f in &r.files {
         for sh in f.sheets.iter().filter(|sh| !sh.ignored_columns.is_empty()) {
-            let cols: Vec<String> = sh
-                .ignored_columns
-                .iter()
-                .map(|c| format!("{}（{}）", c.column, c.header))
-                .collect();
             out.push(format!(
                 "{} 工作表“{}”未读取的列：{}",
                 f.path,
                 sh.sheet,
-                cols.join("、")
+                report::ColumnMap::list(&sh.ignored_columns)
             ));
         }
     }

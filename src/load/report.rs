@@ -110,6 +110,17 @@ pub struct ColumnMap {
     pub field: Option<String>,
 }
 
+impl ColumnMap {
+    /// Columns as the messages show them: `H（备注）、I（附件）`.
+    pub fn list(columns: &[ColumnMap]) -> String {
+        columns
+            .iter()
+            .map(|c| format!("{}（{}）", c.column, c.header))
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+}
+
 impl SheetReport {
     /// Record a located header's mapped and ignored columns.
     pub(crate) fn record_columns(

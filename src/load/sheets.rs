@@ -327,6 +327,20 @@ pub(crate) fn note_headerless_sheet(
 
 /// The error for a register or balance table whose every row was rejected (`what`: 资产表 …):
 /// how many, the first rejection, and the first read sheet's mapped and unrecognised columns.
+/// `；首条：工作表“S”第 R 行 C：reason` for the first rejection of a file, or nothing.
+pub(crate) fn first_rejection(report: &FileReport) -> String {
+    report
+        .rejections
+        .first()
+        .map(|r| {
+            format!(
+                "；首条：工作表“{}”第 {} 行 {}：{}",
+                r.sheet, r.row, r.column, r.reason
+            )
+        })
+        .unwrap_or_default()
+}
+
 /// `None` when a row loaded or none was rejected.
 pub(crate) fn nothing_loaded(
     path: &Path,
@@ -336,27 +350,13 @@ pub(crate) fn nothing_loaded(
     if report.rows_loaded + report.rows_opening > 0 || report.rows_rejected == 0 {
         return None;
     }
-    let first = report
-        .rejections
-        .first()
-        .map(|r| {
-            format!(
-                "；首条：工作表“{}”第 {} 行 {}：{}",
-                r.sheet, r.row, r.column, r.reason
-            )
-        })
-        .unwrap_or_default();
+    let first = first_rejection(report);
     let columns = report
         .sheets
         .iter()
         .find(|s| s.header_row.is_some())
         .map(|s| {
-            let named = |cs: &[crate::load::report::ColumnMap]| {
-                cs.iter()
-                    .map(|c| format!("{}（{}）", c.column, c.header))
-                    .collect::<Vec<_>>()
-                    .join("、")
-            };
+            let named = crate::load::report::ColumnMap::list;
             let mut m = format!("；工作表“{}”识别的列：{}", s.sheet, named(&s.columns));
             if !s.ignored_columns.is_empty() {
                 m.push_str(&format!("；未识别的列：{}", named(&s.ignored_columns)));

@@ -292,16 +292,7 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
 /// The error for a ledger whose every row was rejected: how many, the first reason, and the
 /// header diagnosis (missing fields, headers found, what the unknown ones may be).
 fn nothing_loaded(path: &Path, report: &FileReport, kind: &LedgerSheets) -> anyhow::Error {
-    let first = report
-        .rejections
-        .first()
-        .map(|r| {
-            format!(
-                "；首条：工作表“{}”第 {} 行 {}：{}",
-                r.sheet, r.row, r.column, r.reason
-            )
-        })
-        .unwrap_or_default();
+    let first = crate::load::sheets::first_rejection(report);
     let diagnosis = kind
         .first_header
         .as_ref()
