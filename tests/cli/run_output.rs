@@ -64,6 +64,14 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
+/// What reeval may have left beside its outputs: the hidden entries of `dir`.
+fn hidden(dir: &Path) -> Vec<String> {
+    names(dir)
+        .into_iter()
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
 fn json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
@@ -133,10 +141,7 @@ fn run_refuses_a_file_and_a_directory_that_holds_no_run() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("不是空目录"), "{}", stderr(&o));
     assert_eq!(snapshot(&mine), before);
-    let leftovers: Vec<String> = names(t.path())
-        .into_iter()
-        .filter(|n| n.starts_with('.'))
-        .collect();
+    let leftovers: Vec<String> = hidden(t.path());
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // An empty directory is fine.
     let empty = t.path().join("空");
@@ -204,10 +209,7 @@ fn a_rerun_keeps_what_the_auditor_added_or_edited() {
     );
     assert!(!out.join("findings（已修改）（已修改）.csv").exists());
     assert!(out.join("核实记录.txt").is_file());
-    let leftovers: Vec<String> = names(t.path())
-        .into_iter()
-        .filter(|n| n.starts_with('.'))
-        .collect();
+    let leftovers: Vec<String> = hidden(t.path());
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -259,10 +261,7 @@ fn concurrent_runs_into_one_directory_never_publish_a_mix() {
             "round {round}: one run holds the lock and finishes"
         );
         assert_consistent(&out);
-        let leftovers: Vec<String> = names(t.path())
-            .into_iter()
-            .filter(|n| n.starts_with('.'))
-            .collect();
+        let leftovers: Vec<String> = hidden(t.path());
         assert!(leftovers.is_empty(), "round {round}: {leftovers:?}");
     }
 }
@@ -380,10 +379,7 @@ fn gen_fixtures_never_replaces_a_different_file_without_force() {
         std::fs::read(dir.join("engagement.toml")).unwrap(),
         std::fs::read(sample().join("engagement.toml")).unwrap()
     );
-    let leftovers: Vec<String> = names(t.path())
-        .into_iter()
-        .filter(|n| n.starts_with('.'))
-        .collect();
+    let leftovers: Vec<String> = hidden(t.path());
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
