@@ -46,6 +46,8 @@ fn reconciliation_warnings(rec: &crate::score::reconcile::Reconciliation) -> Vec
     let yuan = |d: Decimal| crate::model::money::grouped_yuan(d);
     let mut w = Vec::new();
     for r in &rec.rows {
+        // The project count is the one row that is not money (reconcile.rs writes it
+        // apart); the 元 sentences below do not fit it.
         if r.key == "projects" {
             continue;
         }
