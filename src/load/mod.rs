@@ -19,8 +19,10 @@ use crate::model::money::{grouped_fen, Fen, MAX_TOTAL_FEN};
 use crate::model::provenance::{sha256_file_in, Provenance};
 use crate::model::voucher::VoucherId;
 use anyhow::Result;
-use polars::prelude::DataFrame;
-use std::collections::{BTreeMap, BTreeSet};
+use polars::prelude::{
+    col, len, lit, DataFrame, DataType, IntoLazy, PolarsError, SortMultipleOptions,
+};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default)]
@@ -328,12 +330,12 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
     if !balance_rows.is_empty() {
         crate::load::balances::apply(&balance_rows, &mut lines, &mut opening, &mut files);
     }
-    let summary = summarize(&files, &lines, &opening, &asset_rows);
     let frames = Frames {
         lines: model::lines_frame(&lines)?,
         opening: model::opening_frame(&opening)?,
         assets: assets::assets_frame(&asset_rows)?,
     };
+    let summary = summarize(&files, &frames)?;
     // The frames hold everything later stages read; the row structs go unless asked for.
     let lines = if req.keep_rows { lines } else { Vec::new() };
     Ok(Loaded {
@@ -407,37 +409,78 @@ fn check_frames_money(f: &Frames) -> Result<()> {
     Ok(())
 }
 
-fn summarize(
-    files: &[FileReport],
-    lines: &[LedgerLine],
-    opening: &[OpeningBalance],
-    assets: &[Asset],
-) -> Summary {
+/// The load's totals, from the frames. Polars counts the vouchers and finds the ones seen in
+/// several files (group-bys over the voucher key); the sums cannot wrap, as `MoneyTally`
+/// bounded the load's absolute amounts by `MAX_TOTAL_FEN` before the frames were built.
+fn summarize(files: &[FileReport], frames: &Frames) -> Result<Summary> {
+    let lf = || frames.lines.clone().lazy();
+    let err = |e: PolarsError| anyhow::anyhow!("汇总载入结果失败：{e}");
+    let voucher = [
+        col("entity"),
+        col("year"),
+        col("period"),
+        col("voucher_kind"),
+        col("voucher_number"),
+    ];
+    let totals = lf()
+        .select([
+            col("status")
+                .neq(lit(STATUS_NORMAL))
+                .cast(DataType::Int64)
+                .sum()
+                .alias("excluded"),
+            col("debit_fen").sum(),
+            col("credit_fen").sum(),
+        ])
+        .collect()
+        .map_err(err)?;
+    let total = |name: &str| -> Result<i64> {
+        Ok(totals.column(name).map_err(err)?.i64()?.get(0).unwrap_or(0))
+    };
     // The same voucher in two files usually means a month exported twice; they stay two
-    // vouchers (as do one number's lines on two dates), and the repeats are listed. Keys
-    // borrow from the lines (no allocation per line); only the repeated vouchers are formatted.
-    let mut where_seen: BTreeMap<(&str, i32, u32, &str, u32), BTreeSet<&str>> = BTreeMap::new();
-    let mut vouchers: BTreeSet<(&str, i32, u32, &str, u32, &str, chrono::NaiveDate)> =
-        BTreeSet::new();
-    for l in lines {
-        let key = (
-            l.entity.as_str(),
-            l.year,
-            l.period,
-            l.voucher_kind.as_str(),
-            l.voucher_number,
-        );
-        where_seen.entry(key).or_default().insert(&l.source.file);
-        vouchers.insert((key.0, key.1, key.2, key.3, key.4, &l.source.file, l.date));
-    }
-    Summary {
+    // vouchers (as do one number's lines on two dates), and the repeats are listed.
+    let mut key = voucher.to_vec();
+    key.extend([col("source_file"), col("date")]);
+    let vouchers = lf()
+        .group_by(key)
+        .agg([len()])
+        .collect()
+        .map_err(err)?
+        .height();
+    let repeated = lf()
+        .group_by(voucher.clone())
+        .agg([col("source_file").n_unique().alias("files")])
+        .filter(col("files").gt(lit(1)))
+        .sort_by_exprs(voucher, SortMultipleOptions::default())
+        .collect()
+        .map_err(err)?;
+    let c = |n: &str| repeated.column(n).map_err(err);
+    let (entity, kind) = (c("entity")?.str()?, c("voucher_kind")?.str()?);
+    let (year, period, number) = (
+        c("year")?.i32()?,
+        c("period")?.u32()?,
+        c("voucher_number")?.u32()?,
+    );
+    let vouchers_in_several_files = (0..repeated.height())
+        .map(|i| {
+            VoucherId::new(
+                entity.get(i).unwrap_or(""),
+                year.get(i).unwrap_or(0),
+                period.get(i).unwrap_or(0),
+                kind.get(i).unwrap_or(""),
+                number.get(i).unwrap_or(0),
+            )
+            .with_entity()
+        })
+        .collect();
+    Ok(Summary {
         files: files.len(),
-        lines_loaded: lines.len(),
-        lines_excluded_status: lines.iter().filter(|l| l.status != STATUS_NORMAL).count(),
-        opening_balances: opening.len(),
-        assets_loaded: assets.len(),
+        lines_loaded: frames.lines.height(),
+        lines_excluded_status: total("excluded")? as usize,
+        opening_balances: frames.opening.height(),
+        assets_loaded: frames.assets.height(),
         rows_rejected: files.iter().map(|f| f.rows_rejected).sum(),
-        vouchers: vouchers.len(),
+        vouchers,
         vouchers_unbalanced: files.iter().map(|f| f.vouchers_unbalanced.len()).sum(),
         totals_checked: files.iter().map(|f| f.totals_checked.len()).sum(),
         totals_mismatched: files
@@ -445,21 +488,15 @@ fn summarize(
             .flat_map(|f| &f.totals_checked)
             .filter(|t| !t.matches)
             .count(),
-        debit: lines.iter().map(|l| l.debit).sum(),
-        credit: lines.iter().map(|l| l.credit).sum(),
-        vouchers_in_several_files: where_seen
-            .into_iter()
-            .filter(|(_, f)| f.len() > 1)
-            .map(|((entity, year, period, kind, number), _)| {
-                VoucherId::new(entity, year, period, kind, number).with_entity()
-            })
-            .collect(),
+        debit: Fen(total("debit_fen")?),
+        credit: Fen(total("credit_fen")?),
+        vouchers_in_several_files,
         duplicate_voucher_numbers: files
             .iter()
             .flat_map(|f| &f.duplicate_voucher_numbers)
             .map(|d| format!("{}（{}）", d.voucher, d.dates.join("、")))
             .collect(),
-    }
+    })
 }
 
 /// The anomalies of a load that `reeval run` repeats among its summary warnings: files the

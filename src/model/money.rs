@@ -66,6 +66,16 @@ impl Fen {
     }
 }
 
+/// An i128 sum of 分 in 元, exact (a Decimal holds 96 bits: any sum of loaded amounts, which
+/// `MAX_TOTAL_FEN` bounds, fits; beyond that the value saturates rather than wraps).
+pub fn yuan_of_fen(fen: i128) -> Decimal {
+    Decimal::try_from_i128_with_scale(fen, 2).unwrap_or(if fen < 0 {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
+}
+
 /// An amount of 分 of any size (an i128 sum) as `1,234,567.89`.
 pub fn grouped_fen(fen: i128) -> String {
     let sign = if fen < 0 { "-" } else { "" };

@@ -98,12 +98,122 @@ fn assets_items(df: &DataFrame) -> Result<Vec<Item>> {
 }
 
 fn ledger_items(unit: Unit, df: &DataFrame) -> Result<Vec<Item>> {
-    let (entity, kind, status, basis) = (
-        s(df, "entity")?,
-        s(df, "voucher_kind")?,
-        s(df, "status")?,
-        s(df, "basis")?,
+    match unit {
+        Unit::Vouchers => voucher_items(df),
+        _ => line_items(df),
+    }
+}
+
+/// The voucher key (`VoucherId` plus the file and date that keep two vouchers apart) and the
+/// label of each key: a unique key keeps the plain `局机关 2023-03 记-19`, a key repeated in two
+/// files or on two dates is labelled with what differs.
+type Key<'a> = (&'a str, i32, u32, &'a str, u32, &'a str, Option<i32>);
+
+fn labels<'a, I: Iterator<Item = Key<'a>>>(keys: I) -> BTreeMap<Key<'a>, String> {
+    let keys: std::collections::BTreeSet<Key> = keys.collect();
+    let members: Vec<_> = keys
+        .iter()
+        .map(|k| {
+            (
+                (k.0, k.1, k.2, k.3, k.4),
+                k.5,
+                k.6.and_then(crate::load::ledger::model::date_from_days),
+            )
+        })
+        .collect();
+    let tags = crate::model::voucher::tags(&members);
+    keys.into_iter()
+        .zip(tags)
+        .map(|(k, tag)| {
+            let (e, y, p, kd, n, _, _) = k;
+            (
+                k,
+                format!("{e} {y}-{p:02} {kd}-{n}{}", tag.unwrap_or_default()),
+            )
+        })
+        .collect()
+}
+
+const KEY_COLUMNS: [&str; 7] = [
+    "entity",
+    "year",
+    "period",
+    "voucher_kind",
+    "voucher_number",
+    "source_file",
+    "date",
+];
+
+/// One item per voucher of the 正常 lines. Polars groups and sums (a voucher's amount is its
+/// 财务会计 debits; its label, class and source are its first line's, its class the first
+/// 经济分类 given); the loop only formats the labels, which depend on every key at once.
+fn voucher_items(df: &DataFrame) -> Result<Vec<Item>> {
+    let g = df
+        .clone()
+        .lazy()
+        .with_column(col("date").cast(DataType::Int32))
+        .filter(col("status").eq(lit(crate::load::ledger::model::STATUS_NORMAL)))
+        .group_by(KEY_COLUMNS.map(col))
+        .agg([
+            when(col("basis").eq_missing(lit("预算会计")))
+                .then(lit(0i64))
+                .otherwise(col("debit_fen"))
+                .sum()
+                .alias("amount_fen"),
+            col("summary").first(),
+            col("econ_code").drop_nulls().first(),
+            col("source_sheet").first(),
+            col("source_row").first(),
+        ])
+        .collect()
+        .map_err(|e| anyhow::anyhow!("按凭证汇总抽样总体失败：{e}"))?;
+    let (entity, kind, file) = (
+        s(&g, "entity")?,
+        s(&g, "voucher_kind")?,
+        s(&g, "source_file")?,
     );
+    let (year, period, number) = (
+        i32c(&g, "year")?,
+        u32c(&g, "period")?,
+        u32c(&g, "voucher_number")?,
+    );
+    let date = i32c(&g, "date")?;
+    let amount = i64c(&g, "amount_fen")?;
+    let (summary, econ, sheet, row) = (
+        s(&g, "summary")?,
+        s(&g, "econ_code")?,
+        s(&g, "source_sheet")?,
+        u32c(&g, "source_row")?,
+    );
+    let key = |i: usize| -> Key<'_> {
+        (
+            entity.get(i).unwrap_or(""),
+            year.get(i).unwrap_or(0),
+            period.get(i).unwrap_or(0),
+            kind.get(i).unwrap_or(""),
+            number.get(i).unwrap_or(0),
+            file.get(i).unwrap_or(""),
+            date.get(i),
+        )
+    };
+    let labels = labels((0..g.height()).map(key));
+    let mut out: Vec<Item> = (0..g.height())
+        .map(|i| Item {
+            id: labels.get(&key(i)).cloned().unwrap_or_default(),
+            amount: Fen(amount.get(i).unwrap_or(0)),
+            label: summary.get(i).unwrap_or("").to_string(),
+            class: econ.get(i).map(str::to_string),
+            source: source(file.get(i), sheet.get(i), row.get(i)),
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// One item per 正常 journal line. A loop: every line is its own item, so there is nothing to
+/// group, only fields to copy.
+fn line_items(df: &DataFrame) -> Result<Vec<Item>> {
+    let (entity, kind, status) = (s(df, "entity")?, s(df, "voucher_kind")?, s(df, "status")?);
     let (year, period, number, line_no) = (
         i32c(df, "year")?,
         u32c(df, "period")?,
@@ -125,10 +235,6 @@ fn ledger_items(unit: Unit, df: &DataFrame) -> Result<Vec<Item>> {
     let normal: Vec<usize> = (0..df.height())
         .filter(|&i| status.get(i) == Some(crate::load::ledger::model::STATUS_NORMAL))
         .collect();
-    // A voucher is its key and its file and date: the same key from two files (or on two
-    // dates of a period) is two vouchers, labelled with what differs; a unique key keeps the
-    // plain `局机关 2023-03 记-19`.
-    type Key<'a> = (&'a str, i32, u32, &'a str, u32, &'a str, Option<i32>);
     let key = |i: usize| -> Key<'_> {
         (
             entity.get(i).unwrap_or(""),
@@ -140,64 +246,19 @@ fn ledger_items(unit: Unit, df: &DataFrame) -> Result<Vec<Item>> {
             date.get(i),
         )
     };
-    let keys: std::collections::BTreeSet<Key> = normal.iter().map(|&i| key(i)).collect();
-    let members: Vec<_> = keys
+    let labels = labels(normal.iter().map(|&i| key(i)));
+    Ok(normal
         .iter()
-        .map(|k| {
-            (
-                (k.0, k.1, k.2, k.3, k.4),
-                k.5,
-                k.6.and_then(crate::load::ledger::model::date_from_days),
-            )
+        .map(|&i| Item {
+            id: format!(
+                "{}#{}",
+                labels.get(&key(i)).map(String::as_str).unwrap_or(""),
+                line_no.get(i).unwrap_or(0)
+            ),
+            amount: Fen(debit.get(i).unwrap_or(0)) + Fen(credit.get(i).unwrap_or(0)),
+            label: summary.get(i).unwrap_or("").to_string(),
+            class: econ.get(i).map(str::to_string),
+            source: source(file.get(i), sheet.get(i), row.get(i)),
         })
-        .collect();
-    let labels: BTreeMap<&Key, String> = keys
-        .iter()
-        .zip(crate::model::voucher::tags(&members))
-        .map(|(k, tag)| {
-            let (e, y, p, kd, n, _, _) = *k;
-            (
-                k,
-                format!("{e} {y}-{p:02} {kd}-{n}{}", tag.unwrap_or_default()),
-            )
-        })
-        .collect();
-    let vid = |i: usize| labels.get(&key(i)).cloned().unwrap_or_default();
-    let mut out: Vec<Item> = Vec::new();
-    let mut vouchers: BTreeMap<String, Item> = BTreeMap::new();
-    for &i in &normal {
-        let src = source(file.get(i), sheet.get(i), row.get(i));
-        let (d, c) = (
-            Fen(debit.get(i).unwrap_or(0)),
-            Fen(credit.get(i).unwrap_or(0)),
-        );
-        match unit {
-            Unit::Lines => out.push(Item {
-                id: format!("{}#{}", vid(i), line_no.get(i).unwrap_or(0)),
-                amount: d + c,
-                label: summary.get(i).unwrap_or("").to_string(),
-                class: econ.get(i).map(str::to_string),
-                source: src,
-            }),
-            _ => {
-                let v = vouchers.entry(vid(i)).or_insert_with(|| Item {
-                    id: vid(i),
-                    amount: Fen::ZERO,
-                    label: summary.get(i).unwrap_or("").to_string(),
-                    class: None,
-                    source: src,
-                });
-                if basis.get(i) != Some("预算会计") {
-                    v.amount += d;
-                }
-                if v.class.is_none() {
-                    v.class = econ.get(i).map(str::to_string);
-                }
-            }
-        }
-    }
-    if unit == Unit::Vouchers {
-        out = vouchers.into_values().collect();
-    }
-    Ok(out)
+        .collect())
 }

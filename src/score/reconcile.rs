@@ -4,7 +4,6 @@
 use super::inputs::ScoringInputs;
 use crate::load::ledger::chart::{Charts, DEFAULT_SYSTEM};
 use crate::model::findings::{Finding, Status};
-use crate::model::money::Fen;
 use anyhow::{Context, Result};
 use polars::prelude::*;
 use rust_decimal::Decimal;
@@ -64,26 +63,45 @@ pub fn reconcile(
     map: &LedgerMap,
 ) -> Result<Reconciliation> {
     let charts = Charts::builtin()?;
+    // Polars does the whole-frame part: the 正常 lines, summed per (制度, 科目, 经济分类,
+    // 项目). What is left is a few hundred groups, classified in a loop because the
+    // classification goes through the chart (a 科目's first level by the chart's code length),
+    // which is no expression.
+    let grouped = lines
+        .clone()
+        .lazy()
+        .filter(col("status").eq(lit(crate::load::ledger::model::STATUS_NORMAL)))
+        .group_by([
+            col("accounting_system"),
+            col("account_code"),
+            col("econ_code"),
+            col("project"),
+        ])
+        .agg([col("debit_fen").sum()])
+        .collect()
+        .map_err(|e| anyhow::anyhow!("汇总账面支出失败：{e}"))?;
     let s = |n: &str| -> Result<&StringChunked> {
-        Ok(lines.column(n).map_err(|e| anyhow::anyhow!("{e}"))?.str()?)
+        Ok(grouped
+            .column(n)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .str()?)
     };
-    let (code, econ, project, status, system) = (
+    let (code, econ, project, system) = (
         s("account_code")?,
         s("econ_code")?,
         s("project")?,
-        s("status")?,
         s("accounting_system")?,
     );
-    let debit = lines
+    let debit = grouped
         .column("debit_fen")
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .i64()?;
-    let (mut total, mut basic, mut proj, mut three, mut public) = (0i64, 0i64, 0i64, 0i64, 0i64);
+    // i128: the sums are exact whatever the groups add up to (a load is bounded by
+    // MAX_TOTAL_FEN, which fits an i64, but the bound is not this module's to assume).
+    let (mut total, mut basic, mut proj, mut three, mut public) =
+        (0i128, 0i128, 0i128, 0i128, 0i128);
     let mut projects: BTreeSet<String> = BTreeSet::new();
-    for i in 0..lines.height() {
-        if status.get(i) != Some(crate::load::ledger::model::STATUS_NORMAL) {
-            continue;
-        }
+    for i in 0..grouped.height() {
         let chart = charts
             .find(system.get(i).unwrap_or(DEFAULT_SYSTEM))
             .or_else(|| charts.find(DEFAULT_SYSTEM));
@@ -93,7 +111,7 @@ pub fn reconcile(
         if !is_exp {
             continue;
         }
-        let d = debit.get(i).unwrap_or(0);
+        let d = debit.get(i).unwrap_or(0) as i128;
         total += d;
         let e = map.department_code(econ.get(i).unwrap_or(""));
         match project.get(i).filter(|p| !p.is_empty()) {
@@ -116,7 +134,7 @@ pub fn reconcile(
             three += d;
         }
     }
-    let y = |f: i64| Fen(f).to_yuan();
+    let y = |f: i128| crate::model::money::yuan_of_fen(f);
     let row = |key: &str, name: &str, ledger: Decimal| {
         let input = inputs.num(key);
         Row {
