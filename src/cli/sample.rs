@@ -41,7 +41,8 @@ pub fn run(a: &SampleArgs) -> Result<()> {
         bands: &a.bands,
         risk_targeted: a.risk.is_some(),
         risk,
-    })?;
+    })
+    .map_err(|e| anyhow::anyhow!(e.as_flag()))?;
     let loaded = load::load(&a.inputs.request(&a.ledgers))?;
     let items = population::from_frames(a.unit, &loaded.frames.lines, &loaded.frames.assets)?;
     let sel = select(&items, &spec)?;

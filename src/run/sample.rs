@@ -36,20 +36,21 @@ pub struct SampleSummary {
 /// checking. (A misspelt unit, method or strata already failed when engagement.toml was read.)
 pub fn validate(plans: &[EngagementPlan], seed: u64) -> Result<()> {
     let mut names = std::collections::BTreeSet::new();
-    for plan in plans {
+    for (i, plan) in plans.iter().enumerate() {
         if !names.insert(plan.name.trim()) {
             anyhow::bail!(
                 "步骤「抽样」（sample）：抽样计划名称“{}”出现了不止一次；sample.csv 以名称区分计划，名称须各不相同",
                 crate::errors::excerpt(&plan.name)
             );
         }
-        spec(plan, seed, BTreeMap::new())
-            .with_context(|| format!("步骤「抽样」（sample）：抽样计划“{}”", plan.name))?;
+        spec(i, plan, seed, BTreeMap::new()).context("步骤「抽样」（sample）")?;
     }
     Ok(())
 }
 
+/// The spec of the `index`th `[[sampling.plans]]`; an unusable setting is named by its key.
 fn spec(
+    index: usize,
     plan: &EngagementPlan,
     seed: u64,
     risk: BTreeMap<String, Vec<String>>,
@@ -65,6 +66,7 @@ fn spec(
         risk_targeted: plan.risk,
         risk: if plan.risk { risk } else { BTreeMap::new() },
     })
+    .map_err(|e| anyhow::anyhow!(e.as_key(index, &plan.name)))
 }
 
 fn run(st: &mut State) -> Result<()> {
@@ -78,7 +80,7 @@ fn run(st: &mut State) -> Result<()> {
     let mut plans = Vec::new();
     let mut summaries = Vec::new();
     let mut rows = Vec::new();
-    for plan in &e.sampling.plans {
+    for (index, plan) in e.sampling.plans.iter().enumerate() {
         let unit = plan.unit;
         let items = population::from_frames(unit, &loaded.frames.lines, &loaded.frames.assets)?;
         // Only the flagged items of this plan's population are its risk targets.
@@ -86,7 +88,7 @@ fn run(st: &mut State) -> Result<()> {
             .iter()
             .filter_map(|i| all_risk.get(&i.id).map(|r| (i.id.clone(), r.clone())))
             .collect();
-        let spec = spec(plan, seed, risk).with_context(|| format!("抽样计划“{}”", plan.name))?;
+        let spec = spec(index, plan, seed, risk)?;
         let sel = select(&items, &spec).with_context(|| format!("抽样计划“{}”", plan.name))?;
         let mut out = SampleDocument::new(&loaded.report.provenance, unit, &spec, &sel);
         out.provenance.param("plan", &plan.name);

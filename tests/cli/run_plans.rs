@@ -223,7 +223,7 @@ fn plan_values_that_would_mislabel_are_refused_before_anything_runs() {
         ),
         (
             "[[sampling.plans]]\nname = \"覆盖\"\nunit = \"vouchers\"\nkey_cover = 1.5\n",
-            "key-cover",
+            "sampling.plans[0].key_cover",
         ),
         (
             "[[sampling.plans]]\nname = \"错字\"\nunit = \"vouchers\"\nmethod = \"dice\"\nn = 10\n",
