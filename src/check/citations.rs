@@ -1,11 +1,132 @@
 //! The citations catalogue (`data/citations.toml`): each family's versions with the dates their
-//! text was in force; a finding cites the version in force on its date.
+//! text was in force, the kinds of entity they govern and the place they hold; a finding cites
+//! the version in force on its date, for its entity's kind, in the engagement's place (a local
+//! rule before the central one).
 
 use crate::model::findings::Citation;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
+
+/// The kind of entity, which decides its 财务规则 (and, in the catalogue, any entry limited to
+/// some kinds of entity).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum EntityType {
+    #[serde(rename = "行政单位")]
+    Administrative,
+    #[serde(
+        rename = "参照公务员法管理的事业单位",
+        alias = "参公事业单位",
+        alias = "参公单位"
+    )]
+    CivilServiceManaged,
+    #[serde(rename = "事业单位")]
+    Institution,
+}
+
+impl EntityType {
+    pub const NAMES: &'static [&'static str] =
+        &["行政单位", "参照公务员法管理的事业单位", "事业单位"];
+
+    /// What a citation assumes when the engagement does not say (the run says so).
+    pub const ASSUMED: EntityType = EntityType::Administrative;
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EntityType::Administrative => "行政单位",
+            EntityType::CivilServiceManaged => "参照公务员法管理的事业单位",
+            EntityType::Institution => "事业单位",
+        }
+    }
+}
+
+/// The level of government an entity belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Level {
+    #[serde(rename = "省")]
+    Province,
+    #[serde(rename = "市")]
+    City,
+    #[serde(rename = "县")]
+    County,
+    #[serde(rename = "乡")]
+    Township,
+}
+
+impl Level {
+    pub const NAMES: &'static [&'static str] = &["省", "市", "县", "乡"];
+}
+
+/// Where and for whom the findings are cited: the engagement's province, city and county (the
+/// parts it names, in that order) and each entity's kind.
+#[derive(Debug, Clone, Default)]
+pub struct Setting {
+    pub region: Vec<String>,
+    pub types: BTreeMap<String, EntityType>,
+    /// The kind of every entity `types` does not name (`reeval check --entity-type`); when
+    /// absent, [`EntityType::ASSUMED`].
+    pub default_type: Option<EntityType>,
+    /// True when the engagement is about a county (or township) unit: it names a county, or an
+    /// entity's level is 县/乡.
+    pub county_level: bool,
+}
+
+/// Administrative suffixes left out when two spellings of a place are compared
+/// (`寻甸县` and `寻甸回族彝族自治县`, `云南` and `云南省`).
+const PLACE_SUFFIXES: &[&str] = &[
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "省",
+    "市",
+    "州",
+    "县",
+    "区",
+    "盟",
+    "旗",
+];
+
+fn place_stem(s: &str) -> &str {
+    let s = s.trim();
+    PLACE_SUFFIXES
+        .iter()
+        .find_map(|x| s.strip_suffix(x).filter(|r| r.chars().count() >= 2))
+        .unwrap_or(s)
+}
+
+/// Whether two names of a place name the same place: equal, or one's stem begins the other's
+/// (`寻甸县` / `寻甸回族彝族自治县`), with at least two characters in common.
+pub fn same_place(a: &str, b: &str) -> bool {
+    let (x, y) = (place_stem(a), place_stem(b));
+    if x.is_empty() || y.is_empty() {
+        return false;
+    }
+    x == y
+        || (x.chars().count().min(y.chars().count()) >= 2 && (x.starts_with(y) || y.starts_with(x)))
+}
+
+/// How many parts of the engagement's region an entry's region holds (0 = nationwide), or
+/// `None` when the entry belongs to another place.
+fn region_depth(entry: &str, region: &[String]) -> Option<usize> {
+    let parts: Vec<&str> = entry
+        .split('/')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() > region.len() {
+        return None;
+    }
+    parts
+        .iter()
+        .zip(region)
+        .all(|(p, r)| same_place(p, r))
+        .then_some(parts.len())
+}
 
 const BUILTIN: &str = include_str!("../../data/citations.toml");
 
@@ -27,6 +148,17 @@ struct Entry {
     verbatim: bool,
     #[serde(default)]
     date_note: String,
+    /// The kinds of entity the entry governs (empty: every kind).
+    #[serde(default)]
+    entity_types: Vec<EntityType>,
+    /// `省/市/县` the entry holds in (empty: nationwide). A local entry shares its family with
+    /// the central rule it details, and wins over it where it holds.
+    #[serde(default)]
+    region: String,
+    /// On a central entry: the matter local standards usually set (公务接待, 会议费, 差旅,
+    /// 采购限额). Cited without a local entry, the finding says 未配置地方标准.
+    #[serde(default)]
+    local_topic: String,
 }
 /// A `YYYY-MM-DD` date in the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -59,7 +191,13 @@ struct File {
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     entries: Vec<Entry>,
+    setting: Setting,
 }
+
+/// The note a citation of a central rule carries where local standards usually exist.
+pub const NO_LOCAL_STANDARD: &str = "未配置地方标准";
+/// The caution on a text read only in a secondary source (grade S).
+pub const CHECK_AGAINST_ORIGINAL: &str = "引文待与原文核对";
 
 impl Catalogue {
     pub fn builtin() -> Result<Catalogue> {
@@ -84,38 +222,72 @@ impl Catalogue {
                 }
             }
         }
-        Ok(Catalogue { entries })
+        Ok(Catalogue {
+            entries,
+            setting: Setting::default(),
+        })
+    }
+
+    /// The catalogue for one engagement's place and entities.
+    pub fn with_setting(mut self, setting: Setting) -> Catalogue {
+        self.setting = setting;
+        self
+    }
+
+    pub fn setting(&self) -> &Setting {
+        &self.setting
+    }
+
+    /// The local matters (公务接待, 会议费 …) for which the catalogue holds no entry of the
+    /// engagement's place: a county engagement cites the central rules for them.
+    pub fn topics_without_local_rule(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for e in self.entries.iter().filter(|e| !e.local_topic.is_empty()) {
+            let local = self.entries.iter().any(|l| {
+                l.family == e.family
+                    && region_depth(&l.region, &self.setting.region).is_some_and(|d| d > 0)
+            });
+            if !local && !out.contains(&e.local_topic) {
+                out.push(e.local_topic.clone());
+            }
+        }
+        out
     }
 
     pub fn has_family(&self, family: &str) -> bool {
         self.entries.iter().any(|e| e.family == family)
     }
 
-    /// The version of `family` in force on `date`; when none was, a placeholder saying so.
+    /// The version of `family` in force on `date`, nationwide, for the assumed kind of entity.
     pub fn cite(&self, family: &str, date: NaiveDate) -> Citation {
+        self.cite_for(family, date, None)
+    }
+
+    /// The version of `family` in force on `date` for `entity`'s kind, in the engagement's
+    /// place: the most local entry that holds there (county before city, province, nation).
+    /// When none does, a placeholder saying so. A citation without quotable text (see
+    /// [`Citation::quotable`]) is still returned: the caller keeps it out of the quotations.
+    pub fn cite_for(&self, family: &str, date: NaiveDate, entity: Option<&str>) -> Citation {
+        let kind = entity
+            .and_then(|e| self.setting.types.get(e.trim()))
+            .copied()
+            .or(self.setting.default_type)
+            .unwrap_or(EntityType::ASSUMED);
         let hit = self
             .entries
             .iter()
             .filter(|e| e.family == family)
-            .find(|e| e.from.0 <= date && e.to.is_none_or(|t| date <= t.0));
+            .filter(|e| e.from.0 <= date && e.to.is_none_or(|t| date <= t.0))
+            .filter(|e| e.entity_types.is_empty() || e.entity_types.contains(&kind))
+            .filter_map(|e| region_depth(&e.region, &self.setting.region).map(|d| (d, e)))
+            // The most local; among equals, the first in the catalogue.
+            .fold(None::<(usize, &Entry)>, |best, (d, e)| match best {
+                Some((bd, _)) if bd >= d => best,
+                _ => Some((d, e)),
+            })
+            .map(|(_, e)| e);
         match hit {
-            Some(e) => Citation {
-                family: family.to_string(),
-                law: if e.doc.is_empty() {
-                    e.law.clone()
-                } else {
-                    format!("{}（{}）", e.law, e.doc)
-                },
-                article: e.article.clone(),
-                text: e.text.clone(),
-                verbatim: e.verbatim,
-                in_force: match e.to {
-                    Some(t) => format!("{} 至 {}", e.from, t),
-                    None => format!("{} 起", e.from),
-                },
-                grade: e.grade.clone(),
-                note: e.date_note.clone(),
-            },
+            Some(e) => citation(e),
             None => Citation {
                 family: family.to_string(),
                 law: String::new(),
@@ -124,18 +296,68 @@ impl Catalogue {
                 verbatim: false,
                 in_force: String::new(),
                 grade: "U".into(),
-                note: format!("法规目录中没有 {date} 有效的“{family}”条文，须人工补充依据"),
+                note: format!(
+                    "法规目录中没有 {date} 有效、适用于{}的“{family}”条文，须人工补充依据",
+                    kind.name()
+                ),
+                caution: String::new(),
+                region: String::new(),
             },
         }
     }
 
-    /// Every version of a family, for `reeval rules ID`.
+    /// Every version of a family, for `reeval rules ID` (whatever the engagement's place).
     pub fn versions(&self, family: &str) -> Vec<Citation> {
         self.entries
             .iter()
             .filter(|e| e.family == family)
-            .map(|e| self.cite(family, e.from.0))
+            .map(citation)
             .collect()
+    }
+}
+
+/// An entry as a finding quotes it.
+fn citation(e: &Entry) -> Citation {
+    let mut note = e.date_note.clone();
+    if !e.local_topic.is_empty() && e.region.is_empty() {
+        let local = format!("{NO_LOCAL_STANDARD}（{}）", e.local_topic);
+        note = if note.is_empty() {
+            local
+        } else {
+            format!("{local}；{note}")
+        };
+    }
+    if !e.entity_types.is_empty() {
+        let kinds: Vec<&str> = e.entity_types.iter().map(|k| k.name()).collect();
+        let applies = format!("适用于{}", kinds.join("、"));
+        note = if note.is_empty() {
+            applies
+        } else {
+            format!("{note}；{applies}")
+        };
+    }
+    Citation {
+        family: e.family.clone(),
+        law: if e.doc.is_empty() {
+            e.law.clone()
+        } else {
+            format!("{}（{}）", e.law, e.doc)
+        },
+        article: e.article.clone(),
+        text: e.text.clone(),
+        verbatim: e.verbatim,
+        in_force: match e.to {
+            Some(t) => format!("{} 至 {}", e.from, t),
+            None => format!("{} 起", e.from),
+        },
+        grade: e.grade.clone(),
+        note,
+        caution: if e.grade == "S" && !e.text.trim().is_empty() {
+            CHECK_AGAINST_ORIGINAL.into()
+        } else {
+            String::new()
+        },
+        region: e.region.clone(),
     }
 }
 

@@ -27,6 +27,9 @@ pub struct Draft {
     pub register_rows: Vec<Evidence>,
     /// 提示 (a list for the inspection), not a breach.
     pub informational: bool,
+    /// Citation families this finding rests on besides the rule's own (`citations` of its
+    /// section in rules.toml), e.g. the 综合定额 where an amount exceeds it.
+    pub citations: Vec<String>,
 }
 
 impl Draft {

@@ -219,6 +219,11 @@ pub fn check(inp: &CheckInputs) -> Result<Checked> {
         let mut count = 0;
         let mut sum = Fen::ZERO;
         let mut new_flags = Vec::new();
+        for fam in out.drafts.iter().flat_map(|dr| &dr.citations) {
+            if !inp.catalogue.has_family(fam) {
+                anyhow::bail!("规则 {} 引用的法规“{fam}”不在法规目录中", d.id);
+            }
+        }
         for dr in out.drafts {
             count += 1;
             sum += dr.amount.unwrap_or_default();
@@ -274,10 +279,28 @@ fn complete(
     let when = dr.date.unwrap_or(as_of);
     let mut evidence: Vec<Evidence> = dr.rows.iter().map(|&i| Evidence::line(book, i)).collect();
     evidence.extend(dr.register_rows.iter().cloned());
-    let verify = match &dr.verify {
+    let mut verify = match &dr.verify {
         Some(v) => format!("{v}{}", meta.verify),
         None => meta.verify.clone(),
     };
+    // Only provisions whose text is known are quoted; the others are named in 核实要点 as what
+    // remains to be checked against the original.
+    let (citations, unquoted): (Vec<_>, Vec<_>) = meta
+        .citations
+        .iter()
+        .chain(dr.citations.iter().filter(|f| !meta.citations.contains(f)))
+        .map(|f| cat.cite_for(f, when, dr.entity.as_deref()))
+        .partition(|c| c.quotable());
+    for c in &unquoted {
+        let what = if c.law.is_empty() {
+            c.note.clone()
+        } else {
+            format!("{}{}", c.law, c.article)
+        };
+        verify.push_str(&format!(
+            "另须对照原文补充依据：{what}（条文未核验，未引用）。"
+        ));
+    }
     Finding {
         id: stable_id(d.id, &dr),
         rule: d.id.into(),
@@ -298,7 +321,8 @@ fn complete(
         explanation: dr.explanation,
         verify,
         evidence,
-        citations: meta.citations.iter().map(|f| cat.cite(f, when)).collect(),
+        citations,
+        unquoted_citations: unquoted,
         recommendation: meta.recommendation.clone(),
     }
 }

@@ -2,7 +2,7 @@
 //! findings document ([`crate::check::document`]).
 
 use super::LoadInputs;
-use crate::check::citations::Catalogue;
+use crate::check::citations::{Catalogue, EntityType, Setting};
 use crate::check::config::Config;
 use crate::check::document::{document_from, Document, Setup};
 use crate::load;
@@ -20,7 +20,20 @@ pub fn document(a: &CheckArgs) -> Result<Document> {
         bail!("请给出序时账文件（和/或 --assets 资产明细表）");
     }
     let config = Config::with_overrides(a.config.as_deref())?;
-    let catalogue = Catalogue::with_extra(a.citations.as_deref())?;
+    let catalogue = Catalogue::with_extra(a.citations.as_deref())?.with_setting(Setting {
+        region: a
+            .region
+            .as_deref()
+            .unwrap_or("")
+            .split('/')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect(),
+        default_type: a.entity_type,
+        county_level: false,
+        types: Default::default(),
+    });
     let supporting = Supporting::load(&a.supporting, a.supporting_profile.as_deref())?;
     let req = a.inputs.request(&a.ledgers);
     let t0 = std::time::Instant::now();
@@ -185,6 +198,12 @@ pub struct CheckArgs {
     /// 补充法规目录（TOML，与 data/citations.toml 同结构，如地方实施细则）
     #[arg(long = "citations", value_name = "FILE")]
     pub citations: Option<PathBuf>,
+    /// 单位类型（决定引用的财务规则）：行政单位、参照公务员法管理的事业单位或事业单位；不给按行政单位
+    #[arg(long = "entity-type", value_name = "TYPE", value_parser = parse_entity_type)]
+    pub entity_type: Option<EntityType>,
+    /// 所在地“省/市/县”（如 云南省/昆明市/寻甸县）：引用当地实施细则
+    #[arg(long = "region", value_name = "省/市/县")]
+    pub region: Option<String>,
     /// 只运行这些规则（逗号分隔的 id）
     #[arg(long = "rules", value_delimiter = ',', value_name = "ID,...")]
     pub rules: Vec<String>,
@@ -200,4 +219,10 @@ pub struct CheckArgs {
     /// 在标准错误输出上打印载入与每条规则的用时
     #[arg(long)]
     pub timings: bool,
+}
+
+fn parse_entity_type(s: &str) -> Result<EntityType, String> {
+    toml::Value::String(s.into())
+        .try_into::<EntityType>()
+        .map_err(|_| format!("应为 {} 之一", EntityType::NAMES.join("、")))
 }

@@ -75,6 +75,9 @@ fn summary_text(dir: &Path, o: &RunOutcome) -> String {
                 crate::model::money::grouped_yuan(cat.amount)
             );
         }
+        for w in &c.warnings {
+            let _ = writeln!(s, "  注意：{w}");
+        }
     }
     for p in &s_.samples {
         let _ = writeln!(

@@ -134,8 +134,28 @@ pub struct Citation {
     pub in_force: String,
     /// V / S / U, as in the reference notes.
     pub grade: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// `引文待与原文核对` on a text read only in a secondary source (grade S).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub caution: String,
+    /// The place a local rule holds in (`云南省/昆明市/寻甸回族彝族自治县`); absent for a
+    /// nationwide rule.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub region: String,
+}
+
+impl Citation {
+    /// Whether the citation may be quoted in a finding: it has text, and the text was read
+    /// somewhere (grade V or S; a grade U text has no source and is never quoted).
+    pub fn quotable(&self) -> bool {
+        !self.text.trim().is_empty() && self.grade != "U"
+    }
+
+    /// `《法规》（文号）第N条`, or the law alone when the article is not known.
+    pub fn reference(&self) -> String {
+        format!("{}{}", self.law, self.article)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -177,6 +197,11 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     #[serde(default)]
     pub citations: Vec<Citation>,
+    /// Provisions the finding rests on whose text is not known (article unverified, or no
+    /// version in the catalogue for the date, entity or place): never quoted; `verify` says
+    /// what remains to be checked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unquoted_citations: Vec<Citation>,
     #[serde(default)]
     pub recommendation: String,
 }

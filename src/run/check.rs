@@ -23,13 +23,18 @@ pub struct CheckSummary {
     pub scope_limits: usize,
     pub by_category: Vec<CategorySum>,
     pub risk_ranked_vouchers: usize,
+    /// What the citations assume (an entity's kind, the place) and the local matters cited on
+    /// central rules for want of a local one: said once per run.
+    pub warnings: Vec<String>,
 }
 
 fn run(st: &mut State) -> Result<()> {
     let e = st.engagement;
     let at = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| st.dir.join(p));
     let config = Config::with_overrides(at(&e.rules.config).as_deref())?;
-    let catalogue = Catalogue::with_extra(at(&e.rules.citations).as_deref())?;
+    let catalogue = Catalogue::with_extra(at(&e.rules.citations).as_deref())?
+        .with_setting(e.citation_setting());
+    let warnings = e.citation_warnings(&catalogue);
     let given: Vec<(String, std::path::PathBuf)> = e
         .supporting
         .iter()
@@ -105,6 +110,7 @@ fn run(st: &mut State) -> Result<()> {
         scope_limits: doc.summary.scope_limits,
         by_category: doc.summary.by_category,
         risk_ranked_vouchers: doc.risk.len(),
+        warnings,
     });
     st.findings_json = Some(json);
     Ok(())

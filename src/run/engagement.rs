@@ -6,6 +6,7 @@
 //! The commented skeleton `reeval init` writes is `data/engagement-template.toml`; the format
 //! is documented there and in the README.
 
+use crate::check::citations::{EntityType, Level, Setting};
 use crate::errors::excerpt;
 use crate::sample::population::Unit;
 use crate::sample::select::{Draw, StrataBy};
@@ -51,6 +52,10 @@ pub struct EngagementHeader {
     pub year: i32,
     /// 评价基准日 "YYYY-MM-DD" (default: 31 December of `year`).
     pub as_of: Option<String>,
+    /// Where the department is: findings cite the local rules in force there.
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub county: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -60,6 +65,11 @@ pub struct Entity {
     pub ledgers: Vec<PathBuf>,
     /// Mapping profile id (data/profiles); detected from the header when absent.
     pub profile: Option<String>,
+    /// 行政单位 / 参照公务员法管理的事业单位 / 事业单位: decides the 财务规则 cited.
+    #[serde(rename = "type")]
+    pub entity_type: Option<EntityType>,
+    /// 省 / 市 / 县 / 乡.
+    pub level: Option<Level>,
 }
 
 /// Files shared by all entities.
@@ -133,6 +143,20 @@ fn amount() -> StrataBy {
 
 /// The plan settings engagement.toml names by string, with their names: when the file does
 /// not parse, [`plan_value_error`] looks for a misspelt one to name its key.
+/// The entity settings named by string, with their names and whether a value parses (the
+/// kinds take aliases such as 参公单位).
+type Parses = fn(&str) -> bool;
+const NAMED_ENTITY_KEYS: &[(&str, &[&str], Parses)] = &[
+    ("type", EntityType::NAMES, |v| {
+        toml::Value::String(v.into())
+            .try_into::<EntityType>()
+            .is_ok()
+    }),
+    ("level", Level::NAMES, |v| {
+        toml::Value::String(v.into()).try_into::<Level>().is_ok()
+    }),
+];
+
 const NAMED_PLAN_KEYS: &[(&str, &[&str])] = &[
     ("unit", Unit::NAMES),
     ("method", Draw::NAMES),
@@ -143,6 +167,24 @@ const NAMED_PLAN_KEYS: &[(&str, &[&str])] = &[
 /// `sampling.plans[i].key`, the plan, the value and the allowed names.
 fn plan_value_error(text: &str) -> Option<String> {
     let table: toml::Table = toml::from_str(text).ok()?;
+    if let Some(entities) = table.get("entities").and_then(|e| e.as_array()) {
+        for (i, entity) in entities.iter().enumerate() {
+            for (key, names, parses) in NAMED_ENTITY_KEYS {
+                let Some(v) = entity.get(*key).and_then(|v| v.as_str()) else {
+                    continue;
+                };
+                if !parses(v) {
+                    let name = entity.get("name").and_then(|n| n.as_str()).unwrap_or("");
+                    return Some(format!(
+                        "entities[{i}].{key}（核算单位“{}”）为 “{}”，应为 {} 之一",
+                        excerpt(name),
+                        excerpt(v),
+                        names.join("、")
+                    ));
+                }
+            }
+        }
+    }
     let plans = table.get("sampling")?.get("plans")?.as_array()?;
     for (i, plan) in plans.iter().enumerate() {
         for (key, names) in NAMED_PLAN_KEYS {
@@ -182,6 +224,71 @@ pub struct Firm {
 }
 
 impl Engagement {
+    /// Where and for whom findings are cited: the engagement's place and each entity's kind.
+    pub fn citation_setting(&self) -> Setting {
+        let h = &self.engagement;
+        let region: Vec<String> = [&h.province, &h.city, &h.county]
+            .into_iter()
+            .map_while(|p| p.as_deref().map(str::trim).filter(|p| !p.is_empty()))
+            .map(str::to_string)
+            .collect();
+        Setting {
+            county_level: h.county.as_deref().is_some_and(|c| !c.trim().is_empty())
+                || self
+                    .entities
+                    .iter()
+                    .any(|e| matches!(e.level, Some(Level::County | Level::Township))),
+            region,
+            types: self
+                .entities
+                .iter()
+                .filter_map(|e| e.entity_type.map(|t| (e.name.trim().to_string(), t)))
+                .collect(),
+            default_type: None,
+        }
+    }
+
+    /// What the citations assume, and local matters without a local rule, said once per run.
+    pub fn citation_warnings(&self, catalogue: &crate::check::citations::Catalogue) -> Vec<String> {
+        let mut out = Vec::new();
+        let untyped: Vec<&str> = self
+            .entities
+            .iter()
+            .filter(|e| e.entity_type.is_none())
+            .map(|e| e.name.as_str())
+            .collect();
+        if !untyped.is_empty() {
+            out.push(format!(
+                "核算单位“{}”未注明单位类型（[[entities]] type），财务规则按{}引用；如为事业单位或参照公务员法管理的事业单位，请在项目文件中注明",
+                untyped.join("”“"),
+                EntityType::ASSUMED.name()
+            ));
+        }
+        let h = &self.engagement;
+        if h.province.is_none() && h.city.is_none() && h.county.is_none() {
+            out.push(
+                "项目文件未写明所在地（[engagement] province/city/county），疑点只引用中央规定"
+                    .into(),
+            );
+        }
+        let setting = catalogue.setting();
+        if setting.county_level {
+            let topics = catalogue.topics_without_local_rule();
+            if !topics.is_empty() {
+                out.push(format!(
+                    "法规目录中没有{}的{}地方标准，相关疑点引用中央规定并注明“未配置地方标准”；可在 [rules] citations 中补充当地实施细则",
+                    if setting.region.is_empty() {
+                        "本地".to_string()
+                    } else {
+                        setting.region.join("")
+                    },
+                    topics.join("、")
+                ));
+            }
+        }
+        out
+    }
+
     /// Read `DIR/engagement.toml` and check that every file it names exists.
     pub fn load(dir: &Path) -> Result<Engagement> {
         let path = dir.join(FILE);

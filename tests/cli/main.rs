@@ -1,6 +1,7 @@
 //! Integration tests: one test crate (each file under tests/ would link polars again).
 //! They write fixtures with the repo's generator and run the real `reeval` binary.
 
+mod citations;
 mod common;
 mod inputs_hostile;
 mod load_balances;

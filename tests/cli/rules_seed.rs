@@ -134,7 +134,9 @@ fn seed_002_section_7_is_found_with_full_precision_and_recall() {
         "{c}"
     );
     assert_eq!(c["article"], "第十一条");
-    let jan = &find(&doc, "suspense-spending", "2023-01 记-17")["citations"];
+    // 第71号 was in force in January; its article is unverified, so it is named as still to be
+    // checked (issue 18: no quotation without text), not quoted.
+    let jan = &find(&doc, "suspense-spending", "2023-01 记-17")["unquoted_citations"];
     assert!(jan
         .as_array()
         .unwrap()

@@ -41,6 +41,9 @@ struct Settings {
     meal_words: Vec<String>,
     banquet_words: Vec<String>,
     meal_per_person_day: String,
+    /// Families cited besides the rule's own when a meal exceeds the 伙食费 standard (the
+    /// 综合定额 speaks to amounts only, not to the form of a meal).
+    amount_citations: Vec<String>,
 }
 
 pub fn check(cx: &Context) -> Result<RuleOutcome> {
@@ -53,6 +56,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         let mut rows = Vec::new();
         let mut reasons: Vec<String> = Vec::new();
         let mut amount = Fen::ZERO;
+        let mut over_standard = false;
         for i in book.expense_rows(v, c) {
             let s = book.summary(i);
             let econ = book.econ(i);
@@ -76,6 +80,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 let days = ds.len().max(1) as i64;
                 let per = Fen(book.debit(i).0 / (n as i64 * days));
                 if per > limit {
+                    over_standard = true;
                     why.push(format!(
                         "按摘要 {n} 人、{days} 天计每人每天 {} 元，超过伙食费标准 {} 元",
                         per.grouped(),
@@ -109,6 +114,9 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             reasons.join("；")
         );
         d.rows = rows;
+        if over_standard {
+            d.citations = p.amount_citations.clone();
+        }
         out.drafts.push(d);
     }
 
@@ -128,6 +136,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     .unwrap_or(1)
                     .max(1);
                 let mut why: Vec<String> = Vec::new();
+                let mut over_standard = false;
                 if let Some(w) = r
                     .text("meal_form")
                     .and_then(|f| find_any(f, &p.banquet_words))
@@ -140,6 +149,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 ) {
                     let per = Fen(cost.0 / (n * days));
                     if per > limit {
+                        over_standard = true;
                         why.push(format!(
                             "餐费 {} 元，{n} 人 {days} 天，每人每天 {} 元，超过伙食费标准 {} 元",
                             cost.grouped(),
@@ -171,6 +181,9 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 d.part = Some(format!("台账-{name}"));
                 d.amount = r.money("meal_cost");
                 d.explanation = format!("会议台账显示“{name}”：{}。", why.join("；"));
+                if over_standard {
+                    d.citations = p.amount_citations.clone();
+                }
                 d.register_rows = vec![Evidence {
                     date: r.date("start").map(|x| x.to_string()),
                     summary: format!("会议台账：{name}"),
