@@ -52,6 +52,10 @@ pub struct Match {
     pub name: String,
     /// The built-in alias it resembles.
     pub alias: String,
+    /// Which of the column's forms matched (0: the cell, or the lower cell of a two-row
+    /// header; 1: upper + lower; 2: the upper cell): on equal scores the more specific form
+    /// wins, as in the loader, which tries them in this order.
+    pub form: usize,
 }
 
 impl Match {
@@ -158,7 +162,10 @@ fn aliases(profiles: &[&Profile]) -> BTreeMap<String, String> {
 /// The fields a column's candidate names resemble, best first, each field once.
 fn rank(candidates: &[String], alias: &BTreeMap<String, String>) -> Vec<Match> {
     let mut best: BTreeMap<&str, Match> = BTreeMap::new();
-    for cand in candidates.iter().filter(|c| !c.is_empty()) {
+    for (form, cand) in candidates.iter().enumerate() {
+        if cand.is_empty() {
+            continue;
+        }
         for (a, field) in alias {
             let score = if cand == a { 1.0 } else { similarity(cand, a) };
             if score <= 0.0 {
@@ -173,13 +180,19 @@ fn rank(candidates: &[String], alias: &BTreeMap<String, String>) -> Vec<Match> {
                         score,
                         name: cand.clone(),
                         alias: a.clone(),
+                        form,
                     },
                 );
             }
         }
     }
     let mut v: Vec<Match> = best.into_values().collect();
-    v.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.field.cmp(&b.field)));
+    v.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.form.cmp(&b.form))
+            .then(a.field.cmp(&b.field))
+    });
     v
 }
 
@@ -203,8 +216,13 @@ fn assign(ranked: &[Vec<Match>]) -> Vec<Assigned> {
         .flat_map(|(c, ms)| ms.iter().map(move |m| (c, m)))
         .filter(|(_, m)| m.score >= SUGGEST)
         .collect();
-    // Stable: equal scores keep column order, so the first column wins as in the loader.
-    pairs.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+    // Stable: equal scores keep column order (and a column's more specific form first), so
+    // the first column wins as in the loader.
+    pairs.sort_by(|a, b| {
+        b.1.score
+            .total_cmp(&a.1.score)
+            .then(a.1.form.cmp(&b.1.form))
+    });
     for (c, m) in pairs {
         if out[c].given.is_some() || out[c].aside.is_some() {
             continue;

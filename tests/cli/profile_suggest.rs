@@ -421,3 +421,96 @@ fn suggest_maps_an_asset_register() {
         stdout(&o)
     );
 }
+
+/// A 科目余额表 with a two-row header in unknown wordings is recognised as a balance table, and
+/// its profile loads every account.
+#[test]
+fn suggest_maps_a_balance_table() {
+    let d = tmp();
+    let mut ledger = vec![header(&[
+        "凭证号",
+        "日期",
+        "科目编码",
+        "摘要",
+        "借方",
+        "贷方",
+    ])];
+    ledger.extend(lines(&[
+        "voucher", "date", "code", "summary", "debit", "credit",
+    ]));
+    let lf = d.path().join("ledger.csv");
+    csv(&lf, &ledger, encoding_rs::UTF_8);
+    let mut rows = vec![
+        vec![C::S("科目余额表")],
+        header(&[
+            "科目代号",
+            "科目名称",
+            "年初余额",
+            "",
+            "本年发生",
+            "",
+            "年末余额",
+            "",
+        ]),
+        header(&["", "", "借方", "贷方", "借方", "贷方", "借方", "贷方"]),
+    ];
+    for (code, name, od, oc) in [
+        ("1011", "零余额账户用款额度", 0.0, 0.0),
+        ("5001", "业务活动费用", 0.0, 0.0),
+        ("1601", "固定资产", 5000.0, 0.0),
+    ] {
+        rows.push(vec![
+            C::S(code),
+            C::S(name),
+            C::N(od),
+            C::N(oc),
+            C::N(0.0),
+            C::N(0.0),
+            C::N(od),
+            C::N(oc),
+        ]);
+    }
+    let f = d.path().join("余额表.xlsx");
+    xlsx(&f, &rows, &[(1, 2, 3), (1, 4, 5), (1, 6, 7)]);
+    let profile = d.path().join("bal.toml");
+    let o = suggest(&f, &profile, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&profile).unwrap();
+    assert!(text.contains("kind = \"balances\""), "{text}");
+    assert!(
+        text.contains("opening_debit = [\"年初余额借方\"]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("closing_credit = [\"年末余额贷方\"]"),
+        "{text}"
+    );
+    assert!(text.contains("account_code = [\"科目代号\"]"), "{text}");
+    let (out, rep) = cli_load(
+        d.path(),
+        &[p(&lf), "--balances", p(&f), "--profile", p(&profile)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let b = &rep.unwrap()["files"][1];
+    assert_eq!(b["rows_rejected"], 0, "{b}");
+    assert_eq!(b["rows_loaded"], 3, "{b}");
+}
+
+/// A file with nothing like a header: exit 2 with one sentence, nothing written.
+#[test]
+fn suggest_without_a_header_exits_2_and_writes_nothing() {
+    let d = tmp();
+    for (name, body) in [
+        ("numbers.csv", "1,2,3\n4,5,6\n"),
+        ("empty.csv", ""),
+        ("words.csv", "今天,天气,很好\n明天,也是,晴天\n"),
+    ] {
+        let f = d.path().join(name);
+        std::fs::write(&f, body).unwrap();
+        let profile = d.path().join(format!("{name}.toml"));
+        let o = suggest(&f, &profile, &[]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).starts_with("错误："), "{name}: {}", stderr(&o));
+        assert!(!profile.exists(), "{name}");
+    }
+}
