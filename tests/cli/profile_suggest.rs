@@ -514,3 +514,51 @@ fn suggest_without_a_header_exits_2_and_writes_nothing() {
         assert!(!profile.exists(), "{name}");
     }
 }
+
+/// The suggested profile named in engagement.toml (`[inputs] profiles`, and the entity's
+/// `profile` id) makes `reeval run` load every line of the unknown export.
+#[test]
+fn a_suggested_profile_named_in_the_engagement_loads_the_export() {
+    let d = tmp();
+    let dir = d.path().join("e");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    let mut rows = vec![header(&[
+        "凭证号数",
+        "制证日期",
+        "科目代号",
+        "摘要内容",
+        "借方发生金额",
+        "贷方发生金额",
+    ])];
+    rows.extend(lines(&["voucher", "date", "code", "summary", "debit", "credit"]));
+    csv(&dir.join("data/账.csv"), &rows, encoding_rs::GBK);
+    let o = suggest(
+        &dir.join("data/账.csv"),
+        &dir.join("账.profile.toml"),
+        &["--id", "my-export"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    for entity_profile in ["", "profile = \"my-export\"\n"] {
+        std::fs::write(
+            dir.join("engagement.toml"),
+            format!(
+                "[engagement]\nid = \"t\"\ntitle = \"测试\"\ndepartment = \"测试局\"\nyear = 2023\n\n\
+                 [[entities]]\nname = \"局机关\"\nledgers = [\"data/账.csv\"]\n{entity_profile}\n\
+                 [inputs]\nprofiles = [\"账.profile.toml\"]\n\n\
+                 [sampling]\nseed = 1\n\n[[sampling.plans]]\nname = \"凭证\"\nunit = \"vouchers\"\nmethod = \"random\"\nn = 2\n"
+            ),
+        )
+        .unwrap();
+        let out = d.path().join(format!("out{}", entity_profile.len()));
+        let mut cmd = bin();
+        cmd.arg("run").arg(&dir).arg("--out").arg(&out).arg("--json");
+        let o = output_within(cmd, 120);
+        assert!(o.status.success(), "{entity_profile}: {}", stderr(&o));
+        let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(s["load"]["lines_loaded"], 12, "{s}");
+        assert_eq!(s["load"]["rows_rejected"], 0, "{s}");
+        let load: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("load.json")).unwrap()).unwrap();
+        assert_eq!(load["files"][0]["profile"], "my-export");
+    }
+}
