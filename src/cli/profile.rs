@@ -24,6 +24,10 @@ fn suggest_cmd(a: &SuggestArgs) -> Result<()> {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let text = s.to_toml(&id, &source);
+    // What is written must read back as a profile (a header name with quotes or line breaks
+    // included).
+    toml::from_str::<crate::load::ledger::profile::Profile>(&text)
+        .map_err(|e| anyhow::anyhow!("生成的映射方案无法读回（程序错误）：{e}"))?;
     // Never over an existing file (a profile is not a report reeval replaces) nor the input.
     if std::fs::symlink_metadata(&out).is_ok() && !same_file(&out, &a.file) {
         anyhow::bail!(

@@ -102,17 +102,14 @@ pub struct Suggestion {
 /// same forms the loader's header search tries).
 fn tries(rows: &[&[Data]], r: usize) -> Vec<(usize, Vec<Vec<String>>, Vec<String>)> {
     let top: Vec<String> = rows[r].iter().map(|c| norm(&cell::text(c))).collect();
-    let raw_top: Vec<String> = rows[r]
-        .iter()
-        .map(|c| cell::text(c).trim().to_string())
-        .collect();
+    let raw_top: Vec<String> = rows[r].iter().map(|c| one_line(&cell::text(c))).collect();
     let single: Vec<Vec<String>> = top.iter().map(|t| vec![t.clone()]).collect();
     let mut out = vec![(1, single, raw_top.clone())];
     if r + 1 < rows.len() {
         let sub: Vec<String> = rows[r + 1].iter().map(|c| norm(&cell::text(c))).collect();
         let raw_sub: Vec<String> = rows[r + 1]
             .iter()
-            .map(|c| cell::text(c).trim().to_string())
+            .map(|c| one_line(&cell::text(c)))
             .collect();
         if sub.iter().all(|s| s.is_empty()) {
             return out;
@@ -143,6 +140,16 @@ fn tries(rows: &[&[Data]], r: usize) -> Vec<(usize, Vec<Vec<String>>, Vec<String
         out.push((2, combined, raw));
     }
     out
+}
+
+/// A header cell as a comment shows it: on one line (a cell may hold line breaks).
+fn one_line(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect()
 }
 
 /// Every alias of the kind's built-in profiles → its field (the first profile naming it wins,

@@ -156,7 +156,7 @@ fn suggest_writes_a_profile_with_which_an_unknown_export_loads() {
             "摘要说明",
             "借方发生额",
             "贷方发生额",
-            "备注",
+            "备注\n（\"其他\"）",
         ]),
     ];
     rows.extend(lines(&cols));
@@ -245,7 +245,7 @@ fn suggest_writes_a_profile_with_which_an_unknown_export_loads() {
         text.contains("最接近内置列名“凭证号”，相似度 0.86"),
         "{text}"
     );
-    assert!(text.contains("G 列“备注”"), "{text}");
+    assert!(text.contains("G 列“备注 （\"其他\"）”"), "{text}");
     let text = std::fs::read_to_string(dir.join("two-row header.toml")).unwrap();
     assert!(text.contains("debit = [\"借方\"]"), "{text}");
     assert!(text.contains("voucher = [\"凭证号数\"]"), "{text}");
@@ -530,7 +530,9 @@ fn a_suggested_profile_named_in_the_engagement_loads_the_export() {
         "借方发生金额",
         "贷方发生金额",
     ])];
-    rows.extend(lines(&["voucher", "date", "code", "summary", "debit", "credit"]));
+    rows.extend(lines(&[
+        "voucher", "date", "code", "summary", "debit", "credit",
+    ]));
     csv(&dir.join("data/账.csv"), &rows, encoding_rs::GBK);
     let o = suggest(
         &dir.join("data/账.csv"),
@@ -551,7 +553,11 @@ fn a_suggested_profile_named_in_the_engagement_loads_the_export() {
         .unwrap();
         let out = d.path().join(format!("out{}", entity_profile.len()));
         let mut cmd = bin();
-        cmd.arg("run").arg(&dir).arg("--out").arg(&out).arg("--json");
+        cmd.arg("run")
+            .arg(&dir)
+            .arg("--out")
+            .arg(&out)
+            .arg("--json");
         let o = output_within(cmd, 120);
         assert!(o.status.success(), "{entity_profile}: {}", stderr(&o));
         let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
