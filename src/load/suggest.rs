@@ -96,6 +96,47 @@ pub struct Suggestion {
     pub columns: Vec<ColumnGuess>,
     /// Required fields still unmapped, in Chinese, when the guess cannot load the file as is.
     pub missing: Vec<String>,
+    /// The built-in vendor profile whose whole signature the header holds (as the loader
+    /// would pick it): its settings that differ from `extends` are copied, since a profile
+    /// extends one level only.
+    pub layout: Option<String>,
+    /// Those settings: (table, key, words), e.g. (`totals`, `voucher`, [合计, 凭证合计]).
+    pub settings: Vec<(String, String, Vec<String>)>,
+}
+
+/// The word tables of a profile, by the name its TOML gives them.
+fn tables(p: &Profile) -> [(&'static str, &BTreeMap<String, Vec<String>>); 5] {
+    [
+        ("totals", &p.totals),
+        ("title", &p.title),
+        ("aux_keys", &p.aux_keys),
+        ("status_words", &p.status_words),
+        ("direction_words", &p.direction_words),
+    ]
+}
+
+/// The vendor profile the header carries the whole signature of (longest first), and its
+/// word-table entries that differ from `base`'s.
+fn layout_of(
+    ps: &[&Profile],
+    base: &str,
+    keys: &BTreeSet<String>,
+) -> Option<(String, Vec<(String, String, Vec<String>)>)> {
+    let base = ps.iter().find(|p| p.id == base)?;
+    let vendor = ps
+        .iter()
+        .filter(|p| p.extends.is_some() && !p.signature.is_empty())
+        .filter(|p| p.signature.iter().all(|s| keys.contains(&norm(s))))
+        .max_by_key(|p| p.signature.len())?;
+    let mut out = Vec::new();
+    for ((table, own), (_, theirs)) in tables(vendor).into_iter().zip(tables(base)) {
+        for (k, v) in own {
+            if theirs.get(k) != Some(v) {
+                out.push((table.to_string(), k.clone(), v.clone()));
+            }
+        }
+    }
+    Some((vendor.id.clone(), out))
 }
 
 /// The candidate names of each column of the header starting at `r`, one row or two (the
@@ -399,8 +440,16 @@ fn build(
         .find(|p| p.extends.is_none())
         .map(|p| p.id.clone())
         .unwrap_or_else(|| kind.to_string());
+    let keys: BTreeSet<String> = columns.iter().map(|c| c.key.clone()).collect();
+    // A vendor layout whose settings are all the base's adds nothing to write.
+    let (layout, settings) = match layout_of(ps, &extends, &keys) {
+        Some((id, settings)) if !settings.is_empty() => (Some(id), settings),
+        _ => (None, Vec::new()),
+    };
     let mut s = Suggestion {
         kind: kind.to_string(),
+        layout,
+        settings,
         extends,
         sheet: sheet.name.clone(),
         header_row: sheet.row_number(r),
@@ -428,6 +477,16 @@ impl Suggestion {
             if let Some(m) = &c.field {
                 p.columns.insert(m.field.clone(), vec![m.name.clone()]);
             }
+        }
+        for (table, key, words) in &self.settings {
+            let t = match table.as_str() {
+                "totals" => &mut p.totals,
+                "title" => &mut p.title,
+                "aux_keys" => &mut p.aux_keys,
+                "status_words" => &mut p.status_words,
+                _ => &mut p.direction_words,
+            };
+            t.insert(key.clone(), words.clone());
         }
         p.signature = self.signature();
         p
@@ -483,8 +542,12 @@ impl Suggestion {
              # 用法：reeval load 文件 --profile 本文件；或在 engagement.toml 的 [inputs] profiles 中列出本文件。\n",
         );
         t.push_str(&format!(
-            "# 列名按去掉空格、全角字符和“（元）”等单位后的写法比对；合计行、标题行、辅助核算等设置继承内置方案 {}。\n",
-            self.extends
+            "# 列名按去掉空格、全角字符和“（元）”等单位后的写法比对；合计行、标题行、辅助核算等设置继承内置方案 {}{}。\n",
+            self.extends,
+            match &self.layout {
+                Some(l) => format!("，与之不同的设置取自内置方案 {l}（表头含其全部特征列，见文末）"),
+                None => String::new(),
+            }
         ));
         if !self.missing.is_empty() {
             t.push_str(&format!(
@@ -589,6 +652,25 @@ impl Suggestion {
                         c.letter, c.header
                     ));
                 }
+            }
+        }
+        if let Some(l) = &self.layout {
+            t.push_str(&format!(
+                "\n# 以下设置取自内置方案 {l}（本方案只能继承一层，故照录其与 {} 不同之处）。\n",
+                self.extends
+            ));
+            let mut current = "";
+            for (table, key, words) in &self.settings {
+                if table != current {
+                    t.push_str(&format!("[{table}]\n"));
+                    current = table;
+                }
+                let ws: Vec<String> = words.iter().map(|w| q(w)).collect();
+                let bare = key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                let key = if bare { key.clone() } else { q(key) };
+                t.push_str(&format!("{key} = [{}]\n", ws.join(", ")));
             }
         }
         t

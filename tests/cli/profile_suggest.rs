@@ -568,3 +568,46 @@ fn a_suggested_profile_named_in_the_engagement_loads_the_export() {
         assert_eq!(load["files"][0]["profile"], "my-export");
     }
 }
+
+/// On the bundled vendor exports (GRP-U8 序时账, two-row 凭证明细 whose 合计 rows close each
+/// voucher), the suggested profile loads exactly as the built-in profile does: same rows,
+/// vouchers, sums and total-row checks (the vendor's total words are carried over).
+#[test]
+fn suggest_on_a_known_vendor_export_loads_as_the_builtin_profile_does() {
+    let d = tmp();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/fixture/ledger");
+    for name in ["局机关-序时账-2023.xlsx", "社保中心-凭证明细-2023.xlsx"] {
+        let f = d.path().join(name);
+        std::fs::copy(root.join(name), &f).unwrap();
+        let (out, rep) = cli_load(d.path(), &[p(&f)]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let want = rep.unwrap()["files"][0].clone();
+        let profile = d.path().join(format!("{name}.toml"));
+        let o = suggest(&f, &profile, &[]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let (out, rep) = cli_load(d.path(), &[p(&f), "--profile", p(&profile)]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let got = rep.unwrap()["files"][0].clone();
+        assert!(got["profile"].as_str().unwrap().starts_with("suggested-"));
+        for k in [
+            "rows_loaded",
+            "rows_opening",
+            "rows_rejected",
+            "vouchers",
+            "totals",
+            "entity",
+        ] {
+            assert_eq!(got[k], want[k], "{name} {k}");
+        }
+        let matched = |v: &serde_json::Value| {
+            v["totals_checked"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| t["matches"] == true)
+                .count()
+        };
+        assert!(matched(&want) > 100, "{name}");
+        assert_eq!(matched(&got), matched(&want), "{name}");
+    }
+}
