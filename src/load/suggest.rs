@@ -100,9 +100,12 @@ pub struct Suggestion {
     /// would pick it): its settings that differ from `extends` are copied, since a profile
     /// extends one level only.
     pub layout: Option<String>,
-    /// Those settings: (table, key, words), e.g. (`totals`, `voucher`, [合计, 凭证合计]).
-    pub settings: Vec<(String, String, Vec<String>)>,
+    /// Those settings, e.g. (`totals`, `voucher`, [合计, 凭证合计]).
+    pub settings: Vec<Setting>,
 }
+
+/// One entry of a profile's word table: (table, key, words).
+pub type Setting = (String, String, Vec<String>);
 
 /// The word tables of a profile, by the name its TOML gives them.
 fn tables(p: &Profile) -> [(&'static str, &BTreeMap<String, Vec<String>>); 5] {
@@ -121,7 +124,7 @@ fn layout_of(
     ps: &[&Profile],
     base: &str,
     keys: &BTreeSet<String>,
-) -> Option<(String, Vec<(String, String, Vec<String>)>)> {
+) -> Option<(String, Vec<Setting>)> {
     let base = ps.iter().find(|p| p.id == base)?;
     let vendor = ps
         .iter()
