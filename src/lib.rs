@@ -5,6 +5,9 @@
 //! The stages are functions from data to data; only `cli` (the subcommands) and `run` (the
 //! step sequence of `reeval run`) touch files, the clock and the terminal.
 
+/// Data that travels with the binary: data/ and indicator_sets/ embedded at build time.
+pub mod builtin;
+
 /// Shared data: money (fen), voucher identity, provenance of inputs, the findings model.
 pub mod model;
 

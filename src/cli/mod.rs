@@ -6,6 +6,7 @@ pub mod evaluate;
 pub mod gen_fixtures;
 pub mod load;
 pub mod plan;
+pub mod profile;
 pub mod rules;
 pub mod run;
 pub mod sample;
@@ -49,6 +50,8 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// 生成测试与基准用的 .xlsx 样例文件（开发者工具）
     GenFixtures(gen_fixtures::GenArgs),
+    /// 映射方案：`profile suggest FILE` 按未知导出文件的表头猜测一个映射方案
+    Profile(profile::ProfileArgs),
     /// 基准用：只用 calamine 读出工作簿全部单元格（载入速度的下限）
     #[command(hide = true)]
     BareRead(gen_fixtures::BareReadArgs),

@@ -7,17 +7,24 @@ use clap::Args;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The bundled sample engagement: in the working directory, else beside the sources.
-pub fn bundled() -> PathBuf {
+/// The bundled sample engagement, `samples/hrss-2023` under the working directory (the
+/// checkout, or wherever `reeval gen-fixtures` wrote it); never looked up beside the build's
+/// sources, which a copied or installed binary does not have.
+pub fn bundled() -> Result<PathBuf> {
     let local = Path::new("samples/hrss-2023");
     if local.join(crate::run::engagement::FILE).is_file() {
-        return local.to_path_buf();
+        return Ok(local.to_path_buf());
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/hrss-2023")
+    anyhow::bail!(
+        "未给出项目目录，当前目录下也没有样例 samples/hrss-2023；请给出含 engagement.toml 的目录，或先运行 reeval gen-fixtures samples/hrss-2023 --engagement --seed 2023 生成样例"
+    )
 }
 
 pub fn run(args: &RunArgs) -> Result<()> {
-    let dir = args.dir.clone().unwrap_or_else(bundled);
+    let dir = match &args.dir {
+        Some(d) => d.clone(),
+        None => bundled()?,
+    };
     let outcome = run::run(&dir, args.out.as_deref(), args.quiet || args.json)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&outcome.summary)?);
@@ -151,7 +158,7 @@ fn summary_text(dir: &Path, o: &RunOutcome) -> String {
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// 项目目录（含 engagement.toml；默认：附带的样例 samples/hrss-2023）
+    /// 项目目录（含 engagement.toml；默认：当前目录下的样例 samples/hrss-2023）
     pub dir: Option<PathBuf>,
     /// 输出目录（默认 output/<项目 id>）
     #[arg(long)]

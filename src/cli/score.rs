@@ -14,10 +14,21 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 pub fn run(a: &ScoreArgs) -> Result<()> {
-    let set = IndicatorSet::load(&a.set)?;
+    // A file wins; a name that is no file is one of the built-in sets (`xundian-2023`).
+    let builtin = Some(&a.set)
+        .filter(|p| std::fs::symlink_metadata(p).is_err())
+        .and_then(|p| p.to_str())
+        .and_then(crate::builtin::indicator_set);
+    let (set, set_input) = match builtin {
+        Some(b) => (
+            IndicatorSet::parse(b.text).with_context(|| format!("内置指标体系 {} 有误", b.name))?,
+            b.input(),
+        ),
+        None => (IndicatorSet::load(&a.set)?, sha256_file(&a.set)?),
+    };
     let inputs = ScoringInputs::load(&a.inputs)?;
     let mut prov = Provenance::new("score");
-    prov.inputs.push(sha256_file(&a.set)?);
+    prov.inputs.push(set_input);
     prov.inputs.push(sha256_file(&a.inputs)?);
     let findings = match &a.findings {
         Some(p) => {
@@ -212,7 +223,7 @@ pub fn tree(set: &IndicatorSet, inputs: &ScoringInputs, r: &ScoreReport, explain
 
 #[derive(Args, Debug)]
 pub struct ScoreArgs {
-    /// 指标体系（indicator_sets/*.toml）
+    /// 指标体系：TOML 文件，或内置指标体系的名称（xundian-2023、common-53）
     #[arg(long = "set", value_name = "SET.toml")]
     pub set: PathBuf,
     /// 决算数据、目标、问卷、人工打分与自评（TOML）

@@ -7,6 +7,7 @@ pub mod formats;
 pub mod ledger;
 pub mod report;
 pub mod sheets;
+pub mod suggest;
 pub mod supporting;
 
 use crate::load::assets::Asset;

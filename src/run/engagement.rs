@@ -434,27 +434,40 @@ impl Engagement {
     }
 }
 
-/// Where an indicator set named in engagement.toml lives: a path relative to the engagement
-/// directory `dir` (returned as given: open it as `dir.join(path)`), else
-/// `indicator_sets/NAME.toml` under the directory `run` was started from or beside the build's
-/// sources (returned absolute).
-pub fn indicator_set_path(name: &str, dir: &Path, origin: &Path) -> Result<PathBuf> {
+/// Where an indicator set named in engagement.toml comes from.
+#[derive(Debug)]
+pub enum SetSource {
+    /// A file: relative to the engagement directory as given, or absolute.
+    File(PathBuf),
+    /// One of the sets built into the binary.
+    Builtin(&'static crate::builtin::Builtin),
+}
+
+/// Where an indicator set named in engagement.toml lives: a file at that path relative to the
+/// engagement directory `dir` (returned as given); else the built-in set of that name
+/// (`xundian-2023`, `common-53`); else `indicator_sets/NAME.toml` under the directory `run`
+/// was started from (returned absolute). Never the build's source tree.
+pub fn indicator_set_source(name: &str, dir: &Path, origin: &Path) -> Result<SetSource> {
     let direct = PathBuf::from(name);
     if dir.join(&direct).is_file() {
-        return Ok(direct);
+        return Ok(SetSource::File(direct));
+    }
+    if let Some(b) = crate::builtin::indicator_set(name) {
+        return Ok(SetSource::Builtin(b));
     }
     let file = if name.ends_with(".toml") {
         name.to_string()
     } else {
         format!("{name}.toml")
     };
-    for base in [origin, Path::new(env!("CARGO_MANIFEST_DIR"))] {
-        let p = base.join("indicator_sets").join(&file);
-        if p.is_file() {
-            return Ok(p);
-        }
+    let p = origin.join("indicator_sets").join(&file);
+    if p.is_file() {
+        return Ok(SetSource::File(p));
     }
-    bail!("找不到指标体系“{name}”（既不是项目目录下的文件，也不在 indicator_sets/ 中）")
+    bail!(
+        "找不到指标体系“{name}”（既不是项目目录下的文件，也不是内置指标体系 {}，当前目录的 indicator_sets/ 中也没有）",
+        crate::builtin::indicator_set_names().join("、")
+    )
 }
 
 /// Write the commented skeleton into `dir` (which must not already hold an engagement).

@@ -47,10 +47,11 @@ pub struct RunSummary {
 /// Everything a step may read or add to.
 pub struct State<'a> {
     pub engagement: &'a Engagement,
-    /// Where `indicator_sets/` may be found besides the build's own.
     /// The engagement directory (absolute): engagement.toml's paths are joined to it, and
     /// recorded as engagement.toml gives them.
     pub dir: PathBuf,
+    /// The directory `run` was started from: its `indicator_sets/` holds sets that are
+    /// neither files of the engagement nor built in.
     pub origin: PathBuf,
     pub loaded: Option<crate::load::Loaded>,
     /// The findings document as written (later steps read it as the CLI commands would).
@@ -198,6 +199,12 @@ pub fn run(dir: &Path, out: Option<&Path>, quiet: bool) -> Result<RunOutcome> {
     };
     let result = sha256_file_in(&dir, Path::new(crate::run::engagement::FILE)).and_then(|toml| {
         state.inputs.push(toml);
+        // The built-in data in force (`builtin:<name>` + SHA-256): a run is reproduced by
+        // the same inputs and the same built-in data, whichever binary holds it.
+        let scoring = engagement.scoring.is_some();
+        state
+            .inputs
+            .extend(crate::builtin::consulted(scoring).iter().map(|b| b.input()));
         run_steps(&mut state)
     });
     // On an error the claim's staging directory goes with it; the previous result stays.

@@ -4,7 +4,7 @@
 use super::{State, Step};
 use crate::model::findings::FindingsDocument;
 use crate::model::provenance::{sha256_file_in, Provenance};
-use crate::run::engagement::indicator_set_path;
+use crate::run::engagement::{indicator_set_source, SetSource};
 use crate::score::document::ScoreDocument;
 use crate::score::inputs::ScoringInputs;
 use crate::score::reconcile::{reconcile, LedgerMap};
@@ -83,14 +83,22 @@ fn run(st: &mut State) -> Result<()> {
     let Some(sc) = &e.scoring else {
         return Ok(());
     };
-    let set_path = indicator_set_path(&sc.indicator_set, &st.dir, &st.origin)?;
-    let set = IndicatorSet::load(&st.dir.join(&set_path))?;
+    let (set, set_input) = match indicator_set_source(&sc.indicator_set, &st.dir, &st.origin)? {
+        SetSource::File(path) => (
+            IndicatorSet::load(&st.dir.join(&path))?,
+            sha256_file_in(&st.dir, &path)?,
+        ),
+        SetSource::Builtin(b) => (
+            IndicatorSet::parse(b.text).with_context(|| format!("内置指标体系 {} 有误", b.name))?,
+            b.input(),
+        ),
+    };
     let mut inputs = ScoringInputs::load(&st.dir.join(&sc.inputs))?;
     if let Some(s) = sc.self_evaluation {
         inputs.values.insert("self_evaluation.score".into(), s);
     }
     let mut prov = Provenance::new("score");
-    prov.inputs.push(sha256_file_in(&st.dir, &set_path)?);
+    prov.inputs.push(set_input);
     prov.inputs.push(sha256_file_in(&st.dir, &sc.inputs)?);
     prov.param("self_evaluation", sc.self_evaluation.map(|d| d.to_string()));
     let findings = match &st.findings_json {

@@ -15,6 +15,8 @@ mod load_report;
 mod load_robustness;
 mod load_sparse;
 mod money_and_dates;
+mod portable;
+mod profile_suggest;
 mod rules_by_id;
 mod rules_journal;
 mod rules_seed;

@@ -92,7 +92,7 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 }
 
 /// How close a header must be to an alias to be suggested.
-const SUGGEST: f64 = 0.6;
+pub const SUGGEST: f64 = 0.6;
 
 /// What a header's names lack, and what the unknown names may be.
 pub struct Diagnosis {
