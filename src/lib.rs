@@ -6,7 +6,6 @@
 //! step sequence of `reeval run`) touch files, the clock and the terminal.
 
 /// Data that travels with the binary: data/ and indicator_sets/ embedded at build time.
-pub mod builtin;
 
 /// Shared data: money (fen), voucher identity, provenance of inputs, the findings model.
 pub mod model;

@@ -18,7 +18,7 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
     let builtin = Some(&a.set)
         .filter(|p| std::fs::symlink_metadata(p).is_err())
         .and_then(|p| p.to_str())
-        .and_then(crate::builtin::indicator_set);
+        .and_then(crate::model::builtin::indicator_set);
     let (set, set_input) = match builtin {
         Some(b) => (
             IndicatorSet::parse(b.text).with_context(|| format!("内置指标体系 {} 有误", b.name))?,

@@ -1,4 +1,5 @@
 //! Data shared by every stage.
+pub mod builtin;
 pub mod findings;
 pub mod money;
 pub mod provenance;

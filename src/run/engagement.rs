@@ -440,7 +440,7 @@ pub enum SetSource {
     /// A file: relative to the engagement directory as given, or absolute.
     File(PathBuf),
     /// One of the sets built into the binary.
-    Builtin(&'static crate::builtin::Builtin),
+    Builtin(&'static crate::model::builtin::Builtin),
 }
 
 /// Where an indicator set named in engagement.toml lives: a file at that path relative to the
@@ -452,7 +452,7 @@ pub fn indicator_set_source(name: &str, dir: &Path, origin: &Path) -> Result<Set
     if dir.join(&direct).is_file() {
         return Ok(SetSource::File(direct));
     }
-    if let Some(b) = crate::builtin::indicator_set(name) {
+    if let Some(b) = crate::model::builtin::indicator_set(name) {
         return Ok(SetSource::Builtin(b));
     }
     let file = if name.ends_with(".toml") {
@@ -466,7 +466,7 @@ pub fn indicator_set_source(name: &str, dir: &Path, origin: &Path) -> Result<Set
     }
     bail!(
         "找不到指标体系“{name}”（既不是项目目录下的文件，也不是内置指标体系 {}，当前目录的 indicator_sets/ 中也没有）",
-        crate::builtin::indicator_set_names().join("、")
+        crate::model::builtin::indicator_set_names().join("、")
     )
 }
 

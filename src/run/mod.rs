@@ -204,7 +204,7 @@ pub fn run(dir: &Path, out: Option<&Path>, quiet: bool) -> Result<RunOutcome> {
         let scoring = engagement.scoring.is_some();
         state
             .inputs
-            .extend(crate::builtin::consulted(scoring).iter().map(|b| b.input()));
+            .extend(crate::model::builtin::consulted(scoring).iter().map(|b| b.input()));
         run_steps(&mut state)
     });
     // On an error the claim's staging directory goes with it; the previous result stays.

@@ -24,7 +24,7 @@ pub struct Builtin {
 
 macro_rules! embed {
     ($($path:literal => $name:literal),* $(,)?) => {
-        &[$(Builtin { name: $name, text: include_str!(concat!("../", $path)) }),*]
+        &[$(Builtin { name: $name, text: include_str!(concat!("../../", $path)) }),*]
     };
 }
 
