@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::money::round2 as r2;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct IndicatorScore {
     pub id: String,
     pub name: String,
@@ -27,7 +27,7 @@ pub struct IndicatorScore {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SelfComparison {
     pub score: Option<Decimal>,
     pub grade: Option<String>,
@@ -36,7 +36,7 @@ pub struct SelfComparison {
     pub explained_by: Vec<(String, String, Decimal)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ScoreReport {
     pub set: String,
     pub indicators: Vec<IndicatorScore>,
