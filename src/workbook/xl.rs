@@ -84,6 +84,8 @@ pub struct Formats {
     pub section: Format,
     pub bold_money: Format,
     pub bold_dec: Format,
+    /// A signature or date slot of the header block.
+    pub sign: Format,
 }
 
 impl Formats {
@@ -122,6 +124,10 @@ impl Formats {
                 .set_background_color(Color::RGB(0xFFF2CC))
                 .set_text_wrap(),
             section: base.clone().set_bold().set_font_size(11),
+            sign: base
+                .clone()
+                .set_border_bottom(FormatBorder::Thin)
+                .set_num_format("yyyy-mm-dd"),
             bold_money: grid.clone().set_bold().set_num_format("#,##0.00"),
             bold_dec: grid.set_bold().set_num_format("0.00"),
         }
@@ -224,9 +230,13 @@ pub fn header_block(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Form
         ws.write_string_with_format(r, 0, *label, &f.label)?;
         if !value.is_empty() {
             ws.write_string_with_format(r, 1, *value, &f.value)?;
+        } else if *dated {
+            ws.write_blank(r, 1, &f.sign)?;
         }
         if *dated {
+            // The date is left for the signature.
             ws.write_string_with_format(r, 2, &h.date, &f.label)?;
+            ws.write_blank(r, 3, &f.sign)?;
         }
     }
     Ok(())
