@@ -65,15 +65,27 @@ pub fn run(args: &WorkbookArgs) -> Result<()> {
             );
         }
     }
-    let listed = |n: &str| manifest.outputs.iter().any(|o| o.file == n);
+    // The documents as the run wrote them: one edited since (its SHA-256 is not run.json's)
+    // would give a workbook that agrees with no run.
     let docs = Documents::read(&|n| {
-        if !listed(n) {
+        let Some(o) = manifest.outputs.iter().find(|o| o.file == n) else {
             return Ok(None);
-        }
+        };
         let p = results.join(n);
-        Ok(Some(std::fs::read(&p).with_context(|| {
-            format!("无法读取结果文件 {}", p.display())
-        })?))
+        let bytes =
+            std::fs::read(&p).with_context(|| format!("无法读取结果文件 {}", p.display()))?;
+        use sha2::Digest;
+        let sha: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if sha != o.sha256 {
+            bail!(
+                "结果文件 {} 在运行之后被修改过（SHA-256 与 run.json 不同）；底稿须与运行结果一致，请重新运行 reeval run",
+                p.display()
+            );
+        }
+        Ok(Some(bytes))
     })?;
     let pb = if args.quiet {
         indicatif::ProgressBar::hidden()

@@ -316,7 +316,13 @@ fn refuse_unimported_entries(claim: &publish::Claim, e: &Engagement, dir: &Path)
         return Ok(());
     }
     let layout = workbook::layout_for(e, dir)?;
-    let found = crate::workbook::entries::read(&path, &layout)?;
+    let found = crate::workbook::entries::read(&path, &layout).with_context(|| {
+        format!(
+            "无法读取上次结果中的底稿 {}，无法确认其中是否有审计人员填写的内容；为免丢失，未运行。\
+             确认不需要时，加 --discard-entries 重新运行（原底稿会改名保留）",
+            path.display()
+        )
+    })?;
     if found.is_empty() {
         return Ok(());
     }

@@ -1006,7 +1006,7 @@ fn sample_vouchers(
                 .and_then(|v| book.voucher_date(v))
                 .map(Cell::Date)
                 .unwrap_or(Cell::Empty);
-            xl::table_row(
+            xl::table_row_styled(
                 ws,
                 sl,
                 r,
@@ -1026,6 +1026,7 @@ fn sample_vouchers(
                     "source" => Cell::text(&it.source),
                     _ => Cell::Empty,
                 },
+                true,
                 true,
                 f,
             )?;

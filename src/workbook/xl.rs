@@ -86,6 +86,8 @@ pub struct Formats {
     pub bold_dec: Format,
     /// A signature or date slot of the header block.
     pub sign: Format,
+    pub bold_text: Format,
+    pub bold_date: Format,
 }
 
 impl Formats {
@@ -128,6 +130,16 @@ impl Formats {
                 .clone()
                 .set_border_bottom(FormatBorder::Thin)
                 .set_num_format("yyyy-mm-dd"),
+            bold_text: grid
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_background_color(Color::RGB(0xF2F2F2)),
+            bold_date: grid
+                .clone()
+                .set_bold()
+                .set_num_format("yyyy-mm-dd")
+                .set_background_color(Color::RGB(0xF2F2F2)),
             bold_money: grid.clone().set_bold().set_num_format("#,##0.00"),
             bold_dec: grid.set_bold().set_num_format("0.00"),
         }
@@ -166,7 +178,8 @@ pub fn put_as(
             ws.write_blank(row, col, &f.text)?;
         }
         Cell::Text(s) => {
-            ws.write_string_with_format(row, col, s, &f.text)?;
+            let fm = if bold { &f.bold_text } else { &f.text };
+            ws.write_string_with_format(row, col, fit(s).as_ref(), fm)?;
         }
         Cell::Money(m) => {
             let fm = if bold { &f.bold_money } else { &f.money };
@@ -180,10 +193,11 @@ pub fn put_as(
             ws.write_number_with_format(row, col, dec_f64(*d), fm)?;
         }
         Cell::Date(d) => {
-            ws.write_datetime_with_format(row, col, excel_date(*d)?, &f.date)?;
+            let fm = if bold { &f.bold_date } else { &f.date };
+            ws.write_datetime_with_format(row, col, excel_date(*d)?, fm)?;
         }
         Cell::Link(text, target) => {
-            let url = Url::new(format!("internal:{target}")).set_text(text);
+            let url = Url::new(format!("internal:{target}")).set_text(fit(text).as_ref());
             ws.write_url_with_format(row, col, url, &f.link)?;
         }
         Cell::Formula(formula, value, money) => {
@@ -198,6 +212,22 @@ pub fn put_as(
         }
     }
     Ok(())
+}
+
+/// The most characters a cell holds (Excel's limit).
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Text as a cell can hold it: a longer text (a finding that lists thousands of vouchers) is
+/// cut, saying so and where the whole of it is.
+pub fn fit(s: &str) -> std::borrow::Cow<'_, str> {
+    let n = s.chars().count();
+    if n <= MAX_CELL_CHARS {
+        return s.into();
+    }
+    let note = format!("……（以下从略：全文 {n} 字，见结果目录中的 JSON 文件）");
+    let keep = MAX_CELL_CHARS - note.chars().count();
+    let cut: String = s.chars().take(keep).collect();
+    format!("{cut}{note}").into()
 }
 
 /// 分 as the double nearest to the exact number of 元 (an i64 of 分 below 2^53 is exact, and
@@ -270,6 +300,19 @@ pub fn table_row(
     auditor: bool,
     f: &Formats,
 ) -> Result<()> {
+    table_row_styled(ws, sl, row, value, auditor, false, f)
+}
+
+/// [`table_row`], in bold when `bold` (a voucher's header row above its lines).
+pub fn table_row_styled(
+    ws: &mut Worksheet,
+    sl: &SheetLayout,
+    row: u32,
+    value: &dyn Fn(&str) -> Cell,
+    auditor: bool,
+    bold: bool,
+    f: &Formats,
+) -> Result<()> {
     let cells: Vec<Option<Cell>> = sl
         .columns
         .iter()
@@ -297,7 +340,7 @@ pub fn table_row(
                 ws.write_blank(row, i, &f.text)?;
             }
         } else if let Some(v) = v {
-            put(ws, row, i, &v, f)?;
+            put_as(ws, row, i, &v, f, bold)?;
         }
     }
     Ok(())
@@ -443,4 +486,42 @@ pub fn cell_ref(sheet: &str, row: u32, col: u16) -> String {
         rust_xlsxwriter::utility::quote_sheet_name(sheet),
         rust_xlsxwriter::utility::row_col_to_cell(row, col)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_text_lines_count_chinese_as_two_and_stop_at_the_cap() {
+        assert_eq!(text_lines("", 10.0), 1);
+        assert_eq!(text_lines("abc", 10.0), 1);
+        // Nine usable units: four Chinese characters fit, five do not.
+        assert_eq!(text_lines("一二三四", 10.0), 1);
+        assert_eq!(text_lines("一二三四五", 10.0), 2);
+        assert_eq!(text_lines("a\nb\nc", 10.0), 3);
+        assert_eq!(text_lines(&"字".repeat(10_000), 10.0), MAX_LINES);
+    }
+
+    #[test]
+    fn text_beyond_the_cell_limit_is_cut_saying_so() {
+        let long = "凭证".repeat(20_000);
+        let cut = fit(&long);
+        assert_eq!(cut.chars().count(), MAX_CELL_CHARS);
+        assert!(cut.ends_with("见结果目录中的 JSON 文件）") && cut.contains("全文 40000 字"));
+        assert_eq!(fit("短文本"), "短文本");
+        assert_eq!(fit(&"x".repeat(MAX_CELL_CHARS)).len(), MAX_CELL_CHARS);
+    }
+
+    #[test]
+    fn money_is_the_nearest_double_to_the_exact_yuan() {
+        for (fen, text) in [
+            (603_977, "6039.77"),
+            (1, "0.01"),
+            (-25, "-0.25"),
+            (10_000_000_000_099, "100000000000.99"),
+        ] {
+            assert_eq!(fen_f64(Fen(fen)), text.parse::<f64>().unwrap());
+        }
+    }
 }

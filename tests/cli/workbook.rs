@@ -582,18 +582,28 @@ fn reeval_workbook_rewrites_it_from_the_last_results_and_refuses_changed_inputs(
         .collect();
     assert!(!names.iter().any(|n| n.contains("已修改")), "{names:?}");
     // An input changed since the run: refused, nothing written.
-    let ledger = eng.join("data/局机关-序时账-2023.xlsx");
-    let mut bytes = std::fs::read(&ledger).unwrap();
-    bytes.extend_from_slice(b"\0");
-    std::fs::write(&ledger, bytes).unwrap();
+    // (The same cells, stored instead of deflated: it loads the same, its bytes differ.)
+    rezip(&eng.join("data/局机关-序时账-2023.xlsx"), |_, b| b);
     let before = std::fs::read(out.join(WB)).unwrap();
     let mut cmd = bin();
     cmd.arg("workbook").arg(&eng).arg("--results").arg(&out);
     let o = output_within(cmd, 300);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("已改变") || err.contains("无法"), "{err}");
+    assert!(
+        err.contains("已改变") && err.contains("局机关-序时账-2023.xlsx"),
+        "{err}"
+    );
     assert!(std::fs::read(out.join(WB)).unwrap() == before);
+    // A result document edited since the run: refused (the workbook would match no run).
+    let mut f = json(&out.join("findings.json"));
+    f["findings"][0]["explanation"] = Value::String("改过".into());
+    std::fs::write(out.join("findings.json"), serde_json::to_vec(&f).unwrap()).unwrap();
+    let mut cmd = bin();
+    cmd.arg("workbook").arg(&eng).arg("--results").arg(&out);
+    let o = output_within(cmd, 300);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("findings.json"));
     // No result at all: said in a sentence.
     let mut cmd = bin();
     cmd.arg("workbook")
@@ -616,26 +626,9 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The workbook with `value` typed into cell `cell` of sheet `sheet` (an inline string), as an
-/// auditor's spreadsheet program would save it.
-fn with_entry(path: &Path, sheet: &str, cell: &str, value: &str) {
-    let all = parts(path);
-    let target = {
-        let wb = &all["xl/workbook.xml"];
-        let names: Vec<&str> = wb
-            .split("<sheet ")
-            .skip(1)
-            .map(|x| {
-                let a = x.find("name=\"").unwrap() + 6;
-                let b = x[a..].find('"').unwrap();
-                &x[a..a + b]
-            })
-            .collect();
-        format!(
-            "xl/worksheets/sheet{}.xml",
-            names.iter().position(|n| *n == sheet).unwrap() + 1
-        )
-    };
+/// The .xlsx at `path` written again entry by entry (stored, not deflated), each entry's
+/// bytes passed through `edit(name, bytes)`.
+fn rezip(path: &Path, edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) {
     let f = std::fs::File::open(path).unwrap();
     let mut z = zip::ZipArchive::new(f).unwrap();
     let mut buf = std::io::Cursor::new(Vec::new());
@@ -646,17 +639,7 @@ fn with_entry(path: &Path, sheet: &str, cell: &str, value: &str) {
             let name = e.name().unwrap().to_string();
             let mut bytes = Vec::new();
             e.read_to_end(&mut bytes).unwrap();
-            if name == target {
-                let xml = String::from_utf8(bytes).unwrap();
-                let open = format!("<c r=\"{cell}\" s=\"");
-                let at = xml.find(&open).expect("the blank auditor cell");
-                let end = at + xml[at..].find("/>").unwrap();
-                let style = &xml[at + open.len()..end - 1];
-                let new = format!(
-                    "<c r=\"{cell}\" s=\"{style}\" t=\"inlineStr\"><is><t>{value}</t></is></c>"
-                );
-                bytes = format!("{}{new}{}", &xml[..at], &xml[end + 2..]).into_bytes();
-            }
+            let bytes = edit(&name, bytes);
             let opts = zip::write::SimpleFileOptions::default()
                 .compression_method(zip::CompressionMethod::Stored);
             w.start_file(name, opts).unwrap();
@@ -665,6 +648,38 @@ fn with_entry(path: &Path, sheet: &str, cell: &str, value: &str) {
         w.finish().unwrap();
     }
     std::fs::write(path, buf.into_inner()).unwrap();
+}
+
+/// The workbook with `value` typed into cell `cell` of sheet `sheet` (an inline string), as an
+/// auditor's spreadsheet program would save it.
+fn with_entry(path: &Path, sheet: &str, cell: &str, value: &str) {
+    let all = parts(path);
+    let names: Vec<String> = all["xl/workbook.xml"]
+        .split("<sheet ")
+        .skip(1)
+        .map(|x| {
+            let a = x.find("name=\"").unwrap() + 6;
+            let b = x[a..].find('"').unwrap();
+            x[a..a + b].to_string()
+        })
+        .collect();
+    let target = format!(
+        "xl/worksheets/sheet{}.xml",
+        names.iter().position(|n| n == sheet).unwrap() + 1
+    );
+    rezip(path, |name, bytes| {
+        if name != target {
+            return bytes;
+        }
+        let xml = String::from_utf8(bytes).unwrap();
+        let open = format!("<c r=\"{cell}\" s=\"");
+        let at = xml.find(&open).expect("the blank auditor cell");
+        let end = at + xml[at..].find("/>").unwrap();
+        let style = &xml[at + open.len()..end - 1];
+        let new =
+            format!("<c r=\"{cell}\" s=\"{style}\" t=\"inlineStr\"><is><t>{value}</t></is></c>");
+        format!("{}{new}{}", &xml[..at], &xml[end + 2..]).into_bytes()
+    });
 }
 
 fn cell_of(g: &Grid, row: usize, header: &str) -> String {
@@ -807,4 +822,30 @@ fn libreoffice_renders_the_workbook_with_its_sheet_titles_and_a_findings_voucher
         .unwrap_or("2023-03 记-1");
     assert!(text.contains(v), "PDF lacks the voucher {v}");
     assert!(text.contains("=1+2"), "the 摘要 is printed as text");
+}
+
+#[test]
+fn an_unreadable_workbook_in_the_result_stops_the_run_until_discarded_and_is_kept() {
+    let t = tmp();
+    let out = t.path().join("out");
+    ok(&run(&sample(), &out, &[]));
+    let path = out.join(WB);
+    std::fs::write(&path, b"PK\x03\x04 not really a workbook").unwrap();
+    let o = run(&sample(), &out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--discard-entries") && err.contains("底稿"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        b"PK\x03\x04 not really a workbook"
+    );
+    ok(&run(&sample(), &out, &["--discard-entries"]));
+    assert_eq!(
+        std::fs::read(out.join("底稿-hrss-2023（已修改）.xlsx")).unwrap(),
+        b"PK\x03\x04 not really a workbook"
+    );
+    assert!(sheets(&path).len() == 12);
 }
