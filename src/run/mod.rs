@@ -224,13 +224,15 @@ pub fn run_with(
     let dir = origin.join(dir);
     let engagement = Engagement::load(&dir)?;
     sample::validate(&engagement.sampling.plans, engagement.sampling.seed)?;
+    // The workbook's layout is read before anything runs: a typo in it is an error at once.
+    let layout = workbook::layout_for(&engagement, &dir)?;
     let out = match out {
         Some(o) => origin.join(o),
         None => dir.join("output").join(&engagement.engagement.id),
     };
     let claim = publish::claim(&out, &RUN_OUTPUT, &[&dir])?;
     if !discard_entries {
-        refuse_unimported_entries(&claim, &engagement, &dir)?;
+        refuse_unimported_entries(&claim, &engagement, &layout)?;
     }
     let staging = claim.staging().to_path_buf();
     let mut state = State {
@@ -308,15 +310,18 @@ pub fn run_with(
 /// Stop before loading when the workbook of the result about to be replaced holds the
 /// auditor's entries: they would be set aside in a renamed copy, and the new workbook would
 /// start blank. (Until `reeval review` takes entries in, any entry stops the run.)
-fn refuse_unimported_entries(claim: &publish::Claim, e: &Engagement, dir: &Path) -> Result<()> {
+fn refuse_unimported_entries(
+    claim: &publish::Claim,
+    e: &Engagement,
+    layout: &crate::workbook::layout::Layout,
+) -> Result<()> {
     let path = claim
         .out()
         .join(crate::workbook::file_name(&e.engagement.id));
     if !path.is_file() {
         return Ok(());
     }
-    let layout = workbook::layout_for(e, dir)?;
-    let found = crate::workbook::entries::read(&path, &layout).with_context(|| {
+    let found = crate::workbook::entries::read(&path, layout).with_context(|| {
         format!(
             "无法读取上次结果中的底稿 {}，无法确认其中是否有审计人员填写的内容；为免丢失，未运行。\
              确认不需要时，加 --discard-entries 重新运行（原底稿会改名保留）",

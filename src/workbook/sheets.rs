@@ -623,6 +623,27 @@ fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Bod
     for (k, (node, _)) in order.iter().enumerate() {
         rows_of.insert(node.id.clone(), r + k as u32);
     }
+    // The department's own scores: each leaf's as the inputs give it, a parent's the sum of
+    // its children's (none when no child has one). Children come after their parent in
+    // `order`, so going backwards sees them first.
+    let mut self_of: BTreeMap<String, Decimal> = BTreeMap::new();
+    for (node, children) in order.iter().rev() {
+        let v = if children.is_empty() {
+            rep.self_evaluation.by_indicator.get(&node.id).copied()
+        } else {
+            let given: Vec<Decimal> = children
+                .iter()
+                .filter_map(|c| self_of.get(c).copied())
+                .collect();
+            (!given.is_empty()).then(|| given.into_iter().sum())
+        };
+        if let Some(v) = v {
+            self_of.insert(node.id.clone(), v);
+        }
+    }
+    let self_letter = sl
+        .col("self")
+        .map(rust_xlsxwriter::utility::column_number_to_name);
     for (node, children) in &order {
         let score_cell = match (&letter, children.is_empty(), node.score) {
             (Some(l), false, Some(v)) => Cell::Formula(
@@ -641,6 +662,23 @@ fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Bod
             (_, _, Some(v)) => Cell::Dec(v),
             _ => Cell::Empty,
         };
+        let self_cell = match (&self_letter, children.is_empty(), self_of.get(&node.id)) {
+            (_, _, None) => Cell::Empty,
+            (Some(l), false, Some(&v)) => Cell::Formula(
+                format!(
+                    "=SUM({})",
+                    children
+                        .iter()
+                        .filter_map(|c| rows_of.get(c))
+                        .map(|row| format!("{l}{}", row + 1))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+                v,
+                false,
+            ),
+            (_, _, Some(&v)) => Cell::Dec(v),
+        };
         let indent = "　".repeat(node.level.saturating_sub(1) as usize);
         let bold = !children.is_empty();
         for (i, c) in sl.columns.iter().enumerate() {
@@ -657,7 +695,7 @@ fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Bod
                         .unwrap_or_default(),
                 ),
                 "score" => score_cell.clone(),
-                "self" => Cell::Empty,
+                "self" => self_cell.clone(),
                 "reason" => Cell::text(&node.reason),
                 _ => Cell::Empty,
             };
@@ -759,6 +797,8 @@ fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Bod
     // First-level summary for the chart: 满分 and 得分 as references to the tree.
     xl::section(ws, r, "一级指标得分（图表数据）", f)?;
     let head = r + 1;
+    // 自评 per first-level indicator when the inputs give the department's own scores.
+    let with_self = roots.iter().any(|n| self_of.contains_key(&n.id));
     let mut rows = Vec::new();
     for n in &roots {
         let row = rows_of.get(&n.id).copied().unwrap_or(0) + 1;
@@ -774,13 +814,21 @@ fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Bod
             (_, Some(v)) => Cell::Dec(v),
             _ => Cell::Empty,
         };
-        rows.push(vec![
+        let mut row_cells = vec![
             Cell::text(&n.name),
             refer(sl.col("max"), Some(n.max)),
             refer(score_col, n.score),
-        ]);
+        ];
+        if with_self {
+            row_cells.push(refer(sl.col("self"), self_of.get(&n.id).copied()));
+        }
+        rows.push(row_cells);
     }
-    let end = xl::sub_table(ws, head, &["一级指标", "满分", "得分"], &rows, f)?;
+    let mut heads = vec!["一级指标", "满分", "得分"];
+    if with_self {
+        heads.push("自评");
+    }
+    let end = xl::sub_table(ws, head, &heads, &rows, f)?;
     if !roots.is_empty() {
         let name = sl.sheet_name();
         let mut chart = Chart::new(ChartType::Column);
@@ -795,6 +843,14 @@ fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Bod
             .set_name((name.as_str(), head, 2))
             .set_categories((name.as_str(), head + 1, 0, end - 1, 0))
             .set_values((name.as_str(), head + 1, 2, end - 1, 2));
+        if with_self {
+            chart
+                .add_series()
+                .set_name((name.as_str(), head, 3))
+                .set_categories((name.as_str(), head + 1, 0, end - 1, 0))
+                .set_values((name.as_str(), head + 1, 3, end - 1, 3));
+            chart.title().set_name("一级指标得分、满分与自评");
+        }
         chart.set_width(640).set_height(320);
         ws.insert_chart(end + 1, 0, &chart)?;
     }

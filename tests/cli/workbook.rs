@@ -849,3 +849,99 @@ fn an_unreadable_workbook_in_the_result_stops_the_run_until_discarded_and_is_kep
     );
     assert!(sheets(&path).len() == 12);
 }
+
+#[test]
+fn the_departments_own_scores_sit_beside_ours_summed_by_formula_and_charted() {
+    let t = tmp();
+    let eng = t.path().join("eng");
+    copy_dir(&sample(), &eng);
+    let inputs = eng.join("data/scoring-inputs.toml");
+    let mut text = std::fs::read_to_string(&inputs).unwrap();
+    text.push_str(
+        "\n[self_evaluation.indicators.goal_reasonable]\nscore = \"2\"\n\n[self_evaluation.indicators.indicator_clarity]\nscore = \"1.5\"\n",
+    );
+    std::fs::write(&inputs, text).unwrap();
+    let out = t.path().join("out");
+    ok(&run(&eng, &out, &[]));
+    let all = sheets(&out.join(WB));
+    let c1 = sheet(&all, "C1 指标评分");
+    let (id, own) = (col(c1, "指标编号"), col(c1, "自评得分"));
+    let at = |key: &str| {
+        c1.iter()
+            .find(|r| s(&r[id]) == key)
+            .map(|r| r[own].clone())
+            .unwrap()
+    };
+    assert_eq!(at("goal_reasonable"), Data::Float(2.0));
+    assert_eq!(at("indicator_clarity"), Data::Float(1.5));
+    assert_eq!(at("goal_setting"), Data::Float(3.5));
+    assert_eq!(at("input"), Data::Float(3.5));
+    assert_eq!(at("process"), Data::Empty, "no own score given below 过程");
+    let xml = parts(&out.join(WB));
+    let c1x = sheet_xml(&xml, "C1 指标评分");
+    let letter = rust_xlsxwriter::utility::column_number_to_name(own as u16);
+    assert!(
+        c1x.contains(&format!("<f>SUM({letter}")),
+        "the parent's own score is a SUM"
+    );
+    let charts: Vec<&String> = xml
+        .iter()
+        .filter(|(k, _)| k.starts_with("xl/charts/chart"))
+        .map(|(_, v)| v)
+        .collect();
+    assert!(
+        charts.iter().any(|c| c.matches("<c:ser>").count() == 3),
+        "满分, 得分 and 自评 series"
+    );
+}
+
+#[test]
+fn an_engagements_own_layout_renames_reorders_and_leaves_out_columns_and_a_typo_is_refused() {
+    let t = tmp();
+    let dir = hostile_engagement(t.path());
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/workbook/layout.toml"),
+    )
+    .unwrap();
+    let own = builtin
+        .replace("header = \"核实说明\"", "header = \"核实情况\"")
+        .replace(
+            "  { id = \"summary\", header = \"摘要\", width = 24 },\n",
+            "",
+        )
+        .replace("name = \"疑点核实表\"", "name = \"疑点核实\"");
+    assert_ne!(own, builtin);
+    std::fs::write(dir.join("data/版式.toml"), &own).unwrap();
+    let toml = std::fs::read_to_string(dir.join("engagement.toml")).unwrap();
+    std::fs::write(
+        dir.join("engagement.toml"),
+        format!("{toml}\n[workbook]\nlayout = \"data/版式.toml\"\n"),
+    )
+    .unwrap();
+    let out = t.path().join("out");
+    ok(&run(&dir, &out, &[]));
+    let all = sheets(&out.join("底稿-hostile.xlsx"));
+    let e1 = sheet(&all, "E1 疑点核实");
+    let headers: Vec<String> = e1[HEADER_ROW].iter().map(s).collect();
+    assert!(headers.contains(&"核实情况".to_string()), "{headers:?}");
+    assert!(!headers.contains(&"摘要".to_string()), "{headers:?}");
+    let manifest = json(&out.join("run.json"));
+    assert!(manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["path"] == "data/版式.toml"));
+    // A column id the tool does not fill: refused before anything is written, naming it.
+    std::fs::write(
+        dir.join("data/版式.toml"),
+        own.replace("id = \"explanation\"", "id = \"explaination\""),
+    )
+    .unwrap();
+    let o = run(&dir, &t.path().join("out2"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("explaination") && err.contains("版式.toml"),
+        "{err}"
+    );
+}
