@@ -142,8 +142,19 @@ pub fn write_all(wb: &mut Workbook, cx: &Context, book: &Book) -> Result<()> {
         }
     }
     for (n, range) in defined {
-        // A defined name per table, in Chinese; a name the format does not take is left out.
-        let _ = wb.define_name(format!("表_{n}"), &range);
+        // A defined name per table, in Chinese: `表_疑点核实表` (characters a name may not
+        // hold, from a layout's own sheet name, become `_`).
+        let n: String = n
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '_' || c == '.' || (c as u32) >= 0x2E80 {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        wb.define_name(format!("表_{n}"), &range)?;
     }
     Ok(())
 }
@@ -1219,14 +1230,28 @@ fn sample_assets(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats
     Ok((r, vec![(HEADER_ROW + 1, r)]))
 }
 
-fn voucher_link(vs: &Vouchers, e2: Option<&str>, entity: Option<&str>, voucher: &str) -> Cell {
+/// The most hyperlinks a worksheet may hold (Excel's limit); vouchers beyond it are named
+/// as plain text (E2 still holds their lines).
+const MAX_LINKS: usize = 65_530;
+
+/// A voucher as a link to its first line in E2, while the sheet's `links` allow one more.
+fn voucher_link(
+    vs: &Vouchers,
+    e2: Option<&str>,
+    entity: Option<&str>,
+    voucher: &str,
+    links: &std::cell::Cell<usize>,
+) -> Cell {
     let target = vs
         .find(entity, voucher)
         .first()
         .and_then(|i| vs.e2_row.get(i))
         .copied();
     match (e2, target) {
-        (Some(sheet), Some(row)) => Cell::Link(voucher.to_string(), cell_ref(sheet, row, 0)),
+        (Some(sheet), Some(row)) if links.get() < MAX_LINKS => {
+            links.set(links.get() + 1);
+            Cell::Link(voucher.to_string(), cell_ref(sheet, row, 0))
+        }
         _ => Cell::text(voucher),
     }
 }
@@ -1240,6 +1265,7 @@ fn findings(
     f: &Formats,
 ) -> Body {
     let mut r = HEADER_ROW + 1;
+    let links = std::cell::Cell::new(0usize);
     for fi in &cx.src.docs.findings.findings {
         let citations: Vec<String> = fi
             .citations
@@ -1254,7 +1280,7 @@ fn findings(
             })
             .collect();
         let voucher = match (&fi.voucher, &fi.asset) {
-            (Some(v), _) => voucher_link(vs, e2, fi.entity.as_deref(), v),
+            (Some(v), _) => voucher_link(vs, e2, fi.entity.as_deref(), v, &links),
             (None, Some(a)) => Cell::text(a),
             _ => Cell::Empty,
         };
@@ -1320,6 +1346,7 @@ fn analytics(
     f: &Formats,
 ) -> Body {
     let mut r = HEADER_ROW + 1;
+    let links = std::cell::Cell::new(0usize);
     let analytical: Vec<&crate::model::findings::Finding> = cx
         .src
         .docs
@@ -1340,7 +1367,7 @@ fn analytics(
                 "voucher" => fi
                     .voucher
                     .as_deref()
-                    .map(|v| voucher_link(vs, e2, fi.entity.as_deref(), v))
+                    .map(|v| voucher_link(vs, e2, fi.entity.as_deref(), v, &links))
                     .unwrap_or(Cell::Empty),
                 "amount" => Cell::yuan(fi.amount),
                 "explanation" => Cell::text(&fi.explanation),
@@ -1437,6 +1464,7 @@ fn risk(
     f: &Formats,
 ) -> Body {
     let mut r = HEADER_ROW + 1;
+    let links = std::cell::Cell::new(0usize);
     for (k, x) in cx.src.docs.findings.risk.iter().enumerate() {
         xl::table_row(
             ws,
@@ -1445,7 +1473,7 @@ fn risk(
             &|id| match id {
                 "rank" => Cell::Int(k as i64 + 1),
                 "entity" => Cell::text(&x.entity),
-                "voucher" => voucher_link(vs, e2, Some(&x.entity), &x.voucher),
+                "voucher" => voucher_link(vs, e2, Some(&x.entity), &x.voucher, &links),
                 "score" => Cell::Dec(x.score),
                 "reasons" => Cell::text(x.reasons.join("\n")),
                 _ => Cell::Empty,

@@ -420,6 +420,12 @@ fn auditor_columns_carry_validation_lists_and_totals_are_formulas_with_values() 
     );
     // Money formats.
     assert!(xml["xl/styles.xml"].contains("#,##0.00"));
+    // Each table has a Chinese defined name.
+    assert!(
+        xml["xl/workbook.xml"]
+            .contains("<definedName name=\"表_疑点核实表\">'E1 疑点核实表'!$A$9:$Q$"),
+        "defined names"
+    );
 }
 
 /// A small engagement whose 摘要 and payee look like formulas.
@@ -909,7 +915,7 @@ fn an_engagements_own_layout_renames_reorders_and_leaves_out_columns_and_a_typo_
             "  { id = \"summary\", header = \"摘要\", width = 24 },\n",
             "",
         )
-        .replace("name = \"疑点核实表\"", "name = \"疑点核实\"");
+        .replace("name = \"疑点核实表\"", "name = \"疑点-核实 表\"");
     assert_ne!(own, builtin);
     std::fs::write(dir.join("data/版式.toml"), &own).unwrap();
     let toml = std::fs::read_to_string(dir.join("engagement.toml")).unwrap();
@@ -921,7 +927,10 @@ fn an_engagements_own_layout_renames_reorders_and_leaves_out_columns_and_a_typo_
     let out = t.path().join("out");
     ok(&run(&dir, &out, &[]));
     let all = sheets(&out.join("底稿-hostile.xlsx"));
-    let e1 = sheet(&all, "E1 疑点核实");
+    let e1 = sheet(&all, "E1 疑点-核实 表");
+    // A defined name may not hold '-' or a space: they become '_'.
+    let xml = parts(&out.join("底稿-hostile.xlsx"));
+    assert!(xml["xl/workbook.xml"].contains("<definedName name=\"表_疑点_核实_表\">"));
     let headers: Vec<String> = e1[HEADER_ROW].iter().map(s).collect();
     assert!(headers.contains(&"核实情况".to_string()), "{headers:?}");
     assert!(!headers.contains(&"摘要".to_string()), "{headers:?}");
