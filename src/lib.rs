@@ -23,6 +23,9 @@ pub mod sample;
 /// Stage 4, indicator set + inputs + findings → score.
 pub mod score;
 
+/// Stage 5, results + the vouchers they name → the evidence workbook (审计底稿, .xlsx).
+pub mod workbook;
+
 /// `reeval run`: engagement.toml and the steps in order.
 pub mod run;
 

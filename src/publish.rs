@@ -623,6 +623,13 @@ fn free_name(name: &str, used: &BTreeSet<String>) -> String {
     free_name_as(name, used, "已修改")
 }
 
+/// Where a file of `dir` named `name` is set aside when a new one takes its name:
+/// `stem（已修改）.ext`, or the next free such name.
+pub fn set_aside_path(dir: &Path, name: &str) -> Result<PathBuf> {
+    let used: BTreeSet<String> = entry_names(dir)?.into_iter().collect();
+    Ok(dir.join(free_name_as(name, &used, "已修改")))
+}
+
 /// `stem（WORD）.ext`, `stem（WORD2）.ext` …: the first not in `used`.
 fn free_name_as(name: &str, used: &BTreeSet<String>, word: &str) -> String {
     let (stem, ext) = match name.rfind('.') {

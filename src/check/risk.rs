@@ -8,7 +8,7 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 /// One voucher's risk score: the weights of every rule that fired on it, with the reasons.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Risk {
     pub entity: String,
     pub voucher: String,

@@ -11,6 +11,7 @@ pub mod rules;
 pub mod run;
 pub mod sample;
 pub mod score;
+pub mod workbook;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -42,6 +43,8 @@ pub enum Command {
     Init(run::InitArgs),
     /// 按指标体系评分：公式、目标、问卷、疑点扣分、人工打分，汇总得分与等级
     Score(score::ScoreArgs),
+    /// 由上次运行的结果重新编制审计底稿（底稿-<id>.xlsx），不重新检查
+    Workbook(workbook::WorkbookArgs),
     /// 计算样本量（与 jfa 的 planning() 相同的经典方法）
     Plan(plan::PlanArgs),
     /// 抽取样本：重点项目 + 随机/系统/货币单位/分层抽样（ChaCha20，可由种子重现）

@@ -25,7 +25,12 @@ pub fn run(args: &RunArgs) -> Result<()> {
         Some(d) => d.clone(),
         None => bundled()?,
     };
-    let outcome = run::run(&dir, args.out.as_deref(), args.quiet || args.json)?;
+    let outcome = run::run_with(
+        &dir,
+        args.out.as_deref(),
+        args.quiet || args.json,
+        args.discard_entries,
+    )?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&outcome.summary)?);
     } else if !args.quiet {
@@ -169,6 +174,9 @@ pub struct RunArgs {
     /// 以 JSON 在标准输出打印摘要（供脚本使用）
     #[arg(long)]
     pub json: bool,
+    /// 上次结果中的底稿有审计人员填写的内容时仍然运行（原底稿改名保留，新底稿从空白开始）
+    #[arg(long)]
+    pub discard_entries: bool,
 }
 
 #[derive(Args, Debug)]

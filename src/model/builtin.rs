@@ -45,6 +45,7 @@ pub const ALL: &[Builtin] = embed![
     "data/scoring-inputs-template.toml" => "scoring-inputs-template.toml",
     "data/scoring/grades.toml" => "scoring/grades.toml",
     "data/scoring/ledger_map.toml" => "scoring/ledger_map.toml",
+    "data/workbook/layout.toml" => "workbook/layout.toml",
     "indicator_sets/common-53.toml" => "indicator_sets/common-53.toml",
     "indicator_sets/xundian-2023.toml" => "indicator_sets/xundian-2023.toml",
 ];

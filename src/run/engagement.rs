@@ -40,6 +40,16 @@ pub struct Engagement {
     pub sampling: Sampling,
     pub scoring: Option<Scoring>,
     pub firm: Option<Firm>,
+    /// The evidence workbook: the engagement's own layout file, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workbook: Option<WorkbookSettings>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkbookSettings {
+    /// Layout file (same shape as data/workbook/layout.toml).
+    pub layout: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -398,6 +408,9 @@ impl Engagement {
         }
         if let Some(s) = &self.scoring {
             check(&s.inputs, "评分输入");
+        }
+        if let Some(p) = self.workbook.as_ref().and_then(|w| w.layout.as_ref()) {
+            check(p, "底稿版式");
         }
         if !missing.is_empty() {
             bail!("以下文件不存在（相对于项目目录）：{}", missing.join("；"));

@@ -30,8 +30,9 @@ pub struct LoadSummary {
     pub warnings: Vec<String>,
 }
 
-fn run(st: &mut State) -> Result<()> {
-    let e = st.engagement;
+/// What the load step loads for an engagement: every entity's ledgers (with the entity and
+/// profile engagement.toml gives them), the register, the balances, the profiles.
+pub fn request(e: &crate::run::engagement::Engagement) -> LoadRequest {
     let mut ledgers = Vec::new();
     let mut file_hints = BTreeMap::new();
     for ent in &e.entities {
@@ -46,14 +47,19 @@ fn run(st: &mut State) -> Result<()> {
             );
         }
     }
-    let req = LoadRequest {
+    LoadRequest {
         ledgers,
         assets: e.inputs.assets.clone(),
         balances: e.inputs.balances.clone(),
         profile_files: e.inputs.profiles.clone(),
         file_hints,
         ..Default::default()
-    };
+    }
+}
+
+fn run(st: &mut State) -> Result<()> {
+    let e = st.engagement;
+    let req = request(e);
     let pb = st.spinner(format!(
         "载入 {} 个核算单位的序时账与资产明细表…",
         e.entities.len()

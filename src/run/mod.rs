@@ -15,9 +15,10 @@
 pub mod engagement;
 
 mod check;
-mod load;
+pub(crate) mod load;
 mod sample;
 mod score;
+pub mod workbook;
 
 use crate::model::provenance::{sha256_file, sha256_file_in, InputFile};
 use crate::publish;
@@ -33,7 +34,13 @@ pub struct Step {
     pub run: fn(&mut State) -> Result<()>,
 }
 
-pub const STEPS: &[Step] = &[load::STEP, check::STEP, sample::STEP, score::STEP];
+pub const STEPS: &[Step] = &[
+    load::STEP,
+    check::STEP,
+    sample::STEP,
+    score::STEP,
+    workbook::STEP,
+];
 
 /// What the run prints, and what `--json` and `run.json` carry as `summary`.
 #[derive(Debug, Default, Serialize)]
@@ -74,6 +81,18 @@ impl State<'_> {
         Ok(())
     }
 
+    /// An output this run has already written (a later step reads an earlier one's
+    /// document as written); `None` when no step wrote `name`.
+    pub fn staged(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        if !self.written.iter().any(|(n, _)| n == name) {
+            return Ok(None);
+        }
+        let path = self.staging.join(name);
+        Ok(Some(
+            std::fs::read(&path).with_context(|| format!("无法读取 {}", path.display()))?,
+        ))
+    }
+
     pub fn record_inputs(&mut self, inputs: &[InputFile]) {
         for i in inputs {
             if !self.inputs.iter().any(|x| x.path == i.path) {
@@ -109,6 +128,22 @@ struct OutputFile {
     file: String,
     sha256: String,
     bytes: u64,
+}
+
+/// run.json read back (`reeval workbook`): the engagement as it ran, its inputs, its outputs.
+#[derive(Debug, serde::Deserialize)]
+pub struct ManifestRecord {
+    pub tool: String,
+    pub version: String,
+    pub inputs: Vec<InputFile>,
+    pub parameters: Engagement,
+    pub outputs: Vec<OutputRecord>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct OutputRecord {
+    pub file: String,
+    pub sha256: String,
 }
 
 /// The manifest: what went in, with which parameters and seeds, what came out.
@@ -174,15 +209,32 @@ fn run_outputs(dir: &Path) -> Option<Vec<publish::Owned>> {
 /// directory or a parent of it, a directory that is not empty and holds no reeval run, or a
 /// directory another run is writing are refused with a sentence saying why.
 pub fn run(dir: &Path, out: Option<&Path>, quiet: bool) -> Result<RunOutcome> {
+    run_with(dir, out, quiet, false)
+}
+
+/// [`run`], where `discard_entries` lets the run replace a workbook that holds the auditor's
+/// entries (it is then carried over beside the new one as `底稿-<id>（已修改）.xlsx`, never
+/// deleted); without it such a run stops before loading.
+pub fn run_with(
+    dir: &Path,
+    out: Option<&Path>,
+    quiet: bool,
+    discard_entries: bool,
+) -> Result<RunOutcome> {
     let origin = std::env::current_dir().context("无法确定当前目录")?;
     let dir = origin.join(dir);
     let engagement = Engagement::load(&dir)?;
     sample::validate(&engagement.sampling.plans, engagement.sampling.seed)?;
+    // The workbook's layout is read before anything runs: a typo in it is an error at once.
+    let layout = workbook::layout_for(&engagement, &dir)?;
     let out = match out {
         Some(o) => origin.join(o),
         None => dir.join("output").join(&engagement.engagement.id),
     };
     let claim = publish::claim(&out, &RUN_OUTPUT, &[&dir])?;
+    if !discard_entries {
+        refuse_unimported_entries(&claim, &engagement, &layout)?;
+    }
     let staging = claim.staging().to_path_buf();
     let mut state = State {
         engagement: &engagement,
@@ -260,6 +312,39 @@ pub fn run(dir: &Path, out: Option<&Path>, quiet: bool) -> Result<RunOutcome> {
         timings: timings.iter().map(|(s, t)| (s.title, *t)).collect(),
         summary: state.summary,
     })
+}
+
+/// Stop before loading when the workbook of the result about to be replaced holds the
+/// auditor's entries: they would be set aside in a renamed copy, and the new workbook would
+/// start blank. (Until `reeval review` takes entries in, any entry stops the run.)
+fn refuse_unimported_entries(
+    claim: &publish::Claim,
+    e: &Engagement,
+    layout: &crate::workbook::layout::Layout,
+) -> Result<()> {
+    let path = claim
+        .out()
+        .join(crate::workbook::file_name(&e.engagement.id));
+    if !path.is_file() {
+        return Ok(());
+    }
+    let found = crate::workbook::entries::read(&path, layout).with_context(|| {
+        format!(
+            "无法读取上次结果中的底稿 {}，无法确认其中是否有审计人员填写的内容；为免丢失，未运行。\
+             确认不需要时，加 --discard-entries 重新运行（原底稿会改名保留）",
+            path.display()
+        )
+    })?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    let n: usize = found.iter().map(|s| s.cells).sum();
+    anyhow::bail!(
+        "底稿 {} 中有审计人员填写的内容 {n} 处：{}；本次运行会让新底稿从空白开始，因此未运行（什么也没有改动）。\
+         请先用 reeval review 导入这些核实结果；确认不需要时，加 --discard-entries 重新运行（原底稿会改名保留在结果目录中）",
+        path.display(),
+        crate::workbook::entries::describe(&found)
+    )
 }
 
 fn run_steps(state: &mut State) -> Result<Vec<(&'static Step, f64)>> {

@@ -43,6 +43,24 @@ impl<'a> SampleDocument<'a> {
     }
 }
 
+/// sample.json as `reeval run` writes it, read back (the evidence workbook): the seed and
+/// every plan with its spec and selection.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SampleFile {
+    pub seed: u64,
+    pub plans: Vec<PlanRecord>,
+}
+
+/// One plan of sample.json.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct PlanRecord {
+    pub plan: String,
+    pub unit: Unit,
+    pub spec: SelectSpec,
+    #[serde(flatten)]
+    pub selection: Selection,
+}
+
 pub const RANDOM_STREAM: &str = "ChaCha20 (RFC 8439 keystream, key = seed as u64 LE + 24 zero bytes, nonce 0), u64 little-endian, rejection sampling for ranges";
 
 /// Flagged vouchers (or assets) and their reasons from a findings document's text:

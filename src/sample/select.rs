@@ -57,7 +57,7 @@ super::named!(StrataBy {
     Class = "class",
 });
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Strata {
     /// Upper bounds of amount bands, ascending (in 分).
     Amount(Vec<Fen>),
@@ -65,7 +65,7 @@ pub enum Strata {
     Class,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SelectSpec {
     pub key_above: Option<Fen>,
     pub key_cover: Option<f64>,
@@ -74,11 +74,11 @@ pub struct SelectSpec {
     pub seed: u64,
     pub strata: Strata,
     /// Risk-targeted: item id → the reasons it was flagged (from `reeval check` findings).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub risk: BTreeMap<String, Vec<String>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Part {
     /// key / random / systematic / mus / cell / stratified
     pub part: String,
@@ -90,7 +90,7 @@ pub struct Part {
     pub details: BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Selected {
     pub id: String,
     pub amount: Fen,
@@ -100,7 +100,7 @@ pub struct Selected {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Selection {
     pub population_count: usize,
     pub population_value: Fen,

@@ -3,7 +3,7 @@
 use crate::model::provenance::Provenance;
 use crate::score::reconcile::Reconciliation;
 use crate::score::score::ScoreReport;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Serialize)]
 pub struct ScoreDocument<'a> {
@@ -11,4 +11,12 @@ pub struct ScoreDocument<'a> {
     #[serde(flatten)]
     pub report: &'a ScoreReport,
     pub reconciliation: Option<&'a Reconciliation>,
+}
+
+/// score.json read back (the evidence workbook): the report and the reconciliation.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ScoreRecord {
+    #[serde(flatten)]
+    pub report: ScoreReport,
+    pub reconciliation: Option<Reconciliation>,
 }

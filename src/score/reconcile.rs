@@ -37,7 +37,7 @@ impl LedgerMap {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Row {
     pub key: String,
     pub name: String,
@@ -46,7 +46,7 @@ pub struct Row {
     pub difference: Option<Decimal>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Reconciliation {
     pub rows: Vec<Row>,
     /// "三公经费" with the amounts of the findings of `LedgerMap::three_public_restated_by`

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::money::round2 as r2;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct IndicatorScore {
     pub id: String,
     pub name: String,
@@ -27,16 +27,20 @@ pub struct IndicatorScore {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SelfComparison {
     pub score: Option<Decimal>,
     pub grade: Option<String>,
     pub difference: Option<Decimal>,
     /// Indicators that explain the gap: (id, name, points lost or differing), largest first.
     pub explained_by: Vec<(String, String, Decimal)>,
+    /// The department's own score of each indicator the inputs give one for
+    /// (`[self_evaluation.indicators.<id>] score`), by indicator id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_indicator: BTreeMap<String, Decimal>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ScoreReport {
     pub set: String,
     pub indicators: Vec<IndicatorScore>,
@@ -243,6 +247,14 @@ pub fn score(
         })
         .collect();
     explained.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    let self_by_indicator: BTreeMap<String, Decimal> = leaves
+        .iter()
+        .filter_map(|l| {
+            inputs
+                .num(&format!("self_evaluation.indicators.{}.score", l.id))
+                .map(|v| (l.id.clone(), v))
+        })
+        .collect();
     ScoreReport {
         set: set.name.clone(),
         indicators: leaves,
@@ -258,6 +270,7 @@ pub fn score(
             grade: inputs.text("self_evaluation.grade").map(str::to_string),
             difference: self_score.map(|s| r2(total - s)),
             explained_by: explained,
+            by_indicator: self_by_indicator,
         },
         warnings: warnings_dedup,
     }

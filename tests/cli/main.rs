@@ -30,3 +30,4 @@ mod sampling_select;
 mod sampling_tables;
 mod scoring;
 mod voucher_identity;
+mod workbook;

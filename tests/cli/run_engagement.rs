@@ -48,6 +48,7 @@ fn run_writes_every_output_they_agree_and_a_rerun_is_byte_identical() {
         "sample.json",
         "sample.csv",
         "score.json",
+        "底稿-hrss-2023.xlsx",
         "run.json",
     ];
     for n in names {
@@ -63,14 +64,14 @@ fn run_writes_every_output_they_agree_and_a_rerun_is_byte_identical() {
         .iter()
         .map(|o| o["file"].as_str().unwrap())
         .collect();
-    assert_eq!(listed, &names[..6]);
+    assert_eq!(listed, &names[..7]);
     let steps: Vec<&str> = manifest["steps"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    assert_eq!(steps, ["load", "check", "sample", "score"]);
+    assert_eq!(steps, ["load", "check", "sample", "score", "workbook"]);
     assert_eq!(manifest["seeds"]["sampling"], 20240315);
     assert!(manifest["inputs"]
         .as_array()
