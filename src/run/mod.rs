@@ -254,9 +254,11 @@ pub fn run_with(
         // The built-in data in force (`builtin:<name>` + SHA-256): a run is reproduced by
         // the same inputs and the same built-in data, whichever binary holds it.
         let scoring = engagement.scoring.is_some();
-        state
-            .inputs
-            .extend(crate::model::builtin::consulted(scoring).iter().map(|b| b.input()));
+        state.inputs.extend(
+            crate::model::builtin::consulted(scoring)
+                .iter()
+                .map(|b| b.input()),
+        );
         run_steps(&mut state)
     });
     // On an error the claim's staging directory goes with it; the previous result stays.
