@@ -5,9 +5,8 @@
 //! The stages are functions from data to data; only `cli` (the subcommands) and `run` (the
 //! step sequence of `reeval run`) touch files, the clock and the terminal.
 
-/// Data that travels with the binary: data/ and indicator_sets/ embedded at build time.
-
-/// Shared data: money (fen), voucher identity, provenance of inputs, the findings model.
+/// Shared data: money (fen), voucher identity, provenance of inputs, the findings model, and
+/// the built-in data (data/ and indicator_sets/ embedded at build time).
 pub mod model;
 
 /// Stage 1, files → frames and a load report: formats, ledgers, registers, balances,
