@@ -239,17 +239,8 @@ impl Book {
             .collect();
         // A voucher: its key, and its file and date — the same key from two files, or on two
         // dates of a period, is two vouchers (listed by the load report), never one merged.
-        let keys = [
-            "entity",
-            "year",
-            "period",
-            "voucher_kind",
-            "voucher_number",
-            "source_file",
-            "date",
-        ];
         let gb = df
-            .group_by_stable(keys)
+            .group_by_stable(crate::model::voucher::KEY_COLUMNS)
             .map_err(|e| anyhow::anyhow!("按凭证分组失败：{e}"))?;
         let groups: Vec<Vec<usize>> = match &**gb.get_groups() {
             GroupsType::Idx(g) => g

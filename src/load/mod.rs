@@ -440,10 +440,8 @@ fn summarize(files: &[FileReport], frames: &Frames) -> Result<Summary> {
     };
     // The same voucher in two files usually means a month exported twice; they stay two
     // vouchers (as do one number's lines on two dates), and the repeats are listed.
-    let mut key = voucher.to_vec();
-    key.extend([col("source_file"), col("date")]);
     let vouchers = lf()
-        .group_by(key)
+        .group_by(crate::model::voucher::KEY_COLUMNS.map(col))
         .agg([len()])
         .collect()
         .map_err(err)?

@@ -134,16 +134,6 @@ fn labels<'a, I: Iterator<Item = Key<'a>>>(keys: I) -> BTreeMap<Key<'a>, String>
         .collect()
 }
 
-const KEY_COLUMNS: [&str; 7] = [
-    "entity",
-    "year",
-    "period",
-    "voucher_kind",
-    "voucher_number",
-    "source_file",
-    "date",
-];
-
 /// One item per voucher of the 正常 lines. Polars groups and sums (a voucher's amount is its
 /// 财务会计 debits; its label, class and source are its first line's, its class the first
 /// 经济分类 given); the loop only formats the labels, which depend on every key at once.
@@ -153,7 +143,7 @@ fn voucher_items(df: &DataFrame) -> Result<Vec<Item>> {
         .lazy()
         .with_column(col("date").cast(DataType::Int32))
         .filter(col("status").eq(lit(crate::load::ledger::model::STATUS_NORMAL)))
-        .group_by(KEY_COLUMNS.map(col))
+        .group_by(crate::model::voucher::KEY_COLUMNS.map(col))
         .agg([
             when(col("basis").eq_missing(lit("预算会计")))
                 .then(lit(0i64))
