@@ -42,6 +42,10 @@ use std::collections::BTreeSet;
 pub struct Doc {
     pub id: &'static str,
     pub title: &'static str,
+    /// An analytical procedure (journal-entry test): its results are 分析性程序 — they rank
+    /// vouchers for the sample, carry no citation and add to no 问题金额 — unless a result has
+    /// tested every element of a breach (`Draft::breach`).
+    pub analytical: bool,
     /// The report heading the finding goes under.
     pub category: &'static str,
     pub looks_at: &'static str,
@@ -125,9 +129,12 @@ pub struct RuleRun {
     pub rule: String,
     pub title: String,
     pub findings: usize,
+    /// The sum of its 疑点 and 提示 (an analytical result adds nothing: see `analytical`).
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: rust_decimal::Decimal,
     pub ran: bool,
+    /// How many of `findings` are 分析性程序 results (pointers, not 疑点).
+    pub analytical: usize,
 }
 
 pub struct Checked {
@@ -191,6 +198,7 @@ pub fn check(inp: &CheckInputs) -> Result<Checked> {
                 findings: 0,
                 amount: Default::default(),
                 ran: false,
+                analytical: 0,
             });
             continue;
         }
@@ -218,10 +226,15 @@ pub fn check(inp: &CheckInputs) -> Result<Checked> {
             .any(|l| l.extent == Extent::NotChecked && l.entity.is_none());
         let mut count = 0;
         let mut sum = Fen::ZERO;
+        let mut analytical = 0;
         let mut new_flags = Vec::new();
         for dr in out.drafts {
             count += 1;
-            sum += dr.amount.unwrap_or_default();
+            if d.analytical && !dr.breach && !dr.informational {
+                analytical += 1;
+            } else {
+                sum += dr.amount.unwrap_or_default();
+            }
             if let (Some(e), Some(v)) = (&dr.entity, &dr.voucher) {
                 new_flags.push((d.id.to_string(), e.clone(), v.clone()));
             }
@@ -238,6 +251,7 @@ pub fn check(inp: &CheckInputs) -> Result<Checked> {
             findings: count,
             amount: sum.to_yuan(),
             ran,
+            analytical,
         });
     }
     findings.sort_by(|a, b| {
@@ -274,6 +288,14 @@ fn complete(
     let when = dr.date.unwrap_or(as_of);
     let mut evidence: Vec<Evidence> = dr.rows.iter().map(|&i| Evidence::line(book, i)).collect();
     evidence.extend(dr.register_rows.iter().cloned());
+    let explanation = explain(&dr);
+    let kind = if dr.informational {
+        Kind::Informational
+    } else if d.analytical && !dr.breach {
+        Kind::Analytical
+    } else {
+        Kind::Issue
+    };
     let verify = match &dr.verify {
         Some(v) => format!("{v}{}", meta.verify),
         None => meta.verify.clone(),
@@ -283,11 +305,7 @@ fn complete(
         rule: d.id.into(),
         title: d.title.into(),
         category: d.category.into(),
-        kind: if dr.informational {
-            Kind::Informational
-        } else {
-            Kind::Issue
-        },
+        kind,
         entity: dr.entity,
         voucher: dr.voucher,
         asset: dr.asset,
@@ -295,10 +313,37 @@ fn complete(
         amount: dr.amount.map(Fen::to_yuan),
         summary: dr.summary,
         status: Status::Pending,
-        explanation: dr.explanation,
+        explanation,
+        facts: dr.facts,
+        unseen: dr.unseen,
         verify,
         evidence,
-        citations: meta.citations.iter().map(|f| cat.cite(f, when)).collect(),
+        // An analytical result points where to look: it cites no law it has not tested.
+        citations: if kind == Kind::Analytical {
+            Vec::new()
+        } else {
+            meta.citations.iter().map(|f| cat.cite(f, when)).collect()
+        },
         recommendation: meta.recommendation.clone(),
     }
+}
+
+/// The explanation: the rule's own sentence when it wrote one, else its facts followed by what
+/// the books cannot show (`账面所见：…。账面未能反映：…`).
+fn explain(dr: &Draft) -> String {
+    if !dr.explanation.is_empty() {
+        return dr.explanation.clone();
+    }
+    let mut s = String::new();
+    if !dr.facts.is_empty() {
+        s.push_str("账面所见：");
+        s.push_str(&dr.facts.join("；"));
+        s.push('。');
+    }
+    if !dr.unseen.is_empty() {
+        s.push_str("账面未能反映：");
+        s.push_str(&dr.unseen.join("；"));
+        s.push('。');
+    }
+    s
 }

@@ -5,12 +5,118 @@
 use crate::model::money::Fen;
 use rust_decimal::Decimal;
 
-/// The first of `words` found in `text`.
+/// The first of `words` found in `text` as a word (see [`Words`]): a keyword of two or more
+/// Chinese characters matches only where it stands as whole words of the 摘要's best
+/// segmentation (`人工审核会餐费` holds no 会餐); a one-character keyword, or one with other
+/// characters, matches wherever it stands.
 pub fn find_any<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
+    let mut seg: Option<Vec<usize>> = None;
     words
         .iter()
-        .find(|w| !w.is_empty() && text.contains(w.as_str()))
+        .find(|w| {
+            if w.is_empty() || !text.contains(w.as_str()) {
+                return false;
+            }
+            if !is_han_word(w) {
+                return true;
+            }
+            let cuts = seg.get_or_insert_with(|| lexicon().boundaries(text, words));
+            text.match_indices(w.as_str()).any(|(at, m)| {
+                cuts.binary_search(&at).is_ok() && cuts.binary_search(&(at + m.len())).is_ok()
+            })
+        })
         .map(|w| w.as_str())
+}
+
+/// Two or more characters, all Chinese: a word, matched at word boundaries.
+fn is_han_word(w: &str) -> bool {
+    w.chars().count() >= 2 && w.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+}
+
+const LEXICON: &str = include_str!("../../data/lexicon.txt");
+/// A keyword absent from the lexicon counts with this frequency; an unknown character with 1.
+const KEYWORD_FREQ: f64 = 1000.0;
+
+/// The accounting-term dictionary (data/lexicon.txt) the 摘要 are segmented over: the most
+/// probable segmentation (the product of word frequencies, as jieba's user dictionary reads)
+/// over its words, the keyword list's own words and single characters.
+pub struct Words {
+    freq: std::collections::HashMap<&'static str, f64>,
+    total_ln: f64,
+    max_chars: usize,
+}
+
+/// The built-in lexicon, parsed once.
+pub fn lexicon() -> &'static Words {
+    static W: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
+    W.get_or_init(|| Words::parse(LEXICON))
+}
+
+impl Words {
+    fn parse(text: &'static str) -> Words {
+        let mut freq = std::collections::HashMap::new();
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            let mut it = line.split_whitespace();
+            let Some(w) = it.next() else { continue };
+            let f: f64 = it
+                .next()
+                .and_then(|x| x.parse().ok())
+                .unwrap_or(KEYWORD_FREQ);
+            freq.insert(w, f.max(1.0));
+        }
+        let total: f64 = freq.values().sum::<f64>() + KEYWORD_FREQ;
+        let max_chars = freq.keys().map(|w| w.chars().count()).max().unwrap_or(1);
+        Words {
+            freq,
+            total_ln: total.ln(),
+            max_chars,
+        }
+    }
+
+    /// Byte offsets of the word boundaries of `text`'s best segmentation over the lexicon and
+    /// `extra` (sorted; 0 and `text.len()` included).
+    pub fn boundaries(&self, text: &str, extra: &[String]) -> Vec<usize> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let n = chars.len();
+        let at = |k: usize| chars.get(k).map(|c| c.0).unwrap_or(text.len());
+        let longest = extra
+            .iter()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(1)
+            .max(self.max_chars);
+        // best[k]: log-probability of the best segmentation of the first k characters.
+        let mut best = vec![f64::NEG_INFINITY; n + 1];
+        let mut from = vec![0usize; n + 1];
+        best[0] = 0.0;
+        for k in 1..=n {
+            for l in 1..=longest.min(k) {
+                let w = &text[at(k - l)..at(k)];
+                let f = match self.freq.get(w) {
+                    Some(&f) => Some(f),
+                    None if extra.iter().any(|x| x == w) => Some(KEYWORD_FREQ),
+                    None if l == 1 => Some(1.0),
+                    None => None,
+                };
+                if let Some(f) = f {
+                    let s = best[k - l] + f.ln() - self.total_ln;
+                    if s > best[k] {
+                        best[k] = s;
+                        from[k] = k - l;
+                    }
+                }
+            }
+        }
+        let mut cuts = vec![text.len()];
+        let mut k = n;
+        while k > 0 {
+            k = from[k];
+            cuts.push(at(k));
+        }
+        cuts.reverse();
+        cuts
+    }
 }
 
 pub fn has_any(text: &str, words: &[String]) -> bool {
@@ -256,6 +362,29 @@ mod tests {
 
     fn w(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn keywords_match_as_words_not_as_strings() {
+        let banquet = w(&["桌餐", "会餐", "宴请"]);
+        // 审核会 + 餐费: a meeting's meal, no 会餐.
+        assert_eq!(find_any("支付人工审核会餐费", &banquet), None);
+        assert_eq!(find_any("报销招聘人工审核会餐费4806元", &banquet), None);
+        assert_eq!(find_any("工会餐厅设备维修", &banquet), None);
+        // 会餐 as a word, in three wordings.
+        assert_eq!(find_any("支付审核会会餐费", &banquet), Some("会餐"));
+        assert_eq!(find_any("机关会餐费", &banquet), Some("会餐"));
+        assert_eq!(find_any("年终职工会餐", &banquet), Some("会餐"));
+        let reception = w(&["接待", "招待"]);
+        assert_eq!(find_any("支付招待所住宿费", &reception), None);
+        assert_eq!(find_any("政务服务接待大厅改造", &reception), None);
+        assert_eq!(find_any("支付接待费", &reception), Some("接待"));
+        assert_eq!(find_any("招待省厅检查组", &reception), Some("招待"));
+        // A one-character keyword is a morpheme.
+        assert_eq!(find_any("会议餐费", &w(&["餐"])), Some("餐"));
+        let meeting = w(&["会议", "审核会"]);
+        assert_eq!(find_any("支付会议费", &meeting), Some("会议"));
+        assert_eq!(find_any("人工审核会餐费", &meeting), Some("审核会"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use super::{csv_with_bom, State, Step};
 use crate::check::citations::Catalogue;
 use crate::check::config::Config;
-use crate::check::document::{document_from, CategorySum, Setup};
+use crate::check::document::{document_from, AnalyticalCount, CategorySum, Setup};
 use crate::load::supporting::Supporting;
 use crate::model::provenance::sha256_file_in;
 use anyhow::{Context, Result};
@@ -23,6 +23,13 @@ pub struct CheckSummary {
     pub scope_limits: usize,
     pub by_category: Vec<CategorySum>,
     pub risk_ranked_vouchers: usize,
+    /// The 疑点's 问题金额, each voucher once.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub problem_amount: rust_decimal::Decimal,
+    pub overlapping_vouchers: usize,
+    /// 分析性程序 results, listed apart (no amount).
+    pub analytical: usize,
+    pub analytical_by_rule: Vec<AnalyticalCount>,
 }
 
 fn run(st: &mut State) -> Result<()> {
@@ -105,6 +112,10 @@ fn run(st: &mut State) -> Result<()> {
         scope_limits: doc.summary.scope_limits,
         by_category: doc.summary.by_category,
         risk_ranked_vouchers: doc.risk.len(),
+        problem_amount: doc.summary.problem_amount,
+        overlapping_vouchers: doc.summary.overlapping_vouchers,
+        analytical: doc.summary.analytical,
+        analytical_by_rule: doc.summary.analytical_by_rule,
     });
     st.findings_json = Some(json);
     Ok(())

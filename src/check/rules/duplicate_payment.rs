@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 pub const DOC: Doc = Doc {
     id: "duplicate-payment",
     title: "疑似重复付款（同一收款人、同一金额、短期内两次）",
+    analytical: true,
     category: "日记账测试",
     looks_at: "同一收款人（往来单位，名称去除空格、括号和“有限公司”等后比较）在设定天数（默认 25 天）内收到两笔金额相同的付款。",
     why: "重复付款是常见的资金损失和舞弊形式；同一发票报销两次、同一合同款支付两次都会表现为此特征。",

@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 pub const DOC: Doc = Doc {
     id: "split-purchase",
     title: "同一供应商同类支出拆分支付，疑似化整为零规避政府采购",
+    analytical: false,
     category: "日记账测试",
     looks_at: "同一会计年度内，向同一供应商支付的同一经济分类支出，单笔均低于政府采购限额（数据可配置）而累计超过限额的。",
     why: "《政府采购法》第二十八条、实施条例第二十八条禁止以化整为零方式规避公开招标和政府采购。",
