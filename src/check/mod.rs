@@ -288,6 +288,17 @@ fn complete(
     let when = dr.date.unwrap_or(as_of);
     let mut evidence: Vec<Evidence> = dr.rows.iter().map(|&i| Evidence::line(book, i)).collect();
     evidence.extend(dr.register_rows.iter().cloned());
+    let mut dr = dr;
+    if dr.facts.is_empty() && !dr.explanation.is_empty() {
+        // A rule that writes one sentence states what it read from the books.
+        dr.facts = vec![dr.explanation.trim_end_matches('。').to_string()];
+    }
+    for u in &meta.unseen {
+        if !dr.unseen.contains(u) {
+            dr.unseen.push(u.clone());
+        }
+    }
+    dr.explanation = String::new();
     let explanation = explain(&dr);
     let kind = if dr.informational {
         Kind::Informational
@@ -324,26 +335,40 @@ fn complete(
         } else {
             meta.citations.iter().map(|f| cat.cite(f, when)).collect()
         },
-        recommendation: meta.recommendation.clone(),
+        // …and recommends nothing until a breach is found.
+        recommendation: if kind == Kind::Analytical {
+            String::new()
+        } else {
+            meta.recommendation.clone()
+        },
     }
 }
 
-/// The explanation: the rule's own sentence when it wrote one, else its facts followed by what
-/// the books cannot show (`账面所见：…。账面未能反映：…`).
+/// The explanation: the facts read from the books, then what the books cannot show
+/// (`账面所见：…。账面未能反映（待核实）：…`).
 fn explain(dr: &Draft) -> String {
-    if !dr.explanation.is_empty() {
-        return dr.explanation.clone();
-    }
+    // Items joined by ；, a question ending in ？ needing no other mark.
+    let join = |items: &[String]| {
+        let mut s = String::new();
+        for (k, x) in items.iter().enumerate() {
+            s.push_str(x);
+            let last = k + 1 == items.len();
+            match (x.ends_with('？'), last) {
+                (true, _) => {}
+                (false, false) => s.push('；'),
+                (false, true) => s.push('。'),
+            }
+        }
+        s
+    };
     let mut s = String::new();
     if !dr.facts.is_empty() {
         s.push_str("账面所见：");
-        s.push_str(&dr.facts.join("；"));
-        s.push('。');
+        s.push_str(&join(&dr.facts));
     }
     if !dr.unseen.is_empty() {
-        s.push_str("账面未能反映：");
-        s.push_str(&dr.unseen.join("；"));
-        s.push('。');
+        s.push_str("账面未能反映（待核实）：");
+        s.push_str(&join(&dr.unseen));
     }
     s
 }

@@ -16,6 +16,7 @@ mod load_sparse;
 mod money_and_dates;
 mod rules_by_id;
 mod rules_journal;
+mod rules_quality;
 mod rules_seed;
 mod rules_supporting;
 mod rules_wordings;

@@ -99,14 +99,20 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 .collect();
             if !booked.is_empty() && booked.iter().any(|&f| (f - product).abs() > tol) {
                 reasons.push(format!(
-                    "摘要写明 {a}×{b}，应为 {} 元，而列支{}",
-                    product.grouped(),
+                    "列支{}，与摘要所列 {a}×{b} = {} 元不符，差额 {} 元待核实",
                     [("财务会计费用", fin_exp), ("预算会计支出", bud_exp)]
                         .iter()
                         .filter(|(_, f)| f.0 != 0)
                         .map(|(n, f)| format!("{n} {} 元", f.grouped()))
                         .collect::<Vec<_>>()
-                        .join("、")
+                        .join("、"),
+                    product.grouped(),
+                    booked
+                        .iter()
+                        .map(|&f| (f - product).abs())
+                        .max()
+                        .unwrap_or_default()
+                        .grouped()
                 ));
                 if !rows.contains(&i) {
                     rows.push(i);

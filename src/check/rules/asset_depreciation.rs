@@ -102,7 +102,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         let mut d = a.draft(cx.as_of);
         d.amount = Some(diff.abs());
         d.explanation = format!(
-            "资产 {}“{}”原值 {} 元，卡片累计折旧 {} 元，{}应为 {} 元，{} {} 元。",
+            "资产 {}“{}”原值 {} 元，卡片累计折旧 {} 元，{}重算为 {} 元，卡片较重算数{} {} 元。",
             a.code,
             a.name,
             a.original.grouped(),

@@ -124,7 +124,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 d.part = Some(code.clone());
                 d.amount = Some(total);
                 d.explanation = format!(
-                    "凭证“{}”支出 {} 元，其中 {} 元借记“{code} {name}”，动用以前年度挂账余额{}列支，未按预算执行。",
+                    "凭证“{}”支出 {} 元，其中 {} 元借记“{code} {name}”，以以前年度挂账余额{}冲销列支（是否有预算安排、是否经批准，待核实）。",
                     d.summary,
                     total.grouped(),
                     n.grouped(),

@@ -114,16 +114,19 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             let mut d = Draft::for_voucher(book, v);
             d.part = Some(part.into());
             d.amount = Some(amount);
-            d.explanation = format!(
-                "凭证“{}”{} 元，摘要写明“{}”，属{}费用，账务核算在 {}，未在 {} 中核算，相应“三公经费”少计 {} 元。",
-                d.summary,
-                amount.grouped(),
-                words.join("、"),
-                part,
-                booked.join("、"),
-                right,
+            d.facts = vec![
+                format!(
+                    "凭证“{}”{} 元，摘要写明“{}”",
+                    d.summary,
+                    amount.grouped(),
+                    words.join("、")
+                ),
+                format!("账务核算在 {}，未在 {} 中核算", booked.join("、"), right),
+            ];
+            d.unseen = vec![format!(
+                "费用实际内容是否为{part}费用？如属实，“三公经费”少计 {} 元",
                 amount.grouped()
-            );
+            )];
             d.rows = rows;
             out.drafts.push(d);
         }

@@ -106,7 +106,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                         let mut dr = Draft::for_voucher(book, v);
                         dr.part = Some("日期倒序".into());
                         dr.explanation = format!(
-                            "凭证 {k}-{n} 的日期 {} 早于编号在前的 {k}-{pn}（{}），号大日早，疑为补记或倒签。",
+                            "凭证 {k}-{n} 的日期 {} 早于编号在前的 {k}-{pn}（{}），号大日早（是否为补记或倒签，待核实）。",
                             day(d).map(|x| x.to_string()).unwrap_or_default(),
                             day(pdate).map(|x| x.to_string()).unwrap_or_default()
                         );
