@@ -20,9 +20,16 @@ pub fn find_any<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
             if !is_han_word(w) {
                 return true;
             }
-            let cuts = seg.get_or_insert_with(|| lexicon().boundaries(text, words));
+            let lex = lexicon();
             text.match_indices(w.as_str()).any(|(at, m)| {
-                cuts.binary_search(&at).is_ok() && cuts.binary_search(&(at + m.len())).is_ok()
+                let end = at + m.len();
+                // No dictionary word crosses either end: every segmentation keeps the word
+                // whole (the common case, decided without segmenting).
+                if !lex.crossed(text, at, words) && !lex.crossed(text, end, words) {
+                    return true;
+                }
+                let cuts = seg.get_or_insert_with(|| lex.boundaries(text, words));
+                cuts.binary_search(&at).is_ok() && cuts.binary_search(&end).is_ok()
             })
         })
         .map(|w| w.as_str())
@@ -72,6 +79,45 @@ impl Words {
             total_ln: total.ln(),
             max_chars,
         }
+    }
+
+    /// Does a word of the lexicon or of `extra` (two characters or more) run across byte offset
+    /// `at` of `text` (start before it, end after it)?
+    fn crossed(&self, text: &str, at: usize, extra: &[String]) -> bool {
+        if at == 0 || at >= text.len() {
+            return false;
+        }
+        let longest = extra
+            .iter()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(1)
+            .max(self.max_chars);
+        let before: Vec<usize> = text[..at]
+            .char_indices()
+            .rev()
+            .take(longest - 1)
+            .map(|(i, _)| i)
+            .collect();
+        let after: Vec<usize> = text[at..]
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| at + i)
+            .chain(std::iter::once(text.len()))
+            .take(longest - 1)
+            .collect();
+        for (kb, &x) in before.iter().enumerate() {
+            for (ka, &y) in after.iter().enumerate() {
+                if kb + ka + 2 > longest {
+                    break;
+                }
+                let w = &text[x..y];
+                if self.freq.contains_key(w) || extra.iter().any(|e| e == w) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// Byte offsets of the word boundaries of `text`'s best segmentation over the lexicon and
