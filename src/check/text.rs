@@ -49,6 +49,9 @@ const KEYWORD_FREQ: f64 = 1000.0;
 /// over its words, the keyword list's own words and single characters.
 pub struct Words {
     freq: std::collections::HashMap<&'static str, f64>,
+    /// Every pair of adjacent characters inside a word of the lexicon: a word can run across
+    /// a boundary only where the two characters around it are such a pair.
+    pairs: std::collections::HashSet<(char, char)>,
     total_ln: f64,
     max_chars: usize,
 }
@@ -74,8 +77,16 @@ impl Words {
         }
         let total: f64 = freq.values().sum::<f64>() + KEYWORD_FREQ;
         let max_chars = freq.keys().map(|w| w.chars().count()).max().unwrap_or(1);
+        let mut pairs = std::collections::HashSet::new();
+        for w in freq.keys() {
+            let cs: Vec<char> = w.chars().collect();
+            for p in cs.windows(2) {
+                pairs.insert((p[0], p[1]));
+            }
+        }
         Words {
             freq,
+            pairs,
             total_ln: total.ln(),
             max_chars,
         }
@@ -85,6 +96,23 @@ impl Words {
     /// `at` of `text` (start before it, end after it)?
     fn crossed(&self, text: &str, at: usize, extra: &[String]) -> bool {
         if at == 0 || at >= text.len() {
+            return false;
+        }
+        // The two characters around the boundary must be adjacent inside some word.
+        let (Some(c1), Some(c2)) = (text[..at].chars().next_back(), text[at..].chars().next())
+        else {
+            return false;
+        };
+        let in_extra = |e: &String| {
+            let mut it = e.chars().peekable();
+            while let Some(a) = it.next() {
+                if a == c1 && it.peek() == Some(&c2) {
+                    return true;
+                }
+            }
+            false
+        };
+        if !self.pairs.contains(&(c1, c2)) && !extra.iter().any(in_extra) {
             return false;
         }
         let longest = extra

@@ -64,18 +64,16 @@ fn catalogue_reason(book: &Book, i: usize, p: &Settings) -> Option<String> {
     let summary = book.summary(i);
     // 例外（三）: a payment a rule fixes and makes to people (an allowance, a fee, a subsidy),
     // unless the same line also names something bought.
-    if has_any(summary, &p.to_individuals_words) && !has_any(summary, &p.purchase_words) {
-        return None;
-    }
+    let to_individuals =
+        || has_any(summary, &p.to_individuals_words) && !has_any(summary, &p.purchase_words);
     if let Some(e) = book.econ(i) {
         if p.exempt_econ.iter().any(|x| x == e)
             || p.to_individuals_econ_prefixes
                 .iter()
                 .any(|x| e.starts_with(x.as_str()))
+            || !p.catalogue_econ.iter().any(|x| x == e)
+            || to_individuals()
         {
-            return None;
-        }
-        if !p.catalogue_econ.iter().any(|x| x == e) {
             return None;
         }
         // A 目录 classification whose 摘要 names only an exempt item (过路费 under 30231).
@@ -85,7 +83,7 @@ fn catalogue_reason(book: &Book, i: usize, p: &Settings) -> Option<String> {
         return Some(format!("经济分类 {e}"));
     }
     let w = find_any(summary, &p.catalogue_words)?;
-    if has_any(summary, &p.exempt_words) {
+    if to_individuals() || has_any(summary, &p.exempt_words) {
         return None;
     }
     Some(format!("摘要“{w}”"))

@@ -61,9 +61,13 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         let mut amount = Fen::ZERO;
         // Paid in this voucher to a person (not by card, not to the venue): the meal was
         // reimbursed on its own rather than settled with the meeting's bill.
-        let card = v.rows.iter().any(|&i| book.is_card(i, c));
-        let paid_to_person = (!card)
-            .then(|| {
+        // (Computed once, for the first meeting meal line of the voucher.)
+        let mut paid_to_person: Option<Option<&str>> = None;
+        let mut to_person = || {
+            *paid_to_person.get_or_insert_with(|| {
+                if v.rows.iter().any(|&i| book.is_card(i, c)) {
+                    return None;
+                }
                 v.rows.iter().find_map(|&i| {
                     let cash = !book.is_budget(i)
                         && book.in_accounts(i, &c.cash_accounts)
@@ -72,7 +76,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                         .filter(|cp| cash && is_person(cp, &c.org_suffixes, &c.person_words))
                 })
             })
-            .flatten();
+        };
         for i in book.expense_rows(v, c) {
             let s = book.summary(i);
             let econ = book.econ(i);
@@ -106,7 +110,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             if let Some(e) = econ.filter(|e| !p.econ.iter().any(|x| x == e)) {
                 why.push(format!("会议餐费列支在经济分类 {e}，未在会议费中核算"));
             }
-            if let Some(cp) = paid_to_person {
+            if let Some(cp) = to_person() {
                 why.push(format!(
                     "会议餐费在同一凭证中付给个人“{cp}”，未随会议费向会议定点饭店一并结算"
                 ));

@@ -187,6 +187,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             ),
             parts
                 .iter()
+                .take(10)
                 .map(|(&k, (rows, amt))| {
                     let pv = &book.vouchers[k];
                     format!(
@@ -197,7 +198,12 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     )
                 })
                 .collect::<Vec<_>>()
-                .join("、"),
+                .join("、")
+                + &if parts.len() > 10 {
+                    format!("等 {} 张", parts.len())
+                } else {
+                    String::new()
+                },
         ];
         dr.unseen = vec![
             "是否为同一次接待拆分报销？各凭证是否对应同一公函和接待清单、有无同一餐次重复报销？"
