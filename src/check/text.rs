@@ -7,8 +7,9 @@ use rust_decimal::Decimal;
 
 /// The first of `words` found in `text` as a word (see [`Words`]): a keyword of two or more
 /// Chinese characters matches only where it stands as whole words of the 摘要's best
-/// segmentation (`人工审核会餐费` holds no 会餐); a one-character keyword, or one with other
-/// characters, matches wherever it stands.
+/// segmentation, or as the tail of one (`人工审核会餐费` holds no 会餐, `招待所` no 招待, but
+/// `见习补贴` is a 补贴); a one-character keyword, or one with other characters, matches
+/// wherever it stands.
 pub fn find_any<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
     let mut seg: Option<Vec<usize>> = None;
     words
@@ -29,7 +30,12 @@ pub fn find_any<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
                     return true;
                 }
                 let cuts = seg.get_or_insert_with(|| lex.boundaries(text, words));
-                cuts.binary_search(&at).is_ok() && cuts.binary_search(&end).is_ok()
+                // The word ends where a word of the segmentation ends, and starts where one
+                // starts — or is the tail of one (见习补贴 is a 补贴: Chinese compounds put their
+                // head last; 招待所 is no 招待, 审核会|餐费 holds no 会餐).
+                cuts.binary_search(&end).is_ok()
+                    && (cuts.binary_search(&at).is_ok()
+                        || cuts.iter().find(|&&c| c > at) == Some(&end))
             })
         })
         .map(|w| w.as_str())
@@ -454,11 +460,94 @@ mod tests {
         assert_eq!(find_any("政务服务接待大厅改造", &reception), None);
         assert_eq!(find_any("支付接待费", &reception), Some("接待"));
         assert_eq!(find_any("招待省厅检查组", &reception), Some("招待"));
+        // A compound's head is the word: 见习补贴 is a 补贴, 工作会议 a 会议.
+        let allowances = w(&["补贴", "补助", "会议"]);
+        assert_eq!(find_any("就业见习补贴", &allowances), Some("补贴"));
+        assert_eq!(
+            find_any("财政直接支付就业见习补贴项目委托费", &allowances),
+            Some("补贴")
+        );
+        assert_eq!(find_any("召开年度工作会议", &allowances), Some("会议"));
         // A one-character keyword is a morpheme.
         assert_eq!(find_any("会议餐费", &w(&["餐"])), Some("餐"));
         let meeting = w(&["会议", "审核会"]);
         assert_eq!(find_any("支付会议费", &meeting), Some("会议"));
         assert_eq!(find_any("人工审核会餐费", &meeting), Some("审核会"));
+    }
+
+    /// Every keyword of every list of the built-in rules.toml is found as itself (the lexicon
+    /// never swallows a keyword), in three frames.
+    #[test]
+    fn every_keyword_list_finds_its_own_words() {
+        let t: toml::Table = include_str!("../../data/rules.toml").parse().unwrap();
+        let mut checked = 0;
+        for (section, v) in &t {
+            let toml::Value::Table(sec) = v else { continue };
+            for (key, v) in sec {
+                let list: Vec<String> = match v {
+                    toml::Value::Array(a) => a
+                        .iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect(),
+                    toml::Value::Table(m) if key == "meal_words" => m.keys().cloned().collect(),
+                    _ => continue,
+                };
+                if key == "citations" || key == "unseen" {
+                    continue;
+                }
+                for k in list.iter().filter(|k| is_han_word(k) && !k.contains('{')) {
+                    for frame in [
+                        format!("{k}"),
+                        format!("支付{k}款项"),
+                        format!("报销2023年{k}，附单据"),
+                    ] {
+                        assert!(
+                            find_any(&frame, std::slice::from_ref(k)).is_some(),
+                            "[{section}] {key}: “{k}” not found in “{frame}”"
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 200, "{checked}");
+    }
+
+    /// Near misses: a keyword inside a longer word that means something else is not found.
+    #[test]
+    fn near_misses_of_the_keyword_lists() {
+        let t: toml::Table = include_str!("../../data/rules.toml").parse().unwrap();
+        let list = |section: &str, key: &str| -> Vec<String> {
+            t[section][key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap().to_string())
+                .collect()
+        };
+        for (section, key, text) in [
+            ("meeting-meal", "banquet_words", "支付招聘人工审核会餐费"),
+            ("meeting-meal", "banquet_words", "工会餐厅设备维修"),
+            ("card-settlement", "catalogue_words", "缴存住宅专项维修基金"),
+            (
+                "card-settlement",
+                "catalogue_words",
+                "支付招待所管理人员工资",
+            ),
+            ("card-settlement", "catalogue_words", "政务服务接待大厅保洁"),
+            (
+                "three-public-misclass",
+                "reception_words",
+                "支付招待所住宿费",
+            ),
+            ("three-public-misclass", "reception_words", "购买接待室桌椅"),
+            ("three-public-misclass", "vehicle_words", "加油站地块租金"),
+            ("reception-frequency", "words", "招待所房租"),
+            ("reception-frequency", "words", "接待中心物业费"),
+        ] {
+            let l = list(section, key);
+            assert_eq!(find_any(text, &l), None, "[{section}] {key} in “{text}”");
+        }
     }
 
     #[test]
