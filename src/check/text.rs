@@ -497,7 +497,7 @@ mod tests {
                 }
                 for k in list.iter().filter(|k| is_han_word(k) && !k.contains('{')) {
                     for frame in [
-                        format!("{k}"),
+                        k.to_string(),
                         format!("支付{k}款项"),
                         format!("报销2023年{k}，附单据"),
                     ] {
