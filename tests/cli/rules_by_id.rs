@@ -55,6 +55,7 @@ pub const RULE_TESTS: &[RuleTests] = &[
     RuleTests {
         id: "meeting-meal",
         cases: &[
+            "rules_quality::meeting_meal_reimbursed_to_a_person_apart_from_the_meetings_bill",
             "rules_quality::keywords_match_as_words_in_meeting_meal_and_three_public_misclass",
             "rules_quality::a_voucher_in_two_categories_counts_once_in_the_problem_amount",
             "rules_wordings::meeting_meal",
@@ -65,6 +66,7 @@ pub const RULE_TESTS: &[RuleTests] = &[
     RuleTests {
         id: "three-public-misclass",
         cases: &[
+            "rules_quality::a_voucher_in_two_categories_counts_once_in_the_problem_amount",
             "rules_quality::keywords_match_as_words_in_meeting_meal_and_three_public_misclass","rules_wordings::three_public_misclass"],
         also: &[SEED, RUN],
     },

@@ -832,13 +832,35 @@ fn a_voucher_in_two_categories_counts_once_in_the_problem_amount() {
             3,
             paid("报销培训住宿费", 700_00, ("30216", "培训费"), BANK, "王五"),
         ),
+        // 公务卡 and 转移“三公经费”: a vehicle's fuel booked as 办公费, repaid to a person.
+        V::new(
+            4,
+            9,
+            4,
+            paid(
+                "报销公务用车加油费",
+                500_00,
+                ("30201", "办公费"),
+                BANK,
+                "赵六",
+            ),
+        ),
     ];
-    let doc = check(Layout::FULL, &vs, "card-settlement,meeting-meal", None);
-    assert_eq!(numbers(&doc, "card-settlement"), set(&[1, 2, 3]));
+    let doc = check(
+        Layout::FULL,
+        &vs,
+        "card-settlement,meeting-meal,three-public-misclass",
+        None,
+    );
+    assert_eq!(numbers(&doc, "card-settlement"), set(&[1, 2, 3, 4]));
     assert_eq!(numbers(&doc, "meeting-meal"), set(&[1, 2]));
+    assert_eq!(numbers(&doc, "three-public-misclass"), set(&[4]));
     let s = &doc["summary"];
-    assert_eq!(fen(&s["problem_amount"]), 4_806_00 + 1_200_00 + 700_00);
-    assert_eq!(s["overlapping_vouchers"], 2);
+    assert_eq!(
+        fen(&s["problem_amount"]),
+        4_806_00 + 1_200_00 + 700_00 + 500_00
+    );
+    assert_eq!(s["overlapping_vouchers"], 3);
     let cats: i64 = s["by_category"]
         .as_array()
         .unwrap()
@@ -847,7 +869,7 @@ fn a_voucher_in_two_categories_counts_once_in_the_problem_amount() {
         .sum();
     assert_eq!(
         cats,
-        2 * (4_806_00 + 1_200_00) + 700_00,
+        2 * (4_806_00 + 1_200_00 + 500_00) + 700_00,
         "the per-category sums overlap"
     );
 }
@@ -886,4 +908,53 @@ fn every_finding_separates_facts_from_what_the_books_cannot_show() {
     let mismatch = fs.iter().find(|f| f["rule"] == "amount-mismatch").unwrap();
     let e = mismatch["explanation"].as_str().unwrap();
     assert!(e.contains("不符") && e.contains("待核实"), "{e}");
+}
+
+#[test]
+fn meeting_meal_reimbursed_to_a_person_apart_from_the_meetings_bill() {
+    let m = ("30215", "会议费");
+    let vs = vec![
+        // A meeting's meal repaid to a person in the same voucher (three wordings).
+        V::new(
+            4,
+            6,
+            1,
+            paid("支付招聘人工审核会餐费", 4_806_00, m, BANK, "马丽"),
+        ),
+        V::new(
+            5,
+            10,
+            2,
+            paid("付4月新闻发布会会议餐费", 1_005_00, m, BANK, "杨晓燕"),
+        ),
+        V::new(
+            6,
+            3,
+            3,
+            paid("报销业务培训会用餐费", 860_00, m, "1001", "经办人"),
+        ),
+        // Look-alikes: the same meal by 公务卡; a meeting's bill paid to the hotel; a meeting
+        // fee without meal wording paid to a person (room hire).
+        V::new(4, 16, 101, card("支付招聘人工审核会餐费", 4_806_00, m)),
+        V::new(
+            5,
+            20,
+            102,
+            paid(
+                "支付就业工作会议会议餐费",
+                12_000_00,
+                m,
+                BANK,
+                "寻甸县金源大酒店",
+            ),
+        ),
+        V::new(
+            6,
+            13,
+            103,
+            paid("报销座谈会会场租赁费", 600_00, m, BANK, "王五"),
+        ),
+    ];
+    let doc = check(Layout::FULL, &vs, "meeting-meal", None);
+    assert_eq!(numbers(&doc, "meeting-meal"), set(&[1, 2, 3]));
 }

@@ -62,7 +62,9 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     .iter()
                     .find_map(|&i| find_any(book.summary(i), &words))
                 {
-                    why.push(format!("年末 {date} 记账，摘要写明“{w}”，疑为下一年度业务"));
+                    why.push(format!(
+                        "年末 {date} 记账，摘要写明“{w}”（是否为下一年度业务？）"
+                    ));
                 }
             }
         }

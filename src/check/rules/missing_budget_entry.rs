@@ -90,7 +90,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             dir,
             cash.abs().grouped(),
             match lifted {
-                Some(r) => format!("；该款项已被 {r} 认定为应纳入收入管理，不属于仅需财务会计核算的暂收款"),
+                Some(r) => format!("；规则 {r} 将该款项列为疑似应纳入收入管理的款项（如属实，则不是仅需财务会计核算的暂收款）"),
                 None => String::new(),
             }
         );
