@@ -224,12 +224,62 @@ fn card_settlement_leaves_payments_to_individuals_by_rule_alone() {
                 "郑十",
             ),
         ),
+        // The allowance's own name may hold a purchase word (餐费 in 误餐费): still an allowance.
+        V::new(
+            4,
+            10,
+            110,
+            paid(
+                "支付职工加班误餐费",
+                600_00,
+                ("30217", "公务接待费"),
+                "1001",
+                "郑十",
+            ),
+        ),
+        V::new(
+            4,
+            11,
+            111,
+            paid(
+                "报销赴省厅出差补助",
+                450_00,
+                ("30211", "差旅费"),
+                "1001",
+                "王五",
+            ),
+        ),
+        V::new(
+            4,
+            12,
+            112,
+            paid(
+                "支付评审专家酬金",
+                1_200_00,
+                ("30215", "会议费"),
+                "1001",
+                "刘专家",
+            ),
+        ),
+        // …but an allowance beside a bought meal is not.
+        V::new(
+            3,
+            4,
+            4,
+            paid(
+                "报销误餐补助及接待餐费",
+                900_00,
+                ("30217", "公务接待费"),
+                "1001",
+                "李四",
+            ),
+        ),
     ];
     for layout in [Layout::FULL, Layout::BARE] {
         let doc = check(layout, &vs, "card-settlement", None);
         assert_eq!(
             numbers(&doc, "card-settlement"),
-            set(&[1, 2, 3]),
+            set(&[1, 2, 3, 4]),
             "{layout:?}"
         );
     }

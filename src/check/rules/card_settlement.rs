@@ -64,8 +64,17 @@ fn catalogue_reason(book: &Book, i: usize, p: &Settings) -> Option<String> {
     let summary = book.summary(i);
     // 例外（三）: a payment a rule fixes and makes to people (an allowance, a fee, a subsidy),
     // unless the same line also names something bought.
-    let to_individuals =
-        || has_any(summary, &p.to_individuals_words) && !has_any(summary, &p.purchase_words);
+    // (A purchase word inside the allowance's own name — 餐费 in 误餐费 — does not count.)
+    let to_individuals = || {
+        if !has_any(summary, &p.to_individuals_words) {
+            return false;
+        }
+        let mut rest = summary.to_string();
+        for w in p.to_individuals_words.iter().filter(|w| !w.is_empty()) {
+            rest = rest.replace(w.as_str(), "，");
+        }
+        !has_any(&rest, &p.purchase_words)
+    };
     if let Some(e) = book.econ(i) {
         if p.exempt_econ.iter().any(|x| x == e)
             || p.to_individuals_econ_prefixes
