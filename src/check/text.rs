@@ -544,6 +544,11 @@ mod tests {
             ("three-public-misclass", "vehicle_words", "加油站地块租金"),
             ("reception-frequency", "words", "招待所房租"),
             ("reception-frequency", "words", "接待中心物业费"),
+            ("meeting-meal", "meeting_words", "职工食堂会议室改造"),
+            ("split-purchase", "works_words", "支付工程师咨询服务费"),
+            ("split-purchase", "exclude_words", "购置移动硬盘"),
+            ("common", "person_words", "寻甸县职工食堂"),
+            ("common", "person_words", "县总工会职工之家"),
         ] {
             let l = list(section, key);
             assert_eq!(find_any(text, &l), None, "[{section}] {key} in “{text}”");
