@@ -63,6 +63,8 @@ pub struct Book {
     pub econ_code: StringChunked,
     pub econ_name: StringChunked,
     pub counterparty: StringChunked,
+    /// 项目 (the 预算项目 where the export names it).
+    pub project: StringChunked,
     pub settlement: StringChunked,
     pub payee_account: StringChunked,
     pub fund_source: StringChunked,
@@ -203,6 +205,7 @@ impl Book {
             econ_code: s(&df, "econ_code")?,
             econ_name: s(&df, "econ_name")?,
             counterparty: s(&df, "counterparty")?,
+            project: s(&df, "project")?,
             settlement: s(&df, "settlement")?,
             payee_account: s(&df, "payee_account")?,
             fund_source: s(&df, "fund_source")?,
@@ -321,6 +324,10 @@ impl Book {
     }
     pub fn counterparty(&self, i: usize) -> Option<&str> {
         self.counterparty.get(i).filter(|s| !s.is_empty())
+    }
+    /// The line's 项目, when the export names one.
+    pub fn project(&self, i: usize) -> Option<&str> {
+        self.project.get(i).map(str::trim).filter(|x| !x.is_empty())
     }
     pub fn settlement(&self, i: usize) -> Option<&str> {
         self.settlement.get(i).filter(|s| !s.is_empty())

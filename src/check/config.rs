@@ -39,6 +39,9 @@ pub struct Meta {
     pub citations: Vec<String>,
     pub verify: String,
     pub recommendation: String,
+    /// What the books cannot show for any finding of the rule (documents to see), worded as
+    /// open questions; appended to each finding's own `unseen`.
+    pub unseen: Vec<String>,
 }
 
 /// Merge `over` into `base`: tables key by key, anything else replaced whole.
@@ -111,6 +114,11 @@ impl Config {
         }
         if let Some(v) = t.remove("recommendation") {
             meta.recommendation = v.as_str().unwrap_or_default().to_string();
+        }
+        if let Some(v) = t.remove("unseen") {
+            meta.unseen = v
+                .try_into()
+                .with_context(|| format!("[{rule}] unseen 应为字符串数组"))?;
         }
         if let Some(v) = t.remove("extra_citations") {
             let extra: Vec<String> = v

@@ -23,6 +23,14 @@ pub struct CategorySum {
     pub amount: Decimal,
 }
 
+/// One analytical procedure's results: a count, never an amount (they are pointers, not 问题金额).
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalyticalCount {
+    pub rule: String,
+    pub title: String,
+    pub results: usize,
+}
+
 #[derive(Serialize)]
 pub struct FindingsSummary {
     pub lines_checked: usize,
@@ -30,8 +38,19 @@ pub struct FindingsSummary {
     pub assets_checked: usize,
     pub findings: usize,
     pub informational: usize,
+    /// 疑点 and 提示 per category; a voucher in two categories counts in each (the counts
+    /// overlap — `overlapping_vouchers` says by how many), never in a total twice.
     pub by_category: Vec<CategorySum>,
     pub scope_limits: usize,
+    /// The 疑点's 问题金额, each voucher (or asset, or group) once whatever the number of
+    /// categories it falls in: the largest amount any 疑点 states for it.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub problem_amount: Decimal,
+    /// Vouchers with 疑点 in two or more categories.
+    pub overlapping_vouchers: usize,
+    /// 分析性程序 results (listed apart; no amount, no deduction).
+    pub analytical: usize,
+    pub analytical_by_rule: Vec<AnalyticalCount>,
 }
 
 #[derive(Serialize)]
@@ -49,24 +68,72 @@ pub struct Document {
     pub timings: Vec<(String, f64)>,
 }
 
-/// Sums per category, in category order of first appearance in the registry.
+/// Where a finding's amount sits: its voucher (or asset), else the finding itself.
+fn place(f: &Finding) -> String {
+    match (&f.voucher, &f.asset) {
+        (Some(v), _) => format!("{}\u{1}{v}", f.entity.as_deref().unwrap_or("")),
+        (None, Some(a)) => format!("{}\u{2}{a}", f.entity.as_deref().unwrap_or("")),
+        _ => format!("\u{3}{}", f.id),
+    }
+}
+
+/// Sums per category, in category order of first appearance in the registry: 疑点 and 提示
+/// only (分析性程序 results are listed apart, without amounts). Within a category a voucher's
+/// amount counts once (the largest any finding of the category states for it).
 pub fn by_category(findings: &[Finding]) -> Vec<CategorySum> {
     let order: Vec<&str> = check::REGISTRY.iter().map(|(d, _)| d.category).collect();
-    let mut m: BTreeMap<(usize, String), (usize, Decimal)> = BTreeMap::new();
-    for f in findings {
+    type Tally = (usize, BTreeMap<String, Decimal>);
+    let mut m: BTreeMap<(usize, String), Tally> = BTreeMap::new();
+    for f in findings.iter().filter(|f| f.kind != Kind::Analytical) {
         let k = order
             .iter()
             .position(|c| *c == f.category)
             .unwrap_or(usize::MAX);
         let e = m.entry((k, f.category.clone())).or_default();
         e.0 += 1;
-        e.1 += f.amount.unwrap_or_default();
+        let a = e.1.entry(place(f)).or_default();
+        *a = (*a).max(f.amount.unwrap_or_default());
     }
     m.into_iter()
         .map(|((_, category), (n, a))| CategorySum {
             category,
             findings: n,
-            amount: a,
+            amount: a.values().sum(),
+        })
+        .collect()
+}
+
+/// The 疑点's total 问题金额 with every voucher once, and how many vouchers fall in two or
+/// more categories.
+pub fn problem_amount(findings: &[Finding]) -> (Decimal, usize) {
+    let mut by: BTreeMap<String, (Decimal, std::collections::BTreeSet<&str>)> = BTreeMap::new();
+    for f in findings.iter().filter(|f| f.kind == Kind::Issue) {
+        let e = by.entry(place(f)).or_default();
+        e.0 = e.0.max(f.amount.unwrap_or_default());
+        e.1.insert(f.category.as_str());
+    }
+    let total = by.values().map(|x| x.0).sum();
+    let overlap = by
+        .iter()
+        .filter(|(k, x)| k.contains('\u{1}') && x.1.len() > 1)
+        .count();
+    (total, overlap)
+}
+
+/// 分析性程序 results per rule, in registry order.
+pub fn analytical_by_rule(findings: &[Finding]) -> Vec<AnalyticalCount> {
+    check::REGISTRY
+        .iter()
+        .filter_map(|(d, _)| {
+            let n = findings
+                .iter()
+                .filter(|f| f.kind == Kind::Analytical && f.rule == d.id)
+                .count();
+            (n > 0).then(|| AnalyticalCount {
+                rule: d.id.into(),
+                title: d.title.into(),
+                results: n,
+            })
         })
         .collect()
 }
@@ -120,6 +187,7 @@ pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
     );
     let lines_checked =
         loaded.report.summary.lines_loaded - loaded.report.summary.lines_excluded_status;
+    let (problem_amount, overlapping_vouchers) = problem_amount(&checked.findings);
     let summary = FindingsSummary {
         lines_checked,
         vouchers_checked: loaded.report.summary.vouchers,
@@ -132,10 +200,18 @@ pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
         informational: checked
             .findings
             .iter()
-            .filter(|f| f.kind != Kind::Issue)
+            .filter(|f| f.kind == Kind::Informational)
             .count(),
         by_category: by_category(&checked.findings),
         scope_limits: checked.scope_limits.len(),
+        problem_amount,
+        overlapping_vouchers,
+        analytical: checked
+            .findings
+            .iter()
+            .filter(|f| f.kind == Kind::Analytical)
+            .count(),
+        analytical_by_rule: analytical_by_rule(&checked.findings),
     };
     Ok(Document {
         provenance: prov,

@@ -30,6 +30,14 @@ pub struct Draft {
     /// Citation families this finding rests on besides the rule's own (`citations` of its
     /// section in rules.toml), e.g. the 综合定额 where an amount exceeds it.
     pub citations: Vec<String>,
+    /// For a rule whose `Doc` is analytical: this result tested every element of a breach
+    /// (the same invoice paid twice to the same payee), so it is a 疑点 and cites the rule's
+    /// citations; otherwise an analytical rule's result is 分析性程序, with no citation.
+    pub breach: bool,
+    /// Facts read from the books, one a line (see `Finding::facts`).
+    pub facts: Vec<String>,
+    /// What the books cannot show, worded as open questions (see `Finding::unseen`).
+    pub unseen: Vec<String>,
 }
 
 impl Draft {

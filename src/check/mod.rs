@@ -42,6 +42,10 @@ use std::collections::BTreeSet;
 pub struct Doc {
     pub id: &'static str,
     pub title: &'static str,
+    /// An analytical procedure (journal-entry test): its results are 分析性程序 — they rank
+    /// vouchers for the sample, carry no citation and add to no 问题金额 — unless a result has
+    /// tested every element of a breach (`Draft::breach`).
+    pub analytical: bool,
     /// The report heading the finding goes under.
     pub category: &'static str,
     pub looks_at: &'static str,
@@ -125,9 +129,12 @@ pub struct RuleRun {
     pub rule: String,
     pub title: String,
     pub findings: usize,
+    /// The sum of its 疑点 and 提示 (an analytical result adds nothing: see `analytical`).
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: rust_decimal::Decimal,
     pub ran: bool,
+    /// How many of `findings` are 分析性程序 results (pointers, not 疑点).
+    pub analytical: usize,
 }
 
 pub struct Checked {
@@ -191,6 +198,7 @@ pub fn check(inp: &CheckInputs) -> Result<Checked> {
                 findings: 0,
                 amount: Default::default(),
                 ran: false,
+                analytical: 0,
             });
             continue;
         }
@@ -218,6 +226,7 @@ pub fn check(inp: &CheckInputs) -> Result<Checked> {
             .any(|l| l.extent == Extent::NotChecked && l.entity.is_none());
         let mut count = 0;
         let mut sum = Fen::ZERO;
+        let mut analytical = 0;
         let mut new_flags = Vec::new();
         for fam in out.drafts.iter().flat_map(|dr| &dr.citations) {
             if !inp.catalogue.has_family(fam) {
@@ -226,7 +235,11 @@ pub fn check(inp: &CheckInputs) -> Result<Checked> {
         }
         for dr in out.drafts {
             count += 1;
-            sum += dr.amount.unwrap_or_default();
+            if d.analytical && !dr.breach && !dr.informational {
+                analytical += 1;
+            } else {
+                sum += dr.amount.unwrap_or_default();
+            }
             if let (Some(e), Some(v)) = (&dr.entity, &dr.voucher) {
                 new_flags.push((d.id.to_string(), e.clone(), v.clone()));
             }
@@ -243,6 +256,7 @@ pub fn check(inp: &CheckInputs) -> Result<Checked> {
             findings: count,
             amount: sum.to_yuan(),
             ran,
+            analytical,
         });
     }
     findings.sort_by(|a, b| {
@@ -279,16 +293,42 @@ fn complete(
     let when = dr.date.unwrap_or(as_of);
     let mut evidence: Vec<Evidence> = dr.rows.iter().map(|&i| Evidence::line(book, i)).collect();
     evidence.extend(dr.register_rows.iter().cloned());
+    let mut dr = dr;
+    if dr.facts.is_empty() && !dr.explanation.is_empty() {
+        // A rule that writes one sentence states what it read from the books.
+        dr.facts = vec![dr.explanation.trim_end_matches('。').to_string()];
+    }
+    for u in &meta.unseen {
+        if !dr.unseen.contains(u) {
+            dr.unseen.push(u.clone());
+        }
+    }
+    dr.explanation = String::new();
+    let explanation = explain(&dr);
+    let kind = if dr.informational {
+        Kind::Informational
+    } else if d.analytical && !dr.breach {
+        Kind::Analytical
+    } else {
+        Kind::Issue
+    };
     let mut verify = match &dr.verify {
         Some(v) => format!("{v}{}", meta.verify),
         None => meta.verify.clone(),
     };
     // Only provisions whose text is known are quoted; the others are named in 核实要点 as what
-    // remains to be checked against the original.
-    let (citations, unquoted): (Vec<_>, Vec<_>) = meta
-        .citations
-        .iter()
-        .chain(dr.citations.iter().filter(|f| !meta.citations.contains(f)))
+    // remains to be checked against the original. An analytical result points where to look:
+    // it cites no law it has not tested.
+    let families: Vec<&String> = if kind == Kind::Analytical {
+        Vec::new()
+    } else {
+        meta.citations
+            .iter()
+            .chain(dr.citations.iter().filter(|f| !meta.citations.contains(f)))
+            .collect()
+    };
+    let (citations, unquoted): (Vec<_>, Vec<_>) = families
+        .into_iter()
         .map(|f| cat.cite_for(f, when, dr.entity.as_deref()))
         .partition(|c| c.quotable());
     for c in &unquoted {
@@ -306,11 +346,7 @@ fn complete(
         rule: d.id.into(),
         title: d.title.into(),
         category: d.category.into(),
-        kind: if dr.informational {
-            Kind::Informational
-        } else {
-            Kind::Issue
-        },
+        kind,
         entity: dr.entity,
         voucher: dr.voucher,
         asset: dr.asset,
@@ -318,11 +354,47 @@ fn complete(
         amount: dr.amount.map(Fen::to_yuan),
         summary: dr.summary,
         status: Status::Pending,
-        explanation: dr.explanation,
+        explanation,
+        facts: dr.facts,
+        unseen: dr.unseen,
         verify,
         evidence,
         citations,
         unquoted_citations: unquoted,
-        recommendation: meta.recommendation.clone(),
+        // …and recommends nothing until a breach is found.
+        recommendation: if kind == Kind::Analytical {
+            String::new()
+        } else {
+            meta.recommendation.clone()
+        },
     }
+}
+
+/// The explanation: the facts read from the books, then what the books cannot show
+/// (`账面所见：…。账面未能反映（待核实）：…`).
+fn explain(dr: &Draft) -> String {
+    // Items joined by ；, a question ending in ？ needing no other mark.
+    let join = |items: &[String]| {
+        let mut s = String::new();
+        for (k, x) in items.iter().enumerate() {
+            s.push_str(x);
+            let last = k + 1 == items.len();
+            match (x.ends_with('？'), last) {
+                (true, _) => {}
+                (false, false) => s.push('；'),
+                (false, true) => s.push('。'),
+            }
+        }
+        s
+    };
+    let mut s = String::new();
+    if !dr.facts.is_empty() {
+        s.push_str("账面所见：");
+        s.push_str(&join(&dr.facts));
+    }
+    if !dr.unseen.is_empty() {
+        s.push_str("账面未能反映（待核实）：");
+        s.push_str(&join(&dr.unseen));
+    }
+    s
 }

@@ -5,12 +5,198 @@
 use crate::model::money::Fen;
 use rust_decimal::Decimal;
 
-/// The first of `words` found in `text`.
+/// The first of `words` found in `text` as a word (see [`Words`]): a keyword of two or more
+/// Chinese characters matches only where it stands as whole words of the 摘要's best
+/// segmentation, or as the tail of one (`人工审核会餐费` holds no 会餐, `招待所` no 招待, but
+/// `见习补贴` is a 补贴); a one-character keyword, or one with other characters, matches
+/// wherever it stands.
 pub fn find_any<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
+    let mut seg: Option<Vec<usize>> = None;
     words
         .iter()
-        .find(|w| !w.is_empty() && text.contains(w.as_str()))
+        .find(|w| {
+            if w.is_empty() || !text.contains(w.as_str()) {
+                return false;
+            }
+            if !is_han_word(w) {
+                return true;
+            }
+            let lex = lexicon();
+            text.match_indices(w.as_str()).any(|(at, m)| {
+                let end = at + m.len();
+                // No dictionary word crosses either end: every segmentation keeps the word
+                // whole (the common case, decided without segmenting).
+                if !lex.crossed(text, at, words) && !lex.crossed(text, end, words) {
+                    return true;
+                }
+                let cuts = seg.get_or_insert_with(|| lex.boundaries(text, words));
+                // The word ends where a word of the segmentation ends, and starts where one
+                // starts — or is the tail of one (见习补贴 is a 补贴: Chinese compounds put their
+                // head last; 招待所 is no 招待, 审核会|餐费 holds no 会餐).
+                cuts.binary_search(&end).is_ok()
+                    && (cuts.binary_search(&at).is_ok()
+                        || cuts.iter().find(|&&c| c > at) == Some(&end))
+            })
+        })
         .map(|w| w.as_str())
+}
+
+/// Two or more characters, all Chinese: a word, matched at word boundaries.
+fn is_han_word(w: &str) -> bool {
+    w.chars().count() >= 2 && w.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+}
+
+const LEXICON: &str = include_str!("../../data/lexicon.txt");
+/// A keyword absent from the lexicon counts with this frequency; an unknown character with 1.
+const KEYWORD_FREQ: f64 = 1000.0;
+
+/// The accounting-term dictionary (data/lexicon.txt) the 摘要 are segmented over: the most
+/// probable segmentation (the product of word frequencies, as jieba's user dictionary reads)
+/// over its words, the keyword list's own words and single characters.
+pub struct Words {
+    freq: std::collections::HashMap<&'static str, f64>,
+    /// Every pair of adjacent characters inside a word of the lexicon: a word can run across
+    /// a boundary only where the two characters around it are such a pair.
+    pairs: std::collections::HashSet<(char, char)>,
+    total_ln: f64,
+    max_chars: usize,
+}
+
+/// The built-in lexicon, parsed once.
+pub fn lexicon() -> &'static Words {
+    static W: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
+    W.get_or_init(|| Words::parse(LEXICON))
+}
+
+impl Words {
+    fn parse(text: &'static str) -> Words {
+        let mut freq = std::collections::HashMap::new();
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            let mut it = line.split_whitespace();
+            let Some(w) = it.next() else { continue };
+            let f: f64 = it
+                .next()
+                .and_then(|x| x.parse().ok())
+                .unwrap_or(KEYWORD_FREQ);
+            freq.insert(w, f.max(1.0));
+        }
+        let total: f64 = freq.values().sum::<f64>() + KEYWORD_FREQ;
+        let max_chars = freq.keys().map(|w| w.chars().count()).max().unwrap_or(1);
+        let mut pairs = std::collections::HashSet::new();
+        for w in freq.keys() {
+            let cs: Vec<char> = w.chars().collect();
+            for p in cs.windows(2) {
+                pairs.insert((p[0], p[1]));
+            }
+        }
+        Words {
+            freq,
+            pairs,
+            total_ln: total.ln(),
+            max_chars,
+        }
+    }
+
+    /// Does a word of the lexicon or of `extra` (two characters or more) run across byte offset
+    /// `at` of `text` (start before it, end after it)?
+    fn crossed(&self, text: &str, at: usize, extra: &[String]) -> bool {
+        if at == 0 || at >= text.len() {
+            return false;
+        }
+        // The two characters around the boundary must be adjacent inside some word.
+        let (Some(c1), Some(c2)) = (text[..at].chars().next_back(), text[at..].chars().next())
+        else {
+            return false;
+        };
+        let in_extra = |e: &String| {
+            let mut it = e.chars().peekable();
+            while let Some(a) = it.next() {
+                if a == c1 && it.peek() == Some(&c2) {
+                    return true;
+                }
+            }
+            false
+        };
+        if !self.pairs.contains(&(c1, c2)) && !extra.iter().any(in_extra) {
+            return false;
+        }
+        let longest = extra
+            .iter()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(1)
+            .max(self.max_chars);
+        let before: Vec<usize> = text[..at]
+            .char_indices()
+            .rev()
+            .take(longest - 1)
+            .map(|(i, _)| i)
+            .collect();
+        let after: Vec<usize> = text[at..]
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| at + i)
+            .chain(std::iter::once(text.len()))
+            .take(longest - 1)
+            .collect();
+        for (kb, &x) in before.iter().enumerate() {
+            for (ka, &y) in after.iter().enumerate() {
+                if kb + ka + 2 > longest {
+                    break;
+                }
+                let w = &text[x..y];
+                if self.freq.contains_key(w) || extra.iter().any(|e| e == w) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Byte offsets of the word boundaries of `text`'s best segmentation over the lexicon and
+    /// `extra` (sorted; 0 and `text.len()` included).
+    pub fn boundaries(&self, text: &str, extra: &[String]) -> Vec<usize> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let n = chars.len();
+        let at = |k: usize| chars.get(k).map(|c| c.0).unwrap_or(text.len());
+        let longest = extra
+            .iter()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(1)
+            .max(self.max_chars);
+        // best[k]: log-probability of the best segmentation of the first k characters.
+        let mut best = vec![f64::NEG_INFINITY; n + 1];
+        let mut from = vec![0usize; n + 1];
+        best[0] = 0.0;
+        for k in 1..=n {
+            for l in 1..=longest.min(k) {
+                let w = &text[at(k - l)..at(k)];
+                let f = match self.freq.get(w) {
+                    Some(&f) => Some(f),
+                    None if extra.iter().any(|x| x == w) => Some(KEYWORD_FREQ),
+                    None if l == 1 => Some(1.0),
+                    None => None,
+                };
+                if let Some(f) = f {
+                    let s = best[k - l] + f.ln() - self.total_ln;
+                    if s > best[k] {
+                        best[k] = s;
+                        from[k] = k - l;
+                    }
+                }
+            }
+        }
+        let mut cuts = vec![text.len()];
+        let mut k = n;
+        while k > 0 {
+            k = from[k];
+            cuts.push(at(k));
+        }
+        cuts.reverse();
+        cuts
+    }
 }
 
 pub fn has_any(text: &str, words: &[String]) -> bool {
@@ -256,6 +442,117 @@ mod tests {
 
     fn w(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn keywords_match_as_words_not_as_strings() {
+        let banquet = w(&["桌餐", "会餐", "宴请"]);
+        // 审核会 + 餐费: a meeting's meal, no 会餐.
+        assert_eq!(find_any("支付人工审核会餐费", &banquet), None);
+        assert_eq!(find_any("报销招聘人工审核会餐费4806元", &banquet), None);
+        assert_eq!(find_any("工会餐厅设备维修", &banquet), None);
+        // 会餐 as a word, in three wordings.
+        assert_eq!(find_any("支付审核会会餐费", &banquet), Some("会餐"));
+        assert_eq!(find_any("机关会餐费", &banquet), Some("会餐"));
+        assert_eq!(find_any("年终职工会餐", &banquet), Some("会餐"));
+        let reception = w(&["接待", "招待"]);
+        assert_eq!(find_any("支付招待所住宿费", &reception), None);
+        assert_eq!(find_any("政务服务接待大厅改造", &reception), None);
+        assert_eq!(find_any("支付接待费", &reception), Some("接待"));
+        assert_eq!(find_any("招待省厅检查组", &reception), Some("招待"));
+        // A compound's head is the word: 见习补贴 is a 补贴, 工作会议 a 会议.
+        let allowances = w(&["补贴", "补助", "会议"]);
+        assert_eq!(find_any("就业见习补贴", &allowances), Some("补贴"));
+        assert_eq!(
+            find_any("财政直接支付就业见习补贴项目委托费", &allowances),
+            Some("补贴")
+        );
+        assert_eq!(find_any("召开年度工作会议", &allowances), Some("会议"));
+        // A one-character keyword is a morpheme.
+        assert_eq!(find_any("会议餐费", &w(&["餐"])), Some("餐"));
+        let meeting = w(&["会议", "审核会"]);
+        assert_eq!(find_any("支付会议费", &meeting), Some("会议"));
+        assert_eq!(find_any("人工审核会餐费", &meeting), Some("审核会"));
+    }
+
+    /// Every keyword of every list of the built-in rules.toml is found as itself (the lexicon
+    /// never swallows a keyword), in three frames.
+    #[test]
+    fn every_keyword_list_finds_its_own_words() {
+        let t: toml::Table = include_str!("../../data/rules.toml").parse().unwrap();
+        let mut checked = 0;
+        for (section, v) in &t {
+            let toml::Value::Table(sec) = v else { continue };
+            for (key, v) in sec {
+                let list: Vec<String> = match v {
+                    toml::Value::Array(a) => a
+                        .iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect(),
+                    toml::Value::Table(m) if key == "meal_words" => m.keys().cloned().collect(),
+                    _ => continue,
+                };
+                if key == "citations" || key == "unseen" {
+                    continue;
+                }
+                for k in list.iter().filter(|k| is_han_word(k) && !k.contains('{')) {
+                    for frame in [
+                        k.to_string(),
+                        format!("支付{k}款项"),
+                        format!("报销2023年{k}，附单据"),
+                    ] {
+                        assert!(
+                            find_any(&frame, std::slice::from_ref(k)).is_some(),
+                            "[{section}] {key}: “{k}” not found in “{frame}”"
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 200, "{checked}");
+    }
+
+    /// Near misses: a keyword inside a longer word that means something else is not found.
+    #[test]
+    fn near_misses_of_the_keyword_lists() {
+        let t: toml::Table = include_str!("../../data/rules.toml").parse().unwrap();
+        let list = |section: &str, key: &str| -> Vec<String> {
+            t[section][key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap().to_string())
+                .collect()
+        };
+        for (section, key, text) in [
+            ("meeting-meal", "banquet_words", "支付招聘人工审核会餐费"),
+            ("meeting-meal", "banquet_words", "工会餐厅设备维修"),
+            ("card-settlement", "catalogue_words", "缴存住宅专项维修基金"),
+            (
+                "card-settlement",
+                "catalogue_words",
+                "支付招待所管理人员工资",
+            ),
+            ("card-settlement", "catalogue_words", "政务服务接待大厅保洁"),
+            (
+                "three-public-misclass",
+                "reception_words",
+                "支付招待所住宿费",
+            ),
+            ("three-public-misclass", "reception_words", "购买接待室桌椅"),
+            ("three-public-misclass", "vehicle_words", "加油站地块租金"),
+            ("reception-frequency", "words", "招待所房租"),
+            ("reception-frequency", "words", "接待中心物业费"),
+            ("meeting-meal", "meeting_words", "职工食堂会议室改造"),
+            ("split-purchase", "works_words", "支付工程师咨询服务费"),
+            ("split-purchase", "exclude_words", "购置移动硬盘"),
+            ("common", "person_words", "寻甸县职工食堂"),
+            ("common", "person_words", "县总工会职工之家"),
+        ] {
+            let l = list(section, key);
+            assert_eq!(find_any(text, &l), None, "[{section}] {key} in “{text}”");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::check::config::Config;
 use crate::check::document::{document_from, Document, Setup};
 use crate::load;
 use crate::load::supporting::Supporting;
-use crate::model::findings::Finding;
+use crate::model::findings::{Finding, Kind};
 use crate::model::provenance::sha256_file;
 use anyhow::{bail, Result};
 use clap::Args;
@@ -105,7 +105,7 @@ pub fn table(doc: &Document, show: usize) -> String {
         let items: Vec<&Finding> = doc
             .findings
             .iter()
-            .filter(|f| f.category == c.category)
+            .filter(|f| f.category == c.category && f.kind != Kind::Analytical)
             .collect();
         for f in items.iter().take(show) {
             let place = match (&f.voucher, &f.asset) {
@@ -125,6 +125,29 @@ pub fn table(doc: &Document, show: usize) -> String {
         }
         if items.len() > show {
             let _ = writeln!(s, "  ……另有 {} 条，见 JSON 文档", items.len() - show);
+        }
+    }
+    let _ = writeln!(
+        s,
+        "疑点问题金额合计 {} 元（同一凭证只计一次{}）",
+        yuan(m.problem_amount),
+        if m.overlapping_vouchers > 0 {
+            format!(
+                "；{} 张凭证同时属于两个以上类别，各类别条数有重叠",
+                m.overlapping_vouchers
+            )
+        } else {
+            String::new()
+        }
+    );
+    if m.analytical > 0 {
+        let _ = writeln!(
+            s,
+            "□ 分析性程序：{} 条（指向应查之处，不是疑点，不计问题金额、不扣分，用于风险排序和抽样）",
+            m.analytical
+        );
+        for a in &m.analytical_by_rule {
+            let _ = writeln!(s, "  {} {}：{} 条", a.rule, a.title, a.results);
         }
     }
     if !doc.risk.is_empty() {

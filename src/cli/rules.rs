@@ -15,6 +15,8 @@ struct Entry<'a> {
     id: &'a str,
     title: &'a str,
     category: &'a str,
+    /// The kind of its results: 疑点 (a possible breach) or 分析性程序 (a pointer).
+    kind: &'a str,
     looks_at: &'a str,
     why: &'a str,
     example: &'a str,
@@ -40,6 +42,11 @@ pub fn run(a: &RulesArgs) -> Result<()> {
             id: d.id,
             title: d.title,
             category: d.category,
+            kind: if d.analytical {
+                "分析性程序"
+            } else {
+                "疑点"
+            },
             looks_at: d.looks_at,
             why: d.why,
             example: d.example,
@@ -66,7 +73,18 @@ pub fn run(a: &RulesArgs) -> Result<()> {
     match &a.id {
         None => {
             for e in &entries {
-                let _ = writeln!(s, "{:<26} {}  〔{}〕", e.id, e.title, e.category);
+                let _ = writeln!(
+                    s,
+                    "{:<26} {}  〔{}{}〕",
+                    e.id,
+                    e.title,
+                    e.category,
+                    if e.kind == "疑点" {
+                        String::new()
+                    } else {
+                        format!("·{}", e.kind)
+                    }
+                );
             }
             let _ = writeln!(
                 s,
@@ -79,7 +97,19 @@ pub fn run(a: &RulesArgs) -> Result<()> {
                 bail!("没有规则“{id}”；reeval rules 列出全部规则");
             };
             let d = check::doc(id).expect("listed");
-            let _ = writeln!(s, "{}  {}\n问题类别：{}\n", e.id, e.title, e.category);
+            let _ = writeln!(
+                s,
+                "{}  {}\n问题类别：{}\n结果性质：{}{}\n",
+                e.id,
+                e.title,
+                e.category,
+                e.kind,
+                if d.analytical {
+                    "（指向应查之处，不引用法规、不计问题金额、不扣分；检验了违规全部要件的结果为疑点）"
+                } else {
+                    ""
+                }
+            );
             let _ = writeln!(s, "检查什么\n  {}\n", d.looks_at);
             let _ = writeln!(s, "为什么是问题\n  {}\n", d.why);
             let _ = writeln!(s, "凭证示例\n  {}\n", d.example);

@@ -87,6 +87,31 @@ fn summary_text(dir: &Path, o: &RunOutcome) -> String {
                 crate::model::money::grouped_yuan(cat.amount)
             );
         }
+        let _ = writeln!(
+            s,
+            "  疑点问题金额合计 {} 元（同一凭证只计一次{}）",
+            crate::model::money::grouped_yuan(c.problem_amount),
+            if c.overlapping_vouchers > 0 {
+                format!(
+                    "；{} 张凭证同时属于两个以上类别，各类别条数有重叠",
+                    c.overlapping_vouchers
+                )
+            } else {
+                String::new()
+            }
+        );
+        if c.analytical > 0 {
+            let _ = writeln!(
+                s,
+                "分析性程序（指向应查之处，不是疑点，不计问题金额、不扣分）：{} 条——{}",
+                c.analytical,
+                c.analytical_by_rule
+                    .iter()
+                    .map(|a| format!("{} {} 条", a.rule, a.results))
+                    .collect::<Vec<_>>()
+                    .join("，")
+            );
+        }
         for w in &c.warnings {
             let _ = writeln!(s, "  注意：{w}");
         }

@@ -11,7 +11,8 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// What a finding is. (The findings-quality issue adds one for analytical procedures.)
+/// What a finding is: a possible breach, a list for the inspection, or the result of an
+/// analytical procedure (a pointer where to look, never a breach, a deduction or a 问题金额).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]
@@ -23,6 +24,11 @@ pub enum Kind {
     /// 提示: a list for the inspection, not a breach.
     #[serde(rename = "提示")]
     Informational,
+    /// 分析性程序: a journal-entry test or another analytical procedure (benford, round
+    /// amounts, weekend postings, voucher gaps, cut-off …) — it points where to look: it feeds
+    /// the risk ranking and the sample, never a score deduction or a total of 问题金额.
+    #[serde(rename = "分析性程序")]
+    Analytical,
 }
 
 /// Where the verification of a finding stands. The tool only ever writes 待核实; the auditor
@@ -75,6 +81,7 @@ macro_rules! words {
 words!(Kind {
     Issue = "疑点",
     Informational = "提示",
+    Analytical = "分析性程序",
 });
 words!(Status {
     Pending = "待核实",
@@ -191,6 +198,14 @@ pub struct Finding {
     pub status: Status,
     #[serde(default)]
     pub explanation: String,
+    /// What was read from the books (or a supporting record), one fact a line: the 摘要, the
+    /// accounts, the amounts, the counterparty. `explanation` is these followed by `unseen`.
+    #[serde(default)]
+    pub facts: Vec<String>,
+    /// What the books cannot show and must be seen in the documents (会议通知、签到表未见 …),
+    /// and the open questions, worded as questions (…待核实).
+    #[serde(default)]
+    pub unseen: Vec<String>,
     #[serde(default)]
     pub verify: String,
     #[serde(default)]
@@ -235,6 +250,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!((f.kind, f.status), (Kind::Informational, Status::Excluded));
+        let a: Finding =
+            serde_json::from_str(r#"{"rule": "benford", "kind": "分析性程序"}"#).unwrap();
+        assert_eq!(a.kind, Kind::Analytical);
+        assert_eq!(
+            serde_json::to_string(&Kind::Analytical).unwrap(),
+            "\"分析性程序\""
+        );
         let bare: Finding = serde_json::from_str(r#"{"rule": "r"}"#).unwrap();
         assert_eq!((bare.kind, bare.status), (Kind::Issue, Status::Pending));
         let err = serde_json::from_str::<Finding>(r#"{"rule": "r", "status": "已核实"}"#)

@@ -3,7 +3,7 @@
 use super::{csv_with_bom, State, Step};
 use crate::check::citations::Catalogue;
 use crate::check::config::Config;
-use crate::check::document::{document_from, CategorySum, Setup};
+use crate::check::document::{document_from, AnalyticalCount, CategorySum, Setup};
 use crate::load::supporting::Supporting;
 use crate::model::provenance::sha256_file_in;
 use anyhow::{Context, Result};
@@ -26,6 +26,13 @@ pub struct CheckSummary {
     /// What the citations assume (an entity's kind, the place) and the local matters cited on
     /// central rules for want of a local one: said once per run.
     pub warnings: Vec<String>,
+    /// The 疑点's 问题金额, each voucher once.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub problem_amount: rust_decimal::Decimal,
+    pub overlapping_vouchers: usize,
+    /// 分析性程序 results, listed apart (no amount).
+    pub analytical: usize,
+    pub analytical_by_rule: Vec<AnalyticalCount>,
 }
 
 fn run(st: &mut State) -> Result<()> {
@@ -111,6 +118,10 @@ fn run(st: &mut State) -> Result<()> {
         by_category: doc.summary.by_category,
         risk_ranked_vouchers: doc.risk.len(),
         warnings,
+        problem_amount: doc.summary.problem_amount,
+        overlapping_vouchers: doc.summary.overlapping_vouchers,
+        analytical: doc.summary.analytical,
+        analytical_by_rule: doc.summary.analytical_by_rule,
     });
     st.findings_json = Some(json);
     Ok(())

@@ -379,10 +379,10 @@ fn score_leaf(
                 Err("缺少 reeval check 的疑点结果（--findings）".into()),
             ),
             Some(fs) => {
-                // Once per voucher and category; 排除 findings do not count.
+                // Once per voucher and category; 排除 findings, 提示 and 分析性程序 results
+                // (pointers, not breaches) do not count.
                 let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-                let counts =
-                    |f: &&Finding| f.status != Status::Excluded && f.kind != Kind::Informational;
+                let counts = |f: &&Finding| f.status != Status::Excluded && f.kind == Kind::Issue;
                 for f in fs.iter().filter(counts) {
                     if ind.rules.contains(&f.rule) || ind.categories.contains(&f.category) {
                         let place = f.voucher.clone().or_else(|| f.asset.clone());

@@ -19,6 +19,7 @@ mod portable;
 mod profile_suggest;
 mod rules_by_id;
 mod rules_journal;
+mod rules_quality;
 mod rules_seed;
 mod rules_supporting;
 mod rules_wordings;

@@ -36,6 +36,8 @@ pub const RULE_TESTS: &[RuleTests] = &[
     RuleTests {
         id: "card-settlement",
         cases: &[
+            "rules_quality::card_settlement_leaves_payments_to_individuals_by_rule_alone",
+            "rules_quality::a_voucher_in_two_categories_counts_once_in_the_problem_amount",
             "rules_wordings::card_settlement",
             "rules_supporting::payment_detail_and_holder_list_decide_card_settlement",
         ],
@@ -44,6 +46,7 @@ pub const RULE_TESTS: &[RuleTests] = &[
     RuleTests {
         id: "reception-frequency",
         cases: &[
+            "rules_quality::reception_frequency_finds_one_reception_reimbursed_in_several_vouchers",
             "rules_wordings::reception_frequency",
             "rules_supporting::reception_ledger_is_used_when_given_and_its_absence_is_a_scope_limit",
         ],
@@ -52,6 +55,9 @@ pub const RULE_TESTS: &[RuleTests] = &[
     RuleTests {
         id: "meeting-meal",
         cases: &[
+            "rules_quality::meeting_meal_reimbursed_to_a_person_apart_from_the_meetings_bill",
+            "rules_quality::keywords_match_as_words_in_meeting_meal_and_three_public_misclass",
+            "rules_quality::a_voucher_in_two_categories_counts_once_in_the_problem_amount",
             "rules_wordings::meeting_meal",
             "rules_supporting::meeting_ledger_is_used_when_given",
         ],
@@ -59,7 +65,9 @@ pub const RULE_TESTS: &[RuleTests] = &[
     },
     RuleTests {
         id: "three-public-misclass",
-        cases: &["rules_wordings::three_public_misclass"],
+        cases: &[
+            "rules_quality::a_voucher_in_two_categories_counts_once_in_the_problem_amount",
+            "rules_quality::keywords_match_as_words_in_meeting_meal_and_three_public_misclass","rules_wordings::three_public_misclass"],
         also: &[SEED, RUN],
     },
     RuleTests {
@@ -127,12 +135,14 @@ pub const RULE_TESTS: &[RuleTests] = &[
     },
     RuleTests {
         id: "weekend-posting",
-        cases: &["rules_journal::weekend_posting_uses_the_holiday_calendar"],
+        cases: &[
+            "rules_quality::analytical_procedures_are_kept_apart_from_issues","rules_journal::weekend_posting_uses_the_holiday_calendar"],
         also: &[],
     },
     RuleTests {
         id: "round-amount",
-        cases: &["rules_journal::round_amounts_above_the_threshold"],
+        cases: &[
+            "rules_quality::analytical_procedures_are_kept_apart_from_issues","rules_journal::round_amounts_above_the_threshold"],
         also: &[],
     },
     RuleTests {
@@ -147,7 +157,8 @@ pub const RULE_TESTS: &[RuleTests] = &[
     },
     RuleTests {
         id: "duplicate-payment",
-        cases: &["rules_journal::duplicate_payments_to_one_payee_within_the_window"],
+        cases: &[
+            "rules_quality::analytical_procedures_are_kept_apart_from_issues","rules_journal::duplicate_payments_to_one_payee_within_the_window"],
         also: &[],
     },
     RuleTests {
@@ -170,7 +181,10 @@ pub const RULE_TESTS: &[RuleTests] = &[
     },
     RuleTests {
         id: "split-purchase",
-        cases: &["rules_journal::split_purchases_under_the_threshold_adding_up_over_it"],
+        cases: &[
+            "rules_quality::split_purchase_tests_the_article_with_a_given_threshold",
+            "rules_quality::split_purchase_without_a_threshold_and_its_source_is_a_scope_limit",
+            "rules_quality::split_purchase_groups_by_budget_project","rules_journal::split_purchases_under_the_threshold_adding_up_over_it"],
         also: &[],
     },
 ];
@@ -178,6 +192,7 @@ pub const RULE_TESTS: &[RuleTests] = &[
 /// The source of every module a row may name.
 const SOURCES: &[(&str, &str)] = &[
     ("rules_journal", include_str!("rules_journal.rs")),
+    ("rules_quality", include_str!("rules_quality.rs")),
     ("rules_seed", include_str!("rules_seed.rs")),
     ("rules_supporting", include_str!("rules_supporting.rs")),
     ("rules_wordings", include_str!("rules_wordings.rs")),

@@ -627,7 +627,36 @@ fn split_purchases_under_the_threshold_adding_up_over_it() {
         3,
         buy("支付评审费", 200_000_00, ("30227", "委托业务费"), "张三"),
     ));
-    let got = fired("split-purchase", &vs);
+    // The 公开招标数额标准 is given per engagement, with its source (no default).
+    let d = tmp();
+    let path = d.path().join("账.xlsx");
+    write_ledger(&path, "局机关", 2023, &[], &vs, Layout::FULL).unwrap();
+    let cfg = d.path().join("rules.toml");
+    std::fs::write(
+        &cfg,
+        "[split-purchase]\nthreshold = \"300000.00\"\nthreshold_source = \"某省公开招标数额标准\"\n",
+    )
+    .unwrap();
+    let (out, doc) = cli_check(
+        d.path(),
+        &[p(&path), "--rules", "split-purchase", "--config", p(&cfg)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: BTreeSet<u32> = doc.unwrap()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["voucher"]
+                .as_str()
+                .unwrap()
+                .rsplit('-')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
     // Flagged on the last payment of the group (December's 记-1).
     assert_eq!(got, set(&[1]));
 }

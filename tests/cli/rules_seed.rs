@@ -119,13 +119,23 @@ fn seed_002_section_7_is_found_with_full_precision_and_recall() {
         "16000.00"
     );
 
-    // Every finding is a 疑点 to verify, with evidence, 核实要点, citations and a recommendation.
+    // Every finding is to verify, with evidence and 核实要点; a 疑点 or 提示 has citations and a
+    // recommendation, a 分析性程序 result (a pointer, not a breach) neither.
     for f in findings {
         assert_eq!(f["status"], "待核实");
         assert!(!f["evidence"].as_array().unwrap().is_empty(), "{f}");
         assert!(!f["verify"].as_str().unwrap().is_empty());
-        assert!(!f["recommendation"].as_str().unwrap().is_empty());
-        assert!(!f["citations"].as_array().unwrap().is_empty());
+        let analytical = f["kind"] == "分析性程序";
+        assert_eq!(
+            f["recommendation"].as_str().unwrap().is_empty(),
+            analytical,
+            "{f}"
+        );
+        assert_eq!(
+            f["citations"].as_array().unwrap().is_empty(),
+            analytical,
+            "{f}"
+        );
     }
     // Citations as they stood on the voucher's date.
     let c = &find(&doc, "card-settlement", "2023-03 记-19")["citations"][0];

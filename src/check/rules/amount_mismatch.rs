@@ -22,6 +22,7 @@ use serde::Deserialize;
 pub const DOC: Doc = Doc {
     id: "amount-mismatch",
     title: "支付金额与列支金额不符",
+    analytical: false,
     category: "超预算金额列支费用",
     looks_at: "同一凭证中财务会计的现金类科目（库存现金、银行存款、零余额账户用款额度、其他货币资金）净支付额与预算会计“资金结存”净减少额不一致（能由同凭证内其他应付款等非预算科目的发生额恰好解释的除外）；摘要写明“人数×标准”的，与列支金额不一致。",
     why: "财务会计与预算会计记录的是同一笔支付，金额应当一致；实付金额大于预算列支或标准计算金额，说明多付或多记支出，不符合会计法按实际发生的经济业务核算的要求。",
@@ -98,14 +99,20 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 .collect();
             if !booked.is_empty() && booked.iter().any(|&f| (f - product).abs() > tol) {
                 reasons.push(format!(
-                    "摘要写明 {a}×{b}，应为 {} 元，而列支{}",
-                    product.grouped(),
+                    "列支{}，与摘要所列 {a}×{b} = {} 元不符，差额 {} 元待核实",
                     [("财务会计费用", fin_exp), ("预算会计支出", bud_exp)]
                         .iter()
                         .filter(|(_, f)| f.0 != 0)
                         .map(|(n, f)| format!("{n} {} 元", f.grouped()))
                         .collect::<Vec<_>>()
-                        .join("、")
+                        .join("、"),
+                    product.grouped(),
+                    booked
+                        .iter()
+                        .map(|&f| (f - product).abs())
+                        .max()
+                        .unwrap_or_default()
+                        .grouped()
                 ));
                 if !rows.contains(&i) {
                     rows.push(i);

@@ -25,6 +25,7 @@ use serde::Deserialize;
 pub const DOC: Doc = Doc {
     id: "asset-depreciation",
     title: "固定资产折旧计提异常",
+    analytical: false,
     category: "固定资产管理不规范",
     looks_at: "按年限平均法、按月（当月增加当月计提）、不留残值重算每项资产截至评价基准日的累计折旧，与资产卡片比较；不计提折旧的类别计提了折旧的。",
     why: "政府会计准则第3号及应用指南规定了折旧方法、起算月份和年限；多提或少提折旧使资产净值和费用失真。",
@@ -101,7 +102,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         let mut d = a.draft(cx.as_of);
         d.amount = Some(diff.abs());
         d.explanation = format!(
-            "资产 {}“{}”原值 {} 元，卡片累计折旧 {} 元，{}应为 {} 元，{} {} 元。",
+            "资产 {}“{}”原值 {} 元，卡片累计折旧 {} 元，{}重算为 {} 元，卡片较重算数{} {} 元。",
             a.code,
             a.name,
             a.original.grouped(),

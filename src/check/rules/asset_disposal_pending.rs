@@ -11,6 +11,7 @@ use serde::Deserialize;
 pub const DOC: Doc = Doc {
     id: "asset-disposal-pending",
     title: "待报废、毁损资产未及时处置",
+    analytical: false,
     category: "固定资产管理不规范",
     looks_at: "资产卡片（或资产盘点表）使用状况为待报废、报废、毁损、待处置而仍在卡片上的资产。",
     why: "不良资产长期挂账不处置，账面资产不实；行政事业性国有资产管理条例要求处置资产及时核销台账并进行会计处理。",

@@ -13,6 +13,7 @@ use serde::Deserialize;
 pub const DOC: Doc = Doc {
     id: "asset-fully-depreciated",
     title: "已提足折旧仍在使用的资产（提示，供盘点）",
+    analytical: false,
     category: "固定资产管理（提示）",
     looks_at: "净值为零（累计折旧不低于原值）而使用状况为在用的资产；不计提折旧的类别（文物、图书档案、土地等）除外。",
     why: "不是违规：提足折旧的资产可以继续使用。列出它们，是为了盘点时重点核实实物是否存在、能否继续使用，需要处置的是否已申报。",

@@ -12,6 +12,7 @@ use serde::Deserialize;
 pub const DOC: Doc = Doc {
     id: "asset-idle",
     title: "固定资产闲置",
+    analytical: false,
     category: "固定资产管理不规范",
     looks_at: "资产卡片的使用状况（给出资产盘点表时以盘点结果为准）为闲置的资产。",
     why: "资产闲置降低了国有资产使用效益，应及时调剂或处置；行政事业性国有资产管理条例要求定期盘点、做到账实相符。",

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 pub const DOC: Doc = Doc {
     id: "asset-ledger-mismatch",
     title: "资产卡片与账面余额不符",
+    analytical: false,
     category: "固定资产管理不规范",
     looks_at: "按核算单位比较资产卡片的原值、累计折旧合计与序时账固定资产（1601）、固定资产累计折旧（1602）的期末余额（期初余额＋本年发生额）。",
     why: "会计法和行政事业性国有资产管理条例要求定期对账，做到账卡相符、账实相符；不符说明存在未入卡片的购置、未核销的处置或折旧差异。",

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 pub const DOC: Doc = Doc {
     id: "benford",
     title: "金额首位数字分布（Benford 定律）",
+    analytical: true,
     category: "日记账测试",
     looks_at: "各核算单位财务会计分录金额（不低于 10 元）的首位数字与首两位数字分布，与 Benford 分布比较：MAD、卡方、Nigrini 符合度分级、超常出现的首两位数字及其分录。",
     why: "自然形成的财务金额的首位数字近似服从 Benford 分布；人为编造、拆分或按限额凑整的金额会使某些数字超常出现，是审计准则建议的总体分析程序之一。",

@@ -10,9 +10,12 @@
 //!   公务卡 (or the 结算方式 says 公务卡); the later repayment voucher (借 2307 贷 1011) has no
 //!   expense line;
 //! - 财政直接支付 or a bank transfer to a supplier: the counterparty is an organisation;
-//! - what the 目录 itself exempts: 伙食补助费 (30106) and 劳务费/讲课费 (30226) paid to
-//!   individuals, 市内交通费, tolls, taxis, courier fees, and single payments of 200 元 or less
-//!   (configurable), and units below county level (`below_county = true`);
+//! - what the 目录 itself exempts (财库〔2011〕160号): 例外（三）按规定支付给个人的支出 — a
+//!   line whose 摘要 names an allowance, fee or subsidy fixed by a rule (公务交通补贴, a 差旅
+//!   reimbursement's 伙食补助 and 市内交通, 误餐/加班 allowances, 慰问金, 劳务费/讲课费/评审费)
+//!   and nothing bought (住宿, 机票, 餐费 …), or whose 经济分类 is 301xx/303xx; tolls, taxis,
+//!   courier fees; single payments of 200 元 or less (configurable); units below county level
+//!   (`below_county = true`). The word lists are data (`to_individuals_words`, `purchase_words`);
 //! - expenses outside the 目录 paid to a person (慰问金, 福利费): not this rule's concern;
 //! - a payment to a person who is on the holder list when the payment detail shows the card
 //!   number as the receiving account (repaying the card, as the 公务卡 system intends).
@@ -30,11 +33,12 @@ use serde::Deserialize;
 pub const DOC: Doc = Doc {
     id: "card-settlement",
     title: "公务卡强制结算目录内支出未使用公务卡结算",
+    analytical: false,
     category: "公务卡结算不规范",
     looks_at: "列支公务卡强制结算目录内经济分类（差旅、会议、培训、公务接待、公务用车运行维护、办公费等）且在同一凭证中付款的凭证：以现金支付、结算方式为个人卡/现金、摘要写明垫付/个人卡/储蓄卡，或收款人为个人（给出持卡人名单时：不在名单上）。给出国库集中支付/银行付款明细时，按凭证号或日期加金额匹配，以明细中的收款人和账号为准。",
     why: "《党政机关厉行节约反对浪费条例》要求目录内公务支出除财政直接支付或银行转账外使用公务卡结算；经办人垫付后报销至个人储蓄卡，使支出脱离公务卡的消费记录和监督。",
     example: "局机关 2023年3月记-19“支付接待费”429.00元：借 业务活动费用（30217 公务接待费），贷 银行存款，往来个人 李明；付款明细显示付至经办人个人储蓄卡。",
-    look_alikes: "用公务卡结算的接待/会议（贷记其他应付款-公务卡，或结算方式为公务卡）；财政直接支付或转账给供应商；目录例外：付给职工的伙食补助费、市内交通费，付给个人的讲课费/劳务费，过路过桥费、出租车费等只能付现金的支出，单笔 200 元以下，县级以下单位；目录外支出（慰问金、福利费）付给个人。",
+    look_alikes: "用公务卡结算的接待/会议（贷记其他应付款-公务卡，或结算方式为公务卡）；财政直接支付或转账给供应商；目录例外（财库〔2011〕160号）：按规定支付给个人的支出——车改后的公务交通补贴、差旅费中的伙食补助费和市内交通费、按规定标准发放的误餐/加班餐补助、慰问金、付给个人的劳务费/讲课费/评审费、工资福利（301）和对个人和家庭的补助（303）——摘要同时写明住宿、机票、餐费等购买事项的除外；过路过桥费、出租车费等只能付现金的支出，单笔 200 元以下，县级以下单位。",
     inputs: &[("payments", false), ("card-holders", false)],
 };
 
@@ -46,6 +50,9 @@ struct Settings {
     catalogue_words: Vec<String>,
     exempt_econ: Vec<String>,
     exempt_words: Vec<String>,
+    to_individuals_words: Vec<String>,
+    to_individuals_econ_prefixes: Vec<String>,
+    purchase_words: Vec<String>,
     personal_words: Vec<String>,
     personal_settlement: Vec<String>,
     small_amount: String,
@@ -55,11 +62,27 @@ struct Settings {
 /// Is this expense line inside the 目录 and not exempt? Returns the reason it is in the 目录.
 fn catalogue_reason(book: &Book, i: usize, p: &Settings) -> Option<String> {
     let summary = book.summary(i);
-    if let Some(e) = book.econ(i) {
-        if p.exempt_econ.iter().any(|x| x == e) {
-            return None;
+    // 例外（三）: a payment a rule fixes and makes to people (an allowance, a fee, a subsidy),
+    // unless the same line also names something bought.
+    // (A purchase word inside the allowance's own name — 餐费 in 误餐费 — does not count.)
+    let to_individuals = || {
+        if !has_any(summary, &p.to_individuals_words) {
+            return false;
         }
-        if !p.catalogue_econ.iter().any(|x| x == e) {
+        let mut rest = summary.to_string();
+        for w in p.to_individuals_words.iter().filter(|w| !w.is_empty()) {
+            rest = rest.replace(w.as_str(), "，");
+        }
+        !has_any(&rest, &p.purchase_words)
+    };
+    if let Some(e) = book.econ(i) {
+        if p.exempt_econ.iter().any(|x| x == e)
+            || p.to_individuals_econ_prefixes
+                .iter()
+                .any(|x| e.starts_with(x.as_str()))
+            || !p.catalogue_econ.iter().any(|x| x == e)
+            || to_individuals()
+        {
             return None;
         }
         // A 目录 classification whose 摘要 names only an exempt item (过路费 under 30231).
@@ -69,7 +92,7 @@ fn catalogue_reason(book: &Book, i: usize, p: &Settings) -> Option<String> {
         return Some(format!("经济分类 {e}"));
     }
     let w = find_any(summary, &p.catalogue_words)?;
-    if has_any(summary, &p.exempt_words) {
+    if to_individuals() || has_any(summary, &p.exempt_words) {
         return None;
     }
     Some(format!("摘要“{w}”"))
@@ -225,13 +248,29 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         }
         let mut d = Draft::for_voucher(book, v);
         d.amount = Some(amount);
-        d.explanation = format!(
-            "凭证“{}”列支 {} 元，属公务卡强制结算目录内支出（{}），在同一凭证中付款，{}，未见公务卡结算记录，疑为经办人垫付后报销至个人账户或以现金结算。",
-            d.summary,
-            amount.grouped(),
-            why_cat.join("、"),
-            signals.join("；")
-        );
+        let paid_from: Vec<String> = cash_rows
+            .iter()
+            .map(|&i| format!("{} {}", book.code(i), book.name(i)))
+            .fold(Vec::new(), |mut a, x| {
+                if !a.contains(&x) {
+                    a.push(x);
+                }
+                a
+            });
+        d.facts = vec![
+            format!("摘要“{}”", d.summary),
+            format!(
+                "借 公务卡强制结算目录内支出 {} 元（{}）",
+                amount.grouped(),
+                why_cat.join("、")
+            ),
+            format!(
+                "贷 {}，同一凭证中付款，无公务卡科目或结算方式",
+                paid_from.join("、")
+            ),
+        ];
+        d.facts.extend(signals);
+        d.unseen = vec!["是否由经办人垫付后报销至个人账户或以现金结算？".into()];
         d.rows = in_cat.iter().chain(cash_rows.iter()).copied().collect();
         out.drafts.push(d);
     }

@@ -17,6 +17,7 @@ use serde::Deserialize;
 pub const DOC: Doc = Doc {
     id: "cash-limit",
     title: "超过结算起点的现金支付",
+    analytical: true,
     category: "日记账测试",
     looks_at: "贷记库存现金（1001）且金额超过现金结算起点（默认 1,000 元）的凭证；现金存入本单位银行账户的除外。",
     why: "现金管理规定结算起点以上的支付原则上通过银行转账结算；大额现金支付难以追踪收款人，是舞弊风险特征。",

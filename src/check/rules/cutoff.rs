@@ -18,6 +18,7 @@ use serde::Deserialize;
 pub const DOC: Doc = Doc {
     id: "cutoff",
     title: "跨期记账（凭证日期不在所属期间，年末列支下年度业务）",
+    analytical: true,
     category: "日记账测试",
     looks_at: "凭证日期的年度不是会计年度、或月份不是会计期间（1–12 期）的凭证；年末（默认最后 15 天）摘要写明下一年度业务的凭证。",
     why: "跨期记账会提前或推迟确认费用、收入，歪曲年度预算执行和决算数，是日记账测试关注的期末异常。",
@@ -61,7 +62,9 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     .iter()
                     .find_map(|&i| find_any(book.summary(i), &words))
                 {
-                    why.push(format!("年末 {date} 记账，摘要写明“{w}”，疑为下一年度业务"));
+                    why.push(format!(
+                        "年末 {date} 记账，摘要写明“{w}”（是否为下一年度业务？）"
+                    ));
                 }
             }
         }

@@ -19,6 +19,7 @@ use serde::Deserialize;
 pub const DOC: Doc = Doc {
     id: "meal-fee-suspense",
     title: "来访人员交纳的伙食费挂往来，未冲减费用",
+    analytical: false,
     category: "交纳公务伙食费挂往来",
     looks_at: "贷记其他应付款（2307）的分录，摘要写明伙食费/餐费且为来访、调研、检查人员交纳（不含职工食堂代收）。",
     why: "来访公务人员交纳的伙食费是对接待费用的补偿，应冲减相应费用；挂在其他应付款既虚增了费用，又形成长期挂账，不符合政府会计准则如实反映的要求。",

@@ -8,13 +8,18 @@
 //! With the 会议台账 (participants, days, meal cost, meal form) the per-person-day test and
 //! the meal-form test run on every meeting, whatever its 摘要 says.
 //!
+//! A meeting's meal reimbursed in the same voucher to a person (not by card, not to the venue)
+//! is one too: the meal was paid on its own, outside the meeting's comprehensive bill. Words
+//! match as words: `人工审核会餐费` is 审核会 + 餐费 (a meeting's meal), not 会餐.
+//!
 //! Look-alikes that do not fire: a 会议费 paid to the 定点饭店 as one comprehensive bill
-//! (no meal wording); a working meal within the 定额 with the number of people stated; a
+//! (no meal wording); a meeting meal paid by 公务卡 with no banquet word, one date and no
+//! head count above the standard; a working meal within the 定额 with the number of people stated; a
 //! meeting's room hire or materials; 培训费 meals (the training rule's concern, not this one).
 
 use crate::check::config::fen;
 use crate::check::finding::{partly_checked, Draft};
-use crate::check::text::{day_mentions, find_any, has_any, headcount};
+use crate::check::text::{day_mentions, find_any, has_any, headcount, is_person};
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::findings::Evidence;
 use crate::model::money::Fen;
@@ -24,6 +29,7 @@ use serde::Deserialize;
 pub const DOC: Doc = Doc {
     id: "meeting-meal",
     title: "会议餐费管理不规范",
+    analytical: false,
     category: "会议餐费管理不规范",
     looks_at: "会议费（30215）或摘要写明会议的餐费分录：摘要含桌餐/会餐/宴请/酒水/N桌；餐费跨多日；写明人数时每人每天伙食费超过会议费综合定额的伙食费标准；会议餐费列支在会议费以外的经济分类。给出会议台账时，按台账的参会人数、会期、餐费和用餐形式检查每个会议。",
     why: "会议费管理办法规定会议用餐按综合定额安排工作餐，不得宴请、上高档菜肴和酒水；以桌餐形式连续多日安排会议餐，或把会议餐费列入其他科目，超出了会议费的开支范围和标准。",
@@ -57,6 +63,24 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         let mut reasons: Vec<String> = Vec::new();
         let mut amount = Fen::ZERO;
         let mut over_standard = false;
+        // Paid in this voucher to a person (not by card, not to the venue): the meal was
+        // reimbursed on its own rather than settled with the meeting's bill.
+        // (Computed once, for the first meeting meal line of the voucher.)
+        let mut paid_to_person: Option<Option<&str>> = None;
+        let mut to_person = || {
+            *paid_to_person.get_or_insert_with(|| {
+                if v.rows.iter().any(|&i| book.is_card(i, c)) {
+                    return None;
+                }
+                v.rows.iter().find_map(|&i| {
+                    let cash = !book.is_budget(i)
+                        && book.in_accounts(i, &c.cash_accounts)
+                        && book.credit(i).0 != 0;
+                    book.counterparty(i)
+                        .filter(|cp| cash && is_person(cp, &c.org_suffixes, &c.person_words))
+                })
+            })
+        };
         for i in book.expense_rows(v, c) {
             let s = book.summary(i);
             let econ = book.econ(i);
@@ -91,6 +115,11 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             if let Some(e) = econ.filter(|e| !p.econ.iter().any(|x| x == e)) {
                 why.push(format!("会议餐费列支在经济分类 {e}，未在会议费中核算"));
             }
+            if let Some(cp) = to_person() {
+                why.push(format!(
+                    "会议餐费在同一凭证中付给个人“{cp}”，未随会议费向会议定点饭店一并结算"
+                ));
+            }
             if why.is_empty() {
                 continue;
             }
@@ -107,12 +136,23 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         }
         let mut d = Draft::for_voucher(book, v);
         d.amount = Some(amount);
-        d.explanation = format!(
-            "凭证“{}”列支会议餐费 {} 元：{}。",
+        d.facts = vec![format!(
+            "摘要“{}”，列支会议餐费 {} 元（{}）",
             d.summary,
             amount.grouped(),
-            reasons.join("；")
-        );
+            rows.iter()
+                .filter_map(|&i| book.econ(i))
+                .map(|e| format!("经济分类 {e}"))
+                .fold(Vec::<String>::new(), |mut a, x| {
+                    if !a.contains(&x) {
+                        a.push(x);
+                    }
+                    a
+                })
+                .join("、")
+        )];
+        d.facts.extend(reasons);
+        d.unseen = vec!["用餐形式（桌餐/自助餐/工作餐）、会期和用餐人数无法由账面判断：是否超出会议费综合定额或安排了宴请？".into()];
         d.rows = rows;
         if over_standard {
             d.citations = p.amount_citations.clone();

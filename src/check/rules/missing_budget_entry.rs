@@ -22,6 +22,7 @@ use serde::Deserialize;
 pub const DOC: Doc = Doc {
     id: "missing-budget-entry",
     title: "现金收支未同时进行预算会计核算",
+    analytical: false,
     category: "预算会计核算不规范",
     looks_at: "财务会计现金类科目有净收付、但同一凭证中没有任何预算会计分录的凭证；对方科目全为暂收暂付、应缴财政款、受托代理等非预算科目的除外（该款项被 income-in-suspense 认定为收入的，不再除外）。整个核算单位没有预算会计分录时不检查并列入范围限制。",
     why: "政府会计制度要求单位对纳入部门预算管理的现金收支业务，在采用财务会计核算的同时进行预算会计核算；漏记预算会计使预算收支和结转结余失真。",
@@ -89,7 +90,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             dir,
             cash.abs().grouped(),
             match lifted {
-                Some(r) => format!("；该款项已被 {r} 认定为应纳入收入管理，不属于仅需财务会计核算的暂收款"),
+                Some(r) => format!("；规则 {r} 将该款项列为疑似应纳入收入管理的款项（如属实，则不是仅需财务会计核算的暂收款）"),
                 None => String::new(),
             }
         );

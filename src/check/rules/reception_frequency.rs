@@ -8,7 +8,12 @@
 //! With the 公务接待台账 the same test runs on the 台账's rows (visiting unit, date, meal,
 //! guests), which also covers receptions whose 摘要 says only “支付接待费”.
 //!
-//! Look-alikes that do not fire: one working meal per group and day; two groups received on
+//! One reception — a named visiting group on one day (the day the 摘要 states, else the
+//! voucher's date) — reimbursed in several vouchers is a 疑点 of its own (拆分报销); its meals
+//! count once per 餐次 however many vouchers name them.
+//!
+//! Look-alikes that do not fire: one working meal per group and day, in one voucher (linked
+//! 财务/预算 vouchers are one); the 公务卡 repayment voucher (no expense line); two groups received on
 //! the same day (different visiting units); the same group on two consecutive days with one
 //! meal each (a multi-day visit); meals of staff on business travel (差旅, not 30217); a
 //! reception whose 摘要 gives no date or meal (without the 台账 it cannot be tested — the
@@ -16,7 +21,7 @@
 
 use crate::check::config::fen;
 use crate::check::finding::{partly_checked, Draft};
-use crate::check::text::{has_any, headcount, meals_by_day, visitor};
+use crate::check::text::{day_mentions, has_any, headcount, meals_by_day, visitor};
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::findings::Evidence;
 use crate::model::money::Fen;
@@ -28,8 +33,9 @@ use std::collections::BTreeMap;
 pub const DOC: Doc = Doc {
     id: "reception-frequency",
     title: "公务接待超次数、超标准",
+    analytical: false,
     category: "公务接待制度执行不规范",
-    looks_at: "公务接待费（30217 或摘要含接待/招待）分录摘要中写明的日期和餐次，按来访单位和日期归集：同一批次同日超过规定次数（默认 1 次工作餐）；摘要写明人数时，人均超过本地标准。给出公务接待台账时，按台账的来访单位、日期、餐次、人数检查。",
+    looks_at: "公务接待费（30217 或摘要含接待/招待）分录摘要中写明的日期和餐次，按来访单位和日期归集：同一批次同日超过规定次数（默认 1 次工作餐，每个餐次只计一次）；同一批次同一天的接待分多张凭证报销（拆分报销）；摘要写明人数时，人均超过本地标准。给出公务接待台账时，按台账的来访单位、日期、餐次、人数检查。",
     why: "公务接待管理规定及各地实施细则规定确因工作需要可安排工作餐一次，并控制陪餐人数和标准；同日多餐或超标准属于超规定接待。",
     example: "局机关 2023年10月记-19“支付公务接待费”1,668.00元，其中同日接待双柏县劳动保障监察大队 794.00元（6月13日午餐406.00元、晚餐388.00元）。",
     look_alikes: "每批次每日一次工作餐；同日接待两个不同单位；同一批次连续两天各一餐；出差人员伙食（差旅费）；摘要未写日期和餐次的接待（无台账时无法检查，范围限制中说明）。",
@@ -64,6 +70,10 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
 
     // (entity, group, month, day) → meals, lines, amount.
     let mut days: BTreeMap<(String, String, u32, u32), Day> = BTreeMap::new();
+    // One reception: (entity, year, named group, month, day) → voucher → (lines, amount). The
+    // day is the one the 摘要 states, else the voucher's date.
+    type Parts = BTreeMap<usize, (Vec<usize>, Fen)>;
+    let mut receptions: BTreeMap<(String, i32, String, u32, u32), Parts> = BTreeMap::new();
     for (vi, v) in book.vouchers.iter().enumerate() {
         for i in book.expense_rows(v, c) {
             let s = book.summary(i);
@@ -73,7 +83,30 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 continue;
             }
             let meals = meals_by_day(s, &p.meal_words);
-            let group = visitor(s, &c.org_suffixes).unwrap_or_else(|| v.label());
+            let named = visitor(s, &c.org_suffixes);
+            if let Some(g) = &named {
+                let mut on: Vec<(u32, u32)> =
+                    day_mentions(s).iter().map(|d| (d.month, d.day)).collect();
+                if on.is_empty() {
+                    if let Some(d) = book.date(i).or_else(|| book.voucher_date(v)) {
+                        on.push((d.month(), d.day()));
+                    }
+                }
+                on.sort();
+                on.dedup();
+                for (m, d) in on {
+                    let e = receptions
+                        .entry((v.entity.clone(), v.year, g.clone(), m, d))
+                        .or_default()
+                        .entry(vi)
+                        .or_default();
+                    if !e.0.contains(&i) {
+                        e.0.push(i);
+                        e.1 += book.debit(i);
+                    }
+                }
+            }
+            let group = named.unwrap_or_else(|| v.label());
             for (m, d, meal) in &meals {
                 let e = days
                     .entry((v.entity.clone(), group.clone(), *m, *d))
@@ -126,6 +159,57 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             p.meals_per_day
         );
         dr.rows = day.rows.clone();
+        out.drafts.push(dr);
+    }
+
+    // One reception reimbursed in several vouchers: 拆分报销.
+    for ((entity, year, group, m, d), parts) in &receptions {
+        if parts.len() < 2 {
+            continue;
+        }
+        // Flagged on the voucher that completed the split: the latest, by date.
+        let last = parts
+            .keys()
+            .copied()
+            .max_by_key(|&k| (book.voucher_date(&book.vouchers[k]), k))
+            .unwrap_or(0);
+        let v = &book.vouchers[last];
+        let total: Fen = parts.values().map(|x| x.1).sum();
+        let mut dr = Draft::for_voucher(book, v);
+        dr.entity = Some(entity.clone());
+        dr.part = Some(format!("拆分-{group}-{m}-{d}"));
+        dr.amount = Some(total);
+        dr.facts = vec![
+            format!(
+                "{year}年{m}月{d}日接待“{group}”的费用分 {} 张凭证报销，合计 {} 元",
+                parts.len(),
+                total.grouped()
+            ),
+            parts
+                .iter()
+                .take(10)
+                .map(|(&k, (rows, amt))| {
+                    let pv = &book.vouchers[k];
+                    format!(
+                        "{}“{}”{} 元",
+                        pv.label(),
+                        rows.first().map(|&i| book.summary(i)).unwrap_or(""),
+                        amt.grouped()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("、")
+                + &if parts.len() > 10 {
+                    format!("等 {} 张", parts.len())
+                } else {
+                    String::new()
+                },
+        ];
+        dr.unseen = vec![
+            "是否为同一次接待拆分报销？各凭证是否对应同一公函和接待清单、有无同一餐次重复报销？"
+                .into(),
+        ];
+        dr.rows = parts.values().flat_map(|x| x.0.iter().copied()).collect();
         out.drafts.push(dr);
     }
 

@@ -17,6 +17,7 @@ use serde::Deserialize;
 pub const DOC: Doc = Doc {
     id: "round-amount",
     title: "大额整数金额列支费用",
+    analytical: true,
     category: "日记账测试",
     looks_at: "金额不低于阈值（默认 10,000 元）且为整千元（可配置）的费用分录。",
     why: "真实交易的结算金额很少恰为整数，整数金额常见于估计入账、预付款直接列支、拆分或虚列支出，是日记账测试的常用特征。",

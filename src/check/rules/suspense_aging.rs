@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 pub const DOC: Doc = Doc {
     id: "suspense-aging",
     title: "其他应付款、其他应收款长期挂账（一年以上）",
+    analytical: true,
     category: "日记账测试",
     looks_at: "按核算单位、科目、往来单位，期初余额中本年未被冲销的部分（先进先出），即年初已存在、年末仍未结清的其他应付款/其他应收款。",
     why: "长期挂账的暂收暂付款可能是应转收入、应上缴或已无法收回/支付的款项，行政单位财务规则要求加强暂存款管理、不得将应纳入收入的款项列入暂存款项。",

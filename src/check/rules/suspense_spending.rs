@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 pub const DOC: Doc = Doc {
     id: "suspense-spending",
     title: "动用其他应付款挂账的以前年度结余资金列支费用",
+    analytical: false,
     category: "超范围使用结余资金",
     looks_at: "同一凭证中既列支费用又借记其他应付款（2307，公务卡、代扣代缴、押金退还除外）的凭证，且该明细科目的余额来自以前年度（有贷方期初余额，或本年此前的贷方发生额不足以支付）。",
     why: "以前年度结余资金挂在其他应付款中，再直接用于列支费用，支出未按预算执行，扩大了开支范围。",
@@ -123,7 +124,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 d.part = Some(code.clone());
                 d.amount = Some(total);
                 d.explanation = format!(
-                    "凭证“{}”支出 {} 元，其中 {} 元借记“{code} {name}”，动用以前年度挂账余额{}列支，未按预算执行。",
+                    "凭证“{}”支出 {} 元，其中 {} 元借记“{code} {name}”，以以前年度挂账余额{}冲销列支（是否有预算安排、是否经批准，待核实）。",
                     d.summary,
                     total.grouped(),
                     n.grouped(),

@@ -21,6 +21,7 @@ use serde::Deserialize;
 pub const DOC: Doc = Doc {
     id: "three-public-misclass",
     title: "转移“三公经费”（公务用车、公务接待费用在其他科目列支）",
+    analytical: false,
     category: "转移“三公经费”",
     looks_at: "费用分录摘要含公务用车运行维护（保养、加油、通行费、贴膜、洗车、车险等）或公务接待（接待、招待）字样，而经济分类不是 30231 公务用车运行维护费 / 30217 公务接待费（无经济分类列时按科目名称末级判断）。",
     why: "“三公经费”须按规定科目如实核算和公开；把公务用车、公务接待费用计入办公费、维修费等科目，使“三公经费”决算数偏低，违反预算法“按照预算执行”和会计法如实核算的要求。",
@@ -113,16 +114,19 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             let mut d = Draft::for_voucher(book, v);
             d.part = Some(part.into());
             d.amount = Some(amount);
-            d.explanation = format!(
-                "凭证“{}”{} 元，摘要写明“{}”，属{}费用，账务核算在 {}，未在 {} 中核算，相应“三公经费”少计 {} 元。",
-                d.summary,
-                amount.grouped(),
-                words.join("、"),
-                part,
-                booked.join("、"),
-                right,
+            d.facts = vec![
+                format!(
+                    "凭证“{}”{} 元，摘要写明“{}”",
+                    d.summary,
+                    amount.grouped(),
+                    words.join("、")
+                ),
+                format!("账务核算在 {}，未在 {} 中核算", booked.join("、"), right),
+            ];
+            d.unseen = vec![format!(
+                "费用实际内容是否为{part}费用？如属实，“三公经费”少计 {} 元",
                 amount.grouped()
-            );
+            )];
             d.rows = rows;
             out.drafts.push(d);
         }

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 pub const DOC: Doc = Doc {
     id: "voucher-gap",
     title: "凭证断号、凭证日期倒序",
+    analytical: true,
     category: "日记账测试",
     looks_at: "按核算单位、会计期间、凭证字检查凭证号是否连续（作废凭证计入已用号），以及凭证号递增而日期倒退的凭证。",
     why: "断号可能意味着凭证被删除；号大日早可能是事后补记或倒签。二者都是日记账测试关注的异常。",
@@ -105,7 +106,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                         let mut dr = Draft::for_voucher(book, v);
                         dr.part = Some("日期倒序".into());
                         dr.explanation = format!(
-                            "凭证 {k}-{n} 的日期 {} 早于编号在前的 {k}-{pn}（{}），号大日早，疑为补记或倒签。",
+                            "凭证 {k}-{n} 的日期 {} 早于编号在前的 {k}-{pn}（{}），号大日早（是否为补记或倒签，待核实）。",
                             day(d).map(|x| x.to_string()).unwrap_or_default(),
                             day(pdate).map(|x| x.to_string()).unwrap_or_default()
                         );

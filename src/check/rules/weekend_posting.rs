@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 pub const DOC: Doc = Doc {
     id: "weekend-posting",
     title: "非工作日（周末、法定节假日）记账",
+    analytical: true,
     category: "日记账测试",
     looks_at: "凭证日期为周末或法定节假日（按内置节假日与调休日历，调休上班的周末算工作日）的凭证。",
     why: "非工作日形成的分录较少经过正常审批流程，是审计准则要求关注的异常分录特征之一（中国注册会计师审计准则第1141号、ISA 240）。",
