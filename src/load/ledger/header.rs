@@ -280,63 +280,196 @@ pub fn found_names(rows: &[&[Data]]) -> Vec<String> {
     best
 }
 
-/// Values named in title lines: `单位：寻甸县人社局  期间：2023年1月-12月`.
+/// Title-table keys that are not fields: money-unit words (`unit_words`) and the words a
+/// heading ends with (`heading`).
+const TITLE_SPECIAL: &[&str] = &["unit_words", "heading"];
+
+/// The field a title fact belongs to when it names no entity, book or period: a cell whose key
+/// is listed under `ignore` (打印日期 …) is read and dropped.
+const TITLE_IGNORE: &str = "ignore";
+
+fn title_chars(c: char) -> char {
+    match crate::model::money::fullwidth_to_ascii(c) {
+        '：' => ':',
+        '\t' => ' ',
+        c => c,
+    }
+}
+
+/// The `key：value` facts in one title cell, in order: `(field, value)`, the value empty when
+/// the key stands alone (its value is then the next cell). A cell may hold several facts
+/// (`核算单位：某局  期间：2023年1月-12月  单位：元`), with or without spaces between them.
+/// `keys`: (key, field), longest first.
+fn facts_in(text: &str, keys: &[(Vec<char>, &str)]) -> Vec<(String, String)> {
+    let orig: Vec<char> = text.chars().collect();
+    let t: Vec<char> = orig.iter().map(|&c| title_chars(c)).collect();
+    let whole: String = t.iter().filter(|c| !c.is_whitespace()).collect();
+    let whole = whole.trim_end_matches(':');
+    for (k, f) in keys {
+        if k.iter().collect::<String>() == whole {
+            return vec![(f.to_string(), String::new())];
+        }
+    }
+    // (key start, value start, field)
+    let mut found: Vec<(usize, usize, &str)> = Vec::new();
+    let mut p = 0;
+    while p < t.len() {
+        let mut hit = None;
+        for (k, f) in keys {
+            if t[p..].starts_with(k) {
+                let mut q = p + k.len();
+                while q < t.len() && t[q] == ' ' {
+                    q += 1;
+                }
+                if q < t.len() && t[q] == ':' {
+                    hit = Some((q + 1, *f));
+                    break;
+                }
+                // `单位名称 某局` at the start of a cell: a key, a space, its value.
+                if p == 0 && q > p + k.len() && q < t.len() {
+                    hit = Some((q, *f));
+                    break;
+                }
+            }
+        }
+        match hit {
+            Some((v, f)) => {
+                found.push((p, v, f));
+                p = v;
+            }
+            None => p += 1,
+        }
+    }
+    let mut out = Vec::new();
+    for (i, &(_, v, f)) in found.iter().enumerate() {
+        let stop = found.get(i + 1).map(|n| n.0).unwrap_or(t.len());
+        let mut end = stop;
+        // A run of two spaces ends a value (`某局    第1页`).
+        if let Some(w) = t[v..stop].windows(2).position(|w| w == [' ', ' ']) {
+            end = end.min(v + w);
+        }
+        let value: String = orig[v..end].iter().collect();
+        let value = value
+            .trim()
+            .trim_end_matches([',', '，', ';', '；', '|', '、'])
+            .trim()
+            .to_string();
+        out.push((f.to_string(), value));
+    }
+    out
+}
+
+/// Values named in title lines, read cell by cell: a key and its value in one cell
+/// (`单位：寻甸县人社局  期间：2023年1月-12月`), several facts in one cell, or a key alone in a
+/// cell with its value in the next (`单位名称` | `某局`), in any column. `单位：元` (a value
+/// among `unit_words`) is the money unit (`unit`), never the entity. Without a keyed entity, a
+/// heading such as `寻甸县人社局2023年度序时账` (ending with a `heading` word) names it.
 pub fn title_values(
     rows: &[&[Data]],
     keys: &BTreeMap<String, Vec<String>>,
 ) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
+    let mut table: Vec<(Vec<char>, &str)> = keys
+        .iter()
+        .filter(|(f, _)| !TITLE_SPECIAL.contains(&f.as_str()))
+        .flat_map(|(f, ns)| {
+            ns.iter()
+                .map(move |n| (norm(n).chars().collect(), f.as_str()))
+        })
+        .collect();
+    table.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+    let words = |key: &str| -> Vec<String> {
+        keys.get(key)
+            .map(|ws| ws.iter().map(|w| norm(w)).collect())
+            .unwrap_or_default()
+    };
+    let unit_words = words("unit_words");
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
     for row in rows {
         let cells: Vec<String> = row
             .iter()
             .map(|c| cell::text(c).to_string())
             .filter(|t| !t.is_empty())
             .collect();
-        for (i, text) in cells.iter().enumerate() {
-            for (field, names) in keys {
-                if out.contains_key(field) {
+        let mut i = 0;
+        while i < cells.len() {
+            let facts = facts_in(&cells[i], &table);
+            let mut used_next = false;
+            for (field, value) in facts {
+                let value = if value.is_empty() {
+                    // A key alone in its cell: the next cell is its value, unless that is a
+                    // key itself.
+                    match cells.get(i + 1) {
+                        Some(n) if !used_next && facts_in(n, &table).is_empty() => {
+                            used_next = true;
+                            n.trim().to_string()
+                        }
+                        _ => continue,
+                    }
+                } else {
+                    value
+                };
+                let field = if (field == "entity" || field == "unit")
+                    && unit_words.contains(&norm(&value))
+                {
+                    "unit".to_string()
+                } else {
+                    field
+                };
+                if field == TITLE_IGNORE || (field == "unit" && !unit_words.contains(&norm(&value)))
+                {
+                    if field == "unit" {
+                        out.entry(field).or_insert(value);
+                    }
                     continue;
                 }
-                for name in names {
-                    if let Some(v) = value_after_key(text, name) {
-                        let v = if v.is_empty() {
-                            cells.get(i + 1).cloned().unwrap_or_default()
-                        } else {
-                            v
-                        };
-                        if !v.is_empty() {
-                            out.insert(field.clone(), v);
-                            break;
-                        }
-                    }
-                }
+                out.entry(field).or_insert(value);
             }
+            i += if used_next { 2 } else { 1 };
+        }
+    }
+    if !out.contains_key("entity") {
+        let heading = words("heading");
+        let named = rows.iter().flat_map(|r| r.iter()).find_map(|c| {
+            let t = norm(&cell::text(c));
+            let stem = heading
+                .iter()
+                .filter(|h| t.ends_with(h.as_str()))
+                .map(|h| &t[..t.len() - h.len()])
+                .min_by_key(|s| s.len())?;
+            let stem = stem.trim_end_matches(|c: char| {
+                c.is_ascii_digit() || "年度月份第期至-~—/.".contains(c)
+            });
+            (stem.chars().count() >= 2 && !stem.contains(':')).then(|| stem.to_string())
+        });
+        if let Some(e) = named {
+            out.insert("entity".to_string(), e);
         }
     }
     out
 }
 
-/// `key：value` inside a text; the value ends at two spaces or at the next `xx：`.
-fn value_after_key(text: &str, key: &str) -> Option<String> {
-    let t = text.replace('：', ":");
-    let pat = format!("{key}:");
-    let start = t.find(&pat)?;
-    // A key must start the text or follow whitespace (编制单位 must not match 单位).
-    if start > 0 && !t[..start].ends_with(char::is_whitespace) {
-        return None;
+/// The books' year as the title lines state it: the period's year, else the first year in a
+/// title cell that is not an ignored fact (a print date is not the books' year).
+pub fn title_year(
+    rows: &[&[Data]],
+    titles: &BTreeMap<String, String>,
+    keys: &BTreeMap<String, Vec<String>>,
+) -> Option<i32> {
+    if let Some(y) = titles.get("period").and_then(|t| year_in(t)) {
+        return Some(y);
     }
-    let rest = t[start + pat.len()..].trim_start();
-    let mut end = rest.len();
-    if let Some(i) = rest.find("  ") {
-        end = end.min(i);
-    }
-    if let Some(i) = rest.find(':') {
-        // cut before the key of the next pair: back to the whitespace before it
-        let before = &rest[..i];
-        let cut = before.rfind(char::is_whitespace).unwrap_or(0);
-        end = end.min(cut);
-    }
-    Some(rest[..end].trim().to_string())
+    let ignore: Vec<String> = keys
+        .get(TITLE_IGNORE)
+        .map(|ws| ws.iter().map(|w| norm(w)).collect())
+        .unwrap_or_default();
+    rows.iter()
+        .flat_map(|r| r.iter())
+        .map(|c| cell::text(c).to_string())
+        .filter(|t| {
+            let n = norm(t);
+            !ignore.iter().any(|w| n.contains(w.as_str()))
+        })
+        .find_map(|t| year_in(&t))
 }
 
 /// The first plausible year (1990–2100) in a text like `2023年1月-12月` or `2023年度`.
@@ -363,17 +496,60 @@ pub fn year_in(text: &str) -> Option<i32> {
 mod tests {
     use super::*;
 
+    fn keys() -> BTreeMap<String, Vec<String>> {
+        let v = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        [
+            ("entity", v(&["核算单位", "编制单位", "单位名称", "单位"])),
+            ("period", v(&["会计期间", "期间", "会计年度"])),
+            ("unit", v(&["金额单位"])),
+            ("ignore", v(&["打印日期"])),
+            ("unit_words", v(&["元", "万元"])),
+            ("heading", v(&["序时账", "凭证序时簿"])),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    fn titles(rows: &[Vec<&str>]) -> BTreeMap<String, String> {
+        let data: Vec<Vec<Data>> = rows
+            .iter()
+            .map(|r| r.iter().map(|t| Data::String(t.to_string())).collect())
+            .collect();
+        let refs: Vec<&[Data]> = data.iter().map(|r| r.as_slice()).collect();
+        title_values(&refs, &keys())
+    }
+
+    #[test]
+    fn title_facts_in_one_cell_or_several() {
+        let t = titles(&[vec!["单位：局机关  期间：2023年1月-12月"]]);
+        assert_eq!(t["entity"], "局机关");
+        assert_eq!(t["period"], "2023年1月-12月");
+        let t = titles(&[vec!["核算单位:社保中心 期间:2023年 金额单位：元"]]);
+        assert_eq!(t["entity"], "社保中心");
+        assert_eq!(t["unit"], "元");
+        let t = titles(&[vec!["核算单位：某局（本级）会计期间：2023.01-2023.12"]]);
+        assert_eq!(t["entity"], "某局（本级）");
+        assert_eq!(t["period"], "2023.01-2023.12");
+        let t = titles(&[vec!["编制单位：某局", "", "单位：元"]]);
+        assert_eq!(t["entity"], "某局");
+        assert_eq!(t["unit"], "元");
+        let t = titles(&[
+            vec!["序时账"],
+            vec!["单位：元", "单位名称", "某县人社局", "会计年度", "2023"],
+        ]);
+        assert_eq!(t["entity"], "某县人社局");
+        assert_eq!(t["period"], "2023");
+        assert_eq!(t["unit"], "元");
+        let t = titles(&[vec!["某县人社局2023年度序时账"]]);
+        assert_eq!(t["entity"], "某县人社局");
+        let t = titles(&[vec!["2023年度序时账"], vec!["打印日期：2024-03-01"]]);
+        assert!(!t.contains_key("entity"), "{t:?}");
+        assert!(!t.contains_key("period"), "{t:?}");
+    }
+
     #[test]
     fn title_keys() {
-        assert_eq!(
-            value_after_key("单位：局机关  期间：2023年1月-12月", "单位").as_deref(),
-            Some("局机关")
-        );
-        assert_eq!(
-            value_after_key("核算单位:社保中心 期间:2023年", "核算单位").as_deref(),
-            Some("社保中心")
-        );
-        assert_eq!(value_after_key("编制单位：某局", "单位"), None);
         assert_eq!(year_in("期间：2023年1月-12月"), Some(2023));
         assert_eq!(year_in("20230105"), None);
         assert_eq!(norm("借方金额（元）"), "借方金额");

@@ -145,10 +145,16 @@ impl SheetReader<'_> {
             (None, Some(c)) => c.date,
             (None, None) => return Err(bad("date", "日期为空，且上方没有可承接的行")),
         };
-        let explicit_period = if self.hdr.has("period") {
-            self.int_at(row, "period")?
-        } else {
-            None
+        let explicit_period = match self.cell(row, "period") {
+            Some(c) => cell::period(c).map_err(|r| bad("period", r))?.map(|p| {
+                // A number 2023.1 on a line dated in October was 2023.10.
+                if p.maybe_tenth && date.month() == 10 {
+                    10
+                } else {
+                    i64::from(p.period)
+                }
+            }),
+            None => None,
         };
         // The period is the 期间 cell's, else the line's own date's month. Only a line that
         // continues the voucher above (same word and number) on the same date takes that
@@ -318,20 +324,28 @@ impl SheetReader<'_> {
         row: &[Data],
         rownum: u32,
         label: &str,
+        stated_year: Option<i32>,
         current: Option<&Current>,
         rounded: &mut usize,
     ) -> Result<OpeningBalance, Bad> {
         let (account_code, account_name) = self.account(row)?;
         let (d, c) = self.debit_credit(row, rounded)?;
-        let year = current
-            .map(|c| c.year)
-            .or(self.title_year)
+        // The year the row's words state (`2023年期初余额`), its own date, the line above,
+        // the title / sheet name / file name, or the sheet's first dated line.
+        let year = stated_year
             .or_else(|| {
                 self.cell(row, "date")
                     .and_then(|c| cell::date(c).ok().flatten())
                     .map(|d| d.year())
             })
-            .ok_or_else(|| bad("date", "期初行无法确定年度"))?;
+            .or(current.map(|c| c.year))
+            .or(self.year_hint)
+            .ok_or_else(|| {
+                bad(
+                    "date",
+                    "期初行无法确定年度：行中无日期，标题行、工作表名、文件名和下方各行都没有年度",
+                )
+            })?;
         let aux = self
             .text(row, "aux")
             .map(|t| parse_aux(&t, &self.profile.aux_keys))

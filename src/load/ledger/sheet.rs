@@ -71,6 +71,9 @@ pub(super) struct SheetReader<'a> {
     pub(super) profile: &'a Profile,
     pub(super) keywords: BTreeMap<String, String>,
     pub(super) title_year: Option<i32>,
+    /// The year of undated 期初 rows above the first line: `title_year`, else the year of
+    /// the sheet's first dated line.
+    pub(super) year_hint: Option<i32>,
     pub(super) sheet_entity: Option<String>,
     pub(super) fallback_entity: String,
     pub(super) book: Option<String>,
@@ -88,6 +91,15 @@ pub(super) struct SheetReader<'a> {
     /// Unrecognised header columns and the missing field each most resembles
     /// (`diagnose::Diagnosis::unknown`): named in rejections on that field.
     pub(super) guesses: Vec<(usize, &'static str)>,
+}
+
+/// A total or opening row's scope (`month`, `opening` …), its words as written, and the
+/// year and month the words state.
+pub(super) struct Scope {
+    pub(super) scope: String,
+    pub(super) label: String,
+    pub(super) year: Option<i32>,
+    pub(super) month: Option<u32>,
 }
 
 /// A row problem: which field, why.
@@ -150,8 +162,9 @@ impl<'a> SheetReader<'a> {
         self.hdr.label(self.sheet, field)
     }
 
-    /// The total/opening scope a row's words name, if any.
-    pub(super) fn keyword_scope(&self, row: &[Data]) -> Option<(String, String)> {
+    /// The total/opening scope a row's words name, if any: the scope, the text as written,
+    /// and the year and month the words state (`2023年1月合计`).
+    pub(super) fn keyword_scope(&self, row: &[Data]) -> Option<Scope> {
         let fields = [
             "summary",
             "date",
@@ -164,14 +177,16 @@ impl<'a> SheetReader<'a> {
         if let Some(first) = row.iter().find(|c| !cell::is_blank(c)) {
             texts.push(cell::text(first).to_string());
         }
-        for t in texts {
-            let n = header::norm(&t);
-            let n = n.split(['(', '（']).next().unwrap_or("").to_string();
-            if let Some(scope) = self.keywords.get(&n) {
-                return Some((scope.clone(), t));
-            }
-        }
-        None
+        texts.into_iter().find_map(|t| self.scope_of(&t))
+    }
+
+    fn scope_of(&self, t: &str) -> Option<Scope> {
+        Profile::total_scope(&self.keywords, t).map(|(scope, year, month)| Scope {
+            scope,
+            label: t.to_string(),
+            year,
+            month,
+        })
     }
 
     /// One non-blank row below the header: a repeated header, a total row (checked against the
@@ -194,18 +209,27 @@ impl<'a> SheetReader<'a> {
             || self
                 .cell(row, "account")
                 .is_some_and(|c| !cell::is_blank(c));
+        let own_voucher = self
+            .text(row, "voucher")
+            .or_else(|| self.text(row, "voucher_number"))
+            .is_some_and(|v| crate::model::voucher::parse_voucher_no(&v).is_ok());
         // Rows with an account are journal lines unless their 摘要 is itself a total or
-        // opening word (明细账 style); only account-less rows get the full scan.
-        let scope = if has_account {
-            self.text(row, "summary").and_then(|t| {
-                self.keywords
-                    .get(&header::norm(&t))
-                    .map(|sc| (sc.clone(), t))
-            })
+        // opening word (明细账 style); only account-less rows get the full scan. A row with an
+        // account and its own voucher number is a line whatever its 摘要 says.
+        let scope = if has_account && own_voucher {
+            None
+        } else if has_account {
+            self.text(row, "summary").and_then(|t| self.scope_of(&t))
         } else {
             self.keyword_scope(row)
         };
-        if let Some((scope, label)) = scope {
+        if let Some(Scope {
+            scope,
+            label,
+            year: stated_year,
+            month: stated_month,
+        }) = scope
+        {
             if scope == "opening" {
                 if !has_account {
                     return self
@@ -215,6 +239,7 @@ impl<'a> SheetReader<'a> {
                     row,
                     rownum,
                     &label,
+                    stated_year,
                     self.current.as_ref(),
                     &mut report.amounts_rounded,
                 ) {
@@ -244,22 +269,36 @@ impl<'a> SheetReader<'a> {
                     let loaded = match scope.as_str() {
                         "voucher" => sums.voucher,
                         "segment" => sums.segment,
-                        "month" => self
-                            .current
-                            .as_ref()
-                            .and_then(|c| sums.per_period.get(&(c.year, c.period)).copied())
-                            .unwrap_or_default(),
-                        "year_to_date" => self
-                            .current
-                            .as_ref()
-                            .map(|cur| {
+                        "month" => {
+                            // The month the words name (`3月合计`), else the current one.
+                            let year = stated_year.or(self.current.as_ref().map(|c| c.year));
+                            let period = stated_month.or(self.current.as_ref().map(|c| c.period));
+                            match (year, period) {
+                                (Some(y), Some(p)) => {
+                                    sums.per_period.get(&(y, p)).copied().unwrap_or_default()
+                                }
+                                _ => Default::default(),
+                            }
+                        }
+                        "year_to_date" => {
+                            // Up to the current period (or the month the words name); a
+                            // year the words name other than the current one, all of it.
+                            let cur = self.current.as_ref().map(|c| (c.year, c.period));
+                            let year = stated_year.or(cur.map(|c| c.0));
+                            let upto = match (stated_month, cur) {
+                                (Some(m), _) => m,
+                                (None, Some((y, p))) if Some(y) == year => p,
+                                _ => 16,
+                            };
+                            year.map(|y| {
                                 sums.per_period
-                                    .range((cur.year, 0)..=(cur.year, cur.period))
+                                    .range((y, 0)..=(y, upto))
                                     .fold((Fen::ZERO, Fen::ZERO), |a, (_, v)| {
                                         (a.0 + v.0, a.1 + v.1)
                                     })
                             })
-                            .unwrap_or_default(),
+                            .unwrap_or_default()
+                        }
                         _ => sums.sheet,
                     };
                     let mut figures = Vec::new();
