@@ -232,7 +232,13 @@ pub fn find(rows: &[&[Data]], profile: &Profile) -> Option<Header> {
                     vec![s.clone(), format!("{parent_ff}{s}"), p]
                 });
             }
-            tries.push((2, combined));
+            // The row above counts as a header row only when it adds fields to the row below
+            // (a merged 金额 over 借方/贷方, names merged down over both rows): a title line
+            // right above a one-row header stays a title line.
+            let below: Vec<Vec<String>> = sub.iter().map(|t| vec![t.clone()]).collect();
+            if map_names(&combined, &table).0.len() > map_names(&below, &table).0.len() {
+                tries.push((2, combined));
+            }
         }
         for (height, names) in tries {
             let (fields, duplicates) = map_names(&names, &table);

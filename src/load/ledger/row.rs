@@ -3,6 +3,7 @@
 //! the 账套's chart. A field that cannot be read rejects the row with its column and reason.
 
 use super::cell;
+use super::chart::Chart;
 use super::model::{Classification, LedgerLine, OpeningBalance, Source, STATUS_NORMAL};
 use super::sheet::{bad, Bad, Current, SheetReader};
 use crate::model::money::Fen;
@@ -11,7 +12,10 @@ use calamine::Data;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet};
 
-impl SheetReader<'_> {
+/// Account code, name, and the 经济分类 a name path names.
+type Account = (String, String, Option<(String, String)>);
+
+impl<'a> SheetReader<'a> {
     /// An optional whole number from a field's cell; a bad value rejects the row on that field.
     fn int_at(&self, row: &[Data], field: &'static str) -> Result<Option<i64>, Bad> {
         self.cell(row, field)
@@ -82,6 +86,17 @@ impl SheetReader<'_> {
         }
     }
 
+    /// The chart of a row's 会计制度 (its column, else the files' system).
+    fn chart(&self, row: &[Data]) -> Result<&'a Chart, Bad> {
+        match self.text(row, "accounting_system") {
+            Some(s) => self
+                .charts
+                .find(&s)
+                .ok_or_else(|| bad("accounting_system", format!("会计制度“{s}”没有内置科目表"))),
+            None => Ok(self.default_chart),
+        }
+    }
+
     pub(super) fn entity(&self, row: &[Data]) -> String {
         self.sheet_entity
             .clone()
@@ -89,7 +104,23 @@ impl SheetReader<'_> {
             .unwrap_or_else(|| self.fallback_entity.clone())
     }
 
-    pub(super) fn account(&self, row: &[Data]) -> Result<(String, String), Bad> {
+    /// The line's account: code and name from their columns, or one 科目 cell written as
+    /// `[5001]业务活动费用`, `5001 业务活动费用`, or as a name path without a code
+    /// (`业务活动费用/商品和服务费用/办公费`) resolved through `chart` to its first-level code
+    /// and the 经济分类 its last segment names (returned third).
+    pub(super) fn account(&self, row: &[Data], chart: &Chart) -> Result<Account, Bad> {
+        let by_path = |field: &'static str, raw: &str| -> Result<Account, Bad> {
+            match chart.resolve_path(raw) {
+                Some(r) => Ok((r.code, raw.to_string(), r.econ)),
+                None => Err(bad(
+                    field,
+                    format!(
+                        "“{raw}”中没有科目编码，也不以{}的一级科目名称开头（凭证应同时填列编号和名称）",
+                        chart.name
+                    ),
+                )),
+            }
+        };
         if self.hdr.has("account_code") {
             let code = self
                 .cell(row, "account_code")
@@ -99,19 +130,24 @@ impl SheetReader<'_> {
                 .unwrap_or_default();
             let name = self.text(row, "account_name").unwrap_or_default();
             if code.is_empty() {
+                if !name.is_empty() {
+                    return by_path("account_code", &name).map_err(|_| {
+                        bad(
+                            "account_code",
+                            format!("科目编码为空，科目名称“{name}”也不以一级科目名称开头"),
+                        )
+                    });
+                }
                 return Err(bad("account_code", "科目编码为空"));
             }
-            return Ok((code, name));
+            return Ok((code, name, None));
         }
         let raw = self.text(row, "account").unwrap_or_default();
         let (code, name) = cell::split_code_name(&raw);
         if code.is_empty() {
-            return Err(bad(
-                "account",
-                format!("“{raw}”中没有科目编码（凭证应同时填列编号和名称）"),
-            ));
+            return by_path("account", &raw);
         }
-        Ok((code, name))
+        Ok((code, name, None))
     }
 
     pub(super) fn date_and_period(
@@ -235,16 +271,9 @@ impl SheetReader<'_> {
         rounded: &mut usize,
         unknown: &mut BTreeSet<String>,
     ) -> Result<LedgerLine, Bad> {
-        let (account_code, account_name) = self.account(row)?;
+        let chart = self.chart(row)?;
+        let (account_code, account_name, path_econ) = self.account(row, chart)?;
         let (debit, credit) = self.debit_credit(row, rounded)?;
-        let system = self.text(row, "accounting_system");
-        let chart = match &system {
-            Some(s) => self
-                .charts
-                .find(s)
-                .ok_or_else(|| bad("accounting_system", format!("会计制度“{s}”没有内置科目表")))?,
-            None => self.default_chart,
-        };
         let (basis, account_l1) = match chart.first_level(&account_code) {
             Some((_, acc)) => (acc.basis.clone(), Some(acc.name.clone())),
             None => {
@@ -273,6 +302,17 @@ impl SheetReader<'_> {
             }
             Classification { code: c, name: n }
         };
+        // A name-path 科目 (业务活动费用/商品和服务费用/办公费) names the 经济分类 when no
+        // column or 辅助项 does.
+        let mut econ = classification("econ", "econ_code", "econ_name");
+        if econ.code.is_none() && econ.name.is_none() {
+            if let Some((c, n)) = path_econ {
+                econ = Classification {
+                    code: Some(c),
+                    name: Some(n),
+                };
+            }
+        }
         let attachments = self.int_at(row, "attachments")?;
         let status = self
             .text(row, "status")
@@ -299,7 +339,7 @@ impl SheetReader<'_> {
             department: pick("department"),
             project: pick("project"),
             counterparty: pick("counterparty"),
-            econ: classification("econ", "econ_code", "econ_name"),
+            econ,
             func: classification("func", "func_code", "func_name"),
             fund_source: pick("fund_source"),
             settlement: pick("settlement"),
@@ -328,7 +368,7 @@ impl SheetReader<'_> {
         current: Option<&Current>,
         rounded: &mut usize,
     ) -> Result<OpeningBalance, Bad> {
-        let (account_code, account_name) = self.account(row)?;
+        let (account_code, account_name, _) = self.account(row, self.chart(row)?)?;
         let (d, c) = self.debit_credit(row, rounded)?;
         // The year the row's words state (`2023年期初余额`), its own date, the line above,
         // the title / sheet name / file name, or the sheet's first dated line.
