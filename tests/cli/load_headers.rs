@@ -194,3 +194,62 @@ fn a_yonyou_style_workbook_with_a_voucher_header_in_yonyou_wording_loads() {
     assert_eq!(f["entity"], "某局", "{f}");
     assert_eq!(f["vouchers"], 11, "{f}");
 }
+
+/// A register or balance table without a usable header names the missing field and, for each
+/// unknown header, the one it most resembles; a look-alike gets no suggestion.
+#[test]
+fn registers_and_balance_tables_without_a_header_get_closest_matches() {
+    let d = tmp();
+    let ledger = write_csv(
+        d.path(),
+        "ledger.csv",
+        "日期,凭证号,摘要,科目编码,科目名称,借方金额,贷方金额,备注",
+    );
+    let reg = d.path().join("register.csv");
+    std::fs::write(&reg, "资产序号,资产名称,原值,备注\nA001,电脑,5000,x\n").unwrap();
+    let (out, _) = cli_load(d.path(), &[p(&ledger), "--assets", p(&reg)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("表头缺少 资产编号"), "{err}");
+    assert!(err.contains("资产序号（可能是 资产编号）"), "{err}");
+    assert!(!err.contains("备注（可能是"), "{err}");
+    assert!(!err.contains("asset_code"), "{err}");
+
+    let bal = d.path().join("balances.csv");
+    std::fs::write(&bal, "科目代号,名称,期初余额\n1001,库存现金,100.00\n").unwrap();
+    let (out, _) = cli_load(d.path(), &[p(&ledger), "--balances", p(&bal)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("表头缺少 科目编码"), "{err}");
+    assert!(err.contains("科目代号（可能是 科目编码）"), "{err}");
+    assert!(!err.contains("account_code"), "{err}");
+}
+
+/// A supporting record whose header lacks a required column names it, the headers found and
+/// the closest match of each unknown one.
+#[test]
+fn a_supporting_record_without_its_header_gets_the_same_diagnosis() {
+    let d = tmp();
+    let ledger = write_csv(
+        d.path(),
+        "ledger.csv",
+        "日期,凭证号,摘要,科目编码,科目名称,借方金额,贷方金额,备注",
+    );
+    let pay = d.path().join("payments.csv");
+    std::fs::write(
+        &pay,
+        "支付日期,收款人名,收款账号,金额,附言\n2023-01-05,张三,6222,100.00,x\n",
+    )
+    .unwrap();
+    let (out, _) = cli_check(
+        d.path(),
+        &[p(&ledger), "--supporting", &format!("payments={}", p(&pay))],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("找不到表头"), "{err}");
+    assert!(err.contains("表头缺少 收款人"), "{err}");
+    assert!(err.contains("找到的列：支付日期、收款人名"), "{err}");
+    assert!(err.contains("收款人名（可能是 收款人）"), "{err}");
+    assert!(!err.contains("附言（可能是"), "{err}");
+}

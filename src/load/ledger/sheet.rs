@@ -90,7 +90,7 @@ pub(super) struct SheetReader<'a> {
     pub(super) poisoned: Option<u32>,
     /// Unrecognised header columns and the missing field each most resembles
     /// (`diagnose::Diagnosis::unknown`): named in rejections on that field.
-    pub(super) guesses: Vec<(usize, &'static str)>,
+    pub(super) guesses: Vec<(usize, String)>,
 }
 
 /// A total or opening row's scope (`month`, `opening` …), its words as written, and the
