@@ -175,7 +175,7 @@ fn a_yonyou_u8_export_written_from_scratch_loads_without_a_profile() {
     rows.push(vec![E, E, E, E, S("二月合计"), S("借"), N(200.0)]);
     rows.push(vec![E, E, E, E, S("本年累计"), S("借"), N(600.0)]);
     xlsx(&path, &[("Sheet1", rows)]);
-    let l = load_files(&[path.clone()]);
+    let l = load_files(std::slice::from_ref(&path));
     let f = file(&l);
     all_accounted(f);
     assert_eq!(f.rows_loaded, 6);
@@ -400,6 +400,7 @@ fn a_kingdee_export_written_from_scratch_loads_without_a_profile() {
     assert_eq!(f.totals_checked.len(), 4);
     // 记-5 = 记-0005 in January; 记-5 in February, 付-5 and 记-5 in March: four vouchers.
     assert_eq!(f.vouchers, 4);
+    assert_eq!(f.profile.as_deref(), Some("kingdee"));
     assert_eq!(f.entity.as_deref(), Some("某县社会保险中心"));
     let periods: Vec<u32> = l.lines.iter().map(|x| x.period).collect();
     assert_eq!(periods, [1, 1, 2, 2, 3, 3, 3, 3]);
@@ -814,7 +815,8 @@ fn undated_opening_rows_take_the_year_the_file_states() {
         ]
     };
     // (file, sheet, title, opening word, expected year)
-    let cases: Vec<(&str, &str, Vec<Vec<C>>, &'static str, i32)> = vec![
+    type Case = (&'static str, &'static str, Vec<Vec<C>>, &'static str, i32);
+    let cases: Vec<Case> = vec![
         (
             "a.xlsx",
             "Sheet1",

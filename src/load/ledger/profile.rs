@@ -112,6 +112,14 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../data/profiles/voucher-detail-2row.toml"),
     ),
     (
+        "yonyou-u8",
+        include_str!("../../../data/profiles/yonyou-u8.toml"),
+    ),
+    (
+        "kingdee",
+        include_str!("../../../data/profiles/kingdee.toml"),
+    ),
+    (
         "assets-generic",
         include_str!("../../../data/profiles/assets-generic.toml"),
     ),

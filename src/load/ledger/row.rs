@@ -80,7 +80,8 @@ impl<'a> SheetReader<'a> {
         match dir {
             _ if is("debit") => Ok((a, Fen::ZERO)),
             _ if is("credit") => Ok((Fen::ZERO, a)),
-            "" if a.is_zero() => Ok((Fen::ZERO, Fen::ZERO)),
+            // A zero amount needs no side (`平`, blank, `-` on an opening or total row).
+            _ if a.is_zero() => Ok((Fen::ZERO, Fen::ZERO)),
             "" => Err(bad("direction", "有金额但借贷方向为空")),
             other => Err(bad("direction", format!("借贷方向无法识别：“{other}”"))),
         }
