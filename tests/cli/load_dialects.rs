@@ -862,3 +862,52 @@ fn undated_opening_rows_take_the_year_the_file_states() {
         assert_eq!(y, Some(year), "{name}");
     }
 }
+
+/// 明细账 layouts: the opening balance stands in 余额 with its 方向 (or, without one, on the
+/// account's normal side), 借方 and 贷方 empty; a 期初 row with no account is recognised and
+/// skipped with a warning, never rejected; 余额 on journal lines is not read.
+#[test]
+fn opening_balances_in_the_balance_column_of_a_ledger_account_layout() {
+    let d = tmp();
+    let path = d.path().join("明细账.csv");
+    std::fs::write(
+        &path,
+        "日期,凭证号,摘要,科目编码,科目名称,借方,贷方,方向,余额\n\
+         ,,期初余额,,,,,借,999.00\n\
+         ,,期初余额,1002,银行存款,,,借,50000.00\n\
+         ,,上年结转,2307,其他应付款,,,贷,300.00\n\
+         ,,年初余额,2001,短期借款,,,,700.00\n\
+         ,,期初余额,1001,库存现金,,,平,0.00\n\
+         2023-01-05,记-1,购办公用品,5001,业务活动费用,100.00,,借,100.00\n\
+         2023-01-05,记-1,购办公用品,1002,银行存款,,100.00,借,49900.00\n",
+    )
+    .unwrap();
+    let l = load_files(&[path]);
+    let f = file(&l);
+    all_accounted(f);
+    assert_eq!(f.rows_loaded, 2);
+    assert_eq!(f.rows_opening, 4);
+    assert!(
+        f.warnings
+            .iter()
+            .any(|w| w.contains("第 2 行") && w.contains("没有科目")),
+        "{:?}",
+        f.warnings
+    );
+    let o = &l.frames.opening;
+    let code_col = o.column("account_code").unwrap().str().unwrap().clone();
+    let codes: Vec<&str> = (0..o.height())
+        .map(|i| code_col.get(i).unwrap_or_default())
+        .collect();
+    let bal: Vec<i64> = o
+        .column("balance_fen")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
+    assert_eq!(codes, ["1002", "2307", "2001", "1001"]);
+    assert_eq!(bal, [5_000_000, -30_000, -70_000, 0]);
+    let debits: i64 = l.lines.iter().map(|x| x.debit.0).sum();
+    assert_eq!(debits, 10_000);
+}

@@ -45,6 +45,7 @@ pub fn field_label(field: &str) -> &'static str {
         "poster" => "记账人",
         "attachments" => "附单据数",
         "status" => "凭证状态",
+        "balance" => "余额",
         "asset_code" => "资产编号",
         "asset_name" => "资产名称",
         "category" | "category_code" | "category_name" => "资产类别",

@@ -12,7 +12,7 @@ pub const HEADER_SEARCH_ROWS: usize = 40;
 /// Every canonical field of every kind, numbered: a header resolves its columns into an array
 /// indexed by these numbers once, so the per-cell lookup is a `match` on the name (length
 /// dispatch, one comparison) instead of a map search.
-pub const FIELD_SLOTS: usize = 60;
+pub const FIELD_SLOTS: usize = 61;
 
 pub fn field_slot(field: &str) -> Option<usize> {
     match field {
@@ -76,6 +76,7 @@ pub fn field_slot(field: &str) -> Option<usize> {
         "closing_credit" => Some(57),
         "closing_direction" => Some(58),
         "closing" => Some(59),
+        "balance" => Some(60),
         _ => None,
     }
 }

@@ -47,6 +47,7 @@ pub const LEDGER_FIELDS: &[&str] = &[
     "poster",
     "attachments",
     "status",
+    "balance",
 ];
 
 /// Canonical asset-register fields.

@@ -369,8 +369,35 @@ impl<'a> SheetReader<'a> {
         current: Option<&Current>,
         rounded: &mut usize,
     ) -> Result<OpeningBalance, Bad> {
-        let (account_code, account_name, _) = self.account(row, self.chart(row)?)?;
-        let (d, c) = self.debit_credit(row, rounded)?;
+        let chart = self.chart(row)?;
+        let (account_code, account_name, _) = self.account(row, chart)?;
+        let (mut d, mut c) = self.debit_credit(row, rounded)?;
+        // 明细账: the opening balance stands in the 余额 column (with 方向 when the layout has
+        // 借方/贷方 columns), 借方 and 贷方 empty. Without a 方向, the account's normal side.
+        if d.is_zero() && c.is_zero() && self.hdr.has("debit") {
+            if let Some(cell) = self.cell(row, "balance") {
+                let a = cell::amount(cell).map_err(|r| bad("balance", r))?;
+                let dir = self.text(row, "direction").unwrap_or_default();
+                let is = |side: &str| {
+                    self.profile
+                        .direction_words
+                        .get(side)
+                        .is_some_and(|ws| ws.iter().any(|w| w == dir.trim()))
+                };
+                let credit = if is("credit") {
+                    true
+                } else if is("debit") || a.fen.is_zero() {
+                    false
+                } else {
+                    chart.credit_normal(&account_code).unwrap_or(false)
+                };
+                if credit {
+                    c = a.fen;
+                } else {
+                    d = a.fen;
+                }
+            }
+        }
         // The year the row's words state (`2023年期初余额`), its own date, the line above,
         // the title / sheet name / file name, or the sheet's first dated line.
         let year = stated_year

@@ -232,8 +232,13 @@ impl<'a> SheetReader<'a> {
         {
             if scope == "opening" {
                 if !has_account {
-                    return self
-                        .reject("account_code", format!("期初行“{label}”没有科目，无法归属"));
+                    // A 期初 row with no account (a 日记账's or a sheet's opening line) cannot be
+                    // attributed: recognised and skipped, with a warning, never a rejection.
+                    report.warnings.push(format!(
+                        "工作表“{}”第 {rownum} 行“{label}”是期初行但没有科目，未作为期初余额载入",
+                        self.sheet.name
+                    ));
+                    return RowOutcome::Total;
                 }
                 match self.opening(
                     row,
