@@ -185,6 +185,8 @@ fn a_yonyou_u8_export_written_from_scratch_loads_without_a_profile() {
         f.vouchers, 3,
         "记-1 of January and of February are two vouchers"
     );
+    // A filled-down line carries its voucher's number as written.
+    assert_eq!(l.lines[1].voucher_text, "记-0001");
     assert_eq!(
         f.entity.as_deref(),
         Some("某县人力资源和社会保障局（本级）")
@@ -405,6 +407,18 @@ fn a_kingdee_export_written_from_scratch_loads_without_a_profile() {
     let periods: Vec<u32> = l.lines.iter().map(|x| x.period).collect();
     assert_eq!(periods, [1, 1, 2, 2, 3, 3, 3, 3]);
     assert_eq!(l.lines[1].voucher_number, 5);
+    // Matched as one voucher, shown as written.
+    let written: Vec<&str> = l.lines.iter().map(|x| x.voucher_text.as_str()).collect();
+    assert_eq!(written[..3], ["记 - 5", "记-0005", "记-5"]);
+    let frame = l
+        .frames
+        .lines
+        .column("voucher_text")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    assert_eq!(frame.get(1), Some("记-0005"));
     assert_eq!(l.lines[4].voucher_kind, "付");
     assert_eq!(l.lines[6].voucher_kind, "记");
 }

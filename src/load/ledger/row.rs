@@ -217,6 +217,15 @@ impl<'a> SheetReader<'a> {
         let entity = self.entity(row);
         let voucher_text = self.text(row, "voucher");
         let number_text = self.text(row, "voucher_number");
+        // As written: the voucher cell, or the 凭证字 and number cells side by side.
+        let written = match (&voucher_text, &number_text) {
+            (Some(v), _) => Some(v.clone()),
+            (None, Some(n)) => Some(match self.text(row, "voucher_kind") {
+                Some(k) => format!("{k}-{n}"),
+                None => n.clone(),
+            }),
+            (None, None) => None,
+        };
         let parsed = match (voucher_text, number_text) {
             (Some(v), _) => Some(voucher::parse_voucher_no(&v).map_err(|r| bad("voucher", r))?),
             (None, Some(n)) => {
@@ -253,7 +262,13 @@ impl<'a> SheetReader<'a> {
             None => 1,
         };
 
+        let text = match (written, current) {
+            (Some(w), _) => w,
+            (None, Some(c)) => c.text.clone(),
+            (None, None) => String::new(),
+        };
         Ok(Current {
+            text,
             kind,
             number,
             date,
@@ -329,6 +344,7 @@ impl<'a> SheetReader<'a> {
             period: id.period,
             voucher_kind: id.kind.clone(),
             voucher_number: id.number,
+            voucher_text: id.text.clone(),
             line_no: id.line_no,
             date: id.date,
             summary: self.text(row, "summary").unwrap_or_default(),

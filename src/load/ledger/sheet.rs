@@ -40,6 +40,8 @@ pub(super) struct Current {
     pub(super) period: u32,
     pub(super) line_no: u32,
     pub(super) entity: String,
+    /// The voucher number as the export wrote it (`记-0005`), for evidence.
+    pub(super) text: String,
 }
 
 impl Current {
