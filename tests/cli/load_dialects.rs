@@ -925,3 +925,100 @@ fn opening_balances_in_the_balance_column_of_a_ledger_account_layout() {
     let debits: i64 = l.lines.iter().map(|x| x.debit.0).sum();
     assert_eq!(debits, 10_000);
 }
+
+/// Print-style exports repeat the title block and header on every page and close with sign-off
+/// and page lines: all recognised and skipped, none rejected; a text row that is none of these
+/// is still rejected.
+#[test]
+fn repeated_title_blocks_and_footers_are_recognised() {
+    let d = tmp();
+    let header = || {
+        [
+            "日期",
+            "凭证号",
+            "摘要",
+            "科目编码",
+            "科目名称",
+            "借方",
+            "贷方",
+        ]
+        .iter()
+        .map(|h| S(h))
+        .collect::<Vec<_>>()
+    };
+    let title = || {
+        vec![
+            vec![E, E, S("某县就业局2023年度序时账")],
+            vec![
+                S("核算单位："),
+                S("某县就业局"),
+                E,
+                E,
+                S("期间：2023年1月-12月"),
+                E,
+                S("单位：元"),
+            ],
+        ]
+    };
+    let voucher = |n: u32, amt: f64| {
+        vec![
+            vec![
+                t("2023-01-05"),
+                t(format!("记-{n}")),
+                S("a"),
+                S("5001"),
+                S("x"),
+                N(amt),
+                E,
+            ],
+            vec![
+                t("2023-01-05"),
+                t(format!("记-{n}")),
+                S("a"),
+                S("1011"),
+                S("y"),
+                E,
+                N(amt),
+            ],
+        ]
+    };
+    let mut rows = title();
+    rows.push(header());
+    rows.extend(voucher(1, 10.0));
+    rows.push(vec![E, E, S("过次页"), E, E, N(10.0), N(10.0)]);
+    rows.push(vec![
+        S("制表人：张三"),
+        E,
+        E,
+        S("审核人：李四"),
+        E,
+        S("第 1 页，共 2 页"),
+    ]);
+    rows.extend(title());
+    rows.push(header());
+    rows.push(vec![E, E, S("承前页"), E, E, N(10.0), N(10.0)]);
+    rows.extend(voucher(2, 5.0));
+    rows.push(vec![E, E, S("本月合计"), E, E, N(15.0), N(15.0)]);
+    rows.push(vec![
+        S("会计主管"),
+        S("王五"),
+        E,
+        S("记账"),
+        S("赵六"),
+        E,
+        S("第2页"),
+    ]);
+    let path = d.path().join("print.xlsx");
+    xlsx(&path, &[("Sheet1", rows.clone())]);
+    let l = load_files(&[path]);
+    let f = file(&l);
+    all_accounted(f);
+    assert_eq!(f.rows_loaded, 4);
+    assert_eq!(f.entity.as_deref(), Some("某县就业局"));
+    // A look-alike: a stray note is not a title line.
+    rows.push(vec![S("以上数据仅供参考"), E, S("张三")]);
+    let path = d.path().join("print2.xlsx");
+    xlsx(&path, &[("Sheet1", rows)]);
+    let l = load_files(&[path]);
+    assert_eq!(file(&l).rows_rejected, 1, "{:?}", file(&l).rejections);
+}

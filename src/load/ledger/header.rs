@@ -455,6 +455,54 @@ pub fn title_values(
     out
 }
 
+/// Whether a row below the header is a title or footer line, as print-style exports repeat
+/// them on every page or close a sheet with them: every non-empty cell is a title fact
+/// (`核算单位：某局`, `制表人：张三`, a key alone with its value in the next cell), a heading
+/// (`序时账`, `某局2023年度序时账`) or a page marker (`第 2 页`, `共 5 页`). The caller checks
+/// the row has no account and no amount.
+pub fn is_title_line(row: &[Data], keys: &BTreeMap<String, Vec<String>>) -> bool {
+    let mut table: Vec<(Vec<char>, &str)> = keys
+        .iter()
+        .filter(|(f, _)| !TITLE_SPECIAL.contains(&f.as_str()))
+        .flat_map(|(f, ns)| {
+            ns.iter()
+                .map(move |n| (norm(n).chars().collect(), f.as_str()))
+        })
+        .collect();
+    table.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+    let heading: Vec<String> = keys
+        .get("heading")
+        .map(|ws| ws.iter().map(|w| norm(w)).collect())
+        .unwrap_or_default();
+    let cells: Vec<String> = row
+        .iter()
+        .map(|c| cell::text(c).to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if cells.is_empty() {
+        return false;
+    }
+    let page = |t: &str| {
+        let t = norm(t);
+        t.split([',', ';', '/', '，'])
+            .all(|p| (p.starts_with('第') || p.starts_with('共')) && p.ends_with('页'))
+    };
+    let mut i = 0;
+    while i < cells.len() {
+        let facts = facts_in(&cells[i], &table);
+        let t = norm(&cells[i]);
+        if let Some(last) = facts.last() {
+            if last.1.is_empty() {
+                i += 1; // its value is the next cell
+            }
+        } else if !(heading.iter().any(|h| t.ends_with(h.as_str())) || page(&cells[i])) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The books' year as the title lines state it: the period's year, else the first year in a
 /// title cell that is not an ignored fact (a print date is not the books' year).
 pub fn title_year(

@@ -142,6 +142,27 @@ impl<'a> SheetReader<'a> {
             && same("amount")
     }
 
+    /// A title or footer line among the data (a printed page's repeated title, 制表人/审核人,
+    /// 第 2 页): no voucher number, no amount, every cell a title fact, heading or page marker.
+    fn is_title_or_footer(&self, row: &[Data]) -> bool {
+        // Cells in these columns may hold title text (a title spans the columns), but never a
+        // voucher number or an amount.
+        let no_voucher = |f: &str| {
+            self.text(row, f)
+                .is_none_or(|v| crate::model::voucher::parse_voucher_no(&v).is_err())
+        };
+        let no_amount = |f: &str| {
+            self.cell(row, f)
+                .is_none_or(|c| cell::amount(c).map_or(true, |a| a.fen.is_zero()))
+        };
+        no_voucher("voucher")
+            && no_voucher("voucher_number")
+            && no_amount("debit")
+            && no_amount("credit")
+            && no_amount("amount")
+            && header::is_title_line(row, &self.profile.title)
+    }
+
     /// A rejected row, its column named as the report shows it. When the header lacks the
     /// field but an unrecognised column resembles it, that column is named, and why.
     fn reject(&self, field: &str, reason: impl Into<String>) -> RowOutcome {
@@ -202,7 +223,7 @@ impl<'a> SheetReader<'a> {
         unknown_accounts: &mut BTreeSet<String>,
     ) -> RowOutcome {
         let (row, rownum) = (r.cells, r.number);
-        if self.is_repeated_header(row) {
+        if self.is_repeated_header(row) || self.is_title_or_footer(row) {
             return RowOutcome::Header;
         }
         let has_account = self
