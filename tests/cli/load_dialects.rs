@@ -1022,3 +1022,59 @@ fn repeated_title_blocks_and_footers_are_recognised() {
     let l = load_files(&[path]);
     assert_eq!(file(&l).rows_rejected, 1, "{:?}", file(&l).rejections);
 }
+
+/// A title stating amounts in 万元 is told (amounts are read as 元, never silently rescaled);
+/// 元 says nothing.
+#[test]
+fn a_title_in_another_money_unit_is_told() {
+    let d = tmp();
+    for (unit, warned) in [
+        ("金额单位：万元", true),
+        ("单  位：元", false),
+        ("单位：千元", true),
+    ] {
+        let path = d.path().join(format!("u-{warned}-{}.xlsx", unit.len()));
+        let rows = vec![
+            vec![S("编制单位：某县就业局"), E, S(unit)],
+            [
+                "日期",
+                "凭证号",
+                "摘要",
+                "科目编码",
+                "科目名称",
+                "借方",
+                "贷方",
+            ]
+            .iter()
+            .map(|h| S(h))
+            .collect(),
+            vec![
+                S("2023-01-05"),
+                S("记-1"),
+                S("a"),
+                S("5001"),
+                S("x"),
+                N(1.0),
+                E,
+            ],
+            vec![
+                S("2023-01-05"),
+                S("记-1"),
+                S("a"),
+                S("1011"),
+                S("y"),
+                E,
+                N(1.0),
+            ],
+        ];
+        xlsx(&path, &[("Sheet1", rows)]);
+        let l = load_files(&[path]);
+        let f = file(&l);
+        assert_eq!(f.entity.as_deref(), Some("某县就业局"), "{unit}");
+        let w = f
+            .warnings
+            .iter()
+            .any(|w| w.contains("金额单位") && w.contains("未换算"));
+        assert_eq!(w, warned, "{unit}: {:?}", f.warnings);
+    }
+}

@@ -323,8 +323,26 @@ fn facts_in(text: &str, keys: &[(Vec<char>, &str)]) -> Vec<(String, String)> {
     while p < t.len() {
         let mut hit = None;
         for (k, f) in keys {
-            if t[p..].starts_with(k) {
-                let mut q = p + k.len();
+            // Print layouts space a key out (`单  位：`): spaces between its characters match.
+            let matched = {
+                let mut q = p;
+                let mut ok = true;
+                for (n, kc) in k.iter().enumerate() {
+                    if n > 0 {
+                        while q < t.len() && t[q] == ' ' {
+                            q += 1;
+                        }
+                    }
+                    if t.get(q) != Some(kc) {
+                        ok = false;
+                        break;
+                    }
+                    q += 1;
+                }
+                ok.then_some(q)
+            };
+            if let Some(key_end) = matched {
+                let mut q = key_end;
                 while q < t.len() && t[q] == ' ' {
                     q += 1;
                 }
@@ -333,7 +351,7 @@ fn facts_in(text: &str, keys: &[(Vec<char>, &str)]) -> Vec<(String, String)> {
                     break;
                 }
                 // `单位名称 某局` at the start of a cell: a key, a space, its value.
-                if p == 0 && q > p + k.len() && q < t.len() {
+                if p == 0 && q > key_end && q < t.len() {
                     hit = Some((q, *f));
                     break;
                 }
@@ -596,6 +614,9 @@ mod tests {
         assert_eq!(t["entity"], "某县人社局");
         assert_eq!(t["period"], "2023");
         assert_eq!(t["unit"], "元");
+        let t = titles(&[vec!["单  位：某局", "期　间：2023年"]]);
+        assert_eq!(t["entity"], "某局");
+        assert_eq!(t["period"], "2023年");
         let t = titles(&[vec!["某县人社局2023年度序时账"]]);
         assert_eq!(t["entity"], "某县人社局");
         let t = titles(&[vec!["2023年度序时账"], vec!["打印日期：2024-03-01"]]);

@@ -171,6 +171,15 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
                 ));
             }
         }
+        // Amounts are read as 元: a title that states another unit (万元, 千元) is told.
+        if let Some(unit) = titles.get("unit") {
+            if unit.contains('万') || unit.contains('千') {
+                report.warnings.push(format!(
+                    "工作表“{}”标题写明金额单位为“{unit}”：金额按表中数字以元读取，未换算，请核对",
+                    sheet.name
+                ));
+            }
+        }
         let book = titles.get("book").cloned();
         let first = hdr.row + hdr.height;
         self.out.lines.reserve(rows.len().saturating_sub(first));
