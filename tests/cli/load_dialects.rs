@@ -1078,3 +1078,49 @@ fn a_title_in_another_money_unit_is_told() {
         assert_eq!(w, warned, "{unit}: {:?}", f.warnings);
     }
 }
+
+/// 用友 GRP-style 月/日 columns whose year stands in a title cell of its own (会计年度 | 2023),
+/// and a 借/贷 direction column beside 金额.
+#[test]
+fn month_day_columns_take_the_year_from_a_separate_title_cell_and_a_借贷_column_reads() {
+    let d = tmp();
+    let path = d.path().join("grp.xlsx");
+    let rows = vec![
+        vec![S("单位名称"), S("某县就业局"), E, S("会计年度"), N(2023.0)],
+        [
+            "月",
+            "日",
+            "凭证号",
+            "摘要",
+            "科目编码",
+            "科目名称",
+            "借/贷",
+            "金额",
+        ]
+        .iter()
+        .map(|h| S(h))
+        .collect(),
+        vec![
+            N(3.0),
+            N(9.0),
+            S("记账-17"),
+            S("a"),
+            S("5001"),
+            S("x"),
+            S("借"),
+            N(8.0),
+        ],
+        vec![E, E, E, S("a"), S("1011"), S("y"), S("贷"), N(8.0)],
+        vec![E, E, E, S("3月合计"), E, E, S("借"), N(8.0)],
+    ];
+    xlsx(&path, &[("Sheet1", rows)]);
+    let l = load_files(&[path]);
+    let f = file(&l);
+    all_accounted(f);
+    assert_eq!(f.rows_loaded, 2);
+    assert_eq!(f.entity.as_deref(), Some("某县就业局"));
+    assert_eq!(f.totals_checked.len(), 1);
+    let x = &l.lines[1];
+    assert_eq!((x.date.to_string().as_str(), x.period), ("2023-03-09", 3));
+    assert_eq!((x.debit.0, x.credit.0), (0, 800));
+}
