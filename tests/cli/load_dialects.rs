@@ -1082,7 +1082,7 @@ fn a_title_in_another_money_unit_is_told() {
 /// 用友 GRP-style 月/日 columns whose year stands in a title cell of its own (会计年度 | 2023),
 /// and a 借/贷 direction column beside 金额.
 #[test]
-fn month_day_columns_take_the_year_from_a_separate_title_cell_and_a_借贷_column_reads() {
+fn month_day_columns_take_the_year_from_a_separate_title_cell_and_a_direction_column_reads() {
     let d = tmp();
     let path = d.path().join("grp.xlsx");
     let rows = vec![
@@ -1123,4 +1123,41 @@ fn month_day_columns_take_the_year_from_a_separate_title_cell_and_a_借贷_colum
     let x = &l.lines[1];
     assert_eq!((x.date.to_string().as_str(), x.period), ("2023-03-09", 3));
     assert_eq!((x.debit.0, x.credit.0), (0, 800));
+}
+
+/// A ledger whose only account column is 科目名称 holding name paths loads through the chart; a
+/// code+name layout whose code is empty resolves the name the same way; a total written in the
+/// 科目名称 column is still a total.
+#[test]
+fn account_names_without_codes_resolve_through_the_chart() {
+    let d = tmp();
+    let only_names = d.path().join("names.csv");
+    std::fs::write(
+        &only_names,
+        "日期,凭证号,摘要,科目名称,借方,贷方\n\
+         2023-01-05,记-1,购办公用品,业务活动费用/商品和服务费用/办公费,100.00,\n\
+         2023-01-05,记-1,购办公用品,零余额账户用款额度,,100.00\n\
+         ,,,本月合计,100.00,100.00\n",
+    )
+    .unwrap();
+    let with_codes = d.path().join("codes.csv");
+    std::fs::write(
+        &with_codes,
+        "日期,凭证号,摘要,科目编码,科目名称,借方,贷方\n\
+         2023-01-05,记-1,购办公用品,,业务活动费用-商品和服务费用-办公费,100.00,\n\
+         2023-01-05,记-1,购办公用品,1011,零余额账户用款额度,,100.00\n\
+         ,,,,本月合计,100.00,100.00\n\
+         2023-01-06,记-2,x,,银行账户,1.00,\n",
+    )
+    .unwrap();
+    for path in [only_names, with_codes] {
+        let l = load_files(std::slice::from_ref(&path));
+        let f = file(&l);
+        assert_eq!(f.rows_loaded, 2, "{path:?}: {:?}", f.rejections);
+        assert_eq!(f.totals_checked.len(), 1, "{path:?}");
+        assert!(f.totals_checked[0].matches, "{path:?}");
+        assert_eq!(l.lines[0].account_code, "5001");
+        assert_eq!(l.lines[0].econ.code.as_deref(), Some("30201"));
+        assert_eq!(l.lines[1].account_code, "1011");
+    }
 }

@@ -95,7 +95,10 @@ const BALANCES_REQUIRED: Required = &[
 const REQUIRED: Required = &[
     ("凭证号", &[&["voucher"], &["voucher_number"]]),
     ("日期", &[&["date"], &["month", "day"]]),
-    ("科目", &[&["account_code"], &["account"]]),
+    (
+        "科目",
+        &[&["account_code"], &["account"], &["account_name"]],
+    ),
     ("借方", &[&["debit"], &["direction", "amount"]]),
     ("贷方", &[&["credit"], &["direction", "amount"]]),
 ];

@@ -182,7 +182,8 @@ pub fn is_complete(kind: &str, f: &BTreeMap<String, usize>) -> bool {
     let has = |k: &str| f.contains_key(k);
     match kind {
         "ledger" => {
-            (has("account_code") || has("account"))
+            // 科目名称 alone: names resolved through the chart (`业务活动费用/…/办公费`).
+            (has("account_code") || has("account") || has("account_name"))
                 && ((has("debit") && has("credit")) || (has("direction") && has("amount")))
         }
         "balances" => {
@@ -197,7 +198,7 @@ pub fn is_complete(kind: &str, f: &BTreeMap<String, usize>) -> bool {
 /// What a ledger / register header must hold, for the "no header" message.
 pub fn expectation(kind: &str) -> &'static str {
     match kind {
-        "ledger" => "科目编码（或“科目”）以及 借方+贷方（或 方向+金额）",
+        "ledger" => "科目编码（或“科目”“科目名称”）以及 借方+贷方（或 方向+金额）",
         "balances" => "科目编码 以及 科目名称 或 期初余额（借方/贷方）",
         _ => "资产编号 和 原值",
     }

@@ -143,10 +143,16 @@ impl<'a> SheetReader<'a> {
             }
             return Ok((code, name, None));
         }
-        let raw = self.text(row, "account").unwrap_or_default();
+        // One 科目 cell, or a 科目名称 column alone.
+        let field = if self.hdr.has("account") {
+            "account"
+        } else {
+            "account_name"
+        };
+        let raw = self.text(row, field).unwrap_or_default();
         let (code, name) = cell::split_code_name(&raw);
         if code.is_empty() {
-            return by_path("account", &raw);
+            return by_path(field, &raw);
         }
         Ok((code, name, None))
     }

@@ -135,8 +135,9 @@ impl<'a> SheetReader<'a> {
                 .is_some_and(|v| header::norm(&cell::text(v)) == self.hdr.names[c]),
             None => true,
         };
-        (self.hdr.has("account_code") || self.hdr.has("account"))
+        (self.hdr.has("account_code") || self.hdr.has("account") || self.hdr.has("account_name"))
             && same("account_code")
+            && same("account_name")
             && same("account")
             && same("debit")
             && same("amount")
@@ -226,12 +227,14 @@ impl<'a> SheetReader<'a> {
         if self.is_repeated_header(row) || self.is_title_or_footer(row) {
             return RowOutcome::Header;
         }
-        let has_account = self
-            .cell(row, "account_code")
-            .is_some_and(|c| !cell::is_blank(c))
+        // An account code, a 科目 cell, or a 科目名称 that is no total or opening word (a name
+        // path resolved through the chart).
+        let filled = |f: &str| self.cell(row, f).is_some_and(|c| !cell::is_blank(c));
+        let has_account = filled("account_code")
+            || filled("account")
             || self
-                .cell(row, "account")
-                .is_some_and(|c| !cell::is_blank(c));
+                .text(row, "account_name")
+                .is_some_and(|n| self.scope_of(&n).is_none());
         let own_voucher = self
             .text(row, "voucher")
             .or_else(|| self.text(row, "voucher_number"))
@@ -373,8 +376,10 @@ impl<'a> SheetReader<'a> {
             return self.reject(
                 if self.hdr.has("account_code") {
                     "account_code"
-                } else {
+                } else if self.hdr.has("account") {
                     "account"
+                } else {
+                    "account_name"
                 },
                 "科目编码为空，且不是合计行或期初行",
             );
