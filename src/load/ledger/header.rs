@@ -290,7 +290,7 @@ pub fn found_names(rows: &[&[Data]]) -> Vec<String> {
 
 /// Title-table keys that are not fields: money-unit words (`unit_words`) and the words a
 /// heading ends with (`heading`).
-const TITLE_SPECIAL: &[&str] = &["unit_words", "heading"];
+const TITLE_SPECIAL: &[&str] = &["unit_words", "heading", "heading_entity_ends"];
 
 /// The field a title fact belongs to when it names no entity, book or period: a cell whose key
 /// is listed under `ignore` (打印日期 …) is read and dropped.
@@ -455,8 +455,13 @@ pub fn title_values(
     }
     if !out.contains_key("entity") {
         let heading = words("heading");
+        let ends = words("heading_entity_ends");
         let named = rows.iter().flat_map(|r| r.iter()).find_map(|c| {
-            let t = norm(&cell::text(c));
+            // As written (full-width brackets kept), without spaces.
+            let t: String = cell::text(c)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             let stem = heading
                 .iter()
                 .filter(|h| t.ends_with(h.as_str()))
@@ -465,7 +470,13 @@ pub fn title_values(
             let stem = stem.trim_end_matches(|c: char| {
                 c.is_ascii_digit() || "年度月份第期至-~—/.".contains(c)
             });
-            (stem.chars().count() >= 2 && !stem.contains(':')).then(|| stem.to_string())
+            // Only a unit's name: it ends (before a parenthesised sub-unit) with one of
+            // `heading_entity_ends` (局, 中心 …), so `记账凭证序时簿` names no entity.
+            let bare = stem.split(['(', '（']).next().unwrap_or("");
+            let unit_like = ends
+                .iter()
+                .any(|e| bare.ends_with(e.as_str()) && bare.len() > e.len());
+            (unit_like && !stem.contains(':')).then(|| stem.to_string())
         });
         if let Some(e) = named {
             out.insert("entity".to_string(), e);
@@ -578,7 +589,8 @@ mod tests {
             ("unit", v(&["金额单位"])),
             ("ignore", v(&["打印日期"])),
             ("unit_words", v(&["元", "万元"])),
-            ("heading", v(&["序时账", "凭证序时簿"])),
+            ("heading", v(&["序时账", "序时簿", "凭证序时簿"])),
+            ("heading_entity_ends", v(&["局", "中心"])),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -620,6 +632,10 @@ mod tests {
         assert_eq!(t["period"], "2023年");
         let t = titles(&[vec!["某县人社局2023年度序时账"]]);
         assert_eq!(t["entity"], "某县人社局");
+        let t = titles(&[vec!["记账凭证序时簿"]]);
+        assert!(!t.contains_key("entity"), "{t:?}");
+        let t = titles(&[vec!["某县社保中心（本级）2023年序时账"]]);
+        assert_eq!(t["entity"], "某县社保中心（本级）");
         let t = titles(&[vec!["2023年度序时账"], vec!["打印日期：2024-03-01"]]);
         assert!(!t.contains_key("entity"), "{t:?}");
         assert!(!t.contains_key("period"), "{t:?}");
