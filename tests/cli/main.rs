@@ -6,6 +6,7 @@ mod common;
 mod inputs_hostile;
 mod load_balances;
 mod load_csv;
+mod load_dialects;
 mod load_formats;
 mod load_headers;
 mod load_hostile;
