@@ -13,6 +13,7 @@ fn fen(d: rust_decimal::Decimal, what: &str) -> Result<Fen> {
 pub struct PlanRequest<'a> {
     pub key_above: Option<rust_decimal::Decimal>,
     pub key_cover: Option<f64>,
+    pub key_max: Option<usize>,
     pub draw: Draw,
     pub n: u64,
     pub seed: u64,
@@ -62,6 +63,12 @@ pub fn spec_from(p: PlanRequest) -> Result<SelectSpec> {
             bail!("覆盖比例 key-cover 须大于 0 且不超过 1，实为 {share}");
         }
     }
+    if p.key_max.is_some() && p.key_cover.is_none() {
+        bail!("重点项目个数上限 key_max 只与覆盖比例 key_cover 一起使用");
+    }
+    if p.key_max == Some(0) {
+        bail!("重点项目个数上限 key_max 须大于 0");
+    }
     if let Some(k) = p.key_above {
         if k <= rust_decimal::Decimal::ZERO {
             bail!("重点项目 key-above 须为正金额，实为 {k}");
@@ -73,6 +80,7 @@ pub fn spec_from(p: PlanRequest) -> Result<SelectSpec> {
             .map(|d| fen(d, "重点项目 key-above"))
             .transpose()?,
         key_cover: p.key_cover,
+        key_max: p.key_max,
         draw: p.draw,
         n: p.n,
         seed: p.seed,

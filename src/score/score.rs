@@ -6,6 +6,7 @@ use crate::model::findings::{Finding, Kind, Status};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use crate::model::money::round2 as r2;
 
@@ -25,6 +26,12 @@ pub struct IndicatorScore {
     /// computed / not_computable / not_applicable
     pub status: String,
     pub reason: String,
+    /// Findings indicators: pending (待核实 / 待定) 疑点 that do not deduct yet …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_findings: Option<u64>,
+    /// … and the score if every one of them were confirmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score_if_confirmed: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -45,9 +52,16 @@ pub struct ScoreReport {
     pub total_raw: Decimal,
     /// Maximum over applicable indicators (100 minus 不适用 weights).
     pub max_applicable: Decimal,
-    /// Normalised to 100 when some indicators are 不适用 (换算得分), else the raw total.
+    /// Normalised to 100 when some indicators are 不适用 (换算得分), else the raw total. Only
+    /// confirmed (确认) 疑点 deduct: before review this is the provisional total.
     pub total: Decimal,
     pub grade: String,
+    /// The total (and grade) if every pending (待核实 / 待定) 疑点 were confirmed.
+    pub total_if_confirmed: Decimal,
+    pub grade_if_confirmed: String,
+    /// Pending 疑点 counted by the findings indicators (each voucher/asset and category once
+    /// per indicator): what review still has to settle.
+    pub pending_findings: u64,
     /// False when an indicator could not be computed: total and grade are then provisional.
     pub complete: bool,
     pub not_computable: Vec<String>,
@@ -139,10 +153,35 @@ fn pct(d: Decimal) -> String {
     format!("{:.2}", r2(d))
 }
 
+/// The score: 确认 疑点 deduct; beside it what the total would be if every pending 疑点 were
+/// confirmed. 排除 findings, 提示 and any kind but 疑点 never deduct.
 pub fn score(
     set: &IndicatorSet,
     inputs: &ScoringInputs,
     findings: Option<&[Finding]>,
+) -> ScoreReport {
+    let mut report = score_as(set, inputs, findings, false);
+    let all = score_as(set, inputs, findings, true);
+    for (l, a) in report.indicators.iter_mut().zip(&all.indicators) {
+        if l.kind.as_deref() == Some("findings") && l.status == "computed" {
+            l.score_if_confirmed = a.score;
+        }
+    }
+    report.pending_findings = report
+        .indicators
+        .iter()
+        .filter_map(|l| l.pending_findings)
+        .sum();
+    report.total_if_confirmed = all.total;
+    report.grade_if_confirmed = all.grade;
+    report
+}
+
+fn score_as(
+    set: &IndicatorSet,
+    inputs: &ScoringInputs,
+    findings: Option<&[Finding]>,
+    if_confirmed: bool,
 ) -> ScoreReport {
     let mut leaves = Vec::new();
     let mut warnings = inputs.warnings.clone();
@@ -158,7 +197,7 @@ pub fn score(
         }
     }
     for ind in set.indicators.iter().filter(|i| set.is_leaf(&i.id)) {
-        leaves.push(score_leaf(set, ind, inputs, findings));
+        leaves.push(score_leaf(set, ind, inputs, findings, if_confirmed));
     }
     let mut warnings_dedup: Vec<String> = Vec::new();
     for w in warnings {
@@ -197,6 +236,8 @@ pub fn score(
                 unit: None,
                 score: Some(r2(computed)),
                 max: ind.weight,
+                pending_findings: None,
+                score_if_confirmed: None,
                 status: if all_na {
                     "not_applicable"
                 } else if kids.iter().any(|k| k.status == "not_computable") {
@@ -250,6 +291,9 @@ pub fn score(
         total_raw,
         max_applicable,
         grade: set.grades.grade(total).to_string(),
+        total_if_confirmed: total,
+        grade_if_confirmed: set.grades.grade(total).to_string(),
+        pending_findings: 0,
         total,
         complete: not_computable.is_empty(),
         not_computable,
@@ -268,6 +312,7 @@ fn score_leaf(
     ind: &Indicator,
     inputs: &ScoringInputs,
     findings: Option<&[Finding]>,
+    if_confirmed: bool,
 ) -> IndicatorScore {
     let mut out = IndicatorScore {
         id: ind.id.clone(),
@@ -288,6 +333,8 @@ fn score_leaf(
         max: ind.weight,
         status: "computed".into(),
         reason: String::new(),
+        pending_findings: None,
+        score_if_confirmed: None,
     };
     if let Some(reason) = inputs.text(&format!("not_applicable.{}.reason", ind.id)) {
         out.status = "not_applicable".into();
@@ -366,26 +413,62 @@ fn score_leaf(
                 Err("缺少 reeval check 的疑点结果（--findings）".into()),
             ),
             Some(fs) => {
-                // Once per voucher and category; 排除 findings do not count.
-                let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-                let counts =
-                    |f: &&Finding| f.status != Status::Excluded && f.kind != Kind::Informational;
-                for f in fs.iter().filter(counts) {
-                    if ind.rules.contains(&f.rule) || ind.categories.contains(&f.category) {
-                        let place = f.voucher.clone().or_else(|| f.asset.clone());
-                        let v = match (place, &f.entity) {
-                            (Some(p), Some(e)) => format!("{e} {p}"),
-                            (Some(p), None) => p,
-                            (None, _) => format!("{}#{}", f.rule, seen.len()),
-                        };
-                        seen.insert((v, f.category.clone()));
+                // Once per voucher and category. Only 疑点 deduct, and only 确认 ones (all
+                // pending ones too when scoring "if confirmed"); 排除 never.
+                let place_of = |f: &Finding, k: usize| {
+                    let place = f.voucher.clone().or_else(|| f.asset.clone());
+                    let v = match (place, &f.entity) {
+                        (Some(p), Some(e)) => format!("{e} {p}"),
+                        (Some(p), None) => p,
+                        (None, _) => format!("{}#{k}", f.rule),
+                    };
+                    (v, f.category.clone())
+                };
+                let related = |f: &&Finding| {
+                    f.kind == Kind::Issue
+                        && (ind.rules.contains(&f.rule) || ind.categories.contains(&f.category))
+                };
+                let mut confirmed: BTreeSet<(String, String)> = BTreeSet::new();
+                let mut pending: BTreeSet<(String, String)> = BTreeSet::new();
+                for (k, f) in fs.iter().enumerate().filter(|(_, f)| related(f)) {
+                    match f.status {
+                        Status::Confirmed => {
+                            confirmed.insert(place_of(f, k));
+                        }
+                        s if s.is_pending() => {
+                            pending.insert(place_of(f, k));
+                        }
+                        _ => {}
                     }
                 }
-                let n = Decimal::from(seen.len() as u64);
+                pending.retain(|p| !confirmed.contains(p));
+                out.pending_findings = Some(pending.len() as u64);
+                let counted = confirmed.len() + if if_confirmed { pending.len() } else { 0 };
+                let n = Decimal::from(counted as u64);
                 let per = ind.per_finding.unwrap_or(Decimal::ONE);
                 let cap = ind.cap.unwrap_or(max).min(max);
                 let off = (n * per).min(cap);
-                (Some(n), Ok((max - off, format!("{n} 项相关疑点（每张凭证或每项资产按类别计一次），每项扣 {} 分，封顶 {} 分，扣 {:.2}", per.normalize(), cap.normalize(), r2(off)))))
+                let what = if if_confirmed {
+                    "项相关疑点（已确认及待核实/待定的全部计入）"
+                } else {
+                    "项已确认的相关疑点"
+                };
+                let mut why = format!(
+                    "{n} {what}（每张凭证或每项资产按类别计一次），每项扣 {} 分，封顶 {} 分，扣 {:.2}",
+                    per.normalize(),
+                    cap.normalize(),
+                    r2(off)
+                );
+                if !if_confirmed && !pending.is_empty() {
+                    let all = Decimal::from((confirmed.len() + pending.len()) as u64);
+                    let _ = write!(
+                        why,
+                        "；另有 {} 项待核实/待定疑点未扣分（全部确认则扣 {:.2}）",
+                        pending.len(),
+                        r2((all * per).min(cap))
+                    );
+                }
+                (Some(n), Ok((max - off, why)))
             }
         },
         _ => match (

@@ -120,7 +120,10 @@ n = 5
     let summary: Value = serde_json::from_slice(&o.stdout).unwrap();
     let samples = summary["samples"].as_array().unwrap();
     assert_eq!(samples.len(), 4);
-    let vouchers = summary["load"]["vouchers"].as_u64().unwrap();
+    // (A voucher plan's population is its expenditure vouchers by default, issue 20: the
+    // plan's own population_count, not the load's voucher count.)
+    let vouchers = samples[0]["population_count"].as_u64().unwrap();
+    assert!(vouchers > 0 && vouchers <= summary["load"]["vouchers"].as_u64().unwrap());
     // n larger than the population: all of it, with a warning.
     assert_eq!(samples[0]["selected_count"].as_u64().unwrap(), vouchers);
     assert!(
