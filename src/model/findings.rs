@@ -233,9 +233,13 @@ mod tests {
             "\"部分检查\""
         );
         assert!(Extent::NotChecked < Extent::Partly);
-        let undecided: Finding = serde_json::from_str(r#"{"rule": "r", "status": "待定"}"#).unwrap();
+        let undecided: Finding =
+            serde_json::from_str(r#"{"rule": "r", "status": "待定"}"#).unwrap();
         assert!(undecided.status.is_pending() && Status::Pending.is_pending());
         assert!(!Status::Confirmed.is_pending() && !Status::Excluded.is_pending());
-        assert_eq!(serde_json::to_string(&Status::Undecided).unwrap(), "\"待定\"");
+        assert_eq!(
+            serde_json::to_string(&Status::Undecided).unwrap(),
+            "\"待定\""
+        );
     }
 }

@@ -1,4 +1,5 @@
 //! Data shared by every stage.
+pub mod categories;
 pub mod findings;
 pub mod money;
 pub mod provenance;

@@ -7,8 +7,8 @@
 //! is documented there and in the README.
 
 use crate::errors::excerpt;
-use crate::sample::population::Unit;
 use crate::sample::evaluate::Method;
+use crate::sample::population::Unit;
 use crate::sample::select::{Draw, StrataBy};
 use crate::sample::Likelihood;
 use anyhow::{bail, Context, Result};

@@ -3,14 +3,14 @@
 
 use super::{csv_with_bom, State, Step};
 use crate::model::money::Fen;
-use crate::run::engagement::EngagementPlan;
-use crate::sample::document::{part_name, risk_from_document, SampleDocument, RANDOM_STREAM};
 use crate::model::provenance::sha256_file_in;
+use crate::run::engagement::EngagementPlan;
 use crate::sample::audited::{evaluate_plan, read_audited, summarise, SummaryLine};
+use crate::sample::document::{part_name, risk_from_document, SampleDocument, RANDOM_STREAM};
 use crate::sample::evaluate::Method;
+use crate::sample::planned::{size, PlannedSize, SizeRequest};
 use crate::sample::population::Unit;
 use crate::sample::population_def::{plan_items, Definitions};
-use crate::sample::planned::{size, PlannedSize, SizeRequest};
 use crate::sample::select::{select, Draw, Item, SelectSpec};
 use crate::sample::spec::{spec_from, PlanRequest};
 use anyhow::{Context, Result};
@@ -100,8 +100,7 @@ fn planned_size(items: &[Item], spec: &SelectSpec, plan: &EngagementPlan) -> Res
     first.draw = Draw::None;
     first.n = 0;
     let taken = select(items, &first)?;
-    let ids: std::collections::BTreeSet<&str> =
-        taken.items.iter().map(|i| i.id.as_str()).collect();
+    let ids: std::collections::BTreeSet<&str> = taken.items.iter().map(|i| i.id.as_str()).collect();
     let mus = matches!(plan.method, Draw::Mus | Draw::Cell);
     let rest: Vec<&Item> = items
         .iter()
@@ -146,8 +145,8 @@ fn run(st: &mut State) -> Result<()> {
             .collect();
         let mut spec =
             spec(plan, seed, risk).with_context(|| format!("抽样计划“{}”", plan.name))?;
-        let sample_size =
-            planned_size(&items, &spec, plan).with_context(|| format!("抽样计划“{}”", plan.name))?;
+        let sample_size = planned_size(&items, &spec, plan)
+            .with_context(|| format!("抽样计划“{}”", plan.name))?;
         spec.n = sample_size.n;
         let sel = select(&items, &spec).with_context(|| format!("抽样计划“{}”", plan.name))?;
         let evaluation = match &plan.audited {
@@ -219,7 +218,8 @@ fn run(st: &mut State) -> Result<()> {
         });
     }
     st.record_inputs(&extra_inputs);
-    let mut doc = serde_json::json!({ "seed": seed, "random_stream": RANDOM_STREAM, "plans": plans });
+    let mut doc =
+        serde_json::json!({ "seed": seed, "random_stream": RANDOM_STREAM, "plans": plans });
     if !misstatements.is_empty() || e.sampling.materiality.is_some() {
         doc["misstatement_summary"] =
             serde_json::to_value(summarise(misstatements, e.sampling.materiality))?;

@@ -246,3 +246,92 @@ pub fn summarise(plans: Vec<SummaryLine>, materiality: Option<Decimal>) -> Misst
         materiality,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::select::{Part, Selected};
+
+    fn sel(items: &[(&str, &str, i64)]) -> Selection {
+        let items: Vec<Selected> = items
+            .iter()
+            .map(|(id, part, fen)| Selected {
+                id: id.to_string(),
+                amount: Fen(*fen),
+                part: part.to_string(),
+                reason: String::new(),
+                label: String::new(),
+                source: String::new(),
+            })
+            .collect();
+        Selection {
+            population_count: 100,
+            population_value: Fen(1_000_000),
+            parts: vec![Part {
+                part: "random".into(),
+                population_count: 90,
+                population_value: Fen(900_000),
+                selected_count: 3,
+                selected_value: Fen(0),
+                details: Default::default(),
+            }],
+            selected_count: items.len(),
+            selected_value: Fen(0),
+            coverage_percent: String::new(),
+            coverage_count_percent: String::new(),
+            items,
+            warnings: vec![],
+        }
+    }
+
+    #[test]
+    fn audited_files_name_their_columns_and_blank_amounts_are_not_audited() {
+        for text in [
+            "编号,审定金额\nA,100.00\nB,\n",
+            "\u{feff}资产编号,账面金额,审定金额,说明\nA,120.00,100.00,x\nB,5.00,,\n",
+            "id,audited\nA,\"100.00\"\n\n",
+        ] {
+            let m = parse_audited(text).unwrap();
+            assert_eq!(m.len(), 1, "{text}");
+            assert_eq!(m["A"], Fen(10_000), "{text}");
+        }
+        for (text, says) in [
+            ("凭证号,金额\nA,1\n", "表头"),
+            ("编号,审定金额\nA,1\nA,2\n", "不止一次"),
+            ("编号,审定金额\nA,一百\n", "第 2 行"),
+            ("编号,审定金额\n,1\n", "缺少编号"),
+        ] {
+            let e = parse_audited(text).unwrap_err();
+            assert!(format!("{e:#}").contains(says), "{text}: {e:#}");
+        }
+    }
+
+    #[test]
+    fn deviations_count_for_attribute_methods_and_missing_values_keep_it_provisional() {
+        let s = sel(&[
+            ("K", "key", 50_000),
+            ("A", "random", 1000),
+            ("B", "random", 2000),
+            ("C", "random", 3000),
+        ]);
+        let audited: BTreeMap<String, Fen> = [("K", 40_000), ("A", 1000), ("B", 1500), ("Z", 1)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Fen(v)))
+            .collect();
+        let ev = evaluate_plan(&s, &audited, Method::Binomial, 0.95, Some(0.5)).unwrap();
+        // A and B audited (B a deviation); C not yet: n = 2, x = 1; K's 100.00 known.
+        assert_eq!(ev.audited_count, 2);
+        let st = ev.statistical.as_ref().unwrap();
+        assert_eq!((st.spec.n, st.spec.x), (2, Some(1.0)));
+        assert_eq!(ev.known_misstatement, Fen(10_000));
+        assert_eq!(ev.not_audited, ["C"]);
+        assert_eq!(ev.not_in_sample, ["Z"]);
+        assert!(!ev.complete);
+        // Nothing statistical audited: no bound, the known misstatement alone.
+        let only_key: BTreeMap<String, Fen> =
+            [("K".to_string(), Fen(40_000))].into_iter().collect();
+        let ev = evaluate_plan(&s, &only_key, Method::Stringer, 0.95, None).unwrap();
+        assert!(ev.statistical.is_none());
+        assert_eq!(ev.upper_misstatement, Decimal::new(10_000, 2));
+    }
+}

@@ -170,14 +170,18 @@ mod tests {
                 "只能给出一个",
             ),
         ] {
-            let e = size(&req, Draw::Mus, 10, Fen(1000)).unwrap_err().to_string();
+            let e = size(&req, Draw::Mus, 10, Fen(1000))
+                .unwrap_err()
+                .to_string();
             assert!(e.contains(says), "{e}");
         }
         let big = SizeRequest {
             materiality_amount: Some(Decimal::from(20)),
             ..Default::default()
         };
-        let e = size(&big, Draw::Mus, 10, Fen(1000)).unwrap_err().to_string();
+        let e = size(&big, Draw::Mus, 10, Fen(1000))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("不小于总体金额"), "{e}");
     }
 }

@@ -563,7 +563,10 @@ fn stratified<'a>(
     // A stratum with value gets one item first when n reaches the number of such strata (a
     // class of assets worth something is never left unseen because it has few items); the
     // rest of n is allocated in proportion to the item counts.
-    let valued: Vec<bool> = strata.values().map(|v| abs_value(v.iter().map(|i| i.amount)) > Fen::ZERO).collect();
+    let valued: Vec<bool> = strata
+        .values()
+        .map(|v| abs_value(v.iter().map(|i| i.amount)) > Fen::ZERO)
+        .collect();
     let floor = valued.iter().filter(|v| **v).count() as u64;
     let base: Vec<u64> = if floor > 0 && n >= floor {
         valued.iter().map(|v| u64::from(*v)).collect()

@@ -62,6 +62,8 @@ pub struct ScoreReport {
     /// Pending 疑点 counted by the findings indicators (each voucher/asset and category once
     /// per indicator): what review still has to settle.
     pub pending_findings: u64,
+    /// Inputs replaced for scoring by the figure the books support (三公经费 restated).
+    pub restated_inputs: Vec<super::restate::Restated>,
     /// False when an indicator could not be computed: total and grade are then provisional.
     pub complete: bool,
     pub not_computable: Vec<String>,
@@ -294,6 +296,7 @@ fn score_as(
         total_if_confirmed: total,
         grade_if_confirmed: set.grades.grade(total).to_string(),
         pending_findings: 0,
+        restated_inputs: inputs.restated.values().cloned().collect(),
         total,
         complete: not_computable.is_empty(),
         not_computable,
@@ -323,7 +326,7 @@ fn score_leaf(
         value: None,
         unit: match ind.kind.as_deref() {
             Some("formula") if ind.percent => Some("%".into()),
-            Some("survey") => Some("%".into()),
+            Some("survey") | Some("rate") => Some("%".into()),
             Some("target") => inputs
                 .text(&format!("targets.{}.unit", ind.id))
                 .map(str::to_string),
@@ -349,16 +352,66 @@ fn score_leaf(
     let max = ind.weight;
     let kind = ind.kind.as_deref().unwrap_or("manual");
     let (value, result): (Option<Decimal>, Result<(Decimal, String), String>) = match kind {
-        "formula" => match set.exprs[&ind.id].eval(&inputs.values) {
-            Err(e) => (None, Err(e.to_string())),
-            Ok(v) => {
-                let v = if ind.percent { r2(v) } else { v };
-                match &ind.rule {
-                    Some(rule) => (Some(v), Ok(apply(rule, v, max))),
-                    None => (Some(v), Err("指标未写计分规则 rule".into())),
+        "formula" => {
+            // Restated figures (三公经费 with misclassified spending added back) replace the
+            // inputs they restate, and the reason says so with both figures.
+            let mut vars = Vec::new();
+            set.exprs[&ind.id].vars(&mut vars);
+            let mut env = std::borrow::Cow::Borrowed(&inputs.values);
+            let mut notes = Vec::new();
+            for v in &vars {
+                if let Some(r) = inputs.restated.get(v) {
+                    if let (Some(x), Some(why)) = (r.value(if_confirmed), r.why(if_confirmed)) {
+                        env.to_mut().insert(v.clone(), x);
+                        notes.push(why);
+                    }
                 }
             }
-        },
+            match set.exprs[&ind.id].eval(&env) {
+                Err(e) => (None, Err(e.to_string())),
+                Ok(v) => {
+                    let v = if ind.percent { r2(v) } else { v };
+                    match &ind.rule {
+                        Some(rule) => {
+                            let (s, why) = apply(rule, v, max);
+                            let why = if notes.is_empty() {
+                                why
+                            } else {
+                                format!("{why}（{}）", notes.join("；"))
+                            };
+                            (Some(v), Ok((s, why)))
+                        }
+                        None => (Some(v), Err("指标未写计分规则 rule".into())),
+                    }
+                }
+            }
+        }
+        "rate" => {
+            let p = |f: &str| inputs.num(&format!("targets.{}.{f}", ind.id));
+            let value = match (p("rate"), p("actual"), p("base")) {
+                (Some(r), _, _) => Ok(r),
+                (None, Some(a), Some(b)) if !b.is_zero() => Ok(r2(a / b * Decimal::ONE_HUNDRED)),
+                (None, Some(_), Some(_)) => Err(format!("[targets.{}] 的基数 base 为零", ind.id)),
+                _ => Err(format!(
+                    "比率指标须给出 [targets.{}] 的 actual 与 base（实际数与基数，如结案数与受理数），或 rate（百分比）",
+                    ind.id
+                )),
+            };
+            match (value, &ind.rule) {
+                (Err(e), _) => (None, Err(e)),
+                (Ok(v), Some(rule)) => {
+                    let (s, why) = apply(rule, v, max);
+                    let how = match (p("rate"), p("actual"), p("base")) {
+                        (None, Some(a), Some(b)) => {
+                            format!("{} ÷ {} = {}%；", a.normalize(), b.normalize(), pct(v))
+                        }
+                        _ => String::new(),
+                    };
+                    (Some(v), Ok((s, format!("{how}{why}"))))
+                }
+                (Ok(v), None) => (Some(v), Err("指标未写计分规则 rule".into())),
+            }
+        }
         "target" | "survey" => {
             let key = if kind == "target" {
                 "targets"

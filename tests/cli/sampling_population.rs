@@ -216,8 +216,14 @@ fn an_engagement_file_can_define_its_own_population() {
     let t = tmp();
     let dir = t.path().join("eng");
     copy_sample(&dir, |s| {
-        s.replace("[sampling]\n", "[sampling]\npopulations = \"data/populations.toml\"\n")
-            .replace("population = \"expenditure\"", "population = \"spend_and_pay\"")
+        s.replace(
+            "[sampling]\n",
+            "[sampling]\npopulations = \"data/populations.toml\"\n",
+        )
+        .replace(
+            "population = \"expenditure\"",
+            "population = \"spend_and_pay\"",
+        )
     });
     std::fs::write(
         dir.join("data/populations.toml"),
@@ -264,8 +270,12 @@ fn sample_command_defaults_to_expenditure_vouchers_and_all_is_everything() {
         let v = json(&out);
         (
             v["population_count"].as_u64().unwrap(),
-            v["population_definition"]["included_count"].as_u64().unwrap()
-                + v["population_definition"]["excluded_count"].as_u64().unwrap(),
+            v["population_definition"]["included_count"]
+                .as_u64()
+                .unwrap()
+                + v["population_definition"]["excluded_count"]
+                    .as_u64()
+                    .unwrap(),
         )
     };
     let (spend, all_classes) = count(None);
@@ -274,8 +284,138 @@ fn sample_command_defaults_to_expenditure_vouchers_and_all_is_everything() {
     assert!(spend < all, "{spend} {all}");
     assert_eq!(count(Some("expenditure")).0, spend);
     let mut cmd = bin();
-    cmd.args(["sample", p(&ledger), "--population", "quotas", "--seed", "1"]);
+    cmd.args([
+        "sample",
+        p(&ledger),
+        "--population",
+        "quotas",
+        "--seed",
+        "1",
+    ]);
     let o = output_within(cmd, 120);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("quota"), "{}", stderr(&o));
+}
+
+#[test]
+fn audited_values_evaluate_the_plan_with_a_stringer_bound_and_sum_across_plans() {
+    use reeval::sample::evaluate::upper_bound;
+    use reeval::sample::Likelihood;
+    let t = tmp();
+    let dir = t.path().join("eng");
+    copy_sample(&dir, |s| s);
+    let first = t.path().join("o1");
+    assert!(run(&dir, &first).status.success());
+    let plan = json(&first.join("sample.json"))["plans"][0].clone();
+    let items = plan["items"].as_array().unwrap();
+    let fen = |v: &Value| -> i64 {
+        let s = v.as_str().unwrap().replace('.', "");
+        s.parse().unwrap()
+    };
+    // Every drawn item audited; two MUS items overstated (half, and a fifth), one key item by
+    // 1,000.00; the rest as booked.
+    let mut csv = String::from("\u{feff}编号,账面金额,审定金额,说明\n");
+    let (mut taints, mut known, mut mus_seen) = (Vec::new(), 0i64, 0);
+    let mut key_done = false;
+    for it in items {
+        let (id, part, book) = (
+            it["id"].as_str().unwrap(),
+            it["part"].as_str().unwrap(),
+            fen(&it["amount"]),
+        );
+        let audited = match part {
+            "mus" if mus_seen < 2 => {
+                mus_seen += 1;
+                let a = if mus_seen == 1 {
+                    book / 2
+                } else {
+                    book * 4 / 5
+                };
+                taints.push((book - a) as f64 / book as f64);
+                a
+            }
+            "key" if !key_done => {
+                key_done = true;
+                known += 100_000;
+                book - 100_000
+            }
+            _ => book,
+        };
+        csv.push_str(&format!(
+            "{id},{}.{:02},{}.{:02},\n",
+            book / 100,
+            book % 100,
+            audited / 100,
+            audited % 100
+        ));
+    }
+    assert_eq!(taints.len(), 2);
+    std::fs::write(dir.join("data/审定金额.csv"), csv).unwrap();
+    let toml = std::fs::read_to_string(dir.join("engagement.toml")).unwrap();
+    std::fs::write(
+        dir.join("engagement.toml"),
+        toml.replacen(
+            "expected = 0.0\n",
+            "expected = 0.0\naudited = \"data/审定金额.csv\"\n",
+            1,
+        )
+        .replace(
+            "seed = 20240315",
+            "seed = 20240315\nmateriality = \"3000000\"",
+        ),
+    )
+    .unwrap();
+    let second = t.path().join("o2");
+    let o = run(&dir, &second);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = json(&second.join("sample.json"));
+    let ev = &doc["plans"][0]["evaluation"];
+    assert_eq!(ev["method"], "stringer");
+    assert_eq!(ev["complete"], true);
+    let n = ev["audited_count"].as_u64().unwrap();
+    let mus_count = items.iter().filter(|i| i["part"] == "mus").count() as u64;
+    assert_eq!(n, mus_count);
+    // The Stringer bound by hand: UB(0) + Σ (UB(i) − UB(i−1)) · t(i), taints largest first,
+    // binomial upper limits at 95 %.
+    let mut ts = taints.clone();
+    ts.sort_by(|a, b| b.total_cmp(a));
+    let ub = |i: usize| upper_bound(Likelihood::Binomial, n, i as f64, 0.95, None);
+    let mut want = ub(0);
+    for (i, t) in ts.iter().enumerate() {
+        want += (ub(i + 1) - ub(i)) * t;
+    }
+    let got = ev["statistical"]["upper_bound"].as_f64().unwrap();
+    assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+    let mle = ev["statistical"]["most_likely"].as_f64().unwrap();
+    assert!((mle - taints.iter().sum::<f64>() / n as f64).abs() < 1e-15);
+    assert_eq!(known, 100_000);
+    assert_eq!(ev["known_misstatement"], "1000.00");
+    assert_eq!(ev["misstated"].as_array().unwrap().len(), 3);
+    // Conclusion against the plan's materiality (5 %).
+    let conclusion = if want < 0.05 { "approve" } else { "reject" };
+    assert_eq!(ev["statistical"]["conclusion"], conclusion);
+    // 错报汇总: known + projected, summed over the evaluated plans, against 3,000,000.
+    let sum = &doc["misstatement_summary"];
+    assert_eq!(sum["plans"].as_array().unwrap().len(), 1);
+    assert_eq!(sum["plans"][0]["plan"], "凭证");
+    assert_eq!(sum["projected_misstatement"], ev["projected_misstatement"]);
+    assert_eq!(sum["upper_misstatement"], ev["upper_misstatement"]);
+    assert_eq!(sum["materiality"], "3000000");
+    let upper: f64 = sum["upper_misstatement"].as_str().unwrap().parse().unwrap();
+    let book: f64 = ev["book_value"].as_str().unwrap().parse().unwrap();
+    assert!((upper - (1000.0 + want * book)).abs() < 0.02, "{upper}");
+    assert_eq!(
+        sum["conclusion"],
+        if upper < 3_000_000.0 {
+            "approve"
+        } else {
+            "reject"
+        }
+    );
+    // The audited file is an input of the run.
+    assert!(json(&second.join("run.json"))["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["path"] == "data/审定金额.csv"));
 }
