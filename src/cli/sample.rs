@@ -3,6 +3,7 @@
 use super::LoadInputs;
 use crate::load;
 use crate::sample::document::{part_name, risk_from_document, SampleDocument};
+use crate::sample::evaluate::Method;
 use crate::sample::population::Unit;
 use crate::sample::population_def::{plan_items, Definitions, DEFAULT_POPULATION};
 use crate::sample::select::{select, Draw, StrataBy};
@@ -61,9 +62,28 @@ pub fn run(a: &SampleArgs) -> Result<()> {
         &loaded.frames.assets,
     )?;
     let sel = select(&items, &spec)?;
+    let evaluation = match &a.audited {
+        None => None,
+        Some(path) => {
+            let audited = crate::sample::audited::read_audited(path)?;
+            risk_inputs.push(crate::model::provenance::sha256_file(path)?);
+            let method = a.evaluation.unwrap_or(match a.method {
+                Draw::Mus | Draw::Cell => Method::Stringer,
+                _ => Method::Binomial,
+            });
+            Some(crate::sample::audited::evaluate_plan(
+                &sel,
+                &audited,
+                method,
+                a.confidence,
+                a.materiality,
+            )?)
+        }
+    };
 
     let mut out = SampleDocument::new(&loaded.report.provenance, a.unit, &spec, &sel);
     out.population_definition = population.as_ref();
+    out.evaluation = evaluation.as_ref();
     out.provenance.inputs.extend(risk_inputs);
     if a.seed.is_none() {
         println!("未指定 --seed，本次使用种子 {seed}（已记录在输出中，可据此重现）");
@@ -114,6 +134,21 @@ pub fn run(a: &SampleArgs) -> Result<()> {
     }
     for w in &sel.warnings {
         println!("  注意：{w}");
+    }
+    if let Some(ev) = &evaluation {
+        println!(
+            "评价（{}）：已审定 {} 项统计抽样项目，已知错报 {} 元，推断错报 {} 元，错报上限 {} 元{}",
+            ev.method.name(),
+            ev.audited_count,
+            ev.known_misstatement.grouped(),
+            crate::model::money::grouped_yuan(ev.projected_misstatement),
+            crate::model::money::grouped_yuan(ev.upper_misstatement),
+            if ev.complete {
+                String::new()
+            } else {
+                format!("（暂定：{} 项尚无审定金额）", ev.not_audited.len())
+            }
+        );
     }
     if let Some(path) = &a.json {
         let json = serde_json::to_vec_pretty(&out)?;
@@ -178,6 +213,18 @@ pub struct SampleArgs {
     /// 金额分层的区间上限（元），逗号分隔
     #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
     pub bands: Vec<rust_decimal::Decimal>,
+    /// 审定金额表（CSV：编号, 审定金额）：据以评价样本，结果写入输出的 evaluation
+    #[arg(long, value_name = "FILE.csv")]
+    pub audited: Option<PathBuf>,
+    /// 评价方法（默认：mus/cell 为 stringer，其余 binomial）
+    #[arg(long, value_parser = super::named::<Method>(Method::NAMES))]
+    pub evaluation: Option<Method>,
+    /// 评价的置信水平
+    #[arg(long, default_value_t = 0.95)]
+    pub confidence: f64,
+    /// 评价的可容忍错报率（给出则得出结论 approve / reject）
+    #[arg(long, value_name = "RATE")]
+    pub materiality: Option<f64>,
     /// 随机种子（记录在输出中；不给则取当前时间并记录）
     #[arg(long)]
     pub seed: Option<u64>,

@@ -22,6 +22,9 @@ pub struct SampleDocument<'a> {
     /// values (voucher and line plans).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub population_definition: Option<&'a PopulationReport>,
+    /// The evaluation from audited values (`--audited`), see `sample::audited`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<&'a crate::sample::audited::PlanEvaluation>,
 }
 
 impl<'a> SampleDocument<'a> {
@@ -45,6 +48,7 @@ impl<'a> SampleDocument<'a> {
             spec,
             selection,
             population_definition: None,
+            evaluation: None,
         }
     }
 }

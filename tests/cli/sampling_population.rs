@@ -419,3 +419,65 @@ fn audited_values_evaluate_the_plan_with_a_stringer_bound_and_sum_across_plans()
         .iter()
         .any(|i| i["path"] == "data/审定金额.csv"));
 }
+
+#[test]
+fn sample_command_evaluates_audited_values_passed_to_it() {
+    use reeval::sample::evaluate::upper_bound;
+    use reeval::sample::Likelihood;
+    let ledger = sample().join("data/局机关-序时账-2023.xlsx");
+    let t = tmp();
+    let args = |out: &Path| {
+        let mut cmd = bin();
+        cmd.args([
+            "sample",
+            p(&ledger),
+            "--method",
+            "random",
+            "--n",
+            "5",
+            "--seed",
+            "7",
+            "--json",
+            p(out),
+        ]);
+        cmd
+    };
+    let first = t.path().join("a.json");
+    assert!(output_within(args(&first), 120).status.success());
+    let items = json(&first)["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 5);
+    // One item audited at 0 (a deviation), three as booked, one not yet audited.
+    let mut csv = String::from("审定金额,编号\n");
+    csv.push_str(&format!("0.00,{}\n", items[0]["id"].as_str().unwrap()));
+    for it in &items[1..4] {
+        csv.push_str(&format!(
+            "{},{}\n",
+            it["amount"].as_str().unwrap(),
+            it["id"].as_str().unwrap()
+        ));
+    }
+    let audited = t.path().join("审定.csv");
+    std::fs::write(&audited, csv).unwrap();
+    let second = t.path().join("b.json");
+    let mut cmd = args(&second);
+    cmd.args(["--audited", p(&audited), "--materiality", "0.6"]);
+    let o = output_within(cmd, 120);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        super::common::stdout(&o).contains("暂定"),
+        "{}",
+        super::common::stdout(&o)
+    );
+    let ev = json(&second)["evaluation"].clone();
+    assert_eq!(ev["method"], "binomial");
+    assert_eq!(ev["audited_count"], 4);
+    assert_eq!(ev["complete"], false);
+    assert_eq!(ev["not_audited"][0], items[4]["id"]);
+    assert_eq!(ev["statistical"]["x"], 1.0);
+    let want = upper_bound(Likelihood::Binomial, 4, 1.0, 0.95, None);
+    assert!((ev["statistical"]["upper_bound"].as_f64().unwrap() - want).abs() < 1e-12);
+    assert_eq!(
+        ev["statistical"]["conclusion"],
+        if want < 0.6 { "approve" } else { "reject" }
+    );
+}

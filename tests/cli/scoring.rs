@@ -721,3 +721,44 @@ fn three_public_indicators_use_the_restated_figure_with_both_figures_in_the_reas
     assert_eq!(c.value.as_deref(), Some("14.30"));
     assert!(r.restated_inputs.is_empty());
 }
+
+#[test]
+fn bundled_run_scores_pending_findings_apart_restates_three_public_and_compares_the_bases() {
+    let t = tmp();
+    let out = t.path().join("o");
+    let mut cmd = bin();
+    cmd.arg("run")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/hrss-2023"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet");
+    let o = output_within(cmd, 120);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("score.json")).unwrap()).unwrap();
+    // Every finding of a fresh check is 待核实: nothing deducts yet, and what would is shown.
+    let fund = leaf(&v, "fund_compliance");
+    assert_eq!(num(&fund["score"]), num(&fund["max"]));
+    assert!(fund["pending_findings"].as_u64().unwrap() > 0);
+    assert!(num(&fund["score_if_confirmed"]) < num(&fund["max"]));
+    // The asset indicator now sees the asset rules' findings (was 0 related findings).
+    assert!(
+        leaf(&v, "asset_safety")["pending_findings"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert!(num(&v["total_if_confirmed"]) < num(&v["total"]));
+    assert!(v["pending_findings"].as_u64().unwrap() > 0);
+    // 三公 restated only if confirmed: the control rate scores the input figure now, and the
+    // restatement (215.63 % on the sample) is recorded for total_if_confirmed.
+    let restated = &v["restated_inputs"][0];
+    assert_eq!(restated["key"], "budget.three_public_actual");
+    assert!(num(&restated["pending"]) > Decimal::ZERO);
+    // 财务 vs 预算 per 经济分类: 30217 公务接待费 far higher as an expense than as a budget
+    // expenditure, listed first among the 三公 codes.
+    let first = &v["basis_comparison"][0];
+    assert_eq!(first["econ"], "30217");
+    assert_eq!(first["three_public"], true);
+    assert!(num(&first["financial"]) > num(&first["budget"]) * Decimal::from(10));
+}
