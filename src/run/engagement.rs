@@ -351,6 +351,24 @@ impl Engagement {
         if self.sampling.plans.is_empty() {
             bail!("[sampling] 至少要有一个 [[sampling.plans]]");
         }
+        // A population a plan names must be defined (built in or in the engagement's file):
+        // said before anything is loaded.
+        let mut defs = crate::sample::population_def::Definitions::builtin()?;
+        if let Some(p) = &self.sampling.populations {
+            defs = defs.with_file(&dir.join(p))?;
+        }
+        for plan in &self.sampling.plans {
+            if let Some(name) = &plan.population {
+                if plan.unit == Unit::Assets {
+                    bail!(
+                        "抽样计划“{}”：population 只适用于凭证（vouchers）或分录（lines）计划，资产计划不应填写",
+                        excerpt(&plan.name)
+                    );
+                }
+                defs.population(name)
+                    .with_context(|| format!("抽样计划“{}”", excerpt(&plan.name)))?;
+            }
+        }
         Ok(())
     }
 

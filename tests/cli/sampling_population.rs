@@ -197,18 +197,35 @@ fn a_plan_names_its_population_and_an_unknown_one_is_refused() {
         .clone();
     assert_eq!(payroll["population_count"], excluded);
 
-    // A misspelt population: exit 2, the known names listed.
-    let dir2 = t.path().join("eng2");
-    copy_sample(&dir2, |s| {
-        s.replace("population = \"expenditure\"", "population = \"expenses\"")
-    });
-    let o = run(&dir2, &t.path().join("o2"));
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(
-        err.contains("expenses") && err.contains("expenditure") && err.contains("未定义"),
-        "{err}"
-    );
+    // A misspelt population: exit 2 before anything is loaded, the plan and the known names
+    // listed; a population on an asset plan likewise.
+    for (from, to, says) in [
+        (
+            "population = \"expenditure\"",
+            "population = \"expenses\"",
+            "expenses",
+        ),
+        (
+            "unit = \"assets\"\n",
+            "unit = \"assets\"\npopulation = \"all\"\n",
+            "资产计划不应填写",
+        ),
+    ] {
+        let dir2 = t.path().join("eng2");
+        let _ = std::fs::remove_dir_all(&dir2);
+        copy_sample(&dir2, |s| s.replace(from, to));
+        let o = run(&dir2, &t.path().join("o2"));
+        assert_eq!(o.status.code(), Some(2));
+        let err = stderr(&o);
+        assert!(err.contains(says) && err.contains("抽样计划"), "{err}");
+        if says == "expenses" {
+            assert!(
+                err.contains("expenditure") && err.contains("未定义"),
+                "{err}"
+            );
+        }
+        assert!(!t.path().join("o2").exists());
+    }
 }
 
 #[test]
