@@ -28,6 +28,7 @@ mod run_engagement;
 mod run_output;
 mod run_plans;
 mod sampling_cli;
+mod sampling_population;
 mod sampling_select;
 mod sampling_tables;
 mod scoring;
