@@ -30,7 +30,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// A kind of output directory: its manifest (written last, so its presence marks a complete
 /// result) and how to read the files an earlier one of its kind wrote.
-pub struct Kind {
+pub struct OutputKind {
     pub manifest: &'static str,
     /// What the command calls its output, in messages.
     pub label: &'static str,
@@ -68,7 +68,7 @@ pub struct Claim {
     out: PathBuf,
     parent: PathBuf,
     name: String,
-    kind: &'static Kind,
+    kind: &'static OutputKind,
     staging: PathBuf,
     lock: Option<(File, PathBuf)>,
     published: bool,
@@ -152,7 +152,7 @@ fn unique(prefix: &str) -> String {
 
 /// Claim `out` for a command of `kind`. `protect` lists directories the output must neither
 /// be nor contain (the engagement directory).
-pub fn claim(out: &Path, kind: &'static Kind, protect: &[&Path]) -> Result<Claim> {
+pub fn claim(out: &Path, kind: &'static OutputKind, protect: &[&Path]) -> Result<Claim> {
     let out = absolute(out)?;
     let shown = out.display();
     let Some(name) = out.file_name().map(|n| n.to_string_lossy().to_string()) else {
@@ -557,7 +557,7 @@ fn unchanged(path: &Path, owned: &Owned) -> bool {
 
 /// What `dir`'s manifest lists, keeping only plain file names (a manifest naming
 /// `../x` must not reach outside the directory).
-fn owned_in(dir: &Path, kind: &Kind) -> Vec<Owned> {
+fn owned_in(dir: &Path, kind: &OutputKind) -> Vec<Owned> {
     let mut v = (kind.owned)(dir).unwrap_or_default();
     v.retain(|o| {
         let mut c = Path::new(&o.file).components();
@@ -571,7 +571,7 @@ fn owned_in(dir: &Path, kind: &Kind) -> Vec<Owned> {
 /// it does not replace). `taken` holds the names used in the new directory. Files that keep
 /// their names are placed first, so an edit carried over by an earlier run keeps its name and
 /// a newer edit gets the next free one.
-fn carry_plan(old: &Path, kind: &Kind, taken: &BTreeSet<String>) -> Result<Vec<Kept>> {
+fn carry_plan(old: &Path, kind: &OutputKind, taken: &BTreeSet<String>) -> Result<Vec<Kept>> {
     let owned = owned_in(old, kind);
     let mut used = taken.clone();
     let mut renamed = Vec::new();
@@ -650,7 +650,7 @@ fn free_name_as(name: &str, used: &BTreeSet<String>, word: &str) -> String {
 
 /// Move `kept` from `old` into `out`, delete what `old`'s manifest lists unchanged, remove
 /// `old` when nothing is left. Whatever cannot be moved stays in `old`, and is said.
-fn finish(old: &Path, out: &Path, kind: &Kind, kept: &[Kept]) -> Vec<String> {
+fn finish(old: &Path, out: &Path, kind: &OutputKind, kept: &[Kept]) -> Vec<String> {
     let mut notes = Vec::new();
     for k in kept {
         let to = out.join(&k.file);

@@ -62,7 +62,7 @@ impl Level {
 /// Where and for whom the findings are cited: the engagement's province, city and county (the
 /// parts it names, in that order) and each entity's kind.
 #[derive(Debug, Clone, Default)]
-pub struct Setting {
+pub struct CitationSetting {
     pub region: Vec<String>,
     pub types: BTreeMap<String, EntityType>,
     /// The kind of every entity `types` does not name (`reeval check --entity-type`); when
@@ -191,7 +191,7 @@ struct File {
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     entries: Vec<Entry>,
-    setting: Setting,
+    setting: CitationSetting,
 }
 
 /// The note a citation of a central rule carries where local standards usually exist.
@@ -224,17 +224,17 @@ impl Catalogue {
         }
         Ok(Catalogue {
             entries,
-            setting: Setting::default(),
+            setting: CitationSetting::default(),
         })
     }
 
     /// The catalogue for one engagement's place and entities.
-    pub fn with_setting(mut self, setting: Setting) -> Catalogue {
+    pub fn with_setting(mut self, setting: CitationSetting) -> Catalogue {
         self.setting = setting;
         self
     }
 
-    pub fn setting(&self) -> &Setting {
+    pub fn setting(&self) -> &CitationSetting {
         &self.setting
     }
 

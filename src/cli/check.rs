@@ -2,7 +2,7 @@
 //! findings document ([`crate::check::document`]).
 
 use super::LoadInputs;
-use crate::check::citations::{Catalogue, EntityType, Setting};
+use crate::check::citations::{Catalogue, CitationSetting, EntityType};
 use crate::check::config::Config;
 use crate::check::document::{document_from, Document, Setup};
 use crate::load;
@@ -20,7 +20,7 @@ pub fn document(a: &CheckArgs) -> Result<Document> {
         bail!("请给出序时账文件（和/或 --assets 资产明细表）");
     }
     let config = Config::with_overrides(a.config.as_deref())?;
-    let catalogue = Catalogue::with_extra(a.citations.as_deref())?.with_setting(Setting {
+    let catalogue = Catalogue::with_extra(a.citations.as_deref())?.with_setting(CitationSetting {
         region: a
             .region
             .as_deref()

@@ -40,7 +40,7 @@ pub fn is_cache(path: &Path) -> bool {
 }
 
 /// What `reeval load --out` writes: recognised by `cache.json`.
-pub static CACHE_OUTPUT: crate::publish::Kind = crate::publish::Kind {
+pub static CACHE_OUTPUT: crate::publish::OutputKind = crate::publish::OutputKind {
     manifest: MANIFEST,
     label: "载入缓存",
     owned: cache_files,

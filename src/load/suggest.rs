@@ -101,11 +101,11 @@ pub struct Suggestion {
     /// extends one level only.
     pub layout: Option<String>,
     /// Those settings, e.g. (`totals`, `voucher`, [合计, 凭证合计]).
-    pub settings: Vec<Setting>,
+    pub settings: Vec<SuggestedSetting>,
 }
 
 /// One entry of a profile's word table: (table, key, words).
-pub type Setting = (String, String, Vec<String>);
+pub type SuggestedSetting = (String, String, Vec<String>);
 
 /// The word tables of a profile, by the name its TOML gives them.
 fn tables(p: &Profile) -> [(&'static str, &BTreeMap<String, Vec<String>>); 5] {
@@ -124,7 +124,7 @@ fn layout_of(
     ps: &[&Profile],
     base: &str,
     keys: &BTreeSet<String>,
-) -> Option<(String, Vec<Setting>)> {
+) -> Option<(String, Vec<SuggestedSetting>)> {
     let base = ps.iter().find(|p| p.id == base)?;
     let vendor = ps
         .iter()

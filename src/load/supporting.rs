@@ -4,7 +4,7 @@
 use crate::load::formats::workbook::{self, Sheet};
 use crate::load::ledger::cell;
 use crate::load::ledger::header::norm;
-use crate::load::report::SheetReport;
+use crate::load::report::{Rejection, SheetReport};
 use crate::load::sheets::{self, At, Found, Row, RowOutcome, SheetKind, Tally};
 use crate::model::money::Fen;
 use crate::model::provenance::{sha256_file_in, InputFile};
@@ -78,14 +78,6 @@ impl Record {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Rejection {
-    pub sheet: String,
-    pub row: u32,
-    pub column: String,
-    pub reason: String,
-}
-
 /// What was read from one supporting file, for the check document.
 #[derive(Debug, Clone, Serialize)]
 pub struct TableReport {
@@ -101,7 +93,7 @@ pub struct TableReport {
 }
 
 #[derive(Debug, Clone)]
-pub struct Table {
+pub struct SupportingTable {
     pub kind: String,
     pub records: Vec<Record>,
     pub report: TableReport,
@@ -111,11 +103,11 @@ pub struct Table {
 /// Every supporting input given, by kind.
 #[derive(Debug, Clone, Default)]
 pub struct Supporting {
-    pub tables: BTreeMap<String, Table>,
+    pub tables: BTreeMap<String, SupportingTable>,
 }
 
 impl Supporting {
-    pub fn get(&self, kind: &str) -> Option<&Table> {
+    pub fn get(&self, kind: &str) -> Option<&SupportingTable> {
         self.tables.get(kind)
     }
     pub fn title(kind: &str) -> String {
@@ -295,7 +287,7 @@ impl<'s> SheetKind<'s> for Records<'_> {
     }
 }
 
-fn read_table(kind: &str, p: &KindProfile, root: &Path, path: &Path) -> Result<Table> {
+fn read_table(kind: &str, p: &KindProfile, root: &Path, path: &Path) -> Result<SupportingTable> {
     let input = sha256_file_in(root, path)
         .with_context(|| format!("辅助资料 {} 无法读取", path.display()))?;
     let (sheets, _) = workbook::read_any(&root.join(path))?;
@@ -326,7 +318,7 @@ fn read_table(kind: &str, p: &KindProfile, root: &Path, path: &Path) -> Result<T
             diagnose(p, &records.found_best)
         );
     }
-    Ok(Table {
+    Ok(SupportingTable {
         kind: kind.to_string(),
         records: records.records,
         report,

@@ -6,7 +6,7 @@
 //! The commented skeleton `reeval init` writes is `data/engagement-template.toml`; the format
 //! is documented there and in the README.
 
-use crate::check::citations::{EntityType, Level, Setting};
+use crate::check::citations::{CitationSetting, EntityType, Level};
 use crate::errors::excerpt;
 use crate::sample::evaluate::Method;
 use crate::sample::population::Unit;
@@ -273,14 +273,14 @@ pub struct Firm {
 
 impl Engagement {
     /// Where and for whom findings are cited: the engagement's place and each entity's kind.
-    pub fn citation_setting(&self) -> Setting {
+    pub fn citation_setting(&self) -> CitationSetting {
         let h = &self.engagement;
         let region: Vec<String> = [&h.province, &h.city, &h.county]
             .into_iter()
             .map_while(|p| p.as_deref().map(str::trim).filter(|p| !p.is_empty()))
             .map(str::to_string)
             .collect();
-        Setting {
+        CitationSetting {
             county_level: h.county.as_deref().is_some_and(|c| !c.trim().is_empty())
                 || self
                     .entities

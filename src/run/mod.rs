@@ -175,7 +175,7 @@ pub struct RunOutcome {
 
 /// What `reeval run` writes: recognised by `run.json`, whose `outputs` list every file with
 /// its SHA-256.
-pub static RUN_OUTPUT: publish::Kind = publish::Kind {
+pub static RUN_OUTPUT: publish::OutputKind = publish::OutputKind {
     manifest: "run.json",
     label: "运行结果",
     owned: run_outputs,
@@ -322,7 +322,7 @@ pub fn run_with(
 fn refuse_unimported_entries(
     claim: &publish::Claim,
     e: &Engagement,
-    layout: &crate::workbook::layout::Layout,
+    layout: &crate::workbook::layout::WorkbookLayout,
 ) -> Result<()> {
     let path = claim
         .out()

@@ -3,7 +3,7 @@
 
 use super::{State, Step};
 use crate::run::engagement::Engagement;
-use crate::workbook::{self, layout::Layout, Documents, Sources};
+use crate::workbook::{self, layout::WorkbookLayout, Documents, Sources};
 use anyhow::{Context, Result};
 use std::path::Path;
 
@@ -14,13 +14,13 @@ pub const STEP: Step = Step {
 };
 
 /// The engagement's layout: its own file (`[workbook] layout`) or the built-in one.
-pub fn layout_for(e: &Engagement, dir: &Path) -> Result<Layout> {
+pub fn layout_for(e: &Engagement, dir: &Path) -> Result<WorkbookLayout> {
     let own = e
         .workbook
         .as_ref()
         .and_then(|w| w.layout.as_ref())
         .map(|p| dir.join(p));
-    Layout::load(own.as_deref())
+    WorkbookLayout::load(own.as_deref())
 }
 
 /// The benford rule's smallest amount, as the engagement's rule configuration sets it.

@@ -2,7 +2,7 @@
 //! hold, per sheet. A run that would replace a workbook holding entries stops first (the
 //! review step takes them in; until it lands, any entry stops the run).
 
-use super::layout::Layout;
+use super::layout::WorkbookLayout;
 use anyhow::{Context, Result};
 use calamine::{open_workbook_auto, Data, Reader};
 use std::path::Path;
@@ -19,7 +19,7 @@ pub struct SheetEntries {
 /// The auditor's entries in the workbook at `path`, sheet by sheet (sheets without entries
 /// left out). The columns are found by their headers, so a column the auditor moved is still
 /// read; a sheet that was renamed or deleted is not.
-pub fn read(path: &Path, layout: &Layout) -> Result<Vec<SheetEntries>> {
+pub fn read(path: &Path, layout: &WorkbookLayout) -> Result<Vec<SheetEntries>> {
     let mut wb = open_workbook_auto(path)
         .with_context(|| format!("无法打开底稿 {}（是否已损坏？）", path.display()))?;
     let names = wb.sheet_names().to_vec();

@@ -11,7 +11,7 @@ pub const BUILTIN: &str = include_str!("../../data/workbook/layout.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Layout {
+pub struct WorkbookLayout {
     pub version: u32,
     pub header: HeaderWords,
     pub sheets: Vec<SheetLayout>,
@@ -202,25 +202,25 @@ pub const KNOWN: &[(&str, &[&str])] = &[
 /// Characters a sheet name may not hold.
 const BAD_SHEET_CHARS: &[char] = &['[', ']', ':', '*', '?', '/', '\\'];
 
-impl Layout {
-    pub fn builtin() -> Result<Layout> {
-        Layout::parse(BUILTIN, "data/workbook/layout.toml")
+impl WorkbookLayout {
+    pub fn builtin() -> Result<WorkbookLayout> {
+        WorkbookLayout::parse(BUILTIN, "data/workbook/layout.toml")
     }
 
     /// The built-in layout, or the engagement's file when it names one.
-    pub fn load(path: Option<&Path>) -> Result<Layout> {
+    pub fn load(path: Option<&Path>) -> Result<WorkbookLayout> {
         match path {
-            None => Layout::builtin(),
+            None => WorkbookLayout::builtin(),
             Some(p) => {
                 let text = crate::model::provenance::read_input_text(p)
                     .with_context(|| format!("无法读取底稿版式文件 {}", p.display()))?;
-                Layout::parse(&text, &p.display().to_string())
+                WorkbookLayout::parse(&text, &p.display().to_string())
             }
         }
     }
 
-    pub fn parse(text: &str, origin: &str) -> Result<Layout> {
-        let l: Layout =
+    pub fn parse(text: &str, origin: &str) -> Result<WorkbookLayout> {
+        let l: WorkbookLayout =
             toml::from_str(text).with_context(|| format!("底稿版式文件 {origin} 格式有误"))?;
         l.validate()
             .with_context(|| format!("底稿版式文件 {origin}"))?;
@@ -321,7 +321,7 @@ mod tests {
 
     #[test]
     fn the_builtin_layout_is_valid_and_names_every_sheet() {
-        let l = Layout::builtin().unwrap();
+        let l = WorkbookLayout::builtin().unwrap();
         for (id, _) in KNOWN {
             assert!(l.sheet(id).is_some(), "{id}");
         }
@@ -330,13 +330,13 @@ mod tests {
     #[test]
     fn an_unknown_column_or_a_bad_sheet_name_is_refused() {
         let bad = BUILTIN.replace("id = \"explanation\"", "id = \"explanaton\"");
-        let err = format!("{:#}", Layout::parse(&bad, "x.toml").unwrap_err());
+        let err = format!("{:#}", WorkbookLayout::parse(&bad, "x.toml").unwrap_err());
         assert!(
             err.contains("explanaton") && err.contains("explanation"),
             "{err}"
         );
         let bad = BUILTIN.replace("name = \"疑点核实表\"", "name = \"疑点/核实\"");
-        let err = format!("{:#}", Layout::parse(&bad, "x.toml").unwrap_err());
+        let err = format!("{:#}", WorkbookLayout::parse(&bad, "x.toml").unwrap_err());
         assert!(err.contains("不可用"), "{err}");
     }
 }

@@ -25,7 +25,7 @@ use crate::run::engagement::Engagement;
 use crate::sample::document::SampleFile;
 use crate::score::document::ScoreRecord;
 use anyhow::{Context as _, Result};
-use layout::Layout;
+use layout::WorkbookLayout;
 use polars::prelude::DataFrame;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -94,8 +94,8 @@ pub struct Sources<'a> {
 }
 
 /// What every sheet needs: the layout, the header block's values, the voucher index.
-pub struct Context<'a> {
-    pub layout: &'a Layout,
+pub struct SheetContext<'a> {
+    pub layout: &'a WorkbookLayout,
     pub department: String,
     pub period: String,
     pub preparer: String,
@@ -105,12 +105,12 @@ pub struct Context<'a> {
 }
 
 /// Write the workbook; its bytes.
-pub fn build(src: &Sources, layout: &Layout) -> Result<Vec<u8>> {
+pub fn build(src: &Sources, layout: &WorkbookLayout) -> Result<Vec<u8>> {
     let e = src.engagement;
     let firm = e.firm.as_ref();
     let team: Vec<String> = firm.map(|f| f.team.clone()).unwrap_or_default();
     // The team's first member reviews (项目负责人); the others prepare.
-    let cx = Context {
+    let cx = SheetContext {
         layout,
         department: e.engagement.department.clone(),
         period: format!("{}年度", e.engagement.year),

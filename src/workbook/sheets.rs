@@ -2,7 +2,7 @@
 
 use super::layout::SheetLayout;
 use super::xl::{self, cell_ref, put_as, Cell, Formats, HEADER_ROW};
-use super::Context;
+use super::SheetContext;
 use crate::check::book::Book;
 use crate::load::ledger::model::date_from_days;
 use crate::model::money::Fen;
@@ -65,7 +65,7 @@ fn voucher_of_item(id: &str, unit: Unit) -> &str {
     }
 }
 
-pub fn write_all(wb: &mut Workbook, cx: &Context, book: &Book) -> Result<()> {
+pub fn write_all(wb: &mut Workbook, cx: &SheetContext, book: &Book) -> Result<()> {
     let f = Formats::new();
     let src = cx.src;
     let mut vs = Vouchers::new(book);
@@ -164,7 +164,7 @@ pub fn write_all(wb: &mut Workbook, cx: &Context, book: &Book) -> Result<()> {
 fn normal(
     wb: &mut Workbook,
     sl: &SheetLayout,
-    cx: &Context,
+    cx: &SheetContext,
     f: &Formats,
     body: impl FnOnce(&mut Worksheet) -> Result<(u32, Vec<(u32, u32)>)>,
 ) -> Result<u32> {
@@ -181,7 +181,7 @@ fn normal(
 fn streamed(
     wb: &mut Workbook,
     sl: &SheetLayout,
-    cx: &Context,
+    cx: &SheetContext,
     f: &Formats,
     body: impl FnOnce(&mut Worksheet) -> Result<(u32, Vec<(u32, u32)>)>,
 ) -> Result<u32> {
@@ -198,7 +198,7 @@ fn streamed(
     Ok(last)
 }
 
-fn sample_plans<'a>(cx: &'a Context) -> &'a [PlanRecord] {
+fn sample_plans<'a>(cx: &'a SheetContext) -> &'a [PlanRecord] {
     cx.src
         .docs
         .samples
@@ -207,7 +207,7 @@ fn sample_plans<'a>(cx: &'a Context) -> &'a [PlanRecord] {
         .unwrap_or(&[])
 }
 
-fn cover(ws: &mut Worksheet, cx: &Context, f: &Formats) -> Result<()> {
+fn cover(ws: &mut Worksheet, cx: &SheetContext, f: &Formats) -> Result<()> {
     let src = cx.src;
     let e = src.engagement;
     let title = cx
@@ -291,7 +291,7 @@ fn cover(ws: &mut Worksheet, cx: &Context, f: &Formats) -> Result<()> {
 
 type Body = Result<(u32, Vec<(u32, u32)>)>;
 
-fn scope(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Body {
+fn scope(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -> Body {
     let src = cx.src;
     let mut r = HEADER_ROW + 1;
     for s in &src.docs.findings.scope_limits {
@@ -361,7 +361,7 @@ fn scope(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Bod
     Ok((last, vec![]))
 }
 
-fn load(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Body {
+fn load(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -> Body {
     let rep = &cx.src.docs.load;
     let mut r = HEADER_ROW + 1;
     for fr in &rep.files {
@@ -524,7 +524,7 @@ fn load(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Body
     Ok((last, vec![]))
 }
 
-fn reconcile(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Body {
+fn reconcile(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -> Body {
     let mut r = HEADER_ROW + 1;
     let Some(rec) = cx
         .src
@@ -595,7 +595,7 @@ fn reconcile(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) ->
     Ok((last, vec![]))
 }
 
-fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Body {
+fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -> Body {
     let mut r = HEADER_ROW + 1;
     let Some(sc) = cx.src.docs.score.as_ref() else {
         xl::section(ws, r, "本项目未评分（engagement.toml 没有 [scoring]）", f)?;
@@ -898,7 +898,7 @@ fn plan_parameters(p: &PlanRecord) -> String {
     v.join("；")
 }
 
-fn plans(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Body {
+fn plans(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -> Body {
     let mut r = HEADER_ROW + 1;
     let seed = cx.src.docs.samples.as_ref().map(|s| s.seed);
     for p in sample_plans(cx) {
@@ -1055,7 +1055,7 @@ fn money_or_empty(m: Fen) -> Cell {
 fn sample_vouchers(
     ws: &mut Worksheet,
     sl: &SheetLayout,
-    cx: &Context,
+    cx: &SheetContext,
     book: &Book,
     vs: &Vouchers,
     f: &Formats,
@@ -1182,7 +1182,7 @@ fn date_at(df: &DataFrame, col: &str, i: usize) -> Cell {
         .unwrap_or(Cell::Empty)
 }
 
-fn sample_assets(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Body {
+fn sample_assets(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -> Body {
     let df = cx.src.assets;
     let rows = asset_rows(df);
     let mut r = HEADER_ROW + 1;
@@ -1259,7 +1259,7 @@ fn voucher_link(
 fn findings(
     ws: &mut Worksheet,
     sl: &SheetLayout,
-    cx: &Context,
+    cx: &SheetContext,
     vs: &Vouchers,
     e2: Option<&str>,
     f: &Formats,
@@ -1347,7 +1347,7 @@ fn lines(ws: &mut Worksheet, sl: &SheetLayout, book: &Book, vs: &Vouchers, f: &F
 fn analytics(
     ws: &mut Worksheet,
     sl: &SheetLayout,
-    cx: &Context,
+    cx: &SheetContext,
     book: &Book,
     vs: &Vouchers,
     e2: Option<&str>,
@@ -1469,7 +1469,7 @@ fn analytics(
 fn risk(
     ws: &mut Worksheet,
     sl: &SheetLayout,
-    cx: &Context,
+    cx: &SheetContext,
     vs: &Vouchers,
     e2: Option<&str>,
     f: &Formats,

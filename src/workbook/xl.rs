@@ -3,7 +3,7 @@
 //! auditor's columns, A4 landscape with the header row repeated and 索引号 in the footer).
 
 use super::layout::{Column, SheetLayout};
-use super::Context;
+use super::SheetContext;
 use crate::model::money::Fen;
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
@@ -243,7 +243,12 @@ fn dec_f64(d: Decimal) -> f64 {
 
 /// The header block: the title, then one label and value a row — 被评价单位, 评价期间,
 /// 索引号, 编制人 and 复核人 each with a 日期 cell for the signature, 编制单位.
-pub fn header_block(ws: &mut Worksheet, sl: &SheetLayout, cx: &Context, f: &Formats) -> Result<()> {
+pub fn header_block(
+    ws: &mut Worksheet,
+    sl: &SheetLayout,
+    cx: &SheetContext,
+    f: &Formats,
+) -> Result<()> {
     let h = &cx.layout.header;
     ws.set_row_height(0, 22)?;
     ws.write_string_with_format(0, 0, &sl.title, &f.title)?;
@@ -378,7 +383,7 @@ pub fn finish(
     ws: &mut Worksheet,
     sl: &SheetLayout,
     last: u32,
-    cx: &Context,
+    cx: &SheetContext,
     validated_rows: &[(u32, u32)],
 ) -> Result<()> {
     let ncols = sl.columns.len() as u16;
@@ -409,7 +414,7 @@ pub fn finish(
 
 /// A4 landscape, fitted to as many pages across as keep the text legible (about 180
 /// characters of column width a page), the footer with the index number and page.
-pub fn print_setup(ws: &mut Worksheet, index: &str, cx: &Context, width: f64) {
+pub fn print_setup(ws: &mut Worksheet, index: &str, cx: &SheetContext, width: f64) {
     ws.set_landscape();
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(((width / 180.0).ceil() as u16).max(1), 0);

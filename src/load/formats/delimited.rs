@@ -7,7 +7,7 @@
 //! patched with replacement characters: they become rejected rows (sheet, row, reason), so a
 //! corrupted byte never turns into a plausible-looking wrong value.
 
-use crate::load::formats::workbook::{Extent, Sheet};
+use crate::load::formats::workbook::{Sheet, UsedRange};
 use anyhow::{anyhow, Result};
 use calamine::{Data, Range};
 use std::collections::BTreeMap;
@@ -129,7 +129,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
     // The grid is bounded by the fields holding a value and the rows kept for their bad
     // bytes (a line of 16,384 empty fields widens nothing), and checked before allocation.
     let whole_utf8 = encoding != GB18030 && std::str::from_utf8(body).is_ok();
-    let mut ext = Extent::new(true);
+    let mut ext = UsedRange::new(true);
     let mut bad_rows = BTreeMap::new();
     let mut decoded: Vec<Option<Vec<String>>> = Vec::new();
     for (i, rec) in recs.iter().enumerate() {

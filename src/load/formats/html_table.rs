@@ -83,14 +83,14 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 /// One table of an HTML document: the text of each cell that has any, at its (row, column);
 /// a `colspan` advances the column without making empty cells.
 #[derive(Debug, Default, PartialEq)]
-pub struct Table {
+pub struct HtmlTable {
     pub cells: Vec<(u32, u32, String)>,
 }
 
 /// The tables of an HTML document.
-pub fn tables(html: &str) -> Vec<Table> {
+pub fn tables(html: &str) -> Vec<HtmlTable> {
     let mut tables = Vec::new();
-    let mut table: Option<(Table, u32)> = None;
+    let mut table: Option<(HtmlTable, u32)> = None;
     // The open row's cells and the next cell's column.
     let mut row: Option<(Vec<(u32, String)>, u32)> = None;
     // The open cell's text and its colspan.
@@ -119,7 +119,7 @@ pub fn tables(html: &str) -> Vec<Table> {
                     None => break,
                 }
             }
-            ("table", false) => table = Some((Table::default(), 0)),
+            ("table", false) => table = Some((HtmlTable::default(), 0)),
             ("table", true) => {
                 if let Some((t, _)) = table.take() {
                     tables.push(t);
@@ -193,7 +193,7 @@ mod tests {
         );
         assert_eq!(
             t,
-            vec![Table {
+            vec![HtmlTable {
                 cells: vec![
                     (0, 0, "凭证 号".to_string()),
                     (0, 2, "摘要".into()),

@@ -85,7 +85,7 @@ pub const DENSE_RATIO: u64 = 8;
 
 /// The extent of a sheet's valued cells, gathered before its grid is allocated.
 #[derive(Debug, Clone)]
-pub struct Extent {
+pub struct UsedRange {
     /// Grid anchored at A1 (the text readers: their rows are numbered from the file's first
     /// line) rather than at the first valued cell (workbooks, as calamine does).
     origin: bool,
@@ -98,9 +98,9 @@ pub struct Extent {
     rightmost: (u32, u32),
 }
 
-impl Extent {
-    pub fn new(origin: bool) -> Extent {
-        Extent {
+impl UsedRange {
+    pub fn new(origin: bool) -> UsedRange {
+        UsedRange {
             origin,
             start: (u32::MAX, u32::MAX),
             end: (0, 0),
@@ -166,7 +166,7 @@ impl Extent {
         )
     }
 
-    /// An empty grid of the checked bounds (call [`Extent::check`] first).
+    /// An empty grid of the checked bounds (call [`UsedRange::check`] first).
     pub fn grid(&self) -> Range<Data> {
         match self.bounds() {
             Some((start, end)) => Range::new(start, end),
@@ -182,7 +182,7 @@ pub fn grid_from_cells(
     origin: bool,
     cells: Vec<(u32, u32, Data)>,
 ) -> Result<Range<Data>> {
-    let mut ext = Extent::new(origin);
+    let mut ext = UsedRange::new(origin);
     for (r, c, v) in &cells {
         if has_value(v) {
             ext.add(*r, *c);
@@ -328,7 +328,7 @@ fn read_xlsx(path: &Path) -> Result<Vec<Sheet>> {
     for name in names {
         let unreadable = |e: XlsxError| anyhow!("文件 {p} 的工作表“{name}”无法读取：{e}");
         let mut cells: Vec<Cell<Data>> = Vec::new();
-        let mut ext = Extent::new(false);
+        let mut ext = UsedRange::new(false);
         match wb.worksheet_cells_reader(&name) {
             Ok(mut reader) => {
                 while let Some(cell) = reader.next_cell().map_err(unreadable)? {
@@ -386,7 +386,7 @@ fn read_xls(path: &Path) -> Result<Vec<Sheet>> {
 
 /// The part of a grid bounded by its cells holding a value (empty strings do not count).
 fn trim_to_values(range: Range<Data>) -> Range<Data> {
-    let mut ext = Extent::new(false);
+    let mut ext = UsedRange::new(false);
     for (r, c, v) in range.used_cells() {
         if has_value(v) {
             ext.add(r as u32, c as u32);
@@ -415,7 +415,7 @@ fn trim_to_values(range: Range<Data>) -> Range<Data> {
 /// calamine will materialise them (values and formulas, empty strings included, since
 /// calamine keeps those), and the used range each sheet declares (calamine reserves it).
 mod xls_scan {
-    use super::Extent;
+    use super::UsedRange;
     use anyhow::{anyhow, bail, Result};
     use std::io::Read;
     use std::path::Path;
@@ -512,8 +512,8 @@ mod xls_scan {
             if pos > stream.len() {
                 bail!("文件 {p} 的工作表“{name}”的位置超出了工作簿数据流，文件已损坏");
             }
-            let mut values = Extent::new(false);
-            let mut formulas = Extent::new(false);
+            let mut values = UsedRange::new(false);
+            let mut formulas = UsedRange::new(false);
             let mut seen_bof = false;
             let mut depth = 0usize;
             for (typ, d) in records(&stream, pos) {
