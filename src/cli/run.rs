@@ -139,6 +139,13 @@ fn summary_text(dir: &Path, o: &RunOutcome) -> String {
             format_args!("{:.2}", sc.total),
             sc.grade
         );
+        if sc.pending_findings > 0 {
+            let _ = write!(
+                s,
+                "（{} 项疑点待核实，未扣分；全部确认则为 {:.2} 分）",
+                sc.pending_findings, sc.total_if_confirmed
+            );
+        }
         match (&sc.self_evaluation, &sc.difference) {
             (Some(se), Some(d)) => {
                 let _ = writeln!(

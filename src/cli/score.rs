@@ -26,7 +26,7 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
         ),
         None => (IndicatorSet::load(&a.set)?, sha256_file(&a.set)?),
     };
-    let inputs = ScoringInputs::load(&a.inputs)?;
+    let mut inputs = ScoringInputs::load(&a.inputs)?;
     let mut prov = Provenance::new("score");
     prov.inputs.push(set_input);
     prov.inputs.push(sha256_file(&a.inputs)?);
@@ -45,8 +45,6 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
         }
         None => None,
     };
-    let report = score(&set, &inputs, findings.as_deref());
-    print!("{}", tree(&set, &inputs, &report, a.explain));
     let rec = if a.ledgers.is_empty() {
         None
     } else {
@@ -57,20 +55,22 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
         })?;
         prov.inputs
             .extend(loaded.report.provenance.inputs.iter().cloned());
-        let r = reconcile(
-            &loaded.frames.lines,
-            &inputs,
-            findings.as_deref(),
-            &LedgerMap::builtin()?,
-        )?;
-        print!("{}", rec_text(&r));
-        Some(r)
+        let map = LedgerMap::builtin()?;
+        let r = reconcile(&loaded.frames.lines, &inputs, findings.as_deref(), &map)?;
+        crate::score::restate::three_public(&r, findings.as_deref(), &map, &mut inputs);
+        Some((r, crate::score::basis::compare(&loaded.frames.lines, &map)?))
     };
+    let report = score(&set, &inputs, findings.as_deref());
+    print!("{}", tree(&set, &inputs, &report, a.explain));
+    if let Some((r, _)) = &rec {
+        print!("{}", rec_text(r));
+    }
     if let Some(path) = &a.json {
         let out = ScoreDocument {
             provenance: prov,
             report: &report,
-            reconciliation: rec.as_ref(),
+            reconciliation: rec.as_ref().map(|(r, _)| r),
+            basis_comparison: rec.as_ref().map(|(_, b)| b.as_slice()),
         };
         let json = serde_json::to_vec_pretty(&out)?;
         super::write_report(path, &json, &out.provenance, &a.ledgers)?;
@@ -197,6 +197,13 @@ pub fn tree(set: &IndicatorSet, inputs: &ScoringInputs, r: &ScoreReport, explain
         );
     } else {
         let _ = writeln!(s, "总分 {:.2}，等级 {}{provisional}", r.total, r.grade);
+    }
+    if r.pending_findings > 0 {
+        let _ = writeln!(
+            s,
+            "只扣已确认的疑点；另有 {} 项待核实/待定疑点，若全部确认，总分 {:.2}，等级 {}",
+            r.pending_findings, r.total_if_confirmed, r.grade_if_confirmed
+        );
     }
     if let (Some(sc), Some(d)) = (r.self_evaluation.score, r.self_evaluation.difference) {
         let _ = writeln!(

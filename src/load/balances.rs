@@ -230,7 +230,9 @@ pub fn load_file(
     if !sheets::read(&sheets, &mut kind, report) {
         return Err(kind.find.no_header(path, "科目余额表/科目表", "balances"));
     }
-    if let Some(e) = sheets::nothing_loaded(path, report, "科目余额表/科目表") {
+    if let Some(e) =
+        sheets::nothing_loaded(path, report, "科目余额表/科目表", &kind.find.candidates)
+    {
         return Err(e);
     }
     let (out, assumed) = (kind.out, kind.assumed);

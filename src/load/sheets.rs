@@ -258,6 +258,12 @@ impl<'a> Finder<'a> {
         if report.entity_source.is_none() {
             report.entity_source = Some(source.into());
             report.entity = entity.clone();
+            if source == "文件名" {
+                report.warnings.push(format!(
+                    "未在标题行或列中找到核算单位，也未给 --entity，暂以文件名“{}”作为核算单位",
+                    self.stem
+                ));
+            }
         }
         let first = hdr.row + hdr.height;
         Some((
@@ -280,20 +286,12 @@ impl<'a> Finder<'a> {
         } else {
             self.found_best.join("、")
         };
-        if kind == "ledger" {
-            let d =
-                crate::load::ledger::diagnose::Diagnosis::of(&self.found_best, &self.candidates);
-            return anyhow::anyhow!(
-                "文件 {} 中没有可识别的{name}表头：需要 {}；找到的列名为 {found}；{}",
-                path.display(),
-                header::expectation(kind),
-                d.message()
-            );
-        }
+        let d = crate::load::ledger::diagnose::Diagnosis::of(&self.found_best, &self.candidates);
         anyhow::anyhow!(
-            "文件 {} 中没有可识别的{name}表头：需要 {}；找到的列名为 {found}",
+            "文件 {} 中没有可识别的{name}表头：需要 {}；找到的列名为 {found}；{}",
             path.display(),
-            header::expectation(kind)
+            header::expectation(kind),
+            d.message()
         )
     }
 }
@@ -346,6 +344,7 @@ pub(crate) fn nothing_loaded(
     path: &Path,
     report: &FileReport,
     what: &str,
+    profiles: &[&Profile],
 ) -> Option<anyhow::Error> {
     if report.rows_loaded + report.rows_opening > 0 || report.rows_rejected == 0 {
         return None;
@@ -359,7 +358,25 @@ pub(crate) fn nothing_loaded(
             let named = crate::load::report::ColumnMap::list;
             let mut m = format!("；工作表“{}”识别的列：{}", s.sheet, named(&s.columns));
             if !s.ignored_columns.is_empty() {
-                m.push_str(&format!("；未识别的列：{}", named(&s.ignored_columns)));
+                // Each unrecognised column with the required field it most resembles.
+                let names: Vec<String> =
+                    s.ignored_columns.iter().map(|c| c.header.clone()).collect();
+                let d = crate::load::ledger::diagnose::Diagnosis::of(&names, profiles);
+                let listed: Vec<String> = s
+                    .ignored_columns
+                    .iter()
+                    .map(|c| {
+                        let guess = d
+                            .unknown
+                            .iter()
+                            .find(|u| u.1 == c.header)
+                            .and_then(|u| u.2.as_deref())
+                            .map(|g| format!("（可能是 {g}）"))
+                            .unwrap_or_default();
+                        format!("{}（{}）{guess}", c.column, c.header)
+                    })
+                    .collect();
+                m.push_str(&format!("；未识别的列：{}", listed.join("、")));
             }
             m
         })

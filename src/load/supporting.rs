@@ -196,6 +196,8 @@ struct Records<'a> {
     profile: &'a KindProfile,
     file_label: String,
     records: Vec<Record>,
+    /// The most column names seen on a sheet without a header, for the diagnosis.
+    found_best: Vec<String>,
 }
 
 /// One sheet's table: the sheet, and the column of each field its header names.
@@ -229,6 +231,10 @@ impl<'s> SheetKind<'s> for Records<'_> {
             }
         }
         at.report.rows_skipped += rows.len();
+        let found = crate::load::ledger::header::found_names(rows);
+        if found.len() > self.found_best.len() {
+            self.found_best = found;
+        }
         None
     }
 
@@ -308,14 +314,16 @@ fn read_table(kind: &str, p: &KindProfile, root: &Path, path: &Path) -> Result<T
         profile: p,
         file_label: path.display().to_string(),
         records: Vec::new(),
+        found_best: Vec::new(),
     };
     if !sheets::read(&sheets, &mut records, &mut report) {
         let need: Vec<String> = p.required.iter().map(|f| field_label(p, f)).collect();
         bail!(
-            "辅助资料 {}（{}）中找不到表头：需要列 {}",
+            "辅助资料 {}（{}）中找不到表头：需要列 {}；{}",
             path.display(),
             p.title,
-            need.join("、")
+            need.join("、"),
+            diagnose(p, &records.found_best)
         );
     }
     Ok(Table {
@@ -324,6 +332,27 @@ fn read_table(kind: &str, p: &KindProfile, root: &Path, path: &Path) -> Result<T
         report,
         input,
     })
+}
+
+/// The header diagnosis of a supporting record with no usable header: the required columns
+/// it lacks, the names found, and for each unknown name the missing column it most resembles
+/// (`对方户名称（可能是 收款人）`).
+fn diagnose(p: &KindProfile, found: &[String]) -> String {
+    let alias: BTreeMap<String, String> = p
+        .columns
+        .iter()
+        .flat_map(|(f, ns)| ns.iter().map(move |n| (norm(n), f.clone())))
+        .collect();
+    // Each required field, named by its first synonym.
+    let labels: Vec<String> = p.required.iter().map(|f| field_label(p, f)).collect();
+    let fields: Vec<[&str; 1]> = p.required.iter().map(|f| [f.as_str()]).collect();
+    let alts: Vec<[&[&str]; 1]> = fields.iter().map(|f| [f.as_slice()]).collect();
+    let req: Vec<(&str, &[&[&str]])> = labels
+        .iter()
+        .zip(&alts)
+        .map(|(l, a)| (l.as_str(), a.as_slice()))
+        .collect();
+    crate::load::ledger::diagnose::Diagnosis::against(found, &alias, &req).message()
 }
 
 fn field_label(p: &KindProfile, field: &str) -> String {

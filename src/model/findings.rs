@@ -32,7 +32,7 @@ pub enum Kind {
 }
 
 /// Where the verification of a finding stands. The tool only ever writes 待核实; the auditor
-/// records 确认 or 排除 (the review issue adds 待定 and the round trip).
+/// records 确认, 排除 or 待定 (looked at, not settled). Only 确认 findings deduct.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]
@@ -45,6 +45,17 @@ pub enum Status {
     /// 排除: verified as no breach; neither a sampling target nor a deduction.
     #[serde(rename = "排除")]
     Excluded,
+    /// 待定: looked at, not settled yet; pending like 待核实 (no deduction, a sampling target).
+    #[serde(rename = "待定")]
+    Undecided,
+}
+
+impl Status {
+    /// Not settled: 待核实 or 待定. A pending 疑点 deducts only in the score's
+    /// `total_if_confirmed`.
+    pub fn is_pending(self) -> bool {
+        matches!(self, Status::Pending | Status::Undecided)
+    }
 }
 
 /// How much of its work a rule could do. (The order is that of the words, so limits sort as
@@ -87,6 +98,7 @@ words!(Status {
     Pending = "待核实",
     Confirmed = "确认",
     Excluded = "排除",
+    Undecided = "待定",
 });
 words!(Extent {
     NotChecked = "未检查",
@@ -268,5 +280,13 @@ mod tests {
             "\"部分检查\""
         );
         assert!(Extent::NotChecked < Extent::Partly);
+        let undecided: Finding =
+            serde_json::from_str(r#"{"rule": "r", "status": "待定"}"#).unwrap();
+        assert!(undecided.status.is_pending() && Status::Pending.is_pending());
+        assert!(!Status::Confirmed.is_pending() && !Status::Excluded.is_pending());
+        assert_eq!(
+            serde_json::to_string(&Status::Undecided).unwrap(),
+            "\"待定\""
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Data shared by every stage.
 pub mod builtin;
+pub mod categories;
 pub mod findings;
 pub mod money;
 pub mod provenance;

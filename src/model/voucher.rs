@@ -142,6 +142,18 @@ pub fn parse_voucher_no(raw: &str) -> Result<(String, u32), String> {
     Ok((kind, number))
 }
 
+/// The lines-frame columns that make one voucher: its `VoucherId` (entity, year, period, kind,
+/// number) and the file and date that keep two vouchers of one number apart (never merged).
+pub const KEY_COLUMNS: [&str; 7] = [
+    "entity",
+    "year",
+    "period",
+    "voucher_kind",
+    "voucher_number",
+    "source_file",
+    "date",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,15 +208,3 @@ mod tests {
         assert_eq!(t[4].as_deref(), Some("（中心.xlsx）"));
     }
 }
-
-/// The lines-frame columns that make one voucher: its `VoucherId` (entity, year, period, kind,
-/// number) and the file and date that keep two vouchers of one number apart (never merged).
-pub const KEY_COLUMNS: [&str; 7] = [
-    "entity",
-    "year",
-    "period",
-    "voucher_kind",
-    "voucher_number",
-    "source_file",
-    "date",
-];

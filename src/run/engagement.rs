@@ -8,8 +8,10 @@
 
 use crate::check::citations::{EntityType, Level, Setting};
 use crate::errors::excerpt;
+use crate::sample::evaluate::Method;
 use crate::sample::population::Unit;
 use crate::sample::select::{Draw, StrataBy};
+use crate::sample::Likelihood;
 use anyhow::{bail, Context, Result};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -115,6 +117,12 @@ pub struct Sampling {
     /// The seed every plan draws from (recorded in sample.json and run.json).
     pub seed: u64,
     pub plans: Vec<EngagementPlan>,
+    /// Population definitions over the built-in `data/sampling/populations.toml` (same shape).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub populations: Option<PathBuf>,
+    /// Overall materiality (元) the 错报汇总 sums the plans' projected misstatements against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub materiality: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -128,6 +136,9 @@ pub struct EngagementPlan {
     pub key_above: Option<Decimal>,
     /// 重点项目: largest first until this share of the value is covered.
     pub key_cover: Option<f64>,
+    /// 重点项目: at most this many items by `key_cover` (largest first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_max: Option<usize>,
     /// 风险导向: every voucher/asset a finding points at.
     #[serde(default)]
     pub risk: bool,
@@ -142,6 +153,31 @@ pub struct EngagementPlan {
     /// Upper bounds of the amount strata (元).
     #[serde(default)]
     pub bands: Vec<Decimal>,
+    /// Which vouchers (or lines) the plan tests: a population of
+    /// `data/sampling/populations.toml` (default `expenditure` for vouchers, `all` for lines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<String>,
+    /// Planning (as `reeval plan`): tolerable misstatement as a rate …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub materiality: Option<f64>,
+    /// … or in 元 (divided by the population's value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub materiality_amount: Option<Decimal>,
+    /// Confidence (default 0.95 when a materiality is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// Expected misstatement: a rate below 1, a number of errors from 1 (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<f64>,
+    /// binomial, poisson or hypergeometric (default poisson for MUS, binomial otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub likelihood: Option<Likelihood>,
+    /// Evaluation: a CSV of item id → audited amount (编号, 审定金额) for the sampled items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audited: Option<PathBuf>,
+    /// The evaluation method (`reeval evaluate`'s names; default stringer for MUS, else binomial).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<Method>,
 }
 
 fn none() -> Draw {
@@ -171,6 +207,8 @@ const NAMED_PLAN_KEYS: &[(&str, &[&str])] = &[
     ("unit", Unit::NAMES),
     ("method", Draw::NAMES),
     ("strata", StrataBy::NAMES),
+    ("likelihood", Likelihood::NAMES),
+    ("evaluation", Method::NAMES),
 ];
 
 /// The first `[[sampling.plans]]` value that is none of its key's names, as
@@ -412,6 +450,14 @@ impl Engagement {
         if let Some(p) = self.workbook.as_ref().and_then(|w| w.layout.as_ref()) {
             check(p, "底稿版式");
         }
+        if let Some(p) = &self.sampling.populations {
+            check(p, "抽样总体定义");
+        }
+        for plan in &self.sampling.plans {
+            if let Some(p) = &plan.audited {
+                check(p, &format!("抽样计划“{}”的审定金额表", plan.name));
+            }
+        }
         if !missing.is_empty() {
             bail!("以下文件不存在（相对于项目目录）：{}", missing.join("；"));
         }
@@ -424,6 +470,24 @@ impl Engagement {
         self.as_of()?;
         if self.sampling.plans.is_empty() {
             bail!("[sampling] 至少要有一个 [[sampling.plans]]");
+        }
+        // A population a plan names must be defined (built in or in the engagement's file):
+        // said before anything is loaded.
+        let mut defs = crate::sample::population_def::Definitions::builtin()?;
+        if let Some(p) = &self.sampling.populations {
+            defs = defs.with_file(&dir.join(p))?;
+        }
+        for plan in &self.sampling.plans {
+            if let Some(name) = &plan.population {
+                if plan.unit == Unit::Assets {
+                    bail!(
+                        "抽样计划“{}”：population 只适用于凭证（vouchers）或分录（lines）计划，资产计划不应填写",
+                        excerpt(&plan.name)
+                    );
+                }
+                defs.population(name)
+                    .with_context(|| format!("抽样计划“{}”", excerpt(&plan.name)))?;
+            }
         }
         Ok(())
     }

@@ -3,10 +3,15 @@
 
 use super::{csv_with_bom, State, Step};
 use crate::model::money::Fen;
+use crate::model::provenance::sha256_file_in;
 use crate::run::engagement::EngagementPlan;
+use crate::sample::audited::{evaluate_plan, read_audited, summarise, SummaryLine};
 use crate::sample::document::{part_name, risk_from_document, SampleDocument, RANDOM_STREAM};
-use crate::sample::population::{self, Unit};
-use crate::sample::select::{select, SelectSpec};
+use crate::sample::evaluate::Method;
+use crate::sample::planned::{size, PlannedSize, SizeRequest};
+use crate::sample::population::Unit;
+use crate::sample::population_def::{plan_items, Definitions};
+use crate::sample::select::{select, Draw, Item, SelectSpec};
 use crate::sample::spec::{spec_from, PlanRequest};
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -27,6 +32,10 @@ pub struct SampleSummary {
     pub selected_count: usize,
     pub selected_value: Fen,
     pub coverage_percent: String,
+    /// Selected items / population items, in percent.
+    pub coverage_count_percent: String,
+    /// `planned` (n derived from the plan's materiality …) or `typed`.
+    pub n_source: &'static str,
     /// Where the plan drew what it could instead of what was asked (see `Selection::warnings`).
     pub warnings: Vec<String>,
 }
@@ -55,9 +64,11 @@ fn spec(
     seed: u64,
     risk: BTreeMap<String, Vec<String>>,
 ) -> Result<SelectSpec> {
+    size_request(plan).check()?;
     spec_from(PlanRequest {
         key_above: plan.key_above,
         key_cover: plan.key_cover,
+        key_max: plan.key_max,
         draw: plan.method,
         n: plan.n,
         seed,
@@ -69,6 +80,38 @@ fn spec(
     .map_err(|e| anyhow::anyhow!(e.as_key(index, &plan.name)))
 }
 
+fn size_request(plan: &EngagementPlan) -> SizeRequest {
+    SizeRequest {
+        n: plan.n,
+        materiality: plan.materiality,
+        materiality_amount: plan.materiality_amount,
+        confidence: plan.confidence,
+        expected: plan.expected,
+        likelihood: plan.likelihood,
+    }
+}
+
+/// The draw's size: typed, or planned on what is left after the key and risk items (for MUS,
+/// their positive amounts), found by drawing those first with no statistical part.
+fn planned_size(items: &[Item], spec: &SelectSpec, plan: &EngagementPlan) -> Result<PlannedSize> {
+    let req = size_request(plan);
+    if !req.is_planned() {
+        return size(&req, plan.method, 0, Fen::ZERO);
+    }
+    let mut first = spec.clone();
+    first.draw = Draw::None;
+    first.n = 0;
+    let taken = select(items, &first)?;
+    let ids: std::collections::BTreeSet<&str> = taken.items.iter().map(|i| i.id.as_str()).collect();
+    let mus = matches!(plan.method, Draw::Mus | Draw::Cell);
+    let rest: Vec<&Item> = items
+        .iter()
+        .filter(|i| !ids.contains(i.id.as_str()) && (!mus || i.amount.0 > 0))
+        .collect();
+    let value: Fen = rest.iter().map(|i| i.amount.abs()).sum();
+    size(&req, plan.method, rest.len(), value)
+}
+
 fn run(st: &mut State) -> Result<()> {
     let e = st.engagement;
     let seed = e.sampling.seed;
@@ -77,24 +120,78 @@ fn run(st: &mut State) -> Result<()> {
         Some(text) => risk_from_document(text)?,
         None => BTreeMap::new(),
     };
+    let mut defs = Definitions::builtin()?;
+    let mut extra_inputs = Vec::new();
+    if let Some(p) = &e.sampling.populations {
+        defs = defs.with_file(&st.dir.join(p))?;
+        extra_inputs.push(sha256_file_in(&st.dir, p)?);
+    }
     let mut plans = Vec::new();
     let mut summaries = Vec::new();
     let mut rows = Vec::new();
+    let mut misstatements = Vec::new();
     for (index, plan) in e.sampling.plans.iter().enumerate() {
         let unit = plan.unit;
-        let items = population::from_frames(unit, &loaded.frames.lines, &loaded.frames.assets)?;
+        let (items, population) = plan_items(
+            unit,
+            plan.population.as_deref(),
+            &defs,
+            &loaded.frames.lines,
+            &loaded.frames.assets,
+        )
+        .with_context(|| format!("抽样计划“{}”", plan.name))?;
         // Only the flagged items of this plan's population are its risk targets.
         let risk: BTreeMap<String, Vec<String>> = items
             .iter()
             .filter_map(|i| all_risk.get(&i.id).map(|r| (i.id.clone(), r.clone())))
             .collect();
-        let spec = spec(index, plan, seed, risk)?;
+        let mut spec = spec(index, plan, seed, risk)?;
+        let sample_size = planned_size(&items, &spec, plan)
+            .with_context(|| format!("抽样计划“{}”", plan.name))?;
+        spec.n = sample_size.n;
         let sel = select(&items, &spec).with_context(|| format!("抽样计划“{}”", plan.name))?;
+        let evaluation = match &plan.audited {
+            None => None,
+            Some(path) => {
+                let audited = read_audited(&st.dir.join(path))?;
+                extra_inputs.push(sha256_file_in(&st.dir, path)?);
+                let method = plan.evaluation.unwrap_or(match plan.method {
+                    Draw::Mus | Draw::Cell => Method::Stringer,
+                    _ => Method::Binomial,
+                });
+                let materiality = sample_size
+                    .plan
+                    .as_ref()
+                    .map(|p| p.spec.materiality)
+                    .or(plan.materiality);
+                let ev = evaluate_plan(
+                    &sel,
+                    &audited,
+                    method,
+                    plan.confidence.unwrap_or(0.95),
+                    materiality,
+                )
+                .with_context(|| format!("抽样计划“{}”的评价", plan.name))?;
+                misstatements.push(SummaryLine {
+                    plan: plan.name.clone(),
+                    known_misstatement: ev.known_misstatement,
+                    projected_misstatement: ev.projected_misstatement,
+                    upper_misstatement: ev.upper_misstatement,
+                    complete: ev.complete,
+                });
+                Some(ev)
+            }
+        };
         let mut out = SampleDocument::new(&loaded.report.provenance, unit, &spec, &sel);
+        out.population_definition = population.as_ref();
         out.provenance.param("plan", &plan.name);
         let mut v = serde_json::to_value(&out)?;
         if let Some(m) = v.as_object_mut() {
             m.insert("plan".into(), plan.name.clone().into());
+            m.insert("sample_size".into(), serde_json::to_value(&sample_size)?);
+            if let Some(ev) = &evaluation {
+                m.insert("evaluation".into(), serde_json::to_value(ev)?);
+            }
         }
         plans.push(v);
         for it in &sel.items {
@@ -116,10 +213,18 @@ fn run(st: &mut State) -> Result<()> {
             selected_count: sel.selected_count,
             selected_value: sel.selected_value,
             coverage_percent: sel.coverage_percent.clone(),
+            coverage_count_percent: sel.coverage_count_percent.clone(),
+            n_source: sample_size.source,
             warnings: sel.warnings.clone(),
         });
     }
-    let doc = serde_json::json!({ "seed": seed, "random_stream": RANDOM_STREAM, "plans": plans });
+    st.record_inputs(&extra_inputs);
+    let mut doc =
+        serde_json::json!({ "seed": seed, "random_stream": RANDOM_STREAM, "plans": plans });
+    if !misstatements.is_empty() || e.sampling.materiality.is_some() {
+        doc["misstatement_summary"] =
+            serde_json::to_value(summarise(misstatements, e.sampling.materiality))?;
+    }
     st.write("sample.json", &serde_json::to_vec_pretty(&doc)?)?;
     let csv = csv_with_bom(
         &[

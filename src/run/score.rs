@@ -26,6 +26,10 @@ pub struct ScoreSummary {
     #[serde(with = "rust_decimal::serde::str")]
     pub total: Decimal,
     pub grade: String,
+    /// The total if every pending 疑点 were confirmed (only 确认 ones deduct from `total`).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total_if_confirmed: Decimal,
+    pub pending_findings: u64,
     /// False when an indicator could not be computed (total and grade provisional).
     pub complete: bool,
     #[serde(with = "rust_decimal::serde::str_option")]
@@ -109,19 +113,18 @@ fn run(st: &mut State) -> Result<()> {
         }
         None => None,
     };
-    let report = score(&set, &inputs, findings.as_deref());
     let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
-    let rec = reconcile(
-        &loaded.frames.lines,
-        &inputs,
-        findings.as_deref(),
-        &LedgerMap::builtin()?,
-    )?;
+    let map = LedgerMap::builtin()?;
+    let rec = reconcile(&loaded.frames.lines, &inputs, findings.as_deref(), &map)?;
+    crate::score::restate::three_public(&rec, findings.as_deref(), &map, &mut inputs);
+    let basis = crate::score::basis::compare(&loaded.frames.lines, &map)?;
+    let report = score(&set, &inputs, findings.as_deref());
     st.record_inputs(&prov.inputs);
     let out = ScoreDocument {
         provenance: prov,
         report: &report,
         reconciliation: Some(&rec),
+        basis_comparison: Some(&basis),
     };
     st.write("score.json", &serde_json::to_vec_pretty(&out)?)?;
     let s = &report.self_evaluation;
@@ -129,6 +132,8 @@ fn run(st: &mut State) -> Result<()> {
         set: report.set.clone(),
         total: report.total,
         grade: report.grade.clone(),
+        total_if_confirmed: report.total_if_confirmed,
+        pending_findings: report.pending_findings,
         complete: report.complete,
         self_evaluation: s.score,
         self_grade: s.grade.clone(),

@@ -4,6 +4,7 @@
 use crate::model::findings::{FindingsDocument, Status};
 use crate::model::provenance::Provenance;
 use crate::sample::population::Unit;
+use crate::sample::population_def::PopulationReport;
 use crate::sample::select::{SelectSpec, Selection};
 use anyhow::Result;
 use serde::Serialize;
@@ -17,6 +18,13 @@ pub struct SampleDocument<'a> {
     pub spec: &'a SelectSpec,
     #[serde(flatten)]
     pub selection: &'a Selection,
+    /// Which vouchers (lines) the plan tests and which classes it leaves out, with counts and
+    /// values (voucher and line plans).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub population_definition: Option<&'a PopulationReport>,
+    /// The evaluation from audited values (`--audited`), see `sample::audited`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<&'a crate::sample::audited::PlanEvaluation>,
 }
 
 impl<'a> SampleDocument<'a> {
@@ -39,6 +47,8 @@ impl<'a> SampleDocument<'a> {
             random_stream: RANDOM_STREAM,
             spec,
             selection,
+            population_definition: None,
+            evaluation: None,
         }
     }
 }

@@ -207,11 +207,11 @@ pub fn evaluate(s: &EvalSpec) -> Result<Evaluation> {
                     })
                     .sum::<f64>()
                     / nf;
-                let mean = t.iter().sum::<f64>() / nf;
-                // σ² over all n taints (the unlisted ones are zero), divided by n.
-                let zeros = nf - t.len() as f64;
-                let ss: f64 =
-                    t.iter().map(|v| (v - mean).powi(2)).sum::<f64>() + zeros * mean * mean;
+                // σ² over the k positive taints only, around their own mean, divided by n
+                // (jfa's R/methods.R; understatements count as zero and drop out).
+                let k = over.len().max(1) as f64;
+                let mean = over.iter().sum::<f64>() / k;
+                let ss: f64 = over.iter().map(|v| (v - mean).powi(2)).sum();
                 let sigma = (ss / nf).sqrt();
                 bound -= (c0 - sigma) / nf.sqrt() * normal_quantile(c);
             }

@@ -1,10 +1,13 @@
 //! Audit sampling as jfa does it: plan → select → evaluate, with jfa's parameter names.
 //! Planning and evaluation are pure statistics (no frames); selection reads the load frames.
+pub mod audited;
 pub mod dist;
 pub mod document;
 pub mod evaluate;
 pub mod plan;
+pub mod planned;
 pub mod population;
+pub mod population_def;
 pub mod select;
 pub mod spec;
 pub mod stream;

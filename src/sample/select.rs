@@ -69,6 +69,10 @@ pub enum Strata {
 pub struct SelectSpec {
     pub key_above: Option<Fen>,
     pub key_cover: Option<f64>,
+    /// At most this many items taken by `key_cover` (the largest first); `key_above` items are
+    /// taken whatever their number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_max: Option<usize>,
     pub draw: Draw,
     pub n: u64,
     pub seed: u64,
@@ -111,6 +115,9 @@ pub struct Selection {
     /// Selected value / population value, both as sums of absolute amounts (a red-ink voucher
     /// counts by its size), in percent, rounded half up to 2 decimals.
     pub coverage_percent: String,
+    /// Selected items / population items, in percent, rounded half up to 2 decimals (coverage
+    /// by count beside `coverage_percent`, coverage by value).
+    pub coverage_count_percent: String,
     /// Where the plan could not draw as asked and drew what it could (all items, or none):
     /// an empty population, n larger than what is left, nothing left after key and risk items.
     pub warnings: Vec<String>,
@@ -185,8 +192,8 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
             let mut cum: i128 = 0;
             // Exact: stop once cum / total ≥ share, compared in integers (share to 1e-6).
             let share_ppm = (share * 1_000_000.0).round() as i128;
-            for it in by_size {
-                if cum * 1_000_000 >= share_ppm * total {
+            for (k, it) in by_size.into_iter().enumerate() {
+                if cum * 1_000_000 >= share_ppm * total || spec.key_max.is_some_and(|m| k >= m) {
                     break;
                 }
                 cum += it.amount.0.max(0) as i128;
@@ -198,13 +205,19 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
         let mut p = part("key", &pop, &chosen);
         detail(&mut p, "above", spec.key_above);
         detail(&mut p, "cover", spec.key_cover);
+        if let Some(m) = spec.key_max {
+            detail(&mut p, "max", m);
+        }
         for it in &chosen {
             key.insert(&it.id);
             let reason = match spec.key_above {
                 Some(t) if it.amount >= t => format!("金额不低于 {} 元", t.grouped()),
                 _ => format!(
-                    "按金额从大到小覆盖 {:.0}% 的总额",
-                    spec.key_cover.unwrap_or(0.0) * 100.0
+                    "按金额从大到小覆盖 {:.0}% 的总额{}",
+                    spec.key_cover.unwrap_or(0.0) * 100.0,
+                    spec.key_max
+                        .map(|m| format!("（至多 {m} 项）"))
+                        .unwrap_or_default()
                 ),
             };
             items.push(selected(it, "key", reason));
@@ -299,6 +312,12 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
         coverage_percent: crate::model::money::percent(
             abs_value(items.iter().map(|s| s.amount)).to_yuan(),
             abs_value(pop.iter().map(|i| i.amount)).to_yuan(),
+        )
+        .map(|p| format!("{p:.2}"))
+        .unwrap_or_else(|| "-".into()),
+        coverage_count_percent: crate::model::money::percent(
+            rust_decimal::Decimal::from(items.len() as u64),
+            rust_decimal::Decimal::from(pop.len() as u64),
         )
         .map(|p| format!("{p:.2}"))
         .unwrap_or_else(|| "-".into()),
@@ -541,10 +560,28 @@ fn stratified<'a>(
             .or_default()
             .push(*it);
     }
+    // A stratum with value gets one item first when n reaches the number of such strata (a
+    // class of assets worth something is never left unseen because it has few items); the
+    // rest of n is allocated in proportion to the item counts.
+    let valued: Vec<bool> = strata
+        .values()
+        .map(|v| abs_value(v.iter().map(|i| i.amount)) > Fen::ZERO)
+        .collect();
+    let floor = valued.iter().filter(|v| **v).count() as u64;
+    let base: Vec<u64> = if floor > 0 && n >= floor {
+        valued.iter().map(|v| u64::from(*v)).collect()
+    } else {
+        vec![0; strata.len()]
+    };
+    let spread = n - base.iter().sum::<u64>();
     let m = rest.len() as u64;
     let mut alloc: Vec<(String, u64, u64)> = strata
         .iter()
-        .map(|(k, v)| (k.clone(), n * v.len() as u64 / m, n * v.len() as u64 % m))
+        .zip(&base)
+        .map(|((k, v), b)| {
+            let share = spread * v.len() as u64;
+            (k.clone(), b + share / m, share % m)
+        })
         .collect();
     let mut left = n - alloc.iter().map(|a| a.1).sum::<u64>();
     let mut order: Vec<usize> = (0..alloc.len()).collect();
@@ -555,6 +592,28 @@ fn stratified<'a>(
         }
         alloc[i].1 += 1;
         left -= 1;
+    }
+    // No stratum is given more than it holds: the excess goes to those with room, in the
+    // same order (n ≤ the items left, so it always finds a place).
+    let sizes: Vec<u64> = strata.values().map(|v| v.len() as u64).collect();
+    let mut excess = 0;
+    for (a, size) in alloc.iter_mut().zip(&sizes) {
+        if a.1 > *size {
+            excess += a.1 - size;
+            a.1 = *size;
+        }
+    }
+    while excess > 0 {
+        let before = excess;
+        for &i in &order {
+            if excess > 0 && alloc[i].1 < sizes[i] {
+                alloc[i].1 += 1;
+                excess -= 1;
+            }
+        }
+        if excess == before {
+            break;
+        }
     }
     let mut drawn = Vec::new();
     let mut table = Vec::new();

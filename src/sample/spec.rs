@@ -10,6 +10,7 @@ use crate::sample::select::{Draw, SelectSpec, Strata, StrataBy};
 pub enum Field {
     KeyAbove,
     KeyCover,
+    KeyMax,
     Bands,
 }
 
@@ -19,6 +20,7 @@ impl Field {
         match self {
             Field::KeyAbove => "--key-above",
             Field::KeyCover => "--key-cover",
+            Field::KeyMax => "--key-max",
             Field::Bands => "--bands",
         }
     }
@@ -28,6 +30,7 @@ impl Field {
         match self {
             Field::KeyAbove => "key_above",
             Field::KeyCover => "key_cover",
+            Field::KeyMax => "key_max",
             Field::Bands => "bands",
         }
     }
@@ -82,6 +85,7 @@ fn fen(d: rust_decimal::Decimal, field: Field) -> Result<Fen, SpecError> {
 pub struct PlanRequest<'a> {
     pub key_above: Option<rust_decimal::Decimal>,
     pub key_cover: Option<f64>,
+    pub key_max: Option<usize>,
     pub draw: Draw,
     pub n: u64,
     pub seed: u64,
@@ -143,6 +147,15 @@ pub fn spec_from(p: PlanRequest) -> Result<SelectSpec, SpecError> {
             );
         }
     }
+    if p.key_max.is_some() && p.key_cover.is_none() {
+        return fail(
+            Field::KeyMax,
+            "重点项目个数上限只与覆盖比例（key_cover）一起使用".into(),
+        );
+    }
+    if p.key_max == Some(0) {
+        return fail(Field::KeyMax, "重点项目个数上限须大于 0".into());
+    }
     if let Some(k) = p.key_above {
         if k <= rust_decimal::Decimal::ZERO {
             return fail(Field::KeyAbove, format!("重点项目金额须为正，实为 {k}"));
@@ -151,6 +164,7 @@ pub fn spec_from(p: PlanRequest) -> Result<SelectSpec, SpecError> {
     Ok(SelectSpec {
         key_above: p.key_above.map(|d| fen(d, Field::KeyAbove)).transpose()?,
         key_cover: p.key_cover,
+        key_max: p.key_max,
         draw: p.draw,
         n: p.n,
         seed: p.seed,

@@ -11,6 +11,9 @@ pub struct ScoreDocument<'a> {
     #[serde(flatten)]
     pub report: &'a ScoreReport,
     pub reconciliation: Option<&'a Reconciliation>,
+    /// 财务会计 vs 预算会计 per 经济分类, where they differ (when the ledger is loaded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis_comparison: Option<&'a [crate::score::basis::BasisRow]>,
 }
 
 /// score.json read back (the evidence workbook): the report and the reconciliation.

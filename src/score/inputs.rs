@@ -14,6 +14,8 @@ pub struct ScoringInputs {
     /// Flattened texts: `department.name`, `manual.<id>.rationale`, `targets.<id>.direction` …
     pub texts: BTreeMap<String, String>,
     pub warnings: Vec<String>,
+    /// Figures the books contradict, replaced for scoring (`score::restate`), by key.
+    pub restated: BTreeMap<String, super::restate::Restated>,
 }
 
 /// Top-level tables the inputs file may hold.

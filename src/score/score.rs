@@ -6,6 +6,7 @@ use crate::model::findings::{Finding, Kind, Status};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use crate::model::money::round2 as r2;
 
@@ -25,6 +26,12 @@ pub struct IndicatorScore {
     /// computed / not_computable / not_applicable
     pub status: String,
     pub reason: String,
+    /// Findings indicators: pending (待核实 / 待定) 疑点 that do not deduct yet …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_findings: Option<u64>,
+    /// … and the score if every one of them were confirmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score_if_confirmed: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -49,9 +56,18 @@ pub struct ScoreReport {
     pub total_raw: Decimal,
     /// Maximum over applicable indicators (100 minus 不适用 weights).
     pub max_applicable: Decimal,
-    /// Normalised to 100 when some indicators are 不适用 (换算得分), else the raw total.
+    /// Normalised to 100 when some indicators are 不适用 (换算得分), else the raw total. Only
+    /// confirmed (确认) 疑点 deduct: before review this is the provisional total.
     pub total: Decimal,
     pub grade: String,
+    /// The total (and grade) if every pending (待核实 / 待定) 疑点 were confirmed.
+    pub total_if_confirmed: Decimal,
+    pub grade_if_confirmed: String,
+    /// Pending 疑点 counted by the findings indicators (each voucher/asset and category once
+    /// per indicator): what review still has to settle.
+    pub pending_findings: u64,
+    /// Inputs replaced for scoring by the figure the books support (三公经费 restated).
+    pub restated_inputs: Vec<super::restate::Restated>,
     /// False when an indicator could not be computed: total and grade are then provisional.
     pub complete: bool,
     pub not_computable: Vec<String>,
@@ -143,10 +159,35 @@ fn pct(d: Decimal) -> String {
     format!("{:.2}", r2(d))
 }
 
+/// The score: 确认 疑点 deduct; beside it what the total would be if every pending 疑点 were
+/// confirmed. 排除 findings, 提示 and any kind but 疑点 never deduct.
 pub fn score(
     set: &IndicatorSet,
     inputs: &ScoringInputs,
     findings: Option<&[Finding]>,
+) -> ScoreReport {
+    let mut report = score_as(set, inputs, findings, false);
+    let all = score_as(set, inputs, findings, true);
+    for (l, a) in report.indicators.iter_mut().zip(&all.indicators) {
+        if l.kind.as_deref() == Some("findings") && l.status == "computed" {
+            l.score_if_confirmed = a.score;
+        }
+    }
+    report.pending_findings = report
+        .indicators
+        .iter()
+        .filter_map(|l| l.pending_findings)
+        .sum();
+    report.total_if_confirmed = all.total;
+    report.grade_if_confirmed = all.grade;
+    report
+}
+
+fn score_as(
+    set: &IndicatorSet,
+    inputs: &ScoringInputs,
+    findings: Option<&[Finding]>,
+    if_confirmed: bool,
 ) -> ScoreReport {
     let mut leaves = Vec::new();
     let mut warnings = inputs.warnings.clone();
@@ -162,7 +203,7 @@ pub fn score(
         }
     }
     for ind in set.indicators.iter().filter(|i| set.is_leaf(&i.id)) {
-        leaves.push(score_leaf(set, ind, inputs, findings));
+        leaves.push(score_leaf(set, ind, inputs, findings, if_confirmed));
     }
     let mut warnings_dedup: Vec<String> = Vec::new();
     for w in warnings {
@@ -201,6 +242,8 @@ pub fn score(
                 unit: None,
                 score: Some(r2(computed)),
                 max: ind.weight,
+                pending_findings: None,
+                score_if_confirmed: None,
                 status: if all_na {
                     "not_applicable"
                 } else if kids.iter().any(|k| k.status == "not_computable") {
@@ -262,6 +305,10 @@ pub fn score(
         total_raw,
         max_applicable,
         grade: set.grades.grade(total).to_string(),
+        total_if_confirmed: total,
+        grade_if_confirmed: set.grades.grade(total).to_string(),
+        pending_findings: 0,
+        restated_inputs: inputs.restated.values().cloned().collect(),
         total,
         complete: not_computable.is_empty(),
         not_computable,
@@ -281,6 +328,7 @@ fn score_leaf(
     ind: &Indicator,
     inputs: &ScoringInputs,
     findings: Option<&[Finding]>,
+    if_confirmed: bool,
 ) -> IndicatorScore {
     let mut out = IndicatorScore {
         id: ind.id.clone(),
@@ -291,7 +339,7 @@ fn score_leaf(
         value: None,
         unit: match ind.kind.as_deref() {
             Some("formula") if ind.percent => Some("%".into()),
-            Some("survey") => Some("%".into()),
+            Some("survey") | Some("rate") => Some("%".into()),
             Some("target") => inputs
                 .text(&format!("targets.{}.unit", ind.id))
                 .map(str::to_string),
@@ -301,6 +349,8 @@ fn score_leaf(
         max: ind.weight,
         status: "computed".into(),
         reason: String::new(),
+        pending_findings: None,
+        score_if_confirmed: None,
     };
     if let Some(reason) = inputs.text(&format!("not_applicable.{}.reason", ind.id)) {
         out.status = "not_applicable".into();
@@ -315,16 +365,66 @@ fn score_leaf(
     let max = ind.weight;
     let kind = ind.kind.as_deref().unwrap_or("manual");
     let (value, result): (Option<Decimal>, Result<(Decimal, String), String>) = match kind {
-        "formula" => match set.exprs[&ind.id].eval(&inputs.values) {
-            Err(e) => (None, Err(e.to_string())),
-            Ok(v) => {
-                let v = if ind.percent { r2(v) } else { v };
-                match &ind.rule {
-                    Some(rule) => (Some(v), Ok(apply(rule, v, max))),
-                    None => (Some(v), Err("指标未写计分规则 rule".into())),
+        "formula" => {
+            // Restated figures (三公经费 with misclassified spending added back) replace the
+            // inputs they restate, and the reason says so with both figures.
+            let mut vars = Vec::new();
+            set.exprs[&ind.id].vars(&mut vars);
+            let mut env = std::borrow::Cow::Borrowed(&inputs.values);
+            let mut notes = Vec::new();
+            for v in &vars {
+                if let Some(r) = inputs.restated.get(v) {
+                    if let (Some(x), Some(why)) = (r.value(if_confirmed), r.why(if_confirmed)) {
+                        env.to_mut().insert(v.clone(), x);
+                        notes.push(why);
+                    }
                 }
             }
-        },
+            match set.exprs[&ind.id].eval(&env) {
+                Err(e) => (None, Err(e.to_string())),
+                Ok(v) => {
+                    let v = if ind.percent { r2(v) } else { v };
+                    match &ind.rule {
+                        Some(rule) => {
+                            let (s, why) = apply(rule, v, max);
+                            let why = if notes.is_empty() {
+                                why
+                            } else {
+                                format!("{why}（{}）", notes.join("；"))
+                            };
+                            (Some(v), Ok((s, why)))
+                        }
+                        None => (Some(v), Err("指标未写计分规则 rule".into())),
+                    }
+                }
+            }
+        }
+        "rate" => {
+            let p = |f: &str| inputs.num(&format!("targets.{}.{f}", ind.id));
+            let value = match (p("rate"), p("actual"), p("base")) {
+                (Some(r), _, _) => Ok(r),
+                (None, Some(a), Some(b)) if !b.is_zero() => Ok(r2(a / b * Decimal::ONE_HUNDRED)),
+                (None, Some(_), Some(_)) => Err(format!("[targets.{}] 的基数 base 为零", ind.id)),
+                _ => Err(format!(
+                    "比率指标须给出 [targets.{}] 的 actual 与 base（实际数与基数，如结案数与受理数），或 rate（百分比）",
+                    ind.id
+                )),
+            };
+            match (value, &ind.rule) {
+                (Err(e), _) => (None, Err(e)),
+                (Ok(v), Some(rule)) => {
+                    let (s, why) = apply(rule, v, max);
+                    let how = match (p("rate"), p("actual"), p("base")) {
+                        (None, Some(a), Some(b)) => {
+                            format!("{} ÷ {} = {}%；", a.normalize(), b.normalize(), pct(v))
+                        }
+                        _ => String::new(),
+                    };
+                    (Some(v), Ok((s, format!("{how}{why}"))))
+                }
+                (Ok(v), None) => (Some(v), Err("指标未写计分规则 rule".into())),
+            }
+        }
         "target" | "survey" => {
             let key = if kind == "target" {
                 "targets"
@@ -379,26 +479,62 @@ fn score_leaf(
                 Err("缺少 reeval check 的疑点结果（--findings）".into()),
             ),
             Some(fs) => {
-                // Once per voucher and category; 排除 findings, 提示 and 分析性程序 results
-                // (pointers, not breaches) do not count.
-                let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-                let counts = |f: &&Finding| f.status != Status::Excluded && f.kind == Kind::Issue;
-                for f in fs.iter().filter(counts) {
-                    if ind.rules.contains(&f.rule) || ind.categories.contains(&f.category) {
-                        let place = f.voucher.clone().or_else(|| f.asset.clone());
-                        let v = match (place, &f.entity) {
-                            (Some(p), Some(e)) => format!("{e} {p}"),
-                            (Some(p), None) => p,
-                            (None, _) => format!("{}#{}", f.rule, seen.len()),
-                        };
-                        seen.insert((v, f.category.clone()));
+                // Once per voucher and category. Only 疑点 deduct (提示 and 分析性程序 never), and only 确认 ones (all
+                // pending ones too when scoring "if confirmed"); 排除 never.
+                let place_of = |f: &Finding, k: usize| {
+                    let place = f.voucher.clone().or_else(|| f.asset.clone());
+                    let v = match (place, &f.entity) {
+                        (Some(p), Some(e)) => format!("{e} {p}"),
+                        (Some(p), None) => p,
+                        (None, _) => format!("{}#{k}", f.rule),
+                    };
+                    (v, f.category.clone())
+                };
+                let related = |f: &&Finding| {
+                    f.kind == Kind::Issue
+                        && (ind.rules.contains(&f.rule) || ind.categories.contains(&f.category))
+                };
+                let mut confirmed: BTreeSet<(String, String)> = BTreeSet::new();
+                let mut pending: BTreeSet<(String, String)> = BTreeSet::new();
+                for (k, f) in fs.iter().enumerate().filter(|(_, f)| related(f)) {
+                    match f.status {
+                        Status::Confirmed => {
+                            confirmed.insert(place_of(f, k));
+                        }
+                        s if s.is_pending() => {
+                            pending.insert(place_of(f, k));
+                        }
+                        _ => {}
                     }
                 }
-                let n = Decimal::from(seen.len() as u64);
+                pending.retain(|p| !confirmed.contains(p));
+                out.pending_findings = Some(pending.len() as u64);
+                let counted = confirmed.len() + if if_confirmed { pending.len() } else { 0 };
+                let n = Decimal::from(counted as u64);
                 let per = ind.per_finding.unwrap_or(Decimal::ONE);
                 let cap = ind.cap.unwrap_or(max).min(max);
                 let off = (n * per).min(cap);
-                (Some(n), Ok((max - off, format!("{n} 项相关疑点（每张凭证或每项资产按类别计一次），每项扣 {} 分，封顶 {} 分，扣 {:.2}", per.normalize(), cap.normalize(), r2(off)))))
+                let what = if if_confirmed {
+                    "项相关疑点（已确认及待核实/待定的全部计入）"
+                } else {
+                    "项已确认的相关疑点"
+                };
+                let mut why = format!(
+                    "{n} {what}（每张凭证或每项资产按类别计一次），每项扣 {} 分，封顶 {} 分，扣 {:.2}",
+                    per.normalize(),
+                    cap.normalize(),
+                    r2(off)
+                );
+                if !if_confirmed && !pending.is_empty() {
+                    let all = Decimal::from((confirmed.len() + pending.len()) as u64);
+                    let _ = write!(
+                        why,
+                        "；另有 {} 项待核实/待定疑点未扣分（全部确认则扣 {:.2}）",
+                        pending.len(),
+                        r2((all * per).min(cap))
+                    );
+                }
+                (Some(n), Ok((max - off, why)))
             }
         },
         _ => match (

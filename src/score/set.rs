@@ -104,7 +104,8 @@ pub struct Indicator {
     pub weight: Decimal,
     #[serde(default)]
     pub definition: String,
-    /// formula | target | survey | findings | manual (leaves only).
+    /// formula | target | rate | survey | findings | manual (leaves only). `rate`: a rate
+    /// (`[targets.<id>]` actual ÷ base, or the rate itself) scored by `rule` with a rate target.
     #[serde(default)]
     pub kind: Option<String>,
     /// formula: the expression; its value is a percentage unless `percent = false`.
@@ -163,7 +164,7 @@ pub struct IndicatorSet {
     pub grades: GradeBands,
 }
 
-pub const KINDS: &[&str] = &["formula", "target", "survey", "findings", "manual"];
+pub const KINDS: &[&str] = &["formula", "target", "rate", "survey", "findings", "manual"];
 
 impl IndicatorSet {
     pub fn load(path: &Path) -> Result<IndicatorSet> {
@@ -227,8 +228,39 @@ impl IndicatorSet {
                         .map_err(|m| anyhow::anyhow!("公式指标 {} 的 expr 有误：{m}", ind.id))?;
                     exprs.insert(ind.id.clone(), parsed);
                 }
+                if kind == "rate" && ind.rule.is_none() {
+                    bail!(
+                        "比率指标 {}（{}）未写计分规则 rule（如 rule = {{ type = \"ratio\", target = \"90\", direction = \"ge\" }}，目标为百分比）",
+                        ind.id,
+                        ind.name
+                    );
+                }
                 if kind == "findings" && ind.rules.is_empty() && ind.categories.is_empty() {
                     bail!("扣分指标 {} 未写 rules 或 categories", ind.id);
+                }
+                // A category or rule no check emits would match no finding and give full
+                // marks without a word: the catalogue (data/categories.toml) and the rule
+                // library decide what a set may name.
+                for c in &ind.categories {
+                    if !crate::model::categories::is_known(c)? {
+                        bail!(
+                            "扣分指标 {}（{}）的 categories 含 “{}”，不是检查规则给出的类别（data/categories.toml）；可用的类别：{}",
+                            ind.id,
+                            ind.name,
+                            excerpt(c),
+                            crate::model::categories::names()?
+                        );
+                    }
+                }
+                for r in &ind.rules {
+                    if crate::check::doc(r).is_none() {
+                        bail!(
+                            "扣分指标 {}（{}）的 rules 含 “{}”，不是已有的检查规则（reeval rules 列出全部规则）",
+                            ind.id,
+                            ind.name,
+                            excerpt(r)
+                        );
+                    }
                 }
             } else {
                 let sum: Decimal = children.iter().map(|c| c.weight).sum();

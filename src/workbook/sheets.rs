@@ -1266,7 +1266,15 @@ fn findings(
 ) -> Body {
     let mut r = HEADER_ROW + 1;
     let links = std::cell::Cell::new(0usize);
-    for fi in &cx.src.docs.findings.findings {
+    // 分析性程序 results point where to look; they are not 疑点 to verify (E3 lists them).
+    for fi in cx
+        .src
+        .docs
+        .findings
+        .findings
+        .iter()
+        .filter(|x| x.kind != crate::model::findings::Kind::Analytical)
+    {
         let citations: Vec<String> = fi
             .citations
             .iter()
@@ -1353,7 +1361,10 @@ fn analytics(
         .findings
         .findings
         .iter()
-        .filter(|x| sl.analytical_categories.contains(&x.category))
+        .filter(|x| {
+            x.kind == crate::model::findings::Kind::Analytical
+                || sl.analytical_categories.contains(&x.category)
+        })
         .collect();
     for fi in &analytical {
         xl::table_row(

@@ -12,11 +12,13 @@ fn write_csv(dir: &std::path::Path, name: &str, header: &str) -> std::path::Path
     path
 }
 
-/// A 用友-style `凭证号数` header: nothing loads, so exit 2, never exit 0 with 0 rows.
+/// An unknown voucher header (`凭证号码数`, `记账凭证号`): nothing loads, so exit 2, never
+/// exit 0 with 0 rows. (`凭证号数`, 用友's wording, is a known alias since issue 16 item 4.)
 #[test]
 fn an_unknown_voucher_header_exits_2_naming_the_field_and_its_closest_match() {
     let d = tmp();
-    for (word, lookalike) in [("凭证号数", "票据号"), ("记账凭证号", "凭证张数")] {
+    for (word, lookalike) in [("凭证号码数", "票据号"), ("记账凭证号", "备注说明")]
+    {
         let header = format!("日期,{word},摘要,科目编码,科目名称,借方金额,贷方金额,{lookalike}");
         let csv = write_csv(d.path(), &format!("{word}.csv"), &header);
         let (out, _) = cli_load(d.path(), &[p(&csv)]);
@@ -143,9 +145,10 @@ fn a_register_where_nothing_loads_exits_2() {
 }
 
 /// The issue's case: a 用友-style workbook, title rows above a header with `凭证号数`, 22 lines.
-/// Before: 0 loaded, 22 rejected as 凭证号为空 on `voucher`, exit 0.
+/// Before: 0 loaded, 22 rejected as 凭证号为空 on `voucher`, exit 0. Since issue 16 item 4
+/// `凭证号数` is a known alias: all 22 lines load, the entity from the title.
 #[test]
-fn a_yonyou_style_workbook_with_an_unknown_voucher_header_exits_2() {
+fn a_yonyou_style_workbook_with_a_voucher_header_in_yonyou_wording_loads() {
     use rust_xlsxwriter::Workbook;
     let d = tmp();
     let path = d.path().join("用友序时账.xlsx");
@@ -183,11 +186,70 @@ fn a_yonyou_style_workbook_with_an_unknown_voucher_header_exits_2() {
         }
     }
     wb.save(&path).unwrap();
-    let (out, _) = cli_load(d.path(), &[p(&path)]);
+    let (out, rep) = cli_load(d.path(), &[p(&path)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let f = &rep.unwrap()["files"][0];
+    assert_eq!(f["rows_loaded"], 22, "{f}");
+    assert_eq!(f["rows_rejected"], 0, "{f}");
+    assert_eq!(f["entity"], "某局", "{f}");
+    assert_eq!(f["vouchers"], 11, "{f}");
+}
+
+/// A register or balance table without a usable header names the missing field and, for each
+/// unknown header, the one it most resembles; a look-alike gets no suggestion.
+#[test]
+fn registers_and_balance_tables_without_a_header_get_closest_matches() {
+    let d = tmp();
+    let ledger = write_csv(
+        d.path(),
+        "ledger.csv",
+        "日期,凭证号,摘要,科目编码,科目名称,借方金额,贷方金额,备注",
+    );
+    let reg = d.path().join("register.csv");
+    std::fs::write(&reg, "资产序号,资产名称,原值,备注\nA001,电脑,5000,x\n").unwrap();
+    let (out, _) = cli_load(d.path(), &[p(&ledger), "--assets", p(&reg)]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("22 行全部拒收"), "{err}");
-    assert!(err.contains("第 4 行 B（凭证号数）"), "{err}");
-    assert!(err.contains("凭证号数（可能是 凭证号）"), "{err}");
-    assert!(!err.contains("voucher"), "{err}");
+    assert!(err.contains("表头缺少 资产编号"), "{err}");
+    assert!(err.contains("资产序号（可能是 资产编号）"), "{err}");
+    assert!(!err.contains("备注（可能是"), "{err}");
+    assert!(!err.contains("asset_code"), "{err}");
+
+    let bal = d.path().join("balances.csv");
+    std::fs::write(&bal, "科目代号,名称,期初余额\n1001,库存现金,100.00\n").unwrap();
+    let (out, _) = cli_load(d.path(), &[p(&ledger), "--balances", p(&bal)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("表头缺少 科目编码"), "{err}");
+    assert!(err.contains("科目代号（可能是 科目编码）"), "{err}");
+    assert!(!err.contains("account_code"), "{err}");
+}
+
+/// A supporting record whose header lacks a required column names it, the headers found and
+/// the closest match of each unknown one.
+#[test]
+fn a_supporting_record_without_its_header_gets_the_same_diagnosis() {
+    let d = tmp();
+    let ledger = write_csv(
+        d.path(),
+        "ledger.csv",
+        "日期,凭证号,摘要,科目编码,科目名称,借方金额,贷方金额,备注",
+    );
+    let pay = d.path().join("payments.csv");
+    std::fs::write(
+        &pay,
+        "支付日期,收款人名,收款账号,金额,附言\n2023-01-05,张三,6222,100.00,x\n",
+    )
+    .unwrap();
+    let (out, _) = cli_check(
+        d.path(),
+        &[p(&ledger), "--supporting", &format!("payments={}", p(&pay))],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("找不到表头"), "{err}");
+    assert!(err.contains("表头缺少 收款人"), "{err}");
+    assert!(err.contains("找到的列：支付日期、收款人名"), "{err}");
+    assert!(err.contains("收款人名（可能是 收款人）"), "{err}");
+    assert!(!err.contains("附言（可能是"), "{err}");
 }

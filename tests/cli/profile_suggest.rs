@@ -149,8 +149,9 @@ fn suggest_writes_a_profile_with_which_an_unknown_export_loads() {
     let mut rows = vec![
         vec![C::S("序时账")],
         vec![C::S("单位：某县某局"), C::E, C::S("期间：2023年1月-12月")],
+        // (凭证号数 itself is a known header now: the built-in profiles read it.)
         header(&[
-            "凭证号数",
+            "凭证号码数",
             "记账日期",
             "会计科目编码",
             "摘要说明",
@@ -239,10 +240,10 @@ fn suggest_writes_a_profile_with_which_an_unknown_export_loads() {
     }
     // The guess for each unknown wording, with its closest built-in name and score.
     let text = std::fs::read_to_string(dir.join("title rows.toml")).unwrap();
-    assert!(text.contains("voucher = [\"凭证号数\"]"), "{text}");
+    assert!(text.contains("voucher = [\"凭证号码数\"]"), "{text}");
     assert!(text.contains("summary = [\"摘要说明\"]"), "{text}");
     assert!(
-        text.contains("最接近内置列名“凭证号”，相似度 0.86"),
+        text.contains("最接近内置列名“凭证号数”，相似度 0.89"),
         "{text}"
     );
     assert!(text.contains("G 列“备注 （\"其他\"）”"), "{text}");
@@ -290,7 +291,8 @@ fn suggest_does_not_take_look_alikes_for_the_voucher_number() {
             .lines()
             .filter(|l| !l.starts_with('#') && l.contains(" = ["))
             .collect();
-        for l in &mapped {
+        // A look-alike may be a field of its own (凭证张数 is 附单据数), never the voucher number.
+        for l in mapped.iter().filter(|l| l.starts_with("voucher")) {
             for look in looks {
                 assert!(!l.contains(look), "{looks:?}: {look} mapped: {l}\n{text}");
             }

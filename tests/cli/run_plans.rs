@@ -120,7 +120,10 @@ n = 5
     let summary: Value = serde_json::from_slice(&o.stdout).unwrap();
     let samples = summary["samples"].as_array().unwrap();
     assert_eq!(samples.len(), 4);
-    let vouchers = summary["load"]["vouchers"].as_u64().unwrap();
+    // (A voucher plan's population is its expenditure vouchers by default, issue 20: the
+    // plan's own population_count, not the load's voucher count.)
+    let vouchers = samples[0]["population_count"].as_u64().unwrap();
+    assert!(vouchers > 0 && vouchers <= summary["load"]["vouchers"].as_u64().unwrap());
     // n larger than the population: all of it, with a warning.
     assert_eq!(samples[0]["selected_count"].as_u64().unwrap(), vouchers);
     assert!(
@@ -478,7 +481,12 @@ fn a_first_run_from_init_completes_on_a_small_register_and_says_what_the_score_l
         text.contains("评分输入没有支出决算数（budget.expenditure），账面为"),
         "{text}"
     );
-    assert!(text.contains("抽取了全部 3 项"), "{text}");
+    // The template's asset plan (key items by value first, then a stratified draw, issue 20)
+    // takes the whole 3-item register.
+    assert!(
+        text.contains("抽样「固定资产」：总体 3 项") && text.contains("抽中 3 项"),
+        "{text}"
+    );
     assert!(dir.join("output/my-dept-2023/score.json").is_file());
 
     // Inputs that disagree with the books beyond their rounding: both figures on screen.

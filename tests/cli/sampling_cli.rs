@@ -242,18 +242,30 @@ fn stringer_bounds() {
         stringer(Method::StringerMeikle, 80, &over),
         stringer(Method::Stringer, 80, &over)
     );
-    // PVZ by hand (shared/reference/sampling-notes.md): n = 80, positive taints 0.4 ≥ 0.3,
-    // c0 = (1/80)·(79/(2√80)·0.4 + 77/(2√158)·0.3) ≈ 0.03357; mean 0.7/80; σ² over all 80
-    // taints ≈ 0.05521²; bound − (c0 − σ)/√80 · z(0.95). Here c0 < σ, so PVZ raises the bound.
+    // PVZ as jfa's R/methods.R computes it (shared/reference/sampling-notes.md, corrected):
+    // n = 80, positive taints 0.4 ≥ 0.3; c0 = (1/80)·(79/(2√80)·0.4 + 77/(2√158)·0.3);
+    // σ² = (1/80)·Σ (t − 0.35)² over the two positive taints only (= 0.005/80), NOT over all
+    // 80 taints; bound − (c0 − σ)/√80 · z(0.95). Here c0 > σ, so PVZ lowers the bound.
     let n = 80f64;
     let c0 = (79.0 / (2.0 * 80f64.sqrt()) * 0.4 + 77.0 / (2.0 * 158f64.sqrt()) * 0.3) / n;
-    let mean = 0.7 / n;
-    let ss = (0.4 - mean).powi(2) + (0.3 - mean).powi(2) + 78.0 * mean * mean;
-    let sigma = (ss / n).sqrt();
+    let sigma = (((0.4f64 - 0.35).powi(2) + (0.3f64 - 0.35).powi(2)) / n).sqrt();
     let want = plain - (c0 - sigma) / n.sqrt() * 1.6448536269514722;
     let pvz = stringer(Method::StringerPvz, 80, &over);
-    assert!((pvz - want).abs() < 1e-9, "{pvz} vs {want}");
-    assert!(pvz > plain);
+    assert!((pvz - want).abs() < 1e-12, "{pvz} vs {want}");
+    assert!(pvz < plain);
+    // The earlier spread over all n taints (mean 0.7/80, 78 zeros) gives a different bound:
+    // the reference case tells the two apart.
+    let mean_all = 0.7 / n;
+    let ss_all = (0.4 - mean_all).powi(2) + (0.3 - mean_all).powi(2) + 78.0 * mean_all * mean_all;
+    let wrong = plain - (c0 - (ss_all / n).sqrt()) / n.sqrt() * 1.6448536269514722;
+    assert!((pvz - wrong).abs() > 1e-3, "{pvz} vs {wrong}");
+    // Understatements count as zero and drop out of PVZ: the same bound with one added.
+    assert!((stringer(Method::StringerPvz, 80, &with_under) - pvz).abs() < 1e-15);
+    // No positive taint: no correction, the zero-error bound.
+    assert_eq!(
+        stringer(Method::StringerPvz, 80, &[-0.3]),
+        stringer(Method::Stringer, 80, &[])
+    );
 }
 
 #[test]

@@ -215,11 +215,12 @@ fn findings_deduct_once_per_voucher_and_category_with_a_cap_and_skip_excluded() 
             .unwrap()
     };
     assert_eq!(s(&[]), d("3"));
-    // one voucher in two rules of the same category: one deduction
+    // one voucher in two rules of the same category: one deduction (确认: only confirmed
+    // findings deduct since issue 20; this used 待核实 before)
     assert_eq!(
         s(&[
-            f("card-settlement", "公务卡", "V1", "待核实"),
-            f("three-public-misclass", "公务卡", "V1", "待核实")
+            f("card-settlement", "公务卡", "V1", "确认"),
+            f("three-public-misclass", "公务卡", "V1", "确认")
         ]),
         d("2")
     );
@@ -424,4 +425,340 @@ fn inputs_from_a_workbook_equal_the_toml_ones() {
     };
     assert_eq!(v("execution_rate").as_deref(), Some("94.96"));
     assert_eq!(v("staff_control_rate").as_deref(), Some("106.25"));
+}
+
+/// SMALL with its inputs, written to files, for `reeval score`.
+fn small_files(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (set, inputs) = (dir.join("set.toml"), dir.join("inputs.toml"));
+    std::fs::write(&set, SMALL).unwrap();
+    std::fs::write(
+        &inputs,
+        "[targets.a1]\ntarget='100'\nactual='100'\n[staff]\nestablishment=10\nactual=10\n",
+    )
+    .unwrap();
+    (set, inputs)
+}
+
+/// `reeval score --json` with a findings document holding `findings`; the score document.
+fn score_with(dir: &Path, name: &str, findings: serde_json::Value) -> serde_json::Value {
+    let (set, inputs) = small_files(dir);
+    let doc = dir.join(format!("{name}.findings.json"));
+    std::fs::write(
+        &doc,
+        serde_json::json!({ "findings": findings }).to_string(),
+    )
+    .unwrap();
+    let out = dir.join(format!("{name}.score.json"));
+    let o = bin()
+        .args([
+            "score",
+            "--set",
+            p(&set),
+            "--inputs",
+            p(&inputs),
+            "--findings",
+            p(&doc),
+            "--json",
+            p(&out),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap()
+}
+
+fn num(v: &serde_json::Value) -> Decimal {
+    d(v.as_str()
+        .unwrap_or_else(|| panic!("{v} is not a decimal string")))
+}
+
+fn leaf<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    v["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap()
+}
+
+#[test]
+fn pending_findings_leave_the_score_unchanged_and_confirmed_ones_deduct_as_the_set_says() {
+    let t = tmp();
+    let doc = |status: &str| {
+        serde_json::json!([
+            {"rule": "card-settlement", "category": "公务卡结算不规范", "entity": "局机关", "voucher": "2023-03 记-19", "status": status},
+            {"rule": "three-public-misclass", "category": "转移“三公经费”", "entity": "局机关", "voucher": "2023-04 记-14", "status": status, "amount": "6039.77"},
+            // Not a rule of the indicator: never counts.
+            {"rule": "weekend-posting", "category": "日记账测试", "entity": "局机关", "voucher": "2023-05 记-1", "status": status}
+        ])
+    };
+    let none = score_with(t.path(), "none", serde_json::json!([]));
+    assert_eq!(num(&none["total"]), d("100"));
+    // 待核实 and 待定: pending, no deduction; the score is the same as with no findings.
+    for status in ["待核实", "待定"] {
+        let v = score_with(t.path(), status, doc(status));
+        assert_eq!(num(&v["total"]), num(&none["total"]), "{status}");
+        assert_eq!(num(&leaf(&v, "a2")["score"]), d("3"), "{status}");
+        assert_eq!(leaf(&v, "a2")["pending_findings"], 2, "{status}");
+        // Beside it: the total if they were confirmed (2 × 1 point, cap 2).
+        assert_eq!(num(&v["total_if_confirmed"]), d("98.00"), "{status}");
+        assert_eq!(
+            num(&leaf(&v, "a2")["score_if_confirmed"]),
+            d("1"),
+            "{status}"
+        );
+        assert_eq!(v["pending_findings"], 2);
+        assert!(
+            leaf(&v, "a2")["reason"]
+                .as_str()
+                .unwrap()
+                .contains("2 项待核实/待定疑点未扣分"),
+            "{}",
+            leaf(&v, "a2")["reason"]
+        );
+    }
+    // The same findings marked 确认: per_finding 1 each, 2 vouchers → −2 (cap 2): 98.
+    let v = score_with(t.path(), "confirmed", doc("确认"));
+    assert_eq!(num(&leaf(&v, "a2")["score"]), d("1"));
+    assert_eq!(num(&v["total"]), d("98.00"));
+    assert_eq!(num(&v["total_if_confirmed"]), num(&v["total"]));
+    assert_eq!(leaf(&v, "a2")["pending_findings"], 0);
+    // 排除: nothing, and nothing pending.
+    let v = score_with(t.path(), "excluded", doc("排除"));
+    assert_eq!(num(&v["total"]), d("100"));
+    assert_eq!(num(&v["total_if_confirmed"]), d("100"));
+    // A 提示 never deducts, even 确认.
+    let mut hint = doc("确认");
+    for f in hint.as_array_mut().unwrap() {
+        f["kind"] = "提示".into();
+    }
+    let v = score_with(t.path(), "hint", hint);
+    assert_eq!(num(&v["total"]), d("100"));
+    assert_eq!(num(&v["total_if_confirmed"]), d("100"));
+    // One confirmed, one pending: one deducts now, both if confirmed.
+    let mixed = serde_json::json!([
+        {"rule": "card-settlement", "category": "公务卡结算不规范", "entity": "局机关", "voucher": "2023-03 记-19", "status": "确认"},
+        {"rule": "card-settlement", "category": "公务卡结算不规范", "entity": "局机关", "voucher": "2023-03 记-20", "status": "待核实"}
+    ]);
+    let v = score_with(t.path(), "mixed", mixed);
+    assert_eq!(num(&v["total"]), d("99.00"));
+    assert_eq!(num(&v["total_if_confirmed"]), d("98.00"));
+}
+
+#[test]
+fn a_set_naming_a_category_or_rule_no_check_emits_fails_to_load() {
+    let base = |line: &str| {
+        format!(
+            "name = \"t\"\n[[indicator]]\nid = \"a\"\nname = \"资产管理安全性\"\nweight = \"100\"\nkind = \"findings\"\n{line}\n"
+        )
+    };
+    // The shipped sets' old mismatch, a prefix of the real heading, a near miss, a typo'd rule.
+    for (line, says) in [
+        ("categories = [\"资产管理\"]", "资产管理"),
+        ("categories = [\"固定资产管理\"]", "固定资产管理"),
+        (
+            "categories = [\"固定资产管理不规范 \"]",
+            "不是检查规则给出的类别",
+        ),
+        ("rules = [\"card-setlement\"]", "card-setlement"),
+    ] {
+        let e = IndicatorSet::parse(&base(line)).unwrap_err();
+        let msg = format!("{e:#}");
+        assert!(msg.contains(says) && msg.contains("a"), "{line}: {msg}");
+        if line.starts_with("categories") {
+            // The message lists what may be named.
+            assert!(msg.contains("固定资产管理不规范"), "{msg}");
+        }
+    }
+    // What the rules emit loads: the catalogue's categories, the library's rules.
+    for line in [
+        "categories = [\"固定资产管理不规范\"]",
+        "categories = [\"转移“三公经费”\", \"日记账测试\"]",
+        "rules = [\"asset-idle\", \"card-settlement\"]",
+    ] {
+        IndicatorSet::parse(&base(line)).unwrap_or_else(|e| panic!("{line}: {e:#}"));
+    }
+    // The CLI: exit 2, the file and the category named.
+    let t = tmp();
+    let set = t.path().join("bad.toml");
+    std::fs::write(&set, base("categories = [\"资产管理\"]")).unwrap();
+    let inputs = t.path().join("i.toml");
+    std::fs::write(&inputs, "").unwrap();
+    let o = bin()
+        .args(["score", "--set", p(&set), "--inputs", p(&inputs)])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("bad.toml") && err.contains("资产管理"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_shipped_asset_indicator_counts_the_asset_rules_findings() {
+    // Was categories = ["资产管理"]: 0 related findings and full marks whatever the register.
+    let set = IndicatorSet::load(Path::new(SET)).unwrap();
+    let inputs = Inputs::load(Path::new(INPUTS)).unwrap();
+    let f = |voucher: &str, status: &str| -> Finding {
+        serde_json::from_value(serde_json::json!({
+            "rule": "asset-idle", "category": "固定资产管理不规范", "asset": voucher, "status": status
+        }))
+        .unwrap()
+    };
+    let r = score(&set, &inputs, Some(&[f("TY1", "确认"), f("TY2", "确认")]));
+    let a = r
+        .indicators
+        .iter()
+        .find(|i| i.id == "asset_safety")
+        .unwrap();
+    assert_eq!(a.value.as_deref(), Some("2.00"));
+    assert_eq!(a.score, Some(d("1.00")));
+}
+
+#[test]
+fn rate_indicators_take_rates_with_rate_targets() {
+    let set = IndicatorSet::parse(
+        "name = \"t\"\n[[indicator]]\nid = \"arb\"\nname = \"仲裁结案率\"\nweight = \"100\"\nkind = \"rate\"\nrule = { type = \"ratio\", target = \"90\", direction = \"ge\" }\n",
+    )
+    .unwrap();
+    let one = |inputs: &str| {
+        let r = score(&set, &Inputs::parse(inputs).unwrap(), None);
+        r.indicators[0].clone()
+    };
+    // actual ÷ base: 180 of 206 = 87.38 % against 90 %: 87.38/90 of the points.
+    let x = one("[targets.arb]\nactual='180'\nbase='206'\n");
+    assert_eq!(x.value.as_deref(), Some("87.38"));
+    assert_eq!(x.unit.as_deref(), Some("%"));
+    assert_eq!(x.score, Some(d("97.09")));
+    assert!(x.reason.contains("180 ÷ 206"), "{}", x.reason);
+    // At or above the target: full marks; the rate itself may be given.
+    assert_eq!(
+        one("[targets.arb]\nactual='206'\nbase='206'\n").score,
+        Some(d("100"))
+    );
+    assert_eq!(one("[targets.arb]\nrate='92.5'\n").score, Some(d("100")));
+    // A count-style target (206 of 206 cases as target/actual) is not a rate: not computable,
+    // and said — it would have scored full marks on counts.
+    let x = one("[targets.arb]\ntarget='206'\nactual='206'\n");
+    assert_eq!(x.status, "not_computable");
+    assert!(x.reason.contains("base"), "{}", x.reason);
+    let x = one("[targets.arb]\nactual='1'\nbase='0'\n");
+    assert_eq!(x.status, "not_computable");
+    // A rate indicator without its rule does not load.
+    let e = IndicatorSet::parse(
+        "name = \"t\"\n[[indicator]]\nid = \"arb\"\nname = \"结案率\"\nweight = \"100\"\nkind = \"rate\"\n",
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("rule"), "{e}");
+}
+
+#[test]
+fn three_public_indicators_use_the_restated_figure_with_both_figures_in_the_reason() {
+    use reeval::score::reconcile::{Reconciliation, Row};
+    use reeval::score::restate;
+    let set = IndicatorSet::load(Path::new(SET)).unwrap();
+    let rec = Reconciliation {
+        rows: vec![Row {
+            key: "budget.three_public_actual".into(),
+            name: "“三公经费”实际支出".into(),
+            input: Some(d("429.00")),
+            ledger: d("429.00"),
+            difference: Some(d("0.00")),
+        }],
+        three_public_restated: None,
+        three_public_control_rate_restated: None,
+        assumptions: vec![],
+    };
+    let finding = |status: &str| -> Vec<Finding> {
+        serde_json::from_value(serde_json::json!([
+            {"rule": "three-public-misclass", "category": "转移“三公经费”", "voucher": "局机关 2023-04 记-14", "status": status, "amount": "6039.77"},
+            {"rule": "three-public-misclass", "category": "转移“三公经费”", "voucher": "局机关 2023-05 记-3", "status": "排除", "amount": "100.00"}
+        ]))
+        .unwrap()
+    };
+    let control = |status: &str| {
+        let mut inputs =
+            Inputs::parse("[budget]\nthree_public_actual='429.00'\nthree_public_budget='3000'\n")
+                .unwrap();
+        let fs = finding(status);
+        restate::three_public(
+            &rec,
+            Some(&fs),
+            &reeval::score::reconcile::LedgerMap::builtin().unwrap(),
+            &mut inputs,
+        );
+        let r = score(&set, &inputs, Some(&fs));
+        let c = r
+            .indicators
+            .iter()
+            .find(|i| i.id == "three_public_control_rate")
+            .unwrap()
+            .clone();
+        (c, r)
+    };
+    // Confirmed: (429.00 + 6,039.77) / 3,000 = 215.63 %: over 100 by 115.63 points, 0 of 2.
+    let (c, r) = control("确认");
+    assert_eq!(c.value.as_deref(), Some("215.63"));
+    assert_eq!(c.score, Some(d("0")));
+    assert!(
+        c.reason.contains("6,468.77")
+            && c.reason.contains("429.00")
+            && c.reason.contains("6,039.77"),
+        "{}",
+        c.reason
+    );
+    assert_eq!(r.restated_inputs.len(), 1);
+    // Pending: the input figure scores (14.30 %, full marks); the restated one only in
+    // total_if_confirmed.
+    let (c, r) = control("待核实");
+    assert_eq!(c.value.as_deref(), Some("14.30"));
+    assert_eq!(c.score, Some(d("2")));
+    assert!(r.total_if_confirmed < r.total);
+    // Excluded: nothing restated.
+    let (c, r) = control("排除");
+    assert_eq!(c.value.as_deref(), Some("14.30"));
+    assert!(r.restated_inputs.is_empty());
+}
+
+#[test]
+fn bundled_run_scores_pending_findings_apart_restates_three_public_and_compares_the_bases() {
+    let t = tmp();
+    let out = t.path().join("o");
+    let mut cmd = bin();
+    cmd.arg("run")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/hrss-2023"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet");
+    let o = output_within(cmd, 120);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("score.json")).unwrap()).unwrap();
+    // Every finding of a fresh check is 待核实: nothing deducts yet, and what would is shown.
+    let fund = leaf(&v, "fund_compliance");
+    assert_eq!(num(&fund["score"]), num(&fund["max"]));
+    assert!(fund["pending_findings"].as_u64().unwrap() > 0);
+    assert!(num(&fund["score_if_confirmed"]) < num(&fund["max"]));
+    // The asset indicator now sees the asset rules' findings (was 0 related findings).
+    assert!(
+        leaf(&v, "asset_safety")["pending_findings"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert!(num(&v["total_if_confirmed"]) < num(&v["total"]));
+    assert!(v["pending_findings"].as_u64().unwrap() > 0);
+    // 三公 restated only if confirmed: the control rate scores the input figure now, and the
+    // restatement (215.63 % on the sample) is recorded for total_if_confirmed.
+    let restated = &v["restated_inputs"][0];
+    assert_eq!(restated["key"], "budget.three_public_actual");
+    assert!(num(&restated["pending"]) > Decimal::ZERO);
+    // 财务 vs 预算 per 经济分类: 30217 公务接待费 far higher as an expense than as a budget
+    // expenditure, listed first among the 三公 codes.
+    let first = &v["basis_comparison"][0];
+    assert_eq!(first["econ"], "30217");
+    assert_eq!(first["three_public"], true);
+    assert!(num(&first["financial"]) > num(&first["budget"]) * Decimal::from(10));
 }

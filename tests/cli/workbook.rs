@@ -235,9 +235,14 @@ fn e1_lists_every_finding_once_and_links_each_voucher_to_its_lines_in_e2() {
         assert!(headers.iter().any(|x| x == h), "E1 lacks column {h}");
     }
     let findings = json(&out.join("findings.json"));
-    let ids: Vec<&str> = findings["findings"]
+    // E1 holds the 疑点 and 提示 to verify; 分析性程序 results are listed in E3.
+    let to_verify: Vec<&Value> = findings["findings"]
         .as_array()
         .unwrap()
+        .iter()
+        .filter(|f| f["kind"] != "分析性程序")
+        .collect();
+    let ids: Vec<&str> = to_verify
         .iter()
         .map(|f| f["id"].as_str().unwrap())
         .collect();
@@ -248,9 +253,20 @@ fn e1_lists_every_finding_once_and_links_each_voucher_to_its_lines_in_e2() {
     in_e1.sort();
     want.sort();
     assert_eq!(in_e1, want, "every finding id exactly once in E1");
+    let e3 = sheet(&all, "E3 分析性程序");
+    let in_e3: Vec<String> = e3.iter().flat_map(|r| r.iter().map(s)).collect();
+    for f in findings["findings"].as_array().unwrap() {
+        if f["kind"] == "分析性程序" {
+            assert!(
+                in_e3.iter().any(|x| x == f["id"].as_str().unwrap()),
+                "{} not in E3",
+                f["id"]
+            );
+        }
+    }
     // Amounts are numbers, exactly the finding's.
     let amount = col(e1, "金额");
-    for (k, f) in findings["findings"].as_array().unwrap().iter().enumerate() {
+    for (k, f) in to_verify.iter().enumerate() {
         let row = &e1[HEADER_ROW + 1 + k];
         assert_eq!(s(&row[key]), f["id"].as_str().unwrap());
         match f["amount"].as_str() {
@@ -276,9 +292,7 @@ fn e1_lists_every_finding_once_and_links_each_voucher_to_its_lines_in_e2() {
             (get("ref"), get("location"))
         })
         .collect();
-    let with_voucher = findings["findings"]
-        .as_array()
-        .unwrap()
+    let with_voucher = to_verify
         .iter()
         .filter(|f| f["voucher"].is_string())
         .count();

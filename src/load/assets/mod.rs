@@ -209,7 +209,7 @@ pub fn load_file(
     if !sheets::read(&sheets, &mut kind, report) {
         return Err(kind.find.no_header(path, "资产", "assets"));
     }
-    if let Some(e) = sheets::nothing_loaded(path, report, "资产表") {
+    if let Some(e) = sheets::nothing_loaded(path, report, "资产表", &kind.find.candidates) {
         return Err(e);
     }
     let (out, net_mismatch) = (kind.out, kind.net_mismatch);

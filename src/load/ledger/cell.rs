@@ -92,6 +92,90 @@ pub fn int(c: &Data) -> Result<Option<i64>, String> {
     }
 }
 
+/// A 会计期间 cell as exports write it: `1`, `01`, `1期`, `第1期`, `2023.1`, `2023.01`,
+/// `2023-01`, `2023/1`, `2023年1期`, `2023年第1期`, `2023年1月`, `202301`. Returns the year when
+/// the cell states one, the period, and whether the cell was a number such as `2023.1` whose
+/// period may have lost a trailing zero (`2023.10` stored as a number reads `2023.1`).
+/// `Ok(None)` for an empty cell.
+pub fn period(c: &Data) -> Result<Option<Period>, String> {
+    let raw = match c {
+        Data::Empty => return Ok(None),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.is_finite() => {
+            let t = float_text(*f);
+            let p = period_text(&t)?;
+            return Ok(p.map(|mut p| {
+                // A number 2023.1 may be 2023.10 with its zero dropped.
+                p.maybe_tenth = p.year.is_some() && p.period == 1;
+                p
+            }));
+        }
+        Data::String(s) => s.clone(),
+        _ => return Err(format!("不是会计期间：“{}”", excerpt(&text(c)))),
+    };
+    period_text(&raw)
+}
+
+/// A 会计期间 as [`period`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub year: Option<i32>,
+    pub period: u32,
+    pub maybe_tenth: bool,
+}
+
+fn period_text(raw: &str) -> Result<Option<Period>, String> {
+    let s: String = raw
+        .trim()
+        .chars()
+        .map(money::fullwidth_to_ascii)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let fail = || {
+        format!(
+            "会计期间无法识别：“{}”（可写作 1、2023.1、2023-01、2023年1期）",
+            excerpt(raw)
+        )
+    };
+    let t = s.trim_start_matches('第');
+    let t = t.trim_end_matches(['期', '月']);
+    let num = |p: &str| -> Result<u32, String> {
+        let p = p.trim_start_matches('第');
+        if p.is_empty() || p.len() > 2 || !p.chars().all(|c| c.is_ascii_digit()) {
+            return Err(fail());
+        }
+        p.parse().map_err(|_| fail())
+    };
+    // `202301`: year and month run together.
+    if t.len() == 6 && t.chars().all(|c| c.is_ascii_digit()) {
+        let y: i32 = t[..4].parse().map_err(|_| fail())?;
+        if (1990..=2100).contains(&y) {
+            return Ok(Some(Period {
+                year: Some(y),
+                period: num(&t[4..])?,
+                maybe_tenth: false,
+            }));
+        }
+    }
+    let parts: Vec<&str> = t.split(['.', '-', '/', '年']).collect();
+    match parts.as_slice() {
+        [p] => Ok(Some(Period {
+            year: None,
+            period: num(p)?,
+            maybe_tenth: false,
+        })),
+        [y, p] if y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()) => Ok(Some(Period {
+            year: Some(y.parse().map_err(|_| fail())?),
+            period: num(p)?,
+            maybe_tenth: false,
+        })),
+        _ => Err(fail()),
+    }
+}
+
 /// Excel 1900 date serial → date (serial 60 is Excel's phantom 1900-02-29).
 pub fn serial_to_date(serial: f64) -> Option<NaiveDate> {
     if !(1.0..2_958_466.0).contains(&serial) {
@@ -256,6 +340,44 @@ mod tests {
         assert!(e.contains("不是日期"), "{e}");
         let long = "x".repeat(10_000);
         assert!(parse_date_text(&long).unwrap_err().chars().count() < 60);
+    }
+
+    #[test]
+    fn reads_period_spellings() {
+        let p = |c: Data| period(&c).unwrap().map(|p| (p.year, p.period));
+        for raw in [
+            "1", "01", "1期", "第1期", "2023.1", "2023.01", "2023-01", "2023/1",
+        ] {
+            let want = if raw.starts_with("2023") {
+                Some(2023)
+            } else {
+                None
+            };
+            assert_eq!(p(Data::String(raw.into())), Some((want, 1)), "{raw}");
+        }
+        for raw in [
+            "2023年1期",
+            "2023年第1期",
+            "2023年1月",
+            "202301",
+            "2023年01期",
+        ] {
+            assert_eq!(p(Data::String(raw.into())), Some((Some(2023), 1)), "{raw}");
+        }
+        assert_eq!(p(Data::String("2023.12".into())), Some((Some(2023), 12)));
+        assert_eq!(p(Data::Int(7)), Some((None, 7)));
+        assert_eq!(p(Data::Float(2023.1)), Some((Some(2023), 1)));
+        assert!(period(&Data::Float(2023.1)).unwrap().unwrap().maybe_tenth);
+        assert!(
+            !period(&Data::String("2023.1".into()))
+                .unwrap()
+                .unwrap()
+                .maybe_tenth
+        );
+        assert_eq!(p(Data::Empty), None);
+        for bad in ["一月", "2023.1.5", "x", "123", "23.1"] {
+            assert!(period(&Data::String(bad.into())).is_err(), "{bad}");
+        }
     }
 
     #[test]

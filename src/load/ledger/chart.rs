@@ -25,9 +25,15 @@ struct ChartFile {
     #[serde(default)]
     contra: Vec<String>,
     groups: Vec<Group>,
+    /// 经济分类 款 as `编码 名称`, for 科目 name paths (see [`Chart::resolve_path`]).
+    #[serde(default)]
+    econ: Vec<String>,
+    #[serde(default)]
+    econ_aliases: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Group {
     basis: String,
     element: String,
@@ -51,6 +57,20 @@ pub struct Chart {
     pub accounts: BTreeMap<String, Account>,
     credit_normal: Vec<String>,
     contra: Vec<String>,
+    /// 经济分类 name → (code, name as the classification prints it).
+    econ: BTreeMap<String, (String, String)>,
+}
+
+/// Where a 科目 name path splits into its levels: `业务活动费用/商品和服务费用/办公费`,
+/// `业务活动费用-办公费`, `业务活动费用\办公费`, `业务活动费用>办公费`.
+const PATH_SEPARATORS: &[char] = &['/', '\\', '-', '－', '—', '>', '＞', '|', '｜', '_'];
+
+/// A 科目 given as a name path, resolved through the chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub code: String,
+    /// The 经济分类 the path's last known segment names: (code, name).
+    pub econ: Option<(String, String)>,
 }
 
 impl Chart {
@@ -75,7 +95,22 @@ impl Chart {
                 );
             }
         }
+        let mut econ = BTreeMap::new();
+        for entry in f.econ.iter().chain(&f.econ_aliases) {
+            let (code, name) = entry
+                .split_once(' ')
+                .with_context(|| format!("经济分类条目应为“编码 名称”：{entry}"))?;
+            let canonical = f
+                .econ
+                .iter()
+                .find_map(|e| e.split_once(' ').filter(|(c, _)| *c == code))
+                .map(|(_, n)| n)
+                .unwrap_or(name);
+            econ.entry(crate::load::ledger::header::norm(name))
+                .or_insert((code.to_string(), canonical.to_string()));
+        }
         Ok(Chart {
+            econ,
             name: f.name,
             document: f.document,
             parallel: f.parallel,
@@ -94,6 +129,30 @@ impl Chart {
         }
         let (l1, acct) = self.first_level(code)?;
         Some(self.credit_normal.contains(&acct.element) != self.contra.iter().any(|c| c == l1))
+    }
+
+    /// A 科目 written as names only (`业务活动费用/商品和服务费用/办公费`): the first segment
+    /// must be a first-level account's name in this chart (its code, 5001), and the last
+    /// segment that is a 经济分类 款 name gives the classification (30201 办公费). `None` when
+    /// the first segment is no first-level name.
+    pub fn resolve_path(&self, raw: &str) -> Option<Resolved> {
+        let norm = crate::load::ledger::header::norm;
+        let segments: Vec<String> = raw
+            .split(PATH_SEPARATORS)
+            .map(norm)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let first = segments.first()?;
+        let code = self
+            .accounts
+            .iter()
+            .find(|(_, a)| norm(&a.name) == *first)
+            .map(|(c, _)| c.clone())?;
+        let econ = segments[1..]
+            .iter()
+            .rev()
+            .find_map(|s| self.econ.get(s).cloned());
+        Some(Resolved { code, econ })
     }
 
     /// The first-level account of a (possibly detailed) code such as `230701` or `2307.01`.
@@ -167,6 +226,32 @@ mod tests {
         assert_eq!(gov.first_level("7101.02").unwrap().1.basis, "预算会计");
         assert!(gov.first_level("9999").is_none());
         assert_eq!(gov.accounts.len(), 77 + 26 + 3); // 6603–6605 are optional 增设 accounts
+        let r = |p: &str| gov.resolve_path(p);
+        let office = Some(("30201".to_string(), "办公费".to_string()));
+        for path in [
+            "业务活动费用/商品和服务费用/办公费",
+            "业务活动费用-商品和服务费用-办公费",
+            "业务活动费用 / 办公费",
+            "业务活动费用\\商品和服务费用\\办公费",
+        ] {
+            assert_eq!(r(path).unwrap().code, "5001", "{path}");
+            assert_eq!(r(path).unwrap().econ, office, "{path}");
+        }
+        assert_eq!(r("行政支出/商品和服务支出/维修费").unwrap().code, "7101");
+        assert_eq!(
+            r("行政支出/商品和服务支出/维修费").unwrap().econ,
+            Some(("30213".to_string(), "维修（护）费".to_string()))
+        );
+        assert_eq!(
+            r("银行存款").unwrap(),
+            super::Resolved {
+                code: "1002".into(),
+                econ: None
+            }
+        );
+        assert!(r("办公费").is_none());
+        assert!(r("商品和服务费用/办公费").is_none());
+        assert!(r("").is_none());
         let ssf = charts.find("社会保险基金").unwrap();
         assert!(!ssf.parallel);
         assert_eq!(ssf.first_level("40101").unwrap().1.basis, "基金会计");

@@ -45,6 +45,7 @@ pub fn field_label(field: &str) -> &'static str {
         "poster" => "记账人",
         "attachments" => "附单据数",
         "status" => "凭证状态",
+        "balance" => "余额",
         "asset_code" => "资产编号",
         "asset_name" => "资产名称",
         "category" | "category_code" | "category_name" => "资产类别",
@@ -64,11 +65,40 @@ pub fn field_label(field: &str) -> &'static str {
     }
 }
 
+/// Required fields of each kind of table, each as the alternatives that satisfy it.
+type Required = &'static [(&'static str, &'static [&'static [&'static str]])];
+
+/// What a header of `kind` (a profile's `kind`) must hold.
+fn required(kind: &str) -> Required {
+    match kind {
+        "assets" => ASSETS_REQUIRED,
+        "balances" => BALANCES_REQUIRED,
+        _ => REQUIRED,
+    }
+}
+
+const ASSETS_REQUIRED: Required = &[("资产编号", &[&["asset_code"]]), ("原值", &[&["original"]])];
+
+const BALANCES_REQUIRED: Required = &[
+    ("科目编码", &[&["account_code"], &["account"]]),
+    (
+        "科目名称或期初余额",
+        &[
+            &["account_name"],
+            &["opening"],
+            &["opening_debit", "opening_credit"],
+        ],
+    ),
+];
+
 /// A ledger's required fields, each as the alternatives that satisfy it.
-const REQUIRED: &[(&str, &[&[&str]])] = &[
+const REQUIRED: Required = &[
     ("凭证号", &[&["voucher"], &["voucher_number"]]),
     ("日期", &[&["date"], &["month", "day"]]),
-    ("科目", &[&["account_code"], &["account"]]),
+    (
+        "科目",
+        &[&["account_code"], &["account"], &["account_name"]],
+    ),
     ("借方", &[&["debit"], &["direction", "amount"]]),
     ("贷方", &[&["credit"], &["direction", "amount"]]),
 ];
@@ -97,16 +127,17 @@ pub const SUGGEST: f64 = 0.6;
 /// What a header's names lack, and what the unknown names may be.
 pub struct Diagnosis {
     /// Required fields the header lacks, in Chinese (凭证号, 日期 …).
-    pub missing: Vec<&'static str>,
+    pub missing: Vec<String>,
     /// Every non-empty header text found.
     pub found: Vec<String>,
     /// Headers no profile knows (column index, text), each with the missing field it most
     /// resembles.
-    pub unknown: Vec<(usize, String, Option<&'static str>)>,
+    pub unknown: Vec<(usize, String, Option<String>)>,
 }
 
 impl Diagnosis {
-    /// `names`: the header texts (normalised); `profiles`: every profile that could map them.
+    /// `names`: the header texts (normalised); `profiles`: every profile that could map them
+    /// (all of one kind: a ledger's, a register's or a balance table's required fields).
     pub fn of(names: &[String], profiles: &[&Profile]) -> Diagnosis {
         let mut alias: BTreeMap<String, String> = BTreeMap::new();
         for p in profiles {
@@ -116,12 +147,26 @@ impl Diagnosis {
                 }
             }
         }
+        let kind = profiles
+            .first()
+            .map(|p| p.kind.as_str())
+            .unwrap_or("ledger");
+        Self::against(names, &alias, required(kind))
+    }
+
+    /// [`Diagnosis::of`] for any table: `alias` maps each known (normalised) header to its
+    /// field, `required` lists what the header must hold (Chinese label, alternatives).
+    pub fn against(
+        names: &[String],
+        alias: &BTreeMap<String, String>,
+        required: &[(&str, &[&[&str]])],
+    ) -> Diagnosis {
         let found: Vec<String> = names.iter().filter(|n| !n.is_empty()).cloned().collect();
         let mapped: BTreeSet<&str> = found
             .iter()
             .filter_map(|n| alias.get(n).map(String::as_str))
             .collect();
-        let missing: Vec<(&'static str, &[&[&str]])> = REQUIRED
+        let missing: Vec<(&str, &[&[&str]])> = required
             .iter()
             .filter(|(_, alts)| !alts.iter().any(|a| a.iter().all(|f| mapped.contains(f))))
             .map(|&(l, a)| (l, a))
@@ -131,10 +176,10 @@ impl Diagnosis {
             .enumerate()
             .filter(|(_, n)| !n.is_empty() && !alias.contains_key(*n))
             .map(|(c, n)| {
-                let mut best: Option<(f64, &'static str)> = None;
+                let mut best: Option<(f64, &str)> = None;
                 for (label, alts) in &missing {
                     for f in alts.iter().flat_map(|a| a.iter()) {
-                        for (a, af) in &alias {
+                        for (a, af) in alias {
                             if af != f {
                                 continue;
                             }
@@ -145,11 +190,11 @@ impl Diagnosis {
                         }
                     }
                 }
-                (c, n.clone(), best.map(|b| b.1))
+                (c, n.clone(), best.map(|b| b.1.to_string()))
             })
             .collect();
         Diagnosis {
-            missing: missing.iter().map(|m| m.0).collect(),
+            missing: missing.iter().map(|m| m.0.to_string()).collect(),
             found,
             unknown,
         }

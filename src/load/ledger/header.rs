@@ -12,7 +12,7 @@ pub const HEADER_SEARCH_ROWS: usize = 40;
 /// Every canonical field of every kind, numbered: a header resolves its columns into an array
 /// indexed by these numbers once, so the per-cell lookup is a `match` on the name (length
 /// dispatch, one comparison) instead of a map search.
-pub const FIELD_SLOTS: usize = 60;
+pub const FIELD_SLOTS: usize = 61;
 
 pub fn field_slot(field: &str) -> Option<usize> {
     match field {
@@ -76,6 +76,7 @@ pub fn field_slot(field: &str) -> Option<usize> {
         "closing_credit" => Some(57),
         "closing_direction" => Some(58),
         "closing" => Some(59),
+        "balance" => Some(60),
         _ => None,
     }
 }
@@ -181,7 +182,8 @@ pub fn is_complete(kind: &str, f: &BTreeMap<String, usize>) -> bool {
     let has = |k: &str| f.contains_key(k);
     match kind {
         "ledger" => {
-            (has("account_code") || has("account"))
+            // 科目名称 alone: names resolved through the chart (`业务活动费用/…/办公费`).
+            (has("account_code") || has("account") || has("account_name"))
                 && ((has("debit") && has("credit")) || (has("direction") && has("amount")))
         }
         "balances" => {
@@ -196,7 +198,7 @@ pub fn is_complete(kind: &str, f: &BTreeMap<String, usize>) -> bool {
 /// What a ledger / register header must hold, for the "no header" message.
 pub fn expectation(kind: &str) -> &'static str {
     match kind {
-        "ledger" => "科目编码（或“科目”）以及 借方+贷方（或 方向+金额）",
+        "ledger" => "科目编码（或“科目”“科目名称”）以及 借方+贷方（或 方向+金额）",
         "balances" => "科目编码 以及 科目名称 或 期初余额（借方/贷方）",
         _ => "资产编号 和 原值",
     }
@@ -232,7 +234,13 @@ pub fn find(rows: &[&[Data]], profile: &Profile) -> Option<Header> {
                     vec![s.clone(), format!("{parent_ff}{s}"), p]
                 });
             }
-            tries.push((2, combined));
+            // The row above counts as a header row only when it adds fields to the row below
+            // (a merged 金额 over 借方/贷方, names merged down over both rows): a title line
+            // right above a one-row header stays a title line.
+            let below: Vec<Vec<String>> = sub.iter().map(|t| vec![t.clone()]).collect();
+            if map_names(&combined, &table).0.len() > map_names(&below, &table).0.len() {
+                tries.push((2, combined));
+            }
         }
         for (height, names) in tries {
             let (fields, duplicates) = map_names(&names, &table);
@@ -280,63 +288,273 @@ pub fn found_names(rows: &[&[Data]]) -> Vec<String> {
     best
 }
 
-/// Values named in title lines: `单位：寻甸县人社局  期间：2023年1月-12月`.
+/// Title-table keys that are not fields: money-unit words (`unit_words`) and the words a
+/// heading ends with (`heading`).
+const TITLE_SPECIAL: &[&str] = &["unit_words", "heading", "heading_entity_ends"];
+
+/// The field a title fact belongs to when it names no entity, book or period: a cell whose key
+/// is listed under `ignore` (打印日期 …) is read and dropped.
+const TITLE_IGNORE: &str = "ignore";
+
+fn title_chars(c: char) -> char {
+    match crate::model::money::fullwidth_to_ascii(c) {
+        '：' => ':',
+        '\t' => ' ',
+        c => c,
+    }
+}
+
+/// The `key：value` facts in one title cell, in order: `(field, value)`, the value empty when
+/// the key stands alone (its value is then the next cell). A cell may hold several facts
+/// (`核算单位：某局  期间：2023年1月-12月  单位：元`), with or without spaces between them.
+/// `keys`: (key, field), longest first.
+fn facts_in(text: &str, keys: &[(Vec<char>, &str)]) -> Vec<(String, String)> {
+    let orig: Vec<char> = text.chars().collect();
+    let t: Vec<char> = orig.iter().map(|&c| title_chars(c)).collect();
+    let whole: String = t.iter().filter(|c| !c.is_whitespace()).collect();
+    let whole = whole.trim_end_matches(':');
+    for (k, f) in keys {
+        if k.iter().collect::<String>() == whole {
+            return vec![(f.to_string(), String::new())];
+        }
+    }
+    // (key start, value start, field)
+    let mut found: Vec<(usize, usize, &str)> = Vec::new();
+    let mut p = 0;
+    while p < t.len() {
+        let mut hit = None;
+        for (k, f) in keys {
+            // Print layouts space a key out (`单  位：`): spaces between its characters match.
+            let matched = {
+                let mut q = p;
+                let mut ok = true;
+                for (n, kc) in k.iter().enumerate() {
+                    if n > 0 {
+                        while q < t.len() && t[q] == ' ' {
+                            q += 1;
+                        }
+                    }
+                    if t.get(q) != Some(kc) {
+                        ok = false;
+                        break;
+                    }
+                    q += 1;
+                }
+                ok.then_some(q)
+            };
+            if let Some(key_end) = matched {
+                let mut q = key_end;
+                while q < t.len() && t[q] == ' ' {
+                    q += 1;
+                }
+                if q < t.len() && t[q] == ':' {
+                    hit = Some((q + 1, *f));
+                    break;
+                }
+                // `单位名称 某局` at the start of a cell: a key, a space, its value.
+                if p == 0 && q > key_end && q < t.len() {
+                    hit = Some((q, *f));
+                    break;
+                }
+            }
+        }
+        match hit {
+            Some((v, f)) => {
+                found.push((p, v, f));
+                p = v;
+            }
+            None => p += 1,
+        }
+    }
+    let mut out = Vec::new();
+    for (i, &(_, v, f)) in found.iter().enumerate() {
+        let stop = found.get(i + 1).map(|n| n.0).unwrap_or(t.len());
+        let mut end = stop;
+        // A run of two spaces ends a value (`某局    第1页`).
+        if let Some(w) = t[v..stop].windows(2).position(|w| w == [' ', ' ']) {
+            end = end.min(v + w);
+        }
+        let value: String = orig[v..end].iter().collect();
+        let value = value
+            .trim()
+            .trim_end_matches([',', '，', ';', '；', '|', '、'])
+            .trim()
+            .to_string();
+        out.push((f.to_string(), value));
+    }
+    out
+}
+
+/// Values named in title lines, read cell by cell: a key and its value in one cell
+/// (`单位：寻甸县人社局  期间：2023年1月-12月`), several facts in one cell, or a key alone in a
+/// cell with its value in the next (`单位名称` | `某局`), in any column. `单位：元` (a value
+/// among `unit_words`) is the money unit (`unit`), never the entity. Without a keyed entity, a
+/// heading such as `寻甸县人社局2023年度序时账` (ending with a `heading` word) names it.
 pub fn title_values(
     rows: &[&[Data]],
     keys: &BTreeMap<String, Vec<String>>,
 ) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
+    let mut table: Vec<(Vec<char>, &str)> = keys
+        .iter()
+        .filter(|(f, _)| !TITLE_SPECIAL.contains(&f.as_str()))
+        .flat_map(|(f, ns)| {
+            ns.iter()
+                .map(move |n| (norm(n).chars().collect(), f.as_str()))
+        })
+        .collect();
+    table.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+    let words = |key: &str| -> Vec<String> {
+        keys.get(key)
+            .map(|ws| ws.iter().map(|w| norm(w)).collect())
+            .unwrap_or_default()
+    };
+    let unit_words = words("unit_words");
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
     for row in rows {
         let cells: Vec<String> = row
             .iter()
             .map(|c| cell::text(c).to_string())
             .filter(|t| !t.is_empty())
             .collect();
-        for (i, text) in cells.iter().enumerate() {
-            for (field, names) in keys {
-                if out.contains_key(field) {
+        let mut i = 0;
+        while i < cells.len() {
+            let facts = facts_in(&cells[i], &table);
+            let mut used_next = false;
+            for (field, value) in facts {
+                let value = if value.is_empty() {
+                    // A key alone in its cell: the next cell is its value, unless that is a
+                    // key itself.
+                    match cells.get(i + 1) {
+                        Some(n) if !used_next && facts_in(n, &table).is_empty() => {
+                            used_next = true;
+                            n.trim().to_string()
+                        }
+                        _ => continue,
+                    }
+                } else {
+                    value
+                };
+                let field = if (field == "entity" || field == "unit")
+                    && unit_words.contains(&norm(&value))
+                {
+                    "unit".to_string()
+                } else {
+                    field
+                };
+                if field == TITLE_IGNORE || (field == "unit" && !unit_words.contains(&norm(&value)))
+                {
+                    if field == "unit" {
+                        out.entry(field).or_insert(value);
+                    }
                     continue;
                 }
-                for name in names {
-                    if let Some(v) = value_after_key(text, name) {
-                        let v = if v.is_empty() {
-                            cells.get(i + 1).cloned().unwrap_or_default()
-                        } else {
-                            v
-                        };
-                        if !v.is_empty() {
-                            out.insert(field.clone(), v);
-                            break;
-                        }
-                    }
-                }
+                out.entry(field).or_insert(value);
             }
+            i += if used_next { 2 } else { 1 };
+        }
+    }
+    if !out.contains_key("entity") {
+        let heading = words("heading");
+        let ends = words("heading_entity_ends");
+        let named = rows.iter().flat_map(|r| r.iter()).find_map(|c| {
+            // As written (full-width brackets kept), without spaces.
+            let t: String = cell::text(c)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let stem = heading
+                .iter()
+                .filter(|h| t.ends_with(h.as_str()))
+                .map(|h| &t[..t.len() - h.len()])
+                .min_by_key(|s| s.len())?;
+            let stem = stem.trim_end_matches(|c: char| {
+                c.is_ascii_digit() || "年度月份第期至-~—/.".contains(c)
+            });
+            // Only a unit's name: it ends (before a parenthesised sub-unit) with one of
+            // `heading_entity_ends` (局, 中心 …), so `记账凭证序时簿` names no entity.
+            let bare = stem.split(['(', '（']).next().unwrap_or("");
+            let unit_like = ends
+                .iter()
+                .any(|e| bare.ends_with(e.as_str()) && bare.len() > e.len());
+            (unit_like && !stem.contains(':')).then(|| stem.to_string())
+        });
+        if let Some(e) = named {
+            out.insert("entity".to_string(), e);
         }
     }
     out
 }
 
-/// `key：value` inside a text; the value ends at two spaces or at the next `xx：`.
-fn value_after_key(text: &str, key: &str) -> Option<String> {
-    let t = text.replace('：', ":");
-    let pat = format!("{key}:");
-    let start = t.find(&pat)?;
-    // A key must start the text or follow whitespace (编制单位 must not match 单位).
-    if start > 0 && !t[..start].ends_with(char::is_whitespace) {
-        return None;
+/// Whether a row below the header is a title or footer line, as print-style exports repeat
+/// them on every page or close a sheet with them: every non-empty cell is a title fact
+/// (`核算单位：某局`, `制表人：张三`, a key alone with its value in the next cell), a heading
+/// (`序时账`, `某局2023年度序时账`) or a page marker (`第 2 页`, `共 5 页`). The caller checks
+/// the row has no account and no amount.
+pub fn is_title_line(row: &[Data], keys: &BTreeMap<String, Vec<String>>) -> bool {
+    let mut table: Vec<(Vec<char>, &str)> = keys
+        .iter()
+        .filter(|(f, _)| !TITLE_SPECIAL.contains(&f.as_str()))
+        .flat_map(|(f, ns)| {
+            ns.iter()
+                .map(move |n| (norm(n).chars().collect(), f.as_str()))
+        })
+        .collect();
+    table.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+    let heading: Vec<String> = keys
+        .get("heading")
+        .map(|ws| ws.iter().map(|w| norm(w)).collect())
+        .unwrap_or_default();
+    let cells: Vec<String> = row
+        .iter()
+        .map(|c| cell::text(c).to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if cells.is_empty() {
+        return false;
     }
-    let rest = t[start + pat.len()..].trim_start();
-    let mut end = rest.len();
-    if let Some(i) = rest.find("  ") {
-        end = end.min(i);
+    let page = |t: &str| {
+        let t = norm(t);
+        t.split([',', ';', '/', '，'])
+            .all(|p| (p.starts_with('第') || p.starts_with('共')) && p.ends_with('页'))
+    };
+    let mut i = 0;
+    while i < cells.len() {
+        let facts = facts_in(&cells[i], &table);
+        let t = norm(&cells[i]);
+        if let Some(last) = facts.last() {
+            if last.1.is_empty() {
+                i += 1; // its value is the next cell
+            }
+        } else if !(heading.iter().any(|h| t.ends_with(h.as_str())) || page(&cells[i])) {
+            return false;
+        }
+        i += 1;
     }
-    if let Some(i) = rest.find(':') {
-        // cut before the key of the next pair: back to the whitespace before it
-        let before = &rest[..i];
-        let cut = before.rfind(char::is_whitespace).unwrap_or(0);
-        end = end.min(cut);
+    true
+}
+
+/// The books' year as the title lines state it: the period's year, else the first year in a
+/// title cell that is not an ignored fact (a print date is not the books' year).
+pub fn title_year(
+    rows: &[&[Data]],
+    titles: &BTreeMap<String, String>,
+    keys: &BTreeMap<String, Vec<String>>,
+) -> Option<i32> {
+    if let Some(y) = titles.get("period").and_then(|t| year_in(t)) {
+        return Some(y);
     }
-    Some(rest[..end].trim().to_string())
+    let ignore: Vec<String> = keys
+        .get(TITLE_IGNORE)
+        .map(|ws| ws.iter().map(|w| norm(w)).collect())
+        .unwrap_or_default();
+    rows.iter()
+        .flat_map(|r| r.iter())
+        .map(|c| cell::text(c).to_string())
+        .filter(|t| {
+            let n = norm(t);
+            !ignore.iter().any(|w| n.contains(w.as_str()))
+        })
+        .find_map(|t| year_in(&t))
 }
 
 /// The first plausible year (1990–2100) in a text like `2023年1月-12月` or `2023年度`.
@@ -363,17 +581,68 @@ pub fn year_in(text: &str) -> Option<i32> {
 mod tests {
     use super::*;
 
+    fn keys() -> BTreeMap<String, Vec<String>> {
+        let v = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        [
+            ("entity", v(&["核算单位", "编制单位", "单位名称", "单位"])),
+            ("period", v(&["会计期间", "期间", "会计年度"])),
+            ("unit", v(&["金额单位"])),
+            ("ignore", v(&["打印日期"])),
+            ("unit_words", v(&["元", "万元"])),
+            ("heading", v(&["序时账", "序时簿", "凭证序时簿"])),
+            ("heading_entity_ends", v(&["局", "中心"])),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    fn titles(rows: &[Vec<&str>]) -> BTreeMap<String, String> {
+        let data: Vec<Vec<Data>> = rows
+            .iter()
+            .map(|r| r.iter().map(|t| Data::String(t.to_string())).collect())
+            .collect();
+        let refs: Vec<&[Data]> = data.iter().map(|r| r.as_slice()).collect();
+        title_values(&refs, &keys())
+    }
+
+    #[test]
+    fn title_facts_in_one_cell_or_several() {
+        let t = titles(&[vec!["单位：局机关  期间：2023年1月-12月"]]);
+        assert_eq!(t["entity"], "局机关");
+        assert_eq!(t["period"], "2023年1月-12月");
+        let t = titles(&[vec!["核算单位:社保中心 期间:2023年 金额单位：元"]]);
+        assert_eq!(t["entity"], "社保中心");
+        assert_eq!(t["unit"], "元");
+        let t = titles(&[vec!["核算单位：某局（本级）会计期间：2023.01-2023.12"]]);
+        assert_eq!(t["entity"], "某局（本级）");
+        assert_eq!(t["period"], "2023.01-2023.12");
+        let t = titles(&[vec!["编制单位：某局", "", "单位：元"]]);
+        assert_eq!(t["entity"], "某局");
+        assert_eq!(t["unit"], "元");
+        let t = titles(&[
+            vec!["序时账"],
+            vec!["单位：元", "单位名称", "某县人社局", "会计年度", "2023"],
+        ]);
+        assert_eq!(t["entity"], "某县人社局");
+        assert_eq!(t["period"], "2023");
+        assert_eq!(t["unit"], "元");
+        let t = titles(&[vec!["单  位：某局", "期　间：2023年"]]);
+        assert_eq!(t["entity"], "某局");
+        assert_eq!(t["period"], "2023年");
+        let t = titles(&[vec!["某县人社局2023年度序时账"]]);
+        assert_eq!(t["entity"], "某县人社局");
+        let t = titles(&[vec!["记账凭证序时簿"]]);
+        assert!(!t.contains_key("entity"), "{t:?}");
+        let t = titles(&[vec!["某县社保中心（本级）2023年序时账"]]);
+        assert_eq!(t["entity"], "某县社保中心（本级）");
+        let t = titles(&[vec!["2023年度序时账"], vec!["打印日期：2024-03-01"]]);
+        assert!(!t.contains_key("entity"), "{t:?}");
+        assert!(!t.contains_key("period"), "{t:?}");
+    }
+
     #[test]
     fn title_keys() {
-        assert_eq!(
-            value_after_key("单位：局机关  期间：2023年1月-12月", "单位").as_deref(),
-            Some("局机关")
-        );
-        assert_eq!(
-            value_after_key("核算单位:社保中心 期间:2023年", "核算单位").as_deref(),
-            Some("社保中心")
-        );
-        assert_eq!(value_after_key("编制单位：某局", "单位"), None);
         assert_eq!(year_in("期间：2023年1月-12月"), Some(2023));
         assert_eq!(year_in("20230105"), None);
         assert_eq!(norm("借方金额（元）"), "借方金额");

@@ -33,6 +33,9 @@ pub struct LedgerLine {
     pub period: u32,
     pub voucher_kind: String,
     pub voucher_number: u32,
+    /// The voucher number as the export wrote it (`记-0005`, `记 - 5`): `voucher_kind` and
+    /// `voucher_number` are its normalised form, used for matching.
+    pub voucher_text: String,
     pub line_no: u32,
     pub date: NaiveDate,
     pub summary: String,
@@ -184,6 +187,7 @@ pub fn lines_frame(lines: &[LedgerLine]) -> Result<DataFrame> {
         ),
         col("status", s(|l| &l.status)),
         col("aux_other", o(|l| l.aux_other.as_deref())),
+        col("voucher_text", s(|l| &l.voucher_text)),
         col("source_file", s(|l| &l.source.file)),
         col("source_sheet", s(|l| &l.source.sheet)),
         col(

@@ -47,6 +47,7 @@ pub const LEDGER_FIELDS: &[&str] = &[
     "poster",
     "attachments",
     "status",
+    "balance",
 ];
 
 /// Canonical asset-register fields.
@@ -110,6 +111,14 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         "voucher-detail-2row",
         include_str!("../../../data/profiles/voucher-detail-2row.toml"),
+    ),
+    (
+        "yonyou-u8",
+        include_str!("../../../data/profiles/yonyou-u8.toml"),
+    ),
+    (
+        "kingdee",
+        include_str!("../../../data/profiles/kingdee.toml"),
     ),
     (
         "assets-generic",
@@ -208,9 +217,90 @@ impl Profile {
         m
     }
 
+    /// The total/opening scope a row's text names: the word itself (`本月合计`), or its shape
+    /// with a leading year and month written as `{年}` and `{月}` (`2023年1月合计` →
+    /// `{年}{月}合计`, `一月合计` → `{月}合计`), as the profile's `[totals]` list them.
+    /// Returns the scope and the year and month the text states.
+    pub fn total_scope(
+        keywords: &BTreeMap<String, String>,
+        text: &str,
+    ) -> Option<(String, Option<i32>, Option<u32>)> {
+        let n = super::header::norm(text);
+        let n = n.split(['(', '（']).next().unwrap_or("");
+        if n.is_empty() {
+            return None;
+        }
+        if let Some(scope) = keywords.get(n) {
+            return Some((scope.clone(), None, None));
+        }
+        let (shape, year, month) = total_shape(n)?;
+        keywords.get(&shape).map(|s| (s.clone(), year, month))
+    }
+
     pub fn words(&self, table: &BTreeMap<String, Vec<String>>, key: &str) -> Vec<String> {
         table.get(key).cloned().unwrap_or_default()
     }
+}
+
+/// `2023年1月合计` → (`{年}{月}合计`, 2023, 1); `十二月份合计` → (`{月}合计`, –, 12);
+/// `第3期合计` → (`{月}合计`, –, 3); `2023年度合计` → (`{年}度合计`, 2023, –). `None` when the
+/// text starts with neither a year nor a month.
+pub fn total_shape(n: &str) -> Option<(String, Option<i32>, Option<u32>)> {
+    let chars: Vec<char> = n.chars().collect();
+    let mut i = 0;
+    let mut shape = String::new();
+    let digits = |from: usize, max: usize| -> usize {
+        chars[from..]
+            .iter()
+            .take(max + 1)
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let mut year = None;
+    if digits(0, 4) == 4 && chars.get(4) == Some(&'年') {
+        year = chars[..4].iter().collect::<String>().parse::<i32>().ok();
+        shape.push_str("{年}");
+        i = 5;
+    }
+    let mut month = None;
+    let mut j = i;
+    if chars.get(j) == Some(&'第') {
+        j += 1;
+    }
+    let nd = digits(j, 2);
+    let (value, len) = if (1..=2).contains(&nd) {
+        let v: u32 = chars[j..j + nd].iter().collect::<String>().parse().ok()?;
+        (Some(v), nd)
+    } else {
+        let cn = |c: char| "一二三四五六七八九十".find(c).map(|b| b as u32 / 3 + 1);
+        let run: Vec<u32> = chars[j..].iter().take(3).map_while(|&c| cn(c)).collect();
+        let v = match run.as_slice() {
+            [a] => Some(*a),
+            [10, b, ..] if *b < 10 => Some(10 + b),
+            _ => None,
+        };
+        (v, if v.is_some_and(|v| v > 10) { 2 } else { 1 })
+    };
+    if let Some(v) = value {
+        let k = j + len;
+        let unit = if chars.get(k..k + 2) == Some(&['月', '份'][..]) {
+            2
+        } else if matches!(chars.get(k), Some('月') | Some('期')) {
+            1
+        } else {
+            0
+        };
+        if unit > 0 && (1..=16).contains(&v) {
+            month = Some(v);
+            shape.push_str("{月}");
+            i = k + unit;
+        }
+    }
+    if year.is_none() && month.is_none() {
+        return None;
+    }
+    shape.extend(&chars[i..]);
+    Some((shape, year, month))
 }
 
 /// The profiles in force: built-ins, then user files (a user file with a built-in id
@@ -292,6 +382,29 @@ mod tests {
         let two = ps.get("voucher-detail-2row").unwrap();
         assert_eq!(two.totals["voucher"][0], "合计");
         assert_eq!(ps.of_kind("assets").len(), 1);
+    }
+
+    #[test]
+    fn total_shapes() {
+        let t = |s: &str| total_shape(s);
+        assert_eq!(t("1月合计"), Some(("{月}合计".into(), None, Some(1))));
+        assert_eq!(t("12月份合计"), Some(("{月}合计".into(), None, Some(12))));
+        assert_eq!(t("一月合计"), Some(("{月}合计".into(), None, Some(1))));
+        assert_eq!(t("十二月合计"), Some(("{月}合计".into(), None, Some(12))));
+        assert_eq!(t("十月合计"), Some(("{月}合计".into(), None, Some(10))));
+        assert_eq!(
+            t("2023年1月合计"),
+            Some(("{年}{月}合计".into(), Some(2023), Some(1)))
+        );
+        assert_eq!(t("第3期合计"), Some(("{月}合计".into(), None, Some(3))));
+        assert_eq!(
+            t("2023年度合计"),
+            Some(("{年}度合计".into(), Some(2023), None))
+        );
+        assert_eq!(t("本月合计"), None);
+        assert_eq!(t("13号合计"), None);
+        assert_eq!(t("支付1月合计电费"), None);
+        assert_eq!(t("一次性支付"), None);
     }
 
     #[test]

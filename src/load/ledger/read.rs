@@ -120,15 +120,14 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
 
         // Title lines: entity, book, year.
         let titles = header::title_values(&rows[..hdr.row], &profile.title);
-        let title_year = titles
-            .get("period")
-            .and_then(|t| header::year_in(t))
-            .or_else(|| {
-                rows[..hdr.row]
-                    .iter()
-                    .flat_map(|r| r.iter())
-                    .find_map(|c| header::year_in(&cell::text(c)))
-            });
+        // The year of 月/日 columns and of undated 期初 rows: the title's period, else the
+        // sheet name's (`2023年序时账`), else the file name's; 期初 rows also take it from
+        // the sheet's first dated line.
+        let title_year = header::title_year(&rows[..hdr.row], &titles, &profile.title)
+            .or_else(|| header::year_in(&sheet.name))
+            .or_else(|| header::year_in(&self.find.stem));
+        let year_hint =
+            title_year.or_else(|| first_dated_year(&rows[hdr.row + hdr.height..], &hdr));
         let assigned = opts.entity.as_ref().filter(|_| opts.entity_from_engagement);
         if let Some(e) = assigned {
             // The file's own unit, reported beside the engagement's, never merged by it.
@@ -172,6 +171,15 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
                 ));
             }
         }
+        // Amounts are read as 元: a title that states another unit (万元, 千元) is told.
+        if let Some(unit) = titles.get("unit") {
+            if unit.contains('万') || unit.contains('千') {
+                report.warnings.push(format!(
+                    "工作表“{}”标题写明金额单位为“{unit}”：金额按表中数字以元读取，未换算，请核对",
+                    sheet.name
+                ));
+            }
+        }
         let book = titles.get("book").cloned();
         let first = hdr.row + hdr.height;
         self.out.lines.reserve(rows.len().saturating_sub(first));
@@ -188,6 +196,7 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
             hdr,
             profile,
             title_year,
+            year_hint,
             sheet_entity,
             fallback_entity: opts.entity.clone().unwrap_or_else(|| stem.clone()),
             book,
@@ -226,6 +235,27 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
             e.0 += n;
         }
     }
+}
+
+/// The year of a sheet's first line with a readable date (or year) cell, for 期初 rows above it.
+fn first_dated_year(rows: &[&[Data]], hdr: &Header) -> Option<i32> {
+    use chrono::Datelike;
+    rows.iter().find_map(|r| {
+        hdr.cell(r, "date")
+            .and_then(|c| cell::date(c).ok().flatten())
+            .map(|d| d.year())
+            .or_else(|| {
+                hdr.cell(r, "year")
+                    .and_then(|c| cell::int(c).ok().flatten())
+                    .map(|y| y as i32)
+                    .filter(|y| (1990..=2100).contains(y))
+            })
+            .or_else(|| {
+                hdr.cell(r, "period")
+                    .and_then(|c| cell::period(c).ok().flatten())
+                    .and_then(|p| p.year)
+            })
+    })
 }
 
 /// Load one ledger workbook. `Err` only when the file cannot be read or holds no

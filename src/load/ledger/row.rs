@@ -3,6 +3,7 @@
 //! the 账套's chart. A field that cannot be read rejects the row with its column and reason.
 
 use super::cell;
+use super::chart::Chart;
 use super::model::{Classification, LedgerLine, OpeningBalance, Source, STATUS_NORMAL};
 use super::sheet::{bad, Bad, Current, SheetReader};
 use crate::model::money::Fen;
@@ -11,7 +12,10 @@ use calamine::Data;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet};
 
-impl SheetReader<'_> {
+/// Account code, name, and the 经济分类 a name path names.
+type Account = (String, String, Option<(String, String)>);
+
+impl<'a> SheetReader<'a> {
     /// An optional whole number from a field's cell; a bad value rejects the row on that field.
     fn int_at(&self, row: &[Data], field: &'static str) -> Result<Option<i64>, Bad> {
         self.cell(row, field)
@@ -76,9 +80,21 @@ impl SheetReader<'_> {
         match dir {
             _ if is("debit") => Ok((a, Fen::ZERO)),
             _ if is("credit") => Ok((Fen::ZERO, a)),
-            "" if a.is_zero() => Ok((Fen::ZERO, Fen::ZERO)),
+            // A zero amount needs no side (`平`, blank, `-` on an opening or total row).
+            _ if a.is_zero() => Ok((Fen::ZERO, Fen::ZERO)),
             "" => Err(bad("direction", "有金额但借贷方向为空")),
             other => Err(bad("direction", format!("借贷方向无法识别：“{other}”"))),
+        }
+    }
+
+    /// The chart of a row's 会计制度 (its column, else the files' system).
+    fn chart(&self, row: &[Data]) -> Result<&'a Chart, Bad> {
+        match self.text(row, "accounting_system") {
+            Some(s) => self
+                .charts
+                .find(&s)
+                .ok_or_else(|| bad("accounting_system", format!("会计制度“{s}”没有内置科目表"))),
+            None => Ok(self.default_chart),
         }
     }
 
@@ -89,7 +105,23 @@ impl SheetReader<'_> {
             .unwrap_or_else(|| self.fallback_entity.clone())
     }
 
-    pub(super) fn account(&self, row: &[Data]) -> Result<(String, String), Bad> {
+    /// The line's account: code and name from their columns, or one 科目 cell written as
+    /// `[5001]业务活动费用`, `5001 业务活动费用`, or as a name path without a code
+    /// (`业务活动费用/商品和服务费用/办公费`) resolved through `chart` to its first-level code
+    /// and the 经济分类 its last segment names (returned third).
+    pub(super) fn account(&self, row: &[Data], chart: &Chart) -> Result<Account, Bad> {
+        let by_path = |field: &'static str, raw: &str| -> Result<Account, Bad> {
+            match chart.resolve_path(raw) {
+                Some(r) => Ok((r.code, raw.to_string(), r.econ)),
+                None => Err(bad(
+                    field,
+                    format!(
+                        "“{raw}”中没有科目编码，也不以{}的一级科目名称开头（凭证应同时填列编号和名称）",
+                        chart.name
+                    ),
+                )),
+            }
+        };
         if self.hdr.has("account_code") {
             let code = self
                 .cell(row, "account_code")
@@ -99,19 +131,30 @@ impl SheetReader<'_> {
                 .unwrap_or_default();
             let name = self.text(row, "account_name").unwrap_or_default();
             if code.is_empty() {
+                if !name.is_empty() {
+                    return by_path("account_code", &name).map_err(|_| {
+                        bad(
+                            "account_code",
+                            format!("科目编码为空，科目名称“{name}”也不以一级科目名称开头"),
+                        )
+                    });
+                }
                 return Err(bad("account_code", "科目编码为空"));
             }
-            return Ok((code, name));
+            return Ok((code, name, None));
         }
-        let raw = self.text(row, "account").unwrap_or_default();
+        // One 科目 cell, or a 科目名称 column alone.
+        let field = if self.hdr.has("account") {
+            "account"
+        } else {
+            "account_name"
+        };
+        let raw = self.text(row, field).unwrap_or_default();
         let (code, name) = cell::split_code_name(&raw);
         if code.is_empty() {
-            return Err(bad(
-                "account",
-                format!("“{raw}”中没有科目编码（凭证应同时填列编号和名称）"),
-            ));
+            return by_path(field, &raw);
         }
-        Ok((code, name))
+        Ok((code, name, None))
     }
 
     pub(super) fn date_and_period(
@@ -145,10 +188,16 @@ impl SheetReader<'_> {
             (None, Some(c)) => c.date,
             (None, None) => return Err(bad("date", "日期为空，且上方没有可承接的行")),
         };
-        let explicit_period = if self.hdr.has("period") {
-            self.int_at(row, "period")?
-        } else {
-            None
+        let explicit_period = match self.cell(row, "period") {
+            Some(c) => cell::period(c).map_err(|r| bad("period", r))?.map(|p| {
+                // A number 2023.1 on a line dated in October was 2023.10.
+                if p.maybe_tenth && date.month() == 10 {
+                    10
+                } else {
+                    i64::from(p.period)
+                }
+            }),
+            None => None,
         };
         // The period is the 期间 cell's, else the line's own date's month. Only a line that
         // continues the voucher above (same word and number) on the same date takes that
@@ -174,6 +223,15 @@ impl SheetReader<'_> {
         let entity = self.entity(row);
         let voucher_text = self.text(row, "voucher");
         let number_text = self.text(row, "voucher_number");
+        // As written: the voucher cell, or the 凭证字 and number cells side by side.
+        let written = match (&voucher_text, &number_text) {
+            (Some(v), _) => Some(v.clone()),
+            (None, Some(n)) => Some(match self.text(row, "voucher_kind") {
+                Some(k) => format!("{k}-{n}"),
+                None => n.clone(),
+            }),
+            (None, None) => None,
+        };
         let parsed = match (voucher_text, number_text) {
             (Some(v), _) => Some(voucher::parse_voucher_no(&v).map_err(|r| bad("voucher", r))?),
             (None, Some(n)) => {
@@ -210,7 +268,13 @@ impl SheetReader<'_> {
             None => 1,
         };
 
+        let text = match (written, current) {
+            (Some(w), _) => w,
+            (None, Some(c)) => c.text.clone(),
+            (None, None) => String::new(),
+        };
         Ok(Current {
+            text,
             kind,
             number,
             date,
@@ -229,16 +293,9 @@ impl SheetReader<'_> {
         rounded: &mut usize,
         unknown: &mut BTreeSet<String>,
     ) -> Result<LedgerLine, Bad> {
-        let (account_code, account_name) = self.account(row)?;
+        let chart = self.chart(row)?;
+        let (account_code, account_name, path_econ) = self.account(row, chart)?;
         let (debit, credit) = self.debit_credit(row, rounded)?;
-        let system = self.text(row, "accounting_system");
-        let chart = match &system {
-            Some(s) => self
-                .charts
-                .find(s)
-                .ok_or_else(|| bad("accounting_system", format!("会计制度“{s}”没有内置科目表")))?,
-            None => self.default_chart,
-        };
         let (basis, account_l1) = match chart.first_level(&account_code) {
             Some((_, acc)) => (acc.basis.clone(), Some(acc.name.clone())),
             None => {
@@ -267,6 +324,17 @@ impl SheetReader<'_> {
             }
             Classification { code: c, name: n }
         };
+        // A name-path 科目 (业务活动费用/商品和服务费用/办公费) names the 经济分类 when no
+        // column or 辅助项 does.
+        let mut econ = classification("econ", "econ_code", "econ_name");
+        if econ.code.is_none() && econ.name.is_none() {
+            if let Some((c, n)) = path_econ {
+                econ = Classification {
+                    code: Some(c),
+                    name: Some(n),
+                };
+            }
+        }
         let attachments = self.int_at(row, "attachments")?;
         let status = self
             .text(row, "status")
@@ -282,6 +350,7 @@ impl SheetReader<'_> {
             period: id.period,
             voucher_kind: id.kind.clone(),
             voucher_number: id.number,
+            voucher_text: id.text.clone(),
             line_no: id.line_no,
             date: id.date,
             summary: self.text(row, "summary").unwrap_or_default(),
@@ -293,7 +362,7 @@ impl SheetReader<'_> {
             department: pick("department"),
             project: pick("project"),
             counterparty: pick("counterparty"),
-            econ: classification("econ", "econ_code", "econ_name"),
+            econ,
             func: classification("func", "func_code", "func_name"),
             fund_source: pick("fund_source"),
             settlement: pick("settlement"),
@@ -318,20 +387,55 @@ impl SheetReader<'_> {
         row: &[Data],
         rownum: u32,
         label: &str,
+        stated_year: Option<i32>,
         current: Option<&Current>,
         rounded: &mut usize,
     ) -> Result<OpeningBalance, Bad> {
-        let (account_code, account_name) = self.account(row)?;
-        let (d, c) = self.debit_credit(row, rounded)?;
-        let year = current
-            .map(|c| c.year)
-            .or(self.title_year)
+        let chart = self.chart(row)?;
+        let (account_code, account_name, _) = self.account(row, chart)?;
+        let (mut d, mut c) = self.debit_credit(row, rounded)?;
+        // 明细账: the opening balance stands in the 余额 column (with 方向 when the layout has
+        // 借方/贷方 columns), 借方 and 贷方 empty. Without a 方向, the account's normal side.
+        if d.is_zero() && c.is_zero() && self.hdr.has("debit") {
+            if let Some(cell) = self.cell(row, "balance") {
+                let a = cell::amount(cell).map_err(|r| bad("balance", r))?;
+                let dir = self.text(row, "direction").unwrap_or_default();
+                let is = |side: &str| {
+                    self.profile
+                        .direction_words
+                        .get(side)
+                        .is_some_and(|ws| ws.iter().any(|w| w == dir.trim()))
+                };
+                let credit = if is("credit") {
+                    true
+                } else if is("debit") || a.fen.is_zero() {
+                    false
+                } else {
+                    chart.credit_normal(&account_code).unwrap_or(false)
+                };
+                if credit {
+                    c = a.fen;
+                } else {
+                    d = a.fen;
+                }
+            }
+        }
+        // The year the row's words state (`2023年期初余额`), its own date, the line above,
+        // the title / sheet name / file name, or the sheet's first dated line.
+        let year = stated_year
             .or_else(|| {
                 self.cell(row, "date")
                     .and_then(|c| cell::date(c).ok().flatten())
                     .map(|d| d.year())
             })
-            .ok_or_else(|| bad("date", "期初行无法确定年度"))?;
+            .or(current.map(|c| c.year))
+            .or(self.year_hint)
+            .ok_or_else(|| {
+                bad(
+                    "date",
+                    "期初行无法确定年度：行中无日期，标题行、工作表名、文件名和下方各行都没有年度",
+                )
+            })?;
         let aux = self
             .text(row, "aux")
             .map(|t| parse_aux(&t, &self.profile.aux_keys))

@@ -40,6 +40,8 @@ pub(super) struct Current {
     pub(super) period: u32,
     pub(super) line_no: u32,
     pub(super) entity: String,
+    /// The voucher number as the export wrote it (`记-0005`), for evidence.
+    pub(super) text: String,
 }
 
 impl Current {
@@ -71,6 +73,9 @@ pub(super) struct SheetReader<'a> {
     pub(super) profile: &'a Profile,
     pub(super) keywords: BTreeMap<String, String>,
     pub(super) title_year: Option<i32>,
+    /// The year of undated 期初 rows above the first line: `title_year`, else the year of
+    /// the sheet's first dated line.
+    pub(super) year_hint: Option<i32>,
     pub(super) sheet_entity: Option<String>,
     pub(super) fallback_entity: String,
     pub(super) book: Option<String>,
@@ -87,7 +92,16 @@ pub(super) struct SheetReader<'a> {
     pub(super) poisoned: Option<u32>,
     /// Unrecognised header columns and the missing field each most resembles
     /// (`diagnose::Diagnosis::unknown`): named in rejections on that field.
-    pub(super) guesses: Vec<(usize, &'static str)>,
+    pub(super) guesses: Vec<(usize, String)>,
+}
+
+/// A total or opening row's scope (`month`, `opening` …), its words as written, and the
+/// year and month the words state.
+pub(super) struct Scope {
+    pub(super) scope: String,
+    pub(super) label: String,
+    pub(super) year: Option<i32>,
+    pub(super) month: Option<u32>,
 }
 
 /// A row problem: which field, why.
@@ -121,11 +135,33 @@ impl<'a> SheetReader<'a> {
                 .is_some_and(|v| header::norm(&cell::text(v)) == self.hdr.names[c]),
             None => true,
         };
-        (self.hdr.has("account_code") || self.hdr.has("account"))
+        (self.hdr.has("account_code") || self.hdr.has("account") || self.hdr.has("account_name"))
             && same("account_code")
+            && same("account_name")
             && same("account")
             && same("debit")
             && same("amount")
+    }
+
+    /// A title or footer line among the data (a printed page's repeated title, 制表人/审核人,
+    /// 第 2 页): no voucher number, no amount, every cell a title fact, heading or page marker.
+    fn is_title_or_footer(&self, row: &[Data]) -> bool {
+        // Cells in these columns may hold title text (a title spans the columns), but never a
+        // voucher number or an amount.
+        let no_voucher = |f: &str| {
+            self.text(row, f)
+                .is_none_or(|v| crate::model::voucher::parse_voucher_no(&v).is_err())
+        };
+        let no_amount = |f: &str| {
+            self.cell(row, f)
+                .is_none_or(|c| cell::amount(c).map_or(true, |a| a.fen.is_zero()))
+        };
+        no_voucher("voucher")
+            && no_voucher("voucher_number")
+            && no_amount("debit")
+            && no_amount("credit")
+            && no_amount("amount")
+            && header::is_title_line(row, &self.profile.title)
     }
 
     /// A rejected row, its column named as the report shows it. When the header lacks the
@@ -150,8 +186,9 @@ impl<'a> SheetReader<'a> {
         self.hdr.label(self.sheet, field)
     }
 
-    /// The total/opening scope a row's words name, if any.
-    pub(super) fn keyword_scope(&self, row: &[Data]) -> Option<(String, String)> {
+    /// The total/opening scope a row's words name, if any: the scope, the text as written,
+    /// and the year and month the words state (`2023年1月合计`).
+    pub(super) fn keyword_scope(&self, row: &[Data]) -> Option<Scope> {
         let fields = [
             "summary",
             "date",
@@ -164,14 +201,16 @@ impl<'a> SheetReader<'a> {
         if let Some(first) = row.iter().find(|c| !cell::is_blank(c)) {
             texts.push(cell::text(first).to_string());
         }
-        for t in texts {
-            let n = header::norm(&t);
-            let n = n.split(['(', '（']).next().unwrap_or("").to_string();
-            if let Some(scope) = self.keywords.get(&n) {
-                return Some((scope.clone(), t));
-            }
-        }
-        None
+        texts.into_iter().find_map(|t| self.scope_of(&t))
+    }
+
+    fn scope_of(&self, t: &str) -> Option<Scope> {
+        Profile::total_scope(&self.keywords, t).map(|(scope, year, month)| Scope {
+            scope,
+            label: t.to_string(),
+            year,
+            month,
+        })
     }
 
     /// One non-blank row below the header: a repeated header, a total row (checked against the
@@ -185,36 +224,53 @@ impl<'a> SheetReader<'a> {
         unknown_accounts: &mut BTreeSet<String>,
     ) -> RowOutcome {
         let (row, rownum) = (r.cells, r.number);
-        if self.is_repeated_header(row) {
+        if self.is_repeated_header(row) || self.is_title_or_footer(row) {
             return RowOutcome::Header;
         }
-        let has_account = self
-            .cell(row, "account_code")
-            .is_some_and(|c| !cell::is_blank(c))
+        // An account code, a 科目 cell, or a 科目名称 that is no total or opening word (a name
+        // path resolved through the chart).
+        let filled = |f: &str| self.cell(row, f).is_some_and(|c| !cell::is_blank(c));
+        let has_account = filled("account_code")
+            || filled("account")
             || self
-                .cell(row, "account")
-                .is_some_and(|c| !cell::is_blank(c));
+                .text(row, "account_name")
+                .is_some_and(|n| self.scope_of(&n).is_none());
+        let own_voucher = self
+            .text(row, "voucher")
+            .or_else(|| self.text(row, "voucher_number"))
+            .is_some_and(|v| crate::model::voucher::parse_voucher_no(&v).is_ok());
         // Rows with an account are journal lines unless their 摘要 is itself a total or
-        // opening word (明细账 style); only account-less rows get the full scan.
-        let scope = if has_account {
-            self.text(row, "summary").and_then(|t| {
-                self.keywords
-                    .get(&header::norm(&t))
-                    .map(|sc| (sc.clone(), t))
-            })
+        // opening word (明细账 style); only account-less rows get the full scan. A row with an
+        // account and its own voucher number is a line whatever its 摘要 says.
+        let scope = if has_account && own_voucher {
+            None
+        } else if has_account {
+            self.text(row, "summary").and_then(|t| self.scope_of(&t))
         } else {
             self.keyword_scope(row)
         };
-        if let Some((scope, label)) = scope {
+        if let Some(Scope {
+            scope,
+            label,
+            year: stated_year,
+            month: stated_month,
+        }) = scope
+        {
             if scope == "opening" {
                 if !has_account {
-                    return self
-                        .reject("account_code", format!("期初行“{label}”没有科目，无法归属"));
+                    // A 期初 row with no account (a 日记账's or a sheet's opening line) cannot be
+                    // attributed: recognised and skipped, with a warning, never a rejection.
+                    report.warnings.push(format!(
+                        "工作表“{}”第 {rownum} 行“{label}”是期初行但没有科目，未作为期初余额载入",
+                        self.sheet.name
+                    ));
+                    return RowOutcome::Total;
                 }
                 match self.opening(
                     row,
                     rownum,
                     &label,
+                    stated_year,
                     self.current.as_ref(),
                     &mut report.amounts_rounded,
                 ) {
@@ -244,22 +300,36 @@ impl<'a> SheetReader<'a> {
                     let loaded = match scope.as_str() {
                         "voucher" => sums.voucher,
                         "segment" => sums.segment,
-                        "month" => self
-                            .current
-                            .as_ref()
-                            .and_then(|c| sums.per_period.get(&(c.year, c.period)).copied())
-                            .unwrap_or_default(),
-                        "year_to_date" => self
-                            .current
-                            .as_ref()
-                            .map(|cur| {
+                        "month" => {
+                            // The month the words name (`3月合计`), else the current one.
+                            let year = stated_year.or(self.current.as_ref().map(|c| c.year));
+                            let period = stated_month.or(self.current.as_ref().map(|c| c.period));
+                            match (year, period) {
+                                (Some(y), Some(p)) => {
+                                    sums.per_period.get(&(y, p)).copied().unwrap_or_default()
+                                }
+                                _ => Default::default(),
+                            }
+                        }
+                        "year_to_date" => {
+                            // Up to the current period (or the month the words name); a
+                            // year the words name other than the current one, all of it.
+                            let cur = self.current.as_ref().map(|c| (c.year, c.period));
+                            let year = stated_year.or(cur.map(|c| c.0));
+                            let upto = match (stated_month, cur) {
+                                (Some(m), _) => m,
+                                (None, Some((y, p))) if Some(y) == year => p,
+                                _ => 16,
+                            };
+                            year.map(|y| {
                                 sums.per_period
-                                    .range((cur.year, 0)..=(cur.year, cur.period))
+                                    .range((y, 0)..=(y, upto))
                                     .fold((Fen::ZERO, Fen::ZERO), |a, (_, v)| {
                                         (a.0 + v.0, a.1 + v.1)
                                     })
                             })
-                            .unwrap_or_default(),
+                            .unwrap_or_default()
+                        }
                         _ => sums.sheet,
                     };
                     let mut figures = Vec::new();
@@ -306,8 +376,10 @@ impl<'a> SheetReader<'a> {
             return self.reject(
                 if self.hdr.has("account_code") {
                     "account_code"
-                } else {
+                } else if self.hdr.has("account") {
                     "account"
+                } else {
+                    "account_name"
                 },
                 "科目编码为空，且不是合计行或期初行",
             );
