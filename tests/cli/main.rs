@@ -27,6 +27,7 @@ mod rules_wordings;
 mod run_engagement;
 mod run_output;
 mod run_plans;
+mod sample_year;
 mod sampling_cli;
 mod sampling_population;
 mod sampling_select;
