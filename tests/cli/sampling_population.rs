@@ -149,10 +149,9 @@ fn bundled_asset_plan_takes_key_items_by_value_first_and_every_valued_class() {
     let want = plan["selected_count"].as_f64().unwrap() * 100.0
         / plan["population_count"].as_f64().unwrap();
     assert!((by_count - want).abs() < 0.006, "{by_count} vs {want}");
-    // Every class with value left after the key and risk items got at least one item, where
-    // n reaches the number of such classes (select.rs's floor). The realistic register (issue
-    // 17) has 14 valued classes left against the plan's n = 12, so there the allocation is by
-    // item count and adds up to n.
+    // Every class with value left after the key and risk items got at least one item: the
+    // bundled plan's n (14) reaches the number of such classes, which select.rs's floor needs
+    // (with a smaller n the allocation is by item count and adds up to n).
     let strat = plan["parts"]
         .as_array()
         .unwrap()
@@ -166,8 +165,9 @@ fn bundled_asset_plan_takes_key_items_by_value_first_and_every_valued_class() {
         .count() as u64;
     let n: u64 = alloc.iter().map(|a| a["allocated"].as_u64().unwrap()).sum();
     assert_eq!(n, strat["selected_count"].as_u64().unwrap());
+    assert!(n >= valued, "n {n} < {valued} valued classes");
     for a in alloc {
-        if n >= valued && a["population_value"] != "0.00" {
+        if a["population_value"] != "0.00" {
             assert!(a["allocated"].as_u64().unwrap() >= 1, "{a}");
         }
     }
