@@ -446,10 +446,10 @@ fn load(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) ->
             })
         })
         .collect();
-    xl::section(ws, r, &format!("拒收行（{} 行）", rejections.len()), f)?;
-    r = xl::sub_table(
+    r = xl::titled_table(
         ws,
-        r + 1,
+        r,
+        &format!("拒收行（{} 行）", rejections.len()),
         &["文件", "工作表", "行", "列", "原因"],
         &rejections,
         f,
@@ -479,15 +479,10 @@ fn load(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) ->
                 })
         })
         .collect();
-    xl::section(
+    r = xl::titled_table(
         ws,
         r,
         &format!("合计行核对不符（{} 处）", mismatches.len()),
-        f,
-    )?;
-    r = xl::sub_table(
-        ws,
-        r + 1,
         &["文件", "工作表", "行", "合计行", "栏目", "表列数", "载入数"],
         &mismatches,
         f,
@@ -508,15 +503,10 @@ fn load(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) ->
             })
         })
         .collect();
-    xl::section(
+    xl::titled_table(
         ws,
         r,
         &format!("借贷不平凭证（{} 张）", unbalanced.len()),
-        f,
-    )?;
-    xl::sub_table(
-        ws,
-        r + 1,
         &["文件", "凭证", "会计", "借方", "贷方", "差额"],
         &unbalanced,
         f,
@@ -590,8 +580,7 @@ fn reconcile(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Format
     for a in &rec.assumptions {
         rows.push(vec![Cell::text("口径"), Cell::text(a)]);
     }
-    xl::section(ws, r, "重述与口径", f)?;
-    xl::sub_table(ws, r + 1, &["事项", "内容"], &rows, f)?;
+    xl::titled_table(ws, r, "重述与口径", &["事项", "内容"], &rows, f)?;
     Ok((last, vec![]))
 }
 
@@ -803,8 +792,7 @@ fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -
         ],
     ];
     r += 1;
-    xl::section(ws, r, "得分与自评", f)?;
-    r = xl::sub_table(ws, r + 1, &["项目", "数值"], &summary, f)? + 1;
+    r = xl::titled_table(ws, r, "得分与自评", &["项目", "数值"], &summary, f)? + 1;
     // First-level summary for the chart: 满分 and 得分 as references to the tree.
     xl::section(ws, r, "一级指标得分（图表数据）", f)?;
     let head = r + 1;

@@ -463,6 +463,20 @@ pub fn section(ws: &mut Worksheet, row: u32, text: &str, f: &Formats) -> Result<
     Ok(())
 }
 
+/// A titled small table below the main one: the section title on `row`, then
+/// [`sub_table`] below it; returns what `sub_table` returns.
+pub fn titled_table(
+    ws: &mut Worksheet,
+    row: u32,
+    title: &str,
+    headers: &[&str],
+    rows: &[Vec<Cell>],
+    f: &Formats,
+) -> Result<u32> {
+    section(ws, row, title, f)?;
+    sub_table(ws, row + 1, headers, rows, f)
+}
+
 /// A small table of its own below the main one: headers then rows.
 pub fn sub_table(
     ws: &mut Worksheet,
