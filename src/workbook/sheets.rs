@@ -645,8 +645,11 @@ fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -
         .col("self")
         .map(rust_xlsxwriter::utility::column_number_to_name);
     for (node, children) in &order {
-        let score_cell = match (&letter, children.is_empty(), node.score) {
-            (Some(l), false, Some(v)) => Cell::Formula(
+        // A parent's figure is the SUM of its children's cells in column `l` (carrying the
+        // report's value); a leaf's is the value itself.
+        let sum_or_value = |l: Option<&String>, v: Option<Decimal>| match (l, v) {
+            (_, None) => Cell::Empty,
+            (Some(l), Some(v)) if !children.is_empty() => Cell::Formula(
                 format!(
                     "=SUM({})",
                     children
@@ -659,26 +662,10 @@ fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -
                 v,
                 false,
             ),
-            (_, _, Some(v)) => Cell::Dec(v),
-            _ => Cell::Empty,
+            (_, Some(v)) => Cell::Dec(v),
         };
-        let self_cell = match (&self_letter, children.is_empty(), self_of.get(&node.id)) {
-            (_, _, None) => Cell::Empty,
-            (Some(l), false, Some(&v)) => Cell::Formula(
-                format!(
-                    "=SUM({})",
-                    children
-                        .iter()
-                        .filter_map(|c| rows_of.get(c))
-                        .map(|row| format!("{l}{}", row + 1))
-                        .collect::<Vec<_>>()
-                        .join(",")
-                ),
-                v,
-                false,
-            ),
-            (_, _, Some(&v)) => Cell::Dec(v),
-        };
+        let score_cell = sum_or_value(letter.as_ref(), node.score);
+        let self_cell = sum_or_value(self_letter.as_ref(), self_of.get(&node.id).copied());
         let indent = "　".repeat(node.level.saturating_sub(1) as usize);
         let bold = !children.is_empty();
         for (i, c) in sl.columns.iter().enumerate() {
