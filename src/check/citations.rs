@@ -73,36 +73,23 @@ pub struct CitationSetting {
     pub county_level: bool,
 }
 
-/// Administrative suffixes left out when two spellings of a place are compared
-/// (`寻甸县` and `寻甸回族彝族自治县`, `云南` and `云南省`).
-const PLACE_SUFFIXES: &[&str] = &[
-    "特别行政区",
-    "自治区",
-    "自治州",
-    "自治县",
-    "自治旗",
-    "地区",
-    "省",
-    "市",
-    "州",
-    "县",
-    "区",
-    "盟",
-    "旗",
-];
-
-fn place_stem(s: &str) -> &str {
+/// A place name without its administrative suffix (`place_suffixes` of the catalogue, longest
+/// first): `寻甸县` → `寻甸`, `云南省` → `云南`; a stem keeps at least two characters.
+fn place_stem<'a>(s: &'a str, suffixes: &[String]) -> &'a str {
     let s = s.trim();
-    PLACE_SUFFIXES
+    suffixes
         .iter()
-        .find_map(|x| s.strip_suffix(x).filter(|r| r.chars().count() >= 2))
+        .find_map(|x| {
+            s.strip_suffix(x.as_str())
+                .filter(|r| r.chars().count() >= 2)
+        })
         .unwrap_or(s)
 }
 
 /// Whether two names of a place name the same place: equal, or one's stem begins the other's
 /// (`寻甸县` / `寻甸回族彝族自治县`), with at least two characters in common.
-pub fn same_place(a: &str, b: &str) -> bool {
-    let (x, y) = (place_stem(a), place_stem(b));
+fn same_place(a: &str, b: &str, suffixes: &[String]) -> bool {
+    let (x, y) = (place_stem(a, suffixes), place_stem(b, suffixes));
     if x.is_empty() || y.is_empty() {
         return false;
     }
@@ -112,7 +99,7 @@ pub fn same_place(a: &str, b: &str) -> bool {
 
 /// How many parts of the engagement's region an entry's region holds (0 = nationwide), or
 /// `None` when the entry belongs to another place.
-fn region_depth(entry: &str, region: &[String]) -> Option<usize> {
+fn region_depth(entry: &str, region: &[String], suffixes: &[String]) -> Option<usize> {
     let parts: Vec<&str> = entry
         .split('/')
         .map(str::trim)
@@ -124,7 +111,7 @@ fn region_depth(entry: &str, region: &[String]) -> Option<usize> {
     parts
         .iter()
         .zip(region)
-        .all(|(p, r)| same_place(p, r))
+        .all(|(p, r)| same_place(p, r, suffixes))
         .then_some(parts.len())
 }
 
@@ -185,12 +172,18 @@ fn yes() -> bool {
 
 #[derive(Deserialize)]
 struct File {
+    /// Administrative suffixes left out when two spellings of a place are compared.
+    #[serde(default)]
+    place_suffixes: Vec<String>,
+    #[serde(default)]
     citation: Vec<Entry>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     entries: Vec<Entry>,
+    /// The catalogues' `place_suffixes`, longest first.
+    place_suffixes: Vec<String>,
     setting: CitationSetting,
 }
 
@@ -208,13 +201,17 @@ impl Catalogue {
     pub fn with_extra(path: Option<&Path>) -> Result<Catalogue> {
         let f: File = toml::from_str(BUILTIN).context("内置 citations.toml 无法解析")?;
         let mut entries = f.citation;
+        let mut place_suffixes = f.place_suffixes;
         if let Some(p) = path {
             let text = crate::model::provenance::read_input_text(p)
                 .with_context(|| format!("无法读取法规目录 {}", p.display()))?;
             let extra: File = toml::from_str(&text)
                 .with_context(|| format!("法规目录 {} 格式有误", p.display()))?;
             entries.extend(extra.citation);
+            place_suffixes.extend(extra.place_suffixes);
         }
+        place_suffixes.sort_by_key(|x| std::cmp::Reverse(x.chars().count()));
+        place_suffixes.dedup();
         for e in &entries {
             if let Some(to) = e.to {
                 if to < e.from {
@@ -224,6 +221,7 @@ impl Catalogue {
         }
         Ok(Catalogue {
             entries,
+            place_suffixes,
             setting: CitationSetting::default(),
         })
     }
@@ -245,7 +243,8 @@ impl Catalogue {
         for e in self.entries.iter().filter(|e| !e.local_topic.is_empty()) {
             let local = self.entries.iter().any(|l| {
                 l.family == e.family
-                    && region_depth(&l.region, &self.setting.region).is_some_and(|d| d > 0)
+                    && region_depth(&l.region, &self.setting.region, &self.place_suffixes)
+                        .is_some_and(|d| d > 0)
             });
             if !local && !out.contains(&e.local_topic) {
                 out.push(e.local_topic.clone());
@@ -279,7 +278,9 @@ impl Catalogue {
             .filter(|e| e.family == family)
             .filter(|e| e.from.0 <= date && e.to.is_none_or(|t| date <= t.0))
             .filter(|e| e.entity_types.is_empty() || e.entity_types.contains(&kind))
-            .filter_map(|e| region_depth(&e.region, &self.setting.region).map(|d| (d, e)))
+            .filter_map(|e| {
+                region_depth(&e.region, &self.setting.region, &self.place_suffixes).map(|d| (d, e))
+            })
             // The most local; among equals, the first in the catalogue.
             .fold(None::<(usize, &Entry)>, |best, (d, e)| match best {
                 Some((bd, _)) if bd >= d => best,
