@@ -109,6 +109,47 @@ fn ledger_items(unit: Unit, df: &DataFrame) -> Result<Vec<Item>> {
 /// files or on two dates is labelled with what differs.
 type Key<'a> = (&'a str, i32, u32, &'a str, u32, &'a str, Option<i32>);
 
+/// The voucher key columns of a frame (the date as days since 1970), read once.
+struct KeyColumns<'a> {
+    entity: &'a StringChunked,
+    kind: &'a StringChunked,
+    file: &'a StringChunked,
+    year: &'a Int32Chunked,
+    period: &'a UInt32Chunked,
+    number: &'a UInt32Chunked,
+    date: Int32Chunked,
+}
+
+impl<'a> KeyColumns<'a> {
+    fn of(df: &'a DataFrame) -> Result<KeyColumns<'a>> {
+        let date = df
+            .column("date")
+            .map_err(|e| anyhow::anyhow!("载入数据缺少列 date：{e}"))?
+            .cast(&DataType::Int32)?;
+        Ok(KeyColumns {
+            entity: s(df, "entity")?,
+            kind: s(df, "voucher_kind")?,
+            file: s(df, "source_file")?,
+            year: i32c(df, "year")?,
+            period: u32c(df, "period")?,
+            number: u32c(df, "voucher_number")?,
+            date: date.i32()?.clone(),
+        })
+    }
+
+    fn key(&self, i: usize) -> Key<'_> {
+        (
+            self.entity.get(i).unwrap_or(""),
+            self.year.get(i).unwrap_or(0),
+            self.period.get(i).unwrap_or(0),
+            self.kind.get(i).unwrap_or(""),
+            self.number.get(i).unwrap_or(0),
+            self.file.get(i).unwrap_or(""),
+            self.date.get(i),
+        )
+    }
+}
+
 fn labels<'a, I: Iterator<Item = Key<'a>>>(keys: I) -> BTreeMap<Key<'a>, String> {
     let keys: std::collections::BTreeSet<Key> = keys.collect();
     let members: Vec<_> = keys
@@ -157,17 +198,6 @@ fn voucher_items(df: &DataFrame) -> Result<Vec<Item>> {
         ])
         .collect()
         .map_err(|e| anyhow::anyhow!("按凭证汇总抽样总体失败：{e}"))?;
-    let (entity, kind, file) = (
-        s(&g, "entity")?,
-        s(&g, "voucher_kind")?,
-        s(&g, "source_file")?,
-    );
-    let (year, period, number) = (
-        i32c(&g, "year")?,
-        u32c(&g, "period")?,
-        u32c(&g, "voucher_number")?,
-    );
-    let date = i32c(&g, "date")?;
     let amount = i64c(&g, "amount_fen")?;
     let (summary, econ, sheet, row) = (
         s(&g, "summary")?,
@@ -175,17 +205,9 @@ fn voucher_items(df: &DataFrame) -> Result<Vec<Item>> {
         s(&g, "source_sheet")?,
         u32c(&g, "source_row")?,
     );
-    let key = |i: usize| -> Key<'_> {
-        (
-            entity.get(i).unwrap_or(""),
-            year.get(i).unwrap_or(0),
-            period.get(i).unwrap_or(0),
-            kind.get(i).unwrap_or(""),
-            number.get(i).unwrap_or(0),
-            file.get(i).unwrap_or(""),
-            date.get(i),
-        )
-    };
+    let k = KeyColumns::of(&g)?;
+    let key = |i: usize| k.key(i);
+    let file = k.file;
     let labels = labels((0..g.height()).map(key));
     let mut out: Vec<Item> = (0..g.height())
         .map(|i| Item {
@@ -203,39 +225,17 @@ fn voucher_items(df: &DataFrame) -> Result<Vec<Item>> {
 /// One item per 正常 journal line. A loop: every line is its own item, so there is nothing to
 /// group, only fields to copy.
 fn line_items(df: &DataFrame) -> Result<Vec<Item>> {
-    let (entity, kind, status) = (s(df, "entity")?, s(df, "voucher_kind")?, s(df, "status")?);
-    let (year, period, number, line_no) = (
-        i32c(df, "year")?,
-        u32c(df, "period")?,
-        u32c(df, "voucher_number")?,
-        u32c(df, "line_no")?,
-    );
+    let status = s(df, "status")?;
+    let line_no = u32c(df, "line_no")?;
     let (debit, credit) = (i64c(df, "debit_fen")?, i64c(df, "credit_fen")?);
     let (summary, econ) = (s(df, "summary")?, s(df, "econ_code")?);
-    let (file, sheet, row) = (
-        s(df, "source_file")?,
-        s(df, "source_sheet")?,
-        u32c(df, "source_row")?,
-    );
-    let date = df
-        .column("date")
-        .map_err(|e| anyhow::anyhow!("载入数据缺少列 date：{e}"))?
-        .cast(&DataType::Int32)?;
-    let date = date.i32()?;
+    let (sheet, row) = (s(df, "source_sheet")?, u32c(df, "source_row")?);
+    let k = KeyColumns::of(df)?;
+    let key = |i: usize| k.key(i);
+    let file = k.file;
     let normal: Vec<usize> = (0..df.height())
         .filter(|&i| status.get(i) == Some(crate::load::ledger::model::STATUS_NORMAL))
         .collect();
-    let key = |i: usize| -> Key<'_> {
-        (
-            entity.get(i).unwrap_or(""),
-            year.get(i).unwrap_or(0),
-            period.get(i).unwrap_or(0),
-            kind.get(i).unwrap_or(""),
-            number.get(i).unwrap_or(0),
-            file.get(i).unwrap_or(""),
-            date.get(i),
-        )
-    };
     let labels = labels(normal.iter().map(|&i| key(i)));
     Ok(normal
         .iter()
