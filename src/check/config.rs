@@ -15,6 +15,9 @@ const BUILTIN: &str = include_str!("../../data/rules.toml");
 pub struct Config {
     table: toml::Table,
     pub common: Common,
+    /// The working-day calendar (built-in, with an engagement's calendar file on top; see
+    /// [`Config::with_calendar`]).
+    pub calendar: crate::check::calendar::Calendar,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -86,7 +89,20 @@ impl Config {
             .context("rules.toml 缺少 [common]")?
             .try_into()
             .context("rules.toml 的 [common] 有误")?;
-        Ok(Config { table, common })
+        Ok(Config {
+            table,
+            common,
+            calendar: crate::check::calendar::Calendar::builtin()?,
+        })
+    }
+
+    /// This configuration with a calendar file (`--calendar`, `[rules] calendar`) over the
+    /// built-in calendar.
+    pub fn with_calendar(mut self, path: Option<&Path>) -> Result<Config> {
+        if path.is_some() {
+            self.calendar = crate::check::calendar::Calendar::with_file(path)?;
+        }
+        Ok(self)
     }
 
     /// A rule's section split into its shared parts and its own parameters (typed by the rule).

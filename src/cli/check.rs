@@ -19,7 +19,8 @@ pub fn document(a: &CheckArgs) -> Result<Document> {
     if a.ledgers.is_empty() && a.inputs.assets.is_empty() {
         bail!("请给出序时账文件（和/或 --assets 资产明细表）");
     }
-    let config = Config::with_overrides(a.config.as_deref())?;
+    let config =
+        Config::with_overrides(a.config.as_deref())?.with_calendar(a.calendar.as_deref())?;
     let catalogue = Catalogue::with_extra(a.citations.as_deref())?.with_setting(CitationSetting {
         region: a
             .region
@@ -40,7 +41,7 @@ pub fn document(a: &CheckArgs) -> Result<Document> {
     let loaded = load::load(&req)?;
     let load_secs = t0.elapsed().as_secs_f64();
     let mut extra = Vec::new();
-    for p in [&a.config, &a.citations, &a.supporting_profile]
+    for p in [&a.config, &a.citations, &a.calendar, &a.supporting_profile]
         .into_iter()
         .flatten()
     {
@@ -221,6 +222,9 @@ pub struct CheckArgs {
     /// 补充法规目录（TOML，与 data/citations.toml 同结构，如地方实施细则）
     #[arg(long = "citations", value_name = "FILE")]
     pub citations: Option<PathBuf>,
+    /// 节假日日历（TOML，与 data/calendar/cn.toml 同结构）：补充内置日历未覆盖的年份、地方节假日或调休日
+    #[arg(long = "calendar", value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
     /// 单位类型（决定引用的财务规则）：行政单位、参照公务员法管理的事业单位或事业单位；不给按行政单位
     #[arg(long = "entity-type", value_name = "TYPE", value_parser = parse_entity_type)]
     pub entity_type: Option<EntityType>,

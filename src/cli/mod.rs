@@ -94,6 +94,9 @@ pub struct LoadInputs {
     /// 账套的会计制度（默认 政府会计制度）
     #[arg(long = "system", value_name = "NAME")]
     pub system: Option<String>,
+    /// 会计科目表 TOML 文件（与 data/charts/*.toml 同结构）：新增会计制度，或替换同名内置科目表（可多次给出）
+    #[arg(long = "chart", value_name = "FILE")]
+    pub chart_files: Vec<PathBuf>,
 }
 
 impl LoadInputs {
@@ -103,6 +106,7 @@ impl LoadInputs {
             assets: self.assets.clone(),
             balances: self.balances.clone(),
             profile_files: self.profile_files.clone(),
+            chart_files: self.chart_files.clone(),
             profile: self.use_profile.clone(),
             entity: self.entity.clone(),
             system: self.system.clone(),

@@ -56,9 +56,18 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
         prov.inputs
             .extend(loaded.report.provenance.inputs.iter().cloned());
         let map = LedgerMap::builtin()?;
-        let r = reconcile(&loaded.frames.lines, &inputs, findings.as_deref(), &map)?;
+        let r = reconcile(
+            &loaded.frames.lines,
+            &inputs,
+            findings.as_deref(),
+            &map,
+            &loaded.charts,
+        )?;
         crate::score::restate::three_public(&r, findings.as_deref(), &map, &mut inputs);
-        Some((r, crate::score::basis::compare(&loaded.frames.lines, &map)?))
+        Some((
+            r,
+            crate::score::basis::compare(&loaded.frames.lines, &map, &loaded.charts)?,
+        ))
     };
     let report = score(&set, &inputs, findings.as_deref());
     print!("{}", tree(&set, &inputs, &report, a.explain));

@@ -168,5 +168,7 @@ pub fn read(dir: &Path) -> Result<Loaded> {
         },
         report,
         lines: Vec::new(),
+        // The reader of a cache sets the charts it was asked for (`load_in`).
+        charts: crate::load::ledger::chart::Charts::builtin()?,
     })
 }

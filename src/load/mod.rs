@@ -33,6 +33,8 @@ pub struct LoadRequest {
     /// 科目余额表 / 科目表: opening balances, closing balances to reconcile, account names.
     pub balances: Vec<PathBuf>,
     pub profile_files: Vec<PathBuf>,
+    /// Chart-of-accounts files over the built-in charts ([`Charts::with_files`]).
+    pub chart_files: Vec<PathBuf>,
     /// Force this profile id for the ledger files.
     pub profile: Option<String>,
     pub entity: Option<String>,
@@ -64,6 +66,9 @@ pub struct Loaded {
     pub report: LoadReport,
     /// The journal lines as row structs, only when `LoadRequest::keep_rows` (else empty).
     pub lines: Vec<LedgerLine>,
+    /// The charts the load classified with (built-in + the request's chart files): scoring
+    /// classifies the lines again with the same charts.
+    pub charts: Charts,
 }
 
 /// A file that could not be read at all: one plain sentence each.
@@ -86,6 +91,8 @@ pub fn load(req: &LoadRequest) -> Result<Loaded> {
 /// [`load`] with the request's relative paths taken relative to `root` (the engagement
 /// directory), and recorded as given: the report does not depend on where `root` sits.
 pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
+    let chart_files: Vec<PathBuf> = req.chart_files.iter().map(|p| root.join(p)).collect();
+    let charts = Charts::with_files(&chart_files.iter().map(|p| p.as_path()).collect::<Vec<_>>())?;
     // A Parquet cache written by `reeval load --out DIR` stands in for the files it was made from.
     if let Some(dir) = req
         .ledgers
@@ -98,18 +105,18 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
                 dir.display()
             );
         }
-        let loaded = crate::load::cache::read(&root.join(dir))?;
+        let mut loaded = crate::load::cache::read(&root.join(dir))?;
         check_frames_money(&loaded.frames)?;
+        loaded.charts = charts;
         return Ok(loaded);
     }
     let user_profiles: Vec<PathBuf> = req.profile_files.iter().map(|p| root.join(p)).collect();
     let user_profiles: Vec<&Path> = user_profiles.iter().map(|p| p.as_path()).collect();
     let profiles = Profiles::load(&user_profiles)?;
-    let charts = Charts::builtin()?;
     if let Some(s) = &req.system {
         if charts.find(s).is_none() {
             anyhow::bail!(
-                "没有会计制度“{s}”的科目表；内置：{}",
+                "没有会计制度“{s}”的科目表；可用：{}（可用 --chart / [inputs] charts 给出科目表文件）",
                 charts.names().join("、")
             );
         }
@@ -125,6 +132,19 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>(),
     );
+    if !req.chart_files.is_empty() {
+        prov.param(
+            "chart_files",
+            req.chart_files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>(),
+        );
+    }
+    // Profile and chart files decide how every row is read: recorded like the data files.
+    for p in req.profile_files.iter().chain(&req.chart_files) {
+        prov.inputs.push(sha256_file_in(root, p)?);
+    }
 
     let mut files = Vec::new();
     let mut failures = Vec::new();
@@ -347,6 +367,7 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
             summary,
         },
         lines,
+        charts,
     })
 }
 

@@ -38,7 +38,8 @@ pub struct CheckSummary {
 fn run(st: &mut State) -> Result<()> {
     let e = st.engagement;
     let at = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| st.dir.join(p));
-    let config = Config::with_overrides(at(&e.rules.config).as_deref())?;
+    let config = Config::with_overrides(at(&e.rules.config).as_deref())?
+        .with_calendar(at(&e.rules.calendar).as_deref())?;
     let catalogue = Catalogue::with_extra(at(&e.rules.citations).as_deref())?
         .with_setting(e.citation_setting());
     let warnings = e.citation_warnings(&catalogue);
@@ -49,7 +50,10 @@ fn run(st: &mut State) -> Result<()> {
         .collect();
     let supporting = Supporting::load_in(&given, None, &st.dir)?;
     let mut extra = Vec::new();
-    for p in [&e.rules.config, &e.rules.citations].into_iter().flatten() {
+    for p in [&e.rules.config, &e.rules.citations, &e.rules.calendar]
+        .into_iter()
+        .flatten()
+    {
         extra.push(sha256_file_in(&st.dir, p)?);
     }
     let loaded = st.loaded.as_ref().context("载入步骤未完成")?;

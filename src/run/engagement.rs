@@ -97,6 +97,10 @@ pub struct SharedInputs {
     /// Extra mapping-profile TOML files (same shape as data/profiles/*.toml).
     #[serde(default)]
     pub profiles: Vec<PathBuf>,
+    /// Chart-of-accounts files (same shape as data/charts/*.toml): a new 会计制度's chart, or
+    /// one replacing the built-in chart of the same `name`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub charts: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -109,6 +113,10 @@ pub struct Rules {
     /// Run only these rule ids (default: all).
     #[serde(default)]
     pub only: Vec<String>,
+    /// Holiday/working-day calendar over the built-in data/calendar/cn.toml (same shape): a
+    /// year it does not cover, local holidays, 调休 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -435,6 +443,9 @@ impl Engagement {
         for p in &self.inputs.profiles {
             check(p, "映射方案");
         }
+        for p in &self.inputs.charts {
+            check(p, "会计科目表");
+        }
         for (k, p) in &self.supporting {
             check(p, &format!("辅助资料 {k}"));
         }
@@ -443,6 +454,9 @@ impl Engagement {
             .flatten()
         {
             check(p, "规则配置");
+        }
+        if let Some(p) = &self.rules.calendar {
+            check(p, "节假日日历");
         }
         if let Some(s) = &self.scoring {
             check(&s.inputs, "评分输入");

@@ -52,6 +52,7 @@ pub fn request(e: &crate::run::engagement::Engagement) -> LoadRequest {
         assets: e.inputs.assets.clone(),
         balances: e.inputs.balances.clone(),
         profile_files: e.inputs.profiles.clone(),
+        chart_files: e.inputs.charts.clone(),
         file_hints,
         ..Default::default()
     }

@@ -115,9 +115,15 @@ fn run(st: &mut State) -> Result<()> {
     };
     let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
     let map = LedgerMap::builtin()?;
-    let rec = reconcile(&loaded.frames.lines, &inputs, findings.as_deref(), &map)?;
+    let rec = reconcile(
+        &loaded.frames.lines,
+        &inputs,
+        findings.as_deref(),
+        &map,
+        &loaded.charts,
+    )?;
     crate::score::restate::three_public(&rec, findings.as_deref(), &map, &mut inputs);
-    let basis = crate::score::basis::compare(&loaded.frames.lines, &map)?;
+    let basis = crate::score::basis::compare(&loaded.frames.lines, &map, &loaded.charts)?;
     let report = score(&set, &inputs, findings.as_deref());
     st.record_inputs(&prov.inputs);
     let out = ScoreDocument {

@@ -28,8 +28,8 @@ pub struct BasisRow {
 }
 
 /// Every 经济分类 with a difference between the bases, 三公 codes first, then by code.
-pub fn compare(lines: &DataFrame, map: &LedgerMap) -> Result<Vec<BasisRow>> {
-    let charts = Charts::builtin()?;
+/// `charts` classify each line's account (the charts the load used, [`crate::load::Loaded`]).
+pub fn compare(lines: &DataFrame, map: &LedgerMap, charts: &Charts) -> Result<Vec<BasisRow>> {
     let s = |n: &str| -> Result<&StringChunked> {
         Ok(lines.column(n).map_err(|e| anyhow::anyhow!("{e}"))?.str()?)
     };

@@ -61,8 +61,8 @@ pub fn reconcile(
     inputs: &ScoringInputs,
     findings: Option<&[Finding]>,
     map: &LedgerMap,
+    charts: &Charts,
 ) -> Result<Reconciliation> {
-    let charts = Charts::builtin()?;
     // Polars does the whole-frame part: the 正常 lines, summed per (制度, 科目, 经济分类,
     // 项目). What is left is a few hundred groups, classified in a loop because the
     // classification goes through the chart (a 科目's first level by the chart's code length),

@@ -12,6 +12,7 @@ mod load_headers;
 mod load_hostile;
 mod load_layouts;
 mod load_linked;
+mod load_overrides;
 mod load_report;
 mod load_robustness;
 mod load_sparse;

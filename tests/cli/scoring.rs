@@ -367,6 +367,7 @@ fn decision_figures_are_reconciled_to_the_books() {
         &inputs,
         Some(&findings),
         &LedgerMap::builtin().unwrap(),
+        &loaded.charts,
     )
     .unwrap();
     let row = |k: &str| r.rows.iter().find(|x| x.key == k).unwrap().clone();

@@ -1,13 +1,13 @@
 //! weekend-posting — 非工作日记账.
 //!
 //! Vouchers dated on a weekend or statutory holiday, using the working-day calendar kept as
-//! data (`data/calendar/cn.toml`, with the 调休 working weekends). A journal-entry test: it
+//! data (`data/calendar/cn.toml`, with the 调休 working weekends; an engagement's calendar file
+//! adds years and local days, `[rules] calendar` / `--calendar`). A journal-entry test: it
 //! points the sample at unusual entries, it is not a breach by itself.
 //!
 //! Look-alikes that do not fire: a 调休 Saturday (a working day); vouchers of a year the
 //! calendar does not cover (a scope limit names the year instead of guessing).
 
-use crate::check::calendar::Calendar;
 use crate::check::config::fen;
 use crate::check::finding::{partly_checked, Draft};
 use crate::check::{Context, Doc, RuleOutcome};
@@ -39,7 +39,7 @@ struct Settings {
 pub fn check(cx: &Context) -> Result<RuleOutcome> {
     let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let min = fen("min_amount", &p.min_amount)?;
-    let cal = Calendar::builtin()?;
+    let cal = &cx.config.calendar;
     let book = cx.book;
     let mut out = RuleOutcome::default();
     let mut missing_years = BTreeSet::new();
@@ -78,7 +78,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
     if !missing_years.is_empty() {
         let ys: Vec<String> = missing_years.iter().map(|y| y.to_string()).collect();
         out.limits.push(partly_checked(format!(
-            "节假日日历缺少 {} 年（data/calendar/cn.toml），这些年份的凭证未检查",
+            "节假日日历缺少 {} 年（内置 data/calendar/cn.toml；可用 [rules] calendar 或 --calendar 补充该年的节假日与调休日），这些年份的凭证未检查",
             ys.join("、")
         )));
     }

@@ -4,6 +4,7 @@
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 const BUILTIN: &[&str] = &[
     include_str!("../../../data/charts/gov-2017.toml"),
@@ -13,6 +14,7 @@ const BUILTIN: &[&str] = &[
 pub const DEFAULT_SYSTEM: &str = "政府会计制度";
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ChartFile {
     name: String,
     document: String,
@@ -75,15 +77,25 @@ pub struct Resolved {
 
 impl Chart {
     fn parse(text: &str) -> Result<Chart> {
-        let f: ChartFile = toml::from_str(text).context("会计科目表格式错误")?;
+        let f: ChartFile = toml::from_str(text).context(
+            "应与 data/charts/*.toml 同结构：name、document、parallel、code_length 与若干 [[groups]]",
+        )?;
+        if f.name.trim().is_empty() {
+            bail!("name（会计制度名称）不能为空");
+        }
+        if f.code_length == 0 {
+            bail!("code_length（一级科目编码位数）应大于 0");
+        }
         let mut accounts = BTreeMap::new();
         for g in f.groups {
             for entry in g.accounts {
                 let (code, name) = entry
                     .split_once(' ')
                     .with_context(|| format!("科目表条目应为“编码 名称”：{entry}"))?;
-                if code.len() != f.code_length {
-                    bail!("科目 {code} 的编码长度不是 {}", f.code_length);
+                if code.chars().count() != f.code_length
+                    || !code.chars().all(|c| c.is_ascii_digit())
+                {
+                    bail!("科目 {code} 的编码应为 {} 位数字", f.code_length);
                 }
                 accounts.insert(
                     code.to_string(),
@@ -176,8 +188,27 @@ impl Charts {
             all: BUILTIN
                 .iter()
                 .map(|t| Chart::parse(t))
-                .collect::<Result<_>>()?,
+                .collect::<Result<_>>()
+                .context("内置会计科目表有误")?,
         })
+    }
+
+    /// The built-in charts with chart files on top (`--chart`, `[inputs] charts`; same shape as
+    /// data/charts/*.toml): a file whose `name` is a built-in chart's replaces it whole, any
+    /// other is added (a 会计制度 the built-ins lack). Later files win over earlier ones.
+    pub fn with_files(paths: &[&Path]) -> Result<Charts> {
+        let mut charts = Charts::builtin()?;
+        for p in paths {
+            let text = crate::model::provenance::read_input_text(p)
+                .with_context(|| format!("无法读取会计科目表 {}", p.display()))?;
+            let chart =
+                Chart::parse(&text).with_context(|| format!("会计科目表 {} 有误", p.display()))?;
+            match charts.all.iter_mut().find(|c| c.name == chart.name) {
+                Some(slot) => *slot = chart,
+                None => charts.all.push(chart),
+            }
+        }
+        Ok(charts)
     }
 
     /// By name (`政府会计制度`) or a distinctive part of it (`社会保险基金`).
