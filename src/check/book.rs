@@ -69,6 +69,8 @@ pub struct Book {
     pub payee_account: StringChunked,
     pub fund_source: StringChunked,
     pub kind: StringChunked,
+    /// The voucher number as the export wrote it (`记-0005`); matching uses kind + number.
+    pub voucher_text: StringChunked,
     pub source_file: StringChunked,
     pub source_sheet: StringChunked,
     pub year: Int32Chunked,
@@ -210,6 +212,11 @@ impl Book {
             payee_account: s(&df, "payee_account")?,
             fund_source: s(&df, "fund_source")?,
             kind: s(&df, "voucher_kind")?,
+            // Absent in caches written before the column existed: empty, never an error.
+            voucher_text: match df.column("voucher_text") {
+                Ok(_) => s(&df, "voucher_text")?,
+                Err(_) => StringChunked::full("voucher_text".into(), "", df.height()),
+            },
             source_file: s(&df, "source_file")?,
             source_sheet: s(&df, "source_sheet")?,
             year,
@@ -321,6 +328,13 @@ impl Book {
     }
     pub fn summary(&self, i: usize) -> &str {
         self.summary.get(i).unwrap_or("")
+    }
+    /// The voucher number as the export wrote it, when it was written.
+    pub fn voucher_text(&self, i: usize) -> Option<&str> {
+        self.voucher_text
+            .get(i)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     }
     pub fn counterparty(&self, i: usize) -> Option<&str> {
         self.counterparty.get(i).filter(|s| !s.is_empty())

@@ -72,6 +72,7 @@ impl Evidence {
         Evidence {
             line_no: book.line_no.get(i),
             date: book.date(i).map(|d| d.to_string()),
+            voucher_text: book.voucher_text(i).map(str::to_string),
             basis: book.basis.get(i).map(str::to_string),
             account: Some(format!("{} {}", book.code(i), book.name(i))),
             summary: book.summary(i).to_string(),

@@ -298,6 +298,9 @@ fn complete(
         // A rule that writes one sentence states what it read from the books.
         dr.facts = vec![dr.explanation.trim_end_matches('。').to_string()];
     }
+    if let Some(f) = as_written_fact(book, &dr.rows) {
+        dr.facts.push(f);
+    }
     for u in &meta.unseen {
         if !dr.unseen.contains(u) {
             dr.unseen.push(u.clone());
@@ -368,6 +371,28 @@ fn complete(
             meta.recommendation.clone()
         },
     }
+}
+
+/// The voucher numbers of a finding's lines as the export wrote them, when that differs from
+/// the normalised number (`记-0005` for 记-5): the finding names the voucher by the normalised
+/// label (its id must not depend on how an export pads numbers), the fact lets the auditor
+/// find it in the books as printed.
+fn as_written_fact(book: &Book, rows: &[usize]) -> Option<String> {
+    let mut differ: Vec<&str> = Vec::new();
+    for &i in rows {
+        let Some(t) = book.voucher_text(i) else {
+            continue;
+        };
+        let normal = format!(
+            "{}-{}",
+            book.kind.get(i).unwrap_or(""),
+            book.number.get(i).unwrap_or(0)
+        );
+        if t != normal && !differ.contains(&t) {
+            differ.push(t);
+        }
+    }
+    (!differ.is_empty()).then(|| format!("账上凭证号写作“{}”", differ.join("”“")))
 }
 
 /// The explanation: the facts read from the books, then what the books cannot show

@@ -113,6 +113,10 @@ pub struct Evidence {
     pub line_no: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// The voucher number as the export wrote it (`记-0005`, `付 - 12`); the finding's
+    /// `voucher` is the normalised label vouchers are matched on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voucher_text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub basis: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

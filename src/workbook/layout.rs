@@ -126,6 +126,7 @@ pub const KNOWN: &[(&str, &[&str])] = &[
             "item",
             "row_kind",
             "voucher",
+            "voucher_text",
             "line_no",
             "date",
             "summary",
@@ -178,6 +179,7 @@ pub const KNOWN: &[(&str, &[&str])] = &[
         "lines",
         &[
             "voucher",
+            "voucher_text",
             "line_no",
             "date",
             "basis",

@@ -995,6 +995,7 @@ fn line_cell(book: &Book, i: usize, id: &str) -> Cell {
             .map(Cell::Date)
             .unwrap_or(Cell::Empty),
         "basis" => Cell::opt(book.basis.get(i)),
+        "voucher_text" => Cell::opt(book.voucher_text(i)),
         "summary" => Cell::text(book.summary(i)),
         "account" => Cell::text(
             format!("{} {}", book.code(i), book.name(i))

@@ -259,7 +259,10 @@ fn a_broken_chart_file_is_named_with_its_line_and_exits_2() {
     let ledger = write_path_ledger(d.path());
     let chart = d.path().join("科目表.toml");
     for (text, expect) in [
-        (NPO_CHART.replace("parallel = false", "parallel = "), "第 3 行"),
+        (
+            NPO_CHART.replace("parallel = false", "parallel = "),
+            "第 3 行",
+        ),
         (
             NPO_CHART.replace("code_length = 4", "code_lenght = 4"),
             "code_lenght",

@@ -4,6 +4,7 @@
 mod citations;
 mod common;
 mod inputs_hostile;
+mod load_as_written;
 mod load_balances;
 mod load_csv;
 mod load_dialects;

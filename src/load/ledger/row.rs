@@ -223,13 +223,15 @@ impl<'a> SheetReader<'a> {
         let entity = self.entity(row);
         let voucher_text = self.text(row, "voucher");
         let number_text = self.text(row, "voucher_number");
-        // As written: the voucher cell, or the 凭证字 and number cells side by side.
+        // As written: the voucher cell, or the 凭证字 and number cells side by side (also
+        // when the voucher cell holds the number alone beside a 凭证字 column).
+        let with_kind = |n: &String, always: bool| match self.text(row, "voucher_kind") {
+            Some(k) if always || n.chars().all(|c| c.is_ascii_digit()) => format!("{k}-{n}"),
+            _ => n.clone(),
+        };
         let written = match (&voucher_text, &number_text) {
-            (Some(v), _) => Some(v.clone()),
-            (None, Some(n)) => Some(match self.text(row, "voucher_kind") {
-                Some(k) => format!("{k}-{n}"),
-                None => n.clone(),
-            }),
+            (Some(v), _) => Some(with_kind(v, false)),
+            (None, Some(n)) => Some(with_kind(n, true)),
             (None, None) => None,
         };
         let parsed = match (voucher_text, number_text) {
