@@ -97,6 +97,9 @@ pub struct LoadInputs {
     /// 会计科目表 TOML 文件（与 data/charts/*.toml 同结构）：新增会计制度，或替换同名内置科目表（可多次给出）
     #[arg(long = "chart", value_name = "FILE")]
     pub chart_files: Vec<PathBuf>,
+    /// 账簿年度：日期不含年份（如 01-05、1月5日）且标题、工作表名和文件名中都没有年度时使用
+    #[arg(long = "year", value_name = "YYYY", value_parser = clap::value_parser!(i32).range(1990..=2100))]
+    pub year: Option<i32>,
 }
 
 impl LoadInputs {
@@ -107,6 +110,7 @@ impl LoadInputs {
             balances: self.balances.clone(),
             profile_files: self.profile_files.clone(),
             chart_files: self.chart_files.clone(),
+            year: self.year,
             profile: self.use_profile.clone(),
             entity: self.entity.clone(),
             system: self.system.clone(),

@@ -42,6 +42,10 @@ pub struct LoadRequest {
     /// `entity`/`profile` for that file only).
     pub file_hints: BTreeMap<PathBuf, FileHint>,
     pub system: Option<String>,
+    /// The books' year when a file states none (the engagement's `year`, `--year`): dates
+    /// written without a year (`01-05`) take it after the title's, the sheet name's and the
+    /// file name's.
+    pub year: Option<i32>,
     /// Keep the row structs (`Loaded::lines`) besides the frames: for library callers and
     /// tests; the commands leave it off, which halves peak memory on a large ledger.
     pub keep_rows: bool,
@@ -240,6 +244,7 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
             entity_from_engagement: hint.is_some_and(|h| h.entity.is_some()),
             charts: &charts,
             system: req.system.clone(),
+            year: req.year,
         };
         let r = read::load_file(&root.join(path), &mut fr, &opts);
         (fr, r)

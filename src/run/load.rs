@@ -53,6 +53,7 @@ pub fn request(e: &crate::run::engagement::Engagement) -> LoadRequest {
         balances: e.inputs.balances.clone(),
         profile_files: e.inputs.profiles.clone(),
         chart_files: e.inputs.charts.clone(),
+        year: Some(e.engagement.year),
         file_hints,
         ..Default::default()
     }

@@ -194,3 +194,145 @@ fn the_workbook_shows_the_voucher_number_as_written_beside_the_label() {
     }
     assert_eq!(sheets_with_column, 2, "D2 and E2 carry the column");
 }
+
+// ---- Dates without a year (issue 16) -------------------------------------------------------
+
+fn load_rows(
+    files: &[std::path::PathBuf],
+    year: Option<i32>,
+) -> anyhow::Result<reeval::load::Loaded> {
+    reeval::load::load(&reeval::load::LoadRequest {
+        ledgers: files.to_vec(),
+        year,
+        keep_rows: true,
+        ..Default::default()
+    })
+}
+
+fn dates(l: &reeval::load::Loaded) -> Vec<String> {
+    l.lines.iter().map(|x| x.date.to_string()).collect()
+}
+
+const NO_YEAR_BODY: &str = "日期,凭证号,摘要,科目编码,科目名称,借方,贷方\n\
+    01-05,记-1,购纸,5001,业务活动费用,10.00,\n\
+    1-5,记-1,购纸,1002,银行存款,,10.00\n\
+    1月6日,记-2,购笔,5001,业务活动费用,5.00,\n\
+    01/06,记-2,购笔,1002,银行存款,,5.00\n\
+    １２月３１号,记-3,结转,5001,业务活动费用,1.00,\n\
+    12/31,记-3,结转,1002,银行存款,,1.00\n";
+
+#[test]
+fn dates_without_a_year_take_the_title_period_year() {
+    let d = tmp();
+    for (name, title) in [
+        ("甲.csv", "核算单位：某局,,会计期间：2023年1月-12月\n"),
+        ("乙.csv", "某局2023年度序时账\n"),
+        ("丙.csv", "编制单位,某局,期间,2023.01-2023.12,单位：元\n"),
+    ] {
+        let path = d.path().join(name);
+        std::fs::write(&path, format!("{title}{NO_YEAR_BODY}")).unwrap();
+        // The title wins over the engagement's year.
+        let l = load_rows(std::slice::from_ref(&path), Some(2030)).unwrap();
+        let f = &l.report.files[0];
+        assert_eq!(f.rows_rejected, 0, "{name}: {:?}", f.rejections);
+        assert_eq!(
+            dates(&l),
+            [
+                "2023-01-05",
+                "2023-01-05",
+                "2023-01-06",
+                "2023-01-06",
+                "2023-12-31",
+                "2023-12-31"
+            ],
+            "{name}"
+        );
+        assert_eq!(l.lines[4].period, 12, "{name}");
+    }
+}
+
+#[test]
+fn dates_without_a_year_take_the_sheet_name_then_the_engagement_year() {
+    let d = tmp();
+    // An xlsx whose sheet name holds the year and whose title holds none.
+    let path = d.path().join("序时账.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("2022年序时账").unwrap();
+    for (r, line) in NO_YEAR_BODY.lines().enumerate() {
+        for (c, v) in line.split(',').enumerate() {
+            match v.parse::<f64>() {
+                Ok(n) if r > 0 && c >= 5 => ws.write_number(r as u32, c as u16, n),
+                _ => ws.write_string(r as u32, c as u16, v),
+            }
+            .unwrap();
+        }
+    }
+    wb.save(&path).unwrap();
+    let l = load_rows(std::slice::from_ref(&path), Some(2030)).unwrap();
+    assert_eq!(l.report.files[0].rows_rejected, 0);
+    assert!(
+        dates(&l).iter().all(|x| x.starts_with("2022-")),
+        "{:?}",
+        dates(&l)
+    );
+
+    // No year anywhere in the file: the engagement's (or --year's).
+    let plain = d.path().join("明细.csv");
+    std::fs::write(&plain, NO_YEAR_BODY).unwrap();
+    let l = load_rows(std::slice::from_ref(&plain), Some(2024)).unwrap();
+    assert_eq!(l.report.files[0].rows_rejected, 0);
+    assert!(
+        dates(&l).iter().all(|x| x.starts_with("2024-")),
+        "{:?}",
+        dates(&l)
+    );
+    let (o, rep) = cli_load(d.path(), &[p(&plain), "--year", "2024"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(rep.unwrap()["files"][0]["rows_loaded"], 6);
+
+    // No year known at all: every row rejected with the reason, exit 2.
+    let err = load_rows(std::slice::from_ref(&plain), None).err().unwrap();
+    let err = format!("{err:#}");
+    assert!(err.contains("没有年份") && err.contains("01-05"), "{err}");
+    let (o, _) = cli_load(d.path(), &[p(&plain)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("没有年份"), "{}", stderr(&o));
+}
+
+/// Look-alikes in a date column are never read as a month and a day: each is rejected with
+/// its own reason (and a day that does not exist in the year is named as such).
+#[test]
+fn look_alikes_of_dates_without_a_year_are_rejected_not_read() {
+    let d = tmp();
+    let path = d.path().join("近似.csv");
+    let mut text = String::from("会计期间：2023年\n日期,凭证号,摘要,科目编码,科目名称,借方,贷方\n");
+    text.push_str(
+        "01-05,记-1,购纸,5001,业务活动费用,10.00,\n01-05,记-1,购纸,1002,银行存款,,10.00\n",
+    );
+    let looks = [
+        "13-05",
+        "1月",
+        "记-5",
+        "5001-01",
+        "1-5-2",
+        "第1期",
+        "1月5日下午",
+        "02-30",
+    ];
+    for (i, v) in looks.iter().enumerate() {
+        text.push_str(&format!("{v},记-{},x,5001,业务活动费用,1.00,\n", i + 10));
+    }
+    std::fs::write(&path, text).unwrap();
+    let l = load_rows(std::slice::from_ref(&path), Some(2023)).unwrap();
+    let f = &l.report.files[0];
+    assert_eq!(f.rows_loaded, 2, "{:?}", f.rejections);
+    assert_eq!(f.rows_rejected, looks.len(), "{:?}", f.rejections);
+    for r in &f.rejections {
+        assert!(!r.reason.contains("没有年份"), "{r:?}");
+    }
+    assert!(f
+        .rejections
+        .iter()
+        .any(|r| r.reason.contains("日期不存在") && r.reason.contains("02-30")));
+}

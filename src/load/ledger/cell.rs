@@ -277,6 +277,39 @@ pub fn parse_date_text(raw: &str) -> Result<Option<NaiveDate>, String> {
     Err(format!("不是可识别的日期：“{}”", excerpt(raw)))
 }
 
+/// A date written without its year: `01-05`, `1-5`, `01/05`, `1月5日`, `1月5号` (full-width
+/// digits too) → (month, day). Anything else — a year-month (`2023-01`), a month alone
+/// (`1月`), three parts, a voucher number (`记-5`), a code (`5001-01`), a month above 12 or a
+/// day above 31 — is `None`: no date. Whether the day exists is for the caller, once it has
+/// the year.
+pub fn month_day(raw: &str) -> Option<(u32, u32)> {
+    let s: String = raw.trim().chars().map(money::fullwidth_to_ascii).collect();
+    let s = s.trim();
+    let (m, d) = if let Some((m, rest)) = s.split_once('月') {
+        let d = rest
+            .strip_suffix('日')
+            .or_else(|| rest.strip_suffix('号'))
+            .unwrap_or(rest);
+        (m, d)
+    } else {
+        let mut parts = s.split(['-', '/']);
+        let (m, d) = (parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        (m, d)
+    };
+    let small = |p: &str| {
+        let p = p.trim();
+        (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit())
+    };
+    if !small(m) || !small(d) {
+        return None;
+    }
+    let (m, d): (u32, u32) = (m.trim().parse().ok()?, d.trim().parse().ok()?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((m, d))
+}
+
 /// Split `[230701]其他应付款-暂收款`, `230701 其他应付款`, `30201办公费` into code and name.
 /// A cell holding only digits is a code; one holding no leading digits is a name.
 pub fn split_code_name(raw: &str) -> (String, String) {
@@ -324,6 +357,52 @@ mod tests {
         assert!(parse_date_text("昨天").is_err());
         assert_eq!(serial_to_date(1.0), d(1900, 1, 1));
         assert_eq!(serial_to_date(61.0), d(1900, 3, 1));
+    }
+
+    #[test]
+    fn dates_without_a_year_and_their_look_alikes() {
+        for raw in [
+            "01-05",
+            "1-5",
+            "01/05",
+            "1/5",
+            "1月5日",
+            "01月05日",
+            "1月5号",
+            "１月５日",
+            " 1-5 ",
+        ] {
+            assert_eq!(month_day(raw), Some((1, 5)), "{raw}");
+        }
+        assert_eq!(month_day("12-31"), Some((12, 31)));
+        assert_eq!(month_day("2-30"), Some((2, 30))); // checked against the year by the caller
+        for raw in [
+            "2023-01",
+            "2023-01-05",
+            "1月",
+            "13-05",
+            "12-32",
+            "0-5",
+            "5-0",
+            "记-5",
+            "5001-01",
+            "1-5-2",
+            "123-4",
+            "1.5",
+            "01.05",
+            "1/2/3",
+            "",
+            "-",
+            "1-",
+            "第1期",
+            "1月5日下午",
+            "a-5",
+            "1-5号",
+        ] {
+            assert_eq!(month_day(raw), None, "{raw}");
+        }
+        // A date with its year is still read as one, never as a month and a day.
+        assert!(parse_date_text("01-05").is_err());
     }
 
     #[test]

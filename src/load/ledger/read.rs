@@ -31,6 +31,9 @@ pub struct LedgerOptions<'a> {
     pub charts: &'a Charts,
     /// 会计制度 of these files' 账套 (default 政府会计制度).
     pub system: Option<String>,
+    /// The books' year when the file states none (the engagement's `year`, `--year`): the
+    /// year of dates written without one (`01-05`) after the title, sheet and file names.
+    pub year: Option<i32>,
 }
 
 #[derive(Default)]
@@ -126,8 +129,9 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
         let title_year = header::title_year(&rows[..hdr.row], &titles, &profile.title)
             .or_else(|| header::year_in(&sheet.name))
             .or_else(|| header::year_in(&self.find.stem));
-        let year_hint =
-            title_year.or_else(|| first_dated_year(&rows[hdr.row + hdr.height..], &hdr));
+        let year_hint = title_year
+            .or_else(|| first_dated_year(&rows[hdr.row + hdr.height..], &hdr))
+            .or(opts.year);
         let assigned = opts.entity.as_ref().filter(|_| opts.entity_from_engagement);
         if let Some(e) = assigned {
             // The file's own unit, reported beside the engagement's, never merged by it.
@@ -196,6 +200,7 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
             hdr,
             profile,
             title_year,
+            given_year: opts.year,
             year_hint,
             sheet_entity,
             fallback_entity: opts.entity.clone().unwrap_or_else(|| stem.clone()),

@@ -29,11 +29,29 @@ impl<'a> SheetReader<'a> {
     /// counted (with the first one as an example) for the file report's warning.
     fn date_at(&self, row: &[Data], field: &'static str) -> Result<Option<NaiveDate>, Bad> {
         let c = self.cell(row, field);
-        let d = c
-            .map(cell::date)
-            .transpose()
-            .map_err(|r| bad(field, r))
-            .map(Option::flatten)?;
+        let d = match c.map(cell::date).transpose() {
+            Ok(d) => d.flatten(),
+            Err(r) => match c.and_then(|c| match c {
+                Data::String(s) => cell::month_day(s).map(|md| (s, md)),
+                _ => None,
+            }) {
+                // `01-05`, `1月5日`: the year the title, sheet or file name states, else the
+                // engagement's; rejected only when none is known.
+                Some((raw, (m, d))) => {
+                    let raw = raw.trim();
+                    let Some(y) = self.title_year.or(self.given_year) else {
+                        return Err(bad(
+                            field,
+                            format!("日期“{raw}”没有年份，标题行、工作表名和文件名中都没有年度（可在项目文件 year 或 --year 中给出）"),
+                        ));
+                    };
+                    Some(NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+                        bad(field, format!("日期不存在：“{raw}”（{y}年{m}月{d}日）"))
+                    })?)
+                }
+                None => return Err(bad(field, r)),
+            },
+        };
         if let (Some(c), Some(d)) = (c, d) {
             if cell::is_bare_serial(c) {
                 let (n, example) = self.serials.get();
@@ -168,7 +186,9 @@ impl<'a> SheetReader<'a> {
         } else if self.hdr.has("month") && self.hdr.has("day") {
             let m = self.int_at(row, "month")?;
             let d = self.int_at(row, "day")?;
-            let y = self.int_at(row, "year")?.or(self.title_year.map(i64::from));
+            let y = self
+                .int_at(row, "year")?
+                .or(self.title_year.or(self.given_year).map(i64::from));
             match (y, m, d) {
                 (_, None, None) => None,
                 (Some(y), Some(m), Some(d)) => Some(

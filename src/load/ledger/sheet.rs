@@ -73,6 +73,9 @@ pub(super) struct SheetReader<'a> {
     pub(super) profile: &'a Profile,
     pub(super) keywords: BTreeMap<String, String>,
     pub(super) title_year: Option<i32>,
+    /// The year the engagement (or `--year`) gives, for dates without one when the title,
+    /// the sheet name and the file name state none.
+    pub(super) given_year: Option<i32>,
     /// The year of undated 期初 rows above the first line: `title_year`, else the year of
     /// the sheet's first dated line.
     pub(super) year_hint: Option<i32>,
