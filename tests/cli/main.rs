@@ -16,6 +16,7 @@ mod load_linked;
 mod load_overrides;
 mod load_report;
 mod load_robustness;
+mod load_sections;
 mod load_sparse;
 mod money_and_dates;
 mod portable;

@@ -195,6 +195,93 @@ pub fn is_complete(kind: &str, f: &BTreeMap<String, usize>) -> bool {
     }
 }
 
+/// Whether a ledger header maps a 科目 column (code, name or one cell).
+pub fn has_account_column(f: &BTreeMap<String, usize>) -> bool {
+    ["account_code", "account", "account_name"]
+        .iter()
+        .any(|k| f.contains_key(*k))
+}
+
+fn with_account(f: &BTreeMap<String, usize>) -> BTreeMap<String, usize> {
+    let mut f = f.clone();
+    f.insert("account".into(), usize::MAX);
+    f
+}
+
+/// The title key whose words introduce a 明细账 section heading (`科目：`, `会计科目：`).
+pub const SECTION_KEY: &str = "account";
+
+/// A 明细账 section heading: the row that names the account of the block below it, in one of
+/// three forms — a key of the profile's `[title] account` words with its value (`科目：5001
+/// 业务活动费用`, `会计科目：100201 银行存款-基本户`, the value in the same or the next cell;
+/// `keyed` true), or a row whose one non-blank cell is `[5001]业务活动费用` / `【5001】…` /
+/// `5001 业务活动费用` (`keyed` false: the caller checks the code against the chart). The
+/// account text as written.
+pub fn section_heading(row: &[Data], keys: &BTreeMap<String, Vec<String>>) -> Option<Section> {
+    let words = keys.get(SECTION_KEY)?;
+    let table: Vec<(Vec<char>, &str)> = {
+        let mut t: Vec<(Vec<char>, &str)> = words
+            .iter()
+            .map(|n| (norm(n).chars().collect(), SECTION_KEY))
+            .collect();
+        t.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+        t
+    };
+    let cells: Vec<String> = row
+        .iter()
+        .map(|c| cell::text(c).trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    for (i, c) in cells.iter().enumerate() {
+        // Only a cell that starts with the key: `摘要：…科目…` in a line is no heading.
+        let starts = table
+            .iter()
+            .any(|(k, _)| norm(c).starts_with(&k.iter().collect::<String>()));
+        if !starts {
+            continue;
+        }
+        if let Some((_, v)) = facts_in(c, &table)
+            .into_iter()
+            .find(|(f, _)| f == SECTION_KEY)
+        {
+            let value = if v.trim().is_empty() {
+                // `科目：` | `5001 业务活动费用`: the value in the next cell, only after a colon.
+                if c.ends_with([':', '：']) {
+                    cells.get(i + 1).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            } else {
+                v.trim().to_string()
+            };
+            if !value.is_empty() {
+                return Some(Section {
+                    text: value,
+                    keyed: true,
+                });
+            }
+        }
+    }
+    if cells.len() == 1 {
+        let t = &cells[0];
+        let (code, name) = cell::split_code_name(t);
+        if code.chars().filter(|c| c.is_ascii_digit()).count() >= 3 && !name.is_empty() {
+            return Some(Section {
+                text: t.clone(),
+                keyed: false,
+            });
+        }
+    }
+    None
+}
+
+/// A section heading's account as written, and whether a key word introduced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub text: String,
+    pub keyed: bool,
+}
+
 /// What a ledger / register header must hold, for the "no header" message.
 pub fn expectation(kind: &str) -> &'static str {
     match kind {
@@ -209,6 +296,7 @@ pub fn expectation(kind: &str) -> &'static str {
 pub fn find(rows: &[&[Data]], profile: &Profile) -> Option<Header> {
     let table = lookup(profile);
     let limit = rows.len().min(HEADER_SEARCH_ROWS);
+    let mut sections: Option<bool> = None;
     let mut best: Option<Header> = None;
     for r in 0..limit {
         let top: Vec<String> = rows[r].iter().map(|c| norm(&cell::text(c))).collect();
@@ -244,7 +332,18 @@ pub fn find(rows: &[&[Data]], profile: &Profile) -> Option<Header> {
         }
         for (height, names) in tries {
             let (fields, duplicates) = map_names(&names, &table);
-            if !is_complete(&profile.kind, &fields) {
+            // A 明细账 whose account stands in section headings above each block (`科目：5001
+            // 业务活动费用`) has no 科目 column: its header is complete with the headings.
+            let mut by_sections = || {
+                profile.kind == "ledger"
+                    && !has_account_column(&fields)
+                    && is_complete(&profile.kind, &with_account(&fields))
+                    && *sections.get_or_insert_with(|| {
+                        rows.iter()
+                            .any(|r| section_heading(r, &profile.title).is_some())
+                    })
+            };
+            if !is_complete(&profile.kind, &fields) && !by_sections() {
                 continue;
             }
             let better = best.as_ref().is_none_or(|b| fields.len() > b.fields.len());
@@ -543,12 +642,15 @@ pub fn title_year(
     if let Some(y) = titles.get("period").and_then(|t| year_in(t)) {
         return Some(y);
     }
+    // Neither an ignored fact (a print date) nor a section heading (`科目：2001 短期借款`,
+    // `[2001]短期借款`: an account code is no year).
     let ignore: Vec<String> = keys
         .get(TITLE_IGNORE)
         .map(|ws| ws.iter().map(|w| norm(w)).collect())
         .unwrap_or_default();
     rows.iter()
         .flat_map(|r| r.iter())
+        .filter(|c| section_heading(std::slice::from_ref(*c), keys).is_none())
         .map(|c| cell::text(c).to_string())
         .filter(|t| {
             let n = norm(t);

@@ -212,7 +212,16 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
             current: None,
             poisoned: None,
             guesses,
+            section: None,
         };
+        // A 明细账's first section heading may stand above the header.
+        let mut reader = reader;
+        if !header::has_account_column(&reader.hdr.fields) {
+            reader.section = rows[..reader.hdr.row]
+                .iter()
+                .rev()
+                .find_map(|r| reader.section_heading(r));
+        }
         Some((first, reader))
     }
 

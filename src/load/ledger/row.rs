@@ -161,6 +161,21 @@ impl<'a> SheetReader<'a> {
             }
             return Ok((code, name, None));
         }
+        // No 科目 column: the account of the section heading above (明细账).
+        if !super::header::has_account_column(&self.hdr.fields) {
+            let raw = self.section.clone().unwrap_or_default();
+            if raw.is_empty() {
+                return Err(bad(
+                    "account",
+                    "没有科目：表中无科目列，上方也没有“科目：…”标题行",
+                ));
+            }
+            let (code, name) = cell::split_code_name(&raw);
+            if code.is_empty() {
+                return by_path("account", &raw);
+            }
+            return Ok((code, name, None));
+        }
         // One 科目 cell, or a 科目名称 column alone.
         let field = if self.hdr.has("account") {
             "account"

@@ -96,6 +96,9 @@ pub(super) struct SheetReader<'a> {
     /// Unrecognised header columns and the missing field each most resembles
     /// (`diagnose::Diagnosis::unknown`): named in rejections on that field.
     pub(super) guesses: Vec<(usize, String)>,
+    /// A 明细账 without a 科目 column: the account of the current block, from the section
+    /// heading above it (`科目：5001 业务活动费用`), filled down until the next heading.
+    pub(super) section: Option<String>,
 }
 
 /// A total or opening row's scope (`month`, `opening` …), its words as written, and the
@@ -129,9 +132,48 @@ impl<'a> SheetReader<'a> {
         self.hdr.text(row, field)
     }
 
+    /// A 明细账 section heading naming the account of the rows below: keyed (`科目：…`), or a
+    /// lone `[5001]业务活动费用` whose code is an account of the chart; never a row with an
+    /// amount or a voucher number.
+    pub(super) fn section_heading(&self, row: &[Data]) -> Option<String> {
+        let s = header::section_heading(row, &self.profile.title)?;
+        let no_amount = |f: &str| {
+            self.cell(row, f)
+                .is_none_or(|c| cell::amount(c).map_or(true, |a| a.fen.is_zero()))
+        };
+        let no_voucher = self
+            .text(row, "voucher")
+            .is_none_or(|v| crate::model::voucher::parse_voucher_no(&v).is_err());
+        if !(no_amount("debit") && no_amount("credit") && no_amount("amount") && no_voucher) {
+            return None;
+        }
+        if !s.keyed {
+            // Unkeyed, the code must be an account of the chart, and the text either
+            // bracketed (`[5001]…`) or named as the chart names it (`5001 业务活动费用…`):
+            // `2001年补发工资` alone in a row is a 摘要, not 2001 短期借款.
+            let (code, name) = cell::split_code_name(&s.text);
+            let (_, acc) = self.default_chart.first_level(&code)?;
+            let bracketed = s.text.trim_start().starts_with(['[', '【', '〔']);
+            if !bracketed && !name.starts_with(acc.name.as_str()) {
+                return None;
+            }
+        }
+        Some(s.text)
+    }
+
     /// Print-style exports repeat the header on every page: a row whose account and amount
     /// cells hold their own header names is a header again, not a line.
     pub(super) fn is_repeated_header(&self, row: &[Data]) -> bool {
+        if !header::has_account_column(&self.hdr.fields) {
+            // A 明细账 with its account in section headings repeats its header per block.
+            let fields = ["date", "voucher", "summary", "debit", "credit", "amount"];
+            let present: Vec<usize> = fields.iter().filter_map(|f| self.hdr.col(f)).collect();
+            return present.len() >= 2
+                && present.iter().all(|&c| {
+                    row.get(c)
+                        .is_some_and(|v| header::norm(&cell::text(v)) == self.hdr.names[c])
+                });
+        }
         let same = |field: &str| match self.hdr.col(field) {
             Some(c) => row
                 .get(c)
@@ -227,7 +269,20 @@ impl<'a> SheetReader<'a> {
         unknown_accounts: &mut BTreeSet<String>,
     ) -> RowOutcome {
         let (row, rownum) = (r.cells, r.number);
-        if self.is_repeated_header(row) || self.is_title_or_footer(row) {
+        if self.is_repeated_header(row) {
+            return RowOutcome::Header;
+        }
+        if !header::has_account_column(&self.hdr.fields) {
+            if let Some(s) = self.section_heading(row) {
+                // A new block: its lines, openings and totals belong to this account alone.
+                self.section = Some(s);
+                self.current = None;
+                self.poisoned = None;
+                *sums = Sums::default();
+                return RowOutcome::Header;
+            }
+        }
+        if self.is_title_or_footer(row) {
             return RowOutcome::Header;
         }
         // An account code, a 科目 cell, or a 科目名称 that is no total or opening word (a name
@@ -235,6 +290,7 @@ impl<'a> SheetReader<'a> {
         let filled = |f: &str| self.cell(row, f).is_some_and(|c| !cell::is_blank(c));
         let has_account = filled("account_code")
             || filled("account")
+            || self.section.is_some()
             || self
                 .text(row, "account_name")
                 .is_some_and(|n| self.scope_of(&n).is_none());
