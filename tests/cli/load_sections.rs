@@ -128,8 +128,8 @@ fn check_blocks(l: &Loaded, what: &str, code_a: &str, code_b: &str, code_c: &str
     opening.sort();
     let mut want_open = vec![
         (code_a.to_string(), 0),
-        (code_b.to_string(), 100_00),
-        (code_c.to_string(), -30_00),
+        (code_b.to_string(), 10_000),
+        (code_c.to_string(), -3_000),
     ];
     want_open.sort();
     assert_eq!(opening, want_open, "{what}");
