@@ -299,6 +299,33 @@ fn section_heading_look_alikes_change_no_account() {
         );
     }
 
+    // A line above the first heading has no account: rejected saying so.
+    let early = d.path().join("先行.csv");
+    std::fs::write(
+        &early,
+        "期间：2023年
+日期,凭证号,摘要,借方,贷方
+         2023-01-05,记-1,购纸,10.00,
+         科目：5001 业务活动费用
+         2023-01-06,记-2,购笔,5.00,
+",
+    )
+    .unwrap();
+    let l = load_one(&early);
+    let f = &l.report.files[0];
+    assert_eq!(
+        (f.rows_loaded, f.rows_rejected),
+        (1, 1),
+        "{:?}",
+        f.rejections
+    );
+    assert_eq!(f.rejections[0].row, 3);
+    assert!(
+        f.rejections[0].reason.contains("没有科目列"),
+        "{:?}",
+        f.rejections
+    );
+
     // No 科目 column and no heading: no usable header.
     let bare = d.path().join("无科目.csv");
     std::fs::write(

@@ -431,6 +431,13 @@ impl<'a> SheetReader<'a> {
                 ),
             };
         }
+        if !has_account && !header::has_account_column(&self.hdr.fields) {
+            // A section-headed 明细账: a line above the first heading has no account.
+            return self.reject(
+                "account",
+                "表中没有科目列，此行上方也没有“科目：…”一类的科目标题行",
+            );
+        }
         if !has_account {
             return self.reject(
                 if self.hdr.has("account_code") {
