@@ -16,6 +16,7 @@ mod load_report;
 mod load_robustness;
 mod load_sparse;
 mod money_and_dates;
+mod performance;
 mod portable;
 mod profile_suggest;
 mod rules_by_id;

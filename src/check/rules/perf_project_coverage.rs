@@ -166,7 +166,7 @@ fn not_provided(cx: &Context, words: &[String]) -> Option<String> {
             received(r.text("received")?, &d.received_words, &d.missing_words) == Some(false);
         (hit && missing).then(|| {
             format!(
-                "资料清单（{}）：“{name}”{}未提供",
+                "资料清单（{}）：“{name}”{}未提供，按无监控记录计，",
                 docs.report.path,
                 r.date("requested")
                     .map(|d| format!("于 {d} 索取，"))
