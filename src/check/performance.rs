@@ -219,6 +219,10 @@ pub fn quantify(value: &str, unit: Option<&str>, direction: Option<&str>, v: &Vo
             .filter(|w| !w.is_empty() && text.contains(&clean(w)))
             .cloned()
             .collect();
+        // `有所提高` found, `提高` inside it is not named again.
+        let found = q.vague.clone();
+        q.vague
+            .retain(|w| !found.iter().any(|o| o != w && o.contains(w.as_str())));
     }
     q
 }

@@ -418,7 +418,7 @@ fn perf_project_coverage_counts_the_books_projects_against_targets_and_monitorin
         let doc = check(dir, &[targets, monitoring]);
         assert_eq!(
             parts(&doc, "perf-project-coverage"),
-            ["目标", "监控"],
+            ["监控", "目标"],
             "{h}"
         );
         let f = findings(&doc, "perf-project-coverage");

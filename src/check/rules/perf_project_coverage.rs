@@ -31,6 +31,9 @@ pub const DOC: Doc = Doc {
     inputs: &[("targets", false), ("monitoring", false), ("documents", false)],
 };
 
+/// A project as a table names it: (name, code).
+type Named = (String, Option<String>);
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Settings {
@@ -67,8 +70,8 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
     match cx.supporting.get("targets") {
         Some(t) => {
             let rows = indicator_rows(t);
-            let sets: Vec<(String, Option<String>)> = {
-                let mut s: Vec<(String, Option<String>)> = Vec::new();
+            let sets: Vec<Named> = {
+                let mut s: Vec<Named> = Vec::new();
                 for r in rows.iter().filter(|r| r.set != DEPARTMENT) {
                     if !s.iter().any(|(n, _)| *n == r.set) {
                         s.push((r.set.clone(), r.project_code.clone()));
@@ -101,22 +104,21 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         )),
     }
     // 监控: the 监控表, or a 资料清单 saying it was not provided.
-    let monitored: Option<(Vec<(String, Option<String>)>, String)> =
-        match cx.supporting.get("monitoring") {
-            Some(m) => Some((
-                m.records
-                    .iter()
-                    .map(|r| {
-                        (
-                            r.text("project").unwrap_or("").to_string(),
-                            r.text("project_code").map(str::to_string),
-                        )
-                    })
-                    .collect(),
-                format!("绩效监控表（{}）", m.report.path),
-            )),
-            None => not_provided(cx, &p.monitoring_words).map(|what| (Vec::new(), what)),
-        };
+    let monitored: Option<(Vec<Named>, String)> = match cx.supporting.get("monitoring") {
+        Some(m) => Some((
+            m.records
+                .iter()
+                .map(|r| {
+                    (
+                        r.text("project").unwrap_or("").to_string(),
+                        r.text("project_code").map(str::to_string),
+                    )
+                })
+                .collect(),
+            format!("绩效监控表（{}）", m.report.path),
+        )),
+        None => not_provided(cx, &p.monitoring_words).map(|what| (Vec::new(), what)),
+    };
     match monitored {
         Some((rows, source)) => {
             let missing: Vec<(&String, usize)> = projects
