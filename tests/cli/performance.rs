@@ -772,4 +772,91 @@ fn perf_sample_run_reports_section_7_1_and_self_scores() {
     // A parent whose every child is self-scored carries the sum; others none.
     assert_eq!(ind("satisfaction_group")["self_score"], "5");
     assert!(ind("execution_rate").get("self_score").is_none());
+    // The 自评表 claims 953 new jobs where the scoring inputs (the verified figure) say 933.
+    let warnings: Vec<&str> = score["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("“城镇新增就业人数”的实际完成值 953人") && w.contains("actual 933")),
+        "{warnings:?}"
+    );
+    assert!(
+        !warnings.iter().any(|w| w.contains("“实际完成率”")),
+        "{warnings:?}"
+    );
+}
+
+/// A set whose 绩效管理 indicator counts the category, one parent with two leaves.
+const PERF_SET: &str = r#"
+name = "t"
+[[indicator]]
+id = "pm"
+name = "绩效管理"
+weight = "10"
+[[indicator]]
+id = "pm_findings"
+parent = "pm"
+name = "绩效管理规范性"
+weight = "4"
+kind = "findings"
+categories = ["绩效管理不规范"]
+per_finding = "1"
+[[indicator]]
+id = "pm_manual"
+parent = "pm"
+name = "绩效自评质量"
+weight = "6"
+kind = "manual"
+[[indicator]]
+id = "rest"
+name = "其他"
+weight = "90"
+kind = "manual"
+"#;
+
+#[test]
+fn perf_findings_flow_into_a_set_naming_their_category_and_self_scores_sit_beside() {
+    use reeval::model::findings::Finding;
+    use reeval::score::inputs::ScoringInputs;
+    use reeval::score::score::score;
+    use reeval::score::set::IndicatorSet;
+    let set = IndicatorSet::parse(PERF_SET).unwrap();
+    let inputs = ScoringInputs::parse(
+        "[manual.pm_manual]\nscore = \"5\"\n[manual.rest]\nscore = \"90\"\n\
+         [self_evaluation]\nscore = \"100\"\n\
+         [self_evaluation.indicators.pm_findings]\nscore = \"4\"\n\
+         [self_evaluation.indicators.pm_manual]\nscore = \"6\"\n",
+    )
+    .unwrap();
+    // Findings about tables carry no voucher: each counts once (perf-project-coverage and
+    // perf-target-quantified), a pending one only if confirmed.
+    let f = |id: &str, status: &str| -> Finding {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "rule": id.split('/').next().unwrap(),
+            "category": "绩效管理不规范", "status": status
+        }))
+        .unwrap()
+    };
+    let fs = [
+        f("perf-target-quantified/部门整体", "确认"),
+        f("perf-project-coverage/监控", "确认"),
+        f("perf-self-evaluation/实际完成率", "待核实"),
+    ];
+    let r = score(&set, &inputs, Some(&fs));
+    let leaf = r.indicators.iter().find(|i| i.id == "pm_findings").unwrap();
+    assert_eq!(leaf.score.unwrap().to_string(), "2");
+    assert_eq!(leaf.score_if_confirmed.unwrap().to_string(), "1");
+    assert_eq!(leaf.self_score.unwrap().to_string(), "4");
+    let parent = r.subtotals.iter().find(|i| i.id == "pm").unwrap();
+    assert_eq!(parent.self_score.unwrap().to_string(), "10");
+    // A parent whose child has no self score has none; an unscored leaf has none.
+    let rest = r.indicators.iter().find(|i| i.id == "rest").unwrap();
+    assert!(rest.self_score.is_none());
+    let json = serde_json::to_value(rest).unwrap();
+    assert!(json.get("self_score").is_none());
 }
