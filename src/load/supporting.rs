@@ -370,7 +370,8 @@ fn diagnose(p: &KindProfile, found: &[String]) -> String {
     crate::load::ledger::diagnose::Diagnosis::against(found, &alias, &req).message()
 }
 
-/// A score or weight cell: a number, or text such as `10`, `1.5分`, `2,000` (a blank is none).
+/// A score or weight cell: a number, or text such as `10`, `1.5分`, `10%`, `2,000` (a blank is
+/// none).
 fn number(c: &Data) -> Result<Option<rust_decimal::Decimal>, String> {
     use std::str::FromStr;
     let t = match c {
@@ -380,7 +381,7 @@ fn number(c: &Data) -> Result<Option<rust_decimal::Decimal>, String> {
     };
     let t: String = t
         .trim()
-        .trim_end_matches('分')
+        .trim_end_matches(['分', '%', '％'])
         .chars()
         .filter(|c| !c.is_whitespace() && *c != ',')
         .collect();

@@ -860,3 +860,42 @@ fn perf_findings_flow_into_a_set_naming_their_category_and_self_scores_sit_besid
     let json = serde_json::to_value(rest).unwrap();
     assert!(json.get("self_score").is_none());
 }
+
+#[test]
+fn perf_target_quantified_reads_operator_columns_and_percent_weights() {
+    let t = tmp();
+    let rows: Vec<Vec<String>> = target_rows("≥5%")
+        .into_iter()
+        .map(|r| {
+            let mut v = r.to_vec();
+            v.push("10%".into());
+            v
+        })
+        .collect();
+    let refs: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+    let spec = table(
+        t.path(),
+        "targets.xlsx",
+        "部门整体",
+        &[
+            "一级指标",
+            "二级指标",
+            "指标",
+            "指标值",
+            "度量单位",
+            "运算符号",
+            "权重",
+        ],
+        &slices,
+    );
+    let doc = check(t.path(), &[spec]);
+    let sup = &doc["supporting"][0];
+    assert_eq!(sup["rows_loaded"], 9, "{sup}");
+    assert_eq!(sup["rows_rejected"], 0, "{sup}");
+    // Every indicator quantified, every dimension present, three 效益 indicators.
+    assert!(findings(&doc, "perf-target-quantified").is_empty());
+}
