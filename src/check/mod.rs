@@ -13,6 +13,7 @@ pub mod citations;
 pub mod config;
 pub mod document;
 pub mod finding;
+pub mod performance;
 pub mod risk;
 mod rules;
 pub mod text;
@@ -31,8 +32,9 @@ use rules::{
     amount_mismatch, asset_depreciation, asset_disposal_pending, asset_fully_depreciated,
     asset_idle, asset_ledger_mismatch, benford, card_settlement, cash_limit, cutoff,
     duplicate_payment, income_in_suspense, meal_fee_suspense, meeting_meal, missing_budget_entry,
-    reception_frequency, round_amount, split_purchase, suspense_aging, suspense_spending,
-    three_public_misclass, voucher_gap, weekend_posting,
+    perf_documents, perf_project_coverage, perf_self_evaluation, perf_target_quantified,
+    perf_target_tasks, reception_frequency, round_amount, split_purchase, suspense_aging,
+    suspense_spending, three_public_misclass, voucher_gap, weekend_posting,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -117,6 +119,12 @@ pub const REGISTRY: &[(&Doc, CheckFn)] = &[
     (&cutoff::DOC, cutoff::check),
     (&suspense_aging::DOC, suspense_aging::check),
     (&split_purchase::DOC, split_purchase::check),
+    // 绩效管理 (issue 23): the 绩效目标表, 监控表, 自评表, 任务清单 and 资料清单.
+    (&perf_target_quantified::DOC, perf_target_quantified::check),
+    (&perf_target_tasks::DOC, perf_target_tasks::check),
+    (&perf_project_coverage::DOC, perf_project_coverage::check),
+    (&perf_documents::DOC, perf_documents::check),
+    (&perf_self_evaluation::DOC, perf_self_evaluation::check),
 ];
 
 pub fn doc(id: &str) -> Option<&'static Doc> {

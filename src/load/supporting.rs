@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 const BUILTIN: &str = include_str!("../../data/profiles/supporting.toml");
+/// The 绩效管理 inputs (绩效目标表, 监控表, 自评表, 年度任务清单, 资料清单), same shape.
+const BUILTIN_PERFORMANCE: &str = include_str!("../../data/profiles/performance.toml");
 
 pub const KINDS: &[&str] = &[
     "payments",
@@ -23,6 +25,11 @@ pub const KINDS: &[&str] = &[
     "receptions",
     "meetings",
     "inspection",
+    "targets",
+    "monitoring",
+    "self-evaluation",
+    "tasks",
+    "documents",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -42,6 +49,8 @@ pub enum Value {
     Date(NaiveDate),
     Money(Fen),
     Int(i64),
+    /// A score or weight (`number`): exact decimal.
+    Number(rust_decimal::Decimal),
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +76,12 @@ impl Record {
     pub fn money(&self, f: &str) -> Option<Fen> {
         match self.fields.get(f) {
             Some(Value::Money(m)) => Some(*m),
+            _ => None,
+        }
+    }
+    pub fn number(&self, f: &str) -> Option<rust_decimal::Decimal> {
+        match self.fields.get(f) {
+            Some(Value::Number(n)) => Some(*n),
             _ => None,
         }
     }
@@ -159,6 +174,9 @@ pub fn parse_spec(s: &str) -> Result<(String, PathBuf), String> {
 fn profiles(extra: Option<&Path>) -> Result<BTreeMap<String, KindProfile>> {
     let mut map: BTreeMap<String, KindProfile> =
         toml::from_str(BUILTIN).context("内置辅助资料映射方案无法解析")?;
+    let performance: BTreeMap<String, KindProfile> =
+        toml::from_str(BUILTIN_PERFORMANCE).context("内置绩效资料映射方案无法解析")?;
+    map.extend(performance);
     if let Some(p) = extra {
         let text = crate::model::provenance::read_input_text(p)
             .with_context(|| format!("无法读取辅助资料映射方案 {}", p.display()))?;
@@ -254,6 +272,11 @@ impl<'s> SheetKind<'s> for Records<'_> {
                     Ok(a) => Some(Value::Money(a.fen)),
                     Err(e) => return RowOutcome::rejected(col(), e),
                 },
+                Some("number") => match number(c) {
+                    Ok(Some(n)) => Some(Value::Number(n)),
+                    Ok(None) => None,
+                    Err(e) => return RowOutcome::rejected(col(), e),
+                },
                 Some("int") => match cell::int(c) {
                     Ok(Some(n)) => Some(Value::Int(n)),
                     Ok(None) => None,
@@ -345,6 +368,29 @@ fn diagnose(p: &KindProfile, found: &[String]) -> String {
         .map(|(l, a)| (l.as_str(), a.as_slice()))
         .collect();
     crate::load::ledger::diagnose::Diagnosis::against(found, &alias, &req).message()
+}
+
+/// A score or weight cell: a number, or text such as `10`, `1.5分`, `10%`, `2,000` (a blank is
+/// none).
+fn number(c: &Data) -> Result<Option<rust_decimal::Decimal>, String> {
+    use std::str::FromStr;
+    let t = match c {
+        Data::Float(f) => format!("{f}"),
+        Data::Int(i) => i.to_string(),
+        _ => cell::text(c).to_string(),
+    };
+    let t: String = t
+        .trim()
+        .trim_end_matches(['分', '%', '％'])
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',')
+        .collect();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    rust_decimal::Decimal::from_str(&t)
+        .map(|d| Some(d.normalize()))
+        .map_err(|_| format!("“{}”不是数字", crate::errors::excerpt(&cell::text(c))))
 }
 
 fn field_label(p: &KindProfile, field: &str) -> String {

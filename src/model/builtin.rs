@@ -40,6 +40,7 @@ pub const ALL: &[Builtin] = embed![
     "data/profiles/balances-generic.toml" => "profiles/balances-generic.toml",
     "data/profiles/generic.toml" => "profiles/generic.toml",
     "data/profiles/kingdee.toml" => "profiles/kingdee.toml",
+    "data/profiles/performance.toml" => "profiles/performance.toml",
     "data/profiles/supporting.toml" => "profiles/supporting.toml",
     "data/profiles/voucher-detail-2row.toml" => "profiles/voucher-detail-2row.toml",
     "data/profiles/yonyou-grp-u8.toml" => "profiles/yonyou-grp-u8.toml",

@@ -104,6 +104,17 @@ fn run(st: &mut State) -> Result<()> {
     let mut prov = Provenance::new("score");
     prov.inputs.push(set_input);
     prov.inputs.push(sha256_file_in(&st.dir, &sc.inputs)?);
+    // The 自评表 (issue 23): the department's score per indicator, beside reeval's.
+    let self_warnings = match e.supporting.get("self-evaluation") {
+        Some(path) => {
+            let given = [("self-evaluation".to_string(), path.clone())];
+            let table = crate::load::supporting::Supporting::load_in(&given, None, &st.dir)?;
+            let t = table.get("self-evaluation").context("自评表未载入")?;
+            prov.inputs.push(t.input.clone());
+            crate::score::self_table::apply(&set, t, &mut inputs)
+        }
+        None => Vec::new(),
+    };
     prov.param("self_evaluation", sc.self_evaluation.map(|d| d.to_string()));
     let findings = match &st.findings_json {
         Some(text) => {
@@ -124,7 +135,8 @@ fn run(st: &mut State) -> Result<()> {
     )?;
     crate::score::restate::three_public(&rec, findings.as_deref(), &map, &mut inputs);
     let basis = crate::score::basis::compare(&loaded.frames.lines, &map, &loaded.charts)?;
-    let report = score(&set, &inputs, findings.as_deref());
+    let mut report = score(&set, &inputs, findings.as_deref());
+    report.warnings.extend(self_warnings);
     st.record_inputs(&prov.inputs);
     let out = ScoreDocument {
         provenance: prov,

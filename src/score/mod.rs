@@ -9,4 +9,5 @@ pub mod restate;
 // The stage is named for what it does, and so is its core module (`score::score::score`).
 #[allow(clippy::module_inception)]
 pub mod score;
+pub mod self_table;
 pub mod set;

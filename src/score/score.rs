@@ -32,6 +32,11 @@ pub struct IndicatorScore {
     /// … and the score if every one of them were confirmed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score_if_confirmed: Option<Decimal>,
+    /// The department's own score for this indicator (its 自评表, or
+    /// `[self_evaluation.indicators.<id>] score`); a parent's is its children's sum when every
+    /// applicable child has one. Left out when the department gives none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_score: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -203,7 +208,9 @@ fn score_as(
         }
     }
     for ind in set.indicators.iter().filter(|i| set.is_leaf(&i.id)) {
-        leaves.push(score_leaf(set, ind, inputs, findings, if_confirmed));
+        let mut leaf = score_leaf(set, ind, inputs, findings, if_confirmed);
+        leaf.self_score = inputs.num(&self_key(&ind.id));
+        leaves.push(leaf);
     }
     let mut warnings_dedup: Vec<String> = Vec::new();
     for w in warnings {
@@ -244,6 +251,15 @@ fn score_as(
                 max: ind.weight,
                 pending_findings: None,
                 score_if_confirmed: None,
+                self_score: inputs.num(&self_key(&ind.id)).or_else(|| {
+                    let scored: Vec<&&IndicatorScore> = kids
+                        .iter()
+                        .filter(|k| k.status != "not_applicable")
+                        .collect();
+                    (!scored.is_empty())
+                        .then(|| scored.iter().map(|k| k.self_score).sum::<Option<Decimal>>())
+                        .flatten()
+                }),
                 status: if all_na {
                     "not_applicable"
                 } else if kids.iter().any(|k| k.status == "not_computable") {
@@ -323,6 +339,11 @@ fn score_as(
     }
 }
 
+/// The scoring-inputs key of the department's own score for an indicator.
+pub fn self_key(id: &str) -> String {
+    format!("self_evaluation.indicators.{id}.score")
+}
+
 fn score_leaf(
     set: &IndicatorSet,
     ind: &Indicator,
@@ -331,6 +352,7 @@ fn score_leaf(
     if_confirmed: bool,
 ) -> IndicatorScore {
     let mut out = IndicatorScore {
+        self_score: None,
         id: ind.id.clone(),
         name: ind.name.clone(),
         level: ind.level,

@@ -19,6 +19,7 @@ mod load_robustness;
 mod load_sections;
 mod load_sparse;
 mod money_and_dates;
+mod performance;
 mod portable;
 mod profile_suggest;
 mod rules_by_id;

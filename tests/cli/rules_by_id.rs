@@ -187,7 +187,48 @@ pub const RULE_TESTS: &[RuleTests] = &[
             "rules_quality::split_purchase_groups_by_budget_project","rules_journal::split_purchases_under_the_threshold_adding_up_over_it"],
         also: &[],
     },
+    RuleTests {
+        id: "perf-target-quantified",
+        cases: &[
+            "performance::perf_target_quantified_fires_on_vague_values_in_three_wordings_and_not_on_look_alikes",
+            "performance::perf_target_quantified_names_missing_dimensions_and_few_benefit_indicators",
+        ],
+        also: &[PERF_MISSING, PERF_SAMPLE],
+    },
+    RuleTests {
+        id: "perf-target-tasks",
+        cases: &[
+            "performance::perf_target_tasks_lists_unmapped_tasks_in_three_wordings_and_maps_look_alikes",
+            "performance::perf_target_tasks_is_silent_when_every_task_has_its_indicator",
+        ],
+        also: &[PERF_MISSING, PERF_SAMPLE],
+    },
+    RuleTests {
+        id: "perf-project-coverage",
+        cases: &[
+            "performance::perf_project_coverage_counts_the_books_projects_against_targets_and_monitoring",
+            "performance::perf_project_coverage_takes_a_missing_monitoring_report_from_the_document_list",
+        ],
+        also: &[
+            PERF_MISSING,
+            PERF_SAMPLE,
+            "performance::perf_project_coverage_without_a_project_dimension_is_a_scope_limit",
+        ],
+    },
+    RuleTests {
+        id: "perf-documents",
+        cases: &["performance::perf_documents_missing_required_is_a_finding_other_missing_a_scope_limit"],
+        also: &[PERF_MISSING, PERF_SAMPLE],
+    },
+    RuleTests {
+        id: "perf-self-evaluation",
+        cases: &["performance::perf_self_evaluation_finds_untrue_and_unfounded_scores_in_three_wordings"],
+        also: &[PERF_MISSING, PERF_SAMPLE],
+    },
 ];
+
+const PERF_MISSING: &str = "performance::perf_missing_inputs_are_scope_limits_never_a_silent_pass";
+const PERF_SAMPLE: &str = "performance::perf_sample_run_reports_section_7_1_and_self_scores";
 
 /// The source of every module a row may name.
 const SOURCES: &[(&str, &str)] = &[
@@ -202,6 +243,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("load_balances", include_str!("load_balances.rs")),
     ("load_linked", include_str!("load_linked.rs")),
     ("voucher_identity", include_str!("voucher_identity.rs")),
+    ("performance", include_str!("performance.rs")),
     (
         "src/check/rules/benford.rs",
         include_str!("../../src/check/rules/benford.rs"),
