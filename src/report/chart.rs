@@ -72,9 +72,9 @@ impl Canvas {
             return;
         }
         let i = ((y as u32 * self.w + x as u32) * 3) as usize;
-        for k in 0..3 {
+        for (k, v) in c.iter().enumerate() {
             let old = self.px[i + k] as f32;
-            self.px[i + k] = (old + (c[k] as f32 - old) * a.clamp(0.0, 1.0)).round() as u8;
+            self.px[i + k] = (old + (*v as f32 - old) * a.clamp(0.0, 1.0)).round() as u8;
         }
     }
     fn rect(&mut self, x0: i64, y0: i64, x1: i64, y1: i64, c: Rgb) {
@@ -89,7 +89,15 @@ impl Canvas {
         s.chars().map(|c| sf.h_advance(font.glyph_id(c))).sum()
     }
     /// Text with its baseline at `y`, starting at `x` (or centred on `x`).
-    fn text(&mut self, font: &FontVec, size: f32, x: f32, y: f32, s: &str, c: Rgb, center: bool) {
+    fn text(
+        &mut self,
+        font: &FontVec,
+        size: f32,
+        (x, y): (f32, f32),
+        s: &str,
+        c: Rgb,
+        center: bool,
+    ) {
         let sf = font.as_scaled(PxScale::from(size));
         let mut pen = if center {
             x - Self::width_of(font, size, s) / 2.0
@@ -139,7 +147,7 @@ pub fn draw(title: &str, bars: &[Bar], labels: [&str; 3], font: (FontVec, String
         .unwrap_or(100.0);
     let y_max = (top_value / step).ceil() * step;
     let y_of = |v: f32| top + plot_h * (1.0 - v / y_max);
-    cv.text(&font, 24.0, w as f32 / 2.0, 36.0, title, BLACK, true);
+    cv.text(&font, 24.0, (w as f32 / 2.0, 36.0), title, BLACK, true);
     // Legend.
     let mut lx = left;
     let has_own = bars.iter().any(|b| b.own.is_some());
@@ -148,7 +156,7 @@ pub fn draw(title: &str, bars: &[Bar], labels: [&str; 3], font: (FontVec, String
             continue;
         }
         cv.rect(lx as i64, 56, lx as i64 + 18, 70, *c);
-        cv.text(&font, 16.0, lx + 24.0, 70.0, l, BLACK, false);
+        cv.text(&font, 16.0, (lx + 24.0, 70.0), l, BLACK, false);
         lx += 40.0 + Canvas::width_of(&font, 16.0, l);
     }
     // Grid and axis labels.
@@ -164,7 +172,7 @@ pub fn draw(title: &str, bars: &[Bar], labels: [&str; 3], font: (FontVec, String
         );
         let s = format!("{v}");
         let tw = Canvas::width_of(&font, 14.0, &s);
-        cv.text(&font, 14.0, left - 8.0 - tw, y + 5.0, &s, BLACK, false);
+        cv.text(&font, 14.0, (left - 8.0 - tw, y + 5.0), &s, BLACK, false);
         v += step;
     }
     cv.rect(
@@ -206,14 +214,13 @@ pub fn draw(title: &str, bars: &[Bar], labels: [&str; 3], font: (FontVec, String
             cv.text(
                 &font,
                 13.0,
-                x + bw / 2.0 - 1.0,
-                y - 4.0,
+                (x + bw / 2.0 - 1.0, y - 4.0),
                 &crate::model::money::round2(*val).normalize().to_string(),
                 BLACK,
                 true,
             );
         }
-        cv.text(&font, 17.0, cx, top + plot_h + 26.0, &b.name, BLACK, true);
+        cv.text(&font, 17.0, (cx, top + plot_h + 26.0), &b.name, BLACK, true);
     }
     let bytes = png(&cv).context("无法生成图表 PNG")?;
     Ok(Png {
