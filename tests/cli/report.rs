@@ -552,3 +552,53 @@ fn report_cli_rewrites_the_report_from_the_last_results() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("run.json"));
 }
+
+#[test]
+fn report_without_a_cjk_font_is_written_without_the_chart_and_says_so() {
+    let fx = fixture();
+    let mut settings = Settings::builtin().unwrap();
+    settings.chart.fonts = vec!["/nonexistent/没有这个字体.ttc#2".into()];
+    let b = books(&fx.findings);
+    let r = report::build(&Sources {
+        engagement: &fx.engagement,
+        dir: &fx.dir,
+        findings: &fx.findings,
+        score: Some(&fx.score),
+        inputs: Some(&fx.inputs),
+        vouchers: Some(&b),
+        settings: &settings,
+        chart: true,
+    })
+    .unwrap();
+    assert!(r.chart.is_none());
+    assert!(
+        r.warnings.iter().any(|w| w.contains("中文字体")),
+        "{:?}",
+        r.warnings
+    );
+    assert!(!r.markdown.contains("!["));
+    assert!(!docx_text(&r.docx).contains("<w:drawing>"));
+    assert!(r.markdown.contains("## 七、存在的主要问题"));
+
+    // With the machine's font (fonts-noto-cjk, as CI installs it): a PNG, linked and embedded.
+    let settings = Settings::builtin().unwrap();
+    let r = report::build(&Sources {
+        engagement: &fx.engagement,
+        dir: &fx.dir,
+        findings: &fx.findings,
+        score: Some(&fx.score),
+        inputs: Some(&fx.inputs),
+        vouchers: Some(&b),
+        settings: &settings,
+        chart: true,
+    })
+    .unwrap();
+    let png = r
+        .chart
+        .expect("a CJK font from data/report.toml [chart] fonts");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(r
+        .markdown
+        .contains("![图1 人社局2023年度绩效评价一级指标得分](报告-golden-图1.png)"));
+    assert!(docx_text(&r.docx).contains("<w:drawing>"));
+}
