@@ -121,7 +121,7 @@ fn picture(w_px: u32, h_px: u32, caption: &str) -> String {
 }
 
 fn table(header: &[String], rows: &[Vec<String>]) -> String {
-    // Column widths in proportion to the longest text of each column (4 to 30 characters), so
+    // Column widths in proportion to the longest text of each column (6 to 30 characters), so
     // a column of reasons gets the room and a column of scores does not.
     let n = header.len().max(1);
     let weight: Vec<usize> = (0..n)
@@ -132,7 +132,7 @@ fn table(header: &[String], rows: &[Vec<String>]) -> String {
                 .map(|c| c.chars().count())
                 .max()
                 .unwrap_or(0)
-                .clamp(4, 30)
+                .clamp(6, 30)
         })
         .collect();
     let total: usize = weight.iter().sum();
