@@ -211,8 +211,16 @@ pub fn render(
             minijinja::ErrorKind::SyntaxError => format!("语法错误（{detail}）"),
             _ => detail,
         };
+        // The line itself, so an unknown variable can be seen (minijinja does not name it).
+        let text = e
+            .name()
+            .and_then(|n| files.get(n))
+            .zip(e.line())
+            .and_then(|((src, _), l)| src.lines().nth(l.saturating_sub(1)))
+            .map(|t| format!("「{}」", crate::errors::excerpt(t.trim())))
+            .unwrap_or_default();
         match e.line() {
-            Some(l) => format!("报告模板 {} 第 {l} 行：{what}", display(e.name())),
+            Some(l) => format!("报告模板 {} 第 {l} 行{text}：{what}", display(e.name())),
             None => format!("报告模板 {}：{what}", display(e.name())),
         }
     };

@@ -355,6 +355,7 @@ fn report_template_unknown_variable_names_file_and_line() {
     );
     assert!(e.contains("report.md.j2") && e.contains("第 4 行"), "{e}");
     assert!(e.contains("未定义"), "{e}");
+    assert!(e.contains("engagement.departmnet"), "{e}");
     // A variable of an included template, misspelt there.
     let t = tmp();
     let mut fx = fixture();
