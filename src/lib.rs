@@ -25,6 +25,9 @@ pub mod score;
 /// Stage 5, results + the vouchers they name → the evidence workbook (审计底稿, .xlsx).
 pub mod workbook;
 
+/// Stage 6, results → the report draft (绩效评价报告, .docx and Markdown) from templates.
+pub mod report;
+
 /// `reeval run`: engagement.toml and the steps in order.
 pub mod run;
 

@@ -7,6 +7,7 @@ pub mod gen_fixtures;
 pub mod load;
 pub mod plan;
 pub mod profile;
+pub mod report;
 pub mod rules;
 pub mod run;
 pub mod sample;
@@ -45,6 +46,8 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// 由上次运行的结果重新编制审计底稿（底稿-<id>.xlsx），不重新检查
     Workbook(workbook::WorkbookArgs),
+    /// 由上次运行的结果重新起草报告（报告-<id>.docx / .md），不重新检查
+    Report(report::ReportArgs),
     /// 计算样本量（与 jfa 的 planning() 相同的经典方法）
     Plan(plan::PlanArgs),
     /// 抽取样本：重点项目 + 随机/系统/货币单位/分层抽样（ChaCha20，可由种子重现）

@@ -50,9 +50,13 @@ pub const ALL: &[Builtin] = embed![
     "data/scoring-inputs-template.toml" => "scoring-inputs-template.toml",
     "data/scoring/grades.toml" => "scoring/grades.toml",
     "data/scoring/ledger_map.toml" => "scoring/ledger_map.toml",
+    "data/report.toml" => "report.toml",
     "data/workbook/layout.toml" => "workbook/layout.toml",
     "indicator_sets/common-53.toml" => "indicator_sets/common-53.toml",
     "indicator_sets/xundian-2023.toml" => "indicator_sets/xundian-2023.toml",
+    "templates/appendix.md.j2" => "templates/appendix.md.j2",
+    "templates/problems.md.j2" => "templates/problems.md.j2",
+    "templates/report.md.j2" => "templates/report.md.j2",
 ];
 
 /// The built-in data every `reeval run` consults (the base any override file goes on top of):
@@ -63,6 +67,7 @@ pub fn consulted(scoring: bool) -> Vec<&'static Builtin> {
         .filter(|b| {
             let scoring_table = b.name.starts_with("scoring/");
             !b.name.starts_with("indicator_sets/")
+                && !b.name.starts_with("templates/")
                 && !b.name.ends_with("-template.toml")
                 && (scoring || !scoring_table)
         })
@@ -115,7 +120,7 @@ mod tests {
             let p = e.unwrap().path();
             if p.is_dir() {
                 files(&p, root, out);
-            } else if p.extension().is_some_and(|x| x == "toml") {
+            } else if p.extension().is_some_and(|x| x == "toml" || x == "j2") {
                 out.push(p.strip_prefix(root).unwrap().display().to_string());
             }
         }
@@ -129,11 +134,12 @@ mod tests {
         let mut on_disk = Vec::new();
         files(&root.join("data"), root, &mut on_disk);
         files(&root.join("indicator_sets"), root, &mut on_disk);
+        files(&root.join("templates"), root, &mut on_disk);
         on_disk.sort();
         let mut embedded: Vec<String> = ALL
             .iter()
             .map(|b| {
-                if b.name.starts_with("indicator_sets/") {
+                if b.name.starts_with("indicator_sets/") || b.name.starts_with("templates/") {
                     b.name.to_string()
                 } else {
                     format!("data/{}", b.name)
@@ -143,7 +149,8 @@ mod tests {
         embedded.sort();
         assert_eq!(embedded, on_disk);
         for b in ALL {
-            let file = if b.name.starts_with("indicator_sets/") {
+            let file = if b.name.starts_with("indicator_sets/") || b.name.starts_with("templates/")
+            {
                 root.join(b.name)
             } else {
                 root.join("data").join(b.name)

@@ -45,6 +45,28 @@ pub struct Engagement {
     /// The evidence workbook: the engagement's own layout file, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workbook: Option<WorkbookSettings>,
+    /// The report draft: 文号, addressee, the firm's templates, masking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportSettings>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// 文号 (云京健专审字（2024）第052号); 【待补充】 in the draft when absent.
+    pub number: Option<String>,
+    /// 委托方, the addressee (寻甸回族彝族自治县财政局).
+    pub client: Option<String>,
+    /// The department's short name in the text (人社局); the department's name when absent.
+    pub short_name: Option<String>,
+    /// 委托依据: the documents the engagement rests on, each 《…》（文号）.
+    #[serde(default)]
+    pub basis: Vec<String>,
+    /// A firm's template directory: a file there replaces the built-in template of the same
+    /// name (report.md.j2, problems.md.j2, appendix.md.j2).
+    pub templates: Option<PathBuf>,
+    /// Mask private persons' names and bank or card numbers (default true).
+    pub mask: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

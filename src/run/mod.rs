@@ -16,6 +16,7 @@ pub mod engagement;
 
 mod check;
 pub(crate) mod load;
+pub mod report;
 mod sample;
 mod score;
 pub mod workbook;
@@ -40,6 +41,7 @@ pub const STEPS: &[Step] = &[
     sample::STEP,
     score::STEP,
     workbook::STEP,
+    report::STEP,
 ];
 
 /// What the run prints, and what `--json` and `run.json` carry as `summary`.

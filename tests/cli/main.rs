@@ -22,6 +22,7 @@ mod money_and_dates;
 mod performance;
 mod portable;
 mod profile_suggest;
+mod report;
 mod rules_by_id;
 mod rules_journal;
 mod rules_quality;

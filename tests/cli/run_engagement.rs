@@ -49,6 +49,9 @@ fn run_writes_every_output_they_agree_and_a_rerun_is_byte_identical() {
         "sample.csv",
         "score.json",
         "底稿-hrss-2023.xlsx",
+        "报告-hrss-2023.docx",
+        "报告-hrss-2023.md",
+        "报告-hrss-2023-图1.png",
         "run.json",
     ];
     for n in names {
@@ -64,14 +67,17 @@ fn run_writes_every_output_they_agree_and_a_rerun_is_byte_identical() {
         .iter()
         .map(|o| o["file"].as_str().unwrap())
         .collect();
-    assert_eq!(listed, &names[..7]);
+    assert_eq!(listed, &names[..10]);
     let steps: Vec<&str> = manifest["steps"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    assert_eq!(steps, ["load", "check", "sample", "score", "workbook"]);
+    assert_eq!(
+        steps,
+        ["load", "check", "sample", "score", "workbook", "report"]
+    );
     assert_eq!(manifest["seeds"]["sampling"], 20240315);
     assert!(manifest["inputs"]
         .as_array()
