@@ -25,6 +25,11 @@ pub mod score;
 /// Stage 5, results + the vouchers they name → the evidence workbook (审计底稿, .xlsx).
 pub mod workbook;
 
+/// The review round-trip: the auditor's judgements read from the workbook, kept in the
+/// engagement's review.toml, applied by every run (statuses, audited values, asset and manual
+/// findings).
+pub mod review;
+
 /// `reeval run`: engagement.toml and the steps in order.
 pub mod run;
 

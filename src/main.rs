@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Sample(a) => cli::sample::run(a),
         Command::Evaluate(a) => cli::evaluate::run(a),
         Command::Workbook(a) => cli::workbook::run(a),
+        Command::Review(a) => cli::review::run(a),
         Command::GenFixtures(a) => cli::gen_fixtures::run(a),
         Command::Profile(a) => cli::profile::run(a),
         Command::BareRead(a) => cli::gen_fixtures::bare_read(a),

@@ -367,6 +367,7 @@ fn complete(
         } else {
             meta.recommendation.clone()
         },
+        judgement: None,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod gen_fixtures;
 pub mod load;
 pub mod plan;
 pub mod profile;
+pub mod review;
 pub mod rules;
 pub mod run;
 pub mod sample;
@@ -45,6 +46,8 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// 由上次运行的结果重新编制审计底稿（底稿-<id>.xlsx），不重新检查
     Workbook(workbook::WorkbookArgs),
+    /// 导入底稿中审计人员填写的核实结论（疑点、抽凭、资产抽查、人工问题）到项目的 review.toml
+    Review(review::ReviewArgs),
     /// 计算样本量（与 jfa 的 planning() 相同的经典方法）
     Plan(plan::PlanArgs),
     /// 抽取样本：重点项目 + 随机/系统/货币单位/分层抽样（ChaCha20，可由种子重现）

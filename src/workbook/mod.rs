@@ -13,7 +13,7 @@
 
 pub mod entries;
 pub mod layout;
-mod sheets;
+pub(crate) mod sheets;
 mod xl;
 
 use crate::check::book::Book;

@@ -1114,7 +1114,7 @@ fn merge_ranges(mut v: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
 
 /// The register rows by the id sampling gives them (the asset number; a number found twice
 /// is `NUMBER#k（entity）` from its second row on).
-fn asset_rows(df: &DataFrame) -> BTreeMap<String, usize> {
+pub(crate) fn asset_rows(df: &DataFrame) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     let (Ok(code), Ok(entity)) = (df.column("asset_code"), df.column("entity")) else {
         return out;
