@@ -47,13 +47,20 @@ pub fn run(args: &ReviewArgs) -> Result<()> {
     if done.changes.is_empty() {
         println!("底稿中没有新的核实结论；{} 未改动", done.path.display());
     } else {
-        println!("已导入 {} 项核实结论到 {}：", done.changes.len(), done.path.display());
+        println!(
+            "已导入 {} 项核实结论到 {}：",
+            done.changes.len(),
+            done.path.display()
+        );
         for c in &done.changes {
             println!("  {c}");
         }
     }
     if !done.orphans.is_empty() {
-        println!("以下 {} 项与本次结果不对应（已保留，未丢弃）：", done.orphans.len());
+        println!(
+            "以下 {} 项与本次结果不对应（已保留，未丢弃）：",
+            done.orphans.len()
+        );
         for o in &done.orphans {
             println!("  {o}");
         }

@@ -52,7 +52,10 @@ fn judgement(e: &Entry) -> Judgement {
 
 /// Where a finding sits for the fallback: its voucher, else its asset.
 pub fn place_of(f: &Finding) -> String {
-    f.voucher.clone().or_else(|| f.asset.clone()).unwrap_or_default()
+    f.voucher
+        .clone()
+        .or_else(|| f.asset.clone())
+        .unwrap_or_default()
 }
 
 /// Apply `review` to `findings` (in place; manual and asset findings appended).
@@ -68,10 +71,34 @@ pub fn apply(
         file: super::file::FILE.into(),
         ..Default::default()
     };
+    for e in &review.manual {
+        findings.push(manual_finding(e, words, catalogue, as_of)?);
+        rep.manual_findings += 1;
+    }
+    let rows = crate::workbook::sheets::asset_rows(assets);
+    for e in &review.asset {
+        let state = e.get("state");
+        let Some(ws) = words.asset_state(state) else {
+            continue;
+        };
+        match rows.get(&e.id) {
+            Some(&i) => {
+                findings.push(asset_finding(e, ws, assets, i, catalogue, as_of));
+                rep.asset_findings += 1;
+            }
+            None => rep.unplaced.push(format!(
+                "资产 {}（{}，实盘状态 {state}）：资产明细表中没有这一资产，未生成资产问题",
+                e.id, e.plan
+            )),
+        }
+    }
     let current: BTreeSet<String> = findings.iter().map(|f| f.id.clone()).collect();
     let current_ref: BTreeSet<&str> = current.iter().map(String::as_str).collect();
     let mut used: BTreeSet<String> = BTreeSet::new();
-    for f in findings.iter_mut().filter(|f| f.kind != Kind::Analytical) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.kind != Kind::Analytical && f.rule != words.manual.rule)
+    {
         let entity = f.entity.clone().unwrap_or_default();
         let Some((e, fallback)) =
             review.finding_for(&f.id, &f.rule, &entity, &place_of(f), &current_ref)
@@ -93,7 +120,13 @@ pub fn apply(
                 "review.toml 中疑点 {} 的核实结论“{}”不是可用的结论（{}）",
                 e.id,
                 j.conclusion,
-                words.conclusions.map.keys().cloned().collect::<Vec<_>>().join("、")
+                words
+                    .conclusions
+                    .map
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("、")
             );
         }
         f.judgement = Some(j);
@@ -104,27 +137,6 @@ pub fn apply(
                 "疑点 {}（{} {} {}）：本次结果中没有这一疑点，核实结论未用上（保留在 review.toml 中）",
                 e.id, e.rule, e.entity, e.place
             ));
-        }
-    }
-    for e in &review.manual {
-        findings.push(manual_finding(e, words, catalogue, as_of)?);
-        rep.manual_findings += 1;
-    }
-    let rows = crate::workbook::sheets::asset_rows(assets);
-    for e in &review.asset {
-        let state = e.get("state");
-        let Some(ws) = words.asset_state(state) else {
-            continue;
-        };
-        match rows.get(&e.id) {
-            Some(&i) => {
-                findings.push(asset_finding(e, ws, assets, i, catalogue, as_of));
-                rep.asset_findings += 1;
-            }
-            None => rep.unplaced.push(format!(
-                "资产 {}（{}，实盘状态 {state}）：资产明细表中没有这一资产，未生成资产问题",
-                e.id, e.plan
-            )),
         }
     }
     // The 取证单 numbers: the auditor's 取证单号, else the next free one of the tool's.
@@ -161,7 +173,12 @@ pub fn apply(
     Ok(rep)
 }
 
-fn cite(catalogue: &Catalogue, ids: &[String], as_of: NaiveDate, entity: Option<&str>) -> Vec<crate::model::findings::Citation> {
+fn cite(
+    catalogue: &Catalogue,
+    ids: &[String],
+    as_of: NaiveDate,
+    entity: Option<&str>,
+) -> Vec<crate::model::findings::Citation> {
     ids.iter()
         .map(|id| catalogue.cite_for(id, as_of, entity))
         .collect()
@@ -184,7 +201,10 @@ fn manual_finding(
     let ids = citation_ids(e.get("citations"));
     for id in &ids {
         if !catalogue.has_family(id) {
-            bail!("review.toml 中人工问题 {} 的依据编号“{id}”不在法规目录中", e.id);
+            bail!(
+                "review.toml 中人工问题 {} 的依据编号“{id}”不在法规目录中",
+                e.id
+            );
         }
     }
     let amount = match e.get("amount") {
@@ -211,7 +231,11 @@ fn manual_finding(
     Ok(Finding {
         id: e.id.clone(),
         rule: words.manual.rule.clone(),
-        title: if title.is_empty() { category.to_string() } else { title.clone() },
+        title: if title.is_empty() {
+            category.to_string()
+        } else {
+            title.clone()
+        },
         category: category.to_string(),
         kind: Kind::Issue,
         entity,
@@ -219,7 +243,11 @@ fn manual_finding(
         asset: None,
         date: None,
         amount,
-        summary: if title.is_empty() { facts.first().cloned().unwrap_or_default() } else { title },
+        summary: if title.is_empty() {
+            facts.first().cloned().unwrap_or_default()
+        } else {
+            title
+        },
         status: words.manual_status(e.get("conclusion")),
         explanation: facts.join("；"),
         facts,
@@ -266,7 +294,11 @@ fn asset_finding(
     let amount = if ws.amount == "net" { net } else { original };
     let yuan = |f: Option<Fen>| f.map(|f| f.grouped()).unwrap_or_else(|| "—".into());
     let mut seen = vec![format!("实盘状态：{}", e.get("state"))];
-    for (id, label) in [("quantity", "实存数量"), ("place", "存放地点"), ("note", "备注")] {
+    for (id, label) in [
+        ("quantity", "实存数量"),
+        ("place", "存放地点"),
+        ("note", "备注"),
+    ] {
         if !e.get(id).is_empty() {
             seen.push(format!("{label}：{}", e.get(id)));
         }
@@ -323,11 +355,8 @@ fn asset_finding(
         citations: quotable,
         unquoted_citations: unquoted,
         recommendation: ws.recommendation.clone(),
-        judgement: Some(Judgement {
-            conclusion: Status::Confirmed.as_str().into(),
-            note: e.get("note").to_string(),
-            verifier: e.get("verifier").to_string(),
-            ..Default::default()
-        }),
+        // E1 shows it with blank judgement cells: a 复核 or the department's response typed
+        // there is taken in as any finding's.
+        judgement: None,
     }
 }

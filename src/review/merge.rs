@@ -125,7 +125,12 @@ pub fn merge(
         .manual
         .iter()
         .map(|e| e.id.as_str())
-        .chain(read.rows.iter().filter(|r| r.kind == Kind::Manual).map(|r| r.key.as_str()))
+        .chain(
+            read.rows
+                .iter()
+                .filter(|r| r.kind == Kind::Manual)
+                .map(|r| r.key.as_str()),
+        )
         .filter_map(|id| id.strip_prefix(words.manual.prefix.as_str()))
         .filter_map(|n| n.parse::<u32>().ok())
         .max()
@@ -138,8 +143,9 @@ pub fn merge(
                 next_manual += 1;
                 row.key = format!("{}{next_manual:03}", words.manual.prefix);
             } else {
-                out.problems
-                    .push(format!("{at_row}：有填写内容但没有编号（键列为空），无法对应"));
+                out.problems.push(format!(
+                    "{at_row}：有填写内容但没有编号（键列为空），无法对应"
+                ));
                 continue;
             }
         }
@@ -183,7 +189,10 @@ pub fn merge(
             check_manual(&row, &at_row, cur, &mut out.problems);
         }
         let (kind, plan, id) = target(&out.file, &row, cur);
-        if let Some(first) = seen.insert((row.sheet.clone(), plan.clone(), id.clone()), at_row.clone()) {
+        if let Some(first) = seen.insert(
+            (row.sheet.clone(), plan.clone(), id.clone()),
+            at_row.clone(),
+        ) {
             out.problems.push(format!(
                 "{at_row}：编号 {id} 与{first}重复（同一项只能填写一行）"
             ));
@@ -236,16 +245,20 @@ pub fn merge(
             ..Default::default()
         });
         if kind == Kind::Finding {
-            let (r, e, p) = cur.findings.get(&id).cloned().unwrap_or_else(|| {
-                (row.rule.clone(), row.entity.clone(), row.place.clone())
-            });
+            let (r, e, p) = cur
+                .findings
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| (row.rule.clone(), row.entity.clone(), row.place.clone()));
             entry.rule = r;
             entry.entity = e;
             entry.place = p;
         }
         let mut diffs = Vec::new();
         if let Some(old) = &rekeyed {
-            diffs.push(format!("疑点编号：{old} → {id}（规则修改后编号改变，按规则、单位、凭证对应）"));
+            diffs.push(format!(
+                "疑点编号：{old} → {id}（规则修改后编号改变，按规则、单位、凭证对应）"
+            ));
             entry.id = id.clone();
         }
         let mut changed_values = false;

@@ -30,8 +30,10 @@ pub struct Imported {
 /// The engagement's citations catalogue (with its local rules).
 pub fn catalogue(e: &Engagement, dir: &Path) -> Result<crate::check::citations::Catalogue> {
     let extra = e.rules.citations.as_ref().map(|p| dir.join(p));
-    Ok(crate::check::citations::Catalogue::with_extra(extra.as_deref())?
-        .with_setting(e.citation_setting()))
+    Ok(
+        crate::check::citations::Catalogue::with_extra(extra.as_deref())?
+            .with_setting(e.citation_setting()),
+    )
 }
 
 /// Read the workbook's judgements and merge them into `<dir>/review.toml`. The workbook's
@@ -123,4 +125,51 @@ pub fn import(
         orphans: out.orphans,
         written,
     })
+}
+
+/// `reeval run`'s check step: the engagement's review.toml (when it has one) applied to the
+/// findings document, its summary counted again without the 排除 findings (out of the
+/// problems, still listed with their reason). The review file's record for run.json.
+pub fn apply_to_document(
+    doc: &mut crate::check::document::Document,
+    dir: &Path,
+    catalogue: &crate::check::citations::Catalogue,
+    loaded: &crate::load::Loaded,
+    e: &Engagement,
+) -> Result<Option<crate::model::provenance::InputFile>> {
+    let Some(review) = ReviewFile::load_in(dir)? else {
+        return Ok(None);
+    };
+    let words = words::Words::builtin()?;
+    let report = apply::apply(
+        &mut doc.findings,
+        &review,
+        &words,
+        catalogue,
+        &loaded.frames.assets,
+        e.as_of()?,
+    )?;
+    use crate::check::document::{by_category, problem_amount};
+    use crate::model::findings::{Kind, Status};
+    let counted: Vec<crate::model::findings::Finding> = doc
+        .findings
+        .iter()
+        .filter(|f| f.status != Status::Excluded)
+        .cloned()
+        .collect();
+    let s = &mut doc.summary;
+    s.findings = counted.iter().filter(|f| f.kind == Kind::Issue).count();
+    s.informational = counted
+        .iter()
+        .filter(|f| f.kind == Kind::Informational)
+        .count();
+    s.by_category = by_category(&counted);
+    let (amount, overlap) = problem_amount(&counted);
+    s.problem_amount = amount;
+    s.overlapping_vouchers = overlap;
+    doc.review = Some(report);
+    Ok(Some(crate::model::provenance::sha256_file_in(
+        dir,
+        Path::new(file::FILE),
+    )?))
 }

@@ -39,6 +39,8 @@ pub struct Row {
 pub struct Read {
     pub rows: Vec<Row>,
     pub problems: Vec<String>,
+    /// (sheet, row) of every cell with a problem.
+    pub bad: Vec<(String, u32)>,
 }
 
 /// `M12`.
@@ -162,9 +164,11 @@ fn read_sheet(
                     fields.insert(c.id.clone(), v);
                     cells.insert(c.id.clone(), at);
                 }
-                Err(e) => out
-                    .problems
-                    .push(format!("工作表“{name}”单元格 {at}（{}）：{e}", c.header)),
+                Err(e) => {
+                    out.problems
+                        .push(format!("工作表“{name}”单元格 {at}（{}）：{e}", c.header));
+                    out.bad.push((name.to_string(), abs_row as u32 + 1));
+                }
             }
         }
         if fields.is_empty() {

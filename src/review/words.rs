@@ -93,7 +93,12 @@ impl Words {
                 bail!("实盘状态“{}”的类别“{}”不在类别目录中", s.state, s.category);
             }
         }
-        for w in self.manual.allowed_status.iter().chain([&self.manual.status]) {
+        for w in self
+            .manual
+            .allowed_status
+            .iter()
+            .chain([&self.manual.status])
+        {
             if status_of(w).is_none() {
                 bail!("人工问题的状态“{w}”应为 确认、待定 之一");
             }
@@ -103,7 +108,10 @@ impl Words {
 
     /// The status a conclusion word gives (`None`: no conclusion, or a word not listed).
     pub fn status(&self, conclusion: &str) -> Option<Status> {
-        self.conclusions.map.get(conclusion).and_then(|s| status_of(s))
+        self.conclusions
+            .map
+            .get(conclusion)
+            .and_then(|s| status_of(s))
     }
 
     pub fn manual_status(&self, conclusion: &str) -> Status {

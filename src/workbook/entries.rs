@@ -1,6 +1,6 @@
 //! The auditor's entries in a workbook: what the auditor's columns (layout `auditor = true`)
-//! hold, per sheet. A run that would replace a workbook holding entries stops first (the
-//! review step takes them in; until it lands, any entry stops the run).
+//! hold, per sheet. A run that would replace a workbook holding entries that review.toml
+//! does not hold yet stops first (`reeval review` takes them in).
 
 use super::layout::WorkbookLayout;
 use anyhow::{Context, Result};
@@ -72,6 +72,48 @@ pub fn read(path: &Path, layout: &WorkbookLayout) -> Result<Vec<SheetEntries>> {
                 sheet: name,
                 cells,
                 rows: rows_with,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The auditor's entries in the workbook at `path` that the engagement's review.toml does
+/// not hold yet, sheet by sheet: rows of the judged sheets (E1, D2, D3, 人工问题) whose
+/// values differ from review.toml's (or that it lacks), and cells whose value breaks the
+/// layout. Entries `reeval review` took in (and the judgements a run carried into the
+/// workbook) do not count. `cells` counts the rows' entries, `rows` the rows.
+pub fn unimported(
+    path: &Path,
+    layout: &WorkbookLayout,
+    review: Option<&crate::review::file::ReviewFile>,
+) -> Result<Vec<SheetEntries>> {
+    let read = crate::review::read::read(path, layout)?;
+    let empty = crate::review::file::ReviewFile::default();
+    let review = review.unwrap_or(&empty);
+    let mut by: std::collections::BTreeMap<String, (usize, std::collections::BTreeSet<u32>)> =
+        Default::default();
+    for r in &read.rows {
+        if crate::review::merge::taken_in(review, r, layout) {
+            continue;
+        }
+        let e = by.entry(r.sheet.clone()).or_default();
+        e.0 += r.fields.len();
+        e.1.insert(r.row);
+    }
+    for (sheet, row) in &read.bad {
+        let e = by.entry(sheet.clone()).or_default();
+        e.0 += 1;
+        e.1.insert(*row);
+    }
+    // In the layout's sheet order.
+    let mut out = Vec::new();
+    for sl in &layout.sheets {
+        if let Some((cells, rows)) = by.remove(&sl.sheet_name()) {
+            out.push(SheetEntries {
+                sheet: sl.sheet_name(),
+                cells,
+                rows: rows.len(),
             });
         }
     }
