@@ -40,12 +40,16 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub plan: String,
     /// A finding's rule, entity and voucher or asset: where its judgement goes when a rule
-    /// change alters the finding's id.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// change alters the finding's id. (Chinese keys: they never meet an auditor column's id.)
+    #[serde(default, rename = "规则", skip_serializing_if = "String::is_empty")]
     pub rule: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, rename = "核算单位", skip_serializing_if = "String::is_empty")]
     pub entity: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        rename = "凭证或资产",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub place: String,
     /// The auditor's columns by layout id; empty values are left out.
     #[serde(flatten)]

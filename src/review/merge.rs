@@ -83,6 +83,16 @@ fn target(prev: &ReviewFile, row: &Row, cur: &Current) -> (Kind, String, String)
 /// Whether a row's entries are all in review.toml already (the run's test for "taken in"):
 /// every auditor column the sheet shows equals the stored value (blank = absent).
 pub fn taken_in(prev: &ReviewFile, row: &Row, layout: &WorkbookLayout) -> bool {
+    let same = |e: &Entry| {
+        shown(layout, row.kind)
+            .iter()
+            .all(|f| row.fields.get(f).map(String::as_str).unwrap_or("") == e.get(f))
+    };
+    // A new 人工问题 row typed without a number: taken in when an entry holds its values
+    // (review numbered it).
+    if row.kind == Kind::Manual && row.key.is_empty() {
+        return prev.manual.iter().any(same);
+    }
     let (kind, plan, id) = match row.kind {
         Kind::Finding if prev.find(Kind::Manual, "", &row.key).is_some() => {
             (Kind::Manual, String::new(), row.key.clone())
@@ -97,12 +107,7 @@ pub fn taken_in(prev: &ReviewFile, row: &Row, layout: &WorkbookLayout) -> bool {
         }
         _ => prev.find(kind, &plan, &id),
     };
-    let Some(e) = entry else {
-        return false;
-    };
-    shown(layout, row.kind)
-        .iter()
-        .all(|f| row.fields.get(f).map(String::as_str).unwrap_or("") == e.get(f))
+    entry.is_some_and(same)
 }
 
 /// Check the rows and merge them into `prev`.

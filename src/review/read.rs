@@ -117,13 +117,22 @@ fn read_sheet(
     let header_of = |id: &str| sl.columns.iter().find(|c| c.id == id).map(|c| &c.header);
     let auditor: Vec<&crate::workbook::layout::Column> =
         sl.columns.iter().filter(|c| c.auditor).collect();
-    // The header row: the first (within the top 30) that names an auditor column.
+    // The header row: the one (within the top 30) naming the most of the sheet's columns
+    // (a header block label such as 复核人 may name one of them too).
+    let names_column =
+        |d: &Data| matches!(d, Data::String(s) if sl.columns.iter().any(|c| c.header == s.trim()));
     let is_auditor_header =
         |d: &Data| matches!(d, Data::String(s) if auditor.iter().any(|c| c.header == s.trim()));
-    let Some(h) = rows
+    let Some((h, _)) = rows
         .iter()
         .take(30)
-        .position(|r| r.iter().any(is_auditor_header))
+        .enumerate()
+        .filter(|(_, r)| r.iter().any(is_auditor_header))
+        .map(|(i, r)| (i, r.iter().filter(|d| names_column(d)).count()))
+        .fold(None::<(usize, usize)>, |best, (i, n)| match best {
+            Some((_, bn)) if bn >= n => best,
+            _ => Some((i, n)),
+        })
     else {
         return;
     };

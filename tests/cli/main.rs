@@ -18,6 +18,7 @@ mod load_sparse;
 mod money_and_dates;
 mod portable;
 mod profile_suggest;
+mod review;
 mod rules_by_id;
 mod rules_journal;
 mod rules_quality;
