@@ -543,3 +543,244 @@ fn review_round_trip_confirms_excludes_inspects_and_carries_judgements_into_the_
     let said = ok(&reeval(&["review"], &eng));
     assert!(said.contains("没有新的核实结论"), "{said}");
 }
+
+/// A copy of the sample, run once; the ids of its 疑点 on distinct vouchers.
+fn fresh(root: &Path) -> (PathBuf, Vec<String>) {
+    let eng = engagement(root);
+    ok(&reeval(&["run", "-q"], &eng));
+    let mut seen = BTreeSet::new();
+    let ids = findings(&out_of(&eng))
+        .iter()
+        .filter(|f| f["kind"] == "疑点" && f["voucher"].is_string())
+        .filter(|f| seen.insert(f["voucher"].as_str().unwrap().to_string()))
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    (eng, ids)
+}
+
+/// Type (finding id, column header, value) into E1 of the last result.
+fn type_e1(eng: &Path, cells: &[(&str, &str, &str)]) {
+    let path = out_of(eng).join(WB);
+    let e1 = sheet(&path, E1);
+    let edits: Vec<(&str, String, String)> = cells
+        .iter()
+        .map(|(id, h, v)| {
+            (
+                E1,
+                cell_name(&e1, row_of(&e1, "疑点编号", id), h),
+                v.to_string(),
+            )
+        })
+        .collect();
+    type_into(&path, &edits);
+}
+
+#[test]
+fn review_refuses_an_unknown_word_a_missing_note_and_a_bad_date_and_leaves_review_toml_untouched() {
+    let t = tmp();
+    let (eng, ids) = fresh(t.path());
+    // A first, valid review: review.toml exists.
+    type_e1(
+        &eng,
+        &[
+            (&ids[0], "核实结论", "确认"),
+            (&ids[0], "核实说明", "凭证属实"),
+        ],
+    );
+    ok(&reeval(&["review"], &eng));
+    let kept = std::fs::read(eng.join("review.toml")).unwrap();
+    ok(&reeval(&["run", "-q"], &eng));
+    for (cells, wants) in [
+        (
+            vec![(ids[1].as_str(), "核实结论", "已确认")],
+            vec!["E1 疑点核实表", "已确认", "确认、排除、待定"],
+        ),
+        (
+            vec![(ids[1].as_str(), "核实结论", "排除")],
+            vec!["E1 疑点核实表", "排除", "核实说明"],
+        ),
+        (
+            vec![
+                (ids[1].as_str(), "核实结论", "确认"),
+                (ids[1].as_str(), "核实说明", "属实"),
+                (ids[1].as_str(), "核实日期", "三月一日"),
+            ],
+            vec!["核实日期", "应为日期"],
+        ),
+        (
+            vec![(ids[1].as_str(), "单位意见", "有异议")],
+            vec!["单位意见", "单位意见说明"],
+        ),
+    ] {
+        let path = out_of(&eng).join(WB);
+        let clean = std::fs::read(&path).unwrap();
+        type_e1(&eng, &cells);
+        let e1 = sheet(&path, E1);
+        let cell = cell_name(
+            &e1,
+            row_of(&e1, "疑点编号", &ids[1]),
+            cells[cells.len() - 1].1,
+        );
+        let o = reeval(&["review"], &eng);
+        assert_eq!(o.status.code(), Some(2), "{cells:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        for w in wants.iter().chain([&"未导入"]) {
+            assert!(err.contains(w), "{w}: {err}");
+        }
+        if cells.len() == 3 {
+            assert!(err.contains(&cell), "{cell}: {err}");
+        }
+        assert_eq!(
+            std::fs::read(eng.join("review.toml")).unwrap(),
+            kept,
+            "review.toml untouched after {cells:?}"
+        );
+        std::fs::write(&path, clean).unwrap();
+    }
+    // An unknown 实盘状态 on D3 names the allowed states.
+    let path = out_of(&eng).join(WB);
+    let d3 = sheet(&path, D3);
+    type_into(
+        &path,
+        &[(
+            D3,
+            cell_name(&d3, HEADER_ROW + 1, "实盘状态"),
+            "丢失".into(),
+        )],
+    );
+    let o = reeval(&["review"], &eng);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("D3 资产抽查表") && err.contains("在用、闲置、待报废、未找到、账实不符"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(eng.join("review.toml")).unwrap(), kept);
+}
+
+#[test]
+fn a_key_that_matches_no_current_finding_is_listed_and_kept_never_dropped() {
+    let t = tmp();
+    let (eng, ids) = fresh(t.path());
+    type_e1(
+        &eng,
+        &[
+            (&ids[2], "核实结论", "待定"),
+            (&ids[2], "核实说明", "等原始凭证"),
+        ],
+    );
+    // The result beside the workbook no longer has that finding (a rule changed since).
+    let fj = out_of(&eng).join("findings.json");
+    let mut doc = json(&fj);
+    doc["findings"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| f["id"] != ids[2].as_str());
+    std::fs::write(&fj, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let said = ok(&reeval(&["review"], &eng));
+    assert!(said.contains("不对应") && said.contains(&ids[2]), "{said}");
+    let review = std::fs::read_to_string(eng.join("review.toml")).unwrap();
+    assert!(
+        review.contains(&ids[2]) && review.contains("待定"),
+        "{review}"
+    );
+    // A run places it (the finding is there again) and marks it 待定.
+    ok(&reeval(&["run", "-q"], &eng));
+    let f = findings(&out_of(&eng))
+        .into_iter()
+        .find(|f| f["id"] == ids[2].as_str())
+        .unwrap();
+    assert_eq!(f["status"], "待定");
+}
+
+#[test]
+fn a_signed_off_judgement_is_changed_only_with_override_signed_and_the_history_says_from_what() {
+    let t = tmp();
+    let (eng, ids) = fresh(t.path());
+    let id = ids[0].as_str();
+    type_e1(
+        &eng,
+        &[
+            (id, "核实结论", "确认"),
+            (id, "核实说明", "凭证属实"),
+            (id, "核实人", "审计员甲"),
+            (id, "复核人", "项目负责人"),
+            (id, "复核日期", "2024-03-05"),
+        ],
+    );
+    ok(&reeval(&["review"], &eng));
+    ok(&reeval(&["run", "-q"], &eng));
+    let signed = std::fs::read(eng.join("review.toml")).unwrap();
+    // The next workbook shows it; the auditor changes it there.
+    let e1 = sheet(&out_of(&eng).join(WB), E1);
+    let r = row_of(&e1, "疑点编号", id);
+    assert_eq!(s(&e1[r][col(&e1, "复核人")]), "项目负责人");
+    type_e1(
+        &eng,
+        &[(id, "核实结论", "排除"), (id, "核实说明", "另见还款凭证")],
+    );
+    let o = reeval(&["review"], &eng);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("复核签字") && err.contains("--override-signed") && err.contains("项目负责人"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(eng.join("review.toml")).unwrap(), signed);
+    // The run stops too: the change is not in review.toml.
+    assert_eq!(reeval(&["run", "-q"], &eng).status.code(), Some(2));
+    let said = ok(&reeval(&["review", "--override-signed"], &eng));
+    assert!(said.contains("确认 → 排除"), "{said}");
+    let review = std::fs::read_to_string(eng.join("review.toml")).unwrap();
+    assert_eq!(review.matches("[[finding.history]]").count(), 2, "{review}");
+    assert!(review.contains("核实结论：确认 → 排除"), "{review}");
+}
+
+#[test]
+fn judgements_follow_a_finding_whose_id_changed_and_unplaced_ones_are_reported() {
+    let t = tmp();
+    let (eng, ids) = fresh(t.path());
+    let id = ids[0].as_str();
+    type_e1(
+        &eng,
+        &[(id, "核实结论", "确认"), (id, "核实说明", "凭证属实")],
+    );
+    ok(&reeval(&["review"], &eng));
+    // As if recorded under an older id scheme, plus a judgement of a finding gone since.
+    let path = eng.join("review.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let old = format!("{id}/旧编号");
+    let text = text.replacen(&format!("id = \"{id}\""), &format!("id = \"{old}\""), 1)
+        + "\n[[finding]]\nid = \"gone/局机关/2023-01 记-1\"\n\"规则\" = \"gone\"\n\"核算单位\" = \"局机关\"\n\"凭证或资产\" = \"2023-01 记-1\"\nconclusion = \"确认\"\nnote = \"旧规则\"\n";
+    std::fs::write(&path, text).unwrap();
+    ok(&reeval(&["run", "-q"], &eng));
+    let doc = json(&out_of(&eng).join("findings.json"));
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .unwrap();
+    assert_eq!(f["status"], "确认");
+    assert_eq!(f["judgement"]["carried_from"], old.as_str());
+    assert_eq!(
+        doc["review"]["carried"][0],
+        format!("{old} → {id}").as_str()
+    );
+    let unplaced = doc["review"]["unplaced"].as_array().unwrap();
+    assert_eq!(unplaced.len(), 1);
+    assert!(unplaced[0].as_str().unwrap().contains("gone/局机关"));
+    // The carried judgement shows in the workbook and does not stop the next run; review
+    // moves it to the new id and says so.
+    let e1 = sheet(&out_of(&eng).join(WB), E1);
+    assert_eq!(
+        s(&e1[row_of(&e1, "疑点编号", id)][col(&e1, "核实结论")]),
+        "确认"
+    );
+    ok(&reeval(&["run", "-q"], &eng));
+    type_e1(&eng, &[(id, "核实人", "审计员乙")]);
+    let said = ok(&reeval(&["review"], &eng));
+    assert!(said.contains(&format!("{old} → {id}")), "{said}");
+    let review = std::fs::read_to_string(&path).unwrap();
+    assert!(review.contains("gone/局机关"), "never dropped");
+}
