@@ -784,3 +784,105 @@ fn judgements_follow_a_finding_whose_id_changed_and_unplaced_ones_are_reported()
     let review = std::fs::read_to_string(&path).unwrap();
     assert!(review.contains("gone/局机关"), "never dropped");
 }
+
+#[test]
+fn libreoffice_renders_the_evidence_sheets_with_each_confirmed_findings_voucher_amount_and_citation(
+) {
+    let soffice = ["soffice", "libreoffice"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(soffice) = soffice else {
+        eprintln!("注意：未安装 LibreOffice（soffice），跳过取证单转 PDF 的检查");
+        return;
+    };
+    let t = tmp();
+    let (eng, ids) = fresh(t.path());
+    type_e1(
+        &eng,
+        &[
+            (&ids[0], "核实结论", "确认"),
+            (&ids[0], "核实说明", "查阅原始凭证，未见公务卡结算记录"),
+            (&ids[0], "取证单号", "QZ-甲-01"),
+            (&ids[1], "核实结论", "确认"),
+            (&ids[1], "核实说明", "经核对发票与合同，情况属实"),
+            (&ids[1], "单位意见", "无异议"),
+        ],
+    );
+    ok(&reeval(&["review"], &eng));
+    ok(&reeval(&["run", "-q"], &eng));
+    let out = out_of(&eng);
+    let pdf_dir = t.path().join("pdf");
+    std::fs::create_dir_all(&pdf_dir).unwrap();
+    let wb = pdf_dir.join("wb.xlsx");
+    std::fs::copy(out.join(WB), &wb).unwrap();
+    let mut cmd = std::process::Command::new(soffice);
+    cmd.arg("--headless")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            t.path().join("lo-profile").display()
+        ))
+        .arg("--convert-to")
+        .arg("pdf")
+        .arg("--outdir")
+        .arg(&pdf_dir)
+        .arg(&wb);
+    let o = output_within(cmd, 300);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::process::Command::new("pdftotext")
+        .arg(pdf_dir.join("wb.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) beside LibreOffice");
+    let text = String::from_utf8_lossy(&text.stdout);
+    // The 取证单 part and the 事实确认书 part of the PDF (E5 before E6 before F1).
+    let facts = text.find("审计（评价）事实").expect("a 取证单 is printed");
+    let e5 = text[..facts].rfind("审计取证单").unwrap();
+    let e6 = text
+        .find("经核实确认了以下事实")
+        .expect("the 事实确认书 is printed");
+    let f1 = e6 + text[e6..].find("凭证风险排序").unwrap_or(text.len() - e6);
+    let (e5, e6) = (&text[e5..e6], &text[e6..f1]);
+    assert!(e5.contains("被评价单位（签章）") && e6.contains("被评价单位（签章）"));
+    assert!(
+        text.contains("QZ-甲-01"),
+        "the auditor's 取证单号 numbers its 取证单"
+    );
+    assert!(text.contains("QZ-001"), "the tool numbers the other");
+    let fs = findings(&out);
+    for id in &ids[..2] {
+        let f = fs.iter().find(|f| f["id"] == id.as_str()).unwrap();
+        let voucher = f["voucher"].as_str().unwrap();
+        let amount: f64 = f["amount"].as_str().unwrap().parse().unwrap();
+        let grouped = {
+            let whole = amount.trunc() as i64;
+            let cents = ((amount - whole as f64) * 100.0).round() as i64;
+            let digits = whole.to_string();
+            let mut g = String::new();
+            for (k, ch) in digits.chars().enumerate() {
+                if k > 0 && (digits.len() - k) % 3 == 0 {
+                    g.push(',');
+                }
+                g.push(ch);
+            }
+            format!("{g}.{cents:02}")
+        };
+        let cite: String = f["citations"][0]["text"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .take(8)
+            .collect();
+        for (what, part) in [("取证单", e5), ("事实确认书", e6)] {
+            assert!(part.contains(voucher), "{what} lacks the voucher {voucher}");
+            assert!(part.contains(&grouped), "{what} lacks the amount {grouped}");
+            assert!(
+                part.contains(&cite),
+                "{what} lacks the citation text {cite}"
+            );
+        }
+    }
+    assert!(text.contains("无异议"));
+}
