@@ -57,7 +57,7 @@ pub fn cell_name(row: usize, col: usize) -> String {
 fn normalise(c: &crate::workbook::layout::Column, d: &Data) -> Result<String, String> {
     if !c.choices.is_empty() {
         let t = cell::text(d).to_string();
-        if c.choices.iter().any(|w| *w == t) {
+        if c.choices.contains(&t) {
             return Ok(t);
         }
         return Err(format!(

@@ -3,8 +3,7 @@
 //! does not hold yet stops first (`reeval review` takes them in).
 
 use super::layout::WorkbookLayout;
-use anyhow::{Context, Result};
-use calamine::{open_workbook_auto, Data, Reader};
+use anyhow::Result;
 use std::path::Path;
 
 /// Entries found on one sheet.
@@ -14,68 +13,6 @@ pub struct SheetEntries {
     pub cells: usize,
     /// Rows with at least one entry.
     pub rows: usize,
-}
-
-/// The auditor's entries in the workbook at `path`, sheet by sheet (sheets without entries
-/// left out). The columns are found by their headers, so a column the auditor moved is still
-/// read; a sheet that was renamed or deleted is not.
-pub fn read(path: &Path, layout: &WorkbookLayout) -> Result<Vec<SheetEntries>> {
-    let mut wb = open_workbook_auto(path)
-        .with_context(|| format!("无法打开底稿 {}（是否已损坏？）", path.display()))?;
-    let names = wb.sheet_names().to_vec();
-    let mut out = Vec::new();
-    for sl in &layout.sheets {
-        let auditor: Vec<&str> = sl
-            .columns
-            .iter()
-            .filter(|c| c.auditor)
-            .map(|c| c.header.as_str())
-            .collect();
-        let name = sl.sheet_name();
-        if auditor.is_empty() || !names.contains(&name) {
-            continue;
-        }
-        let range = wb
-            .worksheet_range(&name)
-            .with_context(|| format!("无法读取底稿 {} 的工作表“{name}”", path.display()))?;
-        let rows: Vec<&[Data]> = range.rows().collect();
-        // The header row: the first (within the top 30) that names an auditor column.
-        let Some(h) = rows.iter().take(30).position(|r| {
-            r.iter()
-                .any(|c| matches!(c, Data::String(s) if auditor.contains(&s.trim())))
-        }) else {
-            continue;
-        };
-        let cols: Vec<usize> = rows[h]
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| matches!(c, Data::String(s) if auditor.contains(&s.trim())))
-            .map(|(i, _)| i)
-            .collect();
-        let (mut cells, mut rows_with) = (0, 0);
-        for r in &rows[h + 1..] {
-            let n = cols
-                .iter()
-                .filter(|&&c| match r.get(c) {
-                    None | Some(Data::Empty) => false,
-                    Some(Data::String(s)) => !s.trim().is_empty(),
-                    Some(_) => true,
-                })
-                .count();
-            cells += n;
-            if n > 0 {
-                rows_with += 1;
-            }
-        }
-        if cells > 0 {
-            out.push(SheetEntries {
-                sheet: name,
-                cells,
-                rows: rows_with,
-            });
-        }
-    }
-    Ok(out)
 }
 
 /// The auditor's entries in the workbook at `path` that the engagement's review.toml does

@@ -862,7 +862,7 @@ fn libreoffice_renders_the_evidence_sheets_with_each_confirmed_findings_voucher_
             let digits = whole.to_string();
             let mut g = String::new();
             for (k, ch) in digits.chars().enumerate() {
-                if k > 0 && (digits.len() - k) % 3 == 0 {
+                if k > 0 && (digits.len() - k).is_multiple_of(3) {
                     g.push(',');
                 }
                 g.push(ch);
