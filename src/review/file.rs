@@ -270,3 +270,107 @@ impl ReviewFile {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn review_toml_round_trips_every_column_id_even_those_named_like_the_keys() {
+        let mut f = ReviewFile::default();
+        let mut fields = BTreeMap::new();
+        // D3's 存放地点 is `place`, E4's 核算单位 `entity`: never taken for the finding keys.
+        for (k, v) in [
+            ("place", "三楼库房"),
+            ("entity", "局机关"),
+            ("rule", "x"),
+            ("state", "闲置"),
+        ] {
+            fields.insert(k.to_string(), v.to_string());
+        }
+        f.asset.push(Entry {
+            id: "TY1".into(),
+            plan: "固定资产".into(),
+            fields,
+            ..Default::default()
+        });
+        f.finding.push(Entry {
+            id: "r/局机关/V".into(),
+            rule: "r".into(),
+            entity: "局机关".into(),
+            place: "V".into(),
+            history: vec![Change {
+                at: "2024-03-01T00:00:00Z".into(),
+                by: "甲".into(),
+                change: "核实结论：（空） → 确认".into(),
+            }],
+            ..Default::default()
+        });
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join(FILE);
+        f.save(&p).unwrap();
+        let back = ReviewFile::load(&p).unwrap();
+        assert_eq!(back, f);
+        assert_eq!(back.asset[0].get("place"), "三楼库房");
+        assert!(!t.path().read_dir().unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains(".tmp-")));
+    }
+
+    #[test]
+    fn a_duplicate_id_or_a_missing_one_is_refused_naming_the_table() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join(FILE);
+        std::fs::write(
+            &p,
+            "version = 1\n[[finding]]\nid = \"a\"\n[[finding]]\nid = \"a\"\n",
+        )
+        .unwrap();
+        let e = format!("{:#}", ReviewFile::load(&p).unwrap_err());
+        assert!(e.contains("[[finding]]") && e.contains("“a”"), "{e}");
+        std::fs::write(&p, "version = 1\n[[manual]]\ncategory = \"x\"\n").unwrap();
+        assert!(format!("{:#}", ReviewFile::load(&p).unwrap_err()).contains("缺少 id"));
+        // Two sampled items of one id in two plans are two entries.
+        std::fs::write(
+            &p,
+            "version = 1\n[[sample]]\nid = \"a\"\nplan = \"p\"\n[[sample]]\nid = \"a\"\nplan = \"q\"\n",
+        )
+        .unwrap();
+        assert_eq!(ReviewFile::load(&p).unwrap().sample.len(), 2);
+    }
+
+    #[test]
+    fn a_finding_judgement_is_found_by_id_else_once_by_rule_entity_and_place() {
+        let e = |id: &str, place: &str| Entry {
+            id: id.into(),
+            rule: "r".into(),
+            entity: "局机关".into(),
+            place: place.into(),
+            ..Default::default()
+        };
+        let mut f = ReviewFile::default();
+        f.finding = vec![e("old/1", "V1"), e("old/2", "V2"), e("old/3", "V2")];
+        let none = std::collections::BTreeSet::new();
+        assert_eq!(
+            f.finding_for("old/1", "r", "局机关", "V9", &none)
+                .unwrap()
+                .0
+                .id,
+            "old/1"
+        );
+        let (hit, fallback) = f.finding_for("new/1", "r", "局机关", "V1", &none).unwrap();
+        assert!(fallback && hit.id == "old/1");
+        // Ambiguous (two entries on V2) or another entity: not placed.
+        assert!(f.finding_for("new/2", "r", "局机关", "V2", &none).is_none());
+        assert!(f
+            .finding_for("new/1", "r", "社保中心", "V1", &none)
+            .is_none());
+        // An entry a current finding takes by id is not borrowed by another.
+        let current: std::collections::BTreeSet<&str> = ["old/1"].into();
+        assert!(f
+            .finding_for("new/1", "r", "局机关", "V1", &current)
+            .is_none());
+    }
+}

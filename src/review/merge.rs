@@ -378,3 +378,47 @@ fn check_manual(row: &Row, at_row: &str, cur: &Current, problems: &mut Vec<Strin
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn citation_ids_are_split_on_chinese_and_latin_separators() {
+        assert_eq!(
+            citation_ids("state-assets-34、budget-law-57，accounting-law-9; x y\nz"),
+            [
+                "state-assets-34",
+                "budget-law-57",
+                "accounting-law-9",
+                "x",
+                "y",
+                "z"
+            ]
+        );
+        assert!(citation_ids(" 、 ").is_empty());
+    }
+
+    #[test]
+    fn the_builtin_words_give_statuses_and_the_asset_states_that_are_findings() {
+        use crate::model::findings::Status;
+        let w = Words::builtin().unwrap();
+        assert_eq!(w.status("确认"), Some(Status::Confirmed));
+        assert_eq!(w.status("排除"), Some(Status::Excluded));
+        assert_eq!(w.status("待定"), Some(Status::Undecided));
+        assert_eq!(w.status("已确认"), None);
+        assert_eq!(w.manual_status(""), Status::Confirmed);
+        assert_eq!(w.manual_status("待定"), Status::Undecided);
+        for s in ["闲置", "待报废", "未找到", "账实不符"] {
+            assert!(w.asset_state(s).is_some(), "{s}");
+        }
+        assert!(w.asset_state("在用").is_none());
+        // Every state the layout offers is either a finding or 在用.
+        let layout = WorkbookLayout::builtin().unwrap();
+        let d3 = layout.sheet("assets").unwrap();
+        let state = d3.columns.iter().find(|c| c.id == "state").unwrap();
+        for c in &state.choices {
+            assert!(c == "在用" || w.asset_state(c).is_some(), "{c}");
+        }
+    }
+}

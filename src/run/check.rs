@@ -33,6 +33,9 @@ pub struct CheckSummary {
     /// 分析性程序 results, listed apart (no amount).
     pub analytical: usize,
     pub analytical_by_rule: Vec<AnalyticalCount>,
+    /// What the engagement's review.toml did (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<crate::review::apply::ReviewReport>,
 }
 
 fn run(st: &mut State) -> Result<()> {
@@ -127,6 +130,7 @@ fn run(st: &mut State) -> Result<()> {
         overlapping_vouchers: doc.summary.overlapping_vouchers,
         analytical: doc.summary.analytical,
         analytical_by_rule: doc.summary.analytical_by_rule,
+        review: doc.review,
     });
     st.findings_json = Some(json);
     Ok(())
