@@ -35,6 +35,7 @@ pub struct Change {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct Entry {
     /// The finding id, the sampled item's id, the asset number, the manual finding's number.
+    #[serde(default)]
     pub id: String,
     /// The sampling plan (sampled vouchers and assets).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -350,8 +351,10 @@ mod tests {
             place: place.into(),
             ..Default::default()
         };
-        let mut f = ReviewFile::default();
-        f.finding = vec![e("old/1", "V1"), e("old/2", "V2"), e("old/3", "V2")];
+        let f = ReviewFile {
+            finding: vec![e("old/1", "V1"), e("old/2", "V2"), e("old/3", "V2")],
+            ..Default::default()
+        };
         let none = std::collections::BTreeSet::new();
         assert_eq!(
             f.finding_for("old/1", "r", "局机关", "V9", &none)

@@ -152,7 +152,7 @@ fn block(cx: &SheetContext, fi: &Finding) -> Vec<Line> {
 /// [`evidence_sheet`] writes them.
 pub fn block_rows(cx: &SheetContext) -> BTreeMap<String, u32> {
     let mut out = BTreeMap::new();
-    let mut r = HEADER_ROW;
+    let mut r = HEADER_ROW + 1;
     for fi in confirmed(cx) {
         out.insert(fi.id.clone(), r);
         r += block(cx, fi).len() as u32 + 1;
@@ -200,7 +200,14 @@ pub fn evidence_sheet(
     f: &Formats,
 ) -> Result<()> {
     let ws = start(wb, sl, cx, f)?;
-    let mut r = HEADER_ROW;
+    for (c, h) in ["项目", "内容", "借方金额（元）", "贷方金额（元）"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(HEADER_ROW, c as u16, *h, &f.head)?;
+    }
+    ws.set_repeat_rows(0, HEADER_ROW)?;
+    let mut r = HEADER_ROW + 1;
     let mut breaks = Vec::new();
     let found = confirmed(cx);
     if found.is_empty() {
@@ -212,7 +219,7 @@ pub fn evidence_sheet(
         )?;
     }
     for fi in found {
-        if r > HEADER_ROW {
+        if r > HEADER_ROW + 1 {
             breaks.push(r);
         }
         for l in block(cx, fi) {
