@@ -886,3 +886,91 @@ fn libreoffice_renders_the_evidence_sheets_with_each_confirmed_findings_voucher_
     }
     assert!(text.contains("无异议"));
 }
+
+#[test]
+fn a_manual_finding_needs_a_catalogue_category_and_citation_ids_and_an_asset_in_use_is_no_finding()
+{
+    let t = tmp();
+    let (eng, _) = fresh(t.path());
+    let path = out_of(&eng).join(WB);
+    let clean = std::fs::read(&path).unwrap();
+    let m = sheet(&path, MANUAL);
+    let row = HEADER_ROW + 1;
+    let typed = |cells: &[(&str, &str)]| {
+        std::fs::write(&path, &clean).unwrap();
+        let edits: Vec<(&str, String, String)> = cells
+            .iter()
+            .map(|(h, v)| (MANUAL, cell_name(&m, row, h), v.to_string()))
+            .collect();
+        type_into(&path, &edits);
+    };
+    for (cells, wants) in [
+        (
+            vec![("类别", "绩效管理不到位"), ("问题", "绩效目标未量化")],
+            vec!["绩效管理不到位", "不在类别目录中", "公务卡结算不规范"],
+        ),
+        (
+            vec![
+                ("类别", "超预算金额列支费用"),
+                ("问题", "项目资料未提供"),
+                ("依据（法规目录编号）", "budget-law-57、no-such-law"),
+            ],
+            vec!["no-such-law", "不在法规目录中"],
+        ),
+        (
+            vec![("类别", "超预算金额列支费用")],
+            vec!["没有填写问题或事实"],
+        ),
+        (
+            vec![
+                ("类别", "超预算金额列支费用"),
+                ("问题", "x"),
+                ("核实结论", "排除"),
+            ],
+            vec!["排除", "确认、待定"],
+        ),
+    ] {
+        typed(&cells);
+        let o = reeval(&["review"], &eng);
+        assert_eq!(o.status.code(), Some(2), "{cells:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        for w in wants.iter().chain([&MANUAL]) {
+            assert!(err.contains(w), "{w}: {err}");
+        }
+        assert!(!eng.join("review.toml").exists(), "nothing written");
+    }
+    // Valid: two citation ids, 待定; and a sampled asset found in use.
+    typed(&[
+        ("类别", "超预算金额列支费用"),
+        ("问题", "项目资料未提供"),
+        ("依据（法规目录编号）", "budget-law-57，accounting-law-9"),
+        ("核实结论", "待定"),
+    ]);
+    let d3 = sheet(&path, D3);
+    type_into(
+        &path,
+        &[(
+            D3,
+            cell_name(&d3, HEADER_ROW + 1, "实盘状态"),
+            "在用".into(),
+        )],
+    );
+    ok(&reeval(&["review"], &eng));
+    ok(&reeval(&["run", "-q"], &eng));
+    let fs = findings(&out_of(&eng));
+    let manual = fs.iter().find(|f| f["id"] == "MANUAL-001").unwrap();
+    assert_eq!(manual["status"], "待定");
+    assert_eq!(manual["rule"], "manual");
+    assert_eq!(
+        manual["citations"].as_array().unwrap().len()
+            + manual["unquoted_citations"]
+                .as_array()
+                .map(|a| a.len())
+                .unwrap_or(0),
+        2
+    );
+    assert!(
+        fs.iter().all(|f| f["rule"] != "asset-inspection"),
+        "在用 is no finding"
+    );
+}
