@@ -46,7 +46,7 @@ pub fn import(
     override_signed: bool,
 ) -> Result<Imported> {
     let layout = crate::run::workbook::layout_for(e, dir)?;
-    let words = words::Words::builtin()?;
+    let (words, _) = words::Words::for_engagement(e, dir)?;
     let catalogue = catalogue(e, dir)?;
     let results = workbook.parent().unwrap_or(Path::new("."));
     let findings_path = results.join("findings.json");
@@ -129,18 +129,19 @@ pub fn import(
 
 /// `reeval run`'s check step: the engagement's review.toml (when it has one) applied to the
 /// findings document, its summary counted again without the 排除 findings (out of the
-/// problems, still listed with their reason). The review file's record for run.json.
+/// problems, still listed with their reason). The records of review.toml (and of the
+/// engagement's review words file) for run.json.
 pub fn apply_to_document(
     doc: &mut crate::check::document::Document,
     dir: &Path,
     catalogue: &crate::check::citations::Catalogue,
     loaded: &crate::load::Loaded,
     e: &Engagement,
-) -> Result<Option<crate::model::provenance::InputFile>> {
+) -> Result<Vec<crate::model::provenance::InputFile>> {
     let Some(review) = ReviewFile::load_in(dir)? else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
-    let words = words::Words::builtin()?;
+    let (words, words_input) = words::Words::for_engagement(e, dir)?;
     let report = apply::apply(
         &mut doc.findings,
         &review,
@@ -168,8 +169,10 @@ pub fn apply_to_document(
     s.problem_amount = amount;
     s.overlapping_vouchers = overlap;
     doc.review = Some(report);
-    Ok(Some(crate::model::provenance::sha256_file_in(
+    let mut inputs = vec![crate::model::provenance::sha256_file_in(
         dir,
         Path::new(file::FILE),
-    )?))
+    )?];
+    inputs.extend(words_input);
+    Ok(inputs)
 }

@@ -79,6 +79,26 @@ impl Words {
         Ok(w)
     }
 
+    /// The engagement's words (`[workbook] review = "file"`, same shape as
+    /// data/review.toml), else the built-in ones; the file's record for run.json.
+    pub fn for_engagement(
+        e: &crate::run::engagement::Engagement,
+        dir: &std::path::Path,
+    ) -> Result<(Words, Option<crate::model::provenance::InputFile>)> {
+        let Some(p) = e.workbook.as_ref().and_then(|w| w.review.as_ref()) else {
+            return Ok((Words::builtin()?, None));
+        };
+        let path = dir.join(p);
+        let text = crate::model::provenance::read_input_text(&path)
+            .with_context(|| format!("无法读取核实结论用语文件 {}", path.display()))?;
+        let w: Words = toml::from_str(&text)
+            .with_context(|| format!("核实结论用语文件 {} 格式有误", path.display()))?;
+        w.validate()
+            .with_context(|| format!("核实结论用语文件 {}", path.display()))?;
+        let info = crate::model::provenance::sha256_file_in(dir, p)?;
+        Ok((w, Some(info)))
+    }
+
     fn validate(&self) -> Result<()> {
         for (word, status) in &self.conclusions.map {
             if status_of(status).is_none() {

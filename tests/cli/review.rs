@@ -974,3 +974,57 @@ fn a_manual_finding_needs_a_catalogue_category_and_citation_ids_and_an_asset_in_
         "在用 is no finding"
     );
 }
+
+#[test]
+fn an_engagements_own_review_words_replace_the_builtin_ones_and_a_typo_in_them_is_refused() {
+    let t = tmp();
+    let (eng, ids) = fresh(t.path());
+    let builtin =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/review.toml"))
+            .unwrap();
+    // This firm asks for a note on 排除 only.
+    let own = builtin.replace(
+        "needs_note = [\"确认\", \"排除\"]",
+        "needs_note = [\"排除\"]",
+    );
+    assert_ne!(own, builtin);
+    std::fs::write(eng.join("data/核实用语.toml"), &own).unwrap();
+    let toml_path = eng.join("engagement.toml");
+    let text = std::fs::read_to_string(&toml_path).unwrap();
+    std::fs::write(
+        &toml_path,
+        format!("{text}\n[workbook]\nreview = \"data/核实用语.toml\"\n"),
+    )
+    .unwrap();
+    type_e1(&eng, &[(&ids[0], "核实结论", "确认")]);
+    ok(&reeval(&["review"], &eng));
+    ok(&reeval(&["run", "-q"], &eng));
+    let run = json(&out_of(&eng).join("run.json"));
+    let inputs: Vec<&str> = run["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        inputs.contains(&"review.toml") && inputs.contains(&"data/核实用语.toml"),
+        "{inputs:?}"
+    );
+    // A category outside the catalogue in the words file is named.
+    std::fs::write(
+        eng.join("data/核实用语.toml"),
+        own.replacen(
+            "category = \"固定资产管理不规范\"",
+            "category = \"资产管理\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let o = reeval(&["run", "-q"], &eng);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("核实用语.toml") && err.contains("资产管理"),
+        "{err}"
+    );
+}
