@@ -27,6 +27,10 @@ pub mod workbook;
 
 /// Stage 6, results → the report draft (绩效评价报告, .docx and Markdown) from templates.
 pub mod report;
+/// The review round-trip: the auditor's judgements read from the workbook, kept in the
+/// engagement's review.toml, applied by every run (statuses, audited values, asset and manual
+/// findings).
+pub mod review;
 
 /// `reeval run`: engagement.toml and the steps in order.
 pub mod run;

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Evaluate(a) => cli::evaluate::run(a),
         Command::Workbook(a) => cli::workbook::run(a),
         Command::Report(a) => cli::report::run(a),
+        Command::Review(a) => cli::review::run(a),
         Command::GenFixtures(a) => cli::gen_fixtures::run(a),
         Command::Profile(a) => cli::profile::run(a),
         Command::BareRead(a) => cli::gen_fixtures::bare_read(a),

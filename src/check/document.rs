@@ -63,6 +63,10 @@ pub struct Document {
     pub scope_limits: Vec<ScopeLimit>,
     /// Vouchers ranked by the rules that fired on them (weights in rules.toml [risk]).
     pub risk: Vec<check::risk::Risk>,
+    /// What the engagement's review.toml did to the findings (`reeval run` only; absent
+    /// without a review.toml).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<crate::review::apply::ReviewReport>,
     /// Seconds per stage; printed with `--timings`, never serialised.
     #[serde(skip)]
     pub timings: Vec<(String, f64)>,
@@ -226,6 +230,7 @@ pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
         risk: check::risk::rank(&checked.findings, s.config)?,
         findings: checked.findings,
         scope_limits: checked.scope_limits,
+        review: None,
         timings,
     })
 }

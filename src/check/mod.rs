@@ -378,6 +378,7 @@ fn complete(
         } else {
             meta.recommendation.clone()
         },
+        judgement: None,
     }
 }
 

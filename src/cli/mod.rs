@@ -8,6 +8,7 @@ pub mod load;
 pub mod plan;
 pub mod profile;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod run;
 pub mod sample;
@@ -48,6 +49,8 @@ pub enum Command {
     Workbook(workbook::WorkbookArgs),
     /// 由上次运行的结果重新起草报告（报告-<id>.docx / .md），不重新检查
     Report(report::ReportArgs),
+    /// 导入底稿中审计人员填写的核实结论（疑点、抽凭、资产抽查、人工问题）到项目的 review.toml
+    Review(review::ReviewArgs),
     /// 计算样本量（与 jfa 的 planning() 相同的经典方法）
     Plan(plan::PlanArgs),
     /// 抽取样本：重点项目 + 随机/系统/货币单位/分层抽样（ChaCha20，可由种子重现）

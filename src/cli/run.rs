@@ -75,7 +75,7 @@ fn summary_text(dir: &Path, o: &RunOutcome) -> String {
     if let Some(c) = &s_.check {
         let _ = writeln!(
             s,
-            "检查：{} 条规则，疑点 {} 条（待核实），提示 {} 条，范围限制 {} 项",
+            "检查：{} 条规则，疑点 {} 条，提示 {} 条，范围限制 {} 项",
             c.rules_run, c.findings, c.informational, c.scope_limits
         );
         for cat in &c.by_category {
@@ -114,6 +114,19 @@ fn summary_text(dir: &Path, o: &RunOutcome) -> String {
         }
         for w in &c.warnings {
             let _ = writeln!(s, "  注意：{w}");
+        }
+        if let Some(r) = &c.review {
+            let _ = writeln!(
+                s,
+                "核实结论（{}）：确认 {} 条，排除 {} 条，待定 {} 条；人工问题 {} 条，资产抽查问题 {} 条",
+                r.file, r.confirmed, r.excluded, r.undecided, r.manual_findings, r.asset_findings
+            );
+            for c in &r.carried {
+                let _ = writeln!(s, "  按规则、单位、凭证对应（疑点编号已变）：{c}");
+            }
+            for u in &r.unplaced {
+                let _ = writeln!(s, "  未能对应：{u}");
+            }
         }
     }
     for p in &s_.samples {

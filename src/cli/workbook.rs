@@ -59,7 +59,8 @@ pub fn run(args: &WorkbookArgs) -> Result<()> {
     let target = results.join(&name);
     let layout = crate::run::workbook::layout_for(e, &dir)?;
     if target.is_file() && !args.discard_entries {
-        let found = workbook::entries::read(&target, &layout)?;
+        let review = crate::review::file::ReviewFile::load_in(&dir)?;
+        let found = workbook::entries::unimported(&target, &layout, review.as_ref())?;
         if !found.is_empty() {
             bail!(
                 "底稿 {} 中有审计人员填写的内容：{}；未重新编制（什么也没有改动）。请先用 reeval review 导入；确认不需要时加 --discard-entries（原底稿会改名保留）",
@@ -104,6 +105,7 @@ pub fn run(args: &WorkbookArgs) -> Result<()> {
         &docs.load.provenance.inputs,
         &loaded.report.provenance.inputs,
     )?;
+    let review = crate::review::file::ReviewFile::load_in(&dir)?;
     let bytes = workbook::build(
         &Sources {
             engagement: e,
@@ -113,6 +115,7 @@ pub fn run(args: &WorkbookArgs) -> Result<()> {
             lines: &loaded.frames.lines,
             assets: &loaded.frames.assets,
             benford_min: crate::run::workbook::benford_min(e, &dir)?,
+            review: review.as_ref(),
         },
         &layout,
     )?;

@@ -45,6 +45,7 @@ pub const ALL: &[Builtin] = embed![
     "data/profiles/voucher-detail-2row.toml" => "profiles/voucher-detail-2row.toml",
     "data/profiles/yonyou-grp-u8.toml" => "profiles/yonyou-grp-u8.toml",
     "data/profiles/yonyou-u8.toml" => "profiles/yonyou-u8.toml",
+    "data/review.toml" => "review.toml",
     "data/rules.toml" => "rules.toml",
     "data/sampling/populations.toml" => "sampling/populations.toml",
     "data/scoring-inputs-template.toml" => "scoring-inputs-template.toml",

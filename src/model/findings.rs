@@ -235,6 +235,46 @@ pub struct Finding {
     pub unquoted_citations: Vec<Citation>,
     #[serde(default)]
     pub recommendation: String,
+    /// The auditor's judgement from the engagement's review.toml (absent until one is
+    /// recorded): what the status rests on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgement: Option<Judgement>,
+}
+
+/// An auditor's judgement of a finding, as review.toml records it (`reeval review`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct Judgement {
+    /// 核实结论 as typed (确认/排除/待定; empty when only notes were recorded).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub conclusion: String,
+    /// 核实说明: what the auditor saw.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub verifier: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub verified_on: String,
+    /// 取证单号 as the auditor gave it.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub evidence_no: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reviewer: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reviewed_on: String,
+    /// 单位意见 (无异议/有异议) and its text.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub response: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub response_note: String,
+    /// The number of the 审计取证单 written for a confirmed finding (the auditor's 取证单号,
+    /// else one the tool gives).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub evidence_sheet: String,
+    /// The finding id the judgement was recorded under, when a rule change altered it and
+    /// the judgement was placed by rule, entity and voucher or asset.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub carried_from: String,
 }
 
 /// A rule that could not run, or ran on part of what it needs.

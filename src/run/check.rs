@@ -33,6 +33,9 @@ pub struct CheckSummary {
     /// 分析性程序 results, listed apart (no amount).
     pub analytical: usize,
     pub analytical_by_rule: Vec<AnalyticalCount>,
+    /// What the engagement's review.toml did (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<crate::review::apply::ReviewReport>,
 }
 
 fn run(st: &mut State) -> Result<()> {
@@ -57,6 +60,7 @@ fn run(st: &mut State) -> Result<()> {
         extra.push(sha256_file_in(&st.dir, p)?);
     }
     let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
+    let mut extra_review = Vec::new();
     let pb = st.spinner(format!("运行 {} 条检查规则…", crate::check::REGISTRY.len()));
     let doc = document_from(
         loaded,
@@ -71,7 +75,10 @@ fn run(st: &mut State) -> Result<()> {
         },
     );
     pb.finish_and_clear();
-    let doc = doc?;
+    let mut doc = doc?;
+    crate::review::apply_to_document(&mut doc, st.dir.as_path(), &catalogue, loaded, e)?
+        .into_iter()
+        .for_each(|i| extra_review.push(i));
     let json = serde_json::to_string_pretty(&doc)?;
     st.write("findings.json", json.as_bytes())?;
     let rows: Vec<Vec<String>> = doc
@@ -114,6 +121,7 @@ fn run(st: &mut State) -> Result<()> {
     )?;
     st.write("findings.csv", &csv)?;
     st.record_inputs(&doc.provenance.inputs);
+    st.record_inputs(&extra_review);
     st.summary.check = Some(CheckSummary {
         rules_run: doc.rules.len(),
         findings: doc.summary.findings,
@@ -126,6 +134,7 @@ fn run(st: &mut State) -> Result<()> {
         overlapping_vouchers: doc.summary.overlapping_vouchers,
         analytical: doc.summary.analytical,
         analytical_by_rule: doc.summary.analytical_by_rule,
+        review: doc.review,
     });
     st.findings_json = Some(json);
     Ok(())

@@ -74,6 +74,9 @@ pub struct ReportSettings {
 pub struct WorkbookSettings {
     /// Layout file (same shape as data/workbook/layout.toml).
     pub layout: Option<PathBuf>,
+    /// What the auditor's words do in the review (same shape as data/review.toml).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -485,6 +488,9 @@ impl Engagement {
         }
         if let Some(p) = self.workbook.as_ref().and_then(|w| w.layout.as_ref()) {
             check(p, "底稿版式");
+        }
+        if let Some(p) = self.workbook.as_ref().and_then(|w| w.review.as_ref()) {
+            check(p, "核实结论用语");
         }
         if let Some(p) = &self.sampling.populations {
             check(p, "抽样总体定义");

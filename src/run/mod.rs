@@ -235,7 +235,7 @@ pub fn run_with(
     };
     let claim = publish::claim(&out, &RUN_OUTPUT, &[&dir])?;
     if !discard_entries {
-        refuse_unimported_entries(&claim, &engagement, &layout)?;
+        refuse_unimported_entries(&claim, &dir, &engagement, &layout)?;
     }
     let staging = claim.staging().to_path_buf();
     let mut state = State {
@@ -320,9 +320,11 @@ pub fn run_with(
 
 /// Stop before loading when the workbook of the result about to be replaced holds the
 /// auditor's entries: they would be set aside in a renamed copy, and the new workbook would
-/// start blank. (Until `reeval review` takes entries in, any entry stops the run.)
+/// start blank. Entries review.toml already holds (taken in by `reeval review`, or carried
+/// into the workbook by the last run) do not stop it.
 fn refuse_unimported_entries(
     claim: &publish::Claim,
+    dir: &Path,
     e: &Engagement,
     layout: &crate::workbook::layout::WorkbookLayout,
 ) -> Result<()> {
@@ -332,19 +334,22 @@ fn refuse_unimported_entries(
     if !path.is_file() {
         return Ok(());
     }
-    let found = crate::workbook::entries::read(&path, layout).with_context(|| {
-        format!(
+    let review = crate::review::file::ReviewFile::load_in(dir)?;
+    let found = crate::workbook::entries::unimported(&path, layout, review.as_ref()).with_context(
+        || {
+            format!(
             "无法读取上次结果中的底稿 {}，无法确认其中是否有审计人员填写的内容；为免丢失，未运行。\
              确认不需要时，加 --discard-entries 重新运行（原底稿会改名保留）",
             path.display()
         )
-    })?;
+        },
+    )?;
     if found.is_empty() {
         return Ok(());
     }
     let n: usize = found.iter().map(|s| s.cells).sum();
     anyhow::bail!(
-        "底稿 {} 中有审计人员填写的内容 {n} 处：{}；本次运行会让新底稿从空白开始，因此未运行（什么也没有改动）。\
+        "底稿 {} 中有尚未导入 review.toml 的审计人员填写内容 {n} 处：{}；本次运行会让新底稿中这些内容丢失，因此未运行（什么也没有改动）。\
          请先用 reeval review 导入这些核实结果；确认不需要时，加 --discard-entries 重新运行（原底稿会改名保留在结果目录中）",
         path.display(),
         crate::workbook::entries::describe(&found)

@@ -120,6 +120,7 @@ fn run(st: &mut State) -> Result<()> {
         Some(text) => risk_from_document(text)?,
         None => BTreeMap::new(),
     };
+    let review = crate::review::file::ReviewFile::load_in(&st.dir)?;
     let mut defs = Definitions::builtin()?;
     let mut extra_inputs = Vec::new();
     if let Some(p) = &e.sampling.populations {
@@ -150,11 +151,22 @@ fn run(st: &mut State) -> Result<()> {
             .with_context(|| format!("抽样计划“{}”", plan.name))?;
         spec.n = sample_size.n;
         let sel = select(&items, &spec).with_context(|| format!("抽样计划“{}”", plan.name))?;
-        let evaluation = match &plan.audited {
-            None => None,
-            Some(path) => {
-                let audited = read_audited(&st.dir.join(path))?;
+        // The audited values: the plan's own file, else the 审定金额 the review took in
+        // from D2 (review.toml).
+        let from_review = match (&plan.audited, &review) {
+            (None, Some(r)) => Some(r.audited(&plan.name)?).filter(|a| !a.is_empty()),
+            _ => None,
+        };
+        let audited = match (&plan.audited, from_review) {
+            (Some(path), _) => {
                 extra_inputs.push(sha256_file_in(&st.dir, path)?);
+                Some(read_audited(&st.dir.join(path))?)
+            }
+            (None, reviewed) => reviewed,
+        };
+        let evaluation = match audited {
+            None => None,
+            Some(audited) => {
                 let method = plan.evaluation.unwrap_or(match plan.method {
                     Draw::Mus | Draw::Cell => Method::Stringer,
                     _ => Method::Binomial,

@@ -45,6 +45,7 @@ fn run(st: &mut State) -> Result<()> {
     }
     let docs = Documents::read(&|name| st.staged(name))?;
     let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
+    let review = crate::review::file::ReviewFile::load_in(&st.dir)?;
     let pb = st.spinner("编制审计底稿…".to_string());
     let bytes = workbook::build(
         &Sources {
@@ -55,6 +56,7 @@ fn run(st: &mut State) -> Result<()> {
             lines: &loaded.frames.lines,
             assets: &loaded.frames.assets,
             benford_min: benford_min(e, &st.dir)?,
+            review: review.as_ref(),
         },
         &layout,
     );

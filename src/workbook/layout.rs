@@ -173,6 +173,7 @@ pub const KNOWN: &[(&str, &[&str])] = &[
             "explanation",
             "verify",
             "citations",
+            "evidence_sheet",
         ],
     ),
     (
@@ -198,6 +199,11 @@ pub const KNOWN: &[(&str, &[&str])] = &[
         "analytics",
         &["id", "rule", "entity", "voucher", "amount", "explanation"],
     ),
+    // The auditor's own findings (every column but the key is the auditor's), the 审计取证单
+    // of the confirmed findings and the 事实确认书 (free-form sheets, no table columns).
+    ("manual", &["id"]),
+    ("evidence", &[]),
+    ("confirmation", &[]),
     ("risk", &["rank", "entity", "voucher", "score", "reasons"]),
 ];
 

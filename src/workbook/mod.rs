@@ -12,8 +12,9 @@
 //! constant-memory mode, row by row.
 
 pub mod entries;
+mod evidence;
 pub mod layout;
-mod sheets;
+pub(crate) mod sheets;
 mod xl;
 
 use crate::check::book::Book;
@@ -91,6 +92,9 @@ pub struct Sources<'a> {
     pub assets: &'a DataFrame,
     /// The benford rule's smallest amount (分), to redraw its first-digit distribution.
     pub benford_min: Option<crate::model::money::Fen>,
+    /// The engagement's judgements (review.toml): D2, D3 and 人工问题 show them carried (E1
+    /// shows each finding's judgement from findings.json).
+    pub review: Option<&'a crate::review::file::ReviewFile>,
 }
 
 /// What every sheet needs: the layout, the header block's values, the voucher index.

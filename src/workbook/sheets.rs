@@ -122,6 +122,17 @@ pub fn write_all(wb: &mut Workbook, cx: &SheetContext, book: &Book) -> Result<()
             "analytics" => Some(normal(wb, sl, cx, &f, |ws| {
                 analytics(ws, sl, cx, book, &vs, e2_name.as_deref(), &f)
             })?),
+            "manual" => Some(normal(wb, sl, cx, &f, |ws| {
+                super::evidence::manual(ws, sl, cx, &f)
+            })?),
+            "evidence" => {
+                super::evidence::evidence_sheet(wb, sl, cx, &f)?;
+                None
+            }
+            "confirmation" => {
+                super::evidence::confirmation(wb, sl, cx, &f)?;
+                None
+            }
             "risk" => Some(normal(wb, sl, cx, &f, |ws| {
                 risk(ws, sl, cx, &vs, e2_name.as_deref(), &f)
             })?),
@@ -198,7 +209,7 @@ fn streamed(
     Ok(last)
 }
 
-fn sample_plans<'a>(cx: &'a SheetContext) -> &'a [PlanRecord] {
+pub(crate) fn sample_plans<'a>(cx: &'a SheetContext) -> &'a [PlanRecord] {
     cx.src
         .docs
         .samples
@@ -289,7 +300,7 @@ fn cover(ws: &mut Worksheet, cx: &SheetContext, f: &Formats) -> Result<()> {
     Ok(())
 }
 
-type Body = Result<(u32, Vec<(u32, u32)>)>;
+pub(crate) type Body = Result<(u32, Vec<(u32, u32)>)>;
 
 fn scope(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -> Body {
     let src = cx.src;
@@ -1043,6 +1054,7 @@ fn sample_vouchers(
             continue;
         }
         for it in &p.selection.items {
+            let judged = reviewed(cx, crate::review::file::Kind::Sample, &p.plan, &it.id);
             let found = vs.find(None, voucher_of_item(&it.id, p.unit));
             let v = found.first().map(|&i| &book.vouchers[i]);
             let date = v
@@ -1067,7 +1079,7 @@ fn sample_vouchers(
                     "part" => Cell::text(part_name(&it.part)),
                     "reason" => Cell::text(&it.reason),
                     "source" => Cell::text(&it.source),
-                    _ => Cell::Empty,
+                    other => carried(sl, other, judged),
                 },
                 true,
                 true,
@@ -1115,7 +1127,7 @@ fn merge_ranges(mut v: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
 
 /// The register rows by the id sampling gives them (the asset number; a number found twice
 /// is `NUMBER#k（entity）` from its second row on).
-fn asset_rows(df: &DataFrame) -> BTreeMap<String, usize> {
+pub(crate) fn asset_rows(df: &DataFrame) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     let (Ok(code), Ok(entity)) = (df.column("asset_code"), df.column("entity")) else {
         return out;
@@ -1167,6 +1179,7 @@ fn sample_assets(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Fo
             continue;
         }
         for it in &p.selection.items {
+            let judged = reviewed(cx, crate::review::file::Kind::Asset, &p.plan, &it.id);
             let i = rows.get(&it.id).copied();
             let s = |c: &str| i.and_then(|i| str_at(df, c, i));
             xl::table_row(
@@ -1195,7 +1208,7 @@ fn sample_assets(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Fo
                     "location" => Cell::opt(s("location").as_deref()),
                     "part" => Cell::text(part_name(&it.part)),
                     "reason" => Cell::text(&it.reason),
-                    _ => Cell::Empty,
+                    other => carried(sl, other, judged),
                 },
                 true,
                 f,
@@ -1204,6 +1217,39 @@ fn sample_assets(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Fo
         }
     }
     Ok((r, vec![(HEADER_ROW + 1, r)]))
+}
+
+/// The review.toml entry of a sampled voucher or asset.
+fn reviewed<'a>(
+    cx: &'a SheetContext,
+    kind: crate::review::file::Kind,
+    plan: &str,
+    id: &str,
+) -> Option<&'a crate::review::file::Entry> {
+    cx.src.review.and_then(|r| r.find(kind, plan, id))
+}
+
+/// An auditor's column carried from review.toml: a date or an amount as such, else text.
+fn carried(sl: &SheetLayout, id: &str, entry: Option<&crate::review::file::Entry>) -> Cell {
+    let Some(v) = entry.map(|e| e.get(id)).filter(|v| !v.is_empty()) else {
+        return Cell::Empty;
+    };
+    stored_cell(sl, id, v)
+}
+
+/// A value as review.toml stores it, as the cell of its column.
+pub(crate) fn stored_cell(sl: &SheetLayout, id: &str, v: &str) -> Cell {
+    let Some(c) = sl.columns.iter().find(|c| c.id == id && c.auditor) else {
+        return Cell::Empty;
+    };
+    match c.kind.as_deref() {
+        Some("date") => Cell::date_str(Some(v)),
+        Some("number") => match crate::model::money::parse_amount(v) {
+            Ok(a) => Cell::Money(a.fen),
+            Err(_) => Cell::text(v),
+        },
+        _ => Cell::text(v),
+    }
 }
 
 /// The most hyperlinks a worksheet may hold (Excel's limit); vouchers beyond it are named
@@ -1240,6 +1286,10 @@ fn findings(
     e2: Option<&str>,
     f: &Formats,
 ) -> Body {
+    // Each confirmed finding's 取证单, linked from its row.
+    let e5 = cx.layout.sheet("evidence").map(|s| s.sheet_name());
+    let evidence_rows = super::evidence::block_rows(cx);
+    let e5 = e5.as_deref();
     let mut r = HEADER_ROW + 1;
     let links = std::cell::Cell::new(0usize);
     // 分析性程序 results point where to look; they are not 疑点 to verify (E3 lists them).
@@ -1263,6 +1313,7 @@ fn findings(
                 format!("{}{}{text}", c.law, c.article)
             })
             .collect();
+        let j = fi.judgement.as_ref();
         let voucher = match (&fi.voucher, &fi.asset) {
             (Some(v), _) => voucher_link(vs, e2, fi.entity.as_deref(), v, &links),
             (None, Some(a)) => Cell::text(a),
@@ -1285,7 +1336,17 @@ fn findings(
                 "explanation" => Cell::text(&fi.explanation),
                 "verify" => Cell::text(&fi.verify),
                 "citations" => Cell::text(citations.join("\n")),
-                _ => Cell::Empty,
+                "evidence_sheet" => match (j, evidence_rows.get(&fi.id), e5) {
+                    (Some(j), Some(&row), Some(sheet)) if !j.evidence_sheet.is_empty() => {
+                        Cell::Link(j.evidence_sheet.clone(), cell_ref(sheet, row, 0))
+                    }
+                    (Some(j), _, _) => Cell::text(&j.evidence_sheet),
+                    _ => Cell::Empty,
+                },
+                other => match j {
+                    Some(j) => stored_cell(sl, other, judgement_field(j, other)),
+                    None => Cell::Empty,
+                },
             },
             true,
             f,
@@ -1293,6 +1354,22 @@ fn findings(
         r += 1;
     }
     Ok((r, vec![(HEADER_ROW + 1, r)]))
+}
+
+/// A judgement's field by the E1 column id.
+fn judgement_field<'a>(j: &'a crate::model::findings::Judgement, id: &str) -> &'a str {
+    match id {
+        "conclusion" => &j.conclusion,
+        "note" => &j.note,
+        "verifier" => &j.verifier,
+        "verified_on" => &j.verified_on,
+        "evidence_no" => &j.evidence_no,
+        "reviewer" => &j.reviewer,
+        "reviewed_on" => &j.reviewed_on,
+        "response" => &j.response,
+        "response_note" => &j.response_note,
+        _ => "",
+    }
 }
 
 fn lines(ws: &mut Worksheet, sl: &SheetLayout, book: &Book, vs: &Vouchers, f: &Formats) -> Body {

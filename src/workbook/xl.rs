@@ -81,6 +81,9 @@ pub struct Formats {
     pub date: Format,
     pub link: Format,
     pub auditor: Format,
+    /// An auditor's date or amount carried from review.toml (shaded as the column).
+    pub auditor_date: Format,
+    pub auditor_money: Format,
     pub section: Format,
     pub bold_money: Format,
     pub bold_dec: Format,
@@ -125,6 +128,14 @@ impl Formats {
                 .clone()
                 .set_background_color(Color::RGB(0xFFF2CC))
                 .set_text_wrap(),
+            auditor_date: grid
+                .clone()
+                .set_background_color(Color::RGB(0xFFF2CC))
+                .set_num_format("yyyy-mm-dd"),
+            auditor_money: grid
+                .clone()
+                .set_background_color(Color::RGB(0xFFF2CC))
+                .set_num_format("#,##0.00"),
             section: base.clone().set_bold().set_font_size(11),
             sign: base
                 .clone()
@@ -295,8 +306,9 @@ pub fn column_headers(ws: &mut Worksheet, sl: &SheetLayout, f: &Formats) -> Resu
     Ok(())
 }
 
-/// One table row: each layout column's value from `value(id)`; the auditor's columns blank
-/// (shaded) unless `auditor` is false (a line under a voucher's header row).
+/// One table row: each layout column's value from `value(id)`; the auditor's columns shaded,
+/// blank unless `value` gives the judgement carried from review.toml, and plain blank when
+/// `auditor` is false (a line under a voucher's header row).
 pub fn table_row(
     ws: &mut Worksheet,
     sl: &SheetLayout,
@@ -321,7 +333,7 @@ pub fn table_row_styled(
     let cells: Vec<Option<Cell>> = sl
         .columns
         .iter()
-        .map(|c| (!c.auditor).then(|| value(&c.id)))
+        .map(|c| (!c.auditor || auditor).then(|| value(&c.id)))
         .collect();
     let lines = sl
         .columns
@@ -339,13 +351,42 @@ pub fn table_row_styled(
     for (i, (c, v)) in sl.columns.iter().zip(cells).enumerate() {
         let i = i as u16;
         if c.auditor {
-            if auditor {
-                ws.write_blank(row, i, &f.auditor)?;
-            } else {
-                ws.write_blank(row, i, &f.text)?;
+            match (auditor, v) {
+                (false, _) => {
+                    ws.write_blank(row, i, &f.text)?;
+                }
+                (true, None | Some(Cell::Empty)) => {
+                    ws.write_blank(row, i, &f.auditor)?;
+                }
+                (true, Some(v)) => put_auditor(ws, row, i, &v, f)?,
             }
         } else if let Some(v) = v {
             put_as(ws, row, i, &v, f, bold)?;
+        }
+    }
+    Ok(())
+}
+
+/// A judgement carried into an auditor's cell, shaded as the column.
+fn put_auditor(ws: &mut Worksheet, row: u32, col: u16, v: &Cell, f: &Formats) -> Result<()> {
+    match v {
+        Cell::Date(d) => {
+            ws.write_datetime_with_format(row, col, excel_date(*d)?, &f.auditor_date)?;
+        }
+        Cell::Money(m) => {
+            ws.write_number_with_format(row, col, fen_f64(*m), &f.auditor_money)?;
+        }
+        Cell::Dec(d) => {
+            ws.write_number_with_format(row, col, dec_f64(*d), &f.auditor)?;
+        }
+        Cell::Int(n) => {
+            ws.write_number_with_format(row, col, *n as f64, &f.auditor)?;
+        }
+        Cell::Text(t) | Cell::Link(t, _) | Cell::Formula(t, _, _) => {
+            ws.write_string_with_format(row, col, fit(t).as_ref(), &f.auditor)?;
+        }
+        Cell::Empty => {
+            ws.write_blank(row, col, &f.auditor)?;
         }
     }
     Ok(())

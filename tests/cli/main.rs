@@ -23,6 +23,7 @@ mod performance;
 mod portable;
 mod profile_suggest;
 mod report;
+mod review;
 mod rules_by_id;
 mod rules_journal;
 mod rules_quality;

@@ -155,6 +155,9 @@ fn workbook_sheets_carry_index_numbers_and_header_blocks() {
             "E1 疑点核实表",
             "E2 凭证明细",
             "E3 分析性程序",
+            "E4 人工问题",
+            "E5 审计取证单",
+            "E6 事实确认书",
             "F1 风险排序"
         ]
     );
@@ -438,7 +441,7 @@ fn auditor_columns_carry_validation_lists_and_totals_are_formulas_with_values() 
     // Each table has a Chinese defined name.
     assert!(
         xml["xl/workbook.xml"]
-            .contains("<definedName name=\"表_疑点核实表\">'E1 疑点核实表'!$A$9:$Q$"),
+            .contains("<definedName name=\"表_疑点核实表\">'E1 疑点核实表'!$A$9:$V$"),
         "defined names"
     );
 }
@@ -868,7 +871,7 @@ fn an_unreadable_workbook_in_the_result_stops_the_run_until_discarded_and_is_kep
         std::fs::read(out.join("底稿-hrss-2023（已修改）.xlsx")).unwrap(),
         b"PK\x03\x04 not really a workbook"
     );
-    assert!(sheets(&path).len() == 12);
+    assert!(sheets(&path).len() == 15);
 }
 
 #[test]
