@@ -25,6 +25,10 @@ pub mod score;
 /// Stage 5, results + the vouchers they name → the evidence workbook (审计底稿, .xlsx).
 pub mod workbook;
 
+/// The department's own claims: the figures of a 自评报告, checked against each other and,
+/// in a run, against the books.
+pub mod claims;
+
 /// `reeval run`: engagement.toml and the steps in order.
 pub mod run;
 

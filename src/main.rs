@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Workbook(a) => cli::workbook::run(a),
         Command::GenFixtures(a) => cli::gen_fixtures::run(a),
         Command::Profile(a) => cli::profile::run(a),
+        Command::Claims(a) => cli::claims::run(a),
         Command::BareRead(a) => cli::gen_fixtures::bare_read(a),
     };
     match result {

@@ -97,6 +97,12 @@ pub struct SharedInputs {
     /// Extra mapping-profile TOML files (same shape as data/profiles/*.toml).
     #[serde(default)]
     pub profiles: Vec<PathBuf>,
+    /// The department's 自评报告 (.docx, .txt, .md): its figures set beside the books.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_report: Option<PathBuf>,
+    /// Words to add to data/claims.toml for reading the 自评报告.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims_vocabulary: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -434,6 +440,12 @@ impl Engagement {
         }
         for p in &self.inputs.profiles {
             check(p, "映射方案");
+        }
+        if let Some(p) = &self.inputs.self_report {
+            check(p, "自评报告");
+        }
+        if let Some(p) = &self.inputs.claims_vocabulary {
+            check(p, "自评报告词表");
         }
         for (k, p) in &self.supporting {
             check(p, &format!("辅助资料 {k}"));

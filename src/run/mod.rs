@@ -15,6 +15,7 @@
 pub mod engagement;
 
 mod check;
+mod claims;
 pub(crate) mod load;
 mod sample;
 mod score;
@@ -40,6 +41,7 @@ pub const STEPS: &[Step] = &[
     sample::STEP,
     score::STEP,
     workbook::STEP,
+    claims::STEP,
 ];
 
 /// What the run prints, and what `--json` and `run.json` carry as `summary`.
@@ -49,6 +51,9 @@ pub struct RunSummary {
     pub check: Option<check::CheckSummary>,
     pub samples: Vec<sample::SampleSummary>,
     pub score: Option<score::ScoreSummary>,
+    /// The 自评报告's claims beside the books (when engagement.toml names one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<claims::ClaimsSummary>,
 }
 
 /// Everything a step may read or add to.

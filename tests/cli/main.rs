@@ -2,6 +2,7 @@
 //! They write fixtures with the repo's generator and run the real `reeval` binary.
 
 mod citations;
+mod claims;
 mod common;
 mod inputs_hostile;
 mod load_balances;
