@@ -156,7 +156,7 @@ fn parts(claims: &[Claim], v: &Vocabulary, out: &mut Vec<Inconsistency>) {
 }
 
 /// The one value a quantity is stated with (several different values: none).
-fn unique<'a>(claims: &'a [Claim], f: impl Fn(&Claim) -> bool) -> Option<(usize, &'a Claim)> {
+fn unique(claims: &[Claim], f: impl Fn(&Claim) -> bool) -> Option<(usize, &Claim)> {
     let mut it = claims.iter().enumerate().filter(|(_, c)| f(c));
     let first = it.next()?;
     if it.any(|(_, c)| c.value != first.1.value) {

@@ -136,14 +136,9 @@ fn paragraphs(text: &str) -> Vec<Para> {
 }
 
 fn at(chars: &[char], i: usize, w: &str) -> bool {
-    let mut k = i;
-    for c in w.chars() {
-        if chars.get(k) != Some(&c) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    w.chars()
+        .enumerate()
+        .all(|(k, c)| chars.get(i + k) == Some(&c))
 }
 
 fn text(chars: &[char], a: usize, b: usize) -> String {
