@@ -31,7 +31,10 @@ fn lists(ex: &Extraction, v: &Vocabulary, out: &mut Vec<Inconsistency>) {
         let sum: Decimal = l.items.iter().map(|i| i.0).sum();
         let mut claims: Vec<usize> = l.total_claim.into_iter().collect();
         claims.extend(l.items.iter().filter_map(|i| i.3));
-        let parts: Vec<String> = l.items.iter().map(|i| i.1.clone()).collect();
+        let mut parts: Vec<String> = l.items.iter().take(10).map(|i| i.1.clone()).collect();
+        if l.items.len() > 10 {
+            parts.push(format!("等 {} 项", l.items.len()));
+        }
         let biggest = l.items.iter().max_by_key(|i| i.0);
         if let Some(b) = biggest.filter(|b| b.0 > l.total) {
             out.push(Inconsistency {
@@ -124,76 +127,115 @@ fn key(c: &Claim) -> (String, Option<String>, Option<String>, Option<i32>) {
     (c.quantity.clone(), c.of.clone(), c.basis.clone(), c.year)
 }
 
+type Key = (String, Option<String>, Option<String>, Option<i32>);
+
+/// Claims by (quantity, of, basis, year), in order.
+fn index(claims: &[Claim]) -> BTreeMap<Key, Vec<usize>> {
+    let mut m: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    for (i, c) in claims.iter().enumerate() {
+        m.entry(key(c)).or_default().push(i);
+    }
+    m
+}
+
 fn parts(claims: &[Claim], v: &Vocabulary, out: &mut Vec<Inconsistency>) {
-    let mut seen = std::collections::BTreeSet::new();
-    for (pi, p) in claims.iter().enumerate() {
-        if p.basis.as_deref() == Some("变动") || p.unit != "元" {
+    let idx = index(claims);
+    for ((q, of, basis, year), members) in &idx {
+        if basis.as_deref() == Some("变动") {
             continue;
         }
-        for w in v.wholes_of(&p.quantity) {
-            for (wi, c) in claims.iter().enumerate() {
-                if c.quantity == w.name
-                    && c.of == p.of
-                    && c.basis == p.basis
-                    && c.year == p.year
-                    && p.value > c.value
-                    && seen.insert((p.quantity.clone(), w.name.clone()))
-                {
-                    out.push(Inconsistency {
-                        kind: "part_exceeds_whole".into(),
-                        claims: vec![pi, wi],
-                        line: p.line,
-                        figure: p.quantity.clone(),
-                        explanation: format!(
-                            "{}（第 {} 行）{} 大于{}（第 {} 行）{}：部分不能大于整体",
-                            p.quantity, p.line, p.stated, c.quantity, c.line, c.stated
-                        ),
-                    });
-                }
+        // The largest statement of the part against the smallest of each whole.
+        let Some(&pi) = members
+            .iter()
+            .filter(|&&i| claims[i].unit == "元")
+            .max_by_key(|&&i| claims[i].value)
+        else {
+            continue;
+        };
+        let p = &claims[pi];
+        for w in v.wholes_of(q) {
+            let wk = (w.name.clone(), of.clone(), basis.clone(), *year);
+            let Some(&wi) = idx
+                .get(&wk)
+                .and_then(|m| m.iter().min_by_key(|&&i| claims[i].value))
+            else {
+                continue;
+            };
+            let c = &claims[wi];
+            if p.value > c.value {
+                out.push(Inconsistency {
+                    kind: "part_exceeds_whole".into(),
+                    claims: vec![pi, wi],
+                    line: p.line,
+                    figure: p.quantity.clone(),
+                    explanation: format!(
+                        "{}（第 {} 行）{} 大于{}（第 {} 行）{}：部分不能大于整体",
+                        p.quantity, p.line, p.stated, c.quantity, c.line, c.stated
+                    ),
+                });
             }
         }
     }
 }
 
 /// The one value a quantity is stated with (several different values: none).
-fn unique(claims: &[Claim], f: impl Fn(&Claim) -> bool) -> Option<(usize, &Claim)> {
-    let mut it = claims.iter().enumerate().filter(|(_, c)| f(c));
-    let first = it.next()?;
-    if it.any(|(_, c)| c.value != first.1.value) {
+fn unique<'a>(
+    claims: &'a [Claim],
+    idx: &BTreeMap<Key, Vec<usize>>,
+    k: Key,
+) -> Option<(usize, &'a Claim)> {
+    let m = idx.get(&k)?;
+    let first = *m.first()?;
+    if m.iter().any(|&i| claims[i].value != claims[first].value) {
         return None;
     }
-    Some(first)
+    Some((first, &claims[first]))
 }
 
 fn rates(claims: &[Claim], out: &mut Vec<Inconsistency>) {
+    let idx = index(claims);
+    let budget = || Some("预算".to_string());
+    let departmental: std::collections::BTreeSet<&str> = idx
+        .keys()
+        .filter(|(_, of, _, _)| of.is_none())
+        .map(|(q, _, _, _)| q.as_str())
+        .collect();
     for (ri, r) in claims.iter().enumerate() {
         if r.unit != "%" {
             continue;
         }
         // A rate of a quantity (项目支出执行率) is that quantity's actual over its budget; of
         // the department or a fund, its 支出决算 over its 调整后预算 (or 预算).
-        let (num_q, of) = match &r.of {
-            Some(o) if claims.iter().any(|c| &c.quantity == o && c.of.is_none()) => {
-                (o.clone(), None)
-            }
-            o => ("支出决算".to_string(), o.clone()),
-        };
-        let same = |c: &Claim| c.of == of && c.year == r.year && c.unit == "元";
-        let num = unique(claims, |c| {
-            same(c) && c.quantity == num_q && c.basis.as_deref() == Some("实际")
-        });
-        let den = if num_q == "支出决算" {
-            unique(claims, |c| same(c) && c.quantity == "调整后预算")
-                .or_else(|| unique(claims, |c| same(c) && c.quantity == "预算"))
-        } else {
-            unique(claims, |c| {
-                c.of == r.of && c.year == r.year && c.quantity == "调整后预算"
-            })
-            .or_else(|| {
-                unique(claims, |c| {
-                    same(c) && c.quantity == num_q && c.basis.as_deref() == Some("预算")
-                })
-            })
+        let of_quantity = r.of.as_ref().filter(|o| departmental.contains(o.as_str()));
+        let (num, den) = match of_quantity {
+            Some(o) => (
+                unique(claims, &idx, (o.clone(), None, Some("实际".into()), r.year)),
+                unique(
+                    claims,
+                    &idx,
+                    ("调整后预算".into(), r.of.clone(), budget(), r.year),
+                )
+                .or_else(|| unique(claims, &idx, (o.clone(), None, budget(), r.year))),
+            ),
+            None => (
+                unique(
+                    claims,
+                    &idx,
+                    ("支出决算".into(), r.of.clone(), Some("实际".into()), r.year),
+                ),
+                unique(
+                    claims,
+                    &idx,
+                    ("调整后预算".into(), r.of.clone(), budget(), r.year),
+                )
+                .or_else(|| {
+                    unique(
+                        claims,
+                        &idx,
+                        ("预算".into(), r.of.clone(), budget(), r.year),
+                    )
+                }),
+            ),
         };
         let (Some((ni, n)), Some((di, d))) = (num, den) else {
             continue;
@@ -246,6 +288,7 @@ fn conflicts(claims: &[Claim], out: &mut Vec<Inconsistency>) {
         }
         let values: Vec<String> = idx
             .iter()
+            .take(10)
             .map(|&i| {
                 format!(
                     "第 {} 行 {}",

@@ -55,6 +55,12 @@ struct Para {
     cell: bool,
 }
 
+/// The longest paragraph read as one (longer ones are cut).
+const MAX_PARA: usize = 5_000;
+/// The most list markers read in one paragraph, and items in one list.
+const MAX_LISTS: usize = 100;
+const MAX_ITEMS: usize = 200;
+
 const CLAUSE: &[char] = &['，', ',', '；', ';', '。', '！', '？', '!', '?', '、', '\n'];
 const SENTENCE: &[char] = &['。', '！', '？', '!', '?', '；', ';', '\n'];
 const LIST_END: &[char] = &['。', '！', '？', '!', '?', '\n'];
@@ -125,8 +131,17 @@ fn paragraphs(text: &str) -> Vec<Para> {
                 cell,
             });
         }
-        let p = out.last_mut().expect("pushed");
         for c in t.chars() {
+            // A paragraph is cut at MAX_PARA characters: no real one is that long, and the
+            // passes over a paragraph stay bounded on a file of one endless line.
+            if out.last().is_none_or(|p| p.chars.len() >= MAX_PARA) {
+                out.push(Para {
+                    chars: Vec::new(),
+                    lines: Vec::new(),
+                    cell,
+                });
+            }
+            let p = out.last_mut().expect("pushed");
             p.chars.push(c);
             p.lines.push(i + 1);
         }
@@ -488,11 +503,8 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
         let figs = figures(chars, v);
         let yrs = years(chars, v);
         let year_at = |pos: usize| {
-            yrs.iter()
-                .rev()
-                .find(|(i, _)| *i < pos)
-                .map(|(_, y)| *y)
-                .or(ex.year)
+            let k = yrs.partition_point(|(i, _)| *i < pos);
+            k.checked_sub(1).map(|k| yrs[k].1).or(ex.year)
         };
         let mut claim_of_fig: Vec<Option<usize>> = vec![None; figs.len()];
         // clauses
@@ -598,15 +610,16 @@ fn scopes(text_in: &str, v: &Vocabulary) -> Vec<Option<String>> {
 }
 
 fn sentence_text(chars: &[char], pos: usize) -> String {
-    let a = (0..pos)
+    // At most 300 characters either side: the text is a quotation, not the paragraph.
+    let a = (pos.saturating_sub(300)..pos)
         .rev()
         .find(|&i| SENTENCE.contains(&chars[i]))
         .map(|i| i + 1)
-        .unwrap_or(0);
-    let b = (pos..chars.len())
+        .unwrap_or(pos.saturating_sub(300));
+    let b = (pos..chars.len().min(pos + 300))
         .find(|&i| SENTENCE.contains(&chars[i]))
         .map(|i| i + 1)
-        .unwrap_or(chars.len());
+        .unwrap_or(chars.len().min(pos + 300));
     text(chars, a, b).trim().to_string()
 }
 
@@ -783,12 +796,14 @@ fn lists(
         }
     }
     let mut open_until: usize = 0;
-    for (mi, m) in markers {
+    for (mi, m) in markers.into_iter().take(MAX_LISTS) {
         let nested = mi < open_until;
         let depth = depth_at[mi];
-        let Some(ti) = figs
+        let before = figs.partition_point(|f| f.end <= mi);
+        let Some(ti) = figs[before.saturating_sub(MAX_ITEMS)..before]
             .iter()
-            .rposition(|f| f.end <= mi && !f.percent && depth_at[f.start] <= depth)
+            .rposition(|f| !f.percent && depth_at[f.start] <= depth)
+            .map(|k| k + before.saturating_sub(MAX_ITEMS))
         else {
             continue;
         };
@@ -823,16 +838,20 @@ fn lists(
         }
         let mut items = Vec::new();
         let mut restated = Vec::new();
-        for (k, f) in figs.iter().enumerate() {
-            if f.start <= mi || f.start >= end || f.percent || depth_at[f.start] > depth {
+        let first = figs.partition_point(|f| f.start <= mi);
+        for (k, f) in figs.iter().enumerate().skip(first).take(MAX_ITEMS) {
+            if f.start >= end {
+                break;
+            }
+            if f.percent || depth_at[f.start] > depth {
                 continue;
             }
-            let cs = (0..f.start)
+            let from = mi + m.word.chars().count();
+            let cs = (from..f.start)
                 .rev()
                 .find(|&i| CLAUSE.contains(&chars[i]))
                 .map(|i| i + 1)
-                .unwrap_or(0)
-                .max(mi + m.word.chars().count());
+                .unwrap_or(from);
             let label = text(chars, cs, f.start);
             let label_t = label.trim_start_matches([' ', '：', ':']);
             if v.list_total.iter().any(|w| label_t.starts_with(w.as_str())) {

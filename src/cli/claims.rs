@@ -49,7 +49,8 @@ pub fn run(a: &ClaimsArgs) -> Result<()> {
             fc.claims.len(),
             fc.inconsistencies.len()
         );
-        for c in &fc.claims {
+        // The terminal shows the first 200; all are in --json.
+        for c in fc.claims.iter().take(200) {
             let of =
                 c.of.as_deref()
                     .map(|o| format!("〔{o}〕"))
@@ -69,7 +70,10 @@ pub fn run(a: &ClaimsArgs) -> Result<()> {
                 claims::shown(c.value, &c.unit)
             );
         }
-        for i in &fc.inconsistencies {
+        if fc.claims.len() > 200 {
+            println!("  ……另有 {} 项，见 --json 输出", fc.claims.len() - 200);
+        }
+        for i in fc.inconsistencies.iter().take(200) {
             println!("  ！第 {} 行 {}", i.line, i.explanation);
         }
     }

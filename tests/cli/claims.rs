@@ -401,3 +401,61 @@ fn claims_json_carries_each_claim_with_value_unit_year_line_and_text() {
     assert_eq!(c["text"], "决算支出1,309.96万元。");
     assert_eq!(c["stated"], "1,309.96万元");
 }
+
+#[test]
+fn claims_vocabulary_file_adds_quantities_and_words_as_data() {
+    let d = tmp();
+    let report = d.path().join("r.txt");
+    std::fs::write(
+        &report,
+        "2023年度报告\n2023年上缴非税收入34.49万元，其中：利息收入0.06万元，评审费收入0.84万元，考试费33.59万元。\n\
+         全年花销合计88万元。\n",
+    )
+    .unwrap();
+    let voc = d.path().join("词表.toml");
+    std::fs::write(
+        &voc,
+        "[[quantity]]\nname = \"非税收入\"\nkind = \"amount\"\nwords = [\"非税收入\"]\n\n\
+         [[quantity]]\nname = \"支出决算\"\nkind = \"amount\"\nwords = [\"花销合计\"]\n",
+    )
+    .unwrap();
+    let out = d.path().join("c.json");
+    let mut cmd = bin();
+    cmd.arg("claims")
+        .arg(&report)
+        .arg("--vocabulary")
+        .arg(&voc)
+        .arg("--json")
+        .arg(&out);
+    let o = output_within(cmd, 60);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let r = rows(&v["files"][0]);
+    let got: Vec<(&str, &str)> = r.iter().map(|x| (x[0].as_str(), x[4].as_str())).collect();
+    assert_eq!(got, [("非税收入", "344900"), ("支出决算", "880000")]);
+    // Without the file neither is a claim.
+    let (_, _, json) = claims_of(&report);
+    assert!(rows(&json.unwrap()).is_empty());
+    // A vocabulary file that does not parse is one sentence and exit 2.
+    std::fs::write(&voc, "[[quantity]]\nname = 1\n").unwrap();
+    let mut cmd = bin();
+    cmd.arg("claims").arg(&report).arg("--vocabulary").arg(&voc);
+    let o = output_within(cmd, 60);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("词表"));
+}
+
+#[test]
+fn claims_a_huge_report_of_one_endless_line_finishes() {
+    let d = tmp();
+    let p = d.path().join("长.txt");
+    let mut s = String::from("2023年度报告\n");
+    for i in 0..20_000 {
+        s.push_str(&format!("其中基本支出{i}万元包括项目支出1元"));
+    }
+    std::fs::write(&p, s).unwrap();
+    let t = std::time::Instant::now();
+    let (code, err, _) = claims_of(&p);
+    assert_eq!(code, 0, "{err}");
+    assert!(t.elapsed().as_secs() < 60);
+}
