@@ -40,8 +40,9 @@ pub const STEPS: &[Step] = &[
     check::STEP,
     sample::STEP,
     score::STEP,
-    workbook::STEP,
+    // Before the workbook: its cover lists every input the run read, the 自评报告 included.
     claims::STEP,
+    workbook::STEP,
 ];
 
 /// What the run prints, and what `--json` and `run.json` carry as `summary`.

@@ -48,6 +48,7 @@ fn run_writes_every_output_they_agree_and_a_rerun_is_byte_identical() {
         "sample.json",
         "sample.csv",
         "score.json",
+        "claims.json",
         "底稿-hrss-2023.xlsx",
         "run.json",
     ];
@@ -64,14 +65,17 @@ fn run_writes_every_output_they_agree_and_a_rerun_is_byte_identical() {
         .iter()
         .map(|o| o["file"].as_str().unwrap())
         .collect();
-    assert_eq!(listed, &names[..7]);
+    assert_eq!(listed, &names[..8]);
     let steps: Vec<&str> = manifest["steps"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    assert_eq!(steps, ["load", "check", "sample", "score", "workbook"]);
+    assert_eq!(
+        steps,
+        ["load", "check", "sample", "score", "claims", "workbook"]
+    );
     assert_eq!(manifest["seeds"]["sampling"], 20240315);
     assert!(manifest["inputs"]
         .as_array()
@@ -178,7 +182,7 @@ fn run_writes_every_output_they_agree_and_a_rerun_is_byte_identical() {
     let out = run(&sample(), &b, &["--quiet"]);
     assert!(out.status.success());
     assert!(out.stdout.is_empty(), "--quiet prints nothing");
-    for n in &names[..6] {
+    for n in &names[..7] {
         assert_eq!(
             std::fs::read(a.join(n)).unwrap(),
             std::fs::read(b.join(n)).unwrap(),
