@@ -846,7 +846,8 @@ fn lists(
             if f.percent || depth_at[f.start] > depth {
                 continue;
             }
-            let from = mi + m.word.chars().count();
+            // The words naming a part: its clause, at most 40 characters of it.
+            let from = (mi + m.word.chars().count()).max(f.start.saturating_sub(40));
             let cs = (from..f.start)
                 .rev()
                 .find(|&i| CLAUSE.contains(&chars[i]))
