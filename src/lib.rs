@@ -31,6 +31,9 @@ pub mod report;
 /// engagement's review.toml, applied by every run (statuses, audited values, asset and manual
 /// findings).
 pub mod review;
+/// The department's own claims: the figures of a 自评报告, checked against each other and,
+/// in a run, against the books.
+pub mod claims;
 
 /// `reeval run`: engagement.toml and the steps in order.
 pub mod run;

@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Review(a) => cli::review::run(a),
         Command::GenFixtures(a) => cli::gen_fixtures::run(a),
         Command::Profile(a) => cli::profile::run(a),
+        Command::Claims(a) => cli::claims::run(a),
         Command::BareRead(a) => cli::gen_fixtures::bare_read(a),
     };
     match result {

@@ -2,6 +2,7 @@
 //! here the top-level parser, the load inputs every loading command shares, and `--json` writing.
 
 pub mod check;
+pub mod claims;
 pub mod evaluate;
 pub mod gen_fixtures;
 pub mod load;
@@ -45,6 +46,8 @@ pub enum Command {
     Init(run::InitArgs),
     /// 按指标体系评分：公式、目标、问卷、疑点扣分、人工打分，汇总得分与等级
     Score(score::ScoreArgs),
+    /// 读取自评报告（.docx/.txt/.md）中的执行率、预算、支出、“三公”经费等数字，并检查其前后是否一致
+    Claims(claims::ClaimsArgs),
     /// 由上次运行的结果重新编制审计底稿（底稿-<id>.xlsx），不重新检查
     Workbook(workbook::WorkbookArgs),
     /// 由上次运行的结果重新起草报告（报告-<id>.docx / .md），不重新检查

@@ -144,6 +144,13 @@ fn summary_text(dir: &Path, o: &RunOutcome) -> String {
             let _ = writeln!(s, "  注意：{w}");
         }
     }
+    if let Some(c) = &s_.claims {
+        let _ = writeln!(
+            s,
+            "自评报告 {}：{} 项数字，前后不一致 {} 处；与账面一致 {} 项，不符 {} 项（自评不实，见 claims.json），未核对 {} 项",
+            c.file, c.claims, c.inconsistencies, c.agreeing, c.disagreeing, c.not_verified
+        );
+    }
     if let Some(sc) = &s_.score {
         let provisional = if sc.complete { "" } else { "（暂定）" };
         let _ = write!(

@@ -35,6 +35,7 @@ pub const ALL: &[Builtin] = embed![
     "data/charts/ssf-2017.toml" => "charts/ssf-2017.toml",
     "data/categories.toml" => "categories.toml",
     "data/citations.toml" => "citations.toml",
+    "data/claims.toml" => "claims.toml",
     "data/engagement-template.toml" => "engagement-template.toml",
     "data/profiles/assets-generic.toml" => "profiles/assets-generic.toml",
     "data/profiles/balances-generic.toml" => "profiles/balances-generic.toml",

@@ -126,6 +126,12 @@ pub struct SharedInputs {
     /// one replacing the built-in chart of the same `name`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charts: Vec<PathBuf>,
+    /// The department's 自评报告 (.docx, .txt, .md): its figures set beside the books.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_report: Option<PathBuf>,
+    /// Words to add to data/claims.toml for reading the 自评报告.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims_vocabulary: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -470,6 +476,12 @@ impl Engagement {
         }
         for p in &self.inputs.charts {
             check(p, "会计科目表");
+        }
+        if let Some(p) = &self.inputs.self_report {
+            check(p, "自评报告");
+        }
+        if let Some(p) = &self.inputs.claims_vocabulary {
+            check(p, "自评报告词表");
         }
         for (k, p) in &self.supporting {
             check(p, &format!("辅助资料 {k}"));

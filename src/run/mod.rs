@@ -15,6 +15,7 @@
 pub mod engagement;
 
 mod check;
+mod claims;
 pub(crate) mod load;
 pub mod report;
 mod sample;
@@ -40,6 +41,8 @@ pub const STEPS: &[Step] = &[
     check::STEP,
     sample::STEP,
     score::STEP,
+    // Before the workbook: its cover lists every input the run read, the 自评报告 included.
+    claims::STEP,
     workbook::STEP,
     report::STEP,
 ];
@@ -51,6 +54,9 @@ pub struct RunSummary {
     pub check: Option<check::CheckSummary>,
     pub samples: Vec<sample::SampleSummary>,
     pub score: Option<score::ScoreSummary>,
+    /// The 自评报告's claims beside the books (when engagement.toml names one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<claims::ClaimsSummary>,
 }
 
 /// Everything a step may read or add to.

@@ -2,6 +2,8 @@
 //! They write fixtures with the repo's generator and run the real `reeval` binary.
 
 mod citations;
+mod claims;
+mod claims_run;
 mod common;
 mod inputs_hostile;
 mod load_as_written;

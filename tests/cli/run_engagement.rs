@@ -48,6 +48,7 @@ fn run_writes_every_output_they_agree_and_a_rerun_is_byte_identical() {
         "sample.json",
         "sample.csv",
         "score.json",
+        "claims.json",
         "底稿-hrss-2023.xlsx",
         "报告-hrss-2023.docx",
         "报告-hrss-2023.md",
@@ -67,7 +68,7 @@ fn run_writes_every_output_they_agree_and_a_rerun_is_byte_identical() {
         .iter()
         .map(|o| o["file"].as_str().unwrap())
         .collect();
-    assert_eq!(listed, &names[..10]);
+    assert_eq!(listed, &names[..11]);
     let steps: Vec<&str> = manifest["steps"]
         .as_array()
         .unwrap()
@@ -76,7 +77,7 @@ fn run_writes_every_output_they_agree_and_a_rerun_is_byte_identical() {
         .collect();
     assert_eq!(
         steps,
-        ["load", "check", "sample", "score", "workbook", "report"]
+        ["load", "check", "sample", "score", "claims", "workbook", "report"]
     );
     assert_eq!(manifest["seeds"]["sampling"], 20240315);
     assert!(manifest["inputs"]
@@ -184,7 +185,7 @@ fn run_writes_every_output_they_agree_and_a_rerun_is_byte_identical() {
     let out = run(&sample(), &b, &["--quiet"]);
     assert!(out.status.success());
     assert!(out.stdout.is_empty(), "--quiet prints nothing");
-    for n in &names[..6] {
+    for n in &names[..7] {
         assert_eq!(
             std::fs::read(a.join(n)).unwrap(),
             std::fs::read(b.join(n)).unwrap(),
