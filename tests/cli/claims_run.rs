@@ -120,7 +120,7 @@ fn claims_run_report_that_agrees_raises_nothing_and_one_worded_otherwise_is_rais
     let agree = "寻甸县人社局2023年度部门整体支出绩效自评报告\n\
                  一、预算执行\n\
                  2023年度决算总支出为19,707,550.47元，年度实际支出率达94.96%。\n\
-                 基本支出 1970.76 万元，项目支出0元；“三公”经费支出429元，公务接待费支出429.00元。\n";
+                 基本支出 1681.85 万元，项目支出288.91万元；“三公”经费支出429元，公务接待费支出429.00元。\n";
     let e = sample_copy(t.path(), Some(("自评.md", agree)));
     let out = t.path().join("o1");
     let o = run(&e, &out);
