@@ -25,15 +25,15 @@ pub mod score;
 /// Stage 5, results + the vouchers they name → the evidence workbook (审计底稿, .xlsx).
 pub mod workbook;
 
+/// The department's own claims: the figures of a 自评报告, checked against each other and,
+/// in a run, against the books.
+pub mod claims;
 /// Stage 6, results → the report draft (绩效评价报告, .docx and Markdown) from templates.
 pub mod report;
 /// The review round-trip: the auditor's judgements read from the workbook, kept in the
 /// engagement's review.toml, applied by every run (statuses, audited values, asset and manual
 /// findings).
 pub mod review;
-/// The department's own claims: the figures of a 自评报告, checked against each other and,
-/// in a run, against the books.
-pub mod claims;
 
 /// `reeval run`: engagement.toml and the steps in order.
 pub mod run;
