@@ -179,7 +179,11 @@ fn node(ind: &IndicatorScore, all: &[IndicatorScore], own: &BTreeMap<String, Dec
         "unit": ind.unit,
         "status": ind.status,
         "reason": super::doc::escape(&ind.reason),
-        "own": own.get(&ind.id).map(|s| format!("{:.2}", round2(*s))),
+        "own": own
+            .get(&ind.id)
+            .copied()
+            .or(ind.self_score)
+            .map(|s| format!("{:.2}", round2(s))),
         "children": children,
     })
 }
@@ -328,7 +332,7 @@ pub fn build(s: &Sources, draft: bool) -> Result<Context> {
                     name: i.name.clone(),
                     max: i.max,
                     score: i.score,
-                    own: own.get(&i.id).copied(),
+                    own: own.get(&i.id).copied().or(i.self_score),
                 });
             }
             let se = &r.self_evaluation;

@@ -138,7 +138,7 @@ fn apply(rule: &Rule, value: Decimal, max: Decimal) -> (Decimal, String) {
                     format!(
                         "{side} {threshold} 共 {:.2} 个百分点，每点扣 {} 分，扣 {:.2}",
                         r2(over),
-                        per_point.normalize(),
+                        per_point_text(*per_point),
                         r2(off)
                     ),
                 )
@@ -594,5 +594,16 @@ fn score_leaf(
             out
         }
         Err(e) => fail(out, e),
+    }
+}
+
+/// A per-point deduction as a report prints it: exact when it has at most two decimals
+/// (`0.5`), else rounded half up to two with 约 (`约0.33`: a weight ÷ a range of points).
+fn per_point_text(p: Decimal) -> String {
+    let r = r2(p);
+    if r == p {
+        p.normalize().to_string()
+    } else {
+        format!("约{r:.2}")
     }
 }

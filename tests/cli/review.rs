@@ -409,6 +409,47 @@ fn review_round_trip_confirms_excludes_inspects_and_carries_judgements_into_the_
         .unwrap()
         .contains("账实相符"));
     assert!(doc["review"]["unplaced"].as_array().unwrap().is_empty());
+    // The report of the run after the review (issue 22 fed by issue 21): no 征求意见稿 banner,
+    // no 【待核实】, every confirmed voucher finding cited as the report cites it, and neither the
+    // excluded finding nor a finding left pending cited (unless a reported one shares its voucher).
+    let report = std::fs::read_to_string(out.join("报告-hrss-2023.md")).unwrap();
+    assert!(!report.contains("征求意见稿") && !report.contains("【待核实】"));
+    let cite = |f: &Value| -> Option<String> {
+        let v = f["voucher"].as_str()?;
+        let (period, number) = v.split_once(' ')?;
+        let (y, m) = period.split_once('-')?;
+        Some(format!(
+            "{}{y}年{}月{number}号凭证",
+            f["entity"].as_str().unwrap_or(""),
+            m.trim_start_matches('0')
+        ))
+    };
+    let reported: Vec<String> = after
+        .iter()
+        .filter(|f| f["kind"] == "疑点" && f["status"] == "确认")
+        .filter_map(cite)
+        .collect();
+    for id in &typed.confirmed {
+        let c = cite(by_id[id.as_str()]).expect("the confirmed findings name vouchers");
+        assert!(report.contains(&c), "{c} missing from the report");
+    }
+    let silent: Vec<String> = after
+        .iter()
+        .filter(|f| f["kind"] == "疑点" && f["status"] != "确认")
+        .filter_map(cite)
+        .filter(|c| !reported.contains(c))
+        .collect();
+    assert!(!silent.is_empty());
+    for c in &silent {
+        assert!(
+            !report.contains(c.as_str()),
+            "{c} is not confirmed but cited"
+        );
+    }
+    if let Some(c) = cite(ex).filter(|c| !reported.contains(c)) {
+        assert!(!report.contains(c.as_str()), "the excluded {c} is cited");
+    }
+    assert!(report.contains("固定资产管理不规范"));
     // The score: every findings indicator deducts exactly its confirmed places, nothing else moved.
     let set: toml::Value = toml::from_str(
         &std::fs::read_to_string(
