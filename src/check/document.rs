@@ -234,3 +234,26 @@ pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
         timings,
     })
 }
+
+/// Count the summary again from the findings as they now are (findings added after the rules —
+/// the claims step's 自评不实 — or statuses set by the review): 排除 findings are out of the
+/// problems (still listed, with their reason).
+pub fn recount(doc: &mut Document) {
+    use crate::model::findings::Status;
+    let counted: Vec<Finding> = doc
+        .findings
+        .iter()
+        .filter(|f| f.status != Status::Excluded)
+        .cloned()
+        .collect();
+    let s = &mut doc.summary;
+    s.findings = counted.iter().filter(|f| f.kind == Kind::Issue).count();
+    s.informational = counted
+        .iter()
+        .filter(|f| f.kind == Kind::Informational)
+        .count();
+    s.by_category = by_category(&counted);
+    let (amount, overlap) = problem_amount(&counted);
+    s.problem_amount = amount;
+    s.overlapping_vouchers = overlap;
+}

@@ -150,24 +150,7 @@ pub fn apply_to_document(
         &loaded.frames.assets,
         e.as_of()?,
     )?;
-    use crate::check::document::{by_category, problem_amount};
-    use crate::model::findings::{Kind, Status};
-    let counted: Vec<crate::model::findings::Finding> = doc
-        .findings
-        .iter()
-        .filter(|f| f.status != Status::Excluded)
-        .cloned()
-        .collect();
-    let s = &mut doc.summary;
-    s.findings = counted.iter().filter(|f| f.kind == Kind::Issue).count();
-    s.informational = counted
-        .iter()
-        .filter(|f| f.kind == Kind::Informational)
-        .count();
-    s.by_category = by_category(&counted);
-    let (amount, overlap) = problem_amount(&counted);
-    s.problem_amount = amount;
-    s.overlapping_vouchers = overlap;
+    crate::check::document::recount(doc);
     doc.review = Some(report);
     let mut inputs = vec![crate::model::provenance::sha256_file_in(
         dir,

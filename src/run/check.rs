@@ -76,6 +76,10 @@ fn run(st: &mut State) -> Result<()> {
     );
     pb.finish_and_clear();
     let mut doc = doc?;
+    if !st.claim_findings.is_empty() {
+        doc.findings.append(&mut st.claim_findings);
+        crate::check::document::recount(&mut doc);
+    }
     crate::review::apply_to_document(&mut doc, st.dir.as_path(), &catalogue, loaded, e)?
         .into_iter()
         .for_each(|i| extra_review.push(i));

@@ -67,7 +67,9 @@ fn finding(c: &claims::Claim, v: &Verified, path: &str) -> Finding {
         title: "自评报告数字与账面不符".into(),
         category: CATEGORY.into(),
         kind: Kind::Issue,
-        amount: (c.unit == "元").then(|| diff.abs()),
+        // No 问题金额: a figure misstated in the report is not money misused; the difference
+        // is in the summary and the facts.
+        amount: None,
         summary: format!(
             "自评报告第 {} 行称{what} {}，账面为 {}，相差 {}",
             c.line,
@@ -139,5 +141,6 @@ fn run(st: &mut State) -> Result<()> {
         findings: &findings,
     };
     st.write("claims.json", &serde_json::to_vec_pretty(&out)?)?;
+    st.claim_findings = findings;
     Ok(())
 }

@@ -38,11 +38,12 @@ pub struct Step {
 
 pub const STEPS: &[Step] = &[
     load::STEP,
+    // Before the check: its 自评不实 findings go into findings.json with the rules' findings
+    // (reviewed in E1, applied by review.toml, counted and reported like any 疑点).
+    claims::STEP,
     check::STEP,
     sample::STEP,
     score::STEP,
-    // Before the workbook: its cover lists every input the run read, the 自评报告 included.
-    claims::STEP,
     workbook::STEP,
     report::STEP,
 ];
@@ -71,6 +72,10 @@ pub struct State<'a> {
     pub loaded: Option<crate::load::Loaded>,
     /// The findings document as written (later steps read it as the CLI commands would).
     pub findings_json: Option<String>,
+    /// The 自评不实 findings of the claims step (before the check step, which lists them in
+    /// findings.json with the rules' findings so that they are reviewed, scored and reported
+    /// like any other 疑点).
+    pub claim_findings: Vec<crate::model::findings::Finding>,
     pub summary: RunSummary,
     /// Every input file read, in first-read order (deduplicated by path).
     pub inputs: Vec<InputFile>,
@@ -250,6 +255,7 @@ pub fn run_with(
         origin: origin.clone(),
         loaded: None,
         findings_json: None,
+        claim_findings: Vec::new(),
         summary: RunSummary::default(),
         inputs: Vec::new(),
         quiet,

@@ -43,12 +43,12 @@ fn run_writes_every_output_they_agree_and_a_rerun_is_byte_identical() {
     let printed: Value = serde_json::from_slice(&out.stdout).expect("--json prints the summary");
     let names = [
         "load.json",
+        "claims.json",
         "findings.json",
         "findings.csv",
         "sample.json",
         "sample.csv",
         "score.json",
-        "claims.json",
         "底稿-hrss-2023.xlsx",
         "报告-hrss-2023.docx",
         "报告-hrss-2023.md",
@@ -77,7 +77,7 @@ fn run_writes_every_output_they_agree_and_a_rerun_is_byte_identical() {
         .collect();
     assert_eq!(
         steps,
-        ["load", "check", "sample", "score", "claims", "workbook", "report"]
+        ["load", "claims", "check", "sample", "score", "workbook", "report"]
     );
     assert_eq!(manifest["seeds"]["sampling"], 20240315);
     assert!(manifest["inputs"]

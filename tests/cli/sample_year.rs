@@ -179,11 +179,26 @@ fn sample_engagement_yields_exactly_the_planted_findings() {
             .copied()
             .collect()
     );
+    // The 自评报告's three planted disagreements (rate, 公用经费, 公务用车运行维护费) are findings
+    // of the claims step, listed with the rules' findings.
+    let claims: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["category"] == "自评不实")
+        .map(|f| f["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(claims.len(), 3, "{claims:?}");
+    for q in ["预算执行率", "公用经费", "公务用车运行维护费"] {
+        assert!(claims.iter().any(|s| s.contains(q)), "{q}: {claims:?}");
+    }
     let found: BTreeSet<(String, String, String)> = doc["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["kind"] == "疑点" && f["category"] != "绩效管理不规范")
+        .filter(|f| {
+            f["kind"] == "疑点" && f["category"] != "绩效管理不规范" && f["category"] != "自评不实"
+        })
         .map(|f| {
             let key = f["voucher"].as_str().or(f["asset"].as_str()).unwrap();
             (
