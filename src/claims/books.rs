@@ -101,7 +101,6 @@ pub fn from_ledger(lines: &DataFrame, v: &Vocabulary, map: &LedgerMap) -> Result
 /// Budget figures and the execution rate from the scoring inputs (the 决算 the department
 /// reported, `budget.*`), the rate computed from the books' expenditure.
 pub fn add_inputs(b: &mut BookFigures, inputs: &crate::score::inputs::ScoringInputs) {
-    let src = "评分输入 ";
     for (key, q) in [
         ("budget.initial", "年初预算"),
         ("budget.adjusted", "调整后预算"),
@@ -110,7 +109,7 @@ pub fn add_inputs(b: &mut BookFigures, inputs: &crate::score::inputs::ScoringInp
         ("budget.project_budget", "项目支出"),
     ] {
         if let Some(val) = inputs.num(key) {
-            b.insert(q, "预算", val, &format!("{src}{key}"));
+            b.insert(q, "预算", val, &format!("决算数据（{q}，评分输入 {key}）"));
         }
     }
     let spent = b.get("支出决算", "实际").map(|x| x.0);
@@ -120,7 +119,7 @@ pub fn add_inputs(b: &mut BookFigures, inputs: &crate::score::inputs::ScoringInp
                 "预算执行率",
                 "",
                 p,
-                "账面支出 ÷ 评分输入 budget.adjusted（调整后预算）",
+                "账面支出 ÷ 调整后预算（决算数据，评分输入 budget.adjusted）",
             );
         }
     }

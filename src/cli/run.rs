@@ -147,7 +147,7 @@ fn summary_text(dir: &Path, o: &RunOutcome) -> String {
     if let Some(c) = &s_.claims {
         let _ = writeln!(
             s,
-            "自评报告 {}：{} 项数字，前后不一致 {} 处；与账面一致 {} 项，不符 {} 项（自评不实，列入疑点待核实；明细见 claims.json），未核对 {} 项",
+            "自评报告 {}：{} 项数字，前后不一致 {} 处；与账面一致 {} 项，不符 {} 项（自评不实，列入疑点；明细见 claims.json），未核对 {} 项",
             c.file, c.claims, c.inconsistencies, c.agreeing, c.disagreeing, c.not_verified
         );
     }

@@ -52,11 +52,30 @@ fn finding(c: &claims::Claim, v: &Verified, path: &str) -> Finding {
         Some(b) if b != "实际" => format!("{}（{b}）", c.quantity),
         _ => c.quantity.clone(),
     };
+    // A difference of rates is in percentage points, as reports say it.
+    let gap = |d: rust_decimal::Decimal| {
+        if c.unit == "%" {
+            format!("{} 个百分点", d.normalize())
+        } else {
+            shown(d)
+        }
+    };
+    let claimed = if c.stated.replace(' ', "") == shown(c.value).replace(' ', "") {
+        c.stated.clone()
+    } else {
+        format!("{}（{}）", c.stated, shown(c.value))
+    };
+    // The report quotes the facts: the source in the auditor's words, the input key (for the
+    // working papers) after a comma inside the brackets.
+    let source = match v.source.split_once('，') {
+        Some((words, _key)) if words.contains('（') => format!("{words}）"),
+        _ => v.source.clone(),
+    };
     let facts = vec![
         format!("自评报告 {path} 第 {} 行：“{}”", c.line, c.text),
-        format!("自评所称{what}：{}（{}）", c.stated, shown(c.value)),
-        format!("reeval 计算：{}，来源：{}", shown(computed), v.source),
-        format!("相差：{}", shown(diff)),
+        format!("自评所称{what}：{claimed}"),
+        format!("按{source}核算为 {}", shown(computed)),
+        format!("相差 {}", gap(diff)),
     ];
     let unseen = vec![format!(
         "自评报告所称{what}与账面不符的原因（口径不同、含未入账事项，或自评数字有误）待核实"
@@ -75,7 +94,7 @@ fn finding(c: &claims::Claim, v: &Verified, path: &str) -> Finding {
             c.line,
             shown(c.value),
             shown(computed),
-            shown(diff)
+            gap(diff)
         ),
         explanation: facts
             .iter()
