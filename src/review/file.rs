@@ -272,6 +272,87 @@ impl ReviewFile {
     }
 }
 
+/// A review.toml edited by hand, checked as the workbook's entries are: every field an auditor
+/// column of its sheet (a misspelt key would otherwise be dropped in silence), each listed
+/// word among its column's choices, dates `YYYY-MM-DD`, numbers as numbers, and a 核实结论
+/// that needs a 核实说明 given one. All problems at once, each naming the table, the entry and
+/// the key.
+pub fn check_by_hand(
+    f: &ReviewFile,
+    path: &Path,
+    layout: &crate::workbook::layout::WorkbookLayout,
+    words: &super::words::Words,
+) -> Result<()> {
+    let mut problems = Vec::new();
+    for kind in Kind::ALL {
+        let Some(sheet) = layout.sheet(kind.sheet_id()) else {
+            continue;
+        };
+        for e in f.entries(kind) {
+            let at = format!("[[{}]] id = “{}”", kind.table(), e.id);
+            for (key, value) in &e.fields {
+                let Some(col) = sheet.columns.iter().find(|c| &c.id == key) else {
+                    let known: Vec<&str> = sheet
+                        .columns
+                        .iter()
+                        .filter(|c| c.auditor)
+                        .map(|c| c.id.as_str())
+                        .collect();
+                    problems.push(format!(
+                        "{at} 的键 {key} 不是“{}”的填写列（可用：{}）",
+                        sheet.sheet_name(),
+                        known.join("、")
+                    ));
+                    continue;
+                };
+                if value.is_empty() {
+                    continue;
+                }
+                if !col.choices.is_empty() && !col.choices.contains(value) {
+                    problems.push(format!(
+                        "{at} 的 {key}（{}）“{value}”不在可选值（{}）之中",
+                        col.header,
+                        col.choices.join("、")
+                    ));
+                }
+                match col.kind.as_deref() {
+                    Some("date")
+                        if chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_err() =>
+                    {
+                        problems.push(format!(
+                            "{at} 的 {key}（{}）“{value}”不是日期（应为 2024-03-01 这样的写法）",
+                            col.header
+                        ))
+                    }
+                    Some("number") if value.parse::<rust_decimal::Decimal>().is_err() => {
+                        problems.push(format!("{at} 的 {key}（{}）“{value}”不是数字", col.header))
+                    }
+                    _ => {}
+                }
+            }
+            if kind == Kind::Finding {
+                let conclusion = e.get("conclusion");
+                if words.conclusions.needs_note.iter().any(|w| w == conclusion)
+                    && e.get("note").trim().is_empty()
+                {
+                    problems.push(format!(
+                        "{at} 的核实结论为“{conclusion}”，但没有核实说明（note）"
+                    ));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "核实结论文件 {} 有 {} 处错误，未使用：\n  {}",
+        path.display(),
+        problems.len(),
+        problems.join("\n  ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -142,6 +142,8 @@ pub fn apply_to_document(
         return Ok(Vec::new());
     };
     let (words, words_input) = words::Words::for_engagement(e, dir)?;
+    let layout = crate::run::workbook::layout_for(e, dir)?;
+    file::check_by_hand(&review, &ReviewFile::path_in(dir), &layout, &words)?;
     let report = apply::apply(
         &mut doc.findings,
         &review,

@@ -1080,3 +1080,47 @@ fn an_engagements_own_review_words_replace_the_builtin_ones_and_a_typo_in_them_i
         "{err}"
     );
 }
+
+/// review.toml edited by hand is checked as the workbook's entries are: a misspelt key, a
+/// date that does not exist and 排除 without a 核实说明 each stop the run (exit 2), all three
+/// named with their entry and key; a correct hand edit is applied.
+#[test]
+fn a_review_toml_edited_by_hand_is_checked_key_by_key_before_any_run_applies_it() {
+    let t = tmp();
+    let eng = engagement(t.path());
+    ok(&reeval(&["run", "-q"], &eng));
+    let ids: Vec<String> = findings(&out_of(&eng))
+        .iter()
+        .filter(|f| f["kind"] == "疑点")
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .take(3)
+        .collect();
+    let bad = format!(
+        "version = 1\n\n\
+         [[finding]]\nid = \"{}\"\nconclusoin = \"确认\"\n\n\
+         [[finding]]\nid = \"{}\"\nconclusion = \"确认\"\nnote = \"情况属实\"\nverified_on = \"2024-13-45\"\n\n\
+         [[finding]]\nid = \"{}\"\nconclusion = \"排除\"\n",
+        ids[0], ids[1], ids[2]
+    );
+    std::fs::write(eng.join("review.toml"), &bad).unwrap();
+    let o = reeval(&["run", "-q"], &eng);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for want in ["conclusoin", "2024-13-45", "排除", "核实说明", "3 处错误"] {
+        assert!(err.contains(want), "{want}: {err}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(eng.join("review.toml")).unwrap(),
+        bad
+    );
+    // Put right by hand: applied.
+    let good = format!(
+        "version = 1\n\n[[finding]]\nid = \"{}\"\nconclusion = \"确认\"\nnote = \"情况属实\"\nverified_on = \"2024-03-01\"\n",
+        ids[0]
+    );
+    std::fs::write(eng.join("review.toml"), good).unwrap();
+    ok(&reeval(&["run", "-q"], &eng));
+    let after = findings(&out_of(&eng));
+    let f = after.iter().find(|f| f["id"] == ids[0].as_str()).unwrap();
+    assert_eq!(f["status"], "确认");
+}
