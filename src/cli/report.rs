@@ -11,7 +11,7 @@ use crate::run::{ManifestRecord, RUN_OUTPUT};
 use crate::workbook::Documents;
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -90,7 +90,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     }
     let mut aside = Vec::new();
     for (name, bytes) in &files {
-        if let Some(p) = replace(&results, name, bytes, &manifest)? {
+        if let Some(p) = crate::run::replace_output(&results, name, bytes, &manifest)? {
             aside.push(p);
         }
     }
@@ -117,54 +117,4 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Write one report file into the results folder and list it in run.json; a file there that
-/// run.json does not list with these bytes' predecessor (edited since) is set aside first.
-fn replace(
-    results: &Path,
-    name: &str,
-    bytes: &[u8],
-    manifest: &ManifestRecord,
-) -> Result<Option<PathBuf>> {
-    let target = results.join(name);
-    let mut set_aside = None;
-    if target.exists() {
-        if std::fs::read(&target).ok().as_deref() == Some(bytes) {
-            return Ok(None);
-        }
-        let sha = crate::model::provenance::sha256_file(&target)?.sha256;
-        let ours = manifest
-            .outputs
-            .iter()
-            .any(|o| o.file == name && o.sha256 == sha);
-        if !ours {
-            let aside = publish::set_aside_path(results, name)?;
-            std::fs::rename(&target, &aside)
-                .with_context(|| format!("无法把 {} 改名保留", target.display()))?;
-            set_aside = Some(aside);
-        }
-    }
-    let tmp = results.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
-    std::fs::rename(&tmp, &target).with_context(|| format!("无法写入 {}", target.display()))?;
-    let manifest_path = results.join(RUN_OUTPUT.manifest);
-    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path)?)?;
-    let info = crate::model::provenance::sha256_file(&target)?;
-    let entry = serde_json::json!({ "file": name, "sha256": info.sha256, "bytes": info.bytes });
-    if let Some(outs) = v.get_mut("outputs").and_then(|o| o.as_array_mut()) {
-        match outs
-            .iter_mut()
-            .find(|o| o.get("file").and_then(|f| f.as_str()) == Some(name))
-        {
-            Some(o) => *o = entry,
-            None => outs.push(entry),
-        }
-    }
-    let tmp = results.join(format!(".run.json.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, serde_json::to_vec_pretty(&v)?)
-        .with_context(|| format!("无法写入 {}", tmp.display()))?;
-    std::fs::rename(&tmp, &manifest_path)
-        .with_context(|| format!("无法写入 {}", manifest_path.display()))?;
-    Ok(set_aside)
 }
