@@ -830,22 +830,10 @@ fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -
         let name = sl.sheet_name();
         let mut chart = Chart::new(ChartType::Column);
         chart.title().set_name("一级指标得分与满分");
-        chart
-            .add_series()
-            .set_name((name.as_str(), head, 1))
-            .set_categories((name.as_str(), head + 1, 0, end - 1, 0))
-            .set_values((name.as_str(), head + 1, 1, end - 1, 1));
-        chart
-            .add_series()
-            .set_name((name.as_str(), head, 2))
-            .set_categories((name.as_str(), head + 1, 0, end - 1, 0))
-            .set_values((name.as_str(), head + 1, 2, end - 1, 2));
+        column_series(&mut chart, &name, head, end, 1);
+        column_series(&mut chart, &name, head, end, 2);
         if with_self {
-            chart
-                .add_series()
-                .set_name((name.as_str(), head, 3))
-                .set_categories((name.as_str(), head + 1, 0, end - 1, 0))
-                .set_values((name.as_str(), head + 1, 3, end - 1, 3));
+            column_series(&mut chart, &name, head, end, 3);
             chart.title().set_name("一级指标得分、满分与自评");
         }
         chart.set_width(640).set_height(320);
@@ -1502,16 +1490,8 @@ fn analytics(
         chart
             .title()
             .set_name(&format!("{entity} 首位数字：实际与期望占比"));
-        chart
-            .add_series()
-            .set_name((name.as_str(), head, 2))
-            .set_categories((name.as_str(), head + 1, 0, end - 1, 0))
-            .set_values((name.as_str(), head + 1, 2, end - 1, 2));
-        chart
-            .add_series()
-            .set_name((name.as_str(), head, 3))
-            .set_categories((name.as_str(), head + 1, 0, end - 1, 0))
-            .set_values((name.as_str(), head + 1, 3, end - 1, 3));
+        column_series(&mut chart, &name, head, end, 2);
+        column_series(&mut chart, &name, head, end, 3);
         chart.set_width(560).set_height(280);
         ws.insert_chart(head, 5, &chart)?;
         r = end.max(head + 15) + 1;
@@ -1548,4 +1528,14 @@ fn risk(
         r += 1;
     }
     Ok((r, vec![]))
+}
+
+/// One series of a column chart over a sub-table written at `head` (header row) to `end`
+/// (exclusive): categories from column 0, values and name from column `col`.
+fn column_series(chart: &mut Chart, sheet: &str, head: u32, end: u32, col: u16) {
+    chart
+        .add_series()
+        .set_name((sheet, head, col))
+        .set_categories((sheet, head + 1, 0, end - 1, 0))
+        .set_values((sheet, head + 1, col, end - 1, col));
 }
