@@ -15,6 +15,8 @@ pub struct Draft {
     pub asset: Option<String>,
     /// Distinguishes two findings of one rule on the same voucher (e.g. `vehicle`, `6-13`).
     pub part: Option<String>,
+    /// Which side of 绩效管理 it concerns (see `Finding::aspect`).
+    pub aspect: Option<String>,
     pub date: Option<NaiveDate>,
     pub amount: Option<Fen>,
     pub summary: String,

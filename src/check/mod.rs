@@ -357,6 +357,7 @@ fn complete(
         rule: d.id.into(),
         title: d.title.into(),
         category: d.category.into(),
+        aspect: dr.aspect,
         kind,
         entity: dr.entity,
         voucher: dr.voucher,

@@ -181,6 +181,10 @@ impl Citation {
     }
 }
 
+/// The aspects a finding may name (`Finding::aspect`): 目标 (target setting), 监控 (运行监控),
+/// 自评 (the department's self-evaluation), 资料 (other documents to keep).
+pub const ASPECTS: &[&str] = &["目标", "监控", "自评", "资料"];
+
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Finding {
     /// Stable: `rule/entity/voucher[/part]`, the same for the same finding across runs and
@@ -192,6 +196,11 @@ pub struct Finding {
     pub title: String,
     #[serde(default)]
     pub category: String,
+    /// Which side of 绩效管理 the finding concerns — 目标, 监控, 自评 or 资料
+    /// ([`ASPECTS`]) — for the rules that set one (the perf-* rules); an indicator set's
+    /// `aspects` selects findings by it. Absent for the other rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aspect: Option<String>,
     /// 疑点 (to verify) or 提示 (informational: a list for the inspection, not a breach);
     /// 疑点 when a document leaves it out.
     #[serde(default)]

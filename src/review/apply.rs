@@ -237,6 +237,7 @@ fn manual_finding(
             title.clone()
         },
         category: category.to_string(),
+        aspect: None,
         kind: Kind::Issue,
         entity,
         voucher: Some(e.get("voucher").to_string()).filter(|s| !s.is_empty()),
@@ -326,6 +327,7 @@ fn asset_finding(
         rule: ASSET_RULE.into(),
         title: ws.title.clone(),
         category: ws.category.clone(),
+        aspect: None,
         kind: Kind::Issue,
         entity: Some(entity).filter(|s| !s.is_empty()),
         voucher: None,

@@ -37,6 +37,13 @@ pub struct IndicatorScore {
     /// applicable child has one. Left out when the department gives none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_score: Option<Decimal>,
+    /// A findings indicator the evaluator scored instead (`[manual.<id>]` score and rationale
+    /// in the inputs): true, `score` is the evaluator's, and `findings_score` what the
+    /// findings alone would give; `value` and `pending_findings` still count the findings.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub overridden: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub findings_score: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -139,7 +146,7 @@ fn apply(rule: &Rule, value: Decimal, max: Decimal) -> (Decimal, String) {
                         "{side} {threshold} 共 {:.2} 个百分点，每点扣 {} 分，扣 {:.2}",
                         r2(over),
                         per_point_text(*per_point),
-                        r2(off)
+                        shown_deduction(max, off)
                     ),
                 )
             }
@@ -251,6 +258,8 @@ fn score_as(
                 max: ind.weight,
                 pending_findings: None,
                 score_if_confirmed: None,
+                overridden: false,
+                findings_score: None,
                 self_score: inputs.num(&self_key(&ind.id)).or_else(|| {
                     let scored: Vec<&&IndicatorScore> = kids
                         .iter()
@@ -373,6 +382,8 @@ fn score_leaf(
         reason: String::new(),
         pending_findings: None,
         score_if_confirmed: None,
+        overridden: false,
+        findings_score: None,
     };
     if let Some(reason) = inputs.text(&format!("not_applicable.{}.reason", ind.id)) {
         out.status = "not_applicable".into();
@@ -515,6 +526,8 @@ fn score_leaf(
                 let related = |f: &&Finding| {
                     f.kind == Kind::Issue
                         && (ind.rules.contains(&f.rule) || ind.categories.contains(&f.category))
+                        && (ind.aspects.is_empty()
+                            || f.aspect.as_ref().is_some_and(|a| ind.aspects.contains(a)))
                 };
                 let mut confirmed: BTreeSet<(String, String)> = BTreeSet::new();
                 let mut pending: BTreeSet<(String, String)> = BTreeSet::new();
@@ -545,7 +558,7 @@ fn score_leaf(
                     "{n} {what}（每张凭证或每项资产按类别计一次），每项扣 {} 分，封顶 {} 分，扣 {:.2}",
                     per.normalize(),
                     cap.normalize(),
-                    r2(off)
+                    shown_deduction(max, off)
                 );
                 if !if_confirmed && !pending.is_empty() {
                     let all = Decimal::from((confirmed.len() + pending.len()) as u64);
@@ -553,33 +566,48 @@ fn score_leaf(
                         why,
                         "；另有 {} 项待核实/待定疑点未扣分（全部确认则扣 {:.2}）",
                         pending.len(),
-                        r2((all * per).min(cap))
+                        shown_deduction(max, (all * per).min(cap))
                     );
                 }
                 (Some(n), Ok((max - off, why)))
             }
         },
-        _ => match (
-            inputs.num(&format!("manual.{}.score", ind.id)),
-            inputs.text(&format!("manual.{}.rationale", ind.id)),
-        ) {
-            (Some(s), Some(r)) if s >= Decimal::ZERO && s <= max => {
-                (None, Ok((s, format!("评价组打分：{r}"))))
-            }
-            (Some(s), Some(_)) => (None, Err(format!("人工打分 {s} 超出 0–{max}"))),
-            (Some(_), None) => (
-                None,
-                Err(format!("人工打分缺少理由 [manual.{}] rationale", ind.id)),
-            ),
-            _ => (
-                None,
+        _ => (
+            None,
+            manual(ind, inputs).unwrap_or_else(|| {
                 Err(format!(
                     "缺少人工打分 [manual.{}] score 与 rationale",
                     ind.id
-                )),
-            ),
-        },
+                ))
+            }),
+        ),
     };
+    // The evaluator's judgement wins over the findings' count: a `[manual.<id>]` score for a
+    // findings indicator replaces the deduction, and the reason keeps what the findings gave.
+    let (result, overridden) = match (kind, &result) {
+        ("findings", _) => match manual(ind, inputs) {
+            None => (result, false),
+            Some(Err(e)) => (Err(e), false),
+            Some(Ok((s, why))) => {
+                out.findings_score = result
+                    .as_ref()
+                    .ok()
+                    .map(|(f, _)| r2((*f).max(Decimal::ZERO)));
+                let basis = match &result {
+                    Ok((f, fwhy)) => {
+                        format!("按疑点计为 {:.2} 分：{fwhy}", r2((*f).max(Decimal::ZERO)))
+                    }
+                    Err(e) => format!("按疑点未能计分：{e}"),
+                };
+                (
+                    Ok((s, format!("{why}（评价组打分取代按疑点扣分；{basis}）"))),
+                    true,
+                )
+            }
+        },
+        _ => (result, false),
+    };
+    out.overridden = overridden;
     out.value = value.map(|v| {
         if kind == "target" {
             v.normalize().to_string()
@@ -595,6 +623,25 @@ fn score_leaf(
         }
         Err(e) => fail(out, e),
     }
+}
+
+/// The evaluator's score of an indicator from `[manual.<id>]`: None when the inputs give no
+/// score, an error when it lacks its rationale or lies outside 0–weight.
+fn manual(ind: &Indicator, inputs: &ScoringInputs) -> Option<Result<(Decimal, String), String>> {
+    let max = ind.weight;
+    let s = inputs.num(&format!("manual.{}.score", ind.id))?;
+    Some(match inputs.text(&format!("manual.{}.rationale", ind.id)) {
+        Some(r) if s >= Decimal::ZERO && s <= max => Ok((s, format!("评价组打分：{r}"))),
+        Some(_) => Err(format!("人工打分 {s} 超出 0–{max}")),
+        None => Err(format!("人工打分缺少理由 [manual.{}] rationale", ind.id)),
+    })
+}
+
+/// A deduction as printed beside its score: the weight less the score rounded half up to two
+/// decimals, so that the two add up to the weight as printed (a deduction of 0.625 from 2
+/// prints “扣 0.62” beside 1.38, never 0.63 beside 1.38).
+pub fn shown_deduction(max: Decimal, off: Decimal) -> Decimal {
+    max - r2((max - off).max(Decimal::ZERO))
 }
 
 /// A per-point deduction as a report prints it: exact when it has at most two decimals

@@ -120,6 +120,10 @@ pub struct Indicator {
     pub rules: Vec<String>,
     #[serde(default)]
     pub categories: Vec<String>,
+    /// findings: when given, only findings whose `aspect` (目标 / 监控 / 自评 / 资料) is
+    /// listed — the 监控 part of a rule, not its 目标 part.
+    #[serde(default)]
+    pub aspects: Vec<String>,
     #[serde(default)]
     pub per_finding: Option<Decimal>,
     #[serde(default)]
@@ -249,6 +253,24 @@ impl IndicatorSet {
                             ind.name,
                             excerpt(c),
                             crate::model::categories::names()?
+                        );
+                    }
+                }
+                if !ind.aspects.is_empty() && kind != "findings" {
+                    bail!(
+                        "指标 {}（{}）写了 aspects，只有扣分指标（kind = \"findings\"）才按疑点的方面选取",
+                        ind.id,
+                        ind.name
+                    );
+                }
+                for a in &ind.aspects {
+                    if !crate::model::findings::ASPECTS.contains(&a.as_str()) {
+                        bail!(
+                            "扣分指标 {}（{}）的 aspects 含 “{}”，不是疑点的方面：{}",
+                            ind.id,
+                            ind.name,
+                            excerpt(a),
+                            crate::model::findings::ASPECTS.join("、")
                         );
                     }
                 }

@@ -484,13 +484,19 @@ fn review_round_trip_confirms_excludes_inspects_and_carries_judgements_into_the_
                 .map(|v| v.iter().map(|x| x.as_str().unwrap().to_string()).collect())
                 .unwrap_or_default()
         };
-        let (rules, cats) = (list("rules"), list("categories"));
+        let (rules, cats, aspects) = (list("rules"), list("categories"), list("aspects"));
         let places: BTreeSet<(String, String)> = after
             .iter()
             .filter(|f| f["kind"] == "疑点" && f["status"] == "确认")
             .filter(|f| {
                 rules.contains(&f["rule"].as_str().unwrap().to_string())
                     || cats.contains(&f["category"].as_str().unwrap().to_string())
+            })
+            .filter(|f| {
+                aspects.is_empty()
+                    || f["aspect"]
+                        .as_str()
+                        .is_some_and(|a| aspects.iter().any(|x| x == a))
             })
             .map(|f| {
                 let place = f["voucher"].as_str().or(f["asset"].as_str()).unwrap_or("");

@@ -11,6 +11,7 @@
 use crate::check::finding::{not_checked, partly_checked, Draft};
 use crate::check::performance::received;
 use crate::check::{Context, Doc, RuleOutcome};
+use crate::model::findings::ASPECTS;
 use anyhow::Result;
 use serde::Deserialize;
 
@@ -40,6 +41,9 @@ pub(super) struct Required {
     pub words: Vec<String>,
     pub what: String,
     pub citation: String,
+    /// The finding's aspect (`Finding::aspect`); 资料 when not given.
+    #[serde(default)]
+    pub aspect: Option<String>,
 }
 
 pub fn check(cx: &Context) -> Result<RuleOutcome> {
@@ -52,6 +56,19 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             ..Default::default()
         });
     };
+    for q in &p.required {
+        if let Some(a) = q.aspect.as_deref() {
+            if !ASPECTS.contains(&a) {
+                anyhow::bail!(
+                    "[{}] required 中“{}”的 aspect “{}” 不是 {} 之一",
+                    DOC.id,
+                    q.what,
+                    crate::errors::excerpt(a),
+                    ASPECTS.join("/")
+                );
+            }
+        }
+    }
     let mut drafts = Vec::new();
     let mut limits = Vec::new();
     let mut undecided = Vec::new();
@@ -72,6 +89,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 match req {
                     Some(q) => drafts.push(Draft {
                         part: Some(name.to_string()),
+                        aspect: Some(q.aspect.clone().unwrap_or_else(|| "资料".into())),
                         date: when,
                         summary: format!("{}未提供：{name}", q.what),
                         facts: vec![format!(

@@ -195,6 +195,7 @@ fn gap(
     let names: Vec<String> = missing.iter().map(|(b, _)| format!("“{b}”")).collect();
     Draft {
         part: Some(part.into()),
+        aspect: Some(part.into()),
         summary: format!("账面项目 {n} 个，{m} 个{what}"),
         facts: vec![
             format!("账面支出分录记录项目 {n} 个；{source}覆盖 {k} 个（{rate:.2}%），{m} 个{what}"),

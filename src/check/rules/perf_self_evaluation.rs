@@ -142,6 +142,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         facts.extend(unfounded);
         drafts.push(Draft {
             part: Some(name.clone()),
+            aspect: Some("自评".into()),
             summary: format!("{kind}：{name}"),
             facts,
             register_rows: vec![r.evidence(&format!("自评：{name}"))],

@@ -130,6 +130,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         ));
         drafts.push(Draft {
             part: Some(set.clone()),
+            aspect: Some("目标".into()),
             summary: what.clone(),
             facts,
             register_rows: evidence,

@@ -151,6 +151,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
     Ok(RuleOutcome {
         drafts: vec![Draft {
             part: Some("年度任务".into()),
+            aspect: Some("目标".into()),
             summary: "部门整体绩效目标与年度工作任务".into(),
             facts,
             register_rows: evidence,
