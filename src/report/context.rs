@@ -346,7 +346,12 @@ pub fn build(s: &Sources, draft: bool) -> Result<Context> {
                 "complete": r.complete,
                 "set": r.set,
                 "first": first,
+                "total_raw": format!("{:.2}", round2(r.total_raw)),
+                "ratio": percent(r.total_raw, r.max_applicable).map(|d| format!("{d:.2}")),
                 "self": {
+                    // Whether the department scored any first-level indicator: else only its
+                    // total is known and the table says so.
+                    "levels": r.subtotals.iter().filter(|i| i.parent.is_none()).any(|i| own.get(&i.id).copied().or(i.self_score).is_some()),
                     "score": se.score.map(|d| format!("{:.2}", round2(d))),
                     "grade": se.grade,
                     "difference": se.difference.map(|d| format!("{:.2}", round2(d))),

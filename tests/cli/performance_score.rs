@@ -368,3 +368,41 @@ fn perf_confirming_the_samples_target_and_monitoring_findings_moves_exactly_clar
     assert_eq!(num(&before["total"]) - num(&after["total"]), d("3"));
     assert_eq!(after["total_if_confirmed"], "79.47");
 }
+
+#[test]
+fn the_first_level_table_shows_the_total_self_score_and_says_when_levels_were_not_given() {
+    let t = tmp();
+    let eng = engagement(t.path());
+    let report = |eng: &Path| {
+        std::fs::read_to_string(eng.join("output/hrss-2023/报告-hrss-2023.md")).unwrap()
+    };
+    run(&eng);
+    let md = report(&eng);
+    // Only the total self-score (96) is given: the 合计 row shows it, the note says so.
+    assert!(
+        md.contains("| 合计 | 100.00 | 89.47 | 89.47% | 96.00 |"),
+        "{md}"
+    );
+    assert!(md.contains("自评只给出总分96.00分，未分一级指标给出自评得分。"));
+    assert!(md.contains("| 投入 | 9.00 | 5.38 | 59.78% | — |"));
+    // The department scores two first-level indicators: they show, the note goes.
+    let inputs = eng.join("data/scoring-inputs.toml");
+    let mut text = std::fs::read_to_string(&inputs).unwrap();
+    text.push_str(
+        "\n[self_evaluation.indicators.input]\nscore = \"8.5\"\n\n\
+         [self_evaluation.indicators.process]\nscore = \"28\"\n",
+    );
+    std::fs::write(&inputs, text).unwrap();
+    let mut cmd = bin();
+    cmd.args(["run", "-q", "--discard-entries"]).arg(&eng);
+    let o = output_within(cmd, 300);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = report(&eng);
+    assert!(
+        md.contains("| 投入 | 9.00 | 5.38 | 59.78% | 8.50 |"),
+        "{md}"
+    );
+    assert!(md.contains("| 过程 | 29.00 |"));
+    assert!(md.contains("| 合计 | 100.00 | 89.47 | 89.47% | 96.00 |"));
+    assert!(!md.contains("自评只给出总分"), "{md}");
+}
