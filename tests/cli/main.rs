@@ -22,6 +22,7 @@ mod load_sections;
 mod load_sparse;
 mod money_and_dates;
 mod performance;
+mod performance_books;
 mod performance_score;
 mod portable;
 mod profile_suggest;

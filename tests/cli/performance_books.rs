@@ -1,0 +1,260 @@
+//! The 自评表's 实际完成值 against the books (issue 23): an amount the books compute — a
+//! quantity of the claims vocabulary with 经济分类 codes or a department total, or one of the
+//! books' projects — set beside the books' figure; a difference beyond rounding is a 自评不实
+//! finding with both figures and the source, agreement within rounding silent, and a figure
+//! the books cannot give (a budget, 预算执行率, another fund) listed as not verified.
+#![allow(clippy::inconsistent_digit_grouping)]
+
+use crate::common::*;
+use reeval::fixtures::books::{cr, dr, write_ledger, write_table, Layout, L, V};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// 局机关: 公务接待 1,200.00 and 公务用车运行 2,800.00 (三公 4,000.00), 办公费 5,000.00 (公用
+/// 经费 9,000.00), the project 2023年就业见习补贴项目 20,000.00; 财务会计 and 预算会计 lines.
+fn ledger(dir: &Path) -> PathBuf {
+    let pair = |s: &str, econ: (&str, &str), f: i64, project: Option<&str>| -> Vec<L> {
+        let mut fin = dr(s, "5001", "业务活动费用", f).econ(econ.0, econ.1);
+        let mut bud = dr(s, "7101", "行政支出", f).econ(econ.0, econ.1);
+        fin.project = project.map(str::to_string);
+        bud.project = project.map(str::to_string);
+        vec![
+            fin,
+            cr(s, "1002", "银行存款", f).settle("转账"),
+            bud,
+            cr(s, "8001", "资金结存", f),
+        ]
+    };
+    let vs = vec![
+        V::new(
+            3,
+            6,
+            1,
+            pair("接待上级检查", ("30217", "公务接待费"), 1_200_00, None),
+        ),
+        V::new(
+            4,
+            7,
+            2,
+            pair(
+                "公务用车加油",
+                ("30231", "公务用车运行维护费"),
+                2_800_00,
+                None,
+            ),
+        ),
+        V::new(
+            5,
+            8,
+            3,
+            pair("购办公用品", ("30201", "办公费"), 5_000_00, None),
+        ),
+        V::new(
+            6,
+            9,
+            4,
+            pair(
+                "支付就业见习补贴",
+                ("30227", "委托业务费"),
+                20_000_00,
+                Some("2023年就业见习补贴项目"),
+            ),
+        ),
+    ];
+    let path = dir.join("账.xlsx");
+    let layout = Layout {
+        project: true,
+        ..Layout::FULL
+    };
+    write_ledger(&path, "局机关", 2023, &[], &vs, layout).unwrap();
+    path
+}
+
+fn check(dir: &Path, rows: &[[&str; 6]]) -> Value {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let se = dir.join("self-evaluation.xlsx");
+    write_table(
+        &se,
+        "自评表",
+        &[
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因",
+        ],
+        &rows,
+    )
+    .unwrap();
+    let l = ledger(dir);
+    let spec = format!("self-evaluation={}", se.display());
+    let (out, doc) = cli_check(dir, &[p(&l), "--supporting", &spec]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    doc.expect("findings document")
+}
+
+fn findings(doc: &Value) -> Vec<&Value> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "perf-self-evaluation")
+        .collect()
+}
+
+fn limits(doc: &Value) -> Vec<String> {
+    doc["scope_limits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["rule"] == "perf-self-evaluation")
+        .map(|l| l["reason"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn perf_self_evaluation_sets_amounts_beside_the_books_in_three_wordings_and_not_look_alikes() {
+    for (three, public, project) in [
+        (
+            "“三公”经费支出",
+            "公用经费实际支出数",
+            "就业见习补贴项目支出",
+        ),
+        (
+            "三公经费实际支出数",
+            "日常公用经费支出",
+            "2023年就业见习补贴项目资金",
+        ),
+        ("本部门“三公经费”", "公用经费", "就业见习补贴项目经费支出"),
+    ] {
+        let t = tmp();
+        let doc = check(
+            t.path(),
+            &[
+                // The books: 4,000.00, 9,000.00 and 20,000.00 — each claimed otherwise.
+                [three, "≤0.5万元", "0.38万元", "2", "2", ""],
+                [public, "≤10,000元", "8,000元", "2", "2", ""],
+                [project, "≤2万元", "1.5万元", "2", "2", ""],
+                // Agrees within the rounding of 2.9万元 (29,000.00).
+                ["部门整体支出决算", "≤3万元", "2.9万元", "2", "2", ""],
+                // Look-alikes: a rate, a budget, another fund, a project budget, a rate of
+                // the vocabulary the books cannot give.
+                ["三公经费变动率", "≤0%", "-5%", "2", "2", ""],
+                ["三公经费预算数", "≤0.5万元", "0.5万元", "2", "2", ""],
+                ["就业补助资金实际支出", "≥1万元", "3万元", "2", "2", ""],
+                ["就业见习补贴项目预算", "≤3万元", "3万元", "2", "2", ""],
+                ["预算执行率", "≥90%", "95%", "2", "2", ""],
+            ],
+        );
+        let fs = findings(&doc);
+        let mut names: Vec<String> = fs
+            .iter()
+            .map(|f| f["summary"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        let mut want = vec![
+            format!("自评不实：{three}"),
+            format!("自评不实：{public}"),
+            format!("自评不实：{project}"),
+        ];
+        want.sort();
+        assert_eq!(names, want, "{three}");
+        let text = |name: &str| -> String {
+            let f = fs
+                .iter()
+                .find(|f| f["summary"].as_str().unwrap().ends_with(name))
+                .unwrap();
+            f["explanation"].as_str().unwrap().to_string()
+        };
+        let x = text(three);
+        assert!(
+            x.contains("（3,800.00 元）") && x.contains("4,000.00 元") && x.contains("经济分类"),
+            "{x}"
+        );
+        assert!(x.contains("相差 -200.00 元"), "{x}");
+        let x = text(public);
+        assert!(
+            x.contains("8,000.00 元") && x.contains("9,000.00 元"),
+            "{x}"
+        );
+        let x = text(project);
+        assert!(
+            x.contains("15,000.00 元")
+                && x.contains("20,000.00 元")
+                && x.contains("项目“2023年就业见习补贴项目”的预算会计支出科目"),
+            "{x}"
+        );
+        // What the books cannot give is listed as not verified against them, by name.
+        let l = limits(&doc);
+        let books = l
+            .iter()
+            .find(|l| l.contains("无法由账面计算"))
+            .unwrap_or_else(|| panic!("{l:?}"));
+        for name in [
+            "三公经费预算数",
+            "就业补助资金实际支出",
+            "就业见习补贴项目预算",
+            "预算执行率",
+        ] {
+            assert!(books.contains(&format!("“{name}”")), "{name}: {books}");
+        }
+        for name in ["三公经费变动率", "部门整体支出决算", three] {
+            assert!(!books.contains(&format!("“{name}”")), "{name}: {books}");
+        }
+    }
+}
+
+#[test]
+fn perf_self_evaluation_without_budget_lines_sets_no_amount_beside_zero() {
+    // Books with 财务会计 lines only: the claims' 预算会计 sums are no figure, not zero.
+    let t = tmp();
+    let vs = vec![V::new(
+        3,
+        6,
+        1,
+        vec![
+            dr("接待", "5001", "业务活动费用", 1_200_00).econ("30217", "公务接待费"),
+            cr("接待", "1002", "银行存款", 1_200_00).settle("转账"),
+        ],
+    )];
+    let l = t.path().join("账.xlsx");
+    write_ledger(&l, "局机关", 2023, &[], &vs, Layout::FULL).unwrap();
+    let se = t.path().join("self-evaluation.xlsx");
+    let rows = vec![vec![
+        "三公经费".to_string(),
+        "≤0.5万元".into(),
+        "0.38万元".into(),
+        "2".into(),
+        "2".into(),
+        String::new(),
+    ]];
+    write_table(
+        &se,
+        "自评表",
+        &[
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因",
+        ],
+        &rows,
+    )
+    .unwrap();
+    let spec = format!("self-evaluation={}", se.display());
+    let (out, doc) = cli_check(t.path(), &[p(&l), "--supporting", &spec]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = doc.unwrap();
+    assert!(findings(&doc).is_empty());
+    let l = limits(&doc);
+    assert!(
+        l.iter()
+            .any(|l| l.contains("“三公经费”（账面没有预算会计支出分录）")),
+        "{l:?}"
+    );
+}
