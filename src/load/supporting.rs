@@ -40,6 +40,13 @@ struct KindProfile {
     columns: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     types: BTreeMap<String, String>,
+    /// Kinds of one group (the 绩效 tables) may share a workbook, one kind a sheet: a sheet is
+    /// this kind's when its name has one of `sheet_words` and no other kind's of the group, or
+    /// its header names more of this kind's columns than of any other kind of the group.
+    #[serde(default)]
+    group: Option<String>,
+    #[serde(default)]
+    sheet_words: Vec<String>,
 }
 
 /// A typed cell of a supporting record.
@@ -105,6 +112,11 @@ pub struct TableReport {
     pub rows_skipped: usize,
     pub rows_rejected: usize,
     pub rejections: Vec<Rejection>,
+    /// Sheets of the file left to another kind of its group (a workbook holding the 绩效目标表,
+    /// 监控表 and 自评表 as sheets): `工作表“自评”（12 行）属于绩效自评表`; their rows are counted
+    /// in `rows_read` and `rows_skipped`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_sheets: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -156,7 +168,12 @@ impl Supporting {
             if out.tables.contains_key(kind) {
                 bail!("辅助资料“{kind}”给出了两次；请合并为一个文件");
             }
-            let t = read_table(kind, p, root, path)?;
+            let rivals: Vec<&KindProfile> = profiles
+                .iter()
+                .filter(|(k, q)| *k != kind && q.group.is_some() && q.group == p.group)
+                .map(|(_, q)| q)
+                .collect();
+            let t = read_table(kind, p, &rivals, root, path)?;
             out.tables.insert(kind.clone(), t);
         }
         Ok(out)
@@ -204,6 +221,8 @@ impl Tally for TableReport {
 /// A supporting file's sheets as [`sheets::read`] reads them.
 struct Records<'a> {
     profile: &'a KindProfile,
+    /// The other kinds of its group, which may own some sheets of the same workbook.
+    rivals: &'a [&'a KindProfile],
     file_label: String,
     records: Vec<Record>,
     /// The most column names seen on a sheet without a header, for the diagnosis.
@@ -223,24 +242,76 @@ impl<'s> SheetKind<'s> for Records<'_> {
     fn locate(&mut self, at: At<'s, '_, TableReport>) -> Found<RecordTable<'s>> {
         let (p, rows) = (self.profile, at.rows);
         at.report.rows_read += rows.len();
+        // A sheet another kind of the group names (工作表“自评表” in a 绩效 workbook) is its.
+        let sheet_name = norm(&at.sheet.name);
+        let named = |q: &KindProfile| {
+            q.sheet_words
+                .iter()
+                .any(|w| !w.is_empty() && sheet_name.contains(&norm(w)))
+        };
+        let mine = named(p);
+        let theirs = self.rivals.iter().find(|q| named(q));
+        if let (false, Some(q)) = (mine, theirs) {
+            at.report.rows_skipped += rows.len();
+            at.report.other_sheets.push(format!(
+                "工作表“{}”（{} 行）属于{}",
+                at.sheet.name,
+                rows.len(),
+                q.title
+            ));
+            return None;
+        }
         // The header: the first of the first 40 rows naming every required field.
         for (r, row) in rows.iter().enumerate().take(40) {
             let names: Vec<String> = row.iter().map(|c| norm(&cell::text(c))).collect();
-            let mut map = BTreeMap::new();
-            for (field, syns) in &p.columns {
-                if let Some(ci) = names
-                    .iter()
-                    .position(|n| syns.iter().any(|s| norm(s) == *n))
-                {
-                    map.insert(field.clone(), ci);
-                }
-            }
+            let map = header_map(p, &names);
             if p.required.iter().all(|f| map.contains_key(f)) {
+                // Unless its name settles it, a header naming more of another kind's
+                // columns (实际完成值, 得分 of a 自评表 beside its 三级指标) is that kind's.
+                if !(mine && theirs.is_none()) {
+                    let better = self
+                        .rivals
+                        .iter()
+                        .map(|q| (q, header_map(q, &names)))
+                        .filter(|(q, m)| {
+                            q.required.iter().all(|f| m.contains_key(f)) && m.len() > map.len()
+                        })
+                        .max_by_key(|(_, m)| m.len())
+                        .map(|(q, _)| q);
+                    if let Some(q) = better {
+                        at.report.rows_skipped += rows.len();
+                        at.report.other_sheets.push(format!(
+                            "工作表“{}”（{} 行）属于{}",
+                            at.sheet.name,
+                            rows.len(),
+                            q.title
+                        ));
+                        return None;
+                    }
+                }
                 let sheet = at.sheet;
                 return Some((r + 1, RecordTable { sheet, map }));
             }
         }
         at.report.rows_skipped += rows.len();
+        // No header of this kind: say so when it is another kind's sheet of the group.
+        let owner = rows.iter().take(40).find_map(|row| {
+            let names: Vec<String> = row.iter().map(|c| norm(&cell::text(c))).collect();
+            self.rivals
+                .iter()
+                .map(|q| (q, header_map(q, &names)))
+                .filter(|(q, m)| q.required.iter().all(|f| m.contains_key(f)))
+                .max_by_key(|(_, m)| m.len())
+                .map(|(q, _)| q)
+        });
+        if let Some(q) = owner {
+            at.report.other_sheets.push(format!(
+                "工作表“{}”（{} 行）属于{}",
+                at.sheet.name,
+                rows.len(),
+                q.title
+            ));
+        }
         let found = crate::load::ledger::header::found_names(rows);
         if found.len() > self.found_best.len() {
             self.found_best = found;
@@ -310,7 +381,27 @@ impl<'s> SheetKind<'s> for Records<'_> {
     }
 }
 
-fn read_table(kind: &str, p: &KindProfile, root: &Path, path: &Path) -> Result<SupportingTable> {
+/// The column of each field of a kind a header row names.
+fn header_map(p: &KindProfile, names: &[String]) -> BTreeMap<String, usize> {
+    let mut map = BTreeMap::new();
+    for (field, syns) in &p.columns {
+        if let Some(ci) = names
+            .iter()
+            .position(|n| syns.iter().any(|s| norm(s) == *n))
+        {
+            map.insert(field.clone(), ci);
+        }
+    }
+    map
+}
+
+fn read_table(
+    kind: &str,
+    p: &KindProfile,
+    rivals: &[&KindProfile],
+    root: &Path,
+    path: &Path,
+) -> Result<SupportingTable> {
     let input = sha256_file_in(root, path)
         .with_context(|| format!("辅助资料 {} 无法读取", path.display()))?;
     let (sheets, _) = workbook::read_any(&root.join(path))?;
@@ -324,9 +415,11 @@ fn read_table(kind: &str, p: &KindProfile, root: &Path, path: &Path) -> Result<S
         rows_skipped: 0,
         rows_rejected: 0,
         rejections: Vec::new(),
+        other_sheets: Vec::new(),
     };
     let mut records = Records {
         profile: p,
+        rivals,
         file_label: path.display().to_string(),
         records: Vec::new(),
         found_best: Vec::new(),

@@ -258,3 +258,182 @@ fn perf_self_evaluation_without_budget_lines_sets_no_amount_beside_zero() {
         "{l:?}"
     );
 }
+
+/// One sheet: its name, header and rows.
+type SheetSpec<'a> = (&'a str, &'a [&'a str], Vec<Vec<&'a str>>);
+
+/// A workbook of several sheets.
+fn workbook(path: &Path, sheets: &[SheetSpec]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, header, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn perf_one_workbook_holds_targets_monitoring_and_self_evaluation_as_sheets_told_apart() {
+    const TARGET: &[&str] = &[
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "计量单位",
+        "方向",
+    ];
+    const PROJECT: &[&str] = &[
+        "项目名称",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "计量单位",
+        "方向",
+    ];
+    const MONITOR: &[&str] = &["项目名称", "监控日期", "偏差情况", "纠偏措施"];
+    const SELF: &[&str] = &[
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因",
+    ];
+    // Three wordings of the sheet names: named for their kind, named vaguely (部门整体, 项目,
+    // 监控表, 自评表), and Sheet1…; and a look-alike naming two kinds (目标自评), settled by
+    // its header.
+    for names in [
+        ["部门整体绩效目标", "项目绩效目标", "运行监控", "绩效自评"],
+        ["部门整体", "项目", "监控表", "自评表"],
+        ["Sheet1", "Sheet2", "Sheet3", "目标自评"],
+    ] {
+        let t = tmp();
+        let wb = t.path().join("绩效资料.xlsx");
+        workbook(
+            &wb,
+            &[
+                (
+                    names[0],
+                    TARGET,
+                    vec![
+                        vec!["产出指标", "数量指标", "城镇新增就业人数", "800", "人", "≥"],
+                        vec!["效益指标", "社会效益", "就业形势", "稳定", "", ""],
+                    ],
+                ),
+                (
+                    names[1],
+                    PROJECT,
+                    vec![vec![
+                        "就业见习补贴项目",
+                        "产出指标",
+                        "数量指标",
+                        "见习人数",
+                        "50",
+                        "人",
+                        "≥",
+                    ]],
+                ),
+                (
+                    names[2],
+                    MONITOR,
+                    vec![
+                        vec!["就业见习补贴项目", "2023-07-15", "无", "无"],
+                        vec!["职业技能提升培训项目", "2023-07-15", "进度偏慢", "加快"],
+                    ],
+                ),
+                (
+                    names[3],
+                    SELF,
+                    vec![vec![
+                        "产出指标",
+                        "数量指标",
+                        "城镇新增就业人数",
+                        "≥800人",
+                        "820人",
+                        "4",
+                        "4",
+                        "",
+                    ]],
+                ),
+            ],
+        );
+        let l = ledger(t.path());
+        let specs: Vec<String> = ["targets", "monitoring", "self-evaluation"]
+            .iter()
+            .map(|k| format!("{k}={}", wb.display()))
+            .collect();
+        let mut args = vec![p(&l).to_string()];
+        for s in &specs {
+            args.push("--supporting".into());
+            args.push(s.clone());
+        }
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (out, doc) = cli_check(t.path(), &a);
+        assert!(out.status.success(), "{names:?}: {}", stderr(&out));
+        let doc = doc.unwrap();
+        let report = |kind: &str| -> Value {
+            doc["supporting"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["kind"] == kind)
+                .unwrap()
+                .clone()
+        };
+        for (kind, loaded, others) in [
+            ("targets", 3, 2),
+            ("monitoring", 2, 3),
+            ("self-evaluation", 1, 3),
+        ] {
+            let r = report(kind);
+            assert_eq!(r["rows_loaded"], loaded, "{names:?} {kind}: {r}");
+            assert_eq!(r["rows_rejected"], 0, "{names:?} {kind}: {r}");
+            assert_eq!(
+                r["other_sheets"].as_array().map_or(0, Vec::len),
+                others,
+                "{names:?} {kind}: {r}"
+            );
+            // Every row of the workbook accounted for: loaded, or skipped (headers, the
+            // sheets of the other kinds).
+            let n = |k: &str| r[k].as_u64().unwrap();
+            assert_eq!(n("rows_read"), 3 + 2 + 3 + 2, "{kind}: {r}");
+            assert_eq!(
+                n("rows_read"),
+                n("rows_loaded") + n("rows_skipped") + n("rows_rejected"),
+                "{kind}: {r}"
+            );
+        }
+        let t_report = report("targets");
+        let others = t_report["other_sheets"].to_string();
+        assert!(
+            others.contains(&format!("工作表“{}”", names[3])) && others.contains("绩效自评表"),
+            "{others}"
+        );
+        // The rules read each kind's own rows: the project has its targets, the self-
+        // evaluation's met target is no finding, the target sheet's vague 效益 indicator is.
+        let quantified: Vec<&Value> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "perf-target-quantified")
+            .collect();
+        assert!(
+            quantified
+                .iter()
+                .any(|f| f["id"] == "perf-target-quantified/部门整体"),
+            "{names:?}"
+        );
+        assert!(findings(&doc).is_empty(), "{names:?}");
+    }
+}
