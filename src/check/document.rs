@@ -174,7 +174,7 @@ pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
     let mut prov = Provenance::new("check");
     prov.inputs = loaded.report.provenance.inputs.clone();
     for t in s.supporting.tables.values() {
-        prov.inputs.push(t.input.clone());
+        prov.inputs.extend(t.inputs().cloned());
     }
     prov.inputs.extend(s.extra_inputs.iter().cloned());
     for (k, v) in &loaded.report.provenance.parameters {
@@ -225,7 +225,7 @@ pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
             .supporting
             .tables
             .values()
-            .map(|t| t.report.clone())
+            .flat_map(|t| t.reports().cloned())
             .collect(),
         risk: check::risk::rank(&checked.findings, s.config)?,
         findings: checked.findings,

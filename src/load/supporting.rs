@@ -122,9 +122,57 @@ pub struct TableReport {
 #[derive(Debug, Clone)]
 pub struct SupportingTable {
     pub kind: String,
+    /// The rows of every file given for the kind, in the order given (each names its file).
     pub records: Vec<Record>,
+    /// The first file's report and provenance …
     pub report: TableReport,
     pub input: InputFile,
+    /// … and those of the further files given for the same kind.
+    pub more: Vec<(TableReport, InputFile)>,
+}
+
+impl SupportingTable {
+    /// Every file's report, the first first.
+    pub fn reports(&self) -> impl Iterator<Item = &TableReport> {
+        std::iter::once(&self.report).chain(self.more.iter().map(|(r, _)| r))
+    }
+    /// Every file's provenance.
+    pub fn inputs(&self) -> impl Iterator<Item = &InputFile> {
+        std::iter::once(&self.input).chain(self.more.iter().map(|(_, i)| i))
+    }
+    /// The files as a finding names them: `a.xlsx、b.xlsx`.
+    pub fn paths(&self) -> String {
+        self.reports()
+            .map(|r| r.path.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+}
+
+/// The file or files given for a kind in engagement.toml's `[supporting]`: `targets =
+/// "绩效目标表.xlsx"` or `targets = ["部门整体.xlsx", "项目.xlsx"]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Files {
+    One(PathBuf),
+    Many(Vec<PathBuf>),
+}
+
+impl Files {
+    pub fn paths(&self) -> Vec<PathBuf> {
+        match self {
+            Files::One(p) => vec![p.clone()],
+            Files::Many(v) => v.clone(),
+        }
+    }
+    /// As shown to the user: the files joined with 、.
+    pub fn display(&self) -> String {
+        self.paths()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
 }
 
 /// Every supporting input given, by kind.
@@ -165,8 +213,8 @@ impl Supporting {
                     profiles.keys().cloned().collect::<Vec<_>>().join("、")
                 );
             };
-            if out.tables.contains_key(kind) {
-                bail!("辅助资料“{kind}”给出了两次；请合并为一个文件");
+            if specs.iter().filter(|(k, q)| k == kind && q == path).count() > 1 {
+                bail!("辅助资料“{kind}”的文件 {} 给出了两次", path.display());
             }
             let rivals: Vec<&KindProfile> = profiles
                 .iter()
@@ -174,7 +222,16 @@ impl Supporting {
                 .map(|(_, q)| q)
                 .collect();
             let t = read_table(kind, p, &rivals, root, path)?;
-            out.tables.insert(kind.clone(), t);
+            // Several files of one kind (部门整体 and 项目 targets apart) are one table.
+            match out.tables.get_mut(kind) {
+                Some(first) => {
+                    first.records.extend(t.records);
+                    first.more.push((t.report, t.input));
+                }
+                None => {
+                    out.tables.insert(kind.clone(), t);
+                }
+            }
         }
         Ok(out)
     }
@@ -439,6 +496,7 @@ fn read_table(
         records: records.records,
         report,
         input,
+        more: Vec::new(),
     })
 }
 

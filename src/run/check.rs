@@ -49,7 +49,7 @@ fn run(st: &mut State) -> Result<()> {
     let given: Vec<(String, std::path::PathBuf)> = e
         .supporting
         .iter()
-        .map(|(k, p)| (k.clone(), p.clone()))
+        .flat_map(|(k, ps)| ps.paths().into_iter().map(move |p| (k.clone(), p)))
         .collect();
     let supporting = Supporting::load_in(&given, None, &st.dir)?;
     let mut extra = Vec::new();

@@ -36,7 +36,7 @@ pub struct Engagement {
     pub inputs: SharedInputs,
     /// 辅助资料 by kind: payments, card-holders, receptions, meetings, inspection.
     #[serde(default)]
-    pub supporting: BTreeMap<String, PathBuf>,
+    pub supporting: BTreeMap<String, crate::load::supporting::Files>,
     #[serde(default)]
     pub rules: Rules,
     pub sampling: Sampling,
@@ -483,8 +483,10 @@ impl Engagement {
         if let Some(p) = &self.inputs.claims_vocabulary {
             check(p, "自评报告词表");
         }
-        for (k, p) in &self.supporting {
-            check(p, &format!("辅助资料 {k}"));
+        for (k, ps) in &self.supporting {
+            for p in &ps.paths() {
+                check(p, &format!("辅助资料 {k}"));
+            }
         }
         for p in [&self.rules.config, &self.rules.citations]
             .into_iter()

@@ -106,11 +106,15 @@ fn run(st: &mut State) -> Result<()> {
     prov.inputs.push(sha256_file_in(&st.dir, &sc.inputs)?);
     // The 自评表 (issue 23): the department's score per indicator, beside reeval's.
     let self_warnings = match e.supporting.get("self-evaluation") {
-        Some(path) => {
-            let given = [("self-evaluation".to_string(), path.clone())];
+        Some(paths) => {
+            let given: Vec<(String, std::path::PathBuf)> = paths
+                .paths()
+                .into_iter()
+                .map(|p| ("self-evaluation".to_string(), p))
+                .collect();
             let table = crate::load::supporting::Supporting::load_in(&given, None, &st.dir)?;
             let t = table.get("self-evaluation").context("自评表未载入")?;
-            prov.inputs.push(t.input.clone());
+            prov.inputs.extend(t.inputs().cloned());
             crate::score::self_table::apply(&set, t, &mut inputs)
         }
         None => Vec::new(),

@@ -437,3 +437,115 @@ fn perf_one_workbook_holds_targets_monitoring_and_self_evaluation_as_sheets_told
         assert!(findings(&doc).is_empty(), "{names:?}");
     }
 }
+
+/// A copy of the bundled sample engagement.
+fn sample_copy(root: &Path) -> PathBuf {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/hrss-2023");
+    let to = root.join("eng");
+    std::fs::create_dir_all(to.join("data")).unwrap();
+    std::fs::copy(sample.join("engagement.toml"), to.join("engagement.toml")).unwrap();
+    for f in std::fs::read_dir(sample.join("data")).unwrap() {
+        let f = f.unwrap().path();
+        if f.is_file() {
+            std::fs::copy(&f, to.join("data").join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    to
+}
+
+fn run_json(eng: &Path, file: &str) -> Value {
+    serde_json::from_slice(&std::fs::read(eng.join("output/hrss-2023").join(file)).unwrap())
+        .unwrap()
+}
+
+#[test]
+fn perf_a_kind_takes_several_files_in_engagement_toml_and_on_the_command_line() {
+    let t = tmp();
+    let eng = sample_copy(t.path());
+    // The project the sample's 绩效目标表 leaves out, in a file of its own.
+    write_table(
+        &eng.join("data/返乡创业园项目绩效目标.xlsx"),
+        "项目",
+        &[
+            "项目名称",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "计量单位",
+            "方向",
+        ],
+        &[vec![
+            "2023年返乡创业园建设项目".to_string(),
+            "产出指标".into(),
+            "数量指标".into(),
+            "入园企业数".into(),
+            "10".into(),
+            "户".into(),
+            "≥".into(),
+        ]],
+    )
+    .unwrap();
+    let toml_path = eng.join("engagement.toml");
+    let text = std::fs::read_to_string(&toml_path).unwrap();
+    let one = "targets = \"data/绩效目标表-2023.xlsx\"";
+    assert!(text.contains(one));
+    std::fs::write(
+        &toml_path,
+        text.replace(
+            one,
+            "targets = [\"data/绩效目标表-2023.xlsx\", \"data/返乡创业园项目绩效目标.xlsx\"]",
+        ),
+    )
+    .unwrap();
+    let mut cmd = bin();
+    cmd.args(["run", "-q"]).arg(&eng);
+    let o = output_within(cmd, 300);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = run_json(&eng, "findings.json");
+    // Both files loaded and reported, each with its rows accounted for.
+    let reports: Vec<&Value> = doc["supporting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "targets")
+        .collect();
+    assert_eq!(reports.len(), 2, "{reports:?}");
+    assert_eq!(reports[1]["path"], "data/返乡创业园项目绩效目标.xlsx");
+    assert_eq!(reports[1]["rows_loaded"], 1);
+    // The project now has its targets: the coverage's 目标 part is silent, the 监控 part not.
+    let ids: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"perf-project-coverage/目标"), "{ids:?}");
+    assert!(ids.contains(&"perf-project-coverage/监控"), "{ids:?}");
+    // Both files in the provenance.
+    let prov = doc["provenance"].to_string();
+    assert!(prov.contains("返乡创业园项目绩效目标.xlsx"), "{prov}");
+    // On the command line: the kind given twice, two files; the same file twice is refused.
+    let l = ledger(t.path());
+    let a = format!(
+        "targets={}",
+        eng.join("data/绩效目标表-2023.xlsx").display()
+    );
+    let b = format!(
+        "targets={}",
+        eng.join("data/返乡创业园项目绩效目标.xlsx").display()
+    );
+    let (out, doc) = cli_check(t.path(), &[p(&l), "--supporting", &a, "--supporting", &b]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = doc.unwrap();
+    let n = doc["supporting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "targets")
+        .count();
+    assert_eq!(n, 2);
+    let (out, _) = cli_check(t.path(), &[p(&l), "--supporting", &a, "--supporting", &a]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("给出了两次"), "{}", stderr(&out));
+}

@@ -94,7 +94,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                         summary: format!("{}未提供：{name}", q.what),
                         facts: vec![format!(
                             "资料清单（{}）：“{name}”{asked}提供情况“{said}”",
-                            docs.report.path
+                            docs.paths()
                         )],
                         unseen: vec![format!("{}是否形成待核实", q.what)],
                         citations: vec![q.citation.clone()],

@@ -93,7 +93,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     "目标",
                     n,
                     &missing,
-                    format!("项目绩效目标表（{}）", t.report.path),
+                    format!("项目绩效目标表（{}）", t.paths()),
                     "未编制项目绩效目标",
                     "performance-targets",
                 ));
@@ -115,7 +115,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     )
                 })
                 .collect(),
-            format!("绩效监控表（{}）", m.report.path),
+            format!("绩效监控表（{}）", m.paths()),
         )),
         None => not_provided(cx, &p.monitoring_words).map(|what| (Vec::new(), what)),
     };
@@ -169,7 +169,7 @@ fn not_provided(cx: &Context, words: &[String]) -> Option<String> {
         (hit && missing).then(|| {
             format!(
                 "资料清单（{}）：“{name}”{}未提供，按无监控记录计，",
-                docs.report.path,
+                docs.paths(),
                 r.date("requested")
                     .map(|d| format!("于 {d} 索取，"))
                     .unwrap_or_default()

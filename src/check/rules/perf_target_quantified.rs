@@ -41,7 +41,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         return Ok(RuleOutcome {
             limits: vec![not_checked(format!(
                 "绩效目标表 {} 没有载入任何指标行：绩效指标未检查",
-                table.report.path
+                table.paths()
             ))],
             ..Default::default()
         });

@@ -61,7 +61,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
     if dept.is_empty() {
         return limit(format!(
             "绩效目标表 {} 中没有部门整体指标：年度工作任务与部门整体绩效目标的对应未检查",
-            targets.report.path
+            targets.paths()
         ));
     }
     let mut table = Vec::new();
