@@ -157,6 +157,15 @@ pub fn apply(
         if f.status != Status::Confirmed || f.kind != Kind::Issue {
             continue;
         }
+        // The review settled it: the facts stop saying they await verification (the
+        // auditor's own manual findings are left as typed).
+        if f.rule != words.manual.rule {
+            let pending = words.pending_words();
+            for x in f.facts.iter_mut() {
+                *x = settled(x, pending);
+            }
+            f.explanation = settled(&f.explanation, pending);
+        }
         let j = f.judgement.get_or_insert_with(Judgement::default);
         j.evidence_sheet = if j.evidence_no.is_empty() {
             loop {
@@ -171,6 +180,62 @@ pub fn apply(
         };
     }
     Ok(rep)
+}
+
+/// `text` without the words that say it awaits verification: a bracket (（…） or (…)) that holds
+/// one is left out; elsewhere the word goes with the comma or space before it. Text without
+/// them is returned as it is.
+pub fn settled(text: &str, pending: &[String]) -> String {
+    let has = |t: &str| {
+        pending
+            .iter()
+            .any(|w| !w.is_empty() && t.contains(w.as_str()))
+    };
+    if !has(text) {
+        return text.to_string();
+    }
+    // Brackets holding a pending word, innermost first.
+    let mut out = text.to_string();
+    loop {
+        let mut stack: Vec<(usize, char)> = Vec::new();
+        let mut cut = None;
+        for (i, c) in out.char_indices() {
+            match c {
+                '（' | '(' => stack.push((i, c)),
+                '）' | ')' => {
+                    if let Some((j, _)) = stack.pop() {
+                        let end = i + c.len_utf8();
+                        if has(&out[j..end]) {
+                            cut = Some((j, end));
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        match cut {
+            Some((a, b)) => out.replace_range(a..b, ""),
+            None => break,
+        }
+    }
+    let mut words: Vec<&String> = pending.iter().filter(|w| !w.is_empty()).collect();
+    // The longest first: 待进一步核实 before 待核实.
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    for w in words {
+        while let Some(i) = out.find(w.as_str()) {
+            let mut start = i;
+            while let Some(c) = out[..start].chars().next_back() {
+                if matches!(c, '，' | '、' | ' ' | ',') {
+                    start -= c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            out.replace_range(start..i + w.len(), "");
+        }
+    }
+    out.trim_end_matches(['，', '、', ' ']).to_string()
 }
 
 fn cite(
@@ -358,5 +423,44 @@ fn asset_finding(
         // E1 shows it with blank judgement cells: a 复核 or the department's response typed
         // there is taken in as any finding's.
         judgement: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::settled;
+
+    #[test]
+    fn a_confirmed_facts_pending_wording_goes_in_every_form() {
+        let w: Vec<String> = ["待核实", "待查明", "待进一步核实"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            settled("与摘要不符，差额 1,009.85 元待核实", &w),
+            "与摘要不符，差额 1,009.85 元"
+        );
+        assert_eq!(
+            settled(
+                "以以前年度挂账余额冲销列支（是否有预算安排、是否经批准，待核实）",
+                &w
+            ),
+            "以以前年度挂账余额冲销列支"
+        );
+        assert_eq!(
+            settled("收款人身份待查明；金额（原值 1,356.00 元）", &w),
+            "收款人身份；金额（原值 1,356.00 元）"
+        );
+        assert_eq!(settled("用途，待进一步核实", &w), "用途");
+        assert_eq!(
+            settled("（外层（是否经批准，待核实）说明）", &w),
+            "（外层说明）"
+        );
+        // Look-alikes left as they are: no pending word, or an empty list.
+        assert_eq!(
+            settled("核实后确认，差额 9.85 元（尾差）", &w),
+            "核实后确认，差额 9.85 元（尾差）"
+        );
+        assert_eq!(settled("差额待核实", &[]), "差额待核实");
     }
 }
