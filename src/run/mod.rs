@@ -363,6 +363,21 @@ fn refuse_unimported_entries(
     if found.is_empty() {
         return Ok(());
     }
+    // Entries review.toml holds with other values: the two disagree (one of them was edited
+    // since the last `reeval review`) — said so, entry by entry, not as entries not taken in.
+    let disagree: Vec<String> = found
+        .iter()
+        .flat_map(|s| s.disagree.iter().map(move |d| format!("“{}” {d}", s.sheet)))
+        .collect();
+    if !disagree.is_empty() {
+        anyhow::bail!(
+            "底稿 {} 与 review.toml 不一致（其中一方在上次 reeval review 之后被改过）{} 处：\n  {}\n本次运行不知以哪一方为准，因此未运行（什么也没有改动）。\
+             以底稿为准：运行 reeval review 导入（已复核签字的加 --override-signed）；以 review.toml 为准：加 --discard-entries 重新运行（原底稿会改名保留在结果目录中）",
+            path.display(),
+            disagree.len(),
+            disagree.join("\n  ")
+        );
+    }
     let n: usize = found.iter().map(|s| s.cells).sum();
     anyhow::bail!(
         "底稿 {} 中有尚未导入 review.toml 的审计人员填写内容 {n} 处：{}；本次运行会让新底稿中这些内容丢失，因此未运行（什么也没有改动）。\
