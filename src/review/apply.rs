@@ -183,29 +183,68 @@ pub fn apply(
 }
 
 /// `text` without the words that say it awaits verification: a bracket (（…） or (…)) that holds
-/// one is left out; elsewhere the word goes with the comma or space before it. Text without
-/// them is returned as it is.
+/// one is left out; elsewhere the word goes with the comma or space before it. What is quoted
+/// (“…”: a voucher's 摘要, a cell as written) is never touched. Text without them is returned
+/// as it is.
 pub fn settled(text: &str, pending: &[String]) -> String {
-    let has = |t: &str| {
-        pending
-            .iter()
-            .any(|w| !w.is_empty() && t.contains(w.as_str()))
+    let words: Vec<&str> = pending
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Byte offsets of `t` outside “…”.
+    let outside = |t: &str| -> Vec<bool> {
+        let mut depth = 0i32;
+        let mut out = vec![true; t.len() + 1];
+        for (i, c) in t.char_indices() {
+            if c == '“' {
+                depth += 1;
+            }
+            out[i] = depth == 0;
+            if c == '”' {
+                depth = (depth - 1).max(0);
+            }
+        }
+        out
     };
-    if !has(text) {
+    // The first pending word of `t` outside quotations: (start, word).
+    let find = |t: &str| -> Option<(usize, usize)> {
+        let ok = outside(t);
+        let mut best: Option<(usize, usize)> = None;
+        for w in &words {
+            let mut from = 0;
+            while let Some(i) = t[from..].find(w).map(|i| i + from) {
+                if ok[i] {
+                    // The longest word at the earliest place (待进一步核实 before 待核实).
+                    if best.is_none_or(|(b, l)| i < b || (i == b && w.len() > l)) {
+                        best = Some((i, w.len()));
+                    }
+                    break;
+                }
+                from = i + w.len();
+            }
+        }
+        best
+    };
+    if find(text).is_none() {
         return text.to_string();
     }
-    // Brackets holding a pending word, innermost first.
     let mut out = text.to_string();
+    // Brackets holding a pending word (outside quotations), innermost first.
     loop {
-        let mut stack: Vec<(usize, char)> = Vec::new();
+        let ok = outside(&out);
+        let mut stack: Vec<usize> = Vec::new();
         let mut cut = None;
         for (i, c) in out.char_indices() {
+            if !ok[i] {
+                continue;
+            }
             match c {
-                '（' | '(' => stack.push((i, c)),
+                '（' | '(' => stack.push(i),
                 '）' | ')' => {
-                    if let Some((j, _)) = stack.pop() {
+                    if let Some(j) = stack.pop() {
                         let end = i + c.len_utf8();
-                        if has(&out[j..end]) {
+                        if find(&out[j..end]).is_some() {
                             cut = Some((j, end));
                             break;
                         }
@@ -219,21 +258,16 @@ pub fn settled(text: &str, pending: &[String]) -> String {
             None => break,
         }
     }
-    let mut words: Vec<&String> = pending.iter().filter(|w| !w.is_empty()).collect();
-    // The longest first: 待进一步核实 before 待核实.
-    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-    for w in words {
-        while let Some(i) = out.find(w.as_str()) {
-            let mut start = i;
-            while let Some(c) = out[..start].chars().next_back() {
-                if matches!(c, '，' | '、' | ' ' | ',') {
-                    start -= c.len_utf8();
-                } else {
-                    break;
-                }
+    while let Some((i, len)) = find(&out) {
+        let mut start = i;
+        while let Some(c) = out[..start].chars().next_back() {
+            if matches!(c, '，' | '、' | ' ' | ',') {
+                start -= c.len_utf8();
+            } else {
+                break;
             }
-            out.replace_range(start..i + w.len(), "");
         }
+        out.replace_range(start..i + len, "");
     }
     out.trim_end_matches(['，', '、', ' ']).to_string()
 }
@@ -462,5 +496,14 @@ mod tests {
             "核实后确认，差额 9.85 元（尾差）"
         );
         assert_eq!(settled("差额待核实", &[]), "差额待核实");
+        // What is quoted is the department's own wording: never touched.
+        assert_eq!(
+            settled("凭证“暂收款待核实”收到 320.00 元，待核实", &w),
+            "凭证“暂收款待核实”收到 320.00 元"
+        );
+        assert_eq!(
+            settled("摘要“（待核实）押金”（用途待查明）", &w),
+            "摘要“（待核实）押金”"
+        );
     }
 }
