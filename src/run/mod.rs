@@ -365,18 +365,8 @@ fn refuse_unimported_entries(
     }
     // Entries review.toml holds with other values: the two disagree (one of them was edited
     // since the last `reeval review`) — said so, entry by entry, not as entries not taken in.
-    let disagree: Vec<String> = found
-        .iter()
-        .flat_map(|s| s.disagree.iter().map(move |d| format!("“{}” {d}", s.sheet)))
-        .collect();
-    if !disagree.is_empty() {
-        anyhow::bail!(
-            "底稿 {} 与 review.toml 不一致（其中一方在上次 reeval review 之后被改过）{} 处：\n  {}\n本次运行不知以哪一方为准，因此未运行（什么也没有改动）。\
-             以底稿为准：运行 reeval review 导入（已复核签字的加 --override-signed）；以 review.toml 为准：加 --discard-entries 重新运行（原底稿会改名保留在结果目录中）",
-            path.display(),
-            disagree.len(),
-            disagree.join("\n  ")
-        );
+    if let Some(msg) = crate::workbook::entries::disagreement(&path, &found, "未运行") {
+        anyhow::bail!(msg);
     }
     let n: usize = found.iter().map(|s| s.cells).sum();
     anyhow::bail!(

@@ -73,3 +73,23 @@ pub fn describe(entries: &[SheetEntries]) -> String {
         .collect::<Vec<_>>()
         .join("、")
 }
+
+/// When some entries disagree with the entry review.toml holds for them: the sentence naming
+/// each (sheet, row, key, column, both values) and both ways out; `None` otherwise (entries
+/// merely not taken in yet are said by the caller). `what` is what did not happen (未运行 …).
+pub fn disagreement(path: &Path, entries: &[SheetEntries], what: &str) -> Option<String> {
+    let list: Vec<String> = entries
+        .iter()
+        .flat_map(|s| s.disagree.iter().map(move |d| format!("“{}” {d}", s.sheet)))
+        .collect();
+    if list.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "底稿 {} 与 review.toml 不一致（其中一方在上次 reeval review 之后被改过）{} 处：\n  {}\n不知以哪一方为准，因此{what}（什么也没有改动）。\
+         以底稿为准：运行 reeval review 导入（已复核签字的加 --override-signed）；以 review.toml 为准：加 --discard-entries 重新运行（原底稿会改名保留在结果目录中）",
+        path.display(),
+        list.len(),
+        list.join("\n  ")
+    ))
+}

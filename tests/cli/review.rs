@@ -1461,6 +1461,19 @@ fn a_run_names_the_entries_where_the_workbook_and_a_hand_edited_review_toml_disa
     assert!(!err.contains("尚未导入"), "{err}");
     // ids[1] agrees: not named.
     assert!(!err.contains(ids[1].as_str()), "{err}");
+    // `reeval workbook` says the same before rewriting the workbook.
+    let o = reeval(&["workbook"], &eng);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for want in [
+        "不一致",
+        ids[0].as_str(),
+        "底稿“确认”",
+        "review.toml “排除”",
+        "未重新编制",
+    ] {
+        assert!(err.contains(want), "{want}: {err}");
+    }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), edited);
     // Look-alike: a row typed in the workbook that review.toml lacks is simply not taken in yet.
     std::fs::write(&file, &text).unwrap();
