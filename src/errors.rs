@@ -65,7 +65,7 @@ fn render_toml(e: &toml::de::Error) -> String {
     let mut bare = e.clone();
     bare.set_input(None);
     let what = bare.to_string();
-    let what = in_chinese(&shorten_quoted(what.trim())).replace('\n', "；");
+    let what = toml_in_chinese(&in_chinese(&shorten_quoted(what.trim()))).replace('\n', "；");
     // With its input, the error's text begins "TOML parse error at line L, column C".
     let full = e.to_string();
     let place = full
@@ -140,6 +140,76 @@ pub fn in_chinese(msg: &str) -> String {
             Some(j) => s.replace_range(i..i + j + 1, ""),
             None => break,
         }
+    }
+    s
+}
+
+/// The TOML parser's own phrases (a syntax error in any data file: engagement.toml,
+/// review.toml, an indicator set …) in Chinese, the longest phrases first; what is quoted in
+/// backticks (the characters expected) is left as it is.
+fn toml_in_chinese(msg: &str) -> String {
+    let mut s = msg.to_string();
+    for (en, zh) in [
+        ("invalid multiline basic string", "多行字符串无效或未闭合"),
+        ("invalid multiline literal string", "多行字符串无效或未闭合"),
+        ("invalid multi-line basic string", "多行字符串无效或未闭合"),
+        (
+            "invalid multi-line literal string",
+            "多行字符串无效或未闭合",
+        ),
+        ("string values must be quoted", "文字取值须加引号"),
+        ("unquoted keys cannot be empty", "键不能为空"),
+        ("missing escaped value", "反斜杠后缺少转义字符"),
+        ("duplicate key", "重复的键"),
+        ("month between 01 and 12", "01 至 12 之间的月份"),
+        ("day between 01 and 28", "01 至 28 之间的日"),
+        ("day between 01 and 29", "01 至 29 之间的日"),
+        ("day between 01 and 30", "01 至 30 之间的日"),
+        ("day between 01 and 31", "01 至 31 之间的日"),
+        ("hour between 00 and 23", "00 至 23 之间的小时"),
+        ("minute between 00 and 59", "00 至 59 之间的分钟"),
+        ("second between 00 and 60", "00 至 60 之间的秒"),
+        ("invalid date-time", "日期时间无效"),
+        ("invalid date", "日期无效"),
+        ("invalid time", "时间无效"),
+        ("invalid floating-point number", "小数无效"),
+        ("invalid float", "小数无效"),
+        ("invalid basic string", "字符串（\"…\"）无效或未闭合"),
+        ("invalid literal string", "字符串（'…'）无效或未闭合"),
+        ("invalid unquoted key", "键无效"),
+        ("invalid escape sequence", "转义序列无效"),
+        ("invalid table header", "表头（[…]）无效"),
+        ("invalid inline table", "内联表（{…}）无效"),
+        ("invalid integer", "整数无效"),
+        ("invalid exponent", "指数无效"),
+        ("invalid boolean", "布尔值无效（应为 true 或 false）"),
+        ("invalid hexadecimal", "十六进制数无效"),
+        ("invalid octal", "八进制数无效"),
+        ("invalid binary", "二进制数无效"),
+        ("invalid unicode", "Unicode 转义无效"),
+        ("invalid string", "字符串无效"),
+        ("invalid array", "数组无效"),
+        ("invalid key", "键无效"),
+        ("literal string", "加引号的字符串"),
+        ("unclosed array table", "[[…]] 表头的方括号未闭合"),
+        ("unclosed inline table", "内联表的花括号未闭合"),
+        ("unclosed table", "[…] 表头的方括号未闭合"),
+        ("unclosed array", "数组的方括号未闭合"),
+        ("unexpected end of input", "文件意外结束"),
+        ("unexpected content", "此处有多余的内容"),
+        ("key with no value", "键缺少取值"),
+        (" in document root", "（文档顶层）"),
+        (" in table ", "，位于表 "),
+        (", expected nothing", "，此处不应有内容"),
+        ("expected nothing", "此处不应有内容"),
+        (", expected ", "，应为 "),
+        ("expected ", "应为 "),
+        ("newline", "换行"),
+        ("digits", "数字"),
+        ("digit", "数字"),
+        ("letters, numbers, ", "字母、数字、"),
+    ] {
+        s = s.replace(en, zh);
     }
     s
 }

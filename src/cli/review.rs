@@ -45,7 +45,11 @@ pub fn run(args: &ReviewArgs) -> Result<()> {
         return Ok(());
     }
     if done.changes.is_empty() {
-        println!("底稿中没有新的核实结论；{} 未改动", done.path.display());
+        if done.path.exists() {
+            println!("底稿中没有新的核实结论；{} 未改动", done.path.display());
+        } else {
+            println!("底稿中没有核实结论；未写入 {}", done.path.display());
+        }
     } else {
         println!(
             "已导入 {} 项核实结论到 {}：",

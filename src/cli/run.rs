@@ -159,12 +159,35 @@ fn summary_text(dir: &Path, o: &RunOutcome) -> String {
             format_args!("{:.2}", sc.total),
             sc.grade
         );
-        if sc.pending_findings > 0 {
+        if sc.pending_issues > 0 {
+            // The two counts reconciled: the pending 疑点 of the check line, the places the
+            // findings indicators count (each voucher or asset once per category and
+            // indicator), and those no indicator counts.
+            let outside: u64 = sc.pending_outside.iter().map(|(_, n)| n).sum();
             let _ = write!(
                 s,
-                "（{} 项疑点待核实，未扣分；全部确认则为 {:.2} 分）",
-                sc.pending_findings, sc.total_if_confirmed
+                "（待核实疑点 {} 条：计入扣分指标的 {} 项未扣分",
+                sc.pending_issues, sc.pending_findings
             );
+            if sc.pending_issues - outside != sc.pending_findings {
+                let _ = write!(
+                    s,
+                    "（{} 条疑点按每张凭证或每项资产、每一类别、每一指标计）",
+                    sc.pending_issues - outside
+                );
+            }
+            if outside > 0 {
+                let _ = write!(
+                    s,
+                    "，{outside} 条不属于任何扣分指标（{}）",
+                    sc.pending_outside
+                        .iter()
+                        .map(|(c, n)| format!("{c} {n} 条"))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                );
+            }
+            let _ = write!(s, "；全部确认则为 {:.2} 分）", sc.total_if_confirmed);
         }
         match (&sc.self_evaluation, &sc.difference) {
             (Some(se), Some(d)) => {

@@ -61,6 +61,9 @@ pub fn run(args: &WorkbookArgs) -> Result<()> {
     if target.is_file() && !args.discard_entries {
         let review = crate::review::file::ReviewFile::load_in(&dir)?;
         let found = workbook::entries::unimported(&target, &layout, review.as_ref())?;
+        if let Some(msg) = workbook::entries::disagreement(&target, &found, "未重新编制") {
+            bail!(msg);
+        }
         if !found.is_empty() {
             bail!(
                 "底稿 {} 中有审计人员填写的内容：{}；未重新编制（什么也没有改动）。请先用 reeval review 导入；确认不需要时加 --discard-entries（原底稿会改名保留）",

@@ -17,6 +17,10 @@ pub struct Category {
     /// (自评不实: the claims step).
     #[serde(default)]
     pub step: Option<String>,
+    /// Citation families (data/citations.toml) a finding of this category cites when its
+    /// source cites none (the 自评报告 check).
+    #[serde(default)]
+    pub citations: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,6 +41,14 @@ pub fn builtin() -> Result<&'static [Category]> {
     .map(|v| v.as_slice())
     .map_err(|e| anyhow::anyhow!("{e}"))
     .context("内置 data/categories.toml 有误")
+}
+
+/// The citation families a finding of `name` cites when its source cites none.
+pub fn citations_of(name: &str) -> Result<&'static [String]> {
+    Ok(builtin()?
+        .iter()
+        .find(|c| c.name == name)
+        .map_or(&[][..], |c| c.citations.as_slice()))
 }
 
 pub fn is_known(name: &str) -> Result<bool> {

@@ -51,7 +51,8 @@ pub fn check(doc: &Document, ctx: &Context, s: &Sources) -> Result<()> {
         if sources.is_empty() {
             if let Some(r) = refs.first() {
                 bail!(
-                    "报告渲染结果第 {line} 行引用了凭证 {r}，但该段没有用 ::sources 注明所依据的疑点（无法核对）"
+                    "报告渲染结果第 {line} 行「{}」引用了凭证 {r}，但该段没有用 ::sources 注明所依据的疑点（无法核对）",
+                    crate::errors::excerpt(&text)
                 );
             }
             continue;

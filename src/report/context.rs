@@ -140,6 +140,24 @@ fn quote(c: &Citation) -> String {
     format!("{}{}“{}”", c.law, c.article, text)
 }
 
+/// The provisions a problem (or one finding) rests on — those quoted, then those named whose
+/// text is unverified — or the text saying there is none; and the note said after them when
+/// some are unverified.
+fn provisions_text(quoted: &[String], named: &[String], texts: &super::Texts) -> (String, String) {
+    if quoted.is_empty() && named.is_empty() {
+        return (texts.no_provision.clone(), String::new());
+    }
+    let all: Vec<String> = quoted.iter().chain(named.iter()).cloned().collect();
+    let note = if named.is_empty() {
+        String::new()
+    } else {
+        texts
+            .unverified
+            .replace("{count}", &named.len().to_string())
+    };
+    (join_and(&all), note)
+}
+
 /// 甲、乙和丙.
 fn join_and(items: &[String]) -> String {
     match items.len() {
@@ -149,13 +167,137 @@ fn join_and(items: &[String]) -> String {
     }
 }
 
-fn tidy_fact(s: &str) -> String {
-    // `429.00 元` → `429.00元`, as the report writes amounts.
-    let mut t = s.replace(" 元", "元");
+fn tidy_fact(s: &str, empty: &str) -> String {
+    // `429.00 元` → `429.00元`, as the report writes amounts; a value quoted empty is said.
+    let mut t = s.replace(" 元", "元").replace("“”", empty);
     while t.ends_with('。') || t.ends_with('；') {
         t.pop();
     }
     t
+}
+
+/// Depth change of a bracket or quotation mark (the marks that enclose, never separate).
+fn nesting(c: char) -> i32 {
+    match c {
+        '“' | '（' | '(' | '《' | '‘' | '「' | '【' | '[' => 1,
+        '”' | '）' | ')' | '》' | '’' | '」' | '】' | ']' => -1,
+        _ => 0,
+    }
+}
+
+/// A list in a fact (“项目：甲、乙、丙…”, a table written `a→b；c→d；…`) longer than `max` entries
+/// cut to its first `max` and `more` (`{count}` the entries): the list is what follows the
+/// fact's first top-level “：”, its entries separated by a top-level 、 or ；. A quotation, a
+/// bracket or a fact without such a list is left whole.
+pub fn shorten_list(fact: &str, max: usize, more: &str) -> String {
+    if max == 0 {
+        return fact.to_string();
+    }
+    let mut depth = 0i32;
+    let mut colon = None;
+    let mut cuts: Vec<(usize, char)> = Vec::new();
+    for (i, c) in fact.char_indices() {
+        let d = nesting(c);
+        if d != 0 {
+            depth = (depth + d).max(0);
+            continue;
+        }
+        if depth > 0 {
+            continue;
+        }
+        match (c, colon) {
+            ('：', None) => colon = Some(i + c.len_utf8()),
+            ('、' | '；', Some(_)) => cuts.push((i, c)),
+            _ => {}
+        }
+    }
+    let Some(start) = colon else {
+        return fact.to_string();
+    };
+    // Entries written with ； may hold 、 of their own (甲、乙→丙): the ； separate them.
+    let sep = if cuts.iter().any(|(_, c)| *c == '；') {
+        '；'
+    } else {
+        '、'
+    };
+    let cuts: Vec<usize> = cuts
+        .into_iter()
+        .filter(|(_, c)| *c == sep)
+        .map(|(i, _)| i)
+        .collect();
+    let count = cuts.len() + 1;
+    if count <= max || fact[start..].trim().is_empty() {
+        return fact.to_string();
+    }
+    format!(
+        "{}{}",
+        &fact[..cuts[max - 1]],
+        more.replace("{count}", &count.to_string())
+    )
+}
+
+/// The report's lead-in to a finding's facts: the names of the sources its evidence comes
+/// from (the books, the asset register, a supporting file by its kind, the inspection),
+/// in order of first appearance; a finding with no evidence gets `unsourced`.
+fn lead_in(
+    f: &Finding,
+    facts: &str,
+    names: &super::SourceNames,
+    files: &BTreeMap<String, String>,
+) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for ev in &f.evidence {
+        let file = ev.source.split(':').next().unwrap_or("").trim();
+        let name = if file == crate::review::file::FILE {
+            names.inspection.clone()
+        } else if ev.basis.is_some() || ev.account.is_some() {
+            names.ledger.clone()
+        } else if let Some(name) = files.get(file) {
+            name.clone()
+        } else if f.asset.is_some() {
+            // A file the engagement does not name, on an asset's finding: its register.
+            names.assets.clone()
+        } else {
+            names.supporting.clone()
+        };
+        if !seen.contains(&name) {
+            seen.push(name);
+        }
+    }
+    match seen.as_slice() {
+        [] => names.unsourced.clone(),
+        // The facts name their one source themselves (资产卡片显示…, 资料清单（…）…).
+        [one] if facts.starts_with(one.as_str()) => String::new(),
+        _ => names.lead_in.replace("{sources}", &seen.join("、")),
+    }
+}
+
+/// The engagement's input files by name → the source name the report gives them.
+fn source_files(
+    e: &crate::run::engagement::Engagement,
+    names: &super::SourceNames,
+) -> BTreeMap<String, String> {
+    let base = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    };
+    let mut out = BTreeMap::new();
+    for (kind, p) in &e.supporting {
+        let name = names
+            .kinds
+            .get(kind)
+            .cloned()
+            .unwrap_or_else(|| names.supporting.clone());
+        out.insert(base(p), name);
+    }
+    for p in &e.inputs.assets {
+        out.insert(base(p), names.assets.clone());
+    }
+    for p in e.entities.iter().flat_map(|x| x.ledgers.iter()) {
+        out.insert(base(p), names.ledger.clone());
+    }
+    out
 }
 
 fn node(ind: &IndicatorScore, all: &[IndicatorScore], own: &BTreeMap<String, Decimal>) -> Value {
@@ -221,10 +363,12 @@ pub fn build(s: &Sources, draft: bool) -> Result<Context> {
     let mut voucher_refs = BTreeMap::new();
     let mut reported_ids = BTreeSet::new();
     let mut problems = Vec::new();
+    let files = source_files(e, &s.settings.sources);
     for (n, cat) in cats.iter().enumerate() {
         let mut items = Vec::new();
         let mut provisions: Vec<String> = Vec::new();
         let mut recs: Vec<String> = Vec::new();
+        let mut unquoted: Vec<String> = Vec::new();
         let mut ids = Vec::new();
         let mut total = Decimal::ZERO;
         for (f, pending) in shown.iter().filter(|(f, _)| &f.category == cat) {
@@ -262,11 +406,16 @@ pub fn build(s: &Sources, draft: bool) -> Result<Context> {
                 }
                 (None, None) => format!("{entity}“{}”{amount_text}", esc(f.summary.trim())),
             };
+            let texts = &s.settings.texts;
+            let lists = &s.settings.problems;
             let facts: Vec<String> = f
                 .facts
                 .iter()
                 .filter(|x| !x.starts_with("摘要"))
-                .map(|x| esc(&tidy_fact(x)))
+                .map(|x| {
+                    let t = tidy_fact(x, &texts.empty_value);
+                    esc(&shorten_list(&t, lists.list_items, &lists.list_more))
+                })
                 .collect();
             let quoted: Vec<String> = f
                 .citations
@@ -277,6 +426,17 @@ pub fn build(s: &Sources, draft: bool) -> Result<Context> {
             for q in &quoted {
                 if !provisions.contains(q) {
                     provisions.push(q.clone());
+                }
+            }
+            let named: Vec<String> = f
+                .unquoted_citations
+                .iter()
+                .filter(|c| !c.law.trim().is_empty())
+                .map(|c| format!("{}{}", c.law, c.article))
+                .collect();
+            for q in &named {
+                if !unquoted.contains(q) {
+                    unquoted.push(q.clone());
                 }
             }
             let rec = esc(f.recommendation.trim().trim_end_matches('。'));
@@ -290,8 +450,10 @@ pub fn build(s: &Sources, draft: bool) -> Result<Context> {
                 "amount": amount.map(|a| format!("{a:.2}")),
                 "title": f.title,
                 "facts": facts.join("；"),
+                "lead_in": lead_in(f, &facts.join("；"), &s.settings.sources, &files),
                 "unseen": f.unseen,
-                "provisions": if quoted.is_empty() { "【待补充：依据条文】".to_string() } else { join_and(&quoted) },
+                "provisions": provisions_text(&quoted, &named, texts).0,
+                "provisions_note": provisions_text(&quoted, &named, texts).1,
             }));
         }
         let total = round2(total);
@@ -300,14 +462,25 @@ pub fn build(s: &Sources, draft: bool) -> Result<Context> {
                 a.insert(grouped_yuan(total));
             }
         }
+        let count = items.len();
+        let examples = s.settings.problems.examples.max(1);
+        let rest = count.saturating_sub(examples);
+        items.truncate(examples);
         problems.push(json!({
             "n": n + 1,
             "title": cat,
             "ids": ids.join(";"),
-            "count": items.len(),
+            "count": count,
+            "rest": rest,
+            "more": if rest > 0 {
+                s.settings.problems.more.replace("{count}", &count.to_string()).replace("{rest}", &rest.to_string())
+            } else {
+                String::new()
+            },
             "amount": format!("{total:.2}"),
             "items": items,
-            "provisions": if provisions.is_empty() { "【待补充：依据条文】".to_string() } else { join_and(&provisions) },
+            "provisions": provisions_text(&provisions, &unquoted, &s.settings.texts).0,
+            "provisions_note": provisions_text(&provisions, &unquoted, &s.settings.texts).1,
             "recommendations": recs,
         }));
     }

@@ -59,6 +59,44 @@ pub fn file_names(id: &str) -> [String; 3] {
 pub struct Texts {
     pub banner: String,
     pub pending: String,
+    /// An empty quoted value in a finding's facts (实际完成值“”) is printed as this.
+    pub empty_value: String,
+    /// After the provisions named but not quoted (their text unverified).
+    pub unverified: String,
+    /// A problem whose findings cite no provision.
+    pub no_provision: String,
+}
+
+/// How a problem lists its findings (`[problems]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemTexts {
+    /// At most this many findings listed (“如：…”); more are counted in `more`.
+    pub examples: usize,
+    /// `{count}`, `{rest}`.
+    pub more: String,
+    /// A list inside a fact longer than this is cut to this many entries and `list_more`.
+    pub list_items: usize,
+    /// `{count}`.
+    pub list_more: String,
+}
+
+/// Where a finding's evidence comes from, in the report's words (`[sources]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceNames {
+    /// `{sources}显示：`.
+    pub lead_in: String,
+    /// The lead-in of a finding with no evidence.
+    pub unsourced: String,
+    pub ledger: String,
+    pub assets: String,
+    pub inspection: String,
+    /// A supporting file whose kind `kinds` does not name.
+    pub supporting: String,
+    /// Supporting kind (engagement.toml [supporting]) → name.
+    #[serde(default)]
+    pub kinds: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -82,6 +120,8 @@ pub struct Settings {
     pub chart: ChartFonts,
     pub masking: mask::MaskRules,
     pub texts: Texts,
+    pub problems: ProblemTexts,
+    pub sources: SourceNames,
     #[serde(default)]
     pub general: Vec<General>,
 }

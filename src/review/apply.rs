@@ -157,6 +157,15 @@ pub fn apply(
         if f.status != Status::Confirmed || f.kind != Kind::Issue {
             continue;
         }
+        // The review settled it: the facts stop saying they await verification (the
+        // auditor's own manual findings are left as typed).
+        if f.rule != words.manual.rule {
+            let pending = words.pending_words();
+            for x in f.facts.iter_mut() {
+                *x = settled(x, pending);
+            }
+            f.explanation = settled(&f.explanation, pending);
+        }
         let j = f.judgement.get_or_insert_with(Judgement::default);
         j.evidence_sheet = if j.evidence_no.is_empty() {
             loop {
@@ -171,6 +180,96 @@ pub fn apply(
         };
     }
     Ok(rep)
+}
+
+/// `text` without the words that say it awaits verification: a bracket (（…） or (…)) that holds
+/// one is left out; elsewhere the word goes with the comma or space before it. What is quoted
+/// (“…”: a voucher's 摘要, a cell as written) is never touched. Text without them is returned
+/// as it is.
+pub fn settled(text: &str, pending: &[String]) -> String {
+    let words: Vec<&str> = pending
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Byte offsets of `t` outside “…”.
+    let outside = |t: &str| -> Vec<bool> {
+        let mut depth = 0i32;
+        let mut out = vec![true; t.len() + 1];
+        for (i, c) in t.char_indices() {
+            if c == '“' {
+                depth += 1;
+            }
+            out[i] = depth == 0;
+            if c == '”' {
+                depth = (depth - 1).max(0);
+            }
+        }
+        out
+    };
+    // The first pending word of `t` outside quotations: (start, word).
+    let find = |t: &str| -> Option<(usize, usize)> {
+        let ok = outside(t);
+        let mut best: Option<(usize, usize)> = None;
+        for w in &words {
+            let mut from = 0;
+            while let Some(i) = t[from..].find(w).map(|i| i + from) {
+                if ok[i] {
+                    // The longest word at the earliest place (待进一步核实 before 待核实).
+                    if best.is_none_or(|(b, l)| i < b || (i == b && w.len() > l)) {
+                        best = Some((i, w.len()));
+                    }
+                    break;
+                }
+                from = i + w.len();
+            }
+        }
+        best
+    };
+    if find(text).is_none() {
+        return text.to_string();
+    }
+    let mut out = text.to_string();
+    // Brackets holding a pending word (outside quotations), innermost first.
+    loop {
+        let ok = outside(&out);
+        let mut stack: Vec<usize> = Vec::new();
+        let mut cut = None;
+        for (i, c) in out.char_indices() {
+            if !ok[i] {
+                continue;
+            }
+            match c {
+                '（' | '(' => stack.push(i),
+                '）' | ')' => {
+                    if let Some(j) = stack.pop() {
+                        let end = i + c.len_utf8();
+                        if find(&out[j..end]).is_some() {
+                            cut = Some((j, end));
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        match cut {
+            Some((a, b)) => out.replace_range(a..b, ""),
+            None => break,
+        }
+    }
+    while let Some((i, len)) = find(&out) {
+        let mut start = i;
+        while let Some(c) = out[..start].chars().next_back() {
+            if matches!(c, '，' | '、' | ' ' | ',') {
+                start -= c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        out.replace_range(start..i + len, "");
+    }
+    out.trim_end_matches(['，', '、', ' ']).to_string()
 }
 
 fn cite(
@@ -360,5 +459,53 @@ fn asset_finding(
         // E1 shows it with blank judgement cells: a 复核 or the department's response typed
         // there is taken in as any finding's.
         judgement: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::settled;
+
+    #[test]
+    fn a_confirmed_facts_pending_wording_goes_in_every_form() {
+        let w: Vec<String> = ["待核实", "待查明", "待进一步核实"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            settled("与摘要不符，差额 1,009.85 元待核实", &w),
+            "与摘要不符，差额 1,009.85 元"
+        );
+        assert_eq!(
+            settled(
+                "以以前年度挂账余额冲销列支（是否有预算安排、是否经批准，待核实）",
+                &w
+            ),
+            "以以前年度挂账余额冲销列支"
+        );
+        assert_eq!(
+            settled("收款人身份待查明；金额（原值 1,356.00 元）", &w),
+            "收款人身份；金额（原值 1,356.00 元）"
+        );
+        assert_eq!(settled("用途，待进一步核实", &w), "用途");
+        assert_eq!(
+            settled("（外层（是否经批准，待核实）说明）", &w),
+            "（外层说明）"
+        );
+        // Look-alikes left as they are: no pending word, or an empty list.
+        assert_eq!(
+            settled("核实后确认，差额 9.85 元（尾差）", &w),
+            "核实后确认，差额 9.85 元（尾差）"
+        );
+        assert_eq!(settled("差额待核实", &[]), "差额待核实");
+        // What is quoted is the department's own wording: never touched.
+        assert_eq!(
+            settled("凭证“暂收款待核实”收到 320.00 元，待核实", &w),
+            "凭证“暂收款待核实”收到 320.00 元"
+        );
+        assert_eq!(
+            settled("摘要“（待核实）押金”（用途待查明）", &w),
+            "摘要“（待核实）押金”"
+        );
     }
 }

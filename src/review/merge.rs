@@ -93,21 +93,60 @@ pub fn taken_in(prev: &ReviewFile, row: &Row, layout: &WorkbookLayout) -> bool {
     if row.kind == Kind::Manual && row.key.is_empty() {
         return prev.manual.iter().any(same);
     }
+    entry_for(prev, row).is_some_and(same)
+}
+
+/// The entry of review.toml a workbook row stands for (none for a new 人工问题 row).
+fn entry_for<'a>(prev: &'a ReviewFile, row: &Row) -> Option<&'a Entry> {
+    if row.kind == Kind::Manual && row.key.is_empty() {
+        return None;
+    }
     let (kind, plan, id) = match row.kind {
         Kind::Finding if prev.find(Kind::Manual, "", &row.key).is_some() => {
             (Kind::Manual, String::new(), row.key.clone())
         }
         k => (k, row.plan.clone(), row.key.clone()),
     };
-    let entry = match kind {
+    match kind {
         Kind::Finding => {
             let none = BTreeSet::new();
             prev.finding_for(&id, &row.rule, &row.entity, &row.place, &none)
                 .map(|(e, _)| e)
         }
         _ => prev.find(kind, &plan, &id),
+    }
+}
+
+/// Where a workbook row and review.toml's entry for it disagree (review.toml edited by hand
+/// since, or the workbook since the last `reeval review`): each differing column as
+/// `核实结论：底稿“确认”，review.toml“排除”`. Empty when review.toml holds no entry for the row
+/// (the row is simply not taken in yet) or the same values.
+pub fn disagreement(prev: &ReviewFile, row: &Row, layout: &WorkbookLayout) -> Vec<String> {
+    let Some(e) = entry_for(prev, row) else {
+        return Vec::new();
     };
-    entry.is_some_and(same)
+    shown(layout, row.kind)
+        .iter()
+        .filter_map(|f| {
+            let wb = row.fields.get(f).map(String::as_str).unwrap_or("");
+            let file = e.get(f);
+            (wb != file).then(|| {
+                let say = |v: &str| {
+                    if v.is_empty() {
+                        "（空）".to_string()
+                    } else {
+                        format!("“{}”", crate::errors::excerpt(v))
+                    }
+                };
+                format!(
+                    "{}：底稿{}，review.toml {}",
+                    header(layout, row.kind, f),
+                    say(wb),
+                    say(file)
+                )
+            })
+        })
+        .collect()
 }
 
 /// Check the rows and merge them into `prev`.

@@ -107,11 +107,16 @@ pub fn import(
         &at,
     );
     if !out.problems.is_empty() {
+        // Said as it is: an existing review.toml is left as it was, a missing one not written.
+        let left = if path.exists() {
+            format!("{} 未改动", path.display())
+        } else {
+            format!("未写入 {}", path.display())
+        };
         bail!(
-            "底稿 {} 中有 {} 处问题，未导入（{} 未改动）：\n  {}",
+            "底稿 {} 中有 {} 处问题，未导入（{left}）：\n  {}",
             workbook.display(),
             out.problems.len(),
-            path.display(),
             out.problems.join("\n  ")
         );
     }

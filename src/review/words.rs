@@ -18,6 +18,17 @@ pub struct Words {
     pub asset_states: Vec<AssetState>,
     pub manual: Manual,
     pub evidence: EvidenceWords,
+    /// How a confirmed finding's facts drop their pending wording; an engagement's file
+    /// without it takes the built-in one.
+    #[serde(default)]
+    pub confirmed: Option<ConfirmedWords>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmedWords {
+    /// Words that say a fact awaits verification (待核实 …).
+    pub pending: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -91,8 +102,11 @@ impl Words {
         let path = dir.join(p);
         let text = crate::model::provenance::read_input_text(&path)
             .with_context(|| format!("无法读取核实结论用语文件 {}", path.display()))?;
-        let w: Words = toml::from_str(&text)
+        let mut w: Words = toml::from_str(&text)
             .with_context(|| format!("核实结论用语文件 {} 格式有误", path.display()))?;
+        if w.confirmed.is_none() {
+            w.confirmed = Words::builtin()?.confirmed;
+        }
         w.validate()
             .with_context(|| format!("核实结论用语文件 {}", path.display()))?;
         let info = crate::model::provenance::sha256_file_in(dir, p)?;
@@ -141,6 +155,13 @@ impl Words {
             conclusion
         };
         status_of(w).unwrap_or(Status::Confirmed)
+    }
+
+    /// The words that say a fact awaits verification.
+    pub fn pending_words(&self) -> &[String] {
+        self.confirmed
+            .as_ref()
+            .map_or(&[], |c| c.pending.as_slice())
     }
 
     pub fn asset_state(&self, state: &str) -> Option<&AssetState> {

@@ -77,9 +77,27 @@ fn run(st: &mut State) -> Result<()> {
     pb.finish_and_clear();
     let mut doc = doc?;
     if !st.claim_findings.is_empty() {
+        // The 自评报告 check cites no rule of its own: its findings cite their category's
+        // provisions (data/categories.toml `citations`), in force on the evaluation date.
+        let as_of = e.as_of()?;
+        for f in st.claim_findings.iter_mut() {
+            if !f.citations.is_empty() || !f.unquoted_citations.is_empty() {
+                continue;
+            }
+            for family in crate::model::categories::citations_of(&f.category)? {
+                let c = catalogue.cite_for(family, as_of, f.entity.as_deref());
+                if c.quotable() {
+                    f.citations.push(c);
+                } else {
+                    f.unquoted_citations.push(c);
+                }
+            }
+        }
         doc.findings.append(&mut st.claim_findings);
         crate::check::document::recount(&mut doc);
     }
+    // The sample is drawn on the findings as generated: the review's judgements must not move it.
+    st.sample_risk = Some(crate::sample::document::risk_from_findings(&doc.findings));
     crate::review::apply_to_document(&mut doc, st.dir.as_path(), &catalogue, loaded, e)?
         .into_iter()
         .for_each(|i| extra_review.push(i));

@@ -72,6 +72,9 @@ pub struct State<'a> {
     pub loaded: Option<crate::load::Loaded>,
     /// The findings document as written (later steps read it as the CLI commands would).
     pub findings_json: Option<String>,
+    /// The sampling risk targets, taken from the findings as generated (before review.toml
+    /// applies): a review never redraws a sample (see `sample::document::risk_from_findings`).
+    pub sample_risk: Option<std::collections::BTreeMap<String, Vec<String>>>,
     /// The 自评不实 findings of the claims step (before the check step, which lists them in
     /// findings.json with the rules' findings so that they are reviewed, scored and reported
     /// like any other 疑点).
@@ -255,6 +258,7 @@ pub fn run_with(
         origin: origin.clone(),
         loaded: None,
         findings_json: None,
+        sample_risk: None,
         claim_findings: Vec::new(),
         summary: RunSummary::default(),
         inputs: Vec::new(),
@@ -358,6 +362,11 @@ fn refuse_unimported_entries(
     )?;
     if found.is_empty() {
         return Ok(());
+    }
+    // Entries review.toml holds with other values: the two disagree (one of them was edited
+    // since the last `reeval review`) — said so, entry by entry, not as entries not taken in.
+    if let Some(msg) = crate::workbook::entries::disagreement(&path, &found, "未运行") {
+        anyhow::bail!(msg);
     }
     let n: usize = found.iter().map(|s| s.cells).sum();
     anyhow::bail!(

@@ -116,9 +116,12 @@ fn run(st: &mut State) -> Result<()> {
     let e = st.engagement;
     let seed = e.sampling.seed;
     let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
-    let all_risk = match &st.findings_json {
-        Some(text) => risk_from_document(text)?,
-        None => BTreeMap::new(),
+    // The risk targets of the findings as generated (before the review), so that the same
+    // inputs and seed draw the same sample whatever the auditor has judged since.
+    let all_risk = match (&st.sample_risk, &st.findings_json) {
+        (Some(risk), _) => risk.clone(),
+        (None, Some(text)) => risk_from_document(text)?,
+        (None, None) => BTreeMap::new(),
     };
     let review = crate::review::file::ReviewFile::load_in(&st.dir)?;
     let mut defs = Definitions::builtin()?;

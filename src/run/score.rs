@@ -30,6 +30,11 @@ pub struct ScoreSummary {
     #[serde(with = "rust_decimal::serde::str")]
     pub total_if_confirmed: Decimal,
     pub pending_findings: u64,
+    /// The pending (待核实 / 待定) 疑点 of findings.json, and those of them no findings
+    /// indicator of the set counts, by category (name, count): with `pending_findings` (each
+    /// voucher or asset once per category and indicator) they reconcile the run's two counts.
+    pub pending_issues: u64,
+    pub pending_outside: Vec<(String, u64)>,
     /// False when an indicator could not be computed (total and grade provisional).
     pub complete: bool,
     #[serde(with = "rust_decimal::serde::str_option")]
@@ -149,8 +154,37 @@ fn run(st: &mut State) -> Result<()> {
         basis_comparison: Some(&basis),
     };
     st.write("score.json", &serde_json::to_vec_pretty(&out)?)?;
+    // The pending 疑点 and those no findings indicator counts (not deductible).
+    let mut pending_issues = 0u64;
+    let mut outside: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut outside_order: Vec<String> = Vec::new();
+    for f in findings
+        .iter()
+        .flatten()
+        .filter(|f| f.kind == crate::model::findings::Kind::Issue && f.status.is_pending())
+    {
+        pending_issues += 1;
+        let counted = set.indicators.iter().any(|i| {
+            i.kind.as_deref() == Some("findings")
+                && (i.rules.contains(&f.rule) || i.categories.contains(&f.category))
+        });
+        if !counted {
+            if !outside.contains_key(&f.category) {
+                outside_order.push(f.category.clone());
+            }
+            *outside.entry(f.category.clone()).or_default() += 1;
+        }
+    }
     let s = &report.self_evaluation;
     st.summary.score = Some(ScoreSummary {
+        pending_issues,
+        pending_outside: outside_order
+            .into_iter()
+            .map(|c| {
+                let n = outside[&c];
+                (c, n)
+            })
+            .collect(),
         set: report.set.clone(),
         total: report.total,
         grade: report.grade.clone(),

@@ -78,22 +78,32 @@ pub const RANDOM_STREAM: &str = "ChaCha20 (RFC 8439 keystream, key = seed as u64
 /// findings (no voucher) are not sampling targets.
 pub fn risk_from_document(text: &str) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
     let doc: FindingsDocument = serde_json::from_str(text)?;
+    Ok(risk_from_findings(&doc.findings))
+}
+
+/// [`risk_from_document`] on findings in memory. `reeval run` passes the findings as the rules
+/// (and the 自评报告 check) generated them, before review.toml applies, so that a review —
+/// 排除, the inspection's asset findings, manual findings — never redraws a sample the auditor
+/// already holds.
+pub fn risk_from_findings(
+    findings: &[crate::model::findings::Finding],
+) -> std::collections::BTreeMap<String, Vec<String>> {
     let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    for f in doc.findings {
+    for f in findings {
         if f.status == Status::Excluded {
             continue;
         }
         // Vouchers are keyed as the population names them (`局机关 2023-03 记-19`); a document
         // that already writes the entity into `voucher` is read as it is.
-        let key = match (&f.entity, f.voucher, f.asset) {
+        let key = match (&f.entity, &f.voucher, &f.asset) {
             (Some(e), Some(v), _) if !v.starts_with(e.as_str()) => Some(format!("{e} {v}")),
-            (_, Some(v), _) => Some(v),
-            (_, None, Some(a)) => Some(a),
+            (_, Some(v), _) => Some(v.clone()),
+            (_, None, Some(a)) => Some(a.clone()),
             _ => None,
         };
         if let Some(v) = key {
             let reason = if f.category.is_empty() {
-                f.rule
+                f.rule.clone()
             } else {
                 format!("{}（{}）", f.category, f.rule)
             };
@@ -103,7 +113,7 @@ pub fn risk_from_document(text: &str) -> Result<std::collections::BTreeMap<Strin
             }
         }
     }
-    Ok(out)
+    out
 }
 
 pub fn part_name(p: &str) -> &str {

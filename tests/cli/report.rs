@@ -603,3 +603,273 @@ fn report_without_a_cjk_font_is_written_without_the_chart_and_says_so() {
         .contains("![图1 人社局2023年度绩效评价一级指标得分](报告-golden-图1.png)"));
     assert!(docx_text(&r.docx).contains("<w:drawing>"));
 }
+
+/// A finding of its own category (outside the catalogue: listed first) with these facts and
+/// evidence sources; `ledger` marks an evidence line from the books (it has an account).
+fn sourced(id: &str, category: &str, facts: &[&str], sources: &[(&str, bool)]) -> Finding {
+    use reeval::model::findings::Evidence;
+    Finding {
+        id: id.into(),
+        rule: "test-rule".into(),
+        title: category.into(),
+        category: category.into(),
+        kind: Kind::Issue,
+        summary: format!("{id} 摘要"),
+        facts: facts.iter().map(|s| s.to_string()).collect(),
+        evidence: sources
+            .iter()
+            .map(|(src, ledger)| Evidence {
+                source: src.to_string(),
+                account: ledger.then(|| "500102 业务活动费用".to_string()),
+                basis: ledger.then(|| "财务会计".to_string()),
+                summary: "证据".into(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+/// The paragraph of the report that cites `id`'s summary.
+fn paragraph_of<'a>(md: &'a str, id: &str) -> &'a str {
+    let key = format!("“{id} 摘要”");
+    md.lines()
+        .find(|l| l.contains(&key))
+        .unwrap_or_else(|| panic!("no paragraph for {id}"))
+}
+
+#[test]
+fn report_lead_in_follows_each_findings_evidence_source_not_always_the_books() {
+    let mut fx = fixture();
+    // The engagement names a 绩效监控表 and a 年度任务清单 among its supporting files.
+    fx.engagement
+        .supporting
+        .insert("monitoring".into(), PathBuf::from("data/监控-2023.xlsx"));
+    fx.engagement
+        .supporting
+        .insert("tasks".into(), PathBuf::from("资料/任务清单 2023.xls"));
+    fx.engagement
+        .supporting
+        .insert("documents".into(), PathBuf::from("某.xlsx"));
+    let mut fs = fx.findings.clone();
+    fs.extend([
+        sourced(
+            "甲",
+            "测试一",
+            &["项目甲未开展监控"],
+            &[("监控-2023.xlsx:监控表:4", false)],
+        ),
+        sourced(
+            "乙",
+            "测试二",
+            &["任务乙没有对应指标"],
+            &[
+                ("任务清单 2023.xls:Sheet1:7", false),
+                ("监控-2023.xlsx:监控表:9", false),
+            ],
+        ),
+        sourced(
+            "丙",
+            "测试三",
+            &["账面记录项目 3 个，监控覆盖 1 个"],
+            &[
+                ("局机关.xlsx:序时账:12", true),
+                ("监控-2023.xlsx:监控表:2", false),
+            ],
+        ),
+        sourced(
+            "丁",
+            "测试四",
+            &["说明书未提供"],
+            &[("某某清单.xlsx:清单:3", false)],
+        ),
+        sourced(
+            "戊",
+            "测试五",
+            &["实盘状态：未找到"],
+            &[("review.toml:asset:TY1", false)],
+        ),
+        sourced("己", "测试六", &["自评报告第 8 行称执行率 100%"], &[]),
+        sourced(
+            "庚",
+            "测试七",
+            &["资料清单（某.xlsx）：“报告”未提供"],
+            &[("某.xlsx:资料清单:4", false)],
+        ),
+    ]);
+    let md = build(&fx, &fs).markdown;
+    for (id, lead) in [
+        ("甲", "，绩效监控表显示：项目甲"),
+        ("乙", "，年度任务清单、绩效监控表显示：任务乙"),
+        ("丙", "，账面、绩效监控表显示：账面记录"),
+        ("丁", "，提供的资料显示：说明书"),
+        ("戊", "，实地抽查记录显示：实盘状态"),
+        ("己", "，经核对，自评报告第 8 行"),
+    ] {
+        let p = paragraph_of(&md, id);
+        assert!(p.contains(lead), "{id}: {p}");
+        assert!(!p.contains("账面显示"), "{id}: {p}");
+    }
+    // Facts that name their one source themselves are not introduced twice.
+    let p = paragraph_of(&md, "庚");
+    assert!(p.contains("摘要”，资料清单（某.xlsx）"), "{p}");
+    // The books' findings still say 账面显示.
+    assert!(md.contains("429.00元，账面显示："));
+}
+
+#[test]
+fn report_lists_at_most_the_data_limit_of_examples_and_says_how_many_more() {
+    let fx = fixture();
+    let limit = Settings::builtin().unwrap().problems.examples;
+    for n in [limit - 1, limit, limit + 1, limit + 3] {
+        let mut fs: Vec<Finding> = fx
+            .findings
+            .iter()
+            .filter(|f| f.category != "公务卡结算不规范")
+            .cloned()
+            .collect();
+        for k in 0..n {
+            let mut f = fx
+                .findings
+                .iter()
+                .find(|f| f.id == CARD_429)
+                .unwrap()
+                .clone();
+            f.id = format!("{CARD_429}/{k}");
+            fs.push(f);
+        }
+        let md = build(&fx, &fs).markdown;
+        let at = md.find("公务卡结算不规范的情况，共").unwrap();
+        let section = &md[at..md[at..].find("上述公务卡").unwrap() + at];
+        let listed = (1..=n)
+            .filter(|i| section.contains(&format!("（{i}）")))
+            .count();
+        if n > limit {
+            assert!(section.contains("，如："), "{n}: {section}");
+            assert_eq!(listed, limit, "{n}");
+            assert!(
+                section.contains(&format!("等{n}项（未列出的{}项", n - limit)),
+                "{n}: {section}"
+            );
+        } else {
+            assert!(!section.contains("如："), "{n}: {section}");
+            assert!(!section.contains("未列出"), "{n}: {section}");
+            assert_eq!(listed, n, "{n}");
+        }
+    }
+}
+
+#[test]
+fn report_cuts_a_long_list_inside_a_fact_to_a_few_entries_and_points_to_the_workbook() {
+    let fx = fixture();
+    let mut fs = fx.findings.clone();
+    fs.extend([
+        sourced(
+            "列表",
+            "测试一",
+            &["未开展监控的项目：“甲项目”、“乙项目”、“丙项目”、“丁项目”、“戊项目”"],
+            &[],
+        ),
+        sourced(
+            "对照",
+            "测试二",
+            &["任务与指标对照：就业→就业人数；培训、创业→培训人数；招商→（无对应指标）；仲裁→结案率"],
+            &[],
+        ),
+        sourced("短表", "测试三", &["没有对应指标的任务：“甲”、“乙”、“丙”"], &[]),
+        sourced(
+            "引文",
+            "测试四",
+            &["目标表：“就业形势”（指标值“进一步、稳定、提高、加强”：无数值）"],
+            &[],
+        ),
+        sourced("无冒号", "测试五", &["甲、乙、丙、丁、戊均未提供"], &[]),
+    ]);
+    let md = build(&fx, &fs).markdown;
+    let p = paragraph_of(&md, "列表");
+    assert!(
+        p.contains("“甲项目”、“乙项目”、“丙项目”等5项（完整列表见审计底稿“E1 疑点核实表”）"),
+        "{p}"
+    );
+    assert!(!p.contains("丁项目"), "{p}");
+    // A table written with ； whose entries hold 、 of their own: cut between entries.
+    let p = paragraph_of(&md, "对照");
+    assert!(
+        p.contains("就业→就业人数；培训、创业→培训人数；招商→（无对应指标）等4项"),
+        "{p}"
+    );
+    assert!(!p.contains("仲裁"), "{p}");
+    // Look-alikes left whole: a list within the limit, 、 inside a quotation, no “：”.
+    assert!(paragraph_of(&md, "短表").contains("“甲”、“乙”、“丙”，不符合"));
+    assert!(paragraph_of(&md, "引文").contains("进一步、稳定、提高、加强"));
+    assert!(paragraph_of(&md, "无冒号").contains("甲、乙、丙、丁、戊均未提供"));
+    assert!(!md.contains("“甲”、“乙”、“丙”等"));
+}
+
+#[test]
+fn report_says_a_value_left_empty_instead_of_printing_empty_quotes() {
+    let fx = fixture();
+    let mut fs = fx.findings.clone();
+    fs.extend([
+        sourced(
+            "空值",
+            "测试一",
+            &["“质量达标率”：年度指标值“≥95%”，实际完成值“”，分值 10"],
+            &[],
+        ),
+        sourced("有值", "测试二", &["“满意度”：实际完成值“较高”"], &[]),
+    ]);
+    let md = build(&fx, &fs).markdown;
+    let p = paragraph_of(&md, "空值");
+    assert!(p.contains("实际完成值未填写，分值 10"), "{p}");
+    assert!(!md.contains("“”"));
+    assert!(paragraph_of(&md, "有值").contains("实际完成值“较高”"));
+}
+
+#[test]
+fn report_names_provisions_it_cannot_quote_and_says_when_there_are_none() {
+    use reeval::model::findings::Citation;
+    let fx = fixture();
+    let mut fs = fx.findings.clone();
+    let unverified = Citation {
+        family: "x".into(),
+        law: "《某某评价管理办法》（某财〔2020〕1号）".into(),
+        article: "有关条款（条号待核）".into(),
+        grade: "U".into(),
+        ..Default::default()
+    };
+    let mut a = sourced("未核验", "测试一", &["自评所称 100%"], &[]);
+    a.unquoted_citations = vec![unverified.clone()];
+    let b = sourced("无依据", "测试二", &["另一事实"], &[]);
+    let mut c = sourced("混合", "测试三", &["第三事实"], &[]);
+    let quoted = fx
+        .findings
+        .iter()
+        .find(|f| f.id == CARD_429)
+        .unwrap()
+        .citations
+        .clone();
+    c.citations = quoted;
+    c.unquoted_citations = vec![unverified];
+    fs.extend([a, b, c]);
+    let md = build(&fx, &fs).markdown;
+    let p = paragraph_of(&md, "未核验");
+    assert!(
+        p.contains("不符合《某某评价管理办法》（某财〔2020〕1号）有关条款（条号待核）的规定（其中未引原文的1项条文尚未核验"),
+        "{p}"
+    );
+    assert!(!p.contains("【待补充"), "{p}");
+    let p = paragraph_of(&md, "无依据");
+    assert!(p.contains("法规目录中没有可引用的条文"), "{p}");
+    let p = paragraph_of(&md, "混合");
+    assert!(
+        p.contains("第十一条“全面实行公务卡制度。") && p.contains("和《某某评价管理办法》"),
+        "{p}"
+    );
+    // A finding quoting all its provisions has no such note.
+    let card = md
+        .lines()
+        .find(|l| l.contains("“支付接待费”429.00元"))
+        .unwrap();
+    assert!(!card.contains("尚未核验"), "{card}");
+}

@@ -1130,3 +1130,423 @@ fn a_review_toml_edited_by_hand_is_checked_key_by_key_before_any_run_applies_it(
     let f = after.iter().find(|f| f["id"] == ids[0].as_str()).unwrap();
     assert_eq!(f["status"], "确认");
 }
+
+/// Every plan's selection in sample.json: (plan, items as drawn, count, value, coverage).
+fn selections(out: &Path) -> Vec<(String, Value, Value, Value, Value)> {
+    json(&out.join("sample.json"))["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["plan"].as_str().unwrap().to_string(),
+                p["items"].clone(),
+                p["selected_count"].clone(),
+                p["selected_value"].clone(),
+                p["coverage_percent"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// review.toml entries: `[[finding]]` judgements and `[[asset]]` inspected states.
+fn review_toml(findings: &[(String, &str)], assets: &[(String, &str)]) -> String {
+    let mut s = String::from("version = 1\n");
+    for (id, conclusion) in findings {
+        s.push_str(&format!(
+            "\n[[finding]]\nid = \"{id}\"\nconclusion = \"{conclusion}\"\nnote = \"已查原始凭证与资产卡片（测试）\"\nverifier = \"审计员甲\"\n"
+        ));
+    }
+    for (id, state) in assets {
+        s.push_str(&format!(
+            "\n[[asset]]\nid = \"{id}\"\nplan = \"固定资产\"\nstate = \"{state}\"\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn a_review_confirming_excluding_and_inspecting_leaves_both_samples_as_drawn() {
+    let t = tmp();
+    let eng = engagement(t.path());
+    ok(&reeval(&["run", "-q"], &eng));
+    let out = out_of(&eng);
+    let drawn = selections(&out);
+    let plans: BTreeSet<&str> = drawn.iter().map(|d| d.0.as_str()).collect();
+    assert!(
+        plans.contains("凭证") && plans.contains("固定资产"),
+        "{plans:?}"
+    );
+    // Judge every 疑点 on a voucher or an asset: every asset one excluded, the voucher ones
+    // confirmed and excluded in turn; two sampled assets inspected as 闲置 / 未找到.
+    let fs = findings(&out);
+    let mut judged = Vec::new();
+    let mut excluded_risk = 0;
+    let risk_items: BTreeSet<String> = json(&out.join("sample.json"))["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["items"].as_array().unwrap().clone())
+        .filter(|i| i["part"] == "risk")
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    for (k, f) in fs
+        .iter()
+        .filter(|f| f["kind"] == "疑点")
+        .filter(|f| f["voucher"].is_string() || f["asset"].is_string())
+        .enumerate()
+    {
+        let id = f["id"].as_str().unwrap().to_string();
+        let asset = f["asset"].as_str();
+        let word = if asset.is_some() || k % 2 == 1 {
+            "排除"
+        } else {
+            "确认"
+        };
+        if word == "排除" {
+            let place = match (asset, f["voucher"].as_str()) {
+                (Some(a), _) => a.to_string(),
+                (None, Some(v)) => format!("{} {v}", f["entity"].as_str().unwrap_or("")),
+                _ => unreachable!(),
+            };
+            if risk_items.contains(&place) {
+                excluded_risk += 1;
+            }
+        }
+        judged.push((id, word));
+    }
+    assert!(
+        excluded_risk >= 2,
+        "the review excludes findings the risk parts were drawn on"
+    );
+    let sampled_assets: Vec<String> = drawn
+        .iter()
+        .find(|d| d.0 == "固定资产")
+        .unwrap()
+        .1
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    let inspected = vec![
+        (sampled_assets[0].clone(), "闲置"),
+        (sampled_assets[1].clone(), "未找到"),
+    ];
+    std::fs::write(eng.join("review.toml"), review_toml(&judged, &inspected)).unwrap();
+    ok(&reeval(&["run", "-q", "--discard-entries"], &eng));
+    let after = findings(&out);
+    assert!(after.iter().any(|f| f["status"] == "排除"));
+    assert!(after.iter().any(|f| f["rule"] == "asset-inspection"));
+    // The samples the auditor holds: drawn again, item for item.
+    assert_eq!(selections(&out), drawn, "the review redrew a sample");
+    // Same inputs, seed and review: the same sample.json, byte for byte.
+    let bytes = std::fs::read(out.join("sample.json")).unwrap();
+    ok(&reeval(&["run", "-q", "--discard-entries"], &eng));
+    assert_eq!(std::fs::read(out.join("sample.json")).unwrap(), bytes);
+}
+
+#[test]
+fn a_confirmed_findings_facts_stop_saying_they_await_verification_and_the_report_follows() {
+    let t = tmp();
+    let eng = engagement(t.path());
+    ok(&reeval(&["run", "-q"], &eng));
+    let out = out_of(&eng);
+    let fs = findings(&out);
+    let pending_worded: Vec<String> = fs
+        .iter()
+        .filter(|f| f["kind"] == "疑点")
+        .filter(|f| {
+            f["facts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x.as_str().unwrap().contains("待核实"))
+        })
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        pending_worded.len() >= 2,
+        "the sample has findings whose facts say 待核实: {pending_worded:?}"
+    );
+    // Confirm all but one of them; that one stays 待定 (its wording must stay).
+    let (kept, confirmed) = pending_worded.split_last().unwrap();
+    let mut judged: Vec<(String, &str)> = confirmed.iter().map(|i| (i.clone(), "确认")).collect();
+    judged.push((kept.clone(), "待定"));
+    std::fs::write(eng.join("review.toml"), review_toml(&judged, &[])).unwrap();
+    ok(&reeval(&["run", "-q"], &eng));
+    let after = findings(&out);
+    for f in &after {
+        let id = f["id"].as_str().unwrap();
+        let facts: Vec<&str> = f["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap())
+            .collect();
+        if confirmed.iter().any(|c| c == id) {
+            assert_eq!(f["status"], "确认");
+            assert!(
+                !facts.iter().any(|x| x.contains("待核实")),
+                "{id}: {facts:?}"
+            );
+            assert!(
+                !f["explanation"].as_str().unwrap().contains("待核实"),
+                "{id}"
+            );
+            // The fact itself is still there (only the pending wording went).
+            assert!(!facts.is_empty() && facts.iter().all(|x| !x.is_empty()));
+        }
+        if id == kept {
+            assert!(
+                facts.iter().any(|x| x.contains("待核实")),
+                "待定 keeps its wording"
+            );
+        }
+    }
+    let report = std::fs::read_to_string(out.join("报告-hrss-2023.md")).unwrap();
+    let problems = &report[report.find("## 七").unwrap()..report.find("## 八").unwrap()];
+    assert!(!problems.contains("待核实"), "{problems}");
+}
+
+#[test]
+fn the_run_summary_reconciles_its_count_of_findings_with_those_the_score_leaves_pending() {
+    let t = tmp();
+    let eng = engagement(t.path());
+    let said = ok(&reeval(&["run"], &eng));
+    // The number right after `after` in `text`, or right before `before`.
+    let after = |text: &str, key: &str| -> usize {
+        let at = text.find(key).unwrap_or_else(|| panic!("{key}: {text}")) + key.len();
+        text[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect::<String>()
+            .parse()
+            .unwrap_or_else(|_| panic!("{key}: {text}"))
+    };
+    let before = |text: &str, key: &str| -> usize {
+        let at = text.find(key).unwrap_or_else(|| panic!("{key}: {text}"));
+        let digits: String = text[..at]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        digits.chars().rev().collect::<String>().parse().unwrap()
+    };
+    let check = said.lines().find(|l| l.starts_with("检查：")).unwrap();
+    let score = said.lines().find(|l| l.starts_with("评分：")).unwrap();
+    let issues = after(check, "疑点 ");
+    let pending = after(score, "待核实疑点 ");
+    let counted = after(score, "计入扣分指标的 ");
+    let outside = before(score, " 条不属于任何扣分指标");
+    assert_eq!(pending, issues, "{said}");
+    assert!(outside > 0, "{said}");
+    assert_eq!(counted + outside, pending, "{said}");
+    // The categories outside every indicator are named with their counts, which add up.
+    let list = &score[score.find("不属于任何扣分指标（").unwrap()..];
+    let list = &list[..list.find('）').unwrap()];
+    let named: usize = list.split('、').map(|p| before(p, " 条")).sum();
+    assert_eq!(named, outside, "{score}");
+}
+
+#[test]
+fn a_syntax_error_in_review_toml_is_said_in_chinese_with_file_line_and_column() {
+    let t = tmp();
+    let eng = engagement(t.path());
+    for (text, line) in [
+        (
+            "version = 1\n[[finding]]\nid = \"x\nconclusion = \"确认\"\n",
+            3,
+        ),
+        ("version = 1\n[[finding]\nid = \"x\"\n", 2),
+        ("version = 1\n\n[[finding]]\nid x\n", 4),
+        ("version = 1\nversion = 1\n", 2),
+        (
+            "version = 1\n[[finding]]\nid = \"x\"\nconclusion = 确认\n",
+            4,
+        ),
+        ("version = 1\n[[finding]]\nverified_on = 2024-13-01\n", 3),
+        ("version = 1\n[[finding]]\nnote = \"a\\qb\"\n", 3),
+        ("version = 1\n[[finding]]\nnote = [\"a\"\n", 3),
+    ] {
+        std::fs::write(eng.join("review.toml"), text).unwrap();
+        let o = reeval(&["run", "-q"], &eng);
+        assert_eq!(o.status.code(), Some(2), "{text}");
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(err.contains("review.toml"), "{err}");
+        assert!(err.contains(&format!("第 {line} 行第 ")), "{text}: {err}");
+        // What the parser says, in Chinese: no English words outside the backticks.
+        let what = &err[err.find("格式有误（").unwrap_or_else(|| panic!("{err}"))..];
+        let mut bare = String::new();
+        for (i, part) in what.split('`').enumerate() {
+            if i % 2 == 0 {
+                bare.push_str(part);
+            }
+        }
+        let english = bare
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .find(|w| w.len() >= 3 && *w != "TOML");
+        assert!(english.is_none(), "{english:?} in {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // The same file put right runs.
+    std::fs::write(eng.join("review.toml"), "version = 1\n").unwrap();
+    ok(&reeval(&["run", "-q"], &eng));
+}
+
+#[test]
+fn a_refused_first_review_says_review_toml_was_not_written_and_a_later_one_unchanged() {
+    let t = tmp();
+    let (eng, ids) = fresh(t.path());
+    assert!(!eng.join("review.toml").exists());
+    let path = out_of(&eng).join(WB);
+    let clean = std::fs::read(&path).unwrap();
+    type_e1(&eng, &[(&ids[0], "核实结论", "已确认")]);
+    let o = reeval(&["review"], &eng);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("未写入") && !err.contains("未改动"), "{err}");
+    assert!(!eng.join("review.toml").exists());
+    // Nothing typed: nothing written, and said so.
+    std::fs::write(&path, &clean).unwrap();
+    let said = ok(&reeval(&["review"], &eng));
+    assert!(
+        said.contains("未写入") && !said.contains("未改动"),
+        "{said}"
+    );
+    // Once review.toml exists, a refused review leaves it 未改动.
+    type_e1(
+        &eng,
+        &[(&ids[0], "核实结论", "确认"), (&ids[0], "核实说明", "属实")],
+    );
+    ok(&reeval(&["review"], &eng));
+    type_e1(&eng, &[(&ids[1], "核实结论", "已确认")]);
+    let o = reeval(&["review"], &eng);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("未改动") && !err.contains("未写入"), "{err}");
+}
+
+#[test]
+fn a_run_names_the_entries_where_the_workbook_and_a_hand_edited_review_toml_disagree() {
+    let t = tmp();
+    let (eng, ids) = fresh(t.path());
+    type_e1(
+        &eng,
+        &[
+            (&ids[0], "核实结论", "确认"),
+            (&ids[0], "核实说明", "凭证属实"),
+            (&ids[1], "核实结论", "待定"),
+        ],
+    );
+    ok(&reeval(&["review"], &eng));
+    ok(&reeval(&["run", "-q"], &eng));
+    // review.toml edited by hand afterwards: ids[0] 确认 → 排除.
+    let file = eng.join("review.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let at = text.find(&format!("id = \"{}\"", ids[0])).unwrap();
+    let rel = text[at..].find("conclusion = \"确认\"").unwrap();
+    let mut edited = text.clone();
+    edited.replace_range(
+        at + rel..at + rel + "conclusion = \"确认\"".len(),
+        "conclusion = \"排除\"",
+    );
+    std::fs::write(&file, &edited).unwrap();
+    let o = reeval(&["run", "-q"], &eng);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for want in [
+        "不一致",
+        ids[0].as_str(),
+        "核实结论",
+        "底稿“确认”",
+        "review.toml “排除”",
+    ] {
+        assert!(err.contains(want), "{want}: {err}");
+    }
+    assert!(!err.contains("尚未导入"), "{err}");
+    // ids[1] agrees: not named.
+    assert!(!err.contains(ids[1].as_str()), "{err}");
+    // `reeval workbook` says the same before rewriting the workbook.
+    let o = reeval(&["workbook"], &eng);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for want in [
+        "不一致",
+        ids[0].as_str(),
+        "底稿“确认”",
+        "review.toml “排除”",
+        "未重新编制",
+    ] {
+        assert!(err.contains(want), "{want}: {err}");
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), edited);
+    // Look-alike: a row typed in the workbook that review.toml lacks is simply not taken in yet.
+    std::fs::write(&file, &text).unwrap();
+    type_e1(&eng, &[(&ids[2], "核实结论", "待定")]);
+    let o = reeval(&["run", "-q"], &eng);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("尚未导入") && !err.contains("不一致"), "{err}");
+}
+
+#[test]
+fn findings_titled_self_evaluation_false_land_in_one_section_with_its_provisions() {
+    let t = tmp();
+    let eng = engagement(t.path());
+    ok(&reeval(&["run", "-q"], &eng));
+    let out = out_of(&eng);
+    let fs = findings(&out);
+    let cat = |rule: &str| -> BTreeSet<String> {
+        fs.iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| f["category"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(cat("perf-self-evaluation"), cat("self-report-claims"));
+    assert_eq!(cat("self-report-claims").len(), 1);
+    // The 自评报告's findings cite the rules of 绩效自评 (unverified: named, not quoted).
+    for f in fs.iter().filter(|f| f["rule"] == "self-report-claims") {
+        let named = f["unquoted_citations"].as_array().unwrap();
+        assert!(
+            named
+                .iter()
+                .any(|c| c["family"] == "performance-self-evaluation"),
+            "{f}"
+        );
+    }
+    let report = std::fs::read_to_string(out.join("报告-hrss-2023.md")).unwrap();
+    let headings: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("### （"))
+        .map(|l| l.split_once('）').unwrap().1)
+        .collect();
+    let seven = &report[report.find("## 七").unwrap()..report.find("## 八").unwrap()];
+    let sections: Vec<&str> = seven
+        .lines()
+        .filter(|l| l.starts_with("### "))
+        .map(|l| l.split_once('）').unwrap().1)
+        .collect();
+    let unique: BTreeSet<&&str> = sections.iter().collect();
+    assert_eq!(unique.len(), sections.len(), "{sections:?}");
+    assert!(headings.contains(&"自评不实"));
+    let own = &seven[seven.find("）自评不实").unwrap()..];
+    let own = &own[..own[3..].find("### ").map_or(own.len(), |i| i + 3)];
+    assert!(!own.contains("【待补充"), "{own}");
+    assert!(own.contains("尚未核验"), "{own}");
+    // The 借 of a 公务卡 finding names the account debited, not a label.
+    assert!(!report.contains("借 公务卡强制结算目录内支出"));
+    for f in fs.iter().filter(|f| f["rule"] == "card-settlement") {
+        let debit = f["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap())
+            .find(|x| x.starts_with("借 "))
+            .unwrap();
+        assert!(
+            debit[4..].starts_with(|c: char| c.is_ascii_digit()),
+            "{debit}"
+        );
+    }
+}

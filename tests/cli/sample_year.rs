@@ -169,7 +169,8 @@ fn sample_engagement_yields_exactly_the_planted_findings() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["category"] == "绩效管理不规范")
+        // (perf-self-evaluation's findings are under 自评不实, with the 自评报告's.)
+        .filter(|f| f["rule"].as_str().unwrap().starts_with("perf-"))
         .map(|f| f["id"].as_str().unwrap())
         .collect();
     assert_eq!(
@@ -185,7 +186,7 @@ fn sample_engagement_yields_exactly_the_planted_findings() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["category"] == "自评不实")
+        .filter(|f| f["rule"] == "self-report-claims")
         .map(|f| f["summary"].as_str().unwrap())
         .collect();
     assert_eq!(claims.len(), 3, "{claims:?}");

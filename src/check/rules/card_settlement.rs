@@ -257,10 +257,25 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 }
                 a
             });
+        // 借 names the accounts debited, as 贷 does; why they are in the 目录 follows in brackets.
+        let debited: Vec<String> = in_cat
+            .iter()
+            .map(|&i| {
+                format!("{} {}", book.code(i), book.name(i))
+                    .trim()
+                    .to_string()
+            })
+            .fold(Vec::new(), |mut a, x| {
+                if !a.contains(&x) {
+                    a.push(x);
+                }
+                a
+            });
         d.facts = vec![
             format!("摘要“{}”", d.summary),
             format!(
-                "借 公务卡强制结算目录内支出 {} 元（{}）",
+                "借 {} {} 元（{}，属公务卡强制结算目录内支出）",
+                debited.join("、"),
                 amount.grouped(),
                 why_cat.join("、")
             ),
