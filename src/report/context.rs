@@ -283,13 +283,15 @@ fn source_files(
             .unwrap_or_default()
     };
     let mut out = BTreeMap::new();
-    for (kind, p) in &e.supporting {
+    for (kind, files) in &e.supporting {
         let name = names
             .kinds
             .get(kind)
             .cloned()
             .unwrap_or_else(|| names.supporting.clone());
-        out.insert(base(p), name);
+        for p in files.paths() {
+            out.insert(base(&p), name.clone());
+        }
     }
     for p in &e.inputs.assets {
         out.insert(base(p), names.assets.clone());
