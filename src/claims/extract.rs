@@ -420,8 +420,21 @@ fn clean_phrase(s: &str, v: &Vocabulary) -> String {
     for n in &v.self_names {
         s3 = s3.replace(n.as_str(), "");
     }
-    for t in ["截至", "截止到", "截止", "年中", "年底", "年末", "年初"] {
+    for t in [
+        "截至",
+        "截止到",
+        "截止",
+        "年中",
+        "年底",
+        "年末",
+        "年初",
+        "实际",
+    ] {
         s3 = s3.replace(t, "");
+    }
+    // A budget stage (调整后的, 追加后) says when, not what the figure is of.
+    for w in v.stage.iter().flat_map(|st| st.words.iter()) {
+        s3 = s3.replace(w.as_str(), "");
     }
     strip_filler(s3, v)
 }
@@ -434,7 +447,8 @@ fn phrase_of(raw: &str, words: &Words, v: &Vocabulary) -> Option<String> {
         return Some(q.name.clone());
     }
     let s = clean_phrase(raw, v);
-    if s.is_empty() || s.chars().count() > 24 {
+    // A phrase of punctuation (“……”) names nothing.
+    if !s.chars().any(is_cjk) || s.chars().count() > 24 {
         return None;
     }
     if v.self_suffixes.iter().any(|x| s.ends_with(x.as_str())) {
@@ -533,6 +547,7 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
                     &words,
                     v,
                     ClaimContext {
+                        figs: &figs,
                         sent_topic: &sent_topic,
                         topic: &topic,
                         scope: &scope_at(p.lines[f.start]),
@@ -564,7 +579,15 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
             }
             start = end + 1;
         }
-        lists(p, &figs, &claim_of_fig, &ex.claims, v, &mut ex.lists);
+        lists(
+            p,
+            &figs,
+            &mut claim_of_fig,
+            &mut ex.claims,
+            &mut assumed,
+            v,
+            &mut ex.lists,
+        );
     }
     // A budget total makes the parts listed under it budget figures.
     for l in &ex.lists {
@@ -572,10 +595,15 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
         if ex.claims[t].basis.as_deref() != Some("预算") {
             continue;
         }
+        let stage = ex.claims[t].stage.clone();
         for (_, _, _, c) in &l.items {
             if let Some(c) = c {
                 if assumed[*c] {
                     ex.claims[*c].basis = Some("预算".into());
+                }
+                if ex.claims[*c].basis.as_deref() == Some("预算") && ex.claims[*c].stage.is_none()
+                {
+                    ex.claims[*c].stage = stage.clone();
                 }
             }
         }
@@ -624,6 +652,7 @@ fn sentence_text(chars: &[char], pos: usize) -> String {
 }
 
 struct ClaimContext<'a> {
+    figs: &'a [Figure],
     sent_topic: &'a Option<Topic>,
     topic: &'a Option<Topic>,
     scope: &'a Option<String>,
@@ -643,6 +672,10 @@ fn claim_at(
     cx: ClaimContext,
 ) -> Option<(Claim, bool, Option<Topic>)> {
     let seg = text(chars, seg_start, f.start);
+    // The figure of one voucher or item is not a figure of the year.
+    if single_item_at(chars, cx.figs, f.start, v) {
+        return None;
+    }
     let change = if v.change.decrease.iter().any(|w| seg.contains(w.as_str())) {
         Some(-1)
     } else if v.change.increase.iter().any(|w| seg.contains(w.as_str())) {
@@ -694,6 +727,7 @@ fn claim_at(
     let mut topic_basis = false;
     let mut new_topic = None;
     if q.generic {
+        let had_fund = fund.is_some();
         of = fund.or_else(|| phrase_of(&prefix, words, v));
         if of.as_ref().is_some_and(|o| v.this_project.contains(o)) {
             of = cx.scope.clone();
@@ -708,7 +742,18 @@ fn claim_at(
                 None => of = cx.scope.clone(),
             }
         } else {
-            new_topic = of.clone().map(Topic::Of);
+            // A phrase that names no fund (“决算报表实际支出数”) after a specific quantity of
+            // the sentence: the generic figure is that quantity's.
+            let names_fund = of.as_ref().is_some_and(|o| {
+                v.get(o).is_some() || v.scope_nouns.iter().any(|n| o.ends_with(n.as_str()))
+            });
+            let last_specific = cx
+                .sent_last
+                .filter(|l| v.get(&l.quantity).is_some_and(|q| !q.generic));
+            match last_specific {
+                Some(l) if !names_fund && !had_fund => of = Some(l.quantity.clone()),
+                _ => new_topic = of.clone().map(Topic::Of),
+            }
         }
         // 预算 / 支出决算 of a specific quantity are that quantity's budget / actual.
         if q.kind == QuantityKind::Amount && (q.name == "预算" || q.name == "支出决算") {
@@ -738,6 +783,25 @@ fn claim_at(
             Some("实际".into())
         }
     };
+    // The budget stage: by the quantity's nature, or said in the clause before the figure.
+    let mut stage = None;
+    if basis.as_deref() == Some("预算") {
+        let said = lead_in(chars, cx.figs, f.start);
+        stage = q.stage.clone().or_else(|| {
+            v.stage
+                .iter()
+                .find(|st| st.words.iter().any(|w| said.contains(w.as_str())))
+                .map(|st| st.name.clone())
+        });
+        // A generic budget at a stage is that stage's quantity (年初预算, 调整后预算).
+        if quantity == q.name && q.generic && q.stage.is_none() {
+            if let Some(sq) = v.quantity.iter().find(|x| {
+                x.generic && x.kind == QuantityKind::Amount && x.stage.is_some() && x.stage == stage
+            }) {
+                quantity = sq.name.clone();
+            }
+        }
+    }
     let mut value = f.value;
     if change == Some(-1) && q.kind == QuantityKind::Amount {
         value = -value;
@@ -747,6 +811,7 @@ fn claim_at(
             quantity,
             of,
             basis,
+            stage,
             value,
             unit: unit.into(),
             stated: f.stated.clone(),
@@ -766,8 +831,9 @@ fn claim_at(
 fn lists(
     p: &Para,
     figs: &[Figure],
-    claim_of_fig: &[Option<usize>],
-    claims: &[Claim],
+    claim_of_fig: &mut [Option<usize>],
+    claims: &mut Vec<Claim>,
+    assumed: &mut Vec<bool>,
     v: &Vocabulary,
     out: &mut Vec<List>,
 ) {
@@ -800,7 +866,7 @@ fn lists(
         let nested = mi < open_until;
         let depth = depth_at[mi];
         let before = figs.partition_point(|f| f.end <= mi);
-        let Some(ti) = figs[before.saturating_sub(MAX_ITEMS)..before]
+        let Some(mut ti) = figs[before.saturating_sub(MAX_ITEMS)..before]
             .iter()
             .rposition(|f| !f.percent && depth_at[f.start] <= depth)
             .map(|k| k + before.saturating_sub(MAX_ITEMS))
@@ -837,6 +903,7 @@ fn lists(
             open_until = end;
         }
         let mut items = Vec::new();
+        let mut item_figs = Vec::new();
         let mut restated = Vec::new();
         let first = figs.partition_point(|f| f.start <= mi);
         for (k, f) in figs.iter().enumerate().skip(first).take(MAX_ITEMS) {
@@ -859,10 +926,71 @@ fn lists(
                 restated.push((f.value, f.stated.clone()));
             } else {
                 items.push((f.value, f.stated.clone(), label, claim_of_fig[k]));
+                item_figs.push(k);
             }
         }
         if items.is_empty() || approximate_in(chars, mi, end, v) {
             continue;
+        }
+        // The whole is the figure the list is stated as the parts of, not always the nearest
+        // one (“安排资金19435.98万元，实际支出5780.26万元，包括…预算122万元；…”): another
+        // figure of the marker's sentence the parts add up to exactly, or else, when the parts
+        // are budget figures and the nearest is an actual one, the sentence's budget figure.
+        {
+            let sum: Decimal = items.iter().map(|i| i.0).sum();
+            let candidates: Vec<usize> = (0..ti)
+                .rev()
+                .take_while(|&k| figs[k].start >= sent_start)
+                .filter(|&k| !figs[k].percent && depth_at[figs[k].start] <= depth)
+                .collect();
+            let basis_of = |k: usize| claim_of_fig[k].and_then(|c| claims[c].basis.clone());
+            let budget_parts = items
+                .iter()
+                .any(|i| v.budget_words.iter().any(|b| i.2.contains(b.as_str())));
+            if figs[ti].value != sum {
+                if let Some(&k) = candidates.iter().find(|&&k| figs[k].value == sum) {
+                    ti = k;
+                } else if budget_parts && basis_of(ti).as_deref() == Some("实际") {
+                    if let Some(&k) = candidates
+                        .iter()
+                        .find(|&&k| basis_of(k).as_deref() == Some("预算"))
+                    {
+                        ti = k;
+                    }
+                }
+            }
+        }
+        // A list under one voucher's or item's amount is that item's breakdown.
+        if single_item_at(chars, figs, figs[ti].start, v) {
+            continue;
+        }
+        // Parts named as funds under a fund's budget or spending (“预算安排1,700万元，其中：
+        // 中央就业补助资金1,435万元，省级就业补助资金265万元”) are those funds' figures.
+        if let Some(t) = claim_of_fig[ti] {
+            let whole = claims[t].clone();
+            let generic = v.get(&whole.quantity).is_some_and(|q| q.generic);
+            if generic && whole.unit == "元" && whole.basis.as_deref() != Some("变动") {
+                for (n, &k) in item_figs.iter().enumerate() {
+                    if items[n].3.is_some() {
+                        continue;
+                    }
+                    let label = items[n].2.trim_start_matches([' ', '：', ':']);
+                    let Some(fund) = fund_between(label, v).filter(|f| !f.is_empty()) else {
+                        continue;
+                    };
+                    let f = &figs[k];
+                    let mut c = whole.clone();
+                    c.of = Some(fund);
+                    c.value = f.value;
+                    c.stated = f.stated.clone();
+                    c.line = p.lines[f.start];
+                    c.text = sentence_text(chars, f.start);
+                    claims.push(c);
+                    assumed.push(false);
+                    claim_of_fig[k] = Some(claims.len() - 1);
+                    items[n].3 = Some(claims.len() - 1);
+                }
+            }
         }
         // The list may go on in the next sentence: its first figure, when it makes the parts
         // add up to the whole (“…其中人员支出125.94万元(…)。公用支出101.04万元…”).
@@ -894,6 +1022,29 @@ fn lists(
             total_quantity: tc.map(|c| claims[c].quantity.clone()),
         });
     }
+}
+
+/// What is said about the figure at `pos`: its sentence's text from the previous figure (or the
+/// sentence's start) to it.
+fn lead_in(chars: &[char], figs: &[Figure], pos: usize) -> String {
+    let ss = (0..pos)
+        .rev()
+        .find(|&i| SENTENCE.contains(&chars[i]))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let prev = figs
+        .iter()
+        .filter(|f| f.end <= pos)
+        .map(|f| f.end)
+        .max()
+        .unwrap_or(0);
+    text(chars, ss.max(prev), pos)
+}
+
+/// Whether the figure at `pos` is said to be one voucher's or item's (“记账-19号凭证”).
+fn single_item_at(chars: &[char], figs: &[Figure], pos: usize, v: &Vocabulary) -> bool {
+    let said = lead_in(chars, figs, pos);
+    v.single_item.iter().any(|w| said.contains(w.as_str()))
 }
 
 /// Whether `chars[a..b]` holds an approximate figure (“138万余元”): its list cannot add up.
@@ -989,6 +1140,7 @@ fn cells(text_in: &str, words: &Words, v: &Vocabulary, ex: &mut Extraction) {
         ex.claims.push(Claim {
             quantity: q.name.clone(),
             of: if q.generic { scope.clone() } else { None },
+            stage: q.stage.clone().filter(|_| basis.as_deref() == Some("预算")),
             basis,
             value: value.normalize(),
             unit: "元".into(),

@@ -3,6 +3,7 @@
 
 mod citations;
 mod claims;
+mod claims_misreads;
 mod claims_run;
 mod common;
 mod inputs_hostile;
