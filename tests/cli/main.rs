@@ -2,6 +2,7 @@
 //! They write fixtures with the repo's generator and run the real `reeval` binary.
 
 mod citations;
+mod citations_fit;
 mod claims;
 mod claims_misreads;
 mod claims_run;

@@ -127,6 +127,8 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 let mut d = Draft::for_voucher(book, v);
                 d.part = Some(code.clone());
                 d.amount = Some(from_carry);
+                // Spending outside the budget: 预算法第五十七条's paragraph on spending as budgeted.
+                d.situations = vec!["超范围支出".into()];
                 let rest = Fen(total.0 - from_carry.0);
                 let origin = if has_opening_data {
                     format!(
