@@ -21,7 +21,7 @@ pub fn check(ex: &Extraction, v: &Vocabulary) -> Vec<Inconsistency> {
     lists(ex, v, &mut out);
     parts(&ex.claims, v, &mut out);
     rates(&ex.claims, v, &mut out);
-    conflicts(&ex.claims, &mut out);
+    conflicts(ex, &mut out);
     out.sort_by(|a, b| a.line.cmp(&b.line).then(a.kind.cmp(&b.kind)));
     out
 }
@@ -340,7 +340,19 @@ fn mismatch(
     }
 }
 
-fn conflicts(claims: &[Claim], out: &mut Vec<Inconsistency>) {
+fn conflicts(ex: &Extraction, out: &mut Vec<Inconsistency>) {
+    let claims = &ex.claims;
+    // Parts of one list are different items adding up (two tranches of one fund), never two
+    // statements of one figure.
+    let mut lists_of: Vec<Vec<usize>> = vec![Vec::new(); claims.len()];
+    for (li, l) in ex.lists.iter().enumerate() {
+        for c in l.items.iter().filter_map(|i| i.3) {
+            if c < lists_of.len() && !lists_of[c].contains(&li) {
+                lists_of[c].push(li);
+            }
+        }
+    }
+    let same_list = |a: usize, b: usize| lists_of[a].iter().any(|l| lists_of[b].contains(l));
     let mut groups: BTreeMap<_, Vec<usize>> = BTreeMap::new();
     for (i, c) in claims.iter().enumerate() {
         if c.basis.as_deref() == Some("变动") {
@@ -353,6 +365,7 @@ fn conflicts(claims: &[Claim], out: &mut Vec<Inconsistency>) {
         let differ: Vec<usize> = idx
             .iter()
             .copied()
+            .filter(|&i| !same_list(i, idx[0]))
             .filter(|&i| {
                 let c = &claims[i];
                 let tol = if c.unit == "%" {

@@ -432,9 +432,21 @@ fn clean_phrase(s: &str, v: &Vocabulary) -> String {
     ] {
         s3 = s3.replace(t, "");
     }
-    // A budget stage (调整后的, 追加后) says when, not what the figure is of.
+    // A budget stage (调整后的, 追加后) says when, not what the figure is of; a budget word
+    // opening the phrase (安排新增资产, 下达中央就业补助资金) says how.
     for w in v.stage.iter().flat_map(|st| st.words.iter()) {
         s3 = s3.replace(w.as_str(), "");
+    }
+    loop {
+        let before = s3.len();
+        for b in &v.verb_prefixes {
+            if let Some(r) = s3.strip_prefix(b.as_str()) {
+                s3 = r.to_string();
+            }
+        }
+        if s3.len() == before {
+            break;
+        }
     }
     strip_filler(s3, v)
 }
@@ -510,6 +522,7 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
     // Whether a claim's basis was said (预算 …) or assumed (实际): a list under a budget figure
     // makes its assumed parts budget figures too.
     let mut assumed: Vec<bool> = Vec::new();
+    let mut dropped: Vec<usize> = Vec::new();
     let paras = paragraphs(text_in);
     for p in &paras {
         let topic = heading_topic(p, &words, v);
@@ -585,6 +598,7 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
             &mut claim_of_fig,
             &mut ex.claims,
             &mut assumed,
+            &mut dropped,
             v,
             &mut ex.lists,
         );
@@ -608,8 +622,39 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
             }
         }
     }
+    remove_claims(&mut ex, &dropped);
     cells(text_in, &words, v, &mut ex);
     ex
+}
+
+/// Remove the claims `drop` (indexes) and renumber the lists' references to the others.
+fn remove_claims(ex: &mut Extraction, drop: &[usize]) {
+    if drop.is_empty() {
+        return;
+    }
+    let drop: std::collections::BTreeSet<usize> = drop.iter().copied().collect();
+    let mut new_index: Vec<Option<usize>> = Vec::with_capacity(ex.claims.len());
+    let mut kept = 0;
+    for i in 0..ex.claims.len() {
+        if drop.contains(&i) {
+            new_index.push(None);
+        } else {
+            new_index.push(Some(kept));
+            kept += 1;
+        }
+    }
+    let mut i = 0;
+    ex.claims.retain(|_| {
+        let keep = new_index[i].is_some();
+        i += 1;
+        keep
+    });
+    for l in &mut ex.lists {
+        l.total_claim = l.total_claim.and_then(|c| new_index[c]);
+        for it in &mut l.items {
+            it.3 = it.3.and_then(|c| new_index[c]);
+        }
+    }
 }
 
 /// The project part each line stands in (index: 1-based line): a line naming the project
@@ -834,6 +879,7 @@ fn lists(
     claim_of_fig: &mut [Option<usize>],
     claims: &mut Vec<Claim>,
     assumed: &mut Vec<bool>,
+    dropped: &mut Vec<usize>,
     v: &Vocabulary,
     out: &mut Vec<List>,
 ) {
@@ -964,6 +1010,21 @@ fn lists(
         if single_item_at(chars, figs, figs[ti].start, v) {
             continue;
         }
+        // A part read as the whole's own quantity (“收入…其中：一般公共预算收入…”: the word
+        // 预算收入 inside the part's name) is a part, not a second statement of the whole.
+        if let Some(t) = claim_of_fig[ti] {
+            for it in items.iter_mut() {
+                if let Some(c) = it.3 {
+                    if c != t
+                        && claims[c].quantity == claims[t].quantity
+                        && claims[c].of == claims[t].of
+                    {
+                        dropped.push(c);
+                        it.3 = None;
+                    }
+                }
+            }
+        }
         // Parts named as funds under a fund's budget or spending (“预算安排1,700万元，其中：
         // 中央就业补助资金1,435万元，省级就业补助资金265万元”) are those funds' figures.
         if let Some(t) = claim_of_fig[ti] {
@@ -1027,18 +1088,15 @@ fn lists(
 /// What is said about the figure at `pos`: its sentence's text from the previous figure (or the
 /// sentence's start) to it.
 fn lead_in(chars: &[char], figs: &[Figure], pos: usize) -> String {
-    let ss = (0..pos)
+    // Figures are in order and do not overlap: the previous one ends last before `pos`.
+    let k = figs.partition_point(|f| f.end <= pos);
+    let prev = k.checked_sub(1).map(|k| figs[k].end).unwrap_or(0);
+    let ss = (prev..pos)
         .rev()
         .find(|&i| SENTENCE.contains(&chars[i]))
         .map(|i| i + 1)
-        .unwrap_or(0);
-    let prev = figs
-        .iter()
-        .filter(|f| f.end <= pos)
-        .map(|f| f.end)
-        .max()
-        .unwrap_or(0);
-    text(chars, ss.max(prev), pos)
+        .unwrap_or(prev);
+    text(chars, ss, pos)
 }
 
 /// Whether the figure at `pos` is said to be one voucher's or item's (“记账-19号凭证”).

@@ -127,6 +127,8 @@ pub struct Vocabulary {
     #[serde(default)]
     pub single_item: Vec<String>,
     #[serde(default)]
+    pub verb_prefixes: Vec<String>,
+    #[serde(default)]
     pub quantity: Vec<Quantity>,
 }
 
@@ -169,6 +171,7 @@ impl Vocabulary {
         self.this_project.extend(e.this_project);
         self.department_headings.extend(e.department_headings);
         self.single_item.extend(e.single_item);
+        self.verb_prefixes.extend(e.verb_prefixes);
         for st in e.stage {
             match self.stage.iter_mut().find(|x| x.name == st.name) {
                 Some(x) => x.words.extend(st.words),

@@ -251,3 +251,61 @@ fn claims_funds_listed_under_a_funds_budget_and_its_arrival_rate() {
     let f = report("培训项目预算安排80万元，其中：工资30万元，办公费50万元。");
     assert_eq!(qv(&f).len(), 1, "{:?}", qv(&f));
 }
+
+#[test]
+fn claims_a_part_named_with_the_wholes_word_is_a_part_not_the_whole_again() {
+    // Seed 002 l.157: “一般公共预算收入” holds the word 预算收入.
+    for (body, whole) in [
+        (
+            "人社局2023年年初批复预算收入14,011,524.49元，其中：一般公共预算收入14,011,524.49元。",
+            "14011524.49",
+        ),
+        (
+            "本年收入总额500万元，其中：一般公共预算收入450万元，其他收入50万元。",
+            "5000000",
+        ),
+        (
+            "2023年预算收入2544.94万元，其中：一般公共预算收入2500万元，政府性基金预算收入44.94万元。",
+            "25449400",
+        ),
+    ] {
+        let f = report(body);
+        let incomes: Vec<String> = qv(&f)
+            .into_iter()
+            .filter(|c| c.0 == "收入")
+            .map(|c| c.3)
+            .collect();
+        assert_eq!(incomes, [whole], "{body}: {:?}", qv(&f));
+        assert!(kinds(&f).is_empty(), "{body}: {:?}", kinds(&f));
+    }
+    // Look-alike: the list still adds up its parts.
+    let f = report("本年收入总额500万元，其中：一般公共预算收入480万元，其他收入50万元。");
+    assert_eq!(kinds(&f), [("list_exceeds".into(), "300000".into())]);
+}
+
+#[test]
+fn claims_tranches_of_one_fund_in_a_list_are_parts_not_a_conflict() {
+    // Seed 001 l.47: 下达 … 122万元 and 调整下达 … 25.83万元 of the same 中央就业补助资金.
+    for body in [
+        "保基本民生安排资金19435.98万元，实际支出5780.26万元，包括下达2023年中央就业补助资金预算122万元；调整下达2023年中央就业补助资金预算25.83万元；城乡居民养老保险财政补助资金19288.15万元。",
+        "就业补助资金预算安排300万元，其中：提前下达中央就业补助资金预算200万元，调整下达中央就业补助资金预算100万元。",
+        "培训补贴资金计划安排资金90万元，包括第一批下达省级培训补贴资金预算60万元、第二批下达省级培训补贴资金预算30万元。",
+    ] {
+        let f = report(body);
+        assert!(kinds(&f).is_empty(), "{body}: {:?}", kinds(&f));
+    }
+    let f = report("2023年安排新增资产预算20万元，用于购置电脑。");
+    assert!(
+        has(&f, "预算", "新增资产", "预算", "200000"),
+        "{:?}",
+        qv(&f)
+    );
+    // Look-alike: the same fund's budget stated twice outside a list still conflicts.
+    let f = report("中央就业补助资金预算200万元。全年中央就业补助资金预算安排210万元。");
+    assert_eq!(
+        kinds(&f),
+        [("conflicting_values".into(), "预算".into())],
+        "{:?}",
+        qv(&f)
+    );
+}
