@@ -521,8 +521,7 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
     let scope_at = |line: usize| scopes.get(line).cloned().flatten();
     // Whether a claim's basis was said (预算 …) or assumed (实际): a list under a budget figure
     // makes its assumed parts budget figures too.
-    let mut assumed: Vec<bool> = Vec::new();
-    let mut dropped: Vec<usize> = Vec::new();
+    let mut marks = Marks::default();
     let paras = paragraphs(text_in);
     for p in &paras {
         let topic = heading_topic(p, &words, v);
@@ -572,7 +571,7 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
                 );
                 if let Some((c, was_assumed, new_topic)) = made {
                     ex.claims.push(c);
-                    assumed.push(was_assumed);
+                    marks.assumed.push(was_assumed);
                     let idx = ex.claims.len() - 1;
                     claim_of_fig[fi] = Some(idx);
                     sent_last = Some(idx);
@@ -597,8 +596,7 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
             &figs,
             &mut claim_of_fig,
             &mut ex.claims,
-            &mut assumed,
-            &mut dropped,
+            &mut marks,
             v,
             &mut ex.lists,
         );
@@ -612,7 +610,7 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
         let stage = ex.claims[t].stage.clone();
         for (_, _, _, c) in &l.items {
             if let Some(c) = c {
-                if assumed[*c] {
+                if marks.assumed[*c] {
                     ex.claims[*c].basis = Some("预算".into());
                 }
                 if ex.claims[*c].basis.as_deref() == Some("预算") && ex.claims[*c].stage.is_none()
@@ -622,7 +620,7 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
             }
         }
     }
-    remove_claims(&mut ex, &dropped);
+    remove_claims(&mut ex, &marks.dropped);
     cells(text_in, &words, v, &mut ex);
     ex
 }
@@ -869,6 +867,13 @@ fn claim_at(
     ))
 }
 
+/// Per claim, whether its basis was assumed; and the claims found to be no claims after all.
+#[derive(Default)]
+struct Marks {
+    assumed: Vec<bool>,
+    dropped: Vec<usize>,
+}
+
 /// The "其中" lists of a paragraph. A list runs from its marker to the end of the sentence
 /// (a list opened inside another, to the next ；); figures in brackets belong to the figure
 /// before the bracket, not to the list (an unclosed bracket runs to the sentence's end); a
@@ -878,8 +883,7 @@ fn lists(
     figs: &[Figure],
     claim_of_fig: &mut [Option<usize>],
     claims: &mut Vec<Claim>,
-    assumed: &mut Vec<bool>,
-    dropped: &mut Vec<usize>,
+    marks: &mut Marks,
     v: &Vocabulary,
     out: &mut Vec<List>,
 ) {
@@ -1019,7 +1023,7 @@ fn lists(
                         && claims[c].quantity == claims[t].quantity
                         && claims[c].of == claims[t].of
                     {
-                        dropped.push(c);
+                        marks.dropped.push(c);
                         it.3 = None;
                     }
                 }
@@ -1047,7 +1051,7 @@ fn lists(
                     c.line = p.lines[f.start];
                     c.text = sentence_text(chars, f.start);
                     claims.push(c);
-                    assumed.push(false);
+                    marks.assumed.push(false);
                     claim_of_fig[k] = Some(claims.len() - 1);
                     items[n].3 = Some(claims.len() - 1);
                 }
