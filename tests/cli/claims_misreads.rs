@@ -138,8 +138,15 @@ fn claims_generic_figure_after_a_specific_quantity_is_that_quantitys() {
             qv(&f)
         );
     }
-    let f = report("预算安排“三公经费”27,800.00元,决算报表实际支出数27,800.00元。");
+    let f = report("预算安排“三公经费”27,800.00元,决算报表实际支出数27,800.00元（公务用车运行维护24,000.00元、公务接待费3,800.00元）。");
     assert!(has(&f, "三公经费", "-", "实际", "27800"), "{:?}", qv(&f));
+    assert!(
+        has(&f, "公务用车运行维护费", "-", "实际", "24000"),
+        "{:?}",
+        qv(&f)
+    );
+    assert!(has(&f, "公务接待费", "-", "实际", "3800"), "{:?}", qv(&f));
+    assert!(kinds(&f).is_empty(), "{:?}", kinds(&f));
     // Look-alike: a fund named before the generic word keeps it.
     let f = report("公务接待费预算5万元，就业补助资金实际支出300万元。");
     assert!(
