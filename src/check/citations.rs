@@ -138,6 +138,11 @@ struct Entry {
     /// The kinds of entity the entry governs (empty: every kind).
     #[serde(default)]
     entity_types: Vec<EntityType>,
+    /// The situations (what a finding found: `付给个人`, `桌餐` …) this entry's provision or
+    /// paragraph is about; empty: any. A family may hold several entries in force at once, one
+    /// per paragraph or provision: a finding cites the one that fits its facts.
+    #[serde(default)]
+    fits: Vec<String>,
     /// `省/市/县` the entry holds in (empty: nationwide). A local entry shares its family with
     /// the central rule it details, and wins over it where it holds.
     #[serde(default)]
@@ -267,12 +272,28 @@ impl Catalogue {
     /// When none does, a placeholder saying so. A citation without quotable text (see
     /// [`Citation::quotable`]) is still returned: the caller keeps it out of the quotations.
     pub fn cite_for(&self, family: &str, date: NaiveDate, entity: Option<&str>) -> Citation {
+        self.cite_fitting(family, date, entity, &[])
+            .expect("without situations a family always gives a citation")
+    }
+
+    /// As [`Catalogue::cite_for`], for a finding that found `situations`: among the family's
+    /// entries in force, those whose `fits` name one of them, else those without `fits` (the
+    /// general provision); `None` when the family's provisions in force are all about other
+    /// situations (the family does not fit these facts). Without situations: the general
+    /// entries, else the first in force.
+    pub fn cite_fitting(
+        &self,
+        family: &str,
+        date: NaiveDate,
+        entity: Option<&str>,
+        situations: &[String],
+    ) -> Option<Citation> {
         let kind = entity
             .and_then(|e| self.setting.types.get(e.trim()))
             .copied()
             .or(self.setting.default_type)
             .unwrap_or(EntityType::ASSUMED);
-        let hit = self
+        let pool: Vec<(usize, &Entry)> = self
             .entries
             .iter()
             .filter(|e| e.family == family)
@@ -281,13 +302,35 @@ impl Catalogue {
             .filter_map(|e| {
                 region_depth(&e.region, &self.setting.region, &self.place_suffixes).map(|d| (d, e))
             })
+            .collect();
+        let general: Vec<(usize, &Entry)> = pool
+            .iter()
+            .copied()
+            .filter(|(_, e)| e.fits.is_empty())
+            .collect();
+        let fitting: Vec<(usize, &Entry)> = pool
+            .iter()
+            .copied()
+            .filter(|(_, e)| e.fits.iter().any(|f| situations.contains(f)))
+            .collect();
+        let pool = if !fitting.is_empty() {
+            fitting
+        } else if !general.is_empty() {
+            general
+        } else if situations.is_empty() || pool.is_empty() {
+            pool
+        } else {
+            return None;
+        };
+        let hit = pool
+            .into_iter()
             // The most local; among equals, the first in the catalogue.
             .fold(None::<(usize, &Entry)>, |best, (d, e)| match best {
                 Some((bd, _)) if bd >= d => best,
                 _ => Some((d, e)),
             })
             .map(|(_, e)| e);
-        match hit {
+        Some(match hit {
             Some(e) => citation(e),
             None => Citation {
                 family: family.to_string(),
@@ -304,7 +347,7 @@ impl Catalogue {
                 caution: String::new(),
                 region: String::new(),
             },
-        }
+        })
     }
 
     /// Every version of a family, for `reeval rules ID` (whatever the engagement's place).
@@ -365,6 +408,44 @@ fn citation(e: &Entry) -> Citation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_family_is_cited_by_the_paragraph_or_provision_that_fits_the_findings_facts() {
+        let c = Catalogue::builtin().unwrap();
+        let d = NaiveDate::from_ymd_opt(2023, 6, 1).unwrap();
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        // 预算法第五十七条 by its paragraph, the one on spending as budgeted by default.
+        let spend = c
+            .cite_fitting("budget-law-57", d, None, &s(&["超范围支出"]))
+            .unwrap();
+        assert!(spend
+            .text
+            .starts_with("……各级政府、各部门、各单位的支出必须按照预算执行"));
+        assert_eq!(c.cite("budget-law-57", d).text, spend.text);
+        let pay = c
+            .cite_fitting("budget-law-57", d, None, &s(&["拨付不及时"]))
+            .unwrap();
+        assert!(pay.text.starts_with("各级政府财政部门必须") && pay.text.ends_with("……"));
+        let perf = c
+            .cite_fitting("budget-law-57", d, None, &s(&["未开展绩效评价"]))
+            .unwrap();
+        assert!(perf.text.ends_with("开展绩效评价。"));
+        // A family about other facts is not cited; one with a general entry always is.
+        assert!(c
+            .cite_fitting("meeting-meal", d, None, &s(&["付给个人"]))
+            .is_none());
+        assert!(c
+            .cite_fitting("jieyue-card", d, None, &s(&["付给个人"]))
+            .is_some());
+        assert!(c
+            .cite_fitting("jieyue-card", d, None, &s(&["桌餐宴请"]))
+            .is_none());
+        assert!(c
+            .cite_fitting("accounting-law-9", d, None, &s(&["付给个人"]))
+            .is_some());
+        // Without situations: the version in force, as before.
+        assert_eq!(c.cite("jieyue-card", d).article, "第十一条");
+    }
 
     #[test]
     fn a_2023_voucher_cites_the_2013_regulation_and_a_2026_one_the_revision() {

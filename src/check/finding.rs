@@ -36,6 +36,9 @@ pub struct Draft {
     /// (the same invoice paid twice to the same payee), so it is a 疑点 and cites the rule's
     /// citations; otherwise an analytical rule's result is 分析性程序, with no citation.
     pub breach: bool,
+    /// What the finding found, as the citations catalogue's `fits` name it (`付给个人`,
+    /// `桌餐` …): the provision or paragraph of each family cited is the one that fits.
+    pub situations: Vec<String>,
     /// Facts read from the books, one a line (see `Finding::facts`).
     pub facts: Vec<String>,
     /// What the books cannot show, worded as open questions (see `Finding::unseen`).

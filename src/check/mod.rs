@@ -338,10 +338,20 @@ fn complete(
             .chain(dr.citations.iter().filter(|f| !meta.citations.contains(f)))
             .collect()
     };
-    let (citations, unquoted): (Vec<_>, Vec<_>) = families
-        .into_iter()
-        .map(|f| cat.cite_for(f, when, dr.entity.as_deref()))
-        .partition(|c| c.quotable());
+    // Each family's provision that fits what the finding found; a family none of whose
+    // provisions fits is left out (unless none fits at all: then each family's general one).
+    let entity = dr.entity.as_deref();
+    let mut cited: Vec<_> = families
+        .iter()
+        .filter_map(|f| cat.cite_fitting(f, when, entity, &dr.situations))
+        .collect();
+    if cited.is_empty() {
+        cited = families
+            .iter()
+            .map(|f| cat.cite_for(f, when, entity))
+            .collect();
+    }
+    let (citations, unquoted): (Vec<_>, Vec<_>) = cited.into_iter().partition(|c| c.quotable());
     for c in &unquoted {
         let what = if c.law.is_empty() {
             c.note.clone()

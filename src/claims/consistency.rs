@@ -20,8 +20,8 @@ pub fn check(ex: &Extraction, v: &Vocabulary) -> Vec<Inconsistency> {
     let mut out = Vec::new();
     lists(ex, v, &mut out);
     parts(&ex.claims, v, &mut out);
-    rates(&ex.claims, &mut out);
-    conflicts(&ex.claims, &mut out);
+    rates(&ex.claims, v, &mut out);
+    conflicts(ex, &mut out);
     out.sort_by(|a, b| a.line.cmp(&b.line).then(a.kind.cmp(&b.kind)));
     out
 }
@@ -122,12 +122,24 @@ fn lists(ex: &Extraction, v: &Vocabulary, out: &mut Vec<Inconsistency>) {
 }
 
 /// Claims comparable with each other: the same quantity, of the same thing, on the same basis,
-/// for the same year.
-fn key(c: &Claim) -> (String, Option<String>, Option<String>, Option<i32>) {
-    (c.quantity.clone(), c.of.clone(), c.basis.clone(), c.year)
+/// for the same year, at the same budget stage (年初 and 调整后 never compared).
+fn key(c: &Claim) -> Key {
+    (
+        c.quantity.clone(),
+        c.of.clone(),
+        c.basis.clone(),
+        c.year,
+        c.stage.clone(),
+    )
 }
 
-type Key = (String, Option<String>, Option<String>, Option<i32>);
+type Key = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i32>,
+    Option<String>,
+);
 
 /// Claims by (quantity, of, basis, year), in order.
 fn index(claims: &[Claim]) -> BTreeMap<Key, Vec<usize>> {
@@ -140,7 +152,7 @@ fn index(claims: &[Claim]) -> BTreeMap<Key, Vec<usize>> {
 
 fn parts(claims: &[Claim], v: &Vocabulary, out: &mut Vec<Inconsistency>) {
     let idx = index(claims);
-    for ((q, of, basis, year), members) in &idx {
+    for ((q, of, basis, year, stage), members) in &idx {
         if basis.as_deref() == Some("变动") {
             continue;
         }
@@ -154,7 +166,13 @@ fn parts(claims: &[Claim], v: &Vocabulary, out: &mut Vec<Inconsistency>) {
         };
         let p = &claims[pi];
         for w in v.wholes_of(q) {
-            let wk = (w.name.clone(), of.clone(), basis.clone(), *year);
+            let wk = (
+                w.name.clone(),
+                of.clone(),
+                basis.clone(),
+                *year,
+                stage.clone(),
+            );
             let Some(&wi) = idx
                 .get(&wk)
                 .and_then(|m| m.iter().min_by_key(|&&i| claims[i].value))
@@ -192,16 +210,43 @@ fn unique<'a>(
     Some((first, &claims[first]))
 }
 
-fn rates(claims: &[Claim], out: &mut Vec<Inconsistency>) {
+fn rates(claims: &[Claim], v: &Vocabulary, out: &mut Vec<Inconsistency>) {
     let idx = index(claims);
     let budget = || Some("预算".to_string());
     let departmental: std::collections::BTreeSet<&str> = idx
         .keys()
-        .filter(|(_, of, _, _)| of.is_none())
-        .map(|(q, _, _, _)| q.as_str())
+        .filter(|(_, of, _, _, _)| of.is_none())
+        .map(|(q, _, _, _, _)| q.as_str())
         .collect();
+    let stage = |q: &str| v.get(q).and_then(|q| q.stage.clone());
     for (ri, r) in claims.iter().enumerate() {
         if r.unit != "%" {
+            continue;
+        }
+        // A rate of two stated amounts (资金到位率 = 到位资金 ÷ 预算), of the same thing.
+        if let Some([nq, dq]) = v.get(&r.quantity).map(|q| q.ratio.as_slice()) {
+            let num = unique(
+                claims,
+                &idx,
+                (
+                    nq.clone(),
+                    r.of.clone(),
+                    Some("实际".into()),
+                    r.year,
+                    stage(nq),
+                ),
+            );
+            let den = unique(
+                claims,
+                &idx,
+                (dq.clone(), r.of.clone(), budget(), r.year, stage(dq)),
+            );
+            if let (Some((ni, n)), Some((di, d))) = (num, den) {
+                mismatch(ri, r, (ni, n), (di, d), out);
+            }
+            continue;
+        }
+        if v.get(&r.quantity).is_some_and(|q| !q.ratio.is_empty()) {
             continue;
         }
         // A rate of a quantity (项目支出执行率) is that quantity's actual over its budget; of
@@ -209,39 +254,74 @@ fn rates(claims: &[Claim], out: &mut Vec<Inconsistency>) {
         let of_quantity = r.of.as_ref().filter(|o| departmental.contains(o.as_str()));
         let (num, den) = match of_quantity {
             Some(o) => (
-                unique(claims, &idx, (o.clone(), None, Some("实际".into()), r.year)),
                 unique(
                     claims,
                     &idx,
-                    ("调整后预算".into(), r.of.clone(), budget(), r.year),
+                    (o.clone(), None, Some("实际".into()), r.year, None),
+                ),
+                unique(
+                    claims,
+                    &idx,
+                    (
+                        "调整后预算".into(),
+                        r.of.clone(),
+                        budget(),
+                        r.year,
+                        stage("调整后预算"),
+                    ),
                 )
-                .or_else(|| unique(claims, &idx, (o.clone(), None, budget(), r.year))),
+                .or_else(|| unique(claims, &idx, (o.clone(), None, budget(), r.year, None))),
             ),
             None => (
                 unique(
                     claims,
                     &idx,
-                    ("支出决算".into(), r.of.clone(), Some("实际".into()), r.year),
+                    (
+                        "支出决算".into(),
+                        r.of.clone(),
+                        Some("实际".into()),
+                        r.year,
+                        None,
+                    ),
                 ),
                 unique(
                     claims,
                     &idx,
-                    ("调整后预算".into(), r.of.clone(), budget(), r.year),
+                    (
+                        "调整后预算".into(),
+                        r.of.clone(),
+                        budget(),
+                        r.year,
+                        stage("调整后预算"),
+                    ),
                 )
                 .or_else(|| {
                     unique(
                         claims,
                         &idx,
-                        ("预算".into(), r.of.clone(), budget(), r.year),
+                        ("预算".into(), r.of.clone(), budget(), r.year, None),
                     )
                 }),
             ),
         };
-        let (Some((ni, n)), Some((di, d))) = (num, den) else {
+        let (Some(n), Some(d)) = (num, den) else {
             continue;
         };
+        mismatch(ri, r, n, d, out);
+    }
+}
+
+/// A rate stated against the one its numerator and denominator give.
+fn mismatch(
+    ri: usize,
+    r: &Claim,
+    (ni, n): (usize, &Claim),
+    (di, d): (usize, &Claim),
+    out: &mut Vec<Inconsistency>,
+) {
+    {
         let Some(computed) = crate::model::money::percent(n.value, d.value) else {
-            continue;
+            return;
         };
         if (computed - r.value).abs() > half_unit(r.value) {
             let shown_rate = computed
@@ -260,7 +340,19 @@ fn rates(claims: &[Claim], out: &mut Vec<Inconsistency>) {
     }
 }
 
-fn conflicts(claims: &[Claim], out: &mut Vec<Inconsistency>) {
+fn conflicts(ex: &Extraction, out: &mut Vec<Inconsistency>) {
+    let claims = &ex.claims;
+    // Parts of one list are different items adding up (two tranches of one fund), never two
+    // statements of one figure.
+    let mut lists_of: Vec<Vec<usize>> = vec![Vec::new(); claims.len()];
+    for (li, l) in ex.lists.iter().enumerate() {
+        for c in l.items.iter().filter_map(|i| i.3) {
+            if c < lists_of.len() && !lists_of[c].contains(&li) {
+                lists_of[c].push(li);
+            }
+        }
+    }
+    let same_list = |a: usize, b: usize| lists_of[a].iter().any(|l| lists_of[b].contains(l));
     let mut groups: BTreeMap<_, Vec<usize>> = BTreeMap::new();
     for (i, c) in claims.iter().enumerate() {
         if c.basis.as_deref() == Some("变动") {
@@ -268,11 +360,12 @@ fn conflicts(claims: &[Claim], out: &mut Vec<Inconsistency>) {
         }
         groups.entry(key(c)).or_default().push(i);
     }
-    for ((q, of, basis, year), idx) in groups {
+    for ((q, of, basis, year, _), idx) in groups {
         let first = &claims[idx[0]];
         let differ: Vec<usize> = idx
             .iter()
             .copied()
+            .filter(|&i| !same_list(i, idx[0]))
             .filter(|&i| {
                 let c = &claims[i];
                 let tol = if c.unit == "%" {

@@ -420,8 +420,33 @@ fn clean_phrase(s: &str, v: &Vocabulary) -> String {
     for n in &v.self_names {
         s3 = s3.replace(n.as_str(), "");
     }
-    for t in ["截至", "截止到", "截止", "年中", "年底", "年末", "年初"] {
+    for t in [
+        "截至",
+        "截止到",
+        "截止",
+        "年中",
+        "年底",
+        "年末",
+        "年初",
+        "实际",
+    ] {
         s3 = s3.replace(t, "");
+    }
+    // A budget stage (调整后的, 追加后) says when, not what the figure is of; a budget word
+    // opening the phrase (安排新增资产, 下达中央就业补助资金) says how.
+    for w in v.stage.iter().flat_map(|st| st.words.iter()) {
+        s3 = s3.replace(w.as_str(), "");
+    }
+    loop {
+        let before = s3.len();
+        for b in &v.verb_prefixes {
+            if let Some(r) = s3.strip_prefix(b.as_str()) {
+                s3 = r.to_string();
+            }
+        }
+        if s3.len() == before {
+            break;
+        }
     }
     strip_filler(s3, v)
 }
@@ -434,7 +459,8 @@ fn phrase_of(raw: &str, words: &Words, v: &Vocabulary) -> Option<String> {
         return Some(q.name.clone());
     }
     let s = clean_phrase(raw, v);
-    if s.is_empty() || s.chars().count() > 24 {
+    // A phrase of punctuation (“……”) names nothing.
+    if !s.chars().any(is_cjk) || s.chars().count() > 24 {
         return None;
     }
     if v.self_suffixes.iter().any(|x| s.ends_with(x.as_str())) {
@@ -495,7 +521,7 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
     let scope_at = |line: usize| scopes.get(line).cloned().flatten();
     // Whether a claim's basis was said (预算 …) or assumed (实际): a list under a budget figure
     // makes its assumed parts budget figures too.
-    let mut assumed: Vec<bool> = Vec::new();
+    let mut marks = Marks::default();
     let paras = paragraphs(text_in);
     for p in &paras {
         let topic = heading_topic(p, &words, v);
@@ -533,6 +559,7 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
                     &words,
                     v,
                     ClaimContext {
+                        figs: &figs,
                         sent_topic: &sent_topic,
                         topic: &topic,
                         scope: &scope_at(p.lines[f.start]),
@@ -544,7 +571,7 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
                 );
                 if let Some((c, was_assumed, new_topic)) = made {
                     ex.claims.push(c);
-                    assumed.push(was_assumed);
+                    marks.assumed.push(was_assumed);
                     let idx = ex.claims.len() - 1;
                     claim_of_fig[fi] = Some(idx);
                     sent_last = Some(idx);
@@ -564,7 +591,15 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
             }
             start = end + 1;
         }
-        lists(p, &figs, &claim_of_fig, &ex.claims, v, &mut ex.lists);
+        lists(
+            p,
+            &figs,
+            &mut claim_of_fig,
+            &mut ex.claims,
+            &mut marks,
+            v,
+            &mut ex.lists,
+        );
     }
     // A budget total makes the parts listed under it budget figures.
     for l in &ex.lists {
@@ -572,16 +607,52 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
         if ex.claims[t].basis.as_deref() != Some("预算") {
             continue;
         }
+        let stage = ex.claims[t].stage.clone();
         for (_, _, _, c) in &l.items {
             if let Some(c) = c {
-                if assumed[*c] {
+                if marks.assumed[*c] {
                     ex.claims[*c].basis = Some("预算".into());
+                }
+                if ex.claims[*c].basis.as_deref() == Some("预算") && ex.claims[*c].stage.is_none()
+                {
+                    ex.claims[*c].stage = stage.clone();
                 }
             }
         }
     }
+    remove_claims(&mut ex, &marks.dropped);
     cells(text_in, &words, v, &mut ex);
     ex
+}
+
+/// Remove the claims `drop` (indexes) and renumber the lists' references to the others.
+fn remove_claims(ex: &mut Extraction, drop: &[usize]) {
+    if drop.is_empty() {
+        return;
+    }
+    let drop: std::collections::BTreeSet<usize> = drop.iter().copied().collect();
+    let mut new_index: Vec<Option<usize>> = Vec::with_capacity(ex.claims.len());
+    let mut kept = 0;
+    for i in 0..ex.claims.len() {
+        if drop.contains(&i) {
+            new_index.push(None);
+        } else {
+            new_index.push(Some(kept));
+            kept += 1;
+        }
+    }
+    let mut i = 0;
+    ex.claims.retain(|_| {
+        let keep = new_index[i].is_some();
+        i += 1;
+        keep
+    });
+    for l in &mut ex.lists {
+        l.total_claim = l.total_claim.and_then(|c| new_index[c]);
+        for it in &mut l.items {
+            it.3 = it.3.and_then(|c| new_index[c]);
+        }
+    }
 }
 
 /// The project part each line stands in (index: 1-based line): a line naming the project
@@ -624,6 +695,7 @@ fn sentence_text(chars: &[char], pos: usize) -> String {
 }
 
 struct ClaimContext<'a> {
+    figs: &'a [Figure],
     sent_topic: &'a Option<Topic>,
     topic: &'a Option<Topic>,
     scope: &'a Option<String>,
@@ -643,6 +715,10 @@ fn claim_at(
     cx: ClaimContext,
 ) -> Option<(Claim, bool, Option<Topic>)> {
     let seg = text(chars, seg_start, f.start);
+    // The figure of one voucher or item is not a figure of the year.
+    if single_item_at(chars, cx.figs, f.start, v) {
+        return None;
+    }
     let change = if v.change.decrease.iter().any(|w| seg.contains(w.as_str())) {
         Some(-1)
     } else if v.change.increase.iter().any(|w| seg.contains(w.as_str())) {
@@ -694,6 +770,7 @@ fn claim_at(
     let mut topic_basis = false;
     let mut new_topic = None;
     if q.generic {
+        let had_fund = fund.is_some();
         of = fund.or_else(|| phrase_of(&prefix, words, v));
         if of.as_ref().is_some_and(|o| v.this_project.contains(o)) {
             of = cx.scope.clone();
@@ -708,7 +785,18 @@ fn claim_at(
                 None => of = cx.scope.clone(),
             }
         } else {
-            new_topic = of.clone().map(Topic::Of);
+            // A phrase that names no fund (“决算报表实际支出数”) after a specific quantity of
+            // the sentence: the generic figure is that quantity's.
+            let names_fund = of.as_ref().is_some_and(|o| {
+                v.get(o).is_some() || v.scope_nouns.iter().any(|n| o.ends_with(n.as_str()))
+            });
+            let last_specific = cx
+                .sent_last
+                .filter(|l| v.get(&l.quantity).is_some_and(|q| !q.generic));
+            match last_specific {
+                Some(l) if !names_fund && !had_fund => of = Some(l.quantity.clone()),
+                _ => new_topic = of.clone().map(Topic::Of),
+            }
         }
         // 预算 / 支出决算 of a specific quantity are that quantity's budget / actual.
         if q.kind == QuantityKind::Amount && (q.name == "预算" || q.name == "支出决算") {
@@ -738,6 +826,25 @@ fn claim_at(
             Some("实际".into())
         }
     };
+    // The budget stage: by the quantity's nature, or said in the clause before the figure.
+    let mut stage = None;
+    if basis.as_deref() == Some("预算") {
+        let said = lead_in(chars, cx.figs, f.start);
+        stage = q.stage.clone().or_else(|| {
+            v.stage
+                .iter()
+                .find(|st| st.words.iter().any(|w| said.contains(w.as_str())))
+                .map(|st| st.name.clone())
+        });
+        // A generic budget at a stage is that stage's quantity (年初预算, 调整后预算).
+        if quantity == q.name && q.generic && q.stage.is_none() {
+            if let Some(sq) = v.quantity.iter().find(|x| {
+                x.generic && x.kind == QuantityKind::Amount && x.stage.is_some() && x.stage == stage
+            }) {
+                quantity = sq.name.clone();
+            }
+        }
+    }
     let mut value = f.value;
     if change == Some(-1) && q.kind == QuantityKind::Amount {
         value = -value;
@@ -747,6 +854,7 @@ fn claim_at(
             quantity,
             of,
             basis,
+            stage,
             value,
             unit: unit.into(),
             stated: f.stated.clone(),
@@ -759,6 +867,13 @@ fn claim_at(
     ))
 }
 
+/// Per claim, whether its basis was assumed; and the claims found to be no claims after all.
+#[derive(Default)]
+struct Marks {
+    assumed: Vec<bool>,
+    dropped: Vec<usize>,
+}
+
 /// The "其中" lists of a paragraph. A list runs from its marker to the end of the sentence
 /// (a list opened inside another, to the next ；); figures in brackets belong to the figure
 /// before the bracket, not to the list (an unclosed bracket runs to the sentence's end); a
@@ -766,8 +881,9 @@ fn claim_at(
 fn lists(
     p: &Para,
     figs: &[Figure],
-    claim_of_fig: &[Option<usize>],
-    claims: &[Claim],
+    claim_of_fig: &mut [Option<usize>],
+    claims: &mut Vec<Claim>,
+    marks: &mut Marks,
     v: &Vocabulary,
     out: &mut Vec<List>,
 ) {
@@ -800,7 +916,7 @@ fn lists(
         let nested = mi < open_until;
         let depth = depth_at[mi];
         let before = figs.partition_point(|f| f.end <= mi);
-        let Some(ti) = figs[before.saturating_sub(MAX_ITEMS)..before]
+        let Some(mut ti) = figs[before.saturating_sub(MAX_ITEMS)..before]
             .iter()
             .rposition(|f| !f.percent && depth_at[f.start] <= depth)
             .map(|k| k + before.saturating_sub(MAX_ITEMS))
@@ -837,6 +953,7 @@ fn lists(
             open_until = end;
         }
         let mut items = Vec::new();
+        let mut item_figs = Vec::new();
         let mut restated = Vec::new();
         let first = figs.partition_point(|f| f.start <= mi);
         for (k, f) in figs.iter().enumerate().skip(first).take(MAX_ITEMS) {
@@ -859,10 +976,86 @@ fn lists(
                 restated.push((f.value, f.stated.clone()));
             } else {
                 items.push((f.value, f.stated.clone(), label, claim_of_fig[k]));
+                item_figs.push(k);
             }
         }
         if items.is_empty() || approximate_in(chars, mi, end, v) {
             continue;
+        }
+        // The whole is the figure the list is stated as the parts of, not always the nearest
+        // one (“安排资金19435.98万元，实际支出5780.26万元，包括…预算122万元；…”): another
+        // figure of the marker's sentence the parts add up to exactly, or else, when the parts
+        // are budget figures and the nearest is an actual one, the sentence's budget figure.
+        {
+            let sum: Decimal = items.iter().map(|i| i.0).sum();
+            let candidates: Vec<usize> = (0..ti)
+                .rev()
+                .take_while(|&k| figs[k].start >= sent_start)
+                .filter(|&k| !figs[k].percent && depth_at[figs[k].start] <= depth)
+                .collect();
+            let basis_of = |k: usize| claim_of_fig[k].and_then(|c| claims[c].basis.clone());
+            let budget_parts = items
+                .iter()
+                .any(|i| v.budget_words.iter().any(|b| i.2.contains(b.as_str())));
+            if figs[ti].value != sum {
+                if let Some(&k) = candidates.iter().find(|&&k| figs[k].value == sum) {
+                    ti = k;
+                } else if budget_parts && basis_of(ti).as_deref() == Some("实际") {
+                    if let Some(&k) = candidates
+                        .iter()
+                        .find(|&&k| basis_of(k).as_deref() == Some("预算"))
+                    {
+                        ti = k;
+                    }
+                }
+            }
+        }
+        // A list under one voucher's or item's amount is that item's breakdown.
+        if single_item_at(chars, figs, figs[ti].start, v) {
+            continue;
+        }
+        // A part read as the whole's own quantity (“收入…其中：一般公共预算收入…”: the word
+        // 预算收入 inside the part's name) is a part, not a second statement of the whole.
+        if let Some(t) = claim_of_fig[ti] {
+            for it in items.iter_mut() {
+                if let Some(c) = it.3 {
+                    if c != t
+                        && claims[c].quantity == claims[t].quantity
+                        && claims[c].of == claims[t].of
+                    {
+                        marks.dropped.push(c);
+                        it.3 = None;
+                    }
+                }
+            }
+        }
+        // Parts named as funds under a fund's budget or spending (“预算安排1,700万元，其中：
+        // 中央就业补助资金1,435万元，省级就业补助资金265万元”) are those funds' figures.
+        if let Some(t) = claim_of_fig[ti] {
+            let whole = claims[t].clone();
+            let generic = v.get(&whole.quantity).is_some_and(|q| q.generic);
+            if generic && whole.unit == "元" && whole.basis.as_deref() != Some("变动") {
+                for (n, &k) in item_figs.iter().enumerate() {
+                    if items[n].3.is_some() {
+                        continue;
+                    }
+                    let label = items[n].2.trim_start_matches([' ', '：', ':']);
+                    let Some(fund) = fund_between(label, v).filter(|f| !f.is_empty()) else {
+                        continue;
+                    };
+                    let f = &figs[k];
+                    let mut c = whole.clone();
+                    c.of = Some(fund);
+                    c.value = f.value;
+                    c.stated = f.stated.clone();
+                    c.line = p.lines[f.start];
+                    c.text = sentence_text(chars, f.start);
+                    claims.push(c);
+                    marks.assumed.push(false);
+                    claim_of_fig[k] = Some(claims.len() - 1);
+                    items[n].3 = Some(claims.len() - 1);
+                }
+            }
         }
         // The list may go on in the next sentence: its first figure, when it makes the parts
         // add up to the whole (“…其中人员支出125.94万元(…)。公用支出101.04万元…”).
@@ -894,6 +1087,26 @@ fn lists(
             total_quantity: tc.map(|c| claims[c].quantity.clone()),
         });
     }
+}
+
+/// What is said about the figure at `pos`: its sentence's text from the previous figure (or the
+/// sentence's start) to it.
+fn lead_in(chars: &[char], figs: &[Figure], pos: usize) -> String {
+    // Figures are in order and do not overlap: the previous one ends last before `pos`.
+    let k = figs.partition_point(|f| f.end <= pos);
+    let prev = k.checked_sub(1).map(|k| figs[k].end).unwrap_or(0);
+    let ss = (prev..pos)
+        .rev()
+        .find(|&i| SENTENCE.contains(&chars[i]))
+        .map(|i| i + 1)
+        .unwrap_or(prev);
+    text(chars, ss, pos)
+}
+
+/// Whether the figure at `pos` is said to be one voucher's or item's (“记账-19号凭证”).
+fn single_item_at(chars: &[char], figs: &[Figure], pos: usize, v: &Vocabulary) -> bool {
+    let said = lead_in(chars, figs, pos);
+    v.single_item.iter().any(|w| said.contains(w.as_str()))
 }
 
 /// Whether `chars[a..b]` holds an approximate figure (“138万余元”): its list cannot add up.
@@ -989,6 +1202,7 @@ fn cells(text_in: &str, words: &Words, v: &Vocabulary, ex: &mut Extraction) {
         ex.claims.push(Claim {
             quantity: q.name.clone(),
             of: if q.generic { scope.clone() } else { None },
+            stage: q.stage.clone().filter(|_| basis.as_deref() == Some("预算")),
             basis,
             value: value.normalize(),
             unit: "元".into(),

@@ -72,6 +72,21 @@ pub struct Quantity {
     pub econ: Vec<String>,
     #[serde(default)]
     pub basic_only: bool,
+    /// The budget stage the quantity is by nature (年初预算: 年初).
+    #[serde(default)]
+    pub stage: Option<String>,
+    /// For a rate other than the execution rate: the amount quantities it divides (an actual
+    /// one by a budget one: 资金到位率 = 到位资金 ÷ 预算).
+    #[serde(default)]
+    pub ratio: Vec<String>,
+    pub words: Vec<String>,
+}
+
+/// A budget stage (年初, 调整后) and the words that say it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub name: String,
     pub words: Vec<String>,
 }
 
@@ -107,6 +122,12 @@ pub struct Vocabulary {
     pub project_headings: Vec<String>,
     #[serde(default)]
     pub department_headings: Vec<String>,
+    #[serde(default)]
+    pub stage: Vec<Stage>,
+    #[serde(default)]
+    pub single_item: Vec<String>,
+    #[serde(default)]
+    pub verb_prefixes: Vec<String>,
     #[serde(default)]
     pub quantity: Vec<Quantity>,
 }
@@ -149,6 +170,14 @@ impl Vocabulary {
         self.project_headings.extend(e.project_headings);
         self.this_project.extend(e.this_project);
         self.department_headings.extend(e.department_headings);
+        self.single_item.extend(e.single_item);
+        self.verb_prefixes.extend(e.verb_prefixes);
+        for st in e.stage {
+            match self.stage.iter_mut().find(|x| x.name == st.name) {
+                Some(x) => x.words.extend(st.words),
+                None => self.stage.push(st),
+            }
+        }
         for q in e.quantity {
             match self.quantity.iter_mut().find(|x| x.name == q.name) {
                 Some(x) => {
@@ -170,6 +199,14 @@ impl Vocabulary {
                 if self.get(p).is_none() {
                     bail!("自评报告词表中“{}”的组成部分“{}”不是词表中的量", q.name, p);
                 }
+            }
+            if !q.ratio.is_empty()
+                && (q.ratio.len() != 2 || q.ratio.iter().any(|p| self.get(p).is_none()))
+            {
+                bail!(
+                    "自评报告词表中“{}”的 ratio 应为词表中的两个量（分子、分母）",
+                    q.name
+                );
             }
         }
         if self.unit.iter().any(|u| u.factor <= Decimal::ZERO) {
@@ -202,6 +239,11 @@ pub struct Claim {
     /// 预算 (a budget figure), 实际 (an actual one), 变动 (an increase or decrease); `null`
     /// for rates.
     pub basis: Option<String>,
+    /// For a budget figure, the stage it is stated at when the text says (年初, 调整后): the
+    /// 年初 and the 调整后 budget are different figures by nature, never compared. Absent when
+    /// not said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
     /// Exact: 元 for amounts, percent for rates.
     #[serde(with = "rust_decimal::serde::str")]
     pub value: Decimal,

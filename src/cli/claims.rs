@@ -58,7 +58,10 @@ pub fn run(a: &ClaimsArgs) -> Result<()> {
             let basis = c
                 .basis
                 .as_deref()
-                .map(|b| format!("（{b}）"))
+                .map(|b| match &c.stage {
+                    Some(st) if !c.quantity.starts_with(st.as_str()) => format!("（{st}{b}）"),
+                    _ => format!("（{b}）"),
+                })
                 .unwrap_or_default();
             println!(
                 "  第 {:>4} 行  {}{}{}  {}  = {}",

@@ -29,7 +29,7 @@ fn claims_of(path: &Path) -> (i32, String, Option<Value>) {
     )
 }
 
-fn claims_of_text(text: &str) -> Value {
+pub(crate) fn claims_of_text(text: &str) -> Value {
     let d = tmp();
     let p = d.path().join("自评报告.txt");
     std::fs::write(&p, text).unwrap();
@@ -39,7 +39,7 @@ fn claims_of_text(text: &str) -> Value {
 }
 
 /// (quantity, of, basis, year, value, unit) of each claim.
-fn rows(file: &Value) -> Vec<[String; 6]> {
+pub(crate) fn rows(file: &Value) -> Vec<[String; 6]> {
     file["claims"]
         .as_array()
         .unwrap()
@@ -62,7 +62,7 @@ fn rows(file: &Value) -> Vec<[String; 6]> {
         .collect()
 }
 
-fn kinds(file: &Value) -> Vec<(String, String)> {
+pub(crate) fn kinds(file: &Value) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = file["inconsistencies"]
         .as_array()
         .unwrap()

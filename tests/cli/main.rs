@@ -2,7 +2,9 @@
 //! They write fixtures with the repo's generator and run the real `reeval` binary.
 
 mod citations;
+mod citations_fit;
 mod claims;
+mod claims_misreads;
 mod claims_run;
 mod common;
 mod inputs_hostile;

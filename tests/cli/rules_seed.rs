@@ -94,7 +94,7 @@ fn seed_002_section_7_is_found_with_full_precision_and_recall() {
     );
     assert_eq!(
         find(&doc, "suspense-spending", "2023-01 记-17")["amount"],
-        "73600.00"
+        "23600.00"
     );
     assert!(
         find(&doc, "suspense-spending", "2023-01 记-17")["explanation"]

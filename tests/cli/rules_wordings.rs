@@ -757,6 +757,131 @@ fn suspense_spending() {
     }
 }
 
+/// suspense-spending's amount is the money drawn from the balance carried from earlier years,
+/// not the whole payment; its facts say what the whole was and what is not counted.
+#[test]
+fn suspense_spending_amount_is_the_part_drawn_from_the_carried_balance() {
+    let opening = [
+        ("230799", "其他应付款-其他", -100_000_00),
+        ("230798", "其他应付款-暂存款", -5_000_00),
+    ];
+    let s1 = "2022年度工会经费单位行政补助";
+    let s2 = "支付就业服务中心租金";
+    let s3 = "支付劳务派遣人员服务费";
+    let s4 = "支付办公用品采购款";
+    let vs = vec![
+        // The seed's shape: 50,000.00 from the 零余额 account, 23,600.00 from the old balance.
+        V::new(
+            1,
+            18,
+            1,
+            vec![
+                exp(s1, 50_000_00, ("30228", "工会经费")),
+                dr(s1, "230799", "其他应付款-其他", 23_600_00),
+                cr(s1, ZERO, "零余额账户用款额度", 50_000_00),
+                cr(s1, BANK, "银行存款", 23_600_00),
+            ],
+        ),
+        // Split from the bank: 8,000.00 expensed, 2,000.00 charged to the old balance.
+        V::new(
+            3,
+            3,
+            2,
+            vec![
+                exp(s2, 8_000_00, ("30214", "租赁费")),
+                dr(s2, "230799", "其他应付款-其他", 2_000_00),
+                cr(s2, BANK, "银行存款", 10_000_00),
+            ],
+        ),
+        // 3,000.00 received this year on 230798 first, then 8,000.00 drawn: 5,000.00 of it is
+        // the carried balance (oldest first), 3,000.00 this year's receipt.
+        V::new(
+            4,
+            2,
+            3,
+            receipt("收到暂存款", 3_000_00, "230798", "其他应付款-暂存款"),
+        ),
+        V::new(
+            4,
+            20,
+            4,
+            vec![
+                exp(s3, 1_000_00, ("30226", "劳务费")),
+                dr(s3, "230798", "其他应付款-暂存款", 8_000_00),
+                cr(s3, BANK, "银行存款", 9_000_00),
+            ],
+        ),
+        // Look-alike: none of it from 其他应付款 (a 2307 credit for the tax withheld).
+        V::new(
+            5,
+            8,
+            101,
+            vec![
+                exp(s4, 6_000_00, ("30201", "办公费")),
+                cr(s4, "230701", "其他应付款-代扣代缴", 60_00),
+                cr(s4, ZERO, "零余额账户用款额度", 5_940_00),
+            ],
+        ),
+    ];
+    for layout in [Layout::FULL, Layout::BARE] {
+        let d = tmp();
+        let path = d.path().join("账.xlsx");
+        write_ledger(&path, "测试局", 2023, &opening, &vs, layout).unwrap();
+        let (out, doc) = cli_check(d.path(), &[p(&path), "--rules", "suspense-spending"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let doc = doc.unwrap();
+        let got: Vec<(String, String, String)> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["voucher"].as_str().unwrap().to_string(),
+                    f["amount"].as_str().unwrap().to_string(),
+                    f["explanation"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let amounts: Vec<(&str, &str)> = got
+            .iter()
+            .map(|(v, a, _)| (v.rsplit('-').next().unwrap(), a.as_str()))
+            .collect();
+        assert_eq!(
+            amounts,
+            [("1", "23600.00"), ("2", "2000.00"), ("4", "5000.00")],
+            "{got:#?}"
+        );
+        let says = |k: usize, parts: &[&str]| {
+            for x in parts {
+                assert!(got[k].2.contains(x), "{x} not in {}", got[k].2);
+            }
+        };
+        says(
+            0,
+            &[
+                "共支付 73,600.00 元",
+                "按动用以前年度结余的 23,600.00 元计",
+                "其余 50,000.00 元",
+            ],
+        );
+        says(
+            1,
+            &[
+                "共支付 10,000.00 元",
+                "按动用以前年度结余的 2,000.00 元计",
+                "其余 8,000.00 元",
+            ],
+        );
+        says(
+            2,
+            &[
+                "8,000.00 元中 5,000.00 元为以前年度",
+                "其余 3,000.00 元为本年收到",
+            ],
+        );
+    }
+}
+
 #[test]
 fn amount_mismatch() {
     let w = ("30229", "福利费");

@@ -52,6 +52,25 @@ struct Settings {
     amount_citations: Vec<String>,
 }
 
+/// What a finding of this rule found, as the citations catalogue's `fits` name it: each
+/// family of the rule's `citations` is cited by its provision about these facts (the meal
+/// form by the 会议用餐 text, a meal paid to a person by the settlement provisions).
+const BANQUET: &str = "桌餐宴请";
+const DAYS: &str = "多日用餐";
+const OVER: &str = "超过伙食费标准";
+const OUTSIDE: &str = "会议费以外列支";
+const TO_PERSON: &str = "付给个人";
+
+fn situations(found: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for f in found {
+        if !out.iter().any(|x| x == f) {
+            out.push(f.to_string());
+        }
+    }
+    out
+}
+
 pub fn check(cx: &Context) -> Result<RuleOutcome> {
     let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let c = &cx.config.common;
@@ -61,6 +80,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
     for v in &book.vouchers {
         let mut rows = Vec::new();
         let mut reasons: Vec<String> = Vec::new();
+        let mut found: Vec<&str> = Vec::new();
         let mut amount = Fen::ZERO;
         let mut over_standard = false;
         // Paid in this voucher to a person (not by card, not to the venue): the meal was
@@ -92,6 +112,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             let mut why: Vec<String> = Vec::new();
             if let Some(w) = find_any(s, &p.banquet_words) {
                 why.push(format!("摘要写明“{w}”，为桌餐/宴请形式"));
+                found.push(BANQUET);
             }
             let mut ds: Vec<(u32, u32)> =
                 day_mentions(s).iter().map(|d| (d.month, d.day)).collect();
@@ -99,12 +120,14 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             ds.dedup();
             if ds.len() > 1 {
                 why.push(format!("餐费跨 {} 个日期", ds.len()));
+                found.push(DAYS);
             }
             if let Some(n) = headcount(s).filter(|&n| n > 0) {
                 let days = ds.len().max(1) as i64;
                 let per = Fen(book.debit(i).0 / (n as i64 * days));
                 if per > limit {
                     over_standard = true;
+                    found.push(OVER);
                     why.push(format!(
                         "按摘要 {n} 人、{days} 天计每人每天 {} 元，超过伙食费标准 {} 元",
                         per.grouped(),
@@ -114,11 +137,13 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             }
             if let Some(e) = econ.filter(|e| !p.econ.iter().any(|x| x == e)) {
                 why.push(format!("会议餐费列支在经济分类 {e}，未在会议费中核算"));
+                found.push(OUTSIDE);
             }
             if let Some(cp) = to_person() {
                 why.push(format!(
                     "会议餐费在同一凭证中付给个人“{cp}”，未随会议费向会议定点饭店一并结算"
                 ));
+                found.push(TO_PERSON);
             }
             if why.is_empty() {
                 continue;
@@ -152,6 +177,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 .join("、")
         )];
         d.facts.extend(reasons);
+        d.situations = situations(&found);
         d.unseen = vec!["用餐形式（桌餐/自助餐/工作餐）、会期和用餐人数无法由账面判断：是否超出会议费综合定额或安排了宴请？".into()];
         d.rows = rows;
         if over_standard {
@@ -176,12 +202,14 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     .unwrap_or(1)
                     .max(1);
                 let mut why: Vec<String> = Vec::new();
+                let mut found: Vec<&str> = Vec::new();
                 let mut over_standard = false;
                 if let Some(w) = r
                     .text("meal_form")
                     .and_then(|f| find_any(f, &p.banquet_words))
                 {
                     why.push(format!("用餐形式为“{w}”"));
+                    found.push(BANQUET);
                 }
                 if let (Some(n), Some(cost)) = (
                     r.int("participants").filter(|&n| n > 0),
@@ -190,6 +218,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     let per = Fen(cost.0 / (n * days));
                     if per > limit {
                         over_standard = true;
+                        found.push(OVER);
                         why.push(format!(
                             "餐费 {} 元，{n} 人 {days} 天，每人每天 {} 元，超过伙食费标准 {} 元",
                             cost.grouped(),
@@ -221,6 +250,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 d.part = Some(format!("台账-{name}"));
                 d.amount = r.money("meal_cost");
                 d.explanation = format!("会议台账显示“{name}”：{}。", why.join("；"));
+                d.situations = situations(&found);
                 if over_standard {
                     d.citations = p.amount_citations.clone();
                 }

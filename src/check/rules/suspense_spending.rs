@@ -117,27 +117,54 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                         || has_any(book.name(i), &p.except_words)
                 });
             if spending && from_carry.0 > 0 {
+                // The problem is the money drawn from the carried balance, not the whole
+                // payment: the rest of it (零余额, this year's 暂收) was spent through the
+                // budget as usual. Seed 002 states the voucher's 73,600.00 and names the
+                // 23,600.00 of 单位其他资金 (the old 其他应付款 balance) as the 结余 used.
                 let cash: Fen = book.cash_out(v, c).0;
                 let total = Fen(fin_exp.0.max(cash.0).max(fin_exp.0 + n.0));
                 let name = rows.first().map(|&i| book.name(i)).unwrap_or("");
                 let mut d = Draft::for_voucher(book, v);
                 d.part = Some(code.clone());
-                d.amount = Some(total);
-                d.explanation = format!(
-                    "凭证“{}”支出 {} 元，其中 {} 元借记“{code} {name}”，以以前年度挂账余额{}冲销列支（是否有预算安排、是否经批准，待核实）。",
-                    d.summary,
-                    total.grouped(),
-                    n.grouped(),
-                    if has_opening_data {
+                d.amount = Some(from_carry);
+                // Spending outside the budget: 预算法第五十七条's paragraph on spending as budgeted.
+                d.situations = vec!["超范围支出".into()];
+                let rest = Fen(total.0 - from_carry.0);
+                let origin = if has_opening_data {
+                    format!(
+                        "该明细年初贷方余额 {} 元，此前尚未冲销 {} 元",
+                        opening.get(&key).copied().unwrap_or_default().grouped(),
+                        left.grouped()
+                    )
+                } else {
+                    "本年此前该明细贷方发生额不足以支付".to_string()
+                };
+                d.facts = vec![
+                    format!(
+                        "凭证“{}”共支付 {} 元，其中 {} 元借记“{code} {name}”冲销挂账余额",
+                        d.summary,
+                        total.grouped(),
+                        n.grouped()
+                    ),
+                    if from_carry == *n {
                         format!(
-                            "（该明细年初贷方余额 {} 元，此前尚未冲销 {} 元）",
-                            opening.get(&key).copied().unwrap_or_default().grouped(),
-                            left.grouped()
+                            "所冲销的 {} 元为以前年度挂账的结余资金（{origin}）",
+                            n.grouped()
                         )
                     } else {
-                        "（本年此前该明细贷方发生额不足以支付）".to_string()
-                    }
-                );
+                        format!(
+                            "所冲销的 {} 元中 {} 元为以前年度挂账的结余资金（{origin}），其余 {} 元为本年收到的款项",
+                            n.grouped(),
+                            from_carry.grouped(),
+                            Fen(n.0 - from_carry.0).grouped()
+                        )
+                    },
+                    format!(
+                        "问题金额按动用以前年度结余的 {} 元计，其余 {} 元按正常渠道支付，不计入",
+                        from_carry.grouped(),
+                        rest.grouped()
+                    ),
+                ];
                 d.rows = v
                     .rows
                     .iter()
