@@ -309,8 +309,8 @@ fn perf_confirming_the_samples_target_and_monitoring_findings_moves_exactly_clar
     let eng = engagement(t.path());
     let (findings, before) = run(&eng);
     // Pending 绩效 findings deduct nothing yet; confirmed they would.
-    assert_eq!(before["total"], "89.47");
-    assert_eq!(before["total_if_confirmed"], "79.47");
+    assert_eq!(before["total"], "89.39");
+    assert_eq!(before["total_if_confirmed"], "79.39");
     // Confirm every 目标 and 监控 finding of the 绩效 rules (the 自评 ones stay pending).
     let ids: Vec<(String, String)> = findings["findings"]
         .as_array()
@@ -366,7 +366,7 @@ fn perf_confirming_the_samples_target_and_monitoring_findings_moves_exactly_clar
         "the 目标 part of the coverage deducts in neither; goal_coverage is a target indicator"
     );
     assert_eq!(num(&before["total"]) - num(&after["total"]), d("3"));
-    assert_eq!(after["total_if_confirmed"], "79.47");
+    assert_eq!(after["total_if_confirmed"], "79.39");
 }
 
 #[test]
@@ -380,7 +380,7 @@ fn the_first_level_table_shows_the_total_self_score_and_says_when_levels_were_no
     let md = report(&eng);
     // Only the total self-score (96) is given: the 合计 row shows it, the note says so.
     assert!(
-        md.contains("| 合计 | 100.00 | 89.47 | 89.47% | 96.00 |"),
+        md.contains("| 合计 | 100.00 | 89.39 | 89.39% | 96.00 |"),
         "{md}"
     );
     assert!(md.contains("自评只给出总分96.00分，未分一级指标给出自评得分。"));
@@ -403,6 +403,6 @@ fn the_first_level_table_shows_the_total_self_score_and_says_when_levels_were_no
         "{md}"
     );
     assert!(md.contains("| 过程 | 29.00 |"));
-    assert!(md.contains("| 合计 | 100.00 | 89.47 | 89.47% | 96.00 |"));
+    assert!(md.contains("| 合计 | 100.00 | 89.39 | 89.39% | 96.00 |"));
     assert!(!md.contains("自评只给出总分"), "{md}");
 }

@@ -640,17 +640,20 @@ fn paragraph_of<'a>(md: &'a str, id: &str) -> &'a str {
 
 #[test]
 fn report_lead_in_follows_each_findings_evidence_source_not_always_the_books() {
+    use reeval::load::supporting::Files;
     let mut fx = fixture();
     // The engagement names a 绩效监控表 and a 年度任务清单 among its supporting files.
+    fx.engagement.supporting.insert(
+        "monitoring".into(),
+        Files::One(PathBuf::from("data/监控-2023.xlsx")),
+    );
+    fx.engagement.supporting.insert(
+        "tasks".into(),
+        Files::One(PathBuf::from("资料/任务清单 2023.xls")),
+    );
     fx.engagement
         .supporting
-        .insert("monitoring".into(), PathBuf::from("data/监控-2023.xlsx"));
-    fx.engagement
-        .supporting
-        .insert("tasks".into(), PathBuf::from("资料/任务清单 2023.xls"));
-    fx.engagement
-        .supporting
-        .insert("documents".into(), PathBuf::from("某.xlsx"));
+        .insert("documents".into(), Files::One(PathBuf::from("某.xlsx")));
     let mut fs = fx.findings.clone();
     fs.extend([
         sourced(
