@@ -6,12 +6,97 @@ use crate::model::voucher::VoucherId;
 use anyhow::Result;
 use chrono::NaiveDate;
 use polars::prelude::*;
+use std::sync::Arc;
+
+/// A text shared by many rows (the entity, file, sheet, status, basis of a million lines):
+/// one allocation per distinct value, cloned by a reference count, not a `String` per line.
+/// Reads as a `&str` (`Deref`, `as_str`) and compares with one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedStr(Arc<str>);
+
+impl SharedStr {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> Self {
+        SharedStr(s.into())
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> Self {
+        SharedStr(s.into())
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, o: &str) -> bool {
+        &*self.0 == o
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, o: &&str) -> bool {
+        &*self.0 == *o
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, o: &String) -> bool {
+        *self.0 == **o
+    }
+}
+
+/// Hands out one [`SharedStr`] per distinct text (a sheet's few bases, statuses, systems and
+/// first-level account names), so equal values share one allocation.
+#[derive(Default)]
+pub struct Interner(std::cell::RefCell<std::collections::HashSet<SharedStr>>);
+
+impl Interner {
+    pub fn get(&self, s: &str) -> SharedStr {
+        let mut set = self.0.borrow_mut();
+        if let Some(v) = set.get(s) {
+            return v.clone();
+        }
+        let v = SharedStr::from(s);
+        set.insert(v.clone());
+        v
+    }
+}
 
 /// Where a row came from: file, sheet, 1-based row as the spreadsheet shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
-    pub file: String,
-    pub sheet: String,
+    pub file: SharedStr,
+    pub sheet: SharedStr,
     pub row: u32,
 }
 
@@ -24,11 +109,11 @@ pub struct Classification {
 /// One journal line (分录).
 #[derive(Debug, Clone)]
 pub struct LedgerLine {
-    pub entity: String,
+    pub entity: SharedStr,
     pub book: Option<String>,
-    pub accounting_system: String,
+    pub accounting_system: SharedStr,
     /// 财务会计 / 预算会计 / 基金会计, from the chart; `未知` when the code is not in it.
-    pub basis: String,
+    pub basis: SharedStr,
     pub year: i32,
     pub period: u32,
     pub voucher_kind: String,
@@ -42,7 +127,7 @@ pub struct LedgerLine {
     pub account_code: String,
     pub account_name: String,
     /// First-level account name from the chart (`其他应付款`).
-    pub account_l1: Option<String>,
+    pub account_l1: Option<SharedStr>,
     pub debit: Fen,
     pub credit: Fen,
     pub department: Option<String>,
@@ -61,7 +146,7 @@ pub struct LedgerLine {
     pub poster: Option<String>,
     pub attachments: Option<i32>,
     /// 正常 / 作废 / 未记账. Only 正常 lines enter the analysis.
-    pub status: String,
+    pub status: SharedStr,
     /// Auxiliary items whose key no profile field claims (`key:value; …`), kept, not lost.
     pub aux_other: Option<String>,
     pub source: Source,

@@ -6,6 +6,7 @@
 use super::cell;
 use super::chart::{Chart, Charts};
 use super::header::{self, Header};
+use super::model::{Interner, SharedStr};
 use super::profile::Profile;
 use super::read::LedgerLoad;
 use crate::load::formats::workbook::Sheet;
@@ -39,7 +40,7 @@ pub(super) struct Current {
     pub(super) year: i32,
     pub(super) period: u32,
     pub(super) line_no: u32,
-    pub(super) entity: String,
+    pub(super) entity: SharedStr,
     /// The voucher number as the export wrote it (`记-0005`), for evidence.
     pub(super) text: String,
 }
@@ -79,12 +80,16 @@ pub(super) struct SheetReader<'a> {
     /// The year of undated 期初 rows above the first line: `title_year`, else the year of
     /// the sheet's first dated line.
     pub(super) year_hint: Option<i32>,
-    pub(super) sheet_entity: Option<String>,
-    pub(super) fallback_entity: String,
+    pub(super) sheet_entity: Option<SharedStr>,
+    pub(super) fallback_entity: SharedStr,
     pub(super) book: Option<String>,
     pub(super) charts: &'a Charts,
     pub(super) default_chart: &'a Chart,
-    pub(super) file: String,
+    pub(super) file: SharedStr,
+    /// The sheet's name, shared by its lines' sources.
+    pub(super) sheet_name: SharedStr,
+    /// One shared value per distinct entity, system, basis, status and first-level name.
+    pub(super) interner: Interner,
     /// Bare numbers read as Excel date serials in the date column: how many, and the first
     /// (its value and the date it gave).
     pub(super) serials: std::cell::Cell<(usize, Option<(f64, NaiveDate)>)>,
