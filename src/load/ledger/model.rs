@@ -217,69 +217,92 @@ where
 pub fn lines_frame(lines: &[LedgerLine]) -> Result<DataFrame> {
     let s = |f: fn(&LedgerLine) -> &str| lines.iter().map(f).collect::<Vec<&str>>();
     let o = |f: fn(&LedgerLine) -> Option<&str>| lines.iter().map(f).collect::<Vec<Option<&str>>>();
-    let columns = vec![
-        col("entity", s(|l| &l.entity)),
-        col("book", o(|l| l.book.as_deref())),
-        col("accounting_system", s(|l| &l.accounting_system)),
-        col("basis", s(|l| &l.basis)),
-        col("year", lines.iter().map(|l| l.year).collect::<Vec<i32>>()),
-        col(
-            "period",
-            lines.iter().map(|l| l.period).collect::<Vec<u32>>(),
-        ),
-        col("voucher_kind", s(|l| &l.voucher_kind)),
-        col(
-            "voucher_number",
-            lines.iter().map(|l| l.voucher_number).collect::<Vec<u32>>(),
-        ),
-        col(
-            "line_no",
-            lines.iter().map(|l| l.line_no).collect::<Vec<u32>>(),
-        ),
-        date_col("date", lines.iter().map(|l| Some(days(l.date))).collect()),
-        col("summary", s(|l| &l.summary)),
-        col("account_code", s(|l| &l.account_code)),
-        col("account_name", s(|l| &l.account_name)),
-        col("account_l1", o(|l| l.account_l1.as_deref())),
-        col(
-            "debit_fen",
-            lines.iter().map(|l| l.debit.0).collect::<Vec<i64>>(),
-        ),
-        col(
-            "credit_fen",
-            lines.iter().map(|l| l.credit.0).collect::<Vec<i64>>(),
-        ),
-        col("department", o(|l| l.department.as_deref())),
-        col("project", o(|l| l.project.as_deref())),
-        col("counterparty", o(|l| l.counterparty.as_deref())),
-        col("econ_code", o(|l| l.econ.code.as_deref())),
-        col("econ_name", o(|l| l.econ.name.as_deref())),
-        col("func_code", o(|l| l.func.code.as_deref())),
-        col("func_name", o(|l| l.func.name.as_deref())),
-        col("fund_source", o(|l| l.fund_source.as_deref())),
-        col("settlement", o(|l| l.settlement.as_deref())),
-        col("payee_account", o(|l| l.payee_account.as_deref())),
-        col("linked_voucher", o(|l| l.linked_voucher.as_deref())),
-        col("preparer", o(|l| l.preparer.as_deref())),
-        col("reviewer", o(|l| l.reviewer.as_deref())),
-        col("poster", o(|l| l.poster.as_deref())),
-        col(
-            "attachments",
-            lines
-                .iter()
-                .map(|l| l.attachments)
-                .collect::<Vec<Option<i32>>>(),
-        ),
-        col("status", s(|l| &l.status)),
-        col("aux_other", o(|l| l.aux_other.as_deref())),
-        col("voucher_text", s(|l| &l.voucher_text)),
-        col("source_file", s(|l| &l.source.file)),
-        col("source_sheet", s(|l| &l.source.sheet)),
-        col(
-            "source_row",
-            lines.iter().map(|l| l.source.row).collect::<Vec<u32>>(),
-        ),
-    ];
+    // The columns are independent: half of them are built on a second thread (on a
+    // million-line ledger each string column is a copy of tens of MB).
+    let first = || {
+        vec![
+            col("entity", s(|l| &l.entity)),
+            col("book", o(|l| l.book.as_deref())),
+            col("accounting_system", s(|l| &l.accounting_system)),
+            col("basis", s(|l| &l.basis)),
+            col("year", lines.iter().map(|l| l.year).collect::<Vec<i32>>()),
+            col(
+                "period",
+                lines.iter().map(|l| l.period).collect::<Vec<u32>>(),
+            ),
+            col("voucher_kind", s(|l| &l.voucher_kind)),
+            col(
+                "voucher_number",
+                lines.iter().map(|l| l.voucher_number).collect::<Vec<u32>>(),
+            ),
+            col(
+                "line_no",
+                lines.iter().map(|l| l.line_no).collect::<Vec<u32>>(),
+            ),
+            date_col("date", lines.iter().map(|l| Some(days(l.date))).collect()),
+            col("summary", s(|l| &l.summary)),
+        ]
+    };
+    let second = || {
+        vec![
+            col("account_code", s(|l| &l.account_code)),
+            col("account_name", s(|l| &l.account_name)),
+            col("account_l1", o(|l| l.account_l1.as_deref())),
+            col(
+                "debit_fen",
+                lines.iter().map(|l| l.debit.0).collect::<Vec<i64>>(),
+            ),
+            col(
+                "credit_fen",
+                lines.iter().map(|l| l.credit.0).collect::<Vec<i64>>(),
+            ),
+            col("department", o(|l| l.department.as_deref())),
+            col("project", o(|l| l.project.as_deref())),
+            col("counterparty", o(|l| l.counterparty.as_deref())),
+            col("econ_code", o(|l| l.econ.code.as_deref())),
+            col("econ_name", o(|l| l.econ.name.as_deref())),
+            col("func_code", o(|l| l.func.code.as_deref())),
+            col("func_name", o(|l| l.func.name.as_deref())),
+            col("fund_source", o(|l| l.fund_source.as_deref())),
+            col("settlement", o(|l| l.settlement.as_deref())),
+            col("payee_account", o(|l| l.payee_account.as_deref())),
+            col("linked_voucher", o(|l| l.linked_voucher.as_deref())),
+            col("preparer", o(|l| l.preparer.as_deref())),
+            col("reviewer", o(|l| l.reviewer.as_deref())),
+            col("poster", o(|l| l.poster.as_deref())),
+            col(
+                "attachments",
+                lines
+                    .iter()
+                    .map(|l| l.attachments)
+                    .collect::<Vec<Option<i32>>>(),
+            ),
+            col("status", s(|l| &l.status)),
+            col("aux_other", o(|l| l.aux_other.as_deref())),
+            col("voucher_text", s(|l| &l.voucher_text)),
+            col("source_file", s(|l| &l.source.file)),
+            col("source_sheet", s(|l| &l.source.sheet)),
+            col(
+                "source_row",
+                lines.iter().map(|l| l.source.row).collect::<Vec<u32>>(),
+            ),
+        ]
+    };
+    let (mut columns, rest) = if lines.len() < 10_000 {
+        (first(), second())
+    } else {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(second);
+            let columns = first();
+            (
+                columns,
+                other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        })
+    };
+    columns.extend(rest);
     Ok(DataFrame::new(lines.len(), columns)?)
 }
 

@@ -373,13 +373,19 @@ fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
             l.date,
         )
     }
-    let mut sums: BTreeMap<(Key, &str), (Fen, Fen)> = BTreeMap::new();
+    // Summed in a hash map (a tree map's string comparisons per line were a tenth of a CSV
+    // load), then sorted once per voucher and basis: the same order a tree map iterates in.
+    let mut by_key: std::collections::HashMap<(Key, &str), (Fen, Fen)> =
+        std::collections::HashMap::new();
     for l in lines {
-        let e = sums.entry((key(l), l.basis.as_str())).or_default();
+        let e = by_key.entry((key(l), l.basis.as_str())).or_default();
         e.0 += l.debit;
         e.1 += l.credit;
     }
-    let vouchers: BTreeSet<&Key> = sums.keys().map(|(k, _)| k).collect();
+    let mut sums: Vec<((Key, &str), (Fen, Fen))> = by_key.into_iter().collect();
+    sums.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut vouchers: Vec<&Key> = sums.iter().map(|((k, _), _)| k).collect();
+    vouchers.dedup();
     report.vouchers = vouchers.len();
     // One number on several dates within a period (and 账套).
     type Number<'a> = (&'a str, Option<&'a str>, i32, u32, &'a str, u32);
@@ -399,8 +405,8 @@ fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
         }
     }
     let members: Vec<_> = sums
-        .keys()
-        .map(|((e, b, y, p, k, n, d), _)| ((*e, *b, *y, *p, *k, *n), "", Some(*d)))
+        .iter()
+        .map(|(((e, b, y, p, k, n, d), _), _)| ((*e, *b, *y, *p, *k, *n), "", Some(*d)))
         .collect();
     let tags = crate::model::voucher::tags(&members);
     for ((((entity, _, year, period, kind, number, _), basis), (d, c)), tag) in
