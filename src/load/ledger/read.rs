@@ -210,6 +210,7 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
             file: self.file_label.clone(),
             sheet_name: sheet.name.as_str().into(),
             interner: Default::default(),
+            voucher_memo: Default::default(),
             serials: Default::default(),
             current: None,
             poisoned: None,

@@ -270,10 +270,8 @@ impl<'a> SheetReader<'a> {
             (None, None) => None,
         };
         let parsed = match (voucher_text, number_text) {
-            (Some(v), _) => Some(voucher::parse_voucher_no(&v).map_err(|r| bad("voucher", r))?),
-            (None, Some(n)) => {
-                Some(voucher::parse_voucher_no(&n).map_err(|r| bad("voucher_number", r))?)
-            }
+            (Some(v), _) => Some(self.voucher_no(&v).map_err(|r| bad("voucher", r))?),
+            (None, Some(n)) => Some(self.voucher_no(&n).map_err(|r| bad("voucher_number", r))?),
             (None, None) => None,
         };
         let (kind, number, same_number) = match parsed {
