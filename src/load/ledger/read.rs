@@ -379,7 +379,9 @@ fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
     // lookup; then sorted once per voucher and basis: the order a tree map iterates in.
     let mut by_key: std::collections::HashMap<(Key, &str), (Fen, Fen)> =
         std::collections::HashMap::with_capacity(lines.len() / 2);
-    let mut run: Option<((Key, &str), (Fen, Fen))> = None;
+    /// A voucher and basis, with its debit and credit sums.
+    type Sum<'a> = ((Key<'a>, &'a str), (Fen, Fen));
+    let mut run: Option<Sum> = None;
     for l in lines {
         let k = (key(l), l.basis.as_str());
         match &mut run {
@@ -402,7 +404,7 @@ fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
         e.0 += d;
         e.1 += c;
     }
-    let mut sums: Vec<((Key, &str), (Fen, Fen))> = by_key.into_iter().collect();
+    let mut sums: Vec<Sum> = by_key.into_iter().collect();
     sums.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut vouchers: Vec<&Key> = sums.iter().map(|((k, _), _)| k).collect();
     vouchers.dedup();
@@ -429,7 +431,7 @@ fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
     // date): the tags of a number's group depend on that group alone, and the groups are
     // consecutive, so only groups holding an unbalanced voucher are tagged.
     type Member<'a> = (Number<'a>, &'static str, Option<NaiveDate>);
-    fn member<'a>((((e, b, y, p, k, n, d), _), _): &((Key<'a>, &str), (Fen, Fen))) -> Member<'a> {
+    fn member<'a>((((e, b, y, p, k, n, d), _), _): &Sum<'a>) -> Member<'a> {
         ((*e, *b, *y, *p, *k, *n), "", Some(*d))
     }
     for group in sums.chunk_by(|a, b| member(a).0 == member(b).0) {
