@@ -4,7 +4,8 @@
 #
 # For each LINES it generates (seeded, so the same files every time) the bench ledgers
 #   xlsx-plain  通用序时账 sheet (`gen-fixtures --rules-test --lines N`, as bench/load.sh)
-#   xlsx-grp    GRP-U8 layout with page headers and totals (`gen-fixtures --lines N`)
+#   xlsx-grp    GRP-U8 layout with page headers and totals (`gen-fixtures --lines N`, at most
+#               900,000 lines: that layout fills a sheet's rows there)
 #   csv-utf8    the engagement's two ledgers as UTF-8 CSV with a title row above the header
 #               (`gen-fixtures --engagement --csv --lines N`, with BOM as generated)
 #   csv-gbk     the same two files transcoded to GBK (no BOM), as Chinese finance packages write
@@ -32,10 +33,12 @@ status=0
 for n in "${sizes[@]}"; do
   fx="$dir/fx-$n"
   [ -f "$fx/rules-test/scale-$n.xlsx" ] || $after gen-fixtures "$fx" --rules-test --lines "$n" >/dev/null
-  [ -f "$fx/scale-$n.xlsx" ] || $after gen-fixtures "$fx" --lines "$n" >/dev/null
+  # The GRP layout's page headers and totals fill a sheet's 1,048,576 rows at ~900k lines.
+  grp=$((n < 900000 ? n : 900000))
+  [ -f "$fx/scale-$grp.xlsx" ] || $after gen-fixtures "$fx" --lines "$grp" >/dev/null
   eng="$fx/eng"
   [ -f "$eng/engagement.toml" ] || $after gen-fixtures "$eng" --engagement --csv --lines "$n" >/dev/null
-  files=("$fx/rules-test/scale-$n.xlsx" "$fx/scale-$n.xlsx")
+  files=("$fx/rules-test/scale-$n.xlsx" "$fx/scale-$grp.xlsx")
   for csv in "$eng"/data/*.csv; do
     base=$(basename "$csv" .csv)
     gbk="$fx/$base-gbk.csv"
