@@ -200,8 +200,8 @@ impl<'s, 'a: 's> SheetKind<'s> for BalanceSheets<'a> {
                     opening: o,
                     closing: c,
                     source: Source {
-                        file: self.file.clone(),
-                        sheet: t.loc.sheet.name.clone(),
+                        file: self.file.clone().into(),
+                        sheet: t.loc.sheet.name.clone().into(),
                         row: r.number,
                     },
                 });
@@ -347,7 +347,7 @@ pub fn apply(
         let computed = open + mv;
         let fr = &mut files[*k];
         fr.totals_checked.push(TotalCheck {
-            sheet: r.source.sheet.clone(),
+            sheet: r.source.sheet.to_string(),
             row: r.source.row,
             label: format!("期末余额 {} {}", r.code, r.name),
             scope: "期初余额＋本年序时账发生额".into(),

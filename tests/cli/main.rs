@@ -22,6 +22,7 @@ mod load_report;
 mod load_robustness;
 mod load_sections;
 mod load_sparse;
+mod load_speed;
 mod money_and_dates;
 mod performance;
 mod performance_books;

@@ -184,8 +184,8 @@ impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
             location: t.loc.hdr.text(row, "location"),
             life,
             source: Source {
-                file: self.file.clone(),
-                sheet: t.loc.sheet.name.clone(),
+                file: self.file.clone().into(),
+                sheet: t.loc.sheet.name.clone().into(),
                 row: r.number,
             },
         });

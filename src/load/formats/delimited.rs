@@ -6,6 +6,10 @@
 //! records wins (UTF-8 on a tie). Records that the chosen encoding cannot decode are not
 //! patched with replacement characters: they become rejected rows (sheet, row, reason), so a
 //! corrupted byte never turns into a plausible-looking wrong value.
+//!
+//! A body that is valid UTF-8 as a whole (the usual export; UTF-16 once decoded) is read in
+//! one pass, field by field into the cells ([`utf8_cells`]); only a body that is not needs
+//! its records kept, to count each encoding's failures before choosing one.
 
 use crate::load::formats::workbook::{Sheet, UsedRange};
 use anyhow::{anyhow, Result};
@@ -78,6 +82,42 @@ fn too_long(path: &Path) -> anyhow::Error {
     )
 }
 
+/// The grid of a body that is valid UTF-8 as a whole: each field holding a value becomes a
+/// cell as it is read (one reused record, no copy of the file's records), then the grid is
+/// checked against the cells' extent and filled, as for a workbook.
+fn utf8_cells(path: &Path, sheet: &str, body: &[u8], delim: u8) -> Result<Range<Data>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(body);
+    let mut rec = csv::ByteRecord::new();
+    let mut cells: Vec<(u32, u32, Data)> = Vec::new();
+    let mut ext = UsedRange::new(true);
+    let mut row = 0usize;
+    while rdr
+        .read_byte_record(&mut rec)
+        .map_err(|e| anyhow!("CSV 结构无法解析：{e}"))?
+    {
+        let r = u32::try_from(row).map_err(|_| too_long(path))?;
+        for (c, f) in rec.iter().enumerate() {
+            if !trimmed_empty(f) {
+                let c = u32::try_from(c).map_err(|_| too_long(path))?;
+                ext.add(r, c);
+                // Valid: the whole body was checked (lossy never substitutes here).
+                cells.push((r, c, Data::String(String::from_utf8_lossy(f).into_owned())));
+            }
+        }
+        row += 1;
+    }
+    ext.check(path, sheet)?;
+    let mut range: Range<Data> = ext.grid();
+    for (r, c, v) in cells {
+        range.set_value((r, c), v);
+    }
+    Ok(range)
+}
+
 /// A delimited text file as one sheet named after the file; `encoding` says what was detected.
 pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
     let name = path
@@ -111,8 +151,22 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
     let decoder: Decoder = utf8;
     let body: &[u8] = decoded_owned.as_deref().unwrap_or(&bytes[body_start..]);
     let delim = delimiter(body);
+    // Valid UTF-8 as a whole (the usual export, and UTF-16 once decoded): one pass straight
+    // from the CSV reader into the cells, no record kept.
+    if std::str::from_utf8(body).is_ok() {
+        let range = utf8_cells(path, &name, body, delim)?;
+        return Ok((
+            Sheet {
+                name,
+                range,
+                bad_rows: BTreeMap::new(),
+            },
+            encoding,
+        ));
+    }
     let recs = records(body, delim)?;
-    let (encoding, decoder) = if encoding == UTF8 && std::str::from_utf8(body).is_err() {
+    // Not valid UTF-8 as a whole: GBK/GB18030, or UTF-8 with bad bytes.
+    let (encoding, decoder) = if encoding == UTF8 {
         let fails = |d: Decoder| {
             recs.iter()
                 .filter(|r| r.iter().any(|f| d(f).is_none()))
@@ -128,22 +182,12 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
     };
     // The grid is bounded by the fields holding a value and the rows kept for their bad
     // bytes (a line of 16,384 empty fields widens nothing), and checked before allocation.
-    let whole_utf8 = encoding != GB18030 && std::str::from_utf8(body).is_ok();
     let mut ext = UsedRange::new(true);
     let mut bad_rows = BTreeMap::new();
     let mut decoded: Vec<Option<Vec<String>>> = Vec::new();
     for (i, rec) in recs.iter().enumerate() {
         let row = u32::try_from(i).map_err(|_| too_long(path))?;
-        if whole_utf8 {
-            for (c, f) in rec.iter().enumerate() {
-                if !trimmed_empty(f) {
-                    ext.add(row, u32::try_from(c).map_err(|_| too_long(path))?);
-                }
-            }
-            continue;
-        }
-        // Valid UTF-8 as a whole (the usual export) needs no per-field decoding; otherwise
-        // each record is decoded once here and kept for the second pass.
+        // Each record is decoded once here and kept for the second pass.
         let fields: Option<Vec<String>> = rec.iter().map(decoder).collect();
         match &fields {
             Some(fields) => {
@@ -165,22 +209,10 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
     }
     ext.check(path, &name)?;
     let mut range: Range<Data> = ext.grid();
-    if whole_utf8 {
-        for (i, rec) in recs.iter().enumerate() {
-            for (c, f) in rec.iter().enumerate() {
-                if !trimmed_empty(f) {
-                    // Valid: the whole body was checked (lossy never substitutes here).
-                    let v = String::from_utf8_lossy(f).into_owned();
-                    range.set_value((i as u32, c as u32), Data::String(v));
-                }
-            }
-        }
-    } else {
-        for (i, fields) in decoded.into_iter().enumerate() {
-            for (c, v) in fields.into_iter().flatten().enumerate() {
-                if !v.trim().is_empty() {
-                    range.set_value((i as u32, c as u32), Data::String(v));
-                }
+    for (i, fields) in decoded.into_iter().enumerate() {
+        for (c, v) in fields.into_iter().flatten().enumerate() {
+            if !v.trim().is_empty() {
+                range.set_value((i as u32, c as u32), Data::String(v));
             }
         }
     }

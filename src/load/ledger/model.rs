@@ -6,12 +6,97 @@ use crate::model::voucher::VoucherId;
 use anyhow::Result;
 use chrono::NaiveDate;
 use polars::prelude::*;
+use std::sync::Arc;
+
+/// A text shared by many rows (the entity, file, sheet, status, basis of a million lines):
+/// one allocation per distinct value, cloned by a reference count, not a `String` per line.
+/// Reads as a `&str` (`Deref`, `as_str`) and compares with one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedStr(Arc<str>);
+
+impl SharedStr {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> Self {
+        SharedStr(s.into())
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> Self {
+        SharedStr(s.into())
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, o: &str) -> bool {
+        &*self.0 == o
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, o: &&str) -> bool {
+        &*self.0 == *o
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, o: &String) -> bool {
+        *self.0 == **o
+    }
+}
+
+/// Hands out one [`SharedStr`] per distinct text (a sheet's few bases, statuses, systems and
+/// first-level account names), so equal values share one allocation.
+#[derive(Default)]
+pub struct Interner(std::cell::RefCell<std::collections::HashSet<SharedStr>>);
+
+impl Interner {
+    pub fn get(&self, s: &str) -> SharedStr {
+        let mut set = self.0.borrow_mut();
+        if let Some(v) = set.get(s) {
+            return v.clone();
+        }
+        let v = SharedStr::from(s);
+        set.insert(v.clone());
+        v
+    }
+}
 
 /// Where a row came from: file, sheet, 1-based row as the spreadsheet shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
-    pub file: String,
-    pub sheet: String,
+    pub file: SharedStr,
+    pub sheet: SharedStr,
     pub row: u32,
 }
 
@@ -24,11 +109,11 @@ pub struct Classification {
 /// One journal line (分录).
 #[derive(Debug, Clone)]
 pub struct LedgerLine {
-    pub entity: String,
+    pub entity: SharedStr,
     pub book: Option<String>,
-    pub accounting_system: String,
+    pub accounting_system: SharedStr,
     /// 财务会计 / 预算会计 / 基金会计, from the chart; `未知` when the code is not in it.
-    pub basis: String,
+    pub basis: SharedStr,
     pub year: i32,
     pub period: u32,
     pub voucher_kind: String,
@@ -42,7 +127,7 @@ pub struct LedgerLine {
     pub account_code: String,
     pub account_name: String,
     /// First-level account name from the chart (`其他应付款`).
-    pub account_l1: Option<String>,
+    pub account_l1: Option<SharedStr>,
     pub debit: Fen,
     pub credit: Fen,
     pub department: Option<String>,
@@ -61,7 +146,7 @@ pub struct LedgerLine {
     pub poster: Option<String>,
     pub attachments: Option<i32>,
     /// 正常 / 作废 / 未记账. Only 正常 lines enter the analysis.
-    pub status: String,
+    pub status: SharedStr,
     /// Auxiliary items whose key no profile field claims (`key:value; …`), kept, not lost.
     pub aux_other: Option<String>,
     pub source: Source,
@@ -132,69 +217,92 @@ where
 pub fn lines_frame(lines: &[LedgerLine]) -> Result<DataFrame> {
     let s = |f: fn(&LedgerLine) -> &str| lines.iter().map(f).collect::<Vec<&str>>();
     let o = |f: fn(&LedgerLine) -> Option<&str>| lines.iter().map(f).collect::<Vec<Option<&str>>>();
-    let columns = vec![
-        col("entity", s(|l| &l.entity)),
-        col("book", o(|l| l.book.as_deref())),
-        col("accounting_system", s(|l| &l.accounting_system)),
-        col("basis", s(|l| &l.basis)),
-        col("year", lines.iter().map(|l| l.year).collect::<Vec<i32>>()),
-        col(
-            "period",
-            lines.iter().map(|l| l.period).collect::<Vec<u32>>(),
-        ),
-        col("voucher_kind", s(|l| &l.voucher_kind)),
-        col(
-            "voucher_number",
-            lines.iter().map(|l| l.voucher_number).collect::<Vec<u32>>(),
-        ),
-        col(
-            "line_no",
-            lines.iter().map(|l| l.line_no).collect::<Vec<u32>>(),
-        ),
-        date_col("date", lines.iter().map(|l| Some(days(l.date))).collect()),
-        col("summary", s(|l| &l.summary)),
-        col("account_code", s(|l| &l.account_code)),
-        col("account_name", s(|l| &l.account_name)),
-        col("account_l1", o(|l| l.account_l1.as_deref())),
-        col(
-            "debit_fen",
-            lines.iter().map(|l| l.debit.0).collect::<Vec<i64>>(),
-        ),
-        col(
-            "credit_fen",
-            lines.iter().map(|l| l.credit.0).collect::<Vec<i64>>(),
-        ),
-        col("department", o(|l| l.department.as_deref())),
-        col("project", o(|l| l.project.as_deref())),
-        col("counterparty", o(|l| l.counterparty.as_deref())),
-        col("econ_code", o(|l| l.econ.code.as_deref())),
-        col("econ_name", o(|l| l.econ.name.as_deref())),
-        col("func_code", o(|l| l.func.code.as_deref())),
-        col("func_name", o(|l| l.func.name.as_deref())),
-        col("fund_source", o(|l| l.fund_source.as_deref())),
-        col("settlement", o(|l| l.settlement.as_deref())),
-        col("payee_account", o(|l| l.payee_account.as_deref())),
-        col("linked_voucher", o(|l| l.linked_voucher.as_deref())),
-        col("preparer", o(|l| l.preparer.as_deref())),
-        col("reviewer", o(|l| l.reviewer.as_deref())),
-        col("poster", o(|l| l.poster.as_deref())),
-        col(
-            "attachments",
-            lines
-                .iter()
-                .map(|l| l.attachments)
-                .collect::<Vec<Option<i32>>>(),
-        ),
-        col("status", s(|l| &l.status)),
-        col("aux_other", o(|l| l.aux_other.as_deref())),
-        col("voucher_text", s(|l| &l.voucher_text)),
-        col("source_file", s(|l| &l.source.file)),
-        col("source_sheet", s(|l| &l.source.sheet)),
-        col(
-            "source_row",
-            lines.iter().map(|l| l.source.row).collect::<Vec<u32>>(),
-        ),
-    ];
+    // The columns are independent: half of them are built on a second thread (on a
+    // million-line ledger each string column is a copy of tens of MB).
+    let first = || {
+        vec![
+            col("entity", s(|l| &l.entity)),
+            col("book", o(|l| l.book.as_deref())),
+            col("accounting_system", s(|l| &l.accounting_system)),
+            col("basis", s(|l| &l.basis)),
+            col("year", lines.iter().map(|l| l.year).collect::<Vec<i32>>()),
+            col(
+                "period",
+                lines.iter().map(|l| l.period).collect::<Vec<u32>>(),
+            ),
+            col("voucher_kind", s(|l| &l.voucher_kind)),
+            col(
+                "voucher_number",
+                lines.iter().map(|l| l.voucher_number).collect::<Vec<u32>>(),
+            ),
+            col(
+                "line_no",
+                lines.iter().map(|l| l.line_no).collect::<Vec<u32>>(),
+            ),
+            date_col("date", lines.iter().map(|l| Some(days(l.date))).collect()),
+            col("summary", s(|l| &l.summary)),
+        ]
+    };
+    let second = || {
+        vec![
+            col("account_code", s(|l| &l.account_code)),
+            col("account_name", s(|l| &l.account_name)),
+            col("account_l1", o(|l| l.account_l1.as_deref())),
+            col(
+                "debit_fen",
+                lines.iter().map(|l| l.debit.0).collect::<Vec<i64>>(),
+            ),
+            col(
+                "credit_fen",
+                lines.iter().map(|l| l.credit.0).collect::<Vec<i64>>(),
+            ),
+            col("department", o(|l| l.department.as_deref())),
+            col("project", o(|l| l.project.as_deref())),
+            col("counterparty", o(|l| l.counterparty.as_deref())),
+            col("econ_code", o(|l| l.econ.code.as_deref())),
+            col("econ_name", o(|l| l.econ.name.as_deref())),
+            col("func_code", o(|l| l.func.code.as_deref())),
+            col("func_name", o(|l| l.func.name.as_deref())),
+            col("fund_source", o(|l| l.fund_source.as_deref())),
+            col("settlement", o(|l| l.settlement.as_deref())),
+            col("payee_account", o(|l| l.payee_account.as_deref())),
+            col("linked_voucher", o(|l| l.linked_voucher.as_deref())),
+            col("preparer", o(|l| l.preparer.as_deref())),
+            col("reviewer", o(|l| l.reviewer.as_deref())),
+            col("poster", o(|l| l.poster.as_deref())),
+            col(
+                "attachments",
+                lines
+                    .iter()
+                    .map(|l| l.attachments)
+                    .collect::<Vec<Option<i32>>>(),
+            ),
+            col("status", s(|l| &l.status)),
+            col("aux_other", o(|l| l.aux_other.as_deref())),
+            col("voucher_text", s(|l| &l.voucher_text)),
+            col("source_file", s(|l| &l.source.file)),
+            col("source_sheet", s(|l| &l.source.sheet)),
+            col(
+                "source_row",
+                lines.iter().map(|l| l.source.row).collect::<Vec<u32>>(),
+            ),
+        ]
+    };
+    let (mut columns, rest) = if lines.len() < 10_000 {
+        (first(), second())
+    } else {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(second);
+            let columns = first();
+            (
+                columns,
+                other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        })
+    };
+    columns.extend(rest);
     Ok(DataFrame::new(lines.len(), columns)?)
 }
 

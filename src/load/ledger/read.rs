@@ -72,7 +72,7 @@ struct LedgerSheets<'a> {
     opts: &'a LedgerOptions<'a>,
     find: Finder<'a>,
     default_chart: &'a Chart,
-    file_label: String,
+    file_label: super::model::SharedStr,
     out: LedgerLoad,
     sums: Sums,
     unknown_accounts: BTreeSet<String>,
@@ -202,12 +202,15 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
             title_year,
             given_year: opts.year,
             year_hint,
-            sheet_entity,
-            fallback_entity: opts.entity.clone().unwrap_or_else(|| stem.clone()),
+            sheet_entity: sheet_entity.map(Into::into),
+            fallback_entity: opts.entity.clone().unwrap_or_else(|| stem.clone()).into(),
             book,
             charts: opts.charts,
             default_chart: self.default_chart,
             file: self.file_label.clone(),
+            sheet_name: sheet.name.as_str().into(),
+            interner: Default::default(),
+            voucher_memo: Default::default(),
             serials: Default::default(),
             current: None,
             poisoned: None,
@@ -299,7 +302,7 @@ pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> 
         find: Finder::new(candidates, opts.entity.as_deref(), stem),
         default_chart,
         // As the request named the file (`path` may be that joined to the engagement directory).
-        file_label: report.path.clone(),
+        file_label: report.path.as_str().into(),
         out: LedgerLoad::default(),
         sums: Sums::default(),
         unknown_accounts: BTreeSet::new(),
@@ -371,51 +374,88 @@ fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
             l.date,
         )
     }
-    let mut sums: BTreeMap<(Key, &str), (Fen, Fen)> = BTreeMap::new();
+    // Summed in a hash map (a tree map's string comparisons per line were a tenth of a CSV
+    // load), a voucher's consecutive lines added to the entry of the line above without a
+    // lookup; then sorted once per voucher and basis: the order a tree map iterates in.
+    let mut by_key: std::collections::HashMap<(Key, &str), (Fen, Fen)> =
+        std::collections::HashMap::with_capacity(lines.len() / 2);
+    /// A voucher and basis, with its debit and credit sums.
+    type Sum<'a> = ((Key<'a>, &'a str), (Fen, Fen));
+    let mut run: Option<Sum> = None;
     for l in lines {
-        let e = sums.entry((key(l), l.basis.as_str())).or_default();
-        e.0 += l.debit;
-        e.1 += l.credit;
+        let k = (key(l), l.basis.as_str());
+        match &mut run {
+            Some((rk, sum)) if *rk == k => {
+                sum.0 += l.debit;
+                sum.1 += l.credit;
+            }
+            _ => {
+                if let Some((rk, (d, c))) = run.take() {
+                    let e = by_key.entry(rk).or_default();
+                    e.0 += d;
+                    e.1 += c;
+                }
+                run = Some((k, (l.debit, l.credit)));
+            }
+        }
     }
-    let vouchers: BTreeSet<&Key> = sums.keys().map(|(k, _)| k).collect();
+    if let Some((rk, (d, c))) = run {
+        let e = by_key.entry(rk).or_default();
+        e.0 += d;
+        e.1 += c;
+    }
+    let mut sums: Vec<Sum> = by_key.into_iter().collect();
+    sums.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut vouchers: Vec<&Key> = sums.iter().map(|((k, _), _)| k).collect();
+    vouchers.dedup();
     report.vouchers = vouchers.len();
-    // One number on several dates within a period (and 账套).
+    // One number on several dates within a period (and 账套): the vouchers are sorted, so a
+    // number's dates are consecutive.
     type Number<'a> = (&'a str, Option<&'a str>, i32, u32, &'a str, u32);
-    let mut dates: BTreeMap<Number, Vec<NaiveDate>> = BTreeMap::new();
-    for &&(e, b, y, p, k, n, d) in &vouchers {
-        dates.entry((e, b, y, p, k, n)).or_default().push(d);
+    fn number<'a>(&&(e, b, y, p, k, n, _): &&Key<'a>) -> Number<'a> {
+        (e, b, y, p, k, n)
     }
-    for ((e, _, y, p, k, n), ds) in &dates {
-        if ds.len() > 1 {
+    for same in vouchers.chunk_by(|a, b| number(a) == number(b)) {
+        if same.len() > 1 {
+            let (e, _, y, p, k, n) = number(&same[0]);
             report.duplicate_voucher_numbers.push(DuplicateNumber {
-                voucher: VoucherId::new(e, *y, *p, k, *n).with_entity(),
-                dates: ds
+                voucher: VoucherId::new(e, y, p, k, n).with_entity(),
+                dates: same
                     .iter()
-                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .map(|v| v.6.format("%Y-%m-%d").to_string())
                     .collect(),
             });
         }
     }
-    let members: Vec<_> = sums
-        .keys()
-        .map(|((e, b, y, p, k, n, d), _)| ((*e, *b, *y, *p, *k, *n), "", Some(*d)))
-        .collect();
-    let tags = crate::model::voucher::tags(&members);
-    for ((((entity, _, year, period, kind, number, _), basis), (d, c)), tag) in
-        sums.into_iter().zip(tags)
-    {
-        if d != c {
-            report.vouchers_unbalanced.push(Unbalanced {
-                voucher: format!(
-                    "{}{}",
-                    VoucherId::new(entity, year, period, kind, number).with_entity(),
-                    tag.unwrap_or_default()
-                ),
-                basis: basis.to_string(),
-                debit: d,
-                credit: c,
-                difference: d - c,
-            });
+    // An unbalanced voucher is named with what tells it apart from others of its number (its
+    // date): the tags of a number's group depend on that group alone, and the groups are
+    // consecutive, so only groups holding an unbalanced voucher are tagged.
+    type Member<'a> = (Number<'a>, &'static str, Option<NaiveDate>);
+    fn member<'a>((((e, b, y, p, k, n, d), _), _): &Sum<'a>) -> Member<'a> {
+        ((*e, *b, *y, *p, *k, *n), "", Some(*d))
+    }
+    for group in sums.chunk_by(|a, b| member(a).0 == member(b).0) {
+        if group.iter().all(|(_, (d, c))| d == c) {
+            continue;
+        }
+        let members: Vec<_> = group.iter().map(member).collect();
+        let tags = crate::model::voucher::tags(&members);
+        for ((((entity, _, year, period, kind, number, _), basis), (d, c)), tag) in
+            group.iter().zip(tags)
+        {
+            if d != c {
+                report.vouchers_unbalanced.push(Unbalanced {
+                    voucher: format!(
+                        "{}{}",
+                        VoucherId::new(entity, *year, *period, kind, *number).with_entity(),
+                        tag.unwrap_or_default()
+                    ),
+                    basis: basis.to_string(),
+                    debit: *d,
+                    credit: *c,
+                    difference: *d - *c,
+                });
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use super::cell;
 use super::chart::Chart;
-use super::model::{Classification, LedgerLine, OpeningBalance, Source, STATUS_NORMAL};
+use super::model::{Classification, LedgerLine, OpeningBalance, SharedStr, Source, STATUS_NORMAL};
 use super::sheet::{bad, Bad, Current, SheetReader};
 use crate::model::money::Fen;
 use crate::model::voucher;
@@ -116,10 +116,10 @@ impl<'a> SheetReader<'a> {
         }
     }
 
-    pub(super) fn entity(&self, row: &[Data]) -> String {
+    pub(super) fn entity(&self, row: &[Data]) -> SharedStr {
         self.sheet_entity
             .clone()
-            .or_else(|| self.text(row, "entity"))
+            .or_else(|| self.text(row, "entity").map(|e| self.interner.get(&e)))
             .unwrap_or_else(|| self.fallback_entity.clone())
     }
 
@@ -270,10 +270,8 @@ impl<'a> SheetReader<'a> {
             (None, None) => None,
         };
         let parsed = match (voucher_text, number_text) {
-            (Some(v), _) => Some(voucher::parse_voucher_no(&v).map_err(|r| bad("voucher", r))?),
-            (None, Some(n)) => {
-                Some(voucher::parse_voucher_no(&n).map_err(|r| bad("voucher_number", r))?)
-            }
+            (Some(v), _) => Some(self.voucher_no(&v).map_err(|r| bad("voucher", r))?),
+            (None, Some(n)) => Some(self.voucher_no(&n).map_err(|r| bad("voucher_number", r))?),
             (None, None) => None,
         };
         let (kind, number, same_number) = match parsed {
@@ -334,10 +332,13 @@ impl<'a> SheetReader<'a> {
         let (account_code, account_name, path_econ) = self.account(row, chart)?;
         let (debit, credit) = self.debit_credit(row, rounded)?;
         let (basis, account_l1) = match chart.first_level(&account_code) {
-            Some((_, acc)) => (acc.basis.clone(), Some(acc.name.clone())),
+            Some((_, acc)) => (
+                self.interner.get(&acc.basis),
+                Some(self.interner.get(&acc.name)),
+            ),
             None => {
                 unknown.insert(account_code.chars().take(chart.code_length).collect());
-                ("未知".to_string(), None)
+                (self.interner.get("未知"), None)
             }
         };
 
@@ -373,15 +374,16 @@ impl<'a> SheetReader<'a> {
             }
         }
         let attachments = self.int_at(row, "attachments")?;
-        let status = self
-            .text(row, "status")
-            .map(|s| status_of(&s, &self.profile.status_words))
-            .unwrap_or_else(|| STATUS_NORMAL.to_string());
+        let status = self.interner.get(
+            self.text(row, "status")
+                .map(|s| status_of(&s, &self.profile.status_words))
+                .unwrap_or(STATUS_NORMAL),
+        );
 
         Ok(LedgerLine {
             entity: id.entity.clone(),
             book: self.text(row, "book").or_else(|| self.book.clone()),
-            accounting_system: chart.name.clone(),
+            accounting_system: self.interner.get(&chart.name),
             basis,
             year: id.year,
             period: id.period,
@@ -413,7 +415,7 @@ impl<'a> SheetReader<'a> {
             aux_other: aux.other,
             source: Source {
                 file: self.file.clone(),
-                sheet: self.sheet.name.clone(),
+                sheet: self.sheet_name.clone(),
                 row: rownum,
             },
         })
@@ -478,7 +480,7 @@ impl<'a> SheetReader<'a> {
             .map(|t| parse_aux(&t, &self.profile.aux_keys))
             .unwrap_or_default();
         Ok(OpeningBalance {
-            entity: self.entity(row),
+            entity: self.entity(row).to_string(),
             book: self.text(row, "book").or_else(|| self.book.clone()),
             year,
             account_code,
@@ -490,7 +492,7 @@ impl<'a> SheetReader<'a> {
             label: label.to_string(),
             source: Source {
                 file: self.file.clone(),
-                sheet: self.sheet.name.clone(),
+                sheet: self.sheet_name.clone(),
                 row: rownum,
             },
         })
@@ -536,13 +538,13 @@ pub fn parse_aux(text: &str, keys: &BTreeMap<String, Vec<String>>) -> Aux {
     aux
 }
 
-fn status_of(raw: &str, words: &BTreeMap<String, Vec<String>>) -> String {
+fn status_of<'w>(raw: &str, words: &'w BTreeMap<String, Vec<String>>) -> &'w str {
     for (status, ws) in words {
         if ws.iter().any(|w| raw.contains(w.as_str())) {
-            return status.clone();
+            return status;
         }
     }
-    STATUS_NORMAL.to_string()
+    STATUS_NORMAL
 }
 
 #[cfg(test)]

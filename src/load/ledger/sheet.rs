@@ -6,6 +6,7 @@
 use super::cell;
 use super::chart::{Chart, Charts};
 use super::header::{self, Header};
+use super::model::{Interner, SharedStr};
 use super::profile::Profile;
 use super::read::LedgerLoad;
 use crate::load::formats::workbook::Sheet;
@@ -39,7 +40,7 @@ pub(super) struct Current {
     pub(super) year: i32,
     pub(super) period: u32,
     pub(super) line_no: u32,
-    pub(super) entity: String,
+    pub(super) entity: SharedStr,
     /// The voucher number as the export wrote it (`记-0005`), for evidence.
     pub(super) text: String,
 }
@@ -79,12 +80,19 @@ pub(super) struct SheetReader<'a> {
     /// The year of undated 期初 rows above the first line: `title_year`, else the year of
     /// the sheet's first dated line.
     pub(super) year_hint: Option<i32>,
-    pub(super) sheet_entity: Option<String>,
-    pub(super) fallback_entity: String,
+    pub(super) sheet_entity: Option<SharedStr>,
+    pub(super) fallback_entity: SharedStr,
     pub(super) book: Option<String>,
     pub(super) charts: &'a Charts,
     pub(super) default_chart: &'a Chart,
-    pub(super) file: String,
+    pub(super) file: SharedStr,
+    /// The sheet's name, shared by its lines' sources.
+    pub(super) sheet_name: SharedStr,
+    /// One shared value per distinct entity, system, basis, status and first-level name.
+    pub(super) interner: Interner,
+    /// The last voucher number text parsed and its result: a voucher's lines repeat it, and
+    /// a row asks up to three times (title line? own voucher? identity).
+    pub(super) voucher_memo: VoucherMemo,
     /// Bare numbers read as Excel date serials in the date column: how many, and the first
     /// (its value and the date it gave).
     pub(super) serials: std::cell::Cell<(usize, Option<(f64, NaiveDate)>)>,
@@ -100,6 +108,9 @@ pub(super) struct SheetReader<'a> {
     /// heading above it (`科目：5001 业务活动费用`), filled down until the next heading.
     pub(super) section: Option<String>,
 }
+
+/// The last voucher text parsed ([`SheetReader::voucher_no`]).
+pub(super) type VoucherMemo = std::cell::RefCell<Option<(String, Result<(String, u32), String>)>>;
 
 /// A total or opening row's scope (`month`, `opening` …), its words as written, and the
 /// year and month the words state.
@@ -124,6 +135,32 @@ pub(super) fn bad(field: &'static str, reason: impl Into<String>) -> Bad {
 }
 
 impl<'a> SheetReader<'a> {
+    /// [`crate::model::voucher::parse_voucher_no`] of `raw`, remembered for the next call.
+    pub(super) fn voucher_no(&self, raw: &str) -> Result<(String, u32), String> {
+        let mut memo = self.voucher_memo.borrow_mut();
+        if let Some((text, parsed)) = memo.as_ref() {
+            if text == raw {
+                return parsed.clone();
+            }
+        }
+        let parsed = crate::model::voucher::parse_voucher_no(raw);
+        *memo = Some((raw.to_string(), parsed.clone()));
+        parsed
+    }
+
+    /// Whether `raw` reads as a voucher number (as [`SheetReader::voucher_no`]).
+    pub(super) fn is_voucher_no(&self, raw: &str) -> bool {
+        {
+            let memo = self.voucher_memo.borrow();
+            if let Some((text, parsed)) = memo.as_ref() {
+                if text == raw {
+                    return parsed.is_ok();
+                }
+            }
+        }
+        self.voucher_no(raw).is_ok()
+    }
+
     pub(super) fn cell<'r>(&self, row: &'r [Data], field: &str) -> Option<&'r Data> {
         self.hdr.cell(row, field)
     }
@@ -143,7 +180,7 @@ impl<'a> SheetReader<'a> {
         };
         let no_voucher = self
             .text(row, "voucher")
-            .is_none_or(|v| crate::model::voucher::parse_voucher_no(&v).is_err());
+            .is_none_or(|v| !self.is_voucher_no(&v));
         if !(no_amount("debit") && no_amount("credit") && no_amount("amount") && no_voucher) {
             return None;
         }
@@ -193,10 +230,7 @@ impl<'a> SheetReader<'a> {
     fn is_title_or_footer(&self, row: &[Data]) -> bool {
         // Cells in these columns may hold title text (a title spans the columns), but never a
         // voucher number or an amount.
-        let no_voucher = |f: &str| {
-            self.text(row, f)
-                .is_none_or(|v| crate::model::voucher::parse_voucher_no(&v).is_err())
-        };
+        let no_voucher = |f: &str| self.text(row, f).is_none_or(|v| !self.is_voucher_no(&v));
         let no_amount = |f: &str| {
             self.cell(row, f)
                 .is_none_or(|c| cell::amount(c).map_or(true, |a| a.fen.is_zero()))
@@ -297,7 +331,7 @@ impl<'a> SheetReader<'a> {
         let own_voucher = self
             .text(row, "voucher")
             .or_else(|| self.text(row, "voucher_number"))
-            .is_some_and(|v| crate::model::voucher::parse_voucher_no(&v).is_ok());
+            .is_some_and(|v| self.is_voucher_no(&v));
         // Rows with an account are journal lines unless their 摘要 is itself a total or
         // opening word (明细账 style); only account-less rows get the full scan. A row with an
         // account and its own voucher number is a line whatever its 摘要 says.
