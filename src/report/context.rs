@@ -8,7 +8,7 @@
 
 use super::chart::Bar;
 use super::{reported, Sources};
-use crate::model::findings::{Citation, Finding};
+use crate::model::findings::{Citation, Finding, Kind};
 use crate::model::money::{grouped_yuan, percent, round2};
 use crate::score::score::IndicatorScore;
 use anyhow::Result;
@@ -517,7 +517,9 @@ pub fn build(s: &Sources, draft: bool) -> Result<Context> {
                 "grade": r.grade,
                 "total_if_confirmed": format!("{:.2}", round2(r.total_if_confirmed)),
                 "grade_if_confirmed": r.grade_if_confirmed,
-                "pending": r.pending_findings,
+                // The 疑点 still awaiting verification, as the problems section marks them (the
+                // score's own count is per voucher/asset, category and indicator).
+                "pending": s.findings.iter().filter(|f| f.kind == Kind::Issue && f.status.is_pending()).count(),
                 "complete": r.complete,
                 "set": r.set,
                 "first": first,

@@ -10,9 +10,11 @@
 //! ([`markdown`], [`docx`]) write it. Any error — a template's syntax or unknown variable (named
 //! with its file and line), a failed check — stops before anything is written.
 //!
-//! Draft or final: while no finding has a verification status other than 待核实, the report is
-//! a 征求意见稿 and every 疑点 appears marked 【待核实】; once any judgement exists only 确认
-//! findings appear (排除 and 待定 ones nowhere). 提示 and 分析性程序 are never problems.
+//! Draft or final: while any 疑点 awaits verification (待核实 or 待定) the report is a 征求意见稿:
+//! 确认 findings appear as problems, the unsettled ones too, marked 【待核实】, and 排除 ones
+//! nowhere. Once every 疑点 is 确认 or 排除 the report is final and holds exactly the 确认 ones —
+//! a partly reviewed engagement never gets a report that reads as final while problems are
+//! silently left out. 提示 and 分析性程序 are never problems.
 
 pub mod chart;
 pub mod context;
@@ -158,20 +160,25 @@ pub struct Report {
     pub problems: usize,
 }
 
-/// Whether a finding is reported, and how: `Some(pending)` when it appears.
+/// Whether a finding is reported, and how: `Some(pending)` when it appears (`pending`: marked
+/// 【待核实】, only in a draft).
 pub fn reported(f: &Finding, draft: bool) -> Option<bool> {
     if f.kind != Kind::Issue {
         return None;
     }
-    if draft {
-        return Some(true);
+    match f.status {
+        Status::Confirmed => Some(false),
+        Status::Excluded => None,
+        s if s.is_pending() => draft.then_some(true),
+        _ => None,
     }
-    (f.status == Status::Confirmed).then_some(false)
 }
 
-/// A draft (征求意见稿) while no finding has been judged.
+/// A draft (征求意见稿) while any 疑点 still awaits verification (待核实 or 待定).
 pub fn is_draft(findings: &[Finding]) -> bool {
-    findings.iter().all(|f| f.status == Status::Pending)
+    findings
+        .iter()
+        .any(|f| f.kind == Kind::Issue && f.status.is_pending())
 }
 
 struct Templates {

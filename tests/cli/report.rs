@@ -169,14 +169,15 @@ fn report_amount_change_changes_exactly_the_lines_citing_that_finding() {
 #[test]
 fn report_after_review_holds_exactly_the_confirmed_findings() {
     let fx = fixture();
-    let mut fs = fx.findings.clone();
-    set_status(&mut fs, CARD_429, Status::Confirmed);
-    set_status(
-        &mut fs,
+    let confirmed_ids = [
+        CARD_429,
         "suspense-spending/局机关/2023-01 记-17/230799",
-        Status::Confirmed,
-    );
-    set_status(&mut fs, "asset-idle/局机关/TY2016000001", Status::Confirmed);
+        "asset-idle/局机关/TY2016000001",
+    ];
+    let mut fs = fx.findings.clone();
+    for id in confirmed_ids {
+        set_status(&mut fs, id, Status::Confirmed);
+    }
     set_status(&mut fs, RECEPTION, Status::Excluded);
     set_status(
         &mut fs,
@@ -186,6 +187,28 @@ fn report_after_review_holds_exactly_the_confirmed_findings() {
     // An analytical procedure confirmed by mistake is still never a problem.
     for f in fs.iter_mut().filter(|f| f.kind == Kind::Analytical) {
         f.status = Status::Confirmed;
+    }
+    // Partly reviewed (one 待定, the rest 待核实): still a draft — the confirmed ones appear as
+    // problems, the unsettled ones marked 【待核实】, the excluded one nowhere.
+    let r = build(&fx, &fs);
+    assert!(r.draft);
+    assert!(r.markdown.contains("征求意见稿"));
+    assert!(r
+        .markdown
+        .contains("局机关2023年3月记-19号凭证“支付接待费”429.00元"));
+    assert!(!r
+        .markdown
+        .contains("【待核实】局机关2023年3月记-19号凭证“支付接待费”"));
+    assert!(r.markdown.contains("【待核实】局机关2023年6月记-15号凭证"));
+    assert!(!r.markdown.contains("2023年10月记-19号凭证"));
+    assert!(!r.markdown.contains("日记账测试"));
+
+    // Every 疑点 settled (the rest excluded): final, exactly the confirmed ones.
+    for f in fs
+        .iter_mut()
+        .filter(|f| f.kind == Kind::Issue && !confirmed_ids.contains(&f.id.as_str()))
+    {
+        f.status = Status::Excluded;
     }
     let r = build(&fx, &fs);
     let md = &r.markdown;
@@ -200,7 +223,7 @@ fn report_after_review_holds_exactly_the_confirmed_findings() {
     ] {
         assert!(md.contains(shown), "{shown}");
     }
-    // Excluded, undecided and pending ones appear nowhere; nor the 分析性程序.
+    // Excluded ones appear nowhere; nor the 分析性程序.
     for hidden in [
         "2023年10月记-19号凭证",
         "2023年6月记-15号凭证",
@@ -217,13 +240,23 @@ fn report_after_review_holds_exactly_the_confirmed_findings() {
     let c = md.find("### （三）固定资产管理不规范").expect("（三）");
     assert!(a < b && b < c);
 
-    // Only 待定 judgements: still not a draft, and nothing to list.
-    let mut fs = fx.findings.clone();
-    set_status(&mut fs, CARD_429, Status::Undecided);
+    // Everything excluded: final, and nothing to list.
+    for f in fs.iter_mut().filter(|f| f.kind == Kind::Issue) {
+        f.status = Status::Excluded;
+    }
     let r = build(&fx, &fs);
     assert!(!r.draft);
     assert_eq!(r.problems, 0);
     assert!(r.markdown.contains("经核实，未发现需要列示的问题。"));
+
+    // Only 待定 judgements: still a draft (nothing is settled), every 疑点 listed.
+    let mut fs = fx.findings.clone();
+    set_status(&mut fs, CARD_429, Status::Undecided);
+    let r = build(&fx, &fs);
+    assert!(r.draft);
+    assert!(r
+        .markdown
+        .contains("【待核实】局机关2023年3月记-19号凭证“支付接待费”429.00元"));
 }
 
 #[test]
