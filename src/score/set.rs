@@ -170,6 +170,19 @@ pub struct IndicatorSet {
 
 pub const KINDS: &[&str] = &["formula", "target", "rate", "survey", "findings", "manual"];
 
+/// Each kind as the working papers name it (C1 评分方式): what the evaluator does to score it.
+pub fn kind_name(kind: &str) -> &str {
+    match kind {
+        "formula" => "公式计算",
+        "target" => "目标值比较",
+        "rate" => "比率计算",
+        "survey" => "满意度调查",
+        "findings" => "按疑点扣分",
+        "manual" => "评价组打分",
+        other => other,
+    }
+}
+
 impl IndicatorSet {
     pub fn load(path: &Path) -> Result<IndicatorSet> {
         let text = crate::model::provenance::read_input_text(path)

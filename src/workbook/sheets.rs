@@ -684,7 +684,7 @@ fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -
                 "id" => Cell::text(&node.id),
                 "level" => Cell::Int(node.level as i64),
                 "name" => Cell::text(format!("{indent}{}", node.name)),
-                "kind" => Cell::opt(node.kind.as_deref()),
+                "kind" => Cell::opt(node.kind.as_deref().map(crate::score::set::kind_name)),
                 "max" => Cell::Dec(node.max),
                 "value" => Cell::text(
                     node.value
