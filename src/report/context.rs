@@ -348,11 +348,20 @@ pub fn build(s: &Sources, draft: bool) -> Result<Context> {
         .iter()
         .map(|c| c.name.clone())
         .collect();
-    let shown: Vec<(&Finding, bool)> = s
+    let mut shown: Vec<(&Finding, bool)> = s
         .findings
         .iter()
         .filter_map(|f| reported(f, draft).map(|p| (f, p)))
         .collect();
+    // Within a category, findings that name an aspect of 绩效管理 follow the management cycle
+    // (目标 → 监控 → 自评 → 资料), as seed 002's 七(一) puts the targets before the monitoring;
+    // the others keep the findings' order (a stable sort).
+    shown.sort_by_key(|(f, _)| {
+        f.aspect
+            .as_deref()
+            .and_then(|a| crate::model::findings::ASPECTS.iter().position(|x| *x == a))
+            .unwrap_or(crate::model::findings::ASPECTS.len())
+    });
     let mut cats: Vec<String> = shown.iter().map(|(f, _)| f.category.clone()).collect();
     cats.sort_by_key(|c| {
         (
