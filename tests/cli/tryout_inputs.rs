@@ -2,6 +2,7 @@
 //! one Chinese sentence; amount-mismatch's amount is the excess the finding establishes, not
 //! the voucher's total; a supporting file that is mostly rejected, an empty list, a non-path
 //! entry, a missing file and one content given twice under two paths are all told.
+#![allow(clippy::inconsistent_digit_grouping)]
 
 use crate::common::*;
 use reeval::fixtures::books::{cr, dr, write_ledger, write_table, Layout, L, V};
@@ -69,6 +70,9 @@ fn score_cli(inputs: &Path, json: Option<&Path>) -> std::process::Output {
     output_within(cmd, 120)
 }
 
+/// A case: what to replace in the sample's inputs, what to append, what the error must say.
+type Case<'a> = (Option<(&'a str, &'a str)>, &'a str, &'a [&'a str]);
+
 const GOAL: &str = "[manual.goal_reasonable]\nscore = \"1\"";
 
 #[test]
@@ -77,7 +81,7 @@ fn an_impossible_manual_score_is_exit_2_naming_the_file_the_key_and_the_range() 
     // (replace, append, what the sentence must say): every indicator kind — findings
     // (monitoring, weight 2), formula (execution_rate, 3), target (procurement_rate, 1),
     // manual (goal_reasonable, 2) — and an id the set does not have.
-    let cases: &[(Option<(&str, &str)>, &str, &[&str])] = &[
+    let cases: &[Case] = &[
         (
             None,
             "[manual.monitoring]\nscore = \"3\"\nrationale = \"监控不到位\"\n",
