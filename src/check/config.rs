@@ -33,6 +33,10 @@ pub struct Common {
     pub org_suffixes: Vec<String>,
     pub person_words: Vec<String>,
     pub econ_names: BTreeMap<String, String>,
+    /// A supporting file with more than this share of its rows rejected is most likely not
+    /// the kind's table: the run warns on screen (a decimal string, e.g. "0.5").
+    #[serde(with = "rust_decimal::serde::str")]
+    pub supporting_rejected_share: rust_decimal::Decimal,
 }
 
 /// The parts every rule section has besides its own parameters.

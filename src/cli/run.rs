@@ -78,6 +78,35 @@ fn summary_text(dir: &Path, o: &RunOutcome) -> String {
             "检查：{} 条规则，疑点 {} 条，提示 {} 条，范围限制 {} 项",
             c.rules_run, c.findings, c.informational, c.scope_limits
         );
+        if !c.supporting.is_empty() {
+            let rejected: usize = c.supporting.iter().map(|f| f.rows_rejected).sum();
+            let loaded: usize = c.supporting.iter().map(|f| f.rows_loaded).sum();
+            let named: Vec<String> = c
+                .supporting
+                .iter()
+                .filter(|f| f.rows_rejected > 0)
+                .map(|f| {
+                    format!(
+                        "{} {} 拒收 {} 行",
+                        f.title,
+                        f.path,
+                        crate::model::money::grouped_int(f.rows_rejected as u128)
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "  辅助资料：{} 个文件，载入 {} 行，拒收 {} 行{}",
+                c.supporting.len(),
+                crate::model::money::grouped_int(loaded as u128),
+                crate::model::money::grouped_int(rejected as u128),
+                if named.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{}）", named.join("；"))
+                }
+            );
+        }
         for cat in &c.by_category {
             let _ = writeln!(
                 s,

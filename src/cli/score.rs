@@ -27,6 +27,8 @@ pub fn run(a: &ScoreArgs) -> Result<()> {
         None => (IndicatorSet::load(&a.set)?, sha256_file(&a.set)?),
     };
     let mut inputs = ScoringInputs::load(&a.inputs)?;
+    crate::score::score::check_manual(&set, &inputs)
+        .map_err(|e| anyhow::anyhow!("评价输入文件 {} 中 {e}", a.inputs.display()))?;
     let mut prov = Provenance::new("score");
     prov.inputs.push(set_input);
     prov.inputs.push(sha256_file(&a.inputs)?);

@@ -151,11 +151,30 @@ impl SupportingTable {
 
 /// The file or files given for a kind in engagement.toml's `[supporting]`: `targets =
 /// "绩效目标表.xlsx"` or `targets = ["部门整体.xlsx", "项目.xlsx"]`.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum Files {
     One(PathBuf),
     Many(Vec<PathBuf>),
+}
+
+impl<'de> Deserialize<'de> for Files {
+    /// Either shape; anything else is told in Chinese, not as serde's untagged-enum message.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(PathBuf),
+            Many(Vec<PathBuf>),
+        }
+        match Raw::deserialize(d) {
+            Ok(Raw::One(p)) => Ok(Files::One(p)),
+            Ok(Raw::Many(v)) => Ok(Files::Many(v)),
+            Err(_) => Err(serde::de::Error::custom(
+                "[supporting] 的每一项应为路径或路径列表（如 \"a.xlsx\" 或 [\"a.xlsx\", \"b.xlsx\"]），列表中的每一项都须是路径字符串",
+            )),
+        }
+    }
 }
 
 impl Files {
@@ -225,6 +244,16 @@ impl Supporting {
             // Several files of one kind (部门整体 and 项目 targets apart) are one table.
             match out.tables.get_mut(kind) {
                 Some(first) => {
+                    // Two paths with the same content are one file given twice (a copy):
+                    // its rows would count twice.
+                    if let Some(same) = first.reports().find(|r| r.sha256 == t.report.sha256) {
+                        bail!(
+                            "{}（{kind}）的 {} 与 {} 内容完全相同（SHA-256 一致），是同一文件给出了两次；请只保留其一",
+                            p.title,
+                            same.path,
+                            t.report.path
+                        );
+                    }
                     first.records.extend(t.records);
                     first.more.push((t.report, t.input));
                 }

@@ -36,6 +36,65 @@ pub struct CheckSummary {
     /// What the engagement's review.toml did (absent without one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<crate::review::apply::ReviewReport>,
+    /// Each supporting file read: kind, its Chinese name, path, rows loaded and rejected.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub supporting: Vec<SupportingSum>,
+}
+
+/// One supporting file as the run's summary counts it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SupportingSum {
+    pub kind: String,
+    pub title: String,
+    pub path: String,
+    pub rows_loaded: usize,
+    pub rows_rejected: usize,
+}
+
+/// Every supporting file's counts; a file with most of its rows rejected (more than the
+/// configured share) is most likely not the kind's table, and a warning says so.
+fn supporting_sums(
+    supporting: &Supporting,
+    config: &Config,
+    warnings: &mut Vec<String>,
+) -> Vec<SupportingSum> {
+    let share = config.common.supporting_rejected_share;
+    let mut out = Vec::new();
+    for t in supporting.tables.values() {
+        for r in t.reports() {
+            let rows = r.rows_loaded + r.rows_rejected;
+            if r.rows_rejected > 0
+                && rust_decimal::Decimal::from(r.rows_rejected as u64)
+                    > share * rust_decimal::Decimal::from(rows as u64)
+            {
+                warnings.push(format!(
+                    "作为{}（[supporting] {}）给出的 {} 有 {} 行中拒收 {} 行、只载入 {} 行，拒收超过 {}%：这很可能不是{}，或其表头与{}的列不符，请核对所给文件（拒收原因见 findings.json 的 supporting）",
+                    r.title,
+                    r.kind,
+                    r.path,
+                    grouped(rows),
+                    grouped(r.rows_rejected),
+                    grouped(r.rows_loaded),
+                    crate::model::money::round2(share * rust_decimal::Decimal::from(100)).normalize(),
+                    r.title,
+                    r.title
+                ));
+            }
+            out.push(SupportingSum {
+                kind: r.kind.clone(),
+                title: r.title.clone(),
+                path: r.path.clone(),
+                rows_loaded: r.rows_loaded,
+                rows_rejected: r.rows_rejected,
+            });
+        }
+    }
+    out
+}
+
+/// A count with thousands separators.
+fn grouped(n: usize) -> String {
+    crate::model::money::grouped_int(n as u128)
 }
 
 fn run(st: &mut State) -> Result<()> {
@@ -45,13 +104,14 @@ fn run(st: &mut State) -> Result<()> {
         .with_calendar(at(&e.rules.calendar).as_deref())?;
     let catalogue = Catalogue::with_extra(at(&e.rules.citations).as_deref())?
         .with_setting(e.citation_setting());
-    let warnings = e.citation_warnings(&catalogue);
+    let mut warnings = e.citation_warnings(&catalogue);
     let given: Vec<(String, std::path::PathBuf)> = e
         .supporting
         .iter()
         .flat_map(|(k, ps)| ps.paths().into_iter().map(move |p| (k.clone(), p)))
         .collect();
     let supporting = Supporting::load_in(&given, None, &st.dir)?;
+    let supporting_files = supporting_sums(&supporting, &config, &mut warnings);
     let mut extra = Vec::new();
     for p in [&e.rules.config, &e.rules.citations, &e.rules.calendar]
         .into_iter()
@@ -157,6 +217,7 @@ fn run(st: &mut State) -> Result<()> {
         analytical: doc.summary.analytical,
         analytical_by_rule: doc.summary.analytical_by_rule,
         review: doc.review,
+        supporting: supporting_files,
     });
     st.findings_json = Some(json);
     Ok(())

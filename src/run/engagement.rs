@@ -434,6 +434,14 @@ impl Engagement {
                 );
             }
         }
+        for (k, ps) in &self.supporting {
+            if ps.paths().is_empty() {
+                bail!(
+                    "engagement.toml 的 [supporting] {k}（{}）是空列表：请给出文件路径，或删去这一项",
+                    crate::load::supporting::Supporting::title(k)
+                );
+            }
+        }
         let mut missing = Vec::new();
         let mut irregular = Vec::new();
         let mut check = |p: &Path, what: &str| match std::fs::metadata(dir.join(p)) {
@@ -485,7 +493,13 @@ impl Engagement {
         }
         for (k, ps) in &self.supporting {
             for p in &ps.paths() {
-                check(p, &format!("辅助资料 {k}"));
+                check(
+                    p,
+                    &format!(
+                        "辅助资料 {}（{k}）",
+                        crate::load::supporting::Supporting::title(k)
+                    ),
+                );
             }
         }
         for p in [&self.rules.config, &self.rules.citations]

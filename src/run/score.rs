@@ -103,6 +103,8 @@ fn run(st: &mut State) -> Result<()> {
         ),
     };
     let mut inputs = ScoringInputs::load(&st.dir.join(&sc.inputs))?;
+    crate::score::score::check_manual(&set, &inputs)
+        .map_err(|e| anyhow::anyhow!("评价输入文件 {} 中 {e}", sc.inputs.display()))?;
     if let Some(s) = sc.self_evaluation {
         inputs.values.insert("self_evaluation.score".into(), s);
     }

@@ -625,6 +625,60 @@ fn score_leaf(
     }
 }
 
+/// Every `[manual.<id>]` entry of the inputs checked against the set before scoring: an id
+/// the set lacks, a score that is not a number, lies outside 0–weight or comes without its
+/// rationale is an impossible input and an error (one sentence naming the key and the range).
+/// A `manual` indicator with no score at all is not checked here: that input is simply not
+/// given, and the indicator stays not computable (暂定).
+pub fn check_manual(set: &IndicatorSet, inputs: &ScoringInputs) -> Result<(), String> {
+    let ids: BTreeSet<&str> = inputs
+        .values
+        .keys()
+        .chain(inputs.texts.keys())
+        .filter_map(|k| k.strip_prefix("manual."))
+        .filter_map(|k| k.split('.').next())
+        .collect();
+    for id in ids {
+        let Some(ind) = set.indicators.iter().find(|i| i.id == id) else {
+            return Err(format!(
+                "[manual.{id}] 对应的指标不在指标体系中，请核对指标编号"
+            ));
+        };
+        let max = ind.weight;
+        let key = format!("manual.{id}.score");
+        let range = format!(
+            "允许范围为 0–{}（指标“{}”的权重）",
+            max.normalize(),
+            ind.name
+        );
+        match (inputs.num(&key), inputs.text(&key)) {
+            (Some(s), _) if s < Decimal::ZERO || s > max => {
+                return Err(format!(
+                    "[manual.{id}] score = {} 不在允许范围内，{range}",
+                    s.normalize()
+                ))
+            }
+            (Some(s), _) => {
+                let rationale = inputs.text(&format!("manual.{id}.rationale"));
+                if rationale.is_none_or(|r| r.trim().is_empty()) {
+                    return Err(format!(
+                        "[manual.{id}] score = {} 缺少打分理由 rationale（{range}）",
+                        s.normalize()
+                    ));
+                }
+            }
+            (None, Some(t)) => {
+                return Err(format!(
+                    "[manual.{id}] score = “{}” 不是数值，{range}",
+                    crate::errors::excerpt(t)
+                ))
+            }
+            (None, None) => {}
+        }
+    }
+    Ok(())
+}
+
 /// The evaluator's score of an indicator from `[manual.<id>]`: None when the inputs give no
 /// score, an error when it lacks its rationale or lies outside 0–weight.
 fn manual(ind: &Indicator, inputs: &ScoringInputs) -> Option<Result<(Decimal, String), String>> {

@@ -46,5 +46,6 @@ mod sampling_population;
 mod sampling_select;
 mod sampling_tables;
 mod scoring;
+mod tryout_inputs;
 mod voucher_identity;
 mod workbook;

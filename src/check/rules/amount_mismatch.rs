@@ -50,6 +50,10 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         let (bcash, has_bcash) = book.budget_cash_out(v, c);
         let mut reasons: Vec<String> = Vec::new();
         let mut rows: Vec<usize> = Vec::new();
+        // The excesses the finding establishes: between the two books, and between what was
+        // expensed and the 摘要's stated arithmetic.
+        let mut books_diff: Option<Fen> = None;
+        let mut stated_diff: Option<Fen> = None;
         if has_cash && has_bcash {
             let diff = cash - bcash;
             if diff.abs() > tol {
@@ -62,6 +66,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     }
                 }
                 if non_budget.abs() != diff.abs() {
+                    books_diff = Some(diff.abs());
                     reasons.push(format!(
                         "财务会计现金类科目净支付 {} 元，预算会计资金结存净减少 {} 元，相差 {} 元",
                         cash.grouped(),
@@ -98,6 +103,12 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 .filter(|f| f.0 != 0)
                 .collect();
             if !booked.is_empty() && booked.iter().any(|&f| (f - product).abs() > tol) {
+                let excess = booked
+                    .iter()
+                    .map(|&f| (f - product).abs())
+                    .max()
+                    .unwrap_or_default();
+                stated_diff = Some(excess);
                 reasons.push(format!(
                     "列支{}，与摘要所列 {a}×{b} = {} 元不符，差额 {} 元待核实",
                     [("财务会计费用", fin_exp), ("预算会计支出", bud_exp)]
@@ -107,12 +118,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                         .collect::<Vec<_>>()
                         .join("、"),
                     product.grouped(),
-                    booked
-                        .iter()
-                        .map(|&f| (f - product).abs())
-                        .max()
-                        .unwrap_or_default()
-                        .grouped()
+                    excess.grouped()
                 ));
                 if !rows.contains(&i) {
                     rows.push(i);
@@ -126,12 +132,38 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         rows.sort_by_key(|&i| (book.line_no.get(i), i));
         rows.dedup();
         let mut d = Draft::for_voucher(book, v);
-        d.amount = Some(if has_cash {
-            cash.abs()
-        } else {
-            fin_exp.max(bud_exp)
-        });
-        d.explanation = format!("凭证“{}”：{}。", d.summary, reasons.join("；"));
+        // The amount is the excess the finding establishes, never the voucher's total: the
+        // books' difference when the two books disagree (the other difference is context),
+        // else the difference from the 摘要's arithmetic.
+        let (amount, basis) = match (books_diff, stated_diff) {
+            (Some(b), Some(st)) => (
+                b,
+                format!(
+                    "问题金额取财务会计与预算会计的差额 {} 元（两套账记录同一笔支付，差额即多记或少记的部分）；与摘要计算金额的差额 {} 元列作背景，待核实",
+                    b.grouped(),
+                    st.grouped()
+                ),
+            ),
+            (Some(b), None) => (
+                b,
+                format!(
+                    "问题金额取财务会计与预算会计的差额 {} 元（两套账记录同一笔支付，差额即多记或少记的部分）",
+                    b.grouped()
+                ),
+            ),
+            (None, Some(st)) => (
+                st,
+                format!(
+                    "问题金额取列支金额与摘要计算金额的差额 {} 元（超出摘要所列标准的部分）",
+                    st.grouped()
+                ),
+            ),
+            (None, None) => continue,
+        };
+        d.amount = Some(amount);
+        let seen = format!("凭证“{}”：{}", d.summary, reasons.join("；"));
+        d.explanation = format!("{seen}。{basis}。");
+        d.facts = vec![seen, basis];
         d.rows = rows;
         out.drafts.push(d);
     }
