@@ -554,10 +554,26 @@ fn score_leaf(
                 } else {
                     "项已确认的相关疑点"
                 };
+                // Say how places are counted only where findings have places (a 绩效管理 finding
+                // names no voucher or asset), and "扣完为止" where the cap is the weight itself,
+                // as indicator definitions word it.
+                let placed = fs
+                    .iter()
+                    .filter(related)
+                    .any(|f| f.voucher.is_some() || f.asset.is_some());
+                let how = if placed {
+                    "（每张凭证或每项资产按类别计一次）"
+                } else {
+                    ""
+                };
+                let limit = if cap < max {
+                    format!("封顶 {} 分", cap.normalize())
+                } else {
+                    "扣完为止".to_string()
+                };
                 let mut why = format!(
-                    "{n} {what}（每张凭证或每项资产按类别计一次），每项扣 {} 分，封顶 {} 分，扣 {:.2}",
+                    "{n} {what}{how}，每项扣 {} 分，{limit}，扣 {:.2}",
                     per.normalize(),
-                    cap.normalize(),
                     shown_deduction(max, off)
                 );
                 if !if_confirmed && !pending.is_empty() {
