@@ -9,7 +9,7 @@ use crate::publish;
 use crate::report::{self, Settings, Sources};
 use crate::run::{ManifestRecord, RUN_OUTPUT};
 use crate::workbook::Documents;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -26,24 +26,8 @@ pub struct ReportArgs {
 }
 
 pub fn run(args: &ReportArgs) -> Result<()> {
-    let origin = std::env::current_dir().context("无法确定当前目录")?;
-    let dir = origin.join(match &args.dir {
-        Some(d) => d.clone(),
-        None => super::run::bundled()?,
-    });
-    let current = crate::run::engagement::Engagement::load(&dir)?;
-    let results = match &args.results {
-        Some(r) => origin.join(r),
-        None => dir.join("output").join(&current.engagement.id),
-    };
-    let manifest_path = results.join(RUN_OUTPUT.manifest);
-    if !manifest_path.is_file() {
-        bail!(
-            "{} 中没有上次运行的结果（找不到 run.json）；请先运行 reeval run {}",
-            results.display(),
-            dir.display()
-        );
-    }
+    let (dir, current, results, manifest_path) =
+        super::run::previous_run(&args.dir, &args.results)?;
     let claim = publish::claim(&results, &RUN_OUTPUT, &[&dir])?;
     let manifest: ManifestRecord = serde_json::from_slice(
         &std::fs::read(&manifest_path)

@@ -1,7 +1,7 @@
 //! `reeval review [DIR] [--workbook FILE]`: the auditor's judgements typed in the evidence
 //! workbook taken into the engagement's review.toml (see [`crate::review`]).
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -21,11 +21,7 @@ pub struct ReviewArgs {
 }
 
 pub fn run(args: &ReviewArgs) -> Result<()> {
-    let origin = std::env::current_dir().context("无法确定当前目录")?;
-    let dir = origin.join(match &args.dir {
-        Some(d) => d.clone(),
-        None => super::run::bundled()?,
-    });
+    let (origin, dir) = super::run::engagement_dir(&args.dir)?;
     let e = crate::run::engagement::Engagement::load(&dir)?;
     let workbook = match &args.workbook {
         Some(w) => origin.join(w),

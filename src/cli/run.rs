@@ -2,7 +2,7 @@
 //! `<engagement>/output/<id>/`, with a short summary; `reeval init DIR` writes a commented skeleton.
 
 use crate::run::{self, RunOutcome};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -18,6 +18,46 @@ pub fn bundled() -> Result<PathBuf> {
     anyhow::bail!(
         "未给出项目目录，当前目录下也没有样例 samples/hrss-2023；请给出含 engagement.toml 的目录，或先运行 reeval gen-fixtures samples/hrss-2023 --engagement --seed 2023 生成样例"
     )
+}
+
+/// The working directory and the engagement directory a command names (the bundled sample
+/// when it names none), resolved against it.
+pub fn engagement_dir(arg: &Option<PathBuf>) -> Result<(PathBuf, PathBuf)> {
+    let origin = std::env::current_dir().context("无法确定当前目录")?;
+    let dir = origin.join(match arg {
+        Some(d) => d.clone(),
+        None => bundled()?,
+    });
+    Ok((origin, dir))
+}
+
+/// For the commands that redo one output of an earlier run (`reeval workbook`, `reeval report`):
+/// the engagement directory, its engagement.toml, the results directory (`--results`, else
+/// output/<id>) and the path of its run.json, which must exist.
+pub fn previous_run(
+    dir: &Option<PathBuf>,
+    results: &Option<PathBuf>,
+) -> Result<(
+    PathBuf,
+    crate::run::engagement::Engagement,
+    PathBuf,
+    PathBuf,
+)> {
+    let (origin, dir) = engagement_dir(dir)?;
+    let current = crate::run::engagement::Engagement::load(&dir)?;
+    let results = match results {
+        Some(r) => origin.join(r),
+        None => dir.join("output").join(&current.engagement.id),
+    };
+    let manifest_path = results.join(crate::run::RUN_OUTPUT.manifest);
+    if !manifest_path.is_file() {
+        anyhow::bail!(
+            "{} 中没有上次运行的结果（找不到 run.json）；请先运行 reeval run {}",
+            results.display(),
+            dir.display()
+        );
+    }
+    Ok((dir, current, results, manifest_path))
 }
 
 pub fn run(args: &RunArgs) -> Result<()> {

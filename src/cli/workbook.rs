@@ -26,24 +26,8 @@ pub struct WorkbookArgs {
 }
 
 pub fn run(args: &WorkbookArgs) -> Result<()> {
-    let origin = std::env::current_dir().context("无法确定当前目录")?;
-    let dir = origin.join(match &args.dir {
-        Some(d) => d.clone(),
-        None => super::run::bundled()?,
-    });
-    let current = crate::run::engagement::Engagement::load(&dir)?;
-    let results = match &args.results {
-        Some(r) => origin.join(r),
-        None => dir.join("output").join(&current.engagement.id),
-    };
-    let manifest_path = results.join(RUN_OUTPUT.manifest);
-    if !manifest_path.is_file() {
-        bail!(
-            "{} 中没有上次运行的结果（找不到 run.json）；请先运行 reeval run {}",
-            results.display(),
-            dir.display()
-        );
-    }
+    // The engagement as run is the manifest's (below), not today's engagement.toml.
+    let (dir, _, results, manifest_path) = super::run::previous_run(&args.dir, &args.results)?;
     // The lock and the clean-up of an interrupted run, as `reeval run` takes them.
     let claim = publish::claim(&results, &RUN_OUTPUT, &[&dir])?;
     let text = std::fs::read(&manifest_path)
