@@ -4,6 +4,7 @@
 use super::cell;
 use super::profile::Profile;
 use calamine::Data;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// How many rows from the top of a sheet may hold titles before the header.
@@ -81,6 +82,70 @@ pub fn field_slot(field: &str) -> Option<usize> {
     }
 }
 
+/// A canonical field with its slot: what the row mapper passes to read a cell, so the cell is
+/// found by an array index (`Header::slots`) rather than a comparison of field names per cell.
+/// `name` is the field as `field_slot` and rejections name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    pub slot: usize,
+    pub name: &'static str,
+}
+
+/// The fields the ledger mapper reads, each with its `field_slot` (a unit test keeps the two
+/// in step).
+pub mod f {
+    use super::Field;
+    macro_rules! fields {
+        ($($id:ident = $slot:literal $name:literal),* $(,)?) => {
+            $(pub const $id: Field = Field { slot: $slot, name: $name };)*
+            #[cfg(test)]
+            pub const ALL: &[Field] = &[$($id),*];
+        };
+    }
+    fields! {
+        ENTITY = 0 "entity",
+        BOOK = 1 "book",
+        ACCOUNTING_SYSTEM = 2 "accounting_system",
+        YEAR = 3 "year",
+        MONTH = 4 "month",
+        DAY = 5 "day",
+        PERIOD = 6 "period",
+        DATE = 7 "date",
+        VOUCHER = 8 "voucher",
+        VOUCHER_KIND = 9 "voucher_kind",
+        VOUCHER_NUMBER = 10 "voucher_number",
+        LINE_NO = 11 "line_no",
+        SUMMARY = 12 "summary",
+        ACCOUNT_CODE = 13 "account_code",
+        ACCOUNT_NAME = 14 "account_name",
+        ACCOUNT = 15 "account",
+        DEBIT = 16 "debit",
+        CREDIT = 17 "credit",
+        DIRECTION = 18 "direction",
+        AMOUNT = 19 "amount",
+        AUX = 20 "aux",
+        DEPARTMENT = 21 "department",
+        PROJECT = 22 "project",
+        COUNTERPARTY = 23 "counterparty",
+        ECON = 24 "econ",
+        ECON_CODE = 25 "econ_code",
+        ECON_NAME = 26 "econ_name",
+        FUNC = 27 "func",
+        FUNC_CODE = 28 "func_code",
+        FUNC_NAME = 29 "func_name",
+        FUND_SOURCE = 30 "fund_source",
+        SETTLEMENT = 31 "settlement",
+        PAYEE_ACCOUNT = 32 "payee_account",
+        LINKED_VOUCHER = 33 "linked_voucher",
+        PREPARER = 34 "preparer",
+        REVIEWER = 35 "reviewer",
+        POSTER = 36 "poster",
+        ATTACHMENTS = 37 "attachments",
+        STATUS = 38 "status",
+        BALANCE = 60 "balance",
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Header {
     /// 0-based index (within the sheet's rows) of the first header row.
@@ -127,6 +192,47 @@ impl Header {
             None => format!("{}（表头中没有此列）", super::diagnose::field_label(field)),
         }
     }
+    /// `field`'s column, by its slot.
+    #[inline]
+    pub fn col_of(&self, field: Field) -> Option<usize> {
+        self.slots[field.slot]
+    }
+    /// A row's cell in `field`'s column, by its slot.
+    #[inline]
+    pub fn cell_of<'r>(&self, row: &'r [Data], field: Field) -> Option<&'r Data> {
+        self.slots[field.slot].and_then(|c| row.get(c))
+    }
+    /// A row's text in `field`'s column as [`Header::text`] reads it, borrowed from the cell
+    /// when the cell holds text: for values that are only inspected, parsed or compared.
+    #[inline]
+    pub fn str_of<'r>(&self, row: &'r [Data], field: Field) -> Option<Cow<'r, str>> {
+        self.cell_of(row, field)
+            .map(cell::text)
+            .filter(|t| !t.is_empty())
+    }
+    /// Whether a ledger header maps a 科目 column (code, name or one cell), as
+    /// [`has_account_column`] of its fields.
+    #[inline]
+    pub fn has_account_col(&self) -> bool {
+        [f::ACCOUNT_CODE, f::ACCOUNT, f::ACCOUNT_NAME]
+            .iter()
+            .any(|k| self.slots[k.slot].is_some())
+    }
+    /// Whether `cell` holds column `c`'s header name again (`norm` of its text equal to the
+    /// name as read), as a repeated page header does.
+    pub fn repeats_name(&self, cell: &Data, c: usize) -> bool {
+        let name = self.names[c].as_str();
+        match cell {
+            Data::String(s) => norm_eq(s.trim(), name),
+            // A number's text is ASCII: never a name starting with a Chinese character.
+            Data::Int(_) | Data::Float(_)
+                if name.as_bytes().first().is_some_and(|b| !b.is_ascii()) =>
+            {
+                false
+            }
+            _ => norm_eq(&cell::text(cell), name),
+        }
+    }
     /// A row's text in `field`'s column; `None` when the column is missing or the cell blank.
     pub fn text(&self, row: &[Data], field: &str) -> Option<String> {
         self.cell(row, field)
@@ -147,6 +253,21 @@ pub fn norm(s: &str) -> String {
         .trim_end_matches("(万元)")
         .trim_end_matches("(人民币)");
     t.trim_end_matches([':', '：']).to_string()
+}
+
+/// `norm(s) == target`, without building `norm(s)` when their first characters differ: `norm`
+/// keeps the first character it does not drop (mapped to ASCII) unless it drops everything.
+pub fn norm_eq(s: &str, target: &str) -> bool {
+    if let Some(t0) = target.chars().next() {
+        let first = s
+            .chars()
+            .map(crate::model::money::fullwidth_to_ascii)
+            .find(|c| !c.is_whitespace() && *c != '*');
+        if first != Some(t0) {
+            return false;
+        }
+    }
+    norm(s) == target
 }
 
 fn lookup(profile: &Profile) -> BTreeMap<String, String> {
@@ -741,6 +862,44 @@ mod tests {
         let t = titles(&[vec!["2023年度序时账"], vec!["打印日期：2024-03-01"]]);
         assert!(!t.contains_key("entity"), "{t:?}");
         assert!(!t.contains_key("period"), "{t:?}");
+    }
+
+    #[test]
+    fn field_constants_match_their_slots() {
+        for k in f::ALL {
+            assert_eq!(field_slot(k.name), Some(k.slot), "{}", k.name);
+        }
+    }
+
+    #[test]
+    fn norm_eq_is_norm_then_compare() {
+        let names = ["科目编码", "借方金额", "摘要", "2023", "-", "(元)", "x"];
+        let texts = [
+            "科目编码",
+            " 科目编码 ",
+            "*科目编码",
+            "科目 编码：",
+            "科目编码（元）",
+            "\u{3000}借方金额",
+            "借方金额(元)",
+            "贷方金额",
+            "5001",
+            "２０２３",
+            " 2023 ",
+            "(元)",
+            "",
+            "  ",
+            "*",
+            "－",
+            "x(元)",
+            "X",
+        ];
+        for n in names {
+            for t in texts {
+                assert_eq!(norm_eq(t, n), norm(t) == n, "{t:?} vs {n:?}");
+            }
+            assert!(norm_eq("", ""));
+        }
     }
 
     #[test]

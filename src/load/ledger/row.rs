@@ -4,12 +4,14 @@
 
 use super::cell;
 use super::chart::Chart;
+use super::header::{f, Field};
 use super::model::{Classification, LedgerLine, OpeningBalance, SharedStr, Source, STATUS_NORMAL};
 use super::sheet::{bad, Bad, Current, SheetReader};
 use crate::model::money::Fen;
 use crate::model::voucher;
 use calamine::Data;
 use chrono::{Datelike, NaiveDate};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Account code, name, and the 经济分类 a name path names.
@@ -17,18 +19,19 @@ type Account = (String, String, Option<(String, String)>);
 
 impl<'a> SheetReader<'a> {
     /// An optional whole number from a field's cell; a bad value rejects the row on that field.
-    fn int_at(&self, row: &[Data], field: &'static str) -> Result<Option<i64>, Bad> {
+    fn int_at(&self, row: &[Data], field: Field) -> Result<Option<i64>, Bad> {
         self.cell(row, field)
             .map(cell::int)
             .transpose()
-            .map_err(|r| bad(field, r))
+            .map_err(|r| bad(field.name, r))
             .map(Option::flatten)
     }
 
     /// An optional date from a field's cell. A bare number read as an Excel serial is
     /// counted (with the first one as an example) for the file report's warning.
-    fn date_at(&self, row: &[Data], field: &'static str) -> Result<Option<NaiveDate>, Bad> {
-        let c = self.cell(row, field);
+    fn date_at(&self, row: &[Data], k: Field) -> Result<Option<NaiveDate>, Bad> {
+        let field = k.name;
+        let c = self.cell(row, k);
         let d = match c.map(cell::date).transpose() {
             Ok(d) => d.flatten(),
             Err(r) => match c.and_then(|c| match c {
@@ -71,11 +74,11 @@ impl<'a> SheetReader<'a> {
         row: &[Data],
         rounded: &mut usize,
     ) -> Result<(Fen, Fen), Bad> {
-        let mut amt = |field: &'static str| -> Result<Fen, Bad> {
+        let mut amt = |field: Field| -> Result<Fen, Bad> {
             match self.cell(row, field) {
                 None => Ok(Fen::ZERO),
                 Some(c) => {
-                    let a = cell::amount(c).map_err(|r| bad(field, r))?;
+                    let a = cell::amount(c).map_err(|r| bad(field.name, r))?;
                     if a.rounded {
                         *rounded += 1;
                     }
@@ -83,11 +86,11 @@ impl<'a> SheetReader<'a> {
                 }
             }
         };
-        if self.hdr.has("debit") && self.hdr.has("credit") {
-            return Ok((amt("debit")?, amt("credit")?));
+        if self.has(f::DEBIT) && self.has(f::CREDIT) {
+            return Ok((amt(f::DEBIT)?, amt(f::CREDIT)?));
         }
-        let a = amt("amount")?;
-        let dir = self.text(row, "direction").unwrap_or_default();
+        let a = amt(f::AMOUNT)?;
+        let dir = self.str(row, f::DIRECTION).unwrap_or_default();
         let dir = dir.trim();
         let is = |side: &str| {
             self.profile
@@ -107,7 +110,7 @@ impl<'a> SheetReader<'a> {
 
     /// The chart of a row's 会计制度 (its column, else the files' system).
     fn chart(&self, row: &[Data]) -> Result<&'a Chart, Bad> {
-        match self.text(row, "accounting_system") {
+        match self.str(row, f::ACCOUNTING_SYSTEM) {
             Some(s) => self
                 .charts
                 .find(&s)
@@ -119,7 +122,7 @@ impl<'a> SheetReader<'a> {
     pub(super) fn entity(&self, row: &[Data]) -> SharedStr {
         self.sheet_entity
             .clone()
-            .or_else(|| self.text(row, "entity").map(|e| self.interner.get(&e)))
+            .or_else(|| self.str(row, f::ENTITY).map(|e| self.interner.get(&e)))
             .unwrap_or_else(|| self.fallback_entity.clone())
     }
 
@@ -140,14 +143,14 @@ impl<'a> SheetReader<'a> {
                 )),
             }
         };
-        if self.hdr.has("account_code") {
+        if self.has(f::ACCOUNT_CODE) {
             let code = self
-                .cell(row, "account_code")
+                .cell(row, f::ACCOUNT_CODE)
                 .map(cell::code)
                 .transpose()
                 .map_err(|r| bad("account_code", r))?
                 .unwrap_or_default();
-            let name = self.text(row, "account_name").unwrap_or_default();
+            let name = self.text(row, f::ACCOUNT_NAME).unwrap_or_default();
             if code.is_empty() {
                 if !name.is_empty() {
                     return by_path("account_code", &name).map_err(|_| {
@@ -162,7 +165,7 @@ impl<'a> SheetReader<'a> {
             return Ok((code, name, None));
         }
         // No 科目 column: the account of the section heading above (明细账).
-        if !super::header::has_account_column(&self.hdr.fields) {
+        if !self.hdr.has_account_col() {
             let raw = self.section.clone().unwrap_or_default();
             if raw.is_empty() {
                 return Err(bad(
@@ -177,15 +180,15 @@ impl<'a> SheetReader<'a> {
             return Ok((code, name, None));
         }
         // One 科目 cell, or a 科目名称 column alone.
-        let field = if self.hdr.has("account") {
-            "account"
+        let field = if self.has(f::ACCOUNT) {
+            f::ACCOUNT
         } else {
-            "account_name"
+            f::ACCOUNT_NAME
         };
-        let raw = self.text(row, field).unwrap_or_default();
+        let raw = self.str(row, field).unwrap_or_default();
         let (code, name) = cell::split_code_name(&raw);
         if code.is_empty() {
-            return by_path(field, &raw);
+            return by_path(field.name, &raw);
         }
         Ok((code, name, None))
     }
@@ -196,13 +199,13 @@ impl<'a> SheetReader<'a> {
         current: Option<&Current>,
         same_voucher: bool,
     ) -> Result<(NaiveDate, i32, u32), Bad> {
-        let date = if self.hdr.has("date") {
-            self.date_at(row, "date")?
-        } else if self.hdr.has("month") && self.hdr.has("day") {
-            let m = self.int_at(row, "month")?;
-            let d = self.int_at(row, "day")?;
+        let date = if self.has(f::DATE) {
+            self.date_at(row, f::DATE)?
+        } else if self.has(f::MONTH) && self.has(f::DAY) {
+            let m = self.int_at(row, f::MONTH)?;
+            let d = self.int_at(row, f::DAY)?;
             let y = self
-                .int_at(row, "year")?
+                .int_at(row, f::YEAR)?
                 .or(self.title_year.or(self.given_year).map(i64::from));
             match (y, m, d) {
                 (_, None, None) => None,
@@ -223,7 +226,7 @@ impl<'a> SheetReader<'a> {
             (None, Some(c)) => c.date,
             (None, None) => return Err(bad("date", "日期为空，且上方没有可承接的行")),
         };
-        let explicit_period = match self.cell(row, "period") {
+        let explicit_period = match self.cell(row, f::PERIOD) {
             Some(c) => cell::period(c).map_err(|r| bad("period", r))?.map(|p| {
                 // A number 2023.1 on a line dated in October was 2023.10.
                 if p.maybe_tenth && date.month() == 10 {
@@ -256,30 +259,35 @@ impl<'a> SheetReader<'a> {
     /// above (filled down), with date, period and line number.
     pub(super) fn identity(&self, row: &[Data], current: Option<&Current>) -> Result<Current, Bad> {
         let entity = self.entity(row);
-        let voucher_text = self.text(row, "voucher");
-        let number_text = self.text(row, "voucher_number");
+        let voucher_text = self.str(row, f::VOUCHER);
+        let number_text = self.str(row, f::VOUCHER_NUMBER);
         // As written: the voucher cell, or the 凭证字 and number cells side by side (also
         // when the voucher cell holds the number alone beside a 凭证字 column).
-        let with_kind = |n: &String, always: bool| match self.text(row, "voucher_kind") {
-            Some(k) if always || n.chars().all(|c| c.is_ascii_digit()) => format!("{k}-{n}"),
-            _ => n.clone(),
+        let kind_cell = self.str(row, f::VOUCHER_KIND);
+        let with_kind = |n: &Cow<'_, str>, always: bool| -> String {
+            match &kind_cell {
+                Some(k) if always || n.chars().all(|c| c.is_ascii_digit()) => format!("{k}-{n}"),
+                _ => n.to_string(),
+            }
         };
+        // Built only when it differs from the text of the line above.
         let written = match (&voucher_text, &number_text) {
-            (Some(v), _) => Some(with_kind(v, false)),
-            (None, Some(n)) => Some(with_kind(n, true)),
+            (Some(v), _) => Some((v, false)),
+            (None, Some(n)) => Some((n, true)),
             (None, None) => None,
         };
-        let parsed = match (voucher_text, number_text) {
-            (Some(v), _) => Some(self.voucher_no(&v).map_err(|r| bad("voucher", r))?),
-            (None, Some(n)) => Some(self.voucher_no(&n).map_err(|r| bad("voucher_number", r))?),
+        let parsed = match (&voucher_text, &number_text) {
+            (Some(v), _) => Some(self.voucher_no(v).map_err(|r| bad("voucher", r))?),
+            (None, Some(n)) => Some(self.voucher_no(n).map_err(|r| bad("voucher_number", r))?),
             (None, None) => None,
         };
         let (kind, number, same_number) = match parsed {
             Some((k, n)) => {
                 let k = if k.is_empty() {
-                    self.text(row, "voucher_kind")
-                        .map(|k| voucher::normalize_kind(&k))
-                        .unwrap_or_else(|| "记".to_string())
+                    match self.str(row, f::VOUCHER_KIND) {
+                        Some(k) => self.interner.get(&voucher::normalize_kind(&k)),
+                        None => self.interner.get("记"),
+                    }
                 } else {
                     k
                 };
@@ -296,17 +304,23 @@ impl<'a> SheetReader<'a> {
         // The same voucher as the line above: same word and number, period and date.
         let continued = same_number
             && current.is_some_and(|c| c.year == year && c.period == period && c.date == date);
-        let line_no = match self.int_at(row, "line_no")? {
+        let line_no = match self.int_at(row, f::LINE_NO)? {
             Some(n) if n > 0 => n as u32,
             Some(n) => return Err(bad("line_no", format!("分录号应为正整数，实为 {n}"))),
             None if continued => current.map(|c| c.line_no + 1).unwrap_or(1),
             None => 1,
         };
 
+        // The text of the line above when this line repeats it: one allocation per voucher.
         let text = match (written, current) {
-            (Some(w), _) => w,
+            (Some((w, always)), Some(c))
+                if written_eq(&c.text, w, kind_cell.as_deref(), always) =>
+            {
+                c.text.clone()
+            }
+            (Some((w, always)), _) => SharedStr::from(with_kind(w, always)),
             (None, Some(c)) => c.text.clone(),
-            (None, None) => String::new(),
+            (None, None) => SharedStr::from(""),
         };
         Ok(Current {
             text,
@@ -331,11 +345,9 @@ impl<'a> SheetReader<'a> {
         let chart = self.chart(row)?;
         let (account_code, account_name, path_econ) = self.account(row, chart)?;
         let (debit, credit) = self.debit_credit(row, rounded)?;
-        let (basis, account_l1) = match chart.first_level(&account_code) {
-            Some((_, acc)) => (
-                self.interner.get(&acc.basis),
-                Some(self.interner.get(&acc.name)),
-            ),
+        let (system, facts) = self.account_facts(chart, &account_code);
+        let (basis, account_l1) = match facts {
+            Some((basis, l1)) => (basis, Some(l1)),
             None => {
                 unknown.insert(account_code.chars().take(chart.code_length).collect());
                 (self.interner.get("未知"), None)
@@ -344,17 +356,25 @@ impl<'a> SheetReader<'a> {
 
         // Auxiliary fields: explicit columns first, then the 辅助项 cell fills what is missing.
         let aux = self
-            .text(row, "aux")
+            .str(row, f::AUX)
             .map(|t| parse_aux(&t, &self.profile.aux_keys))
             .unwrap_or_default();
-        let pick = |field: &str| {
+        let pick = |field: Field| {
             self.text(row, field)
-                .or_else(|| aux.fields.get(field).cloned())
+                .or_else(|| aux.fields.get(field.name).cloned())
         };
-        let classification = |combined: &str, code: &str, name: &str| -> Classification {
+        // `pick` for a value that is only split, never stored as it is.
+        let pick_str = |field: Field| {
+            self.str(row, field).or_else(|| {
+                aux.fields
+                    .get(field.name)
+                    .map(|s| Cow::Borrowed(s.as_str()))
+            })
+        };
+        let classification = |combined: Field, code: Field, name: Field| -> Classification {
             let (mut c, mut n) = (self.text(row, code), self.text(row, name));
             if c.is_none() && n.is_none() {
-                if let Some(raw) = pick(combined) {
+                if let Some(raw) = pick_str(combined) {
                     let (cc, nn) = cell::split_code_name(&raw);
                     c = Some(cc).filter(|s| !s.is_empty());
                     n = Some(nn).filter(|s| !s.is_empty());
@@ -364,7 +384,7 @@ impl<'a> SheetReader<'a> {
         };
         // A name-path 科目 (业务活动费用/商品和服务费用/办公费) names the 经济分类 when no
         // column or 辅助项 does.
-        let mut econ = classification("econ", "econ_code", "econ_name");
+        let mut econ = classification(f::ECON, f::ECON_CODE, f::ECON_NAME);
         if econ.code.is_none() && econ.name.is_none() {
             if let Some((c, n)) = path_econ {
                 econ = Classification {
@@ -373,43 +393,42 @@ impl<'a> SheetReader<'a> {
                 };
             }
         }
-        let attachments = self.int_at(row, "attachments")?;
-        let status = self.interner.get(
-            self.text(row, "status")
-                .map(|s| status_of(&s, &self.profile.status_words))
-                .unwrap_or(STATUS_NORMAL),
-        );
+        let attachments = self.int_at(row, f::ATTACHMENTS)?;
+        let status = match self.str(row, f::STATUS) {
+            Some(s) => self.interner.get(status_of(&s, &self.profile.status_words)),
+            None => self.status_normal(),
+        };
 
         Ok(LedgerLine {
             entity: id.entity.clone(),
-            book: self.text(row, "book").or_else(|| self.book.clone()),
-            accounting_system: self.interner.get(&chart.name),
+            book: self.text(row, f::BOOK).or_else(|| self.book.clone()),
+            accounting_system: system,
             basis,
             year: id.year,
             period: id.period,
-            voucher_kind: id.kind.clone(),
+            voucher_kind: id.kind.to_string(),
             voucher_number: id.number,
-            voucher_text: id.text.clone(),
+            voucher_text: id.text.to_string(),
             line_no: id.line_no,
             date: id.date,
-            summary: self.text(row, "summary").unwrap_or_default(),
+            summary: self.text(row, f::SUMMARY).unwrap_or_default(),
             account_code,
             account_name,
             account_l1,
             debit,
             credit,
-            department: pick("department"),
-            project: pick("project"),
-            counterparty: pick("counterparty"),
+            department: pick(f::DEPARTMENT),
+            project: pick(f::PROJECT),
+            counterparty: pick(f::COUNTERPARTY),
             econ,
-            func: classification("func", "func_code", "func_name"),
-            fund_source: pick("fund_source"),
-            settlement: pick("settlement"),
-            payee_account: self.text(row, "payee_account"),
-            linked_voucher: self.text(row, "linked_voucher"),
-            preparer: self.text(row, "preparer"),
-            reviewer: self.text(row, "reviewer"),
-            poster: self.text(row, "poster"),
+            func: classification(f::FUNC, f::FUNC_CODE, f::FUNC_NAME),
+            fund_source: pick(f::FUND_SOURCE),
+            settlement: pick(f::SETTLEMENT),
+            payee_account: self.text(row, f::PAYEE_ACCOUNT),
+            linked_voucher: self.text(row, f::LINKED_VOUCHER),
+            preparer: self.text(row, f::PREPARER),
+            reviewer: self.text(row, f::REVIEWER),
+            poster: self.text(row, f::POSTER),
             attachments: attachments.map(|a| a as i32),
             status,
             aux_other: aux.other,
@@ -435,10 +454,10 @@ impl<'a> SheetReader<'a> {
         let (mut d, mut c) = self.debit_credit(row, rounded)?;
         // 明细账: the opening balance stands in the 余额 column (with 方向 when the layout has
         // 借方/贷方 columns), 借方 and 贷方 empty. Without a 方向, the account's normal side.
-        if d.is_zero() && c.is_zero() && self.hdr.has("debit") {
-            if let Some(cell) = self.cell(row, "balance") {
+        if d.is_zero() && c.is_zero() && self.has(f::DEBIT) {
+            if let Some(cell) = self.cell(row, f::BALANCE) {
                 let a = cell::amount(cell).map_err(|r| bad("balance", r))?;
-                let dir = self.text(row, "direction").unwrap_or_default();
+                let dir = self.str(row, f::DIRECTION).unwrap_or_default();
                 let is = |side: &str| {
                     self.profile
                         .direction_words
@@ -463,7 +482,7 @@ impl<'a> SheetReader<'a> {
         // the title / sheet name / file name, or the sheet's first dated line.
         let year = stated_year
             .or_else(|| {
-                self.cell(row, "date")
+                self.cell(row, f::DATE)
                     .and_then(|c| cell::date(c).ok().flatten())
                     .map(|d| d.year())
             })
@@ -476,17 +495,17 @@ impl<'a> SheetReader<'a> {
                 )
             })?;
         let aux = self
-            .text(row, "aux")
+            .str(row, f::AUX)
             .map(|t| parse_aux(&t, &self.profile.aux_keys))
             .unwrap_or_default();
         Ok(OpeningBalance {
             entity: self.entity(row).to_string(),
-            book: self.text(row, "book").or_else(|| self.book.clone()),
+            book: self.text(row, f::BOOK).or_else(|| self.book.clone()),
             year,
             account_code,
             account_name,
             counterparty: self
-                .text(row, "counterparty")
+                .text(row, f::COUNTERPARTY)
                 .or_else(|| aux.fields.get("counterparty").cloned()),
             balance: d - c,
             label: label.to_string(),
@@ -496,6 +515,19 @@ impl<'a> SheetReader<'a> {
                 row: rownum,
             },
         })
+    }
+}
+
+/// Whether `text` is what `with_kind` in [`SheetReader::identity`] writes for the voucher cell
+/// `n` beside the 凭证字 cell `kind`: `kind-n` when there is a kind and `always` or `n` is all
+/// digits, else `n`. Compared without building it.
+fn written_eq(text: &str, n: &str, kind: Option<&str>, always: bool) -> bool {
+    match kind {
+        Some(k) if always || n.chars().all(|c| c.is_ascii_digit()) => text
+            .strip_prefix(k)
+            .and_then(|t| t.strip_prefix('-'))
+            .is_some_and(|t| t == n),
+        _ => text == n,
     }
 }
 

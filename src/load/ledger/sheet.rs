@@ -5,7 +5,7 @@
 
 use super::cell;
 use super::chart::{Chart, Charts};
-use super::header::{self, Header};
+use super::header::{self, f, Field, Header};
 use super::model::{Interner, SharedStr};
 use super::profile::Profile;
 use super::read::LedgerLoad;
@@ -15,6 +15,7 @@ use crate::load::sheets::{Row, RowOutcome};
 use crate::model::money::Fen;
 use calamine::Data;
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Running sums the total rows are checked against.
@@ -34,15 +35,18 @@ pub(super) fn add(a: &mut (Fen, Fen), d: Fen, c: Fen) {
 /// The voucher a line belongs to; the previous line's, for filling down.
 #[derive(Clone)]
 pub(super) struct Current {
-    pub(super) kind: String,
+    /// Shared with the lines above of the same voucher: one allocation per voucher, not
+    /// per line.
+    pub(super) kind: SharedStr,
     pub(super) number: u32,
     pub(super) date: NaiveDate,
     pub(super) year: i32,
     pub(super) period: u32,
     pub(super) line_no: u32,
     pub(super) entity: SharedStr,
-    /// The voucher number as the export wrote it (`记-0005`), for evidence.
-    pub(super) text: String,
+    /// The voucher number as the export wrote it (`记-0005`), for evidence; shared like
+    /// `kind`.
+    pub(super) text: SharedStr,
 }
 
 impl Current {
@@ -91,7 +95,8 @@ pub(super) struct SheetReader<'a> {
     /// One shared value per distinct entity, system, basis, status and first-level name.
     pub(super) interner: Interner,
     /// The last voucher number text parsed and its result: a voucher's lines repeat it, and
-    /// a row asks up to three times (title line? own voucher? identity).
+    /// a row asks up to three times (title line? own voucher? identity); and what the
+    /// chart says of each account code met ([`Memo`]).
     pub(super) voucher_memo: VoucherMemo,
     /// Bare numbers read as Excel date serials in the date column: how many, and the first
     /// (its value and the date it gave).
@@ -109,8 +114,29 @@ pub(super) struct SheetReader<'a> {
     pub(super) section: Option<String>,
 }
 
-/// The last voucher text parsed ([`SheetReader::voucher_no`]).
-pub(super) type VoucherMemo = std::cell::RefCell<Option<(String, Result<(String, u32), String>)>>;
+/// The per-sheet memos of the row mapper (the name `VoucherMemo` kept for the reader's
+/// construction in `read.rs`).
+pub(super) type VoucherMemo = Memo;
+
+/// What the row mapper remembers within a sheet, so repeated values are worked out once.
+#[derive(Default)]
+pub(super) struct Memo {
+    /// The last voucher text parsed ([`SheetReader::voucher_no`]).
+    voucher: std::cell::RefCell<Option<(String, Result<(SharedStr, u32), String>)>>,
+    /// Per chart (by address; a sheet has one, or one per 会计制度 in its column): the
+    /// chart's name, and for each account code met, its basis and first-level name (`None`
+    /// for a code not in the chart) — a chart lookup and two interned texts per line before.
+    accounts: std::cell::RefCell<Vec<ChartMemo>>,
+    /// `正常`, the status of a line without a status cell.
+    normal: std::cell::OnceCell<SharedStr>,
+}
+
+/// A chart's address and name, and what it says of each account code met.
+type ChartMemo = (
+    usize,
+    SharedStr,
+    std::collections::HashMap<String, Option<(SharedStr, SharedStr)>>,
+);
 
 /// A total or opening row's scope (`month`, `opening` …), its words as written, and the
 /// year and month the words state.
@@ -136,22 +162,32 @@ pub(super) fn bad(field: &'static str, reason: impl Into<String>) -> Bad {
 
 impl<'a> SheetReader<'a> {
     /// [`crate::model::voucher::parse_voucher_no`] of `raw`, remembered for the next call.
-    pub(super) fn voucher_no(&self, raw: &str) -> Result<(String, u32), String> {
-        let mut memo = self.voucher_memo.borrow_mut();
+    /// The kind is shared: a voucher's lines repeat it.
+    pub(super) fn voucher_no(&self, raw: &str) -> Result<(SharedStr, u32), String> {
+        let mut memo = self.voucher_memo.voucher.borrow_mut();
         if let Some((text, parsed)) = memo.as_ref() {
             if text == raw {
                 return parsed.clone();
             }
         }
-        let parsed = crate::model::voucher::parse_voucher_no(raw);
-        *memo = Some((raw.to_string(), parsed.clone()));
+        let parsed =
+            crate::model::voucher::parse_voucher_no(raw).map(|(k, n)| (self.interner.get(&k), n));
+        match memo.as_mut() {
+            // The memo's text buffer is reused.
+            Some((text, p)) => {
+                text.clear();
+                text.push_str(raw);
+                *p = parsed.clone();
+            }
+            None => *memo = Some((raw.to_string(), parsed.clone())),
+        }
         parsed
     }
 
     /// Whether `raw` reads as a voucher number (as [`SheetReader::voucher_no`]).
     pub(super) fn is_voucher_no(&self, raw: &str) -> bool {
         {
-            let memo = self.voucher_memo.borrow();
+            let memo = self.voucher_memo.voucher.borrow();
             if let Some((text, parsed)) = memo.as_ref() {
                 if text == raw {
                     return parsed.is_ok();
@@ -161,12 +197,79 @@ impl<'a> SheetReader<'a> {
         self.voucher_no(raw).is_ok()
     }
 
-    pub(super) fn cell<'r>(&self, row: &'r [Data], field: &str) -> Option<&'r Data> {
-        self.hdr.cell(row, field)
+    /// The chart's name, and the basis and first-level name `chart` gives `code` (`None` when
+    /// the code is not in it), as shared texts; remembered per chart and code.
+    pub(super) fn account_facts(
+        &self,
+        chart: &Chart,
+        code: &str,
+    ) -> (SharedStr, Option<(SharedStr, SharedStr)>) {
+        let mut charts = self.voucher_memo.accounts.borrow_mut();
+        let key = chart as *const Chart as usize;
+        let i = match charts.iter().position(|c| c.0 == key) {
+            Some(i) => i,
+            None => {
+                charts.push((key, self.interner.get(&chart.name), Default::default()));
+                charts.len() - 1
+            }
+        };
+        let (_, name, codes) = &mut charts[i];
+        let facts = match codes.get(code) {
+            Some(f) => f.clone(),
+            None => {
+                let f = chart
+                    .first_level(code)
+                    .map(|(_, acc)| (self.interner.get(&acc.basis), self.interner.get(&acc.name)));
+                codes.insert(code.to_string(), f.clone());
+                f
+            }
+        };
+        (name.clone(), facts)
     }
 
-    pub(super) fn text(&self, row: &[Data], field: &str) -> Option<String> {
-        self.hdr.text(row, field)
+    /// `正常`, shared.
+    pub(super) fn status_normal(&self) -> SharedStr {
+        self.voucher_memo
+            .normal
+            .get_or_init(|| self.interner.get(super::model::STATUS_NORMAL))
+            .clone()
+    }
+
+    /// A row's cell in `field`'s column (found by its slot).
+    #[inline]
+    pub(super) fn cell<'r>(&self, row: &'r [Data], field: Field) -> Option<&'r Data> {
+        self.hdr.cell_of(row, field)
+    }
+
+    /// A row's text in `field`'s column, owned: for values a line stores.
+    #[inline]
+    pub(super) fn text(&self, row: &[Data], field: Field) -> Option<String> {
+        self.str(row, field).map(Cow::into_owned)
+    }
+
+    /// A row's text in `field`'s column, borrowed from the cell when it is text: for values
+    /// only inspected, parsed or compared. `None` when the column is missing or blank.
+    #[inline]
+    pub(super) fn str<'r>(&self, row: &'r [Data], field: Field) -> Option<Cow<'r, str>> {
+        self.hdr.str_of(row, field)
+    }
+
+    /// Whether the header maps `field`.
+    #[inline]
+    pub(super) fn has(&self, field: Field) -> bool {
+        self.hdr.col_of(field).is_some()
+    }
+
+    /// Whether the row's text in `field`'s column is non-blank (`str(..).is_some()` without
+    /// building a number's text).
+    #[inline]
+    pub(super) fn has_text(&self, row: &[Data], field: Field) -> bool {
+        match self.cell(row, field) {
+            None => false,
+            Some(Data::String(s)) => !s.trim().is_empty(),
+            Some(Data::Int(_) | Data::Float(_)) => true,
+            Some(c) => !cell::text(c).is_empty(),
+        }
     }
 
     /// A 明细账 section heading naming the account of the rows below: keyed (`科目：…`), or a
@@ -174,14 +277,14 @@ impl<'a> SheetReader<'a> {
     /// amount or a voucher number.
     pub(super) fn section_heading(&self, row: &[Data]) -> Option<String> {
         let s = header::section_heading(row, &self.profile.title)?;
-        let no_amount = |f: &str| {
-            self.cell(row, f)
+        let no_amount = |k: Field| {
+            self.cell(row, k)
                 .is_none_or(|c| cell::amount(c).map_or(true, |a| a.fen.is_zero()))
         };
         let no_voucher = self
-            .text(row, "voucher")
+            .str(row, f::VOUCHER)
             .is_none_or(|v| !self.is_voucher_no(&v));
-        if !(no_amount("debit") && no_amount("credit") && no_amount("amount") && no_voucher) {
+        if !(no_amount(f::DEBIT) && no_amount(f::CREDIT) && no_amount(f::AMOUNT) && no_voucher) {
             return None;
         }
         if !s.keyed {
@@ -201,28 +304,31 @@ impl<'a> SheetReader<'a> {
     /// Print-style exports repeat the header on every page: a row whose account and amount
     /// cells hold their own header names is a header again, not a line.
     pub(super) fn is_repeated_header(&self, row: &[Data]) -> bool {
-        if !header::has_account_column(&self.hdr.fields) {
+        if !self.hdr.has_account_col() {
             // A 明细账 with its account in section headings repeats its header per block.
-            let fields = ["date", "voucher", "summary", "debit", "credit", "amount"];
-            let present: Vec<usize> = fields.iter().filter_map(|f| self.hdr.col(f)).collect();
-            return present.len() >= 2
-                && present.iter().all(|&c| {
-                    row.get(c)
-                        .is_some_and(|v| header::norm(&cell::text(v)) == self.hdr.names[c])
-                });
+            let fields = [
+                f::DATE,
+                f::VOUCHER,
+                f::SUMMARY,
+                f::DEBIT,
+                f::CREDIT,
+                f::AMOUNT,
+            ];
+            let present = fields.iter().filter_map(|k| self.hdr.col_of(*k));
+            return present.clone().count() >= 2
+                && present
+                    .into_iter()
+                    .all(|c| row.get(c).is_some_and(|v| self.hdr.repeats_name(v, c)));
         }
-        let same = |field: &str| match self.hdr.col(field) {
-            Some(c) => row
-                .get(c)
-                .is_some_and(|v| header::norm(&cell::text(v)) == self.hdr.names[c]),
+        let same = |field: Field| match self.hdr.col_of(field) {
+            Some(c) => row.get(c).is_some_and(|v| self.hdr.repeats_name(v, c)),
             None => true,
         };
-        (self.hdr.has("account_code") || self.hdr.has("account") || self.hdr.has("account_name"))
-            && same("account_code")
-            && same("account_name")
-            && same("account")
-            && same("debit")
-            && same("amount")
+        same(f::ACCOUNT_CODE)
+            && same(f::ACCOUNT_NAME)
+            && same(f::ACCOUNT)
+            && same(f::DEBIT)
+            && same(f::AMOUNT)
     }
 
     /// A title or footer line among the data (a printed page's repeated title, 制表人/审核人,
@@ -230,16 +336,16 @@ impl<'a> SheetReader<'a> {
     fn is_title_or_footer(&self, row: &[Data]) -> bool {
         // Cells in these columns may hold title text (a title spans the columns), but never a
         // voucher number or an amount.
-        let no_voucher = |f: &str| self.text(row, f).is_none_or(|v| !self.is_voucher_no(&v));
-        let no_amount = |f: &str| {
-            self.cell(row, f)
+        let no_voucher = |k: Field| self.str(row, k).is_none_or(|v| !self.is_voucher_no(&v));
+        let no_amount = |k: Field| {
+            self.cell(row, k)
                 .is_none_or(|c| cell::amount(c).map_or(true, |a| a.fen.is_zero()))
         };
-        no_voucher("voucher")
-            && no_voucher("voucher_number")
-            && no_amount("debit")
-            && no_amount("credit")
-            && no_amount("amount")
+        no_voucher(f::VOUCHER)
+            && no_voucher(f::VOUCHER_NUMBER)
+            && no_amount(f::DEBIT)
+            && no_amount(f::CREDIT)
+            && no_amount(f::AMOUNT)
             && header::is_title_line(row, &self.profile.title)
     }
 
@@ -269,18 +375,18 @@ impl<'a> SheetReader<'a> {
     /// and the year and month the words state (`2023年1月合计`).
     pub(super) fn keyword_scope(&self, row: &[Data]) -> Option<Scope> {
         let fields = [
-            "summary",
-            "date",
-            "voucher",
-            "account_name",
-            "account",
-            "account_code",
+            f::SUMMARY,
+            f::DATE,
+            f::VOUCHER,
+            f::ACCOUNT_NAME,
+            f::ACCOUNT,
+            f::ACCOUNT_CODE,
         ];
-        let mut texts: Vec<String> = fields.iter().filter_map(|f| self.text(row, f)).collect();
-        if let Some(first) = row.iter().find(|c| !cell::is_blank(c)) {
-            texts.push(cell::text(first).to_string());
-        }
-        texts.into_iter().find_map(|t| self.scope_of(&t))
+        fields
+            .iter()
+            .filter_map(|k| self.str(row, *k))
+            .chain(row.iter().find(|c| !cell::is_blank(c)).map(cell::text))
+            .find_map(|t| self.scope_of(&t))
     }
 
     fn scope_of(&self, t: &str) -> Option<Scope> {
@@ -306,7 +412,7 @@ impl<'a> SheetReader<'a> {
         if self.is_repeated_header(row) {
             return RowOutcome::Header;
         }
-        if !header::has_account_column(&self.hdr.fields) {
+        if !self.hdr.has_account_col() {
             if let Some(s) = self.section_heading(row) {
                 // A new block: its lines, openings and totals belong to this account alone.
                 self.section = Some(s);
@@ -321,16 +427,16 @@ impl<'a> SheetReader<'a> {
         }
         // An account code, a 科目 cell, or a 科目名称 that is no total or opening word (a name
         // path resolved through the chart).
-        let filled = |f: &str| self.cell(row, f).is_some_and(|c| !cell::is_blank(c));
-        let has_account = filled("account_code")
-            || filled("account")
+        let filled = |k: Field| self.cell(row, k).is_some_and(|c| !cell::is_blank(c));
+        let has_account = filled(f::ACCOUNT_CODE)
+            || filled(f::ACCOUNT)
             || self.section.is_some()
             || self
-                .text(row, "account_name")
+                .str(row, f::ACCOUNT_NAME)
                 .is_some_and(|n| self.scope_of(&n).is_none());
         let own_voucher = self
-            .text(row, "voucher")
-            .or_else(|| self.text(row, "voucher_number"))
+            .str(row, f::VOUCHER)
+            .or_else(|| self.str(row, f::VOUCHER_NUMBER))
             .is_some_and(|v| self.is_voucher_no(&v));
         // Rows with an account are journal lines unless their 摘要 is itself a total or
         // opening word (明细账 style); only account-less rows get the full scan. A row with an
@@ -338,7 +444,7 @@ impl<'a> SheetReader<'a> {
         let scope = if has_account && own_voucher {
             None
         } else if has_account {
-            self.text(row, "summary").and_then(|t| self.scope_of(&t))
+            self.str(row, f::SUMMARY).and_then(|t| self.scope_of(&t))
         } else {
             self.keyword_scope(row)
         };
@@ -377,12 +483,12 @@ impl<'a> SheetReader<'a> {
                 }
             }
             let mut ignored = 0;
-            let has_dc = self.hdr.has("debit") && self.hdr.has("credit");
+            let has_dc = self.has(f::DEBIT) && self.has(f::CREDIT);
             let figures_read = if has_dc {
                 self.debit_credit(row, &mut ignored)
             } else {
                 // 方向+金额 layouts: a total row states one figure, compared with the debits.
-                self.cell(row, "amount")
+                self.cell(row, f::AMOUNT)
                     .map(cell::amount)
                     .transpose()
                     .map(|a| (a.map(|a| a.fen).unwrap_or_default(), Fen::ZERO))
@@ -465,7 +571,7 @@ impl<'a> SheetReader<'a> {
                 ),
             };
         }
-        if !has_account && !header::has_account_column(&self.hdr.fields) {
+        if !has_account && !self.hdr.has_account_col() {
             // A section-headed 明细账: a line above the first heading has no account.
             return self.reject(
                 "account",
@@ -474,9 +580,9 @@ impl<'a> SheetReader<'a> {
         }
         if !has_account {
             return self.reject(
-                if self.hdr.has("account_code") {
+                if self.has(f::ACCOUNT_CODE) {
                     "account_code"
-                } else if self.hdr.has("account") {
+                } else if self.has(f::ACCOUNT) {
                     "account"
                 } else {
                     "account_name"
@@ -484,8 +590,7 @@ impl<'a> SheetReader<'a> {
                 "科目编码为空，且不是合计行或期初行",
             );
         }
-        let own_voucher =
-            self.text(row, "voucher").is_some() || self.text(row, "voucher_number").is_some();
+        let own_voucher = self.has_text(row, f::VOUCHER) || self.has_text(row, f::VOUCHER_NUMBER);
         if !own_voucher {
             if let Some(first) = self.poisoned {
                 return self.reject(
