@@ -57,14 +57,73 @@ pub fn amount(c: &Data) -> Result<Amount, String> {
             rounded: false,
         }),
         Data::Int(i) => money::amount_from_decimal((*i).into()),
-        Data::Float(f) => money::amount_from_f64(*f),
-        Data::String(s) => money::parse_amount(s),
+        Data::Float(f) => match plain_float_fen(*f).map(|fen| money::amount_from_decimal(fen)) {
+            Some(Ok(a)) => Ok(a),
+            _ => money::amount_from_f64(*f),
+        },
+        Data::String(s) => match plain_amount_text(s).map(money::amount_from_decimal) {
+            Some(Ok(a)) => Ok(a),
+            // Anything else, and every error, as `parse_amount` reads and words it.
+            _ => money::parse_amount(s),
+        },
         Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
             Err(format!("金额单元格是日期格式：“{}”", text(c)))
         }
         Data::Bool(_) => Err("金额单元格是逻辑值".into()),
         Data::Error(e) => Err(format!("金额单元格为错误值 #{e:?}")),
     }
+}
+
+/// The value of an amount text in its plainest spelling — optional spaces around, an optional
+/// `-`, at most 15 ASCII digits (grouped by commas in threes, or not at all), and a `.` with
+/// one or two more — as `parse_amount` reads it, without its allocations; `None` for every
+/// other spelling (left to `parse_amount`, which also words every error).
+fn plain_amount_text(raw: &str) -> Option<rust_decimal::Decimal> {
+    let t = raw.trim().as_bytes();
+    let (neg, t) = match t.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, t),
+    };
+    let (int, frac) = match t.iter().position(|&b| b == b'.') {
+        Some(p) => (&t[..p], &t[p + 1..]),
+        None => (t, &[][..]),
+    };
+    let digits = |d: &[u8]| d.iter().all(u8::is_ascii_digit);
+    let num = |d: &[u8]| d.iter().fold(0i64, |a, &b| a * 10 + i64::from(b - b'0'));
+    if t.len() > int.len() && (frac.is_empty() || frac.len() > 2 || !digits(frac)) {
+        return None;
+    }
+    let mut groups = int.split(|&b| b == b',');
+    let first = groups.next()?;
+    let grouped = int.contains(&b',');
+    if first.is_empty() || first.len() > if grouped { 3 } else { 15 } || !digits(first) {
+        return None;
+    }
+    let (mut n, mut count) = (num(first), first.len());
+    for g in groups {
+        count += 3;
+        if g.len() != 3 || !digits(g) || count > 15 {
+            return None;
+        }
+        n = n * 1000 + num(g);
+    }
+    let cents = n * 100 + num(frac) * if frac.len() == 1 { 10 } else { 1 };
+    Some(rust_decimal::Decimal::new(
+        if neg { -cents } else { cents },
+        2,
+    ))
+}
+
+/// A number cell's value when it is a whole number or has at most two decimals (the shortest
+/// text of the f64, which `amount_from_f64` parses, is then that value: below 10¹² an f64's
+/// spacing is under a thousandth, so one two-decimal number at most reads as it); `None`
+/// otherwise (left to `amount_from_f64`).
+fn plain_float_fen(v: f64) -> Option<rust_decimal::Decimal> {
+    if !v.is_finite() || v.abs() >= 1e12 {
+        return None;
+    }
+    let cents = (v * 100.0).round();
+    (cents / 100.0 == v).then(|| rust_decimal::Decimal::new(cents as i64, 2))
 }
 
 /// An optional whole number (year, month, period, 附单据数).
@@ -243,6 +302,9 @@ pub fn is_bare_serial(c: &Data) -> bool {
 }
 
 pub fn parse_date_text(raw: &str) -> Result<Option<NaiveDate>, String> {
+    if let Some(d) = plain_date_text(raw) {
+        return d.map(Some);
+    }
     let s: String = raw.trim().chars().map(money::fullwidth_to_ascii).collect();
     let s = s.trim();
     if s.is_empty() {
@@ -275,6 +337,33 @@ pub fn parse_date_text(raw: &str) -> Result<Option<NaiveDate>, String> {
         ));
     }
     Err(format!("不是可识别的日期：“{}”", excerpt(raw)))
+}
+
+/// The commonest date spellings — ASCII `2023-01-05`, `2023/1/5`, `2023.1.5` (one separator
+/// kind, 1–2 digit month and day) and `20230105` — read as [`parse_date_text`] reads them,
+/// without its allocations; `None` for any other text (left to the general reading).
+fn plain_date_text(raw: &str) -> Option<Result<NaiveDate, String>> {
+    let t = raw.trim().as_bytes();
+    let num = |d: &[u8]| d.iter().fold(0i64, |a, &b| a * 10 + i64::from(b - b'0'));
+    if t.len() == 8 && t.iter().all(u8::is_ascii_digit) {
+        let i = num(t);
+        return Some(ymd(i / 10_000, (i / 100) % 100, i % 100, raw));
+    }
+    if t.len() < 8 || t.len() > 10 || !t[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sep = t[4];
+    if !matches!(sep, b'-' | b'/' | b'.') {
+        return None;
+    }
+    let rest = &t[5..];
+    let p = rest.iter().position(|&b| b == sep)?;
+    let (m, d) = (&rest[..p], &rest[p + 1..]);
+    let part = |x: &[u8]| (1..=2).contains(&x.len()) && x.iter().all(u8::is_ascii_digit);
+    if !part(m) || !part(d) {
+        return None;
+    }
+    Some(ymd(num(&t[..4]), num(m), num(d), raw))
 }
 
 /// A date written without its year: `01-05`, `1-5`, `01/05`, `1月5日`, `1月5号` (full-width
@@ -313,7 +402,13 @@ pub fn month_day(raw: &str) -> Option<(u32, u32)> {
 /// Split `[230701]其他应付款-暂收款`, `230701 其他应付款`, `30201办公费` into code and name.
 /// A cell holding only digits is a code; one holding no leading digits is a name.
 pub fn split_code_name(raw: &str) -> (String, String) {
-    let s: String = raw.trim().chars().map(money::fullwidth_to_ascii).collect();
+    let t = raw.trim();
+    // Mapped to ASCII only when a character changes (no copy of the text otherwise).
+    let s: Cow<'_, str> = if t.chars().all(|c| money::fullwidth_to_ascii(c) == c) {
+        Cow::Borrowed(t)
+    } else {
+        Cow::Owned(t.chars().map(money::fullwidth_to_ascii).collect())
+    };
     let s = s.trim_start_matches(['[', '【', '(']);
     let end = s
         .char_indices()
@@ -357,6 +452,130 @@ mod tests {
         assert!(parse_date_text("昨天").is_err());
         assert_eq!(serial_to_date(1.0), d(1900, 1, 1));
         assert_eq!(serial_to_date(61.0), d(1900, 3, 1));
+    }
+
+    /// The allocation-free readings give what the general ones give, value and error alike.
+    #[test]
+    fn plain_spellings_read_as_the_general_reading() {
+        let slow_date = |raw: &str| {
+            // The general reading, past the plain one.
+            let s: String = raw.trim().chars().map(money::fullwidth_to_ascii).collect();
+            let s = s.trim().split([' ', 'T']).next().unwrap_or("").to_string();
+            if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) {
+                let i: i64 = s.parse().unwrap();
+                return ymd(i / 10_000, (i / 100) % 100, i % 100, raw).map(Some);
+            }
+            let parts: Vec<&str> = s
+                .split(['-', '/', '.', '年', '月', '日'])
+                .filter(|p| !p.is_empty())
+                .collect();
+            let n: Vec<i64> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+            ymd(n[0], n[1], n[2], raw).map(Some)
+        };
+        for raw in [
+            "2023-01-05",
+            "2023/1/5",
+            "2023.1.5",
+            " 2023/12/31 ",
+            "2023-02-30",
+            "2023/13/1",
+            "2023-1-05",
+            "20230105",
+            "20231301",
+            "00000000",
+            "2024/2/29",
+            "2023/2/29",
+        ] {
+            assert!(plain_date_text(raw).is_some(), "{raw}");
+            assert_eq!(parse_date_text(raw), slow_date(raw), "{raw}");
+        }
+        for raw in [
+            "2023-1/5",
+            "2023-01-05 00:00:00",
+            "2023年1月5日",
+            "２０２３-01-05",
+            "2023-001-05",
+            "2023--1-5",
+            "2023-01",
+            "223-01-05",
+            "2023-01-05x",
+            "",
+            "45000",
+        ] {
+            assert!(plain_date_text(raw).is_none(), "{raw}");
+        }
+        for raw in [
+            "375.19",
+            "1,234.56",
+            "-12,345,678.9",
+            "999,999,999,999,999.99",
+            "1,000",
+            "0",
+            "-0",
+            "-0.00",
+            "007.5",
+            " 12.3 ",
+            "-1234567.89",
+            "999999999999999.99",
+            "999999999999999",
+            "1.5",
+            "100",
+        ] {
+            let fast = plain_amount_text(raw).map(money::amount_from_decimal);
+            assert_eq!(fast, Some(money::parse_amount(raw)), "{raw}");
+            assert_eq!(amount(&Data::String(raw.into())), money::parse_amount(raw));
+        }
+        for raw in [
+            "1,23.56",
+            "1234,567",
+            ",123",
+            "1,,234",
+            "1,234,",
+            "1,2345",
+            "1,000,000,000,000,000",
+            "1,23a",
+            "1.",
+            ".5",
+            "1.234",
+            "+1",
+            "--1",
+            "(1)",
+            "¥1",
+            "1元",
+            "-",
+            "",
+            "1 2",
+            "1e5",
+            "1234567890123456",
+            "１２",
+            "1.2.3",
+        ] {
+            assert!(plain_amount_text(raw).is_none(), "{raw}");
+            assert_eq!(amount(&Data::String(raw.into())), money::parse_amount(raw));
+        }
+        for v in [
+            0.0,
+            -0.0,
+            375.19,
+            0.1,
+            0.3,
+            1.005,
+            123.45,
+            -99.99,
+            1e11 + 0.07,
+            2.675,
+            0.29,
+            4.35,
+            999999999999.99,
+            1e12,
+            1e15,
+            1.0 / 3.0,
+            1e-9,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            assert_eq!(amount(&Data::Float(v)), money::amount_from_f64(v), "{v}");
+        }
     }
 
     #[test]
@@ -476,6 +695,10 @@ mod tests {
             ("2307.01 暂收款", ("2307.01", "暂收款")),
             ("办公费", ("", "办公费")),
             ("1001", ("1001", "")),
+            ("［１００２］银行存款", ("", "［１００２］银行存款")),
+            ("１００２ 银行存款", ("1002", "银行存款")),
+            ("（30201）办公费－其他", ("30201", "办公费-其他")),
+            ("30201　办公费", ("30201", "办公费")),
         ];
         for (raw, (c, n)) in cases {
             assert_eq!(
