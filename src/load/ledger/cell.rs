@@ -45,7 +45,15 @@ pub fn code(c: &Data) -> Result<String, String> {
     match c {
         Data::Float(f) if !f.is_finite() => Err("编码不是有效数字".into()),
         Data::Error(e) => Err(format!("单元格为错误值 #{e:?}")),
-        _ => Ok(text(c).chars().filter(|ch| !ch.is_whitespace()).collect()),
+        _ => {
+            let t = text(c);
+            if t.contains(char::is_whitespace) {
+                Ok(t.chars().filter(|ch| !ch.is_whitespace()).collect())
+            } else {
+                // Nothing to drop: the text as it is (a number's text without a second copy).
+                Ok(t.into_owned())
+            }
+        }
     }
 }
 
@@ -683,6 +691,13 @@ mod tests {
         assert_eq!(code(&Data::Float(230701.0)).unwrap(), "230701");
         assert_eq!(code(&Data::Int(1001)).unwrap(), "1001");
         assert_eq!(code(&Data::String(" 0012 ".into())).unwrap(), "0012");
+        assert_eq!(code(&Data::String("5001 01".into())).unwrap(), "500101");
+        assert_eq!(
+            code(&Data::String("5001\u{3000}01".into())).unwrap(),
+            "500101"
+        );
+        assert_eq!(code(&Data::String("500101".into())).unwrap(), "500101");
+        assert_eq!(code(&Data::Int(-5)).unwrap(), "-5");
     }
 
     #[test]

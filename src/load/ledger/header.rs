@@ -903,6 +903,47 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_name_is_recognised_in_any_cell_type() {
+        let names = ["科目编码", "2023", "借方金额"];
+        let hdr = Header {
+            row: 0,
+            height: 1,
+            fields: BTreeMap::new(),
+            names: names.iter().map(|n| n.to_string()).collect(),
+            duplicates: Vec::new(),
+            slots: [None; FIELD_SLOTS],
+        };
+        let cells = [
+            Data::String("科目编码".into()),
+            Data::String(" 科目编码：".into()),
+            Data::String("*科目 编码".into()),
+            Data::String("科目名称".into()),
+            Data::String("5001".into()),
+            Data::String("2023".into()),
+            Data::String("２０２３".into()),
+            Data::String("借方金额（元）".into()),
+            Data::Int(2023),
+            Data::Float(2023.0),
+            Data::Float(2023.5),
+            Data::Int(5001),
+            Data::Empty,
+            Data::Bool(true),
+        ];
+        for (c, name) in names.iter().enumerate() {
+            for cell in &cells {
+                assert_eq!(
+                    hdr.repeats_name(cell, c),
+                    norm(&cell::text(cell)) == *name,
+                    "{cell:?} vs {name}"
+                );
+            }
+        }
+        assert!(hdr.repeats_name(&Data::Int(2023), 1));
+        assert!(hdr.repeats_name(&Data::String(" 科目编码：".into()), 0));
+        assert!(!hdr.repeats_name(&Data::Int(5001), 0));
+    }
+
+    #[test]
     fn title_keys() {
         assert_eq!(year_in("期间：2023年1月-12月"), Some(2023));
         assert_eq!(year_in("20230105"), None);

@@ -584,6 +584,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn written_voucher_text_is_compared_as_identity_writes_it() {
+        // No 凭证字 column: the cell as it is.
+        assert!(written_eq("记-5", "记-5", None, false));
+        assert!(!written_eq("记-5", "记-05", None, false));
+        assert!(!written_eq("记-5", "5", None, true));
+        // A 凭证字 beside a number alone: `kind-number`.
+        assert!(written_eq("记-5", "5", Some("记"), false));
+        assert!(written_eq("收-5", "5", Some("收"), true));
+        assert!(!written_eq("记-5", "5", Some("收"), false));
+        assert!(!written_eq("记5", "5", Some("记"), false));
+        assert!(!written_eq("5", "5", Some("记"), false));
+        assert!(!written_eq("记-55", "5", Some("记"), false));
+        // A voucher cell that is not all digits stays as written beside a kind …
+        assert!(written_eq("记-5", "记-5", Some("收"), false));
+        assert!(!written_eq("收-记-5", "记-5", Some("收"), false));
+        // … unless the number comes from the number column (`always`).
+        assert!(written_eq("收-记-5", "记-5", Some("收"), true));
+        assert!(!written_eq("记-5", "记-5", Some("收"), true));
+    }
+
+    #[test]
     fn aux_cell_splits_into_fields() {
         let keys: BTreeMap<String, Vec<String>> = [
             ("department".to_string(), vec!["部门".to_string()]),
