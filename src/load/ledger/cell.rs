@@ -64,15 +64,18 @@ pub fn amount(c: &Data) -> Result<Amount, String> {
             fen: money::Fen::ZERO,
             rounded: false,
         }),
-        Data::Int(i) => money::amount_from_decimal((*i).into()),
-        Data::Float(f) => match plain_float_fen(*f).map(|fen| money::amount_from_decimal(fen)) {
-            Some(Ok(a)) => Ok(a),
-            _ => money::amount_from_f64(*f),
+        Data::Int(i) => match i.checked_mul(100).and_then(plain_amount) {
+            Some(a) => Ok(a),
+            None => money::amount_from_decimal((*i).into()),
         },
-        Data::String(s) => match plain_amount_text(s).map(money::amount_from_decimal) {
-            Some(Ok(a)) => Ok(a),
+        Data::Float(f) => match plain_float_cents(*f).and_then(plain_amount) {
+            Some(a) => Ok(a),
+            None => money::amount_from_f64(*f),
+        },
+        Data::String(s) => match plain_amount_text(s).and_then(plain_amount) {
+            Some(a) => Ok(a),
             // Anything else, and every error, as `parse_amount` reads and words it.
-            _ => money::parse_amount(s),
+            None => money::parse_amount(s),
         },
         Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
             Err(format!("金额单元格是日期格式：“{}”", text(c)))
@@ -86,7 +89,8 @@ pub fn amount(c: &Data) -> Result<Amount, String> {
 /// `-`, at most 15 ASCII digits (grouped by commas in threes, or not at all), and a `.` with
 /// one or two more — as `parse_amount` reads it, without its allocations; `None` for every
 /// other spelling (left to `parse_amount`, which also words every error).
-fn plain_amount_text(raw: &str) -> Option<rust_decimal::Decimal> {
+/// (The value in 分.)
+fn plain_amount_text(raw: &str) -> Option<i64> {
     let t = raw.trim().as_bytes();
     let (neg, t) = match t.split_first() {
         Some((b'-', rest)) => (true, rest),
@@ -116,22 +120,28 @@ fn plain_amount_text(raw: &str) -> Option<rust_decimal::Decimal> {
         n = n * 1000 + num(g);
     }
     let cents = n * 100 + num(frac) * if frac.len() == 1 { 10 } else { 1 };
-    Some(rust_decimal::Decimal::new(
-        if neg { -cents } else { cents },
-        2,
-    ))
+    Some(if neg { -cents } else { cents })
+}
+
+/// What `amount_from_decimal` gives for a whole number of 分 (`cents` / 100 元, never
+/// rounded) when it is within `MAX_AMOUNT_FEN`; `None` beyond (the error is worded there).
+fn plain_amount(cents: i64) -> Option<Amount> {
+    (cents.unsigned_abs() < money::MAX_AMOUNT_FEN as u64).then_some(Amount {
+        fen: money::Fen(cents),
+        rounded: false,
+    })
 }
 
 /// A number cell's value when it is a whole number or has at most two decimals (the shortest
 /// text of the f64, which `amount_from_f64` parses, is then that value: below 10¹² an f64's
 /// spacing is under a thousandth, so one two-decimal number at most reads as it); `None`
 /// otherwise (left to `amount_from_f64`).
-fn plain_float_fen(v: f64) -> Option<rust_decimal::Decimal> {
+fn plain_float_cents(v: f64) -> Option<i64> {
     if !v.is_finite() || v.abs() >= 1e12 {
         return None;
     }
     let cents = (v * 100.0).round();
-    (cents / 100.0 == v).then(|| rust_decimal::Decimal::new(cents as i64, 2))
+    (cents / 100.0 == v).then_some(cents as i64)
 }
 
 /// An optional whole number (year, month, period, 附单据数).
@@ -529,8 +539,15 @@ mod tests {
             "1.5",
             "100",
         ] {
-            let fast = plain_amount_text(raw).map(money::amount_from_decimal);
-            assert_eq!(fast, Some(money::parse_amount(raw)), "{raw}");
+            let cents = plain_amount_text(raw).unwrap();
+            let fast = plain_amount(cents).ok_or(());
+            let general = money::parse_amount(raw);
+            assert_eq!(fast, general.clone().map_err(|_| ()), "{raw}");
+            assert_eq!(
+                money::amount_from_decimal(rust_decimal::Decimal::new(cents, 2)),
+                general,
+                "{raw}"
+            );
             assert_eq!(amount(&Data::String(raw.into())), money::parse_amount(raw));
         }
         for raw in [
@@ -583,6 +600,22 @@ mod tests {
             f64::INFINITY,
         ] {
             assert_eq!(amount(&Data::Float(v)), money::amount_from_f64(v), "{v}");
+        }
+        for i in [
+            0,
+            -5,
+            375,
+            999_999_999_999_999,
+            -999_999_999_999_999,
+            1_000_000_000_000_000,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert_eq!(
+                amount(&Data::Int(i)),
+                money::amount_from_decimal(i.into()),
+                "{i}"
+            );
         }
     }
 
