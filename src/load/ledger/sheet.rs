@@ -122,7 +122,7 @@ pub(super) type VoucherMemo = Memo;
 #[derive(Default)]
 pub(super) struct Memo {
     /// The last voucher text parsed ([`SheetReader::voucher_no`]).
-    voucher: std::cell::RefCell<Option<(String, Result<(SharedStr, u32), String>)>>,
+    voucher: std::cell::RefCell<Option<(String, ParsedVoucher)>>,
     /// Per chart (by address; a sheet has one, or one per 会计制度 in its column): the
     /// chart's name, and for each account code met, its basis and first-level name (`None`
     /// for a code not in the chart) — a chart lookup and two interned texts per line before.
@@ -130,6 +130,9 @@ pub(super) struct Memo {
     /// `正常`, the status of a line without a status cell.
     normal: std::cell::OnceCell<SharedStr>,
 }
+
+/// A voucher number's kind and number, or why it reads as none.
+type ParsedVoucher = Result<(SharedStr, u32), String>;
 
 /// A chart's address and name, and what it says of each account code met.
 type ChartMemo = (
@@ -163,7 +166,7 @@ pub(super) fn bad(field: &'static str, reason: impl Into<String>) -> Bad {
 impl<'a> SheetReader<'a> {
     /// [`crate::model::voucher::parse_voucher_no`] of `raw`, remembered for the next call.
     /// The kind is shared: a voucher's lines repeat it.
-    pub(super) fn voucher_no(&self, raw: &str) -> Result<(SharedStr, u32), String> {
+    pub(super) fn voucher_no(&self, raw: &str) -> ParsedVoucher {
         let mut memo = self.voucher_memo.voucher.borrow_mut();
         if let Some((text, parsed)) = memo.as_ref() {
             if text == raw {
