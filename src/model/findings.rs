@@ -227,6 +227,12 @@ pub struct Finding {
     /// accounts, the amounts, the counterparty. `explanation` is these followed by `unseen`.
     #[serde(default)]
     pub facts: Vec<String>,
+    /// Where each fact was read, for the working papers (`绩效自评表.xlsx:自评表:6`, a file,
+    /// `自评报告.txt 第 8 行`): one entry per fact, in order, "" for a fact read from the books
+    /// (its voucher is the finding's); absent when no fact has one. The report prints the
+    /// facts alone, the workbook each fact with its reference.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fact_evidence: Vec<String>,
     /// What the books cannot show and must be seen in the documents (会议通知、签到表未见 …),
     /// and the open questions, worded as questions (…待核实).
     #[serde(default)]
@@ -248,6 +254,42 @@ pub struct Finding {
     /// recorded): what the status rests on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judgement: Option<Judgement>,
+}
+
+impl Finding {
+    /// The evidence reference of fact `i` (None when it has none).
+    pub fn fact_ref(&self, i: usize) -> Option<&str> {
+        self.fact_evidence
+            .get(i)
+            .map(|r| r.trim())
+            .filter(|r| !r.is_empty())
+    }
+
+    /// Each fact with its evidence reference after it in brackets, as the working papers show
+    /// them (`自评表“实际完成率”：…（绩效自评表.xlsx:自评表:2）`).
+    pub fn facts_with_refs(&self) -> Vec<String> {
+        self.facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| with_ref(f, self.fact_ref(i)))
+            .collect()
+    }
+}
+
+/// A fact followed by its reference in brackets (the fact alone when it has none).
+pub fn with_ref(fact: &str, reference: Option<&str>) -> String {
+    match reference.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => format!("{fact}（{r}）"),
+        None => fact.to_string(),
+    }
+}
+
+/// Facts and their references as `Finding::facts` / `Finding::fact_evidence` hold them: the
+/// references empty when no fact has one.
+pub fn split_facts(facts: Vec<(String, String)>) -> (Vec<String>, Vec<String>) {
+    let any = facts.iter().any(|(_, r)| !r.trim().is_empty());
+    let (texts, refs): (Vec<String>, Vec<String>) = facts.into_iter().unzip();
+    (texts, if any { refs } else { Vec::new() })
 }
 
 /// An auditor's judgement of a finding, as review.toml records it (`reeval review`).
