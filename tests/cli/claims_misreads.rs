@@ -316,3 +316,132 @@ fn claims_tranches_of_one_fund_in_a_list_are_parts_not_a_conflict() {
         qv(&f)
     );
 }
+
+/// (quantity, basis, year, value) of each claim.
+fn qyv(f: &Value) -> Vec<(String, String, String, String)> {
+    rows(f)
+        .into_iter()
+        .map(|[q, _, b, y, v, _]| (q, b, y, v))
+        .collect()
+}
+
+fn has_year(f: &Value, q: &str, basis: &str, year: &str, value: &str) -> bool {
+    qyv(f)
+        .iter()
+        .any(|c| c.0 == q && c.1 == basis && c.2 == year && c.3 == value)
+}
+
+#[test]
+fn claims_figure_of_the_previous_period_is_recorded_with_its_year_not_as_this_years() {
+    // The tryout's sentence: the figure after 比上年（2022年） is 2022's.
+    let f = report("2023年全年支出决算1970.76万元，比上年（2022年）1800.00万元增长9.49%。");
+    assert!(
+        has_year(&f, "支出决算", "实际", "2023", "19707600"),
+        "{:?}",
+        qyv(&f)
+    );
+    assert!(
+        has_year(&f, "支出决算", "实际", "2022", "18000000"),
+        "{:?}",
+        qyv(&f)
+    );
+    assert!(
+        !has_year(&f, "支出决算", "实际", "2023", "18000000"),
+        "{:?}",
+        qyv(&f)
+    );
+    // Other wordings: 上年 without a year, 较去年同期的, 较2022年 followed by the figure.
+    for (body, q, prior, this) in [
+        (
+            "2023年“三公”经费支出3.96万元，上年4.30万元，同比减少0.34万元。",
+            "三公经费",
+            "43000",
+            "39600",
+        ),
+        (
+            "全年公用经费481.97万元，较去年同期的450.00万元有所增加。",
+            "公用经费",
+            "4500000",
+            "4819700",
+        ),
+        (
+            "2023年三公经费支出3.96万元，较2022年4.30万元减少0.34万元。",
+            "三公经费",
+            "43000",
+            "39600",
+        ),
+        (
+            "本年度基本支出1500.00万元，上年度基本支出1380.00万元。",
+            "基本支出",
+            "13800000",
+            "15000000",
+        ),
+    ] {
+        let f = report(body);
+        assert!(
+            has_year(&f, q, "实际", "2022", prior),
+            "{body}: {:?}",
+            qyv(&f)
+        );
+        assert!(
+            has_year(&f, q, "实际", "2023", this),
+            "{body}: {:?}",
+            qyv(&f)
+        );
+        assert!(
+            !has_year(&f, q, "实际", "2023", prior),
+            "{body}: {:?}",
+            qyv(&f)
+        );
+        // Two years' figures are no 前后不一.
+        assert!(kinds(&f).is_empty(), "{body}: {:?}", kinds(&f));
+    }
+    // Seed 001 l.50: years written out; the change after 较2022年 is this year's.
+    let f = report("2022年我部门三公经费4.30万元，2023年3.96万元，较2022年减少0.34万元，主要是修车及接待费用减少。");
+    assert!(
+        has_year(&f, "三公经费", "实际", "2022", "43000"),
+        "{:?}",
+        qyv(&f)
+    );
+    assert!(
+        has_year(&f, "三公经费", "实际", "2023", "39600"),
+        "{:?}",
+        qyv(&f)
+    );
+    assert!(
+        has_year(&f, "三公经费", "变动", "2023", "-3400"),
+        "{:?}",
+        qyv(&f)
+    );
+    // Look-alikes that stay this year's: a change after the comparison, money carried from
+    // the previous year.
+    for (body, q, basis, value) in [
+        (
+            "2023年三公经费支出3.96万元，比上年减少0.34万元。",
+            "三公经费",
+            "变动",
+            "-3400",
+        ),
+        (
+            "2023年公用经费481.97万元，较上年同期增长31.97万元。",
+            "公用经费",
+            "变动",
+            "319700",
+        ),
+        (
+            "2023年基本支出1500.00万元，比2022年增加120.00万元。",
+            "基本支出",
+            "变动",
+            "1200000",
+        ),
+    ] {
+        let f = report(body);
+        assert!(
+            has_year(&f, q, basis, "2023", value),
+            "{body}: {:?}",
+            qyv(&f)
+        );
+    }
+    let f = report("2023年使用上年结转资金安排项目支出120.00万元。");
+    assert!(!qyv(&f).iter().any(|c| c.2 == "2022"), "{:?}", qyv(&f));
+}
