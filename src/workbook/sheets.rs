@@ -684,7 +684,12 @@ fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -
                 "id" => Cell::text(&node.id),
                 "level" => Cell::Int(node.level as i64),
                 "name" => Cell::text(format!("{indent}{}", node.name)),
-                "kind" => Cell::opt(node.kind.as_deref().map(crate::score::set::kind_name)),
+                // The set's name of the kind (score.json `kind_name`), else the built-in one.
+                "kind" => Cell::opt(
+                    node.kind_name
+                        .as_deref()
+                        .or(node.kind.as_deref().map(crate::score::set::kind_name)),
+                ),
                 "max" => Cell::Dec(node.max),
                 "value" => Cell::text(
                     node.value
