@@ -92,6 +92,7 @@ impl Evidence {
             }),
             counterparty: book.counterparty(i).map(str::to_string),
             settlement: book.settlement(i).map(str::to_string),
+            project: book.project(i).map(str::to_string),
             source: book.source(i),
         }
     }

@@ -138,6 +138,10 @@ pub struct Evidence {
     pub counterparty: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settlement: Option<String>,
+    /// The line's 项目, when the export names one (project-coverage's lines are the projects
+    /// without targets or monitoring).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     /// `file.xlsx:sheet:row`
     pub source: String,
 }

@@ -95,6 +95,7 @@ fn block(cx: &SheetContext, fi: &Finding) -> Vec<Line> {
             e.account.clone(),
             Some(e.summary.clone()),
             e.counterparty.clone(),
+            e.project.as_ref().map(|p| format!("项目“{p}”")),
             Some(format!("（{}）", e.source)),
         ]
         .into_iter()
