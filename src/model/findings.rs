@@ -355,6 +355,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn facts_keep_their_references_apart_and_the_workbook_joins_them() {
+        let (facts, refs) = split_facts(vec![
+            (
+                "自评表“实际完成率”：…".into(),
+                "绩效自评表.xlsx:自评表:2".into(),
+            ),
+            ("实际完成值 22 未达到指标值".into(), String::new()),
+        ]);
+        let f = Finding {
+            rule: "r".into(),
+            facts,
+            fact_evidence: refs,
+            ..Default::default()
+        };
+        assert_eq!(f.fact_ref(0), Some("绩效自评表.xlsx:自评表:2"));
+        assert_eq!(f.fact_ref(1), None);
+        assert_eq!(
+            f.facts_with_refs(),
+            [
+                "自评表“实际完成率”：…（绩效自评表.xlsx:自评表:2）",
+                "实际完成值 22 未达到指标值"
+            ]
+        );
+        // No reference at all: the key stays out of the document.
+        let (_, none) = split_facts(vec![("甲".into(), " ".into())]);
+        assert!(none.is_empty());
+        let bare = Finding {
+            rule: "r".into(),
+            facts: vec!["甲".into()],
+            ..Default::default()
+        };
+        assert!(!serde_json::to_string(&bare)
+            .unwrap()
+            .contains("fact_evidence"));
+        assert_eq!(bare.facts_with_refs(), ["甲"]);
+        // An older document without the key reads as facts without references.
+        let old: Finding = serde_json::from_str(r#"{"rule": "r", "facts": ["乙"]}"#).unwrap();
+        assert_eq!(old.fact_ref(0), None);
+    }
+
+    #[test]
     fn the_words_are_the_documents_and_a_stranger_is_refused() {
         let f: Finding = serde_json::from_str(
             r#"{"rule": "r", "kind": "提示", "status": "排除", "voucher": "V"}"#,
