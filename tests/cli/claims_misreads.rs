@@ -450,14 +450,30 @@ fn claims_figure_of_the_previous_period_is_recorded_with_its_year_not_as_this_ye
 fn claims_budget_figure_named_by_its_allocation_notice_is_a_claim_of_the_fund() {
     // Seed 001 l.47: “关于提前下达…预算指标的通知220万元” was no claim.
     let f = report("（1）保基本民生安排资金19435.98万元，实际支出5780.26万元，包括下达2023年中央就业补助资金预算122万元；关于提前下达2023年中央就业补助资金预算指标的通知220万元；调整下达2023年中央就业补助资金预算25.83万元；保定市徐水区城乡居民基本养老保险村（居）代办员财政补助资金25.12万元；城乡居民养老保险财政补助资金19043.03万元项目，已足额发放到保障对象；");
-    assert!(has(&f, "预算", "中央就业补助资金", "预算", "2200000"), "{:?}", qv(&f));
-    assert!(has(&f, "预算", "中央就业补助资金", "预算", "1220000"), "{:?}", qv(&f));
+    assert!(
+        has(&f, "预算", "中央就业补助资金", "预算", "2200000"),
+        "{:?}",
+        qv(&f)
+    );
+    assert!(
+        has(&f, "预算", "中央就业补助资金", "预算", "1220000"),
+        "{:?}",
+        qv(&f)
+    );
     // Other wordings: a notice of another fund, a 预算指标 stated directly.
     let f = report("就业补助资金安排200万元，包括关于下达2023年就业见习补贴预算指标的通知150万元、县级配套预算50万元。");
-    assert!(has(&f, "预算", "就业见习补贴", "预算", "1500000"), "{:?}", qv(&f));
+    assert!(
+        has(&f, "预算", "就业见习补贴", "预算", "1500000"),
+        "{:?}",
+        qv(&f)
+    );
     assert!(kinds(&f).is_empty(), "{:?}", kinds(&f));
     let f = report("2023年下达创业担保贷款贴息资金预算指标80万元。");
-    assert!(has(&f, "预算", "创业担保贷款贴息资金", "预算", "800000"), "{:?}", qv(&f));
+    assert!(
+        has(&f, "预算", "创业担保贷款贴息资金", "预算", "800000"),
+        "{:?}",
+        qv(&f)
+    );
     // Look-alike: a rate of 绩效指标 is no budget figure.
     let f = report("2023年绩效指标完成率为95%，满意度为90%。");
     assert!(!qv(&f).iter().any(|c| c.0 == "预算"), "{:?}", qv(&f));
