@@ -41,6 +41,9 @@ pub struct Draft {
     pub situations: Vec<String>,
     /// Facts read from the books, one a line (see `Finding::facts`).
     pub facts: Vec<String>,
+    /// Where each fact was read, by index (see `Finding::fact_evidence`); may be shorter than
+    /// `facts` (the rest have none).
+    pub fact_evidence: Vec<String>,
     /// What the books cannot show, worded as open questions (see `Finding::unseen`).
     pub unseen: Vec<String>,
 }
@@ -89,6 +92,7 @@ impl Evidence {
             }),
             counterparty: book.counterparty(i).map(str::to_string),
             settlement: book.settlement(i).map(str::to_string),
+            project: book.project(i).map(str::to_string),
             source: book.source(i),
         }
     }

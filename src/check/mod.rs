@@ -19,7 +19,7 @@ mod rules;
 pub mod text;
 
 use crate::load::supporting::Supporting;
-use crate::model::findings::{Evidence, Extent, Finding, Kind, ScopeLimit, Status};
+use crate::model::findings::{with_ref, Evidence, Extent, Finding, Kind, ScopeLimit, Status};
 use crate::model::money::Fen;
 use anyhow::Result;
 use book::Book;
@@ -314,6 +314,12 @@ fn complete(
             dr.unseen.push(u.clone());
         }
     }
+    // One reference per fact, or none at all.
+    if dr.fact_evidence.iter().any(|r| !r.trim().is_empty()) {
+        dr.fact_evidence.resize(dr.facts.len(), String::new());
+    } else {
+        dr.fact_evidence.clear();
+    }
     dr.explanation = String::new();
     let explanation = explain(&dr);
     let kind = if dr.informational {
@@ -378,6 +384,7 @@ fn complete(
         status: Status::Pending,
         explanation,
         facts: dr.facts,
+        fact_evidence: dr.fact_evidence,
         unseen: dr.unseen,
         verify,
         evidence,
@@ -434,8 +441,15 @@ fn explain(dr: &Draft) -> String {
     };
     let mut s = String::new();
     if !dr.facts.is_empty() {
+        // The working papers show where each fact was read.
+        let facts: Vec<String> = dr
+            .facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| with_ref(f, dr.fact_evidence.get(i).map(String::as_str)))
+            .collect();
         s.push_str("账面所见：");
-        s.push_str(&join(&dr.facts));
+        s.push_str(&join(&facts));
     }
     if !dr.unseen.is_empty() {
         s.push_str("账面未能反映（待核实）：");

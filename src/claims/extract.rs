@@ -354,6 +354,91 @@ fn years(chars: &[char], v: &Vocabulary) -> Vec<(usize, i32)> {
     out
 }
 
+/// The period a figure is of when the words leading to it (`chars[a..b]`, from the clause's
+/// start or the previous figure) bind it to another one: the year written after a comparison
+/// or previous-period word (`较2022年4.30万元`, `比上年（2022年）1800万元`), else the year before
+/// `base` after a previous-period word (`上年4.30万元`, `较去年同期的450万元`). None when no such
+/// word leads to the figure, or a change word stands between (`较2022年减少0.34万元`, `比上年增长`:
+/// the change is this year's), or the previous-period word names money carried into this year
+/// (`上年结转资金`).
+fn period_of(chars: &[char], a: usize, b: usize, v: &Vocabulary, base: Option<i32>) -> Option<i32> {
+    let mut marker: Option<usize> = None;
+    let mut relative = false;
+    let mut i = a;
+    while i < b {
+        // The longest previous-period word at i.
+        let prior = v
+            .change
+            .prior
+            .iter()
+            .filter(|w| !w.is_empty() && at(chars, i, w))
+            .max_by_key(|w| w.chars().count());
+        if let Some(w) = prior {
+            let end = i + w.chars().count();
+            if !v.change.carried.iter().any(|c| at(chars, end, c)) {
+                marker = Some(i);
+                relative = true;
+            }
+            i = end;
+            continue;
+        }
+        let compared = v
+            .change
+            .compared
+            .iter()
+            .filter(|w| !w.is_empty() && at(chars, i, w))
+            .max_by_key(|w| w.chars().count());
+        if let Some(w) = compared {
+            let end = i + w.chars().count();
+            let mut k = end;
+            while k < b && matches!(chars[k], ' ' | '（' | '(') {
+                k += 1;
+            }
+            if matches!(number_at(chars, k), Some((_, d)) if d.len() == 4) {
+                marker = Some(i);
+                relative = false;
+            }
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    let m = marker?;
+    let rest = text(chars, m, b);
+    let changes = v.change.increase.iter().chain(v.change.decrease.iter());
+    if changes
+        .filter(|w| !w.is_empty())
+        .any(|w| rest.contains(w.as_str()))
+    {
+        return None;
+    }
+    // A year written after the word is the figure's.
+    let mut k = m;
+    while k < b {
+        if let Some((j, digits)) = number_at(chars, k) {
+            let mut e = j;
+            while e < b && chars[e] == ' ' {
+                e += 1;
+            }
+            if digits.len() == 4 && chars.get(e) == Some(&'年') {
+                if let Ok(y) = digits.parse::<i32>() {
+                    if (1990..=2099).contains(&y) {
+                        return Some(y);
+                    }
+                }
+            }
+            k = j.max(k + 1);
+        } else {
+            k += 1;
+        }
+    }
+    if relative {
+        base.map(|y| y - 1)
+    } else {
+        None
+    }
+}
+
 /// The year the report is about: the first year in its opening lines (“2023年度…”,
 /// “2021双清区…”).
 fn document_year(text: &str) -> Option<i32> {
@@ -564,7 +649,8 @@ pub fn extract(text_in: &str, v: &Vocabulary) -> Extraction {
                         topic: &topic,
                         scope: &scope_at(p.lines[f.start]),
                         sent_last: sent_last.map(|i| &ex.claims[i]),
-                        year: year_at(f.start),
+                        year: period_of(chars, seg_start, f.start, v, year_at(f.start))
+                            .or(year_at(f.start)),
                         line: p.lines[f.start],
                         sentence: sentence_text(chars, f.start),
                     },
@@ -733,7 +819,12 @@ fn claim_at(
         let last = cx.sent_last?;
         let s = seg.trim_start_matches([' ', '，', ',']);
         let opens_year = s.chars().take(4).all(|c| c.is_ascii_digit()) && s.chars().count() >= 4;
-        let opens_change = v.change.compared.iter().any(|w| s.starts_with(w.as_str()))
+        let opens_change = v
+            .change
+            .compared
+            .iter()
+            .chain(v.change.prior.iter())
+            .any(|w| !w.is_empty() && s.starts_with(w.as_str()))
             || change.is_some() && s.chars().count() <= 8;
         if !(opens_year || opens_change) || last.unit != unit {
             return None;

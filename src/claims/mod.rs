@@ -45,6 +45,15 @@ pub struct Change {
     pub decrease: Vec<String>,
     #[serde(default)]
     pub compared: Vec<String>,
+    /// Words naming the previous period (上年, 去年同期 …): a figure they lead to is that
+    /// period's, not the report year's (`比上年（2022年）1800万元`, `上年4.30万元`), unless a change
+    /// word stands between (`比上年增长120万元` is this year's change).
+    #[serde(default)]
+    pub prior: Vec<String>,
+    /// Words that, right after a `prior` word, make it this year's money carried from the
+    /// previous one (`上年结转资金`), not a figure of the previous period.
+    #[serde(default)]
+    pub carried: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

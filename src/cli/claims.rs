@@ -63,8 +63,14 @@ pub fn run(a: &ClaimsArgs) -> Result<()> {
                     _ => format!("（{b}）"),
                 })
                 .unwrap_or_default();
+            // A figure of another year than the report's says so (上年的数字 is no claim about
+            // this year).
+            let other_year = match (c.year, fc.year) {
+                (Some(y), Some(d)) if y != d => format!("〔{y}年〕"),
+                _ => String::new(),
+            };
             println!(
-                "  第 {:>4} 行  {}{}{}  {}  = {}",
+                "  第 {:>4} 行  {other_year}{}{}{}  {}  = {}",
                 c.line,
                 c.quantity,
                 basis,

@@ -92,7 +92,19 @@ pub fn init(args: &InitArgs) -> Result<()> {
 
 fn summary_text(dir: &Path, o: &RunOutcome) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "项目 {}", dir.display());
+    // The engagement by its title (engagement.toml), the folder beside it.
+    match crate::run::engagement::Engagement::load(dir)
+        .ok()
+        .map(|e| e.engagement.title)
+        .filter(|t| !t.trim().is_empty())
+    {
+        Some(title) => {
+            let _ = writeln!(s, "项目 {}（{}）", title.trim(), dir.display());
+        }
+        None => {
+            let _ = writeln!(s, "项目 {}", dir.display());
+        }
+    }
     let s_ = &o.summary;
     if let Some(l) = &s_.load {
         let _ = writeln!(
@@ -271,7 +283,11 @@ fn summary_text(dir: &Path, o: &RunOutcome) -> String {
                         "  主要差异：{}",
                         sc.explained_by
                             .iter()
-                            .map(|(n, g)| format!("{n} −{g}"))
+                            // Points lost, signed as the report and score.json sign them.
+                            .map(|(n, g)| match g.strip_prefix('-') {
+                                Some(gained) => format!("{n} +{gained}"),
+                                None => format!("{n} -{g}"),
+                            })
                             .collect::<Vec<_>>()
                             .join("；")
                     );

@@ -225,7 +225,7 @@ pub fn tree(set: &IndicatorSet, inputs: &ScoringInputs, r: &ScoreReport, explain
                 .explained_by
                 .iter()
                 .take(5)
-                .map(|(_, n, g)| format!("{n} −{g:.2}"))
+                .map(|(_, n, g)| format!("{n} {:+.2}", -*g))
                 .collect::<Vec<_>>()
                 .join("；")
         );

@@ -51,6 +51,7 @@ pub const ALL: &[Builtin] = embed![
     "data/sampling/populations.toml" => "sampling/populations.toml",
     "data/scoring-inputs-template.toml" => "scoring-inputs-template.toml",
     "data/scoring/grades.toml" => "scoring/grades.toml",
+    "data/scoring/kind_names.toml" => "scoring/kind_names.toml",
     "data/scoring/ledger_map.toml" => "scoring/ledger_map.toml",
     "data/report.toml" => "report.toml",
     "data/workbook/layout.toml" => "workbook/layout.toml",

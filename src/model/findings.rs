@@ -138,6 +138,10 @@ pub struct Evidence {
     pub counterparty: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settlement: Option<String>,
+    /// The line's 项目, when the export names one (project-coverage's lines are the projects
+    /// without targets or monitoring).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     /// `file.xlsx:sheet:row`
     pub source: String,
 }
@@ -227,6 +231,12 @@ pub struct Finding {
     /// accounts, the amounts, the counterparty. `explanation` is these followed by `unseen`.
     #[serde(default)]
     pub facts: Vec<String>,
+    /// Where each fact was read, for the working papers (`绩效自评表.xlsx:自评表:6`, a file,
+    /// `自评报告.txt 第 8 行`): one entry per fact, in order, "" for a fact read from the books
+    /// (its voucher is the finding's); absent when no fact has one. The report prints the
+    /// facts alone, the workbook each fact with its reference.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fact_evidence: Vec<String>,
     /// What the books cannot show and must be seen in the documents (会议通知、签到表未见 …),
     /// and the open questions, worded as questions (…待核实).
     #[serde(default)]
@@ -248,6 +258,42 @@ pub struct Finding {
     /// recorded): what the status rests on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judgement: Option<Judgement>,
+}
+
+impl Finding {
+    /// The evidence reference of fact `i` (None when it has none).
+    pub fn fact_ref(&self, i: usize) -> Option<&str> {
+        self.fact_evidence
+            .get(i)
+            .map(|r| r.trim())
+            .filter(|r| !r.is_empty())
+    }
+
+    /// Each fact with its evidence reference after it in brackets, as the working papers show
+    /// them (`自评表“实际完成率”：…（绩效自评表.xlsx:自评表:2）`).
+    pub fn facts_with_refs(&self) -> Vec<String> {
+        self.facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| with_ref(f, self.fact_ref(i)))
+            .collect()
+    }
+}
+
+/// A fact followed by its reference in brackets (the fact alone when it has none).
+pub fn with_ref(fact: &str, reference: Option<&str>) -> String {
+    match reference.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => format!("{fact}（{r}）"),
+        None => fact.to_string(),
+    }
+}
+
+/// Facts and their references as `Finding::facts` / `Finding::fact_evidence` hold them: the
+/// references empty when no fact has one.
+pub fn split_facts(facts: Vec<(String, String)>) -> (Vec<String>, Vec<String>) {
+    let any = facts.iter().any(|(_, r)| !r.trim().is_empty());
+    let (texts, refs): (Vec<String>, Vec<String>) = facts.into_iter().unzip();
+    (texts, if any { refs } else { Vec::new() })
 }
 
 /// An auditor's judgement of a finding, as review.toml records it (`reeval review`).
@@ -307,6 +353,47 @@ pub struct FindingsDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn facts_keep_their_references_apart_and_the_workbook_joins_them() {
+        let (facts, refs) = split_facts(vec![
+            (
+                "自评表“实际完成率”：…".into(),
+                "绩效自评表.xlsx:自评表:2".into(),
+            ),
+            ("实际完成值 22 未达到指标值".into(), String::new()),
+        ]);
+        let f = Finding {
+            rule: "r".into(),
+            facts,
+            fact_evidence: refs,
+            ..Default::default()
+        };
+        assert_eq!(f.fact_ref(0), Some("绩效自评表.xlsx:自评表:2"));
+        assert_eq!(f.fact_ref(1), None);
+        assert_eq!(
+            f.facts_with_refs(),
+            [
+                "自评表“实际完成率”：…（绩效自评表.xlsx:自评表:2）",
+                "实际完成值 22 未达到指标值"
+            ]
+        );
+        // No reference at all: the key stays out of the document.
+        let (_, none) = split_facts(vec![("甲".into(), " ".into())]);
+        assert!(none.is_empty());
+        let bare = Finding {
+            rule: "r".into(),
+            facts: vec!["甲".into()],
+            ..Default::default()
+        };
+        assert!(!serde_json::to_string(&bare)
+            .unwrap()
+            .contains("fact_evidence"));
+        assert_eq!(bare.facts_with_refs(), ["甲"]);
+        // An older document without the key reads as facts without references.
+        let old: Finding = serde_json::from_str(r#"{"rule": "r", "facts": ["乙"]}"#).unwrap();
+        assert_eq!(old.fact_ref(0), None);
+    }
 
     #[test]
     fn the_words_are_the_documents_and_a_stranger_is_refused() {

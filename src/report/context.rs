@@ -167,6 +167,18 @@ fn join_and(items: &[String]) -> String {
     }
 }
 
+/// Whether `fact` says nothing the summary does not: equal to it, or contained in it, once
+/// spaces and the marks that end a clause are set aside.
+fn said_in(summary: &str, fact: &str) -> bool {
+    let bare = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '。' | '；' | '，' | ';' | ','))
+            .collect()
+    };
+    let (s, f) = (bare(summary), bare(fact));
+    !f.is_empty() && s.contains(&f)
+}
+
 fn tidy_fact(s: &str, empty: &str) -> String {
     // `429.00 元` → `429.00元`, as the report writes amounts; a value quoted empty is said.
     let mut t = s.replace(" 元", "元").replace("“”", empty);
@@ -419,10 +431,12 @@ pub fn build(s: &Sources, draft: bool) -> Result<Context> {
             };
             let texts = &s.settings.texts;
             let lists = &s.settings.problems;
+            // The facts alone (their evidence references are the workbook's), less the ones
+            // the summary just printed already says.
             let facts: Vec<String> = f
                 .facts
                 .iter()
-                .filter(|x| !x.starts_with("摘要"))
+                .filter(|x| !x.starts_with("摘要") && !said_in(&f.summary, x))
                 .map(|x| {
                     let t = tidy_fact(x, &texts.empty_value);
                     esc(&shorten_list(&t, lists.list_items, &lists.list_more))

@@ -351,6 +351,7 @@ fn manual_finding(
         status: words.manual_status(e.get("conclusion")),
         explanation: facts.join("；"),
         facts,
+        fact_evidence: Vec::new(),
         unseen: Vec::new(),
         verify: String::new(),
         evidence: Vec::new(),
@@ -438,6 +439,7 @@ fn asset_finding(
         status: Status::Confirmed,
         explanation: facts.join("；"),
         facts,
+        fact_evidence: Vec::new(),
         unseen: Vec::new(),
         verify: String::new(),
         evidence: vec![

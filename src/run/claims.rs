@@ -71,11 +71,19 @@ fn finding(c: &claims::Claim, v: &Verified, path: &str) -> Finding {
         Some((words, _key)) if words.contains('（') => format!("{words}）"),
         _ => v.source.clone(),
     };
+    // The sentence quoted; its file and line are the fact's evidence reference (the working
+    // papers'), not the report's words.
     let facts = vec![
-        format!("自评报告 {path} 第 {} 行：“{}”", c.line, c.text),
+        format!("自评报告称：“{}”", c.text),
         format!("自评所称{what}：{claimed}"),
         format!("按{source}核算为 {}", shown(computed)),
         format!("相差 {}", gap(diff)),
+    ];
+    let fact_evidence = vec![
+        format!("{path} 第 {} 行", c.line),
+        String::new(),
+        String::new(),
+        String::new(),
     ];
     let unseen = vec![format!(
         "自评报告所称{what}与账面不符的原因（口径不同、含未入账事项，或自评数字有误）待核实"
@@ -90,19 +98,20 @@ fn finding(c: &claims::Claim, v: &Verified, path: &str) -> Finding {
         // is in the summary and the facts.
         amount: None,
         summary: format!(
-            "自评报告第 {} 行称{what} {}，账面为 {}，相差 {}",
-            c.line,
+            "自评报告称{what} {}，账面为 {}，相差 {}",
             shown(c.value),
             shown(computed),
             gap(diff)
         ),
         explanation: facts
             .iter()
-            .chain(unseen.iter())
-            .cloned()
+            .zip(fact_evidence.iter())
+            .map(|(f, r)| crate::model::findings::with_ref(f, Some(r)))
+            .chain(unseen.iter().cloned())
             .collect::<Vec<_>>()
             .join("；"),
         facts,
+        fact_evidence,
         unseen,
         verify: "取得部门决算报表及自评报告底稿，核对该数字的口径与来源；与账面不一致的，在再评价报告中指出自评不实".into(),
         recommendation: "自评报告中的数字应与部门决算及账面一致，如实反映预算执行情况".into(),

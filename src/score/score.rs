@@ -10,6 +10,46 @@ use std::fmt::Write as _;
 
 use crate::model::money::round2 as r2;
 
+/// Scores in score.json: a string with two decimals (`"2.00"`, `"0.50"`, `"-6.61"`), however
+/// the computation left the scale; read back by any decimal reader.
+mod points {
+    use super::r2;
+    use rust_decimal::Decimal;
+    use serde::Serializer;
+    use std::collections::BTreeMap;
+
+    pub fn fixed(d: &Decimal) -> String {
+        format!("{:.2}", r2(*d))
+    }
+
+    pub fn one<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&fixed(d))
+    }
+
+    pub fn option<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_some(&fixed(d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn ranked<S: Serializer>(v: &[(String, String, Decimal)], s: S) -> Result<S::Ok, S::Error> {
+        use serde::Serialize;
+        v.iter()
+            .map(|(a, b, d)| (a, b, fixed(d)))
+            .collect::<Vec<_>>()
+            .serialize(s)
+    }
+
+    pub fn by_id<S: Serializer>(m: &BTreeMap<String, Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        use serde::Serialize;
+        m.iter()
+            .map(|(k, d)| (k, fixed(d)))
+            .collect::<BTreeMap<_, _>>()
+            .serialize(s)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct IndicatorScore {
     pub id: String,
@@ -17,9 +57,15 @@ pub struct IndicatorScore {
     pub level: u8,
     pub parent: Option<String>,
     pub kind: Option<String>,
+    /// The kind as the working papers name it (C1 评分方式): the set's `[kind_names]`, else
+    /// `data/scoring/kind_names.toml`. Absent for parents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind_name: Option<String>,
     /// The indicator's value as printed: a percentage like "94.96" for ratio indicators.
     pub value: Option<String>,
+    #[serde(serialize_with = "points::option")]
     pub score: Option<Decimal>,
+    #[serde(serialize_with = "points::one")]
     pub max: Decimal,
     /// Unit of a target value (人, 万元, %); percentages of formula indicators are "%".
     pub unit: Option<String>,
@@ -30,32 +76,50 @@ pub struct IndicatorScore {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_findings: Option<u64>,
     /// … and the score if every one of them were confirmed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "points::option"
+    )]
     pub score_if_confirmed: Option<Decimal>,
     /// The department's own score for this indicator (its 自评表, or
     /// `[self_evaluation.indicators.<id>] score`); a parent's is its children's sum when every
     /// applicable child has one. Left out when the department gives none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "points::option"
+    )]
     pub self_score: Option<Decimal>,
     /// A findings indicator the evaluator scored instead (`[manual.<id>]` score and rationale
     /// in the inputs): true, `score` is the evaluator's, and `findings_score` what the
     /// findings alone would give; `value` and `pending_findings` still count the findings.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub overridden: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "points::option"
+    )]
     pub findings_score: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SelfComparison {
+    #[serde(serialize_with = "points::option")]
     pub score: Option<Decimal>,
     pub grade: Option<String>,
+    #[serde(serialize_with = "points::option")]
     pub difference: Option<Decimal>,
     /// Indicators that explain the gap: (id, name, points lost or differing), largest first.
+    #[serde(serialize_with = "points::ranked")]
     pub explained_by: Vec<(String, String, Decimal)>,
     /// The department's own score of each indicator the inputs give one for
     /// (`[self_evaluation.indicators.<id>] score`), by indicator id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        serialize_with = "points::by_id"
+    )]
     pub by_indicator: BTreeMap<String, Decimal>,
 }
 
@@ -65,14 +129,18 @@ pub struct ScoreReport {
     pub indicators: Vec<IndicatorScore>,
     pub subtotals: Vec<IndicatorScore>,
     /// Sum of the scores of applicable indicators.
+    #[serde(serialize_with = "points::one")]
     pub total_raw: Decimal,
     /// Maximum over applicable indicators (100 minus 不适用 weights).
+    #[serde(serialize_with = "points::one")]
     pub max_applicable: Decimal,
     /// Normalised to 100 when some indicators are 不适用 (换算得分), else the raw total. Only
     /// confirmed (确认) 疑点 deduct: before review this is the provisional total.
+    #[serde(serialize_with = "points::one")]
     pub total: Decimal,
     pub grade: String,
     /// The total (and grade) if every pending (待核实 / 待定) 疑点 were confirmed.
+    #[serde(serialize_with = "points::one")]
     pub total_if_confirmed: Decimal,
     pub grade_if_confirmed: String,
     /// Pending 疑点 counted by the findings indicators (each voucher/asset and category once
@@ -252,6 +320,7 @@ fn score_as(
                 level,
                 parent: ind.parent.clone(),
                 kind: None,
+                kind_name: None,
                 value: None,
                 unit: None,
                 score: Some(r2(computed)),
@@ -367,6 +436,7 @@ fn score_leaf(
         level: ind.level,
         parent: ind.parent.clone(),
         kind: ind.kind.clone(),
+        kind_name: ind.kind.as_deref().map(|k| set.kind_name(k).to_string()),
         value: None,
         unit: match ind.kind.as_deref() {
             Some("formula") if ind.percent => Some("%".into()),

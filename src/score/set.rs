@@ -17,6 +17,10 @@ pub struct SetFile {
     /// The grade bands; `data/scoring/grades.toml` when the set names none.
     #[serde(default)]
     pub grades: Option<Vec<GradeBand>>,
+    /// The set's own names of the indicator kinds (C1 评分方式); the others from
+    /// `data/scoring/kind_names.toml`.
+    #[serde(default)]
+    pub kind_names: BTreeMap<String, String>,
     pub indicator: Vec<Indicator>,
 }
 
@@ -166,21 +170,53 @@ pub struct IndicatorSet {
     pub indicators: Vec<Indicator>,
     pub exprs: BTreeMap<String, Expr>,
     pub grades: GradeBands,
+    /// Each kind's name in the working papers (C1 评分方式, score.json `kind_name`): the
+    /// built-in `data/scoring/kind_names.toml` with the set's `[kind_names]` over it.
+    pub kind_names: BTreeMap<String, String>,
 }
 
 pub const KINDS: &[&str] = &["formula", "target", "rate", "survey", "findings", "manual"];
 
-/// Each kind as the working papers name it (C1 评分方式): what the evaluator does to score it.
-pub fn kind_name(kind: &str) -> &str {
-    match kind {
-        "formula" => "公式计算",
-        "target" => "目标值比较",
-        "rate" => "比率计算",
-        "survey" => "满意度调查",
-        "findings" => "按疑点扣分",
-        "manual" => "评价组打分",
-        other => other,
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindNamesFile {
+    kind_names: BTreeMap<String, String>,
+}
+
+/// The built-in names of the kinds (`data/scoring/kind_names.toml`).
+pub fn builtin_kind_names() -> &'static BTreeMap<String, String> {
+    static BUILTIN: std::sync::OnceLock<BTreeMap<String, String>> = std::sync::OnceLock::new();
+    BUILTIN.get_or_init(|| {
+        let f: KindNamesFile = toml::from_str(include_str!("../../data/scoring/kind_names.toml"))
+            .expect("内置 kind_names.toml 有误");
+        check_kind_names(&f.kind_names).expect("内置 kind_names.toml 有误");
+        f.kind_names
+    })
+}
+
+fn check_kind_names(names: &BTreeMap<String, String>) -> Result<()> {
+    for (k, v) in names {
+        if !KINDS.contains(&k.as_str()) {
+            bail!(
+                "kind_names 中的“{}”不是指标类型（应为 {} 之一）",
+                excerpt(k),
+                KINDS.join("、")
+            );
+        }
+        if v.trim().is_empty() {
+            bail!("kind_names 中 {k} 的名称为空");
+        }
     }
+    Ok(())
+}
+
+/// Each kind as the working papers name it (C1 评分方式): what the evaluator does to score it,
+/// by the built-in names (a set's own: `IndicatorSet::kind_name`); a kind without a name as is.
+pub fn kind_name(kind: &str) -> &str {
+    builtin_kind_names()
+        .get(kind)
+        .map(String::as_str)
+        .unwrap_or(kind)
 }
 
 impl IndicatorSet {
@@ -317,13 +353,29 @@ impl IndicatorSet {
             Some(bands) => GradeBands::new(bands)?,
             None => GradeBands::builtin().clone(),
         };
+        check_kind_names(&f.kind_names)?;
+        let mut kind_names = builtin_kind_names().clone();
+        kind_names.extend(
+            f.kind_names
+                .into_iter()
+                .map(|(k, v)| (k, v.trim().to_string())),
+        );
         Ok(IndicatorSet {
             name: f.name,
             note: f.note,
             indicators: inds,
             exprs,
             grades,
+            kind_names,
         })
+    }
+
+    /// A kind's name in the working papers: the set's, else the built-in one.
+    pub fn kind_name<'a>(&'a self, kind: &'a str) -> &'a str {
+        self.kind_names
+            .get(kind)
+            .map(String::as_str)
+            .unwrap_or(kind)
     }
 
     pub fn children<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Indicator> + 'a {

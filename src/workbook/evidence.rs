@@ -86,7 +86,7 @@ fn block(cx: &SheetContext, fi: &Finding) -> Vec<Line> {
     let facts = if fi.facts.is_empty() {
         fi.explanation.clone()
     } else {
-        fi.facts.join("\n")
+        fi.facts_with_refs().join("\n")
     };
     out.push(line("审计（评价）事实", facts));
     for (k, e) in fi.evidence.iter().enumerate() {
@@ -95,6 +95,7 @@ fn block(cx: &SheetContext, fi: &Finding) -> Vec<Line> {
             e.account.clone(),
             Some(e.summary.clone()),
             e.counterparty.clone(),
+            e.project.as_ref().map(|p| format!("项目“{p}”")),
             Some(format!("（{}）", e.source)),
         ]
         .into_iter()

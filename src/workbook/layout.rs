@@ -193,6 +193,7 @@ pub const KNOWN: &[(&str, &[&str])] = &[
             "counterparty",
             "source",
             "named_by",
+            "project",
         ],
     ),
     (

@@ -69,10 +69,31 @@ pub fn write_all(wb: &mut Workbook, cx: &SheetContext, book: &Book) -> Result<()
     let f = Formats::new();
     let src = cx.src;
     let mut vs = Vouchers::new(book);
+    // A finding about no one voucher (a project without targets …) whose evidence is journal
+    // lines: E2 shows those lines' vouchers, found by the lines' sources.
+    let mut by_source: Option<BTreeMap<String, usize>> = None;
     for fi in &src.docs.findings.findings {
         if let Some(v) = &fi.voucher {
             for i in vs.find(fi.entity.as_deref(), v) {
                 vs.named.entry(i).or_default().push(fi.id.clone());
+            }
+        } else if fi.evidence.iter().any(|e| e.account.is_some()) {
+            let map = by_source.get_or_insert_with(|| {
+                let mut m = BTreeMap::new();
+                for (vi, v) in book.vouchers.iter().enumerate() {
+                    for &r in &v.rows {
+                        m.insert(book.source(r), vi);
+                    }
+                }
+                m
+            });
+            for e in fi.evidence.iter().filter(|e| e.account.is_some()) {
+                if let Some(&i) = map.get(&e.source) {
+                    let n = vs.named.entry(i).or_default();
+                    if !n.contains(&fi.id) {
+                        n.push(fi.id.clone());
+                    }
+                }
             }
         }
     }
@@ -684,7 +705,12 @@ fn score(ws: &mut Worksheet, sl: &SheetLayout, cx: &SheetContext, f: &Formats) -
                 "id" => Cell::text(&node.id),
                 "level" => Cell::Int(node.level as i64),
                 "name" => Cell::text(format!("{indent}{}", node.name)),
-                "kind" => Cell::opt(node.kind.as_deref().map(crate::score::set::kind_name)),
+                // The set's name of the kind (score.json `kind_name`), else the built-in one.
+                "kind" => Cell::opt(
+                    node.kind_name
+                        .as_deref()
+                        .or(node.kind.as_deref().map(crate::score::set::kind_name)),
+                ),
                 "max" => Cell::Dec(node.max),
                 "value" => Cell::text(
                     node.value
@@ -1014,6 +1040,7 @@ fn line_cell(book: &Book, i: usize, id: &str) -> Cell {
         }
         "settlement" => Cell::opt(book.settlement(i)),
         "counterparty" => Cell::opt(book.counterparty(i)),
+        "project" => Cell::opt(book.project(i)),
         "source" => Cell::text(book.source(i)),
         _ => Cell::Empty,
     }

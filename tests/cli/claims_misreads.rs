@@ -316,3 +316,165 @@ fn claims_tranches_of_one_fund_in_a_list_are_parts_not_a_conflict() {
         qv(&f)
     );
 }
+
+/// (quantity, basis, year, value) of each claim.
+fn qyv(f: &Value) -> Vec<(String, String, String, String)> {
+    rows(f)
+        .into_iter()
+        .map(|[q, _, b, y, v, _]| (q, b, y, v))
+        .collect()
+}
+
+fn has_year(f: &Value, q: &str, basis: &str, year: &str, value: &str) -> bool {
+    qyv(f)
+        .iter()
+        .any(|c| c.0 == q && c.1 == basis && c.2 == year && c.3 == value)
+}
+
+#[test]
+fn claims_figure_of_the_previous_period_is_recorded_with_its_year_not_as_this_years() {
+    // The tryout's sentence: the figure after 比上年（2022年） is 2022's.
+    let f = report("2023年全年支出决算1970.76万元，比上年（2022年）1800.00万元增长9.49%。");
+    assert!(
+        has_year(&f, "支出决算", "实际", "2023", "19707600"),
+        "{:?}",
+        qyv(&f)
+    );
+    assert!(
+        has_year(&f, "支出决算", "实际", "2022", "18000000"),
+        "{:?}",
+        qyv(&f)
+    );
+    assert!(
+        !has_year(&f, "支出决算", "实际", "2023", "18000000"),
+        "{:?}",
+        qyv(&f)
+    );
+    // Other wordings: 上年 without a year, 较去年同期的, 较2022年 followed by the figure.
+    for (body, q, prior, this) in [
+        (
+            "2023年“三公”经费支出3.96万元，上年4.30万元，同比减少0.34万元。",
+            "三公经费",
+            "43000",
+            "39600",
+        ),
+        (
+            "全年公用经费481.97万元，较去年同期的450.00万元有所增加。",
+            "公用经费",
+            "4500000",
+            "4819700",
+        ),
+        (
+            "2023年三公经费支出3.96万元，较2022年4.30万元减少0.34万元。",
+            "三公经费",
+            "43000",
+            "39600",
+        ),
+        (
+            "本年度基本支出1500.00万元，上年度基本支出1380.00万元。",
+            "基本支出",
+            "13800000",
+            "15000000",
+        ),
+    ] {
+        let f = report(body);
+        assert!(
+            has_year(&f, q, "实际", "2022", prior),
+            "{body}: {:?}",
+            qyv(&f)
+        );
+        assert!(
+            has_year(&f, q, "实际", "2023", this),
+            "{body}: {:?}",
+            qyv(&f)
+        );
+        assert!(
+            !has_year(&f, q, "实际", "2023", prior),
+            "{body}: {:?}",
+            qyv(&f)
+        );
+        // Two years' figures are no 前后不一.
+        assert!(kinds(&f).is_empty(), "{body}: {:?}", kinds(&f));
+    }
+    // Seed 001 l.50: years written out; the change after 较2022年 is this year's.
+    let f = report("2022年我部门三公经费4.30万元，2023年3.96万元，较2022年减少0.34万元，主要是修车及接待费用减少。");
+    assert!(
+        has_year(&f, "三公经费", "实际", "2022", "43000"),
+        "{:?}",
+        qyv(&f)
+    );
+    assert!(
+        has_year(&f, "三公经费", "实际", "2023", "39600"),
+        "{:?}",
+        qyv(&f)
+    );
+    assert!(
+        has_year(&f, "三公经费", "变动", "2023", "-3400"),
+        "{:?}",
+        qyv(&f)
+    );
+    // Look-alikes that stay this year's: a change after the comparison, money carried from
+    // the previous year.
+    for (body, q, basis, value) in [
+        (
+            "2023年三公经费支出3.96万元，比上年减少0.34万元。",
+            "三公经费",
+            "变动",
+            "-3400",
+        ),
+        (
+            "2023年公用经费481.97万元，较上年同期增长31.97万元。",
+            "公用经费",
+            "变动",
+            "319700",
+        ),
+        (
+            "2023年基本支出1500.00万元，比2022年增加120.00万元。",
+            "基本支出",
+            "变动",
+            "1200000",
+        ),
+    ] {
+        let f = report(body);
+        assert!(
+            has_year(&f, q, basis, "2023", value),
+            "{body}: {:?}",
+            qyv(&f)
+        );
+    }
+    let f = report("2023年使用上年结转资金安排项目支出120.00万元。");
+    assert!(!qyv(&f).iter().any(|c| c.2 == "2022"), "{:?}", qyv(&f));
+}
+
+#[test]
+fn claims_budget_figure_named_by_its_allocation_notice_is_a_claim_of_the_fund() {
+    // Seed 001 l.47: “关于提前下达…预算指标的通知220万元” was no claim.
+    let f = report("（1）保基本民生安排资金19435.98万元，实际支出5780.26万元，包括下达2023年中央就业补助资金预算122万元；关于提前下达2023年中央就业补助资金预算指标的通知220万元；调整下达2023年中央就业补助资金预算25.83万元；保定市徐水区城乡居民基本养老保险村（居）代办员财政补助资金25.12万元；城乡居民养老保险财政补助资金19043.03万元项目，已足额发放到保障对象；");
+    assert!(
+        has(&f, "预算", "中央就业补助资金", "预算", "2200000"),
+        "{:?}",
+        qv(&f)
+    );
+    assert!(
+        has(&f, "预算", "中央就业补助资金", "预算", "1220000"),
+        "{:?}",
+        qv(&f)
+    );
+    // Other wordings: a notice of another fund, a 预算指标 stated directly.
+    let f = report("就业补助资金安排200万元，包括关于下达2023年就业见习补贴预算指标的通知150万元、县级配套预算50万元。");
+    assert!(
+        has(&f, "预算", "就业见习补贴", "预算", "1500000"),
+        "{:?}",
+        qv(&f)
+    );
+    assert!(kinds(&f).is_empty(), "{:?}", kinds(&f));
+    let f = report("2023年下达创业担保贷款贴息资金预算指标80万元。");
+    assert!(
+        has(&f, "预算", "创业担保贷款贴息资金", "预算", "800000"),
+        "{:?}",
+        qv(&f)
+    );
+    // Look-alike: a rate of 绩效指标 is no budget figure.
+    let f = report("2023年绩效指标完成率为95%，满意度为90%。");
+    assert!(!qv(&f).iter().any(|c| c.0 == "预算"), "{:?}", qv(&f));
+}

@@ -93,7 +93,22 @@ fn claims_run_sample_sets_each_claim_beside_the_books_and_raises_the_three_that_
         assert_eq!(f["kind"], "疑点");
         assert_eq!(f["status"], "待核实");
         let s = f["summary"].as_str().unwrap();
-        assert!(s.contains("自评报告第") && s.contains("账面为"), "{s}");
+        assert!(s.starts_with("自评报告称") && s.contains("账面为"), "{s}");
+        // The line is the evidence reference of the quoted sentence (the workbook's), not
+        // the report's words.
+        assert!(!s.contains(" 行"), "{s}");
+        let quote = f["facts"][0].as_str().unwrap();
+        assert!(quote.starts_with("自评报告称：“"), "{quote}");
+        assert!(!quote.contains("自评报告-2023.txt"), "{quote}");
+        let at = f["fact_evidence"][0].as_str().unwrap();
+        assert!(
+            at.starts_with("data/自评报告-2023.txt 第 ") && at.ends_with(" 行"),
+            "{at}"
+        );
+        assert_eq!(
+            f["fact_evidence"].as_array().unwrap().len(),
+            f["facts"].as_array().unwrap().len()
+        );
     }
     let rate = findings
         .iter()

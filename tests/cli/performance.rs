@@ -768,10 +768,10 @@ fn perf_sample_run_reports_section_7_1_and_self_scores() {
             .unwrap()
             .clone()
     };
-    assert_eq!(ind("completion_rate")["self_score"], "8");
-    assert_eq!(ind("satisfaction")["self_score"], "5");
+    assert_eq!(ind("completion_rate")["self_score"], "8.00");
+    assert_eq!(ind("satisfaction")["self_score"], "5.00");
     // A parent whose every child is self-scored carries the sum; others none.
-    assert_eq!(ind("satisfaction_group")["self_score"], "5");
+    assert_eq!(ind("satisfaction_group")["self_score"], "5.00");
     assert!(ind("execution_rate").get("self_score").is_none());
     // The 自评表 claims 953 new jobs where the scoring inputs (the verified figure) say 933.
     let warnings: Vec<&str> = score["warnings"]

@@ -783,20 +783,19 @@ fn report_lists_at_most_the_data_limit_of_examples_and_says_how_many_more() {
         if n > limit {
             assert!(section.contains("，如："), "{n}: {section}");
             assert_eq!(listed, limit, "{n}");
-            assert!(
-                section.contains(&format!("等{n}项（未列出的{}项", n - limit)),
-                "{n}: {section}"
-            );
+            assert!(section.contains(&format!("……等{n}项。")), "{n}: {section}");
+            // The report is the client's: it names no working paper.
+            assert!(!section.contains("底稿"), "{n}: {section}");
         } else {
             assert!(!section.contains("如："), "{n}: {section}");
-            assert!(!section.contains("未列出"), "{n}: {section}");
+            assert!(!section.contains("……等"), "{n}: {section}");
             assert_eq!(listed, n, "{n}");
         }
     }
 }
 
 #[test]
-fn report_cuts_a_long_list_inside_a_fact_to_a_few_entries_and_points_to_the_workbook() {
+fn report_cuts_a_long_list_inside_a_fact_to_a_few_entries_and_names_no_working_paper() {
     let fx = fixture();
     let mut fs = fx.findings.clone();
     fs.extend([
@@ -823,10 +822,9 @@ fn report_cuts_a_long_list_inside_a_fact_to_a_few_entries_and_points_to_the_work
     ]);
     let md = build(&fx, &fs).markdown;
     let p = paragraph_of(&md, "列表");
-    assert!(
-        p.contains("“甲项目”、“乙项目”、“丙项目”等5项（完整列表见审计底稿“E1 疑点核实表”）"),
-        "{p}"
-    );
+    assert!(p.contains("“甲项目”、“乙项目”、“丙项目”等5项，"), "{p}");
+    // The whole list is the workbook's; the report names no working paper.
+    assert!(!p.contains("底稿") && !p.contains("E1"), "{p}");
     assert!(!p.contains("丁项目"), "{p}");
     // A table written with ； whose entries hold 、 of their own: cut between entries.
     let p = paragraph_of(&md, "对照");
@@ -908,4 +906,132 @@ fn report_names_provisions_it_cannot_quote_and_says_when_there_are_none() {
         .find(|l| l.contains("“支付接待费”429.00元"))
         .unwrap();
     assert!(!card.contains("尚未核验"), "{card}");
+}
+
+/// `sourced` with each fact's evidence reference (the workbook's).
+fn referenced(id: &str, facts: &[(&str, &str)]) -> Finding {
+    let mut f = sourced(
+        id,
+        "测试引用",
+        &facts.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
+        &[],
+    );
+    f.fact_evidence = facts.iter().map(|(_, r)| r.to_string()).collect();
+    f
+}
+
+#[test]
+fn report_prints_each_fact_without_its_evidence_reference_in_every_wording() {
+    let fx = fixture();
+    let mut fs = fx.findings.clone();
+    fs.extend([
+        // The seed's kind: a 自评表 row, a 资料清单 file, a line of the 自评报告.
+        referenced(
+            "表行",
+            &[
+                (
+                    "自评表“实际完成率”：年度指标值“≥23项”，实际完成值“22项”",
+                    "绩效自评表-2023.xlsx:自评表:2",
+                ),
+                (
+                    "年度指标值 ≥100人 与绩效目标表的指标值“120”不一致",
+                    "绩效目标表 2023.xls:部门整体:3",
+                ),
+            ],
+        ),
+        referenced(
+            "文件",
+            &[(
+                "资料清单：“监控报告”于 2024-03-01 索取，提供情况“未提供”",
+                "data/资料清单.xlsx",
+            )],
+        ),
+        referenced(
+            "行号",
+            &[
+                (
+                    "自评报告称：“预算执行率为100%。”",
+                    "data/自评报告-2023.txt 第 8 行",
+                ),
+                ("相差 5.04 个百分点", ""),
+            ],
+        ),
+        // Look-alike: a fact that names a source in its own words (no reference) keeps them.
+        referenced("原话", &[("付款明细显示收款人为个人“张某”", "")]),
+    ]);
+    let md = build(&fx, &fs).markdown;
+    let t = paragraph_of(&md, "表行");
+    assert!(t.contains("自评表“实际完成率”：年度指标值“≥23项”"), "{t}");
+    assert!(t.contains("与绩效目标表的指标值“120”不一致"), "{t}");
+    let d = paragraph_of(&md, "文件");
+    assert!(d.contains("资料清单：“监控报告”于 2024-03-01 索取"), "{d}");
+    let l = paragraph_of(&md, "行号");
+    assert!(
+        l.contains("自评报告称：“预算执行率为100%。”；相差 5.04 个百分点"),
+        "{l}"
+    );
+    for p in [t, d, l] {
+        for r in [".xlsx", ".xls", ".txt", ":自评表", "第 8 行", "data/"] {
+            assert!(!p.contains(r), "{r}: {p}");
+        }
+    }
+    assert!(paragraph_of(&md, "原话").contains("付款明细显示收款人为个人"));
+}
+
+#[test]
+fn report_leaves_out_a_fact_the_summary_just_said() {
+    let fx = fixture();
+    let mut fs = fx.findings.clone();
+    let with = |id: &str, summary: &str, facts: &[&str]| {
+        let mut f = sourced(id, "测试重复", facts, &[]);
+        f.summary = summary.to_string();
+        f
+    };
+    fs.extend([
+        // Equal to the summary (the seed's case), equal but for spaces and the clause's end,
+        // contained in it.
+        with(
+            "账面项目 12 个，1 个未编制项目绩效目标",
+            "账面项目 12 个，1 个未编制项目绩效目标",
+            &[
+                "账面项目 12 个，1 个未编制项目绩效目标",
+                "未编制项目绩效目标的项目：“返乡创业园”",
+            ],
+        ),
+        with(
+            "资产“打印机”闲置",
+            "资产“打印机”闲置",
+            &["资产“打印机” 闲置。", "资产卡片显示存放地点为库房"],
+        ),
+        with(
+            "收款人为个人“李某”，以库存现金支付",
+            "收款人为个人“李某”，以库存现金支付",
+            &["以库存现金支付", "贷 1001 库存现金"],
+        ),
+        // Look-alikes kept: a fact that says more than the summary, or something else.
+        with(
+            "账面项目 9 个",
+            "账面项目 9 个",
+            &["账面项目 9 个，3 个未开展绩效运行监控", "账面项目 8 个"],
+        ),
+    ]);
+    let md = build(&fx, &fs).markdown;
+    let line = |s: &str| {
+        md.lines()
+            .find(|l| l.contains(&format!("“{s}”")))
+            .unwrap_or_else(|| panic!("no paragraph for {s}"))
+            .to_string()
+    };
+    let p = line("账面项目 12 个，1 个未编制项目绩效目标");
+    assert_eq!(p.matches("账面项目 12 个").count(), 1, "{p}");
+    assert!(p.contains("未编制项目绩效目标的项目：“返乡创业园”"), "{p}");
+    let p = line("资产“打印机”闲置");
+    assert_eq!(p.matches("闲置").count(), 1, "{p}");
+    assert!(p.contains("存放地点为库房"), "{p}");
+    let p = line("收款人为个人“李某”，以库存现金支付");
+    assert_eq!(p.matches("以库存现金支付").count(), 1, "{p}");
+    assert!(p.contains("贷 1001 库存现金"), "{p}");
+    let p = line("账面项目 9 个");
+    assert!(p.contains("3 个未开展绩效运行监控"), "{p}");
+    assert!(p.contains("账面项目 8 个"), "{p}");
 }

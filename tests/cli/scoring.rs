@@ -330,7 +330,7 @@ fn score_command_writes_the_documented_json_and_explains_every_indicator() {
     assert_eq!(v["indicators"].as_array().unwrap().len(), 39);
     assert_eq!(v["subtotals"].as_array().unwrap().len(), 17);
     assert_eq!(v["grade"], "良");
-    assert_eq!(v["self_evaluation"]["score"], "96");
+    assert_eq!(v["self_evaluation"]["score"], "96.00");
     assert_eq!(v["provenance"]["inputs"].as_array().unwrap().len(), 3);
     let bad = bin()
         .args(["score", "--set", SET, "--inputs", "/nonexistent.toml"])

@@ -972,3 +972,84 @@ fn an_engagements_own_layout_renames_reorders_and_leaves_out_columns_and_a_typo_
         "{err}"
     );
 }
+
+#[test]
+fn workbook_shows_each_facts_evidence_reference_the_lines_project_and_the_sets_kind_names() {
+    let out = sample_result();
+    let all = sheets(&out.join(WB));
+    let findings = json(&out.join("findings.json"));
+    let list = findings["findings"].as_array().unwrap();
+    // E1's 说明: each fact followed by where it was read (the report prints the fact alone).
+    let e1 = sheet(&all, "E1 疑点核实表");
+    let (id, expl) = (col(e1, "疑点编号"), col(e1, "说明"));
+    let mut shown = 0;
+    for f in list.iter().filter(|f| f.get("fact_evidence").is_some()) {
+        let row = e1
+            .iter()
+            .find(|r| s(&r[id]) == f["id"].as_str().unwrap())
+            .unwrap_or_else(|| panic!("{} not in E1", f["id"]));
+        for r in f["fact_evidence"].as_array().unwrap() {
+            let r = r.as_str().unwrap();
+            if !r.is_empty() {
+                assert!(s(&row[expl]).contains(&format!("（{r}）")), "{r}");
+                shown += 1;
+            }
+        }
+    }
+    assert!(shown >= 5, "{shown}");
+    // E2's 项目: the lines of a coverage finding name their project, one the finding lists.
+    let e2 = sheet(&all, "E2 凭证明细");
+    let (by, project) = (col(e2, "涉及"), col(e2, "项目"));
+    let coverage: Vec<&Value> = list
+        .iter()
+        .filter(|f| f["rule"] == "perf-project-coverage")
+        .collect();
+    assert!(!coverage.is_empty());
+    for f in coverage {
+        let fid = f["id"].as_str().unwrap();
+        let facts = f["facts"].to_string();
+        let rows: Vec<&Vec<Data>> = e2.iter().filter(|r| s(&r[by]).contains(fid)).collect();
+        assert!(!rows.is_empty(), "{fid}");
+        assert!(rows.iter().any(|r| !s(&r[project]).is_empty()), "{fid}");
+        for r in rows.iter().filter(|r| !s(&r[project]).is_empty()) {
+            let p = s(&r[project]);
+            assert!(
+                facts.contains(&format!("“{p}”"))
+                    || f["evidence"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|e| e["project"] == p.as_str()),
+                "{fid}: {p}"
+            );
+        }
+        for e in f["evidence"].as_array().unwrap() {
+            let p = e["project"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{fid}: {e}"));
+            assert!(facts.contains(&format!("“{p}”")), "{fid}: {p} {facts}");
+        }
+    }
+    // Look-alike: a line without a 项目 leaves the cell empty (the 社保中心's 凭证明细 has no
+    // 项目 column).
+    assert!(e2
+        .iter()
+        .skip(HEADER_ROW + 1)
+        .any(|r| s(&r[project]).is_empty()));
+    // C1's 评分方式: the set's names as score.json records them.
+    let score = json(&out.join("score.json"));
+    let c1 = sheet(&all, "C1 指标评分");
+    let (cid, kind) = (col(c1, "指标编号"), col(c1, "评分方式"));
+    for i in score["indicators"].as_array().unwrap() {
+        let row = c1
+            .iter()
+            .find(|r| s(&r[cid]) == i["id"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(
+            s(&row[kind]),
+            i["kind_name"].as_str().unwrap(),
+            "{}",
+            i["id"]
+        );
+    }
+}

@@ -167,26 +167,27 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         if cash_rows.is_empty() {
             continue; // not paid in this voucher (accrued, or paid through 应付账款)
         }
-        let mut signals: Vec<String> = Vec::new();
+        // Each signal with where it was read ("" for the books).
+        let mut signals: Vec<(String, String)> = Vec::new();
         if cash_rows
             .iter()
             .any(|&i| book.in_accounts(i, &c.cash_on_hand_accounts))
         {
-            signals.push("以库存现金支付".into());
+            signals.push(("以库存现金支付".into(), String::new()));
         }
         for &i in &v.rows {
             if let Some(s) = book.settlement(i) {
                 if let Some(w) = find_any(s, &p.personal_settlement) {
                     let t = format!("结算方式为“{w}”");
-                    if !signals.contains(&t) {
-                        signals.push(t);
+                    if !signals.iter().any(|(x, _)| *x == t) {
+                        signals.push((t, String::new()));
                     }
                 }
             }
             if let Some(w) = find_any(book.summary(i), &p.personal_words) {
                 let t = format!("摘要写明“{w}”");
-                if !signals.contains(&t) {
-                    signals.push(t);
+                if !signals.iter().any(|(x, _)| *x == t) {
+                    signals.push((t, String::new()));
                 }
             }
         }
@@ -220,14 +221,16 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 if !acct.is_empty() && holder_cards.contains(&acct) {
                     cleared_by_card = true;
                 } else if is_person(payee, &c.org_suffixes, &c.person_words) {
-                    signals.push(format!(
-                        "付款明细（{}）显示收款人为个人“{payee}”{}",
-                        r.source,
-                        if acct.is_empty() {
-                            String::new()
-                        } else {
-                            format!("，账号 {acct}")
-                        }
+                    signals.push((
+                        format!(
+                            "付款明细显示收款人为个人“{payee}”{}",
+                            if acct.is_empty() {
+                                String::new()
+                            } else {
+                                format!("，账号 {acct}")
+                            }
+                        ),
+                        r.source.clone(),
                     ));
                     person = None;
                 }
@@ -238,9 +241,12 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 // A holder may be repaid onto the card; without the payment detail we cannot
                 // tell, so it is not flagged on this ground alone.
             } else if holders.is_some() {
-                signals.push(format!("收款人为个人“{name}”，不在公务卡持卡人名单中"));
+                signals.push((
+                    format!("收款人为个人“{name}”，不在公务卡持卡人名单中"),
+                    String::new(),
+                ));
             } else {
-                signals.push(format!("收款人（往来）为个人“{name}”"));
+                signals.push((format!("收款人（往来）为个人“{name}”"), String::new()));
             }
         }
         if cleared_by_card || signals.is_empty() {
@@ -284,7 +290,11 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 paid_from.join("、")
             ),
         ];
-        d.facts.extend(signals);
+        d.fact_evidence = vec![String::new(); d.facts.len()];
+        for (t, r) in signals {
+            d.facts.push(t);
+            d.fact_evidence.push(r);
+        }
         d.unseen = vec!["是否由经办人垫付后报销至个人账户或以现金结算？".into()];
         d.rows = in_cat.iter().chain(cash_rows.iter()).copied().collect();
         out.drafts.push(d);

@@ -92,10 +92,10 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                         aspect: Some(q.aspect.clone().unwrap_or_else(|| "资料".into())),
                         date: when,
                         summary: format!("{}未提供：{name}", q.what),
-                        facts: vec![format!(
-                            "资料清单（{}）：“{name}”{asked}提供情况“{said}”",
-                            docs.paths()
-                        )],
+                        facts: vec![format!("资料清单：“{name}”{asked}提供情况“{said}”")],
+                        // The row is the reference (the workbook's; the report prints the
+                        // fact alone).
+                        fact_evidence: vec![r.source.clone()],
                         unseen: vec![format!("{}是否形成待核实", q.what)],
                         citations: vec![q.citation.clone()],
                         register_rows: vec![crate::model::findings::Evidence {

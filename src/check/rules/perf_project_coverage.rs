@@ -93,7 +93,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     "目标",
                     n,
                     &missing,
-                    format!("项目绩效目标表（{}）", t.paths()),
+                    ("项目绩效目标表".to_string(), t.paths()),
                     "未编制项目绩效目标",
                     "performance-targets",
                 ));
@@ -104,7 +104,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         )),
     }
     // 监控: the 监控表, or a 资料清单 saying it was not provided.
-    let monitored: Option<(Vec<Named>, String)> = match cx.supporting.get("monitoring") {
+    let monitored: Option<(Vec<Named>, (String, String))> = match cx.supporting.get("monitoring") {
         Some(m) => Some((
             m.records
                 .iter()
@@ -115,7 +115,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     )
                 })
                 .collect(),
-            format!("绩效监控表（{}）", m.paths()),
+            ("绩效监控表".to_string(), m.paths()),
         )),
         None => not_provided(cx, &p.monitoring_words).map(|what| (Vec::new(), what)),
     };
@@ -154,8 +154,8 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
 }
 
 /// The 资料清单 row of the 监控资料, when it says it was not provided: `“…”（2024-03-01 索取）
-/// 未提供`.
-fn not_provided(cx: &Context, words: &[String]) -> Option<String> {
+/// 未提供`, and the 资料清单's files (the fact's evidence reference).
+fn not_provided(cx: &Context, words: &[String]) -> Option<(String, String)> {
     let docs = cx.supporting.get("documents")?;
     let (_, d): (_, super::perf_documents::Settings) =
         cx.config.section(super::perf_documents::DOC.id).ok()?;
@@ -167,12 +167,14 @@ fn not_provided(cx: &Context, words: &[String]) -> Option<String> {
         let missing =
             received(r.text("received")?, &d.received_words, &d.missing_words) == Some(false);
         (hit && missing).then(|| {
-            format!(
-                "资料清单（{}）：“{name}”{}未提供，按无监控记录计，",
+            (
+                format!(
+                    "资料清单：“{name}”{}未提供，按无监控记录计，",
+                    r.date("requested")
+                        .map(|d| format!("于 {d} 索取，"))
+                        .unwrap_or_default()
+                ),
                 docs.paths(),
-                r.date("requested")
-                    .map(|d| format!("于 {d} 索取，"))
-                    .unwrap_or_default()
             )
         })
     })
@@ -182,7 +184,7 @@ fn gap(
     part: &str,
     n: usize,
     missing: &[(&String, usize)],
-    source: String,
+    (source, reference): (String, String),
     what: &str,
     citation: &str,
 ) -> Draft {
@@ -201,6 +203,8 @@ fn gap(
             format!("账面支出分录记录项目 {n} 个；{source}覆盖 {k} 个（{rate:.2}%），{m} 个{what}"),
             format!("{what}的项目：{}", names.join("、")),
         ],
+        // The source's files are the first fact's reference (the workbook's), not its words.
+        fact_evidence: vec![reference],
         rows: missing.iter().map(|(_, i)| *i).collect(),
         citations: vec![citation.into()],
         ..Default::default()

@@ -29,6 +29,7 @@ use crate::check::performance::{
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::claims::books::{from_ledger, BookFigures};
 use crate::claims::Vocabulary;
+use crate::model::findings::split_facts;
 use crate::model::money::grouped_yuan;
 use anyhow::Result;
 use rust_decimal::Decimal;
@@ -87,21 +88,27 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         let (score, max) = (r.record.number("score"), r.record.number("max"));
         let mut untrue = Vec::new();
         let mut unfounded = Vec::new();
-        let mut facts = vec![format!(
-            "自评表（{}）“{name}”：年度指标值“{}”，实际完成值“{actual_text}”，分值 {}，得分 {}",
-            r.record.source,
-            r.text("target").unwrap_or("").trim(),
-            max.map(|m| m.to_string()).unwrap_or_else(|| "—".into()),
-            score.map(|s| s.to_string()).unwrap_or_else(|| "—".into()),
+        // Each fact with where it was read (the workbook shows the reference, the report
+        // the fact alone).
+        let mut facts = vec![(
+            format!(
+                "自评表“{name}”：年度指标值“{}”，实际完成值“{actual_text}”，分值 {}，得分 {}",
+                r.text("target").unwrap_or("").trim(),
+                max.map(|m| m.to_string()).unwrap_or_else(|| "—".into()),
+                score.map(|s| s.to_string()).unwrap_or_else(|| "—".into()),
+            ),
+            r.record.source.clone(),
         )];
         if let (Some(lq), Some(t)) = (&listed_q, listed) {
             if let (Some(a), Some(b)) = (own.number, lq.number) {
                 if differ(a, b) {
-                    untrue.push(format!(
-                        "年度指标值 {} 与绩效目标表（{}）的指标值“{}”不一致",
-                        own.show(),
-                        t.record.source,
-                        t.text("value").unwrap_or("").trim()
+                    untrue.push((
+                        format!(
+                            "年度指标值 {} 与绩效目标表的指标值“{}”不一致",
+                            own.show(),
+                            t.text("value").unwrap_or("").trim()
+                        ),
+                        t.record.source.clone(),
                     ));
                 }
             }
@@ -126,22 +133,28 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                         ""
                     };
                     if full {
-                        untrue.push(format!(
-                            "{shortfall}，自评仍得满分 {}{why}",
-                            score.unwrap_or_default()
+                        untrue.push((
+                            format!(
+                                "{shortfall}，自评仍得满分 {}{why}",
+                                score.unwrap_or_default()
+                            ),
+                            String::new(),
                         ));
                     } else if no_reason {
-                        unfounded.push(format!("{shortfall}{why}"));
+                        unfounded.push((format!("{shortfall}{why}"), String::new()));
                     }
                 }
             }
             (None, _, _) if score.is_some() => {
                 compared = true;
-                unfounded.push(if actual_text.is_empty() {
-                    "给出了得分但没有实际完成值".to_string()
-                } else {
-                    format!("实际完成值“{actual_text}”没有可核对的数值，得分缺少依据")
-                });
+                unfounded.push((
+                    if actual_text.is_empty() {
+                        "给出了得分但没有实际完成值".to_string()
+                    } else {
+                        format!("实际完成值“{actual_text}”没有可核对的数值，得分缺少依据")
+                    },
+                    String::new(),
+                ));
             }
             _ => {}
         }
@@ -152,7 +165,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
             BookCheck::Agrees => compared = true,
             BookCheck::Differs(fact) => {
                 compared = true;
-                untrue.push(fact);
+                untrue.push((fact, String::new()));
             }
         }
         if untrue.is_empty() && unfounded.is_empty() {
@@ -168,11 +181,13 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         };
         facts.extend(untrue);
         facts.extend(unfounded);
+        let (facts, fact_evidence) = split_facts(facts);
         drafts.push(Draft {
             part: Some(name.clone()),
             aspect: Some("自评".into()),
             summary: format!("{kind}：{name}"),
             facts,
+            fact_evidence,
             register_rows: vec![r.evidence(&format!("自评：{name}"))],
             ..Default::default()
         });
