@@ -7,6 +7,8 @@
 //! skipped, and every other row goes to [`SheetKind::row`], whose [`RowOutcome`] is counted
 //! in the sheet's [`SheetReport`] (a rejection also recorded with its sheet, row, column and
 //! reason). The loaders differ only in how they find a header and what a row becomes.
+//! The ledger loader's .xlsx stream locates on a sheet's first rows and feeds the rest through
+//! the same row handling ([`take_row`], [`sheet_end`]).
 
 use crate::load::formats::workbook::{self, Sheet};
 use crate::load::ledger::cell;

@@ -8,6 +8,10 @@
 //! a sheet whose few values lie far apart (A1 and XFD1048576) is refused with the sheet and
 //! the far cell named, before anything is allocated. So memory stays proportional to the
 //! cells in the file, and the loaders' row loops never walk a million empty rows.
+//!
+//! The ledger loader reads an .xlsx without the grid: [`stream_xlsx`] hands it the valued
+//! cells from a parse thread, and it checks the same extent as the cells go by
+//! (`load/ledger/read.rs`, module `stream`).
 
 use crate::model::provenance::{io_reason, open_input};
 use anyhow::{anyhow, bail, Result};
