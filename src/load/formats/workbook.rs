@@ -722,9 +722,14 @@ pub fn stream_xlsx<T>(path: &Path, consume: impl FnOnce(&mut CellStream) -> T) -
         .map_err(|e| anyhow!("文件 {p} 是 zip 压缩包，但不是可读的 .xlsx 工作簿（{e}）"))?;
     let names = wb.sheet_names();
     let (tx, rx) = std::sync::mpsc::sync_channel(BATCH_QUEUE);
+    // Set when `consume` has returned: the parse thread stops within a batch's worth of cells
+    // even where few cells hold a value (its sends, which would fail, are rare there).
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
     Ok(std::thread::scope(|scope| {
         scope.spawn(move || {
             // A failed send is the consumer gone: stop quietly.
+            let mut seen = 0usize;
             for name in names {
                 let unreadable = |e: XlsxError| anyhow!("文件 {p} 的工作表“{name}”无法读取：{e}");
                 if tx.send(Streamed::Sheet(name.clone())).is_err() {
@@ -733,6 +738,10 @@ pub fn stream_xlsx<T>(path: &Path, consume: impl FnOnce(&mut CellStream) -> T) -
                 let mut batch = Vec::with_capacity(BATCH_CELLS);
                 match wb.worksheet_cells_reader(&name) {
                     Ok(mut reader) => loop {
+                        seen += 1;
+                        if seen.is_multiple_of(BATCH_CELLS) && stopped() {
+                            return;
+                        }
                         match reader.next_cell() {
                             Ok(Some(cell)) => {
                                 let v = cell.get_value();
@@ -779,6 +788,7 @@ pub fn stream_xlsx<T>(path: &Path, consume: impl FnOnce(&mut CellStream) -> T) -
         };
         let out = consume(&mut stream);
         // Closing the channel stops the parse thread at its next send.
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
         drop(stream);
         out
     }))
