@@ -484,3 +484,51 @@ fn stream_reads_rejections_totals_and_blank_runs_below_the_prefix_as_the_grid() 
     assert!(out.contains("\"rows_rejected\":"), "{out}");
     assert!(out.contains(&format!("\"row\":{}", PREFIX + 102)), "{out}");
 }
+
+/// A 明细账 without a 科目 column: its header is complete only with section headings
+/// (`科目：…`) somewhere on the sheet, here at the rows given.
+fn sectioned(lines: u32, headings: &[u32]) -> Cells {
+    let mut out: Cells = vec![(0, 0, C::S("期间：2023年1月-12月".into()))];
+    for (k, h) in ["日期", "凭证号", "摘要", "借方", "贷方"]
+        .iter()
+        .enumerate()
+    {
+        out.push((1, k as u16, C::S(h.to_string())));
+    }
+    let mut r = 2u32;
+    let mut n = 0u32;
+    while n < lines {
+        if headings.contains(&r) {
+            let code = if r < PREFIX {
+                "5001 业务活动费用"
+            } else {
+                "5101 单位管理费用"
+            };
+            out.push((r, 0, C::S(format!("科目：{code}"))));
+        } else {
+            n += 1;
+            let date = format!("2023-{:02}-{:02}", n % 12 + 1, n % 28 + 1);
+            out.push((r, 0, C::S(date)));
+            out.push((r, 1, C::S(format!("记-{n}"))));
+            out.push((r, 2, C::S("购纸".into())));
+            out.push((r, 3, C::N(10.0 + (n % 13) as f64)));
+        }
+        r += 1;
+    }
+    out
+}
+
+#[test]
+fn stream_falls_back_when_section_headings_stand_only_below_the_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    // The only heading far down: the header is a 明细账's only with it.
+    let path = dir.path().join("late-heading.xlsx");
+    write(&path, &[("明细账", sectioned(1300, &[PREFIX + 150]))]);
+    let out = assert_fell_back(&path, None);
+    assert!(out.contains("5101"), "{out}");
+    // Look-alike: a heading within the prefix too (above the first lines), another below.
+    let path = dir.path().join("early-heading.xlsx");
+    write(&path, &[("明细账", sectioned(1300, &[2, PREFIX + 150]))]);
+    let out = assert_streamed(&path, None);
+    assert!(out.contains("5001") && out.contains("5101"), "{out}");
+}
