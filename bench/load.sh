@@ -11,6 +11,7 @@
 #   polars.read_excel (fastexcel) and polars.read_csv from a Python venv this script makes
 #   (skipped when pip cannot install them; BENCH_NO_PYTHON=1 skips on purpose),
 #   and, with BEFORE=path/to/an-older-reeval, that binary's load of the same files.
+# Each with its wall time, peak RSS and CPU time (user + system, every thread).
 # Then prints the ratios: load ÷ calamine, load ÷ polars (xlsx and CSV), load ÷ BEFORE.
 # Usage: bench/load.sh [LINES]      BENCH_DIR=target/bench by default.
 set -euo pipefail
@@ -32,16 +33,20 @@ eng="$dir/csv-$n"
 mapfile -t csvs < <(ls "$eng"/data/*.csv)
 ls -l "$file" "${csvs[@]}"
 
-declare -A secs mib
-# measure KEY CMD...: wall seconds and peak MiB of one run of CMD (its output discarded).
+declare -A secs mib cpu
+# measure KEY CMD...: wall seconds, peak MiB and CPU seconds (user + system, all threads) of
+# one run of CMD (its output discarded). On a machine others are using, wall time is what
+# the other work leaves: the CPU seconds say how much work the run itself did, and a wall
+# time below them is work done on two cores at once.
 measure() {
   local key=$1
   shift
-  /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >/dev/null
-  read -r s m <"$dir/time.txt"
+  /usr/bin/time -f "%e %M %U %S" -o "$dir/time.txt" "$@" >/dev/null
+  read -r s m u k <"$dir/time.txt"
   secs[$key]=$s
   mib[$key]=$((m / 1024))
-  printf "  %-28s %7.2f s %7d MiB\n" "$key" "$s" "${mib[$key]}"
+  cpu[$key]=$(python3 -c "import sys; print(f'{float(sys.argv[1]) + float(sys.argv[2]):.2f}')" "$u" "$k")
+  printf "  %-28s %7.2f s %7d MiB %7.2f s CPU\n" "$key" "$s" "${mib[$key]}" "${cpu[$key]}"
 }
 ratio() { # ratio A B LABEL: A ÷ B when both were measured
   if [ -n "${secs[$1]:-}" ] && [ -n "${secs[$2]:-}" ]; then
@@ -74,3 +79,6 @@ ratio "reeval load" "polars.read_excel" "reeval load ÷ polars.read_excel"
 ratio "reeval load (CSV)" "polars.read_csv" "CSV load ÷ polars.read_csv"
 ratio "reeval load" "BEFORE load" "reeval load ÷ BEFORE load (.xlsx)"
 ratio "reeval load (CSV)" "BEFORE load (CSV)" "reeval load ÷ BEFORE load (CSV)"
+if [ -n "${secs[BEFORE load]:-}" ]; then
+  python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'  {\"CPU: reeval load ÷ BEFORE load (.xlsx)\":<44} {a:.2f} s ÷ {b:.2f} s = {a/max(b,0.005):.2f}×')" "${cpu[reeval load]}" "${cpu[BEFORE load]}"
+fi

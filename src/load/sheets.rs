@@ -7,6 +7,8 @@
 //! skipped, and every other row goes to [`SheetKind::row`], whose [`RowOutcome`] is counted
 //! in the sheet's [`SheetReport`] (a rejection also recorded with its sheet, row, column and
 //! reason). The loaders differ only in how they find a header and what a row becomes.
+//! The ledger loader's .xlsx stream locates on a sheet's first rows and feeds the rest through
+//! the same row handling ([`take_row`], [`sheet_end`]).
 
 use crate::load::formats::workbook::{self, Sheet};
 use crate::load::ledger::cell;
@@ -120,51 +122,113 @@ pub(crate) fn read<'s, K: SheetKind<'s>>(
 ) -> bool {
     let mut any = false;
     for sheet in sheets {
-        let rows: Vec<&'s [Data]> = sheet.range.rows().collect();
-        let mut sr = SheetReport {
-            sheet: sheet.name.clone(),
-            rows_read: rows.len(),
-            ..Default::default()
-        };
-        let at = At {
-            sheet,
-            rows: &rows,
-            sr: &mut sr,
-            report: &mut *report,
-        };
-        let Some((first, mut table)) = kind.locate(at) else {
-            report.sheet_skipped(sr);
-            continue;
-        };
-        any = true;
-        for (index, &cells) in rows.iter().enumerate().skip(first) {
-            let number = sheet.row_number(index);
-            if let Some(reason) = sheet.bad_rows.get(&index) {
-                sr.rows_rejected += 1;
-                report.reject(&sheet.name, number, "整行", reason.clone());
-                continue;
-            }
-            if cells.iter().all(cell::is_blank) {
-                sr.rows_skipped_blank += 1;
-                continue;
-            }
-            let row = Row { number, cells };
-            match kind.row(&mut table, row, report) {
-                RowOutcome::Loaded => sr.rows_loaded += 1,
-                RowOutcome::Opening => sr.rows_opening += 1,
-                RowOutcome::Total => sr.rows_skipped_total += 1,
-                RowOutcome::Header => sr.rows_skipped_header += 1,
-                RowOutcome::Rejected { column, reason } => {
-                    sr.rows_rejected += 1;
-                    report.reject(&sheet.name, number, &column, reason);
-                }
-            }
-        }
-        kind.sheet_done(table, report);
-        sr.rows_skipped_header += first;
-        report.sheet_read(sr);
+        any |= read_sheet(sheet, kind, report);
     }
     any
+}
+
+/// Read one sheet with `kind`; true when it held its table.
+pub(crate) fn read_sheet<'s, K: SheetKind<'s>>(
+    sheet: &'s Sheet,
+    kind: &mut K,
+    report: &mut K::Report,
+) -> bool {
+    let rows: Vec<&'s [Data]> = sheet.range.rows().collect();
+    let mut sr = SheetReport {
+        sheet: sheet.name.clone(),
+        rows_read: rows.len(),
+        ..Default::default()
+    };
+    let at = At {
+        sheet,
+        rows: &rows,
+        sr: &mut sr,
+        report: &mut *report,
+    };
+    let Some((first, mut table)) = kind.locate(at) else {
+        report.sheet_skipped(sr);
+        return false;
+    };
+    take_rows(
+        sheet,
+        &rows[first.min(rows.len())..],
+        first,
+        kind,
+        &mut table,
+        &mut sr,
+        report,
+    );
+    sheet_end(kind, table, first, sr, report);
+    true
+}
+
+/// A located sheet's data rows `rows`, the first of them the sheet's row index `first`, each
+/// through [`take_row`].
+pub(crate) fn take_rows<'s, K: SheetKind<'s>>(
+    sheet: &'s Sheet,
+    rows: &[&'s [Data]],
+    first: usize,
+    kind: &mut K,
+    table: &mut K::Table,
+    sr: &mut SheetReport,
+    report: &mut K::Report,
+) {
+    for (k, &cells) in rows.iter().enumerate() {
+        let index = first + k;
+        let number = sheet.row_number(index);
+        let bad = sheet.bad_rows.get(&index);
+        take_row(sr, report, &sheet.name, number, bad, cells, |report| {
+            kind.row(table, Row { number, cells }, report)
+        });
+    }
+}
+
+/// One row below a sheet's header, from [`read_sheet`] or a loader's stream of rows: rejected
+/// whole when the reader marked it unreadable (`bad`), skipped when blank, else handed to
+/// `row` (the kind's [`SheetKind::row`]) and its outcome counted in `sr` (a rejection also
+/// recorded in the report with its sheet, row, column and reason).
+pub(crate) fn take_row<R: Tally>(
+    sr: &mut SheetReport,
+    report: &mut R,
+    sheet: &str,
+    number: u32,
+    bad: Option<&String>,
+    cells: &[Data],
+    row: impl FnOnce(&mut R) -> RowOutcome,
+) {
+    if let Some(reason) = bad {
+        sr.rows_rejected += 1;
+        report.reject(sheet, number, "整行", reason.clone());
+        return;
+    }
+    if cells.iter().all(cell::is_blank) {
+        sr.rows_skipped_blank += 1;
+        return;
+    }
+    match row(report) {
+        RowOutcome::Loaded => sr.rows_loaded += 1,
+        RowOutcome::Opening => sr.rows_opening += 1,
+        RowOutcome::Total => sr.rows_skipped_total += 1,
+        RowOutcome::Header => sr.rows_skipped_header += 1,
+        RowOutcome::Rejected { column, reason } => {
+            sr.rows_rejected += 1;
+            report.reject(sheet, number, &column, reason);
+        }
+    }
+}
+
+/// After a located sheet's last row (`first`: the index of its first data row): the kind's
+/// [`SheetKind::sheet_done`], the header rows counted as skipped, the counts added to the file's.
+pub(crate) fn sheet_end<'s, K: SheetKind<'s>>(
+    kind: &mut K,
+    table: K::Table,
+    first: usize,
+    mut sr: SheetReport,
+    report: &mut K::Report,
+) {
+    kind.sheet_done(table, report);
+    sr.rows_skipped_header += first;
+    report.sheet_read(sr);
 }
 
 /// Open a workbook (any format, by its bytes) for a file report: its sheets, with the text
@@ -172,11 +236,14 @@ pub(crate) fn read<'s, K: SheetKind<'s>>(
 pub(crate) fn open(path: &Path, report: &mut FileReport) -> Result<(Vec<Sheet>, String)> {
     let (sheets, encoding) = workbook::read_any(path)?;
     report.encoding = encoding.map(str::to_string);
-    let stem = path
-        .file_stem()
+    Ok((sheets, file_stem(path)))
+}
+
+/// The file name's stem: the entity of last resort.
+pub(crate) fn file_stem(path: &Path) -> String {
+    path.file_stem()
         .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    Ok((sheets, stem))
+        .unwrap_or_default()
 }
 
 /// How a ledger, register or balance loader looks for its table on each sheet: the profiles

@@ -23,6 +23,7 @@ mod load_robustness;
 mod load_sections;
 mod load_sparse;
 mod load_speed;
+mod load_stream;
 mod money_and_dates;
 mod performance;
 mod performance_books;

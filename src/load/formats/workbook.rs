@@ -8,6 +8,10 @@
 //! a sheet whose few values lie far apart (A1 and XFD1048576) is refused with the sheet and
 //! the far cell named, before anything is allocated. So memory stays proportional to the
 //! cells in the file, and the loaders' row loops never walk a million empty rows.
+//!
+//! The ledger loader reads an .xlsx without the grid: [`stream_xlsx`] hands it the valued
+//! cells from a parse thread, and it checks the same extent as the cells go by
+//! (`load/ledger/read.rs`, module `stream`).
 
 use crate::model::provenance::{io_reason, open_input};
 use anyhow::{anyhow, bail, Result};
@@ -621,4 +625,171 @@ pub fn read_any(path: &Path) -> Result<(Vec<Sheet>, Option<&'static str>)> {
         return Ok((vec![sheet], Some(enc)));
     }
     Ok((read_sheets(path)?, None))
+}
+
+/// What the parse thread of [`stream_xlsx`] hands over, in workbook order.
+enum Streamed {
+    /// The next sheet, by name.
+    Sheet(String),
+    /// Cells of the current sheet holding a value (as [`has_value`]), in the order of the
+    /// sheet's XML: (0-based row, 0-based column, value).
+    Cells(Vec<(u32, u32, Data)>),
+    /// The current sheet's last cell was sent.
+    End,
+    /// The sheet cannot be read on (worded as [`read_sheets`] words it).
+    Failed(anyhow::Error),
+}
+
+/// Cells per batch (40 bytes each: 320 KB) and batches in flight: enough to keep both
+/// threads busy, little enough that the queue never holds more than a few MB.
+const BATCH_CELLS: usize = 8192;
+const BATCH_QUEUE: usize = 4;
+
+/// An .xlsx's valued cells as a parse thread reads them, sheet by sheet ([`stream_xlsx`]).
+pub struct CellStream {
+    rx: std::sync::mpsc::Receiver<Streamed>,
+    batch: std::vec::IntoIter<(u32, u32, Data)>,
+    /// Inside a sheet whose `End` has not been received yet.
+    in_sheet: bool,
+}
+
+impl CellStream {
+    fn recv(&mut self) -> Result<Streamed> {
+        // The parse thread ends only after `End` of the last sheet or a `Failed`, so a closed
+        // channel here is a thread that died (a panic in the parser).
+        self.rx
+            .recv()
+            .map_err(|_| anyhow!("工作簿的读取线程意外中止"))
+    }
+
+    /// The next sheet's name (the rest of the current sheet skipped), `None` after the last.
+    pub fn next_sheet(&mut self) -> Result<Option<String>> {
+        while self.next_cell()?.is_some() {}
+        match self.recv() {
+            Ok(Streamed::Sheet(name)) => {
+                self.in_sheet = true;
+                Ok(Some(name))
+            }
+            Ok(Streamed::Failed(e)) => Err(e),
+            Ok(_) => bail!("工作簿的读取线程次序错乱"),
+            // After the last sheet the thread has ended and dropped its sender.
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// The current sheet's next valued cell, `None` at its end.
+    pub fn next_cell(&mut self) -> Result<Option<(u32, u32, Data)>> {
+        loop {
+            if let Some(c) = self.batch.next() {
+                return Ok(Some(c));
+            }
+            if !self.in_sheet {
+                return Ok(None);
+            }
+            match self.recv()? {
+                Streamed::Cells(cells) => self.batch = cells.into_iter(),
+                Streamed::End => {
+                    self.in_sheet = false;
+                    return Ok(None);
+                }
+                Streamed::Failed(e) => {
+                    self.in_sheet = false;
+                    return Err(e);
+                }
+                Streamed::Sheet(_) => bail!("工作簿的读取线程次序错乱"),
+            }
+        }
+    }
+}
+
+/// Whether `path` is, by its bytes, an .xlsx (a zip): the files [`stream_xlsx`] reads.
+pub fn is_xlsx(path: &Path) -> bool {
+    matches!(sniff(path), Ok("zip"))
+}
+
+/// Read an .xlsx's sheets on a second thread while `consume` takes their cells on this one.
+///
+/// The parse thread runs calamine's cell reader, keeps the cells that hold a value (as
+/// [`read_sheets`] does) and sends them in batches over a bounded channel, so parsing and
+/// the caller's work on the rows overlap and no sheet is held whole. It stops when `consume`
+/// returns (its channel closed), however far it got. The zip checks and the opening of the
+/// workbook are [`read_sheets`]'s, with the same messages; unlike it, nothing here checks a
+/// sheet's extent ([`UsedRange::check`]): a caller that allocates by the cells does.
+pub fn stream_xlsx<T>(path: &Path, consume: impl FnOnce(&mut CellStream) -> T) -> Result<T> {
+    let p = path.display();
+    check_zip(path)?;
+    let mut wb: Xlsx<BufReader<File>> = Xlsx::new(BufReader::new(open_input(path)?))
+        .map_err(|e| anyhow!("文件 {p} 是 zip 压缩包，但不是可读的 .xlsx 工作簿（{e}）"))?;
+    let names = wb.sheet_names();
+    let (tx, rx) = std::sync::mpsc::sync_channel(BATCH_QUEUE);
+    // Set when `consume` has returned: the parse thread stops within a batch's worth of cells
+    // even where few cells hold a value (its sends, which would fail, are rare there).
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
+    Ok(std::thread::scope(|scope| {
+        scope.spawn(move || {
+            // A failed send is the consumer gone: stop quietly.
+            let mut seen = 0usize;
+            for name in names {
+                let unreadable = |e: XlsxError| anyhow!("文件 {p} 的工作表“{name}”无法读取：{e}");
+                if tx.send(Streamed::Sheet(name.clone())).is_err() {
+                    return;
+                }
+                let mut batch = Vec::with_capacity(BATCH_CELLS);
+                match wb.worksheet_cells_reader(&name) {
+                    Ok(mut reader) => loop {
+                        seen += 1;
+                        if seen.is_multiple_of(BATCH_CELLS) && stopped() {
+                            return;
+                        }
+                        match reader.next_cell() {
+                            Ok(Some(cell)) => {
+                                let v = cell.get_value();
+                                if has_value_ref(v) {
+                                    let (r, c) = cell.get_position();
+                                    batch.push((r, c, Data::from(v.clone())));
+                                    if batch.len() == BATCH_CELLS {
+                                        let full = std::mem::replace(
+                                            &mut batch,
+                                            Vec::with_capacity(BATCH_CELLS),
+                                        );
+                                        if tx.send(Streamed::Cells(full)).is_err() {
+                                            return;
+                                        }
+                                    }
+                                }
+                            }
+                            Ok(None) => break,
+                            Err(e) => {
+                                let _ = tx.send(Streamed::Failed(unreadable(e)));
+                                return;
+                            }
+                        }
+                    },
+                    // A chart sheet or dialog sheet: no cells (as calamine reads it).
+                    Err(XlsxError::NotAWorksheet(_)) => {}
+                    Err(e) => {
+                        let _ = tx.send(Streamed::Failed(unreadable(e)));
+                        return;
+                    }
+                }
+                if !batch.is_empty() && tx.send(Streamed::Cells(batch)).is_err() {
+                    return;
+                }
+                if tx.send(Streamed::End).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut stream = CellStream {
+            rx,
+            batch: Vec::new().into_iter(),
+            in_sheet: false,
+        };
+        let out = consume(&mut stream);
+        // Closing the channel stops the parse thread at its next send.
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        drop(stream);
+        out
+    }))
 }

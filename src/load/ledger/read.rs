@@ -136,13 +136,8 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
         if let Some(e) = assigned {
             // The file's own unit, reported beside the engagement's, never merged by it.
             let own = titles.get("entity").cloned().or_else(|| {
-                hdr.col("entity").and_then(|c| {
-                    rows[hdr.row + hdr.height..]
-                        .iter()
-                        .filter_map(|r| r.get(c))
-                        .map(|v| cell::text(v).to_string())
-                        .find(|t| !t.is_empty() && t != e)
-                })
+                hdr.col("entity")
+                    .and_then(|c| other_entity(&rows[hdr.row + hdr.height..], c, e))
             });
             if let Some(own) = own.filter(|o| o != e) {
                 if report.entity_in_file.is_none() {
@@ -234,13 +229,7 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
         row: Row<'s>,
         report: &mut FileReport,
     ) -> RowOutcome {
-        t.row(
-            row,
-            report,
-            &mut self.out,
-            &mut self.sums,
-            &mut self.unknown_accounts,
-        )
+        self.line(t, row, report)
     }
 
     fn sheet_done(&mut self, reader: SheetReader<'s>, _: &mut FileReport) {
@@ -252,6 +241,71 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
             e.0 += n;
         }
     }
+}
+
+impl<'a> LedgerSheets<'a> {
+    /// The kind for one file: its candidate profiles and chart (named in the report).
+    fn new(opts: &'a LedgerOptions<'a>, stem: String, report: &mut FileReport) -> Result<Self> {
+        let candidates: Vec<&Profile> = match &opts.profile {
+            Some(id) => match opts.profiles.get(id) {
+                Some(p) if p.kind == "ledger" => vec![p],
+                _ => bail!("映射方案“{id}”不存在或不是序时账方案"),
+            },
+            None => opts.profiles.of_kind("ledger"),
+        };
+        let system_name = opts
+            .system
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SYSTEM.to_string());
+        let default_chart = opts.charts.find(&system_name).ok_or_else(|| {
+            anyhow::anyhow!(
+                "没有会计制度“{system_name}”的科目表；内置：{}",
+                opts.charts.names().join("、")
+            )
+        })?;
+        report.accounting_system = Some(default_chart.name.clone());
+        Ok(LedgerSheets {
+            opts,
+            find: Finder::new(candidates, opts.entity.as_deref(), stem),
+            default_chart,
+            // As the request named the file (`path` may be that joined to the engagement
+            // directory).
+            file_label: report.path.as_str().into(),
+            out: LedgerLoad::default(),
+            sums: Sums::default(),
+            unknown_accounts: BTreeSet::new(),
+            serials: BTreeMap::new(),
+            first_header: None,
+        })
+    }
+
+    /// One data row of a located sheet, borrowed for this call only (a streamed row).
+    fn line(
+        &mut self,
+        t: &mut SheetReader<'_>,
+        row: Row<'_>,
+        report: &mut FileReport,
+    ) -> RowOutcome {
+        t.row(
+            row,
+            report,
+            &mut self.out,
+            &mut self.sums,
+            &mut self.unknown_accounts,
+        )
+    }
+}
+
+/// The first text in column `c` of `rows` naming another unit than `e` (the file's own unit,
+/// reported beside the engagement's).
+fn other_entity(rows: &[&[Data]], c: usize, e: &str) -> Option<String> {
+    rows.iter().find_map(|r| other_entity_in(r, c, e))
+}
+
+fn other_entity_in(row: &[Data], c: usize, e: &str) -> Option<String> {
+    row.get(c)
+        .map(|v| cell::text(v).to_string())
+        .filter(|t| !t.is_empty() && t != e)
 }
 
 /// The year of a sheet's first line with a readable date (or year) cell, for 期初 rows above it.
@@ -277,39 +331,75 @@ fn first_dated_year(rows: &[&[Data]], hdr: &Header) -> Option<i32> {
 
 /// Load one ledger workbook. `Err` only when the file cannot be read or holds no
 /// recognisable header; row problems become rejections in the report.
+///
+/// An .xlsx is streamed ([`stream`]): its cells parsed on a second thread while its rows are
+/// mapped on this one, no sheet held whole. When the stream cannot be sure to give exactly
+/// what reading the whole sheets gives ([`load_file_materialised`]), that is done instead,
+/// from the start, and the stream's work is discarded.
 pub fn load_file(path: &Path, report: &mut FileReport, opts: &LedgerOptions) -> Result<LedgerLoad> {
+    if let Some((trial, kind, any)) = load_streamed(path, report, opts) {
+        *report = trial;
+        return finish(path, report, kind, any);
+    }
+    load_file_materialised(path, report, opts)
+}
+
+/// [`load_file`] by the stream alone: `None` where it falls back (not an .xlsx, or a sheet the
+/// stream cannot read exactly as a whole: see [`stream`]). For tests comparing both paths.
+pub fn load_file_streamed(
+    path: &Path,
+    report: &mut FileReport,
+    opts: &LedgerOptions,
+) -> Option<Result<LedgerLoad>> {
+    let (trial, kind, any) = load_streamed(path, report, opts)?;
+    *report = trial;
+    Some(finish(path, report, kind, any))
+}
+
+/// [`load_file`] from every sheet read whole into a grid (every format).
+pub fn load_file_materialised(
+    path: &Path,
+    report: &mut FileReport,
+    opts: &LedgerOptions,
+) -> Result<LedgerLoad> {
     let (sheets, stem) = sheets::open(path, report)?;
-    let candidates: Vec<&Profile> = match &opts.profile {
-        Some(id) => match opts.profiles.get(id) {
-            Some(p) if p.kind == "ledger" => vec![p],
-            _ => bail!("映射方案“{id}”不存在或不是序时账方案"),
-        },
-        None => opts.profiles.of_kind("ledger"),
-    };
-    let system_name = opts
-        .system
-        .clone()
-        .unwrap_or_else(|| DEFAULT_SYSTEM.to_string());
-    let default_chart = opts.charts.find(&system_name).ok_or_else(|| {
-        anyhow::anyhow!(
-            "没有会计制度“{system_name}”的科目表；内置：{}",
-            opts.charts.names().join("、")
-        )
-    })?;
-    report.accounting_system = Some(default_chart.name.clone());
-    let mut kind = LedgerSheets {
-        opts,
-        find: Finder::new(candidates, opts.entity.as_deref(), stem),
-        default_chart,
-        // As the request named the file (`path` may be that joined to the engagement directory).
-        file_label: report.path.as_str().into(),
-        out: LedgerLoad::default(),
-        sums: Sums::default(),
-        unknown_accounts: BTreeSet::new(),
-        serials: BTreeMap::new(),
-        first_header: None,
-    };
-    if !sheets::read(&sheets, &mut kind, report) {
+    let mut kind = LedgerSheets::new(opts, stem, report)?;
+    let any = sheets::read(&sheets, &mut kind, report);
+    finish(path, report, kind, any)
+}
+
+/// The stream's attempt on a copy of the report: the report, the sheets read and whether any
+/// held a header, or `None` to fall back (every error included: the materialised path then
+/// reports it, in its order).
+fn load_streamed<'a>(
+    path: &Path,
+    report: &FileReport,
+    opts: &'a LedgerOptions<'a>,
+) -> Option<(FileReport, LedgerSheets<'a>, bool)> {
+    if !crate::load::formats::workbook::is_xlsx(path) {
+        return None;
+    }
+    let mut trial = report.clone();
+    // As `sheets::open` notes it for a workbook: no text encoding.
+    trial.encoding = None;
+    let mut kind = LedgerSheets::new(opts, sheets::file_stem(path), &mut trial).ok()?;
+    let any = crate::load::formats::workbook::stream_xlsx(path, |cells| {
+        stream::read(path, cells, &mut kind, &mut trial)
+    })
+    .ok()?
+    .ok()??;
+    Some((trial, kind, any))
+}
+
+/// After the sheets: no header anywhere, nothing loaded, the serial-date warnings, accounts
+/// not in the chart, the voucher balance check and the totals.
+fn finish(
+    path: &Path,
+    report: &mut FileReport,
+    kind: LedgerSheets,
+    any: bool,
+) -> Result<LedgerLoad> {
+    if !any {
         return Err(kind.find.no_header(path, "序时账", "ledger"));
     }
     if kind.out.lines.is_empty() && kind.out.opening.is_empty() && report.rows_rejected > 0 {
@@ -457,5 +547,238 @@ fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
                 });
             }
         }
+    }
+}
+
+/// The ledger's .xlsx stream: each sheet's cells as the parse thread hands them over, mapped
+/// row by row without the sheet ever being held whole.
+///
+/// Identity is the rule: what the stream gives must be exactly what the materialised path
+/// gives (`sheets::read` on the sheets `read_sheets` builds: rows numbered from the sheet's
+/// first valued row, columns from its first valued column over the whole sheet, every row
+/// as wide as the sheet's valued cells reach, blank rows included). So the first
+/// [`PREFIX_ROWS`] rows of a sheet are buffered and read by the same code (the sheet's table
+/// located on them, a sheet shorter than that read exactly as the materialised path reads
+/// it), and the rows below are streamed into rows of the prefix's width while everything the
+/// prefix could not know is checked. The stream gives up (`Ok(None)`: the file is read again,
+/// whole) when
+/// - a later cell lies left or right of the prefix's valued columns (the whole sheet's rows
+///   would be wider or start further left, moving every column letter and index);
+/// - the cells come out of row order (the grid places them by position, a stream cannot);
+/// - a sheet longer than the prefix has no header on it (the "no header" note counts every
+///   row of the sheet);
+/// - the header found on the prefix could change with later rows (a 明细账 header without a
+///   科目 column counts as complete when section headings stand anywhere on the sheet:
+///   [`header_settled`]);
+/// - no title states the year and no dated line stands in the prefix (undated 期初 rows take
+///   the year of the sheet's first dated line, wherever it is);
+/// - the engagement assigns the entity, the file has an entity column, and a unit other than
+///   the engagement's appears in it only below the prefix (the file's own unit is warned about
+///   when the sheet is located, before its rows);
+/// - a sheet is out of proportion ([`UsedRange::check`], on the prefix before its grid is built
+///   and on the whole sheet at its end), or cannot be read: the materialised path's message.
+mod stream {
+    use super::{first_dated_year, other_entity, other_entity_in, LedgerSheets};
+    use crate::load::formats::workbook::{CellStream, Sheet, UsedRange};
+    use crate::load::ledger::header::{self, Header};
+    use crate::load::ledger::profile::Profile;
+    use crate::load::report::{FileReport, SheetReport};
+    use crate::load::sheets::{self, At, Row, SheetKind};
+    use anyhow::Result;
+    use calamine::{Cell, Data, Range};
+    use std::path::Path;
+
+    /// Rows of a sheet (from its first valued row) buffered before its table is located: the
+    /// header is searched in the first 40 (`header::HEADER_SEARCH_ROWS`), and a dated line
+    /// or a differing entity almost always stands within the first thousand.
+    pub(super) const PREFIX_ROWS: u32 = 1000;
+
+    /// Every sheet of the workbook: whether any held a header, `None` to fall back.
+    pub(super) fn read(
+        path: &Path,
+        cells: &mut CellStream,
+        kind: &mut LedgerSheets,
+        report: &mut FileReport,
+    ) -> Result<Option<bool>> {
+        let mut any = false;
+        while let Some(name) = cells.next_sheet()? {
+            match sheet(path, name, cells, kind, report)? {
+                Some(located) => any |= located,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(any))
+    }
+
+    /// One sheet: whether it held a header, `None` to fall back.
+    fn sheet(
+        path: &Path,
+        name: String,
+        cells: &mut CellStream,
+        kind: &mut LedgerSheets,
+        report: &mut FileReport,
+    ) -> Result<Option<bool>> {
+        // The extent of every valued cell, as `read_sheets` checks it.
+        let mut ext = UsedRange::new(false);
+        let mut last_row = 0u32;
+        let mut prefix: Vec<Cell<Data>> = Vec::new();
+        let mut limit: Option<u32> = None;
+        let mut pending = None;
+        while let Some((r, c, v)) = cells.next_cell()? {
+            if r < last_row {
+                return Ok(None);
+            }
+            last_row = r;
+            ext.add(r, c);
+            if r >= *limit.get_or_insert(r.saturating_add(PREFIX_ROWS)) {
+                pending = Some((r, c, v));
+                break;
+            }
+            prefix.push(Cell::new((r, c), v));
+        }
+        // The prefix's grid is allocated: refused as `read_sheets` would refuse the sheet.
+        if ext.check(path, &name).is_err() {
+            return Ok(None);
+        }
+        let sheet = Sheet {
+            name,
+            range: Range::from_sparse(prefix),
+            bad_rows: Default::default(),
+        };
+        let Some(pending) = pending else {
+            // The whole sheet: read exactly as the materialised path reads it.
+            return Ok(Some(sheets::read_sheet(&sheet, kind, report)));
+        };
+        let (Some(start), Some(end)) = (sheet.range.start(), sheet.range.end()) else {
+            return Ok(None);
+        };
+        let rows: Vec<&[Data]> = sheet.range.rows().collect();
+        let mut sr = SheetReport {
+            sheet: sheet.name.clone(),
+            rows_read: rows.len(),
+            ..Default::default()
+        };
+        let at = At {
+            sheet: &sheet,
+            rows: &rows,
+            sr: &mut sr,
+            report: &mut *report,
+        };
+        let Some((first, mut table)) = kind.locate(at) else {
+            return Ok(None);
+        };
+        let data = rows.get(first..).unwrap_or_default();
+        if !header_settled(&rows, &kind.find.candidates)
+            || (table.title_year.is_none() && first_dated_year(data, &table.hdr).is_none())
+        {
+            return Ok(None);
+        }
+        // The engagement's entity, watched for below the prefix in the entity column, when
+        // neither a title nor the prefix's rows name another unit.
+        let opts = kind.opts;
+        let watch = match opts
+            .entity
+            .as_deref()
+            .filter(|_| opts.entity_from_engagement)
+        {
+            Some(e) => {
+                let titles = header::title_values(&rows[..table.hdr.row], &table.profile.title);
+                match (titles.get("entity"), table.hdr.col("entity")) {
+                    (None, Some(c)) if other_entity(data, c, e).is_none() => Some((c, e)),
+                    _ => None,
+                }
+            }
+            None => None,
+        };
+        sheets::take_rows(&sheet, data, first, kind, &mut table, &mut sr, report);
+
+        // The rows below the prefix, each as wide as the prefix's valued columns.
+        let (c0, c1) = (start.1, end.1);
+        let mut buf = vec![Data::Empty; (c1 - c0) as usize + 1];
+        let mut current: Option<u32> = None;
+        let mut next = Some(pending);
+        loop {
+            let cell = match next.take() {
+                Some(c) => Some(c),
+                None => cells.next_cell()?,
+            };
+            // The row in `buf` is complete when a later row begins or the sheet ends.
+            let row_done = match &cell {
+                Some((r, _, _)) => current.is_some_and(|cur| cur != *r),
+                None => current.is_some(),
+            };
+            if row_done {
+                let cur = current.unwrap_or_default();
+                if watch.is_some_and(|(c, e)| other_entity_in(&buf, c, e).is_some()) {
+                    return Ok(None);
+                }
+                let number = sheet.row_number((cur - start.0) as usize);
+                sheets::take_row(&mut sr, report, &sheet.name, number, None, &buf, |report| {
+                    kind.line(
+                        &mut table,
+                        Row {
+                            number,
+                            cells: &buf,
+                        },
+                        report,
+                    )
+                });
+                buf.fill(Data::Empty);
+            }
+            let Some((r, c, v)) = cell else {
+                break;
+            };
+            if r < last_row || c < c0 || c > c1 {
+                return Ok(None);
+            }
+            last_row = r;
+            ext.add(r, c);
+            if current != Some(r) {
+                // The rows between hold no value: blank rows of the grid.
+                sr.rows_skipped_blank += (r - current.unwrap_or(end.0) - 1) as usize;
+                current = Some(r);
+            }
+            buf[(c - c0) as usize] = v;
+        }
+        if ext.check(path, &sheet.name).is_err() {
+            return Ok(None);
+        }
+        sr.rows_read = (last_row - start.0) as usize + 1;
+        sheets::sheet_end(kind, table, first, sr, report);
+        Ok(Some(true))
+    }
+
+    /// Whether the header [`header::find`] finds on a sheet's first rows is the one it would
+    /// find on the whole sheet. It looks beyond the first rows in one place: a 明细账 header
+    /// without a 科目 column counts as complete when a section heading (`科目：…`) stands
+    /// anywhere on the sheet. So each candidate is asked again with such a heading appended:
+    /// a profile whose answer does not change cannot be changed by any later row.
+    fn header_settled(rows: &[&[Data]], candidates: &[&Profile]) -> bool {
+        candidates.iter().all(|p| {
+            let Some(word) = p.title.get(header::SECTION_KEY).and_then(|w| w.first()) else {
+                // No heading words: no row is a heading.
+                return true;
+            };
+            let heading = [Data::String(format!("{word}：1"))];
+            if header::section_heading(&heading, &p.title).is_none() {
+                return false;
+            }
+            let mut more = rows.to_vec();
+            more.push(&heading);
+            same(header::find(rows, p), header::find(&more, p))
+        })
+    }
+
+    fn same(a: Option<Header>, b: Option<Header>) -> bool {
+        let key = |h: &Header| {
+            (
+                h.row,
+                h.height,
+                h.fields.clone(),
+                h.names.clone(),
+                h.duplicates.clone(),
+            )
+        };
+        a.as_ref().map(key) == b.as_ref().map(key)
     }
 }
