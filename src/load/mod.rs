@@ -355,10 +355,8 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
 
     // The balance tables (rare beside a large ledger) and `keep_rows` want all the lines in
     // one vector; otherwise each file's lines go into the frame as they are.
-    if !balance_rows.is_empty() || req.keep_rows {
-        if parts.len() > 1 {
-            parts = vec![parts.into_iter().flatten().collect()];
-        }
+    if (!balance_rows.is_empty() || req.keep_rows) && parts.len() > 1 {
+        parts = vec![parts.into_iter().flatten().collect()];
     }
     if !balance_rows.is_empty() {
         let lines = parts.first_mut().map(Vec::as_mut_slice).unwrap_or_default();

@@ -187,6 +187,9 @@ pub struct RunOutcome {
     /// What was put right from an interrupted earlier run, or could not be cleared.
     pub notes: Vec<String>,
     pub timings: Vec<(&'static str, f64)>,
+    /// The loaded books, handed back rather than freed inside the run, so that `reeval run`
+    /// can leave them to the OS at exit (see `cli::run`); a library caller just drops them.
+    pub(crate) loaded: Option<crate::load::Loaded>,
 }
 
 /// What `reeval run` writes: recognised by `run.json`, whose `outputs` list every file with
@@ -330,6 +333,7 @@ pub fn run_with(
         kept,
         notes,
         timings: timings.iter().map(|(s, t)| (s.title, *t)).collect(),
+        loaded: state.loaded.take(),
         summary: state.summary,
     })
 }
