@@ -117,18 +117,5 @@ fn run(st: &mut State) -> Result<()> {
         warnings,
     });
     st.loaded = Some(loaded);
-    release_freed_memory();
     Ok(())
-}
-
-/// Give the memory the load freed back to the OS. The parse's row structs and texts (several
-/// hundred MB at a million lines, freed as the frame was built) stay in the allocator's heap
-/// otherwise, under every later step's own peak; glibc returns only the top of its heap by
-/// itself. Where the allocator has no such call this does nothing.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free pages of the allocator's arenas to the OS.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
