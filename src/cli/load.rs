@@ -31,6 +31,10 @@ pub fn run(args: &LoadArgs) -> Result<()> {
         super::write_report(path, &json, &loaded.report.provenance, &args.ledgers)?;
         println!("载入报告已写入 {}", path.display());
     }
+    // The cache and the report are written (files closed): freeing a large ledger's frames
+    // (hundreds of MB) would only delay the exit, and the OS takes the memory back anyway.
+    // The frames hold no files or locks (nothing needs their Drop).
+    std::mem::forget(loaded);
     Ok(())
 }
 

@@ -152,7 +152,9 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
 
     let mut files = Vec::new();
     let mut failures = Vec::new();
-    let mut lines: Vec<LedgerLine> = Vec::new();
+    // Each ledger file's lines as parsed, in input order: appending them to one vector
+    // would copy the first file's row structs (hundreds of MB) when the second comes.
+    let mut parts: Vec<Vec<LedgerLine>> = Vec::new();
     let mut opening: Vec<OpeningBalance> = Vec::new();
     let mut asset_rows: Vec<Asset> = Vec::new();
     let mut balance_rows: Vec<(usize, crate::load::balances::BalanceRow)> = Vec::new();
@@ -174,6 +176,7 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
         Duplicate(FileReport),
     }
     let mut jobs = Vec::new();
+    let t0 = std::time::Instant::now();
     for (path, kind) in inputs {
         let info = match sha256_file_in(root, path) {
             Ok(i) => i,
@@ -281,6 +284,7 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
             .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
             .collect()
     };
+    span("parse", t0);
     let mut parsed = parsed.into_iter();
     for job in jobs {
         let (fr, result) = match job {
@@ -291,12 +295,8 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
                     .flatten()
                     .expect("one parse result per ledger job");
                 let r = r.map(|l| {
-                    // Move the first file's lines rather than copy them (a 1M-line ledger's
-                    // rows are several hundred MB).
-                    if lines.is_empty() {
-                        lines = l.lines;
-                    } else {
-                        lines.extend(l.lines);
+                    if !l.lines.is_empty() {
+                        parts.push(l.lines);
                     }
                     opening.extend(l.opening);
                 });
@@ -336,7 +336,7 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
         return Err(LoadFailure { messages: failures }.into());
     }
     let mut money = MoneyTally::default();
-    for l in &lines {
+    for l in parts.iter().flatten() {
         money.add(&l.source.file, &[l.debit, l.credit]);
     }
     for o in &opening {
@@ -353,17 +353,31 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
     }
     money.check()?;
 
-    if !balance_rows.is_empty() {
-        crate::load::balances::apply(&balance_rows, &mut lines, &mut opening, &mut files);
+    // The balance tables (rare beside a large ledger) and `keep_rows` want all the lines in
+    // one vector; otherwise each file's lines go into the frame as they are.
+    if (!balance_rows.is_empty() || req.keep_rows) && parts.len() > 1 {
+        parts = vec![parts.into_iter().flatten().collect()];
     }
+    if !balance_rows.is_empty() {
+        let lines = parts.first_mut().map(Vec::as_mut_slice).unwrap_or_default();
+        crate::load::balances::apply(&balance_rows, lines, &mut opening, &mut files);
+    }
+    // The frames hold everything later stages read; the row structs go unless asked for
+    // (consumed as the frame is built, so the two are not in memory at once).
+    let (lines_frame, lines) = if req.keep_rows {
+        let lines = parts.pop().unwrap_or_default();
+        (model::lines_frame(&lines)?, lines)
+    } else {
+        (model::lines_frame_owned(parts)?, Vec::new())
+    };
+    span("lines_frame", t0);
     let frames = Frames {
-        lines: model::lines_frame(&lines)?,
+        lines: lines_frame,
         opening: model::opening_frame(&opening)?,
         assets: assets::assets_frame(&asset_rows)?,
     };
     let summary = summarize(&files, &frames)?;
-    // The frames hold everything later stages read; the row structs go unless asked for.
-    let lines = if req.keep_rows { lines } else { Vec::new() };
+    span("summarize", t0);
     Ok(Loaded {
         frames,
         report: LoadReport {
@@ -374,6 +388,14 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
         lines,
         charts,
     })
+}
+
+/// With `REEVAL_SPANS` set, the seconds since `t0` at a point of the load, on stderr (for
+/// benchmarks: where a large load's time goes).
+pub(crate) fn span(what: &str, t0: std::time::Instant) {
+    if std::env::var_os("REEVAL_SPANS").is_some() {
+        eprintln!("span {what} {:.3}", t0.elapsed().as_secs_f64());
+    }
 }
 
 /// The absolute amounts of a load, added up in i128 per file.
@@ -472,7 +494,19 @@ fn summarize(files: &[FileReport], frames: &Frames) -> Result<Summary> {
         .collect()
         .map_err(err)?
         .height();
-    let repeated = lf()
+    // Only a voucher of two ledger files can be in several: with one file the group-by (a
+    // hash of five columns over every line) cannot find any.
+    let ledger_files = files
+        .iter()
+        .filter(|f| f.kind == "ledger" && f.duplicate_of.is_none())
+        .count();
+    let several = if ledger_files < 2 {
+        frames.lines.clear()
+    } else {
+        frames.lines.clone()
+    };
+    let repeated = several
+        .lazy()
         .group_by(voucher.clone())
         .agg([col("source_file").n_unique().alias("files")])
         .filter(col("files").gt(lit(1)))

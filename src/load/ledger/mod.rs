@@ -1,4 +1,5 @@
 //! Ledger (序时账 / 凭证明细) loading: profiles, charts, cells, headers, rows, model.
+pub mod balance;
 pub mod cell;
 pub mod chart;
 pub mod diagnose;

@@ -9,10 +9,9 @@ use super::header::{self, Header};
 use super::model::{LedgerLine, OpeningBalance};
 use super::profile::{Profile, Profiles};
 use super::sheet::{SheetReader, Sums};
-use crate::load::report::{DuplicateNumber, FileReport, Unbalanced};
+use crate::load::report::FileReport;
 use crate::load::sheets::{self, At, Finder, Found, Row, RowOutcome, SheetKind};
 use crate::model::money::Fen;
-use crate::model::voucher::VoucherId;
 use anyhow::{bail, Result};
 use calamine::Data;
 use chrono::NaiveDate;
@@ -420,7 +419,7 @@ fn finish(
         ));
     }
     report.accounts_not_in_chart = unknown_accounts.into_iter().collect();
-    check_balance(&out.lines, report);
+    super::balance::check_balance(&out.lines, report);
     report.totals.debit = out.lines.iter().map(|l| l.debit).sum();
     report.totals.credit = out.lines.iter().map(|l| l.credit).sum();
     Ok(out)
@@ -443,111 +442,6 @@ fn nothing_loaded(path: &Path, report: &FileReport, kind: &LedgerSheets) -> anyh
         path.display(),
         report.rows_rejected
     )
-}
-
-/// Debits must equal credits per voucher and per basis (财务会计 and 预算会计 each balance).
-/// A voucher is its entity, 账套, period, word and number, and its date: one number used on
-/// two dates of a period is two vouchers, each checked on its own, and listed in
-/// `duplicate_voucher_numbers` (a numbering anomaly, never a silent merge).
-fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
-    // Keys borrow from the lines: no allocation per line on a million-line ledger.
-    type Key<'a> = (&'a str, Option<&'a str>, i32, u32, &'a str, u32, NaiveDate);
-    fn key(l: &LedgerLine) -> Key<'_> {
-        let book = l.book.as_deref();
-        (
-            &l.entity,
-            book,
-            l.year,
-            l.period,
-            &l.voucher_kind,
-            l.voucher_number,
-            l.date,
-        )
-    }
-    // Summed in a hash map (a tree map's string comparisons per line were a tenth of a CSV
-    // load), a voucher's consecutive lines added to the entry of the line above without a
-    // lookup; then sorted once per voucher and basis: the order a tree map iterates in.
-    let mut by_key: std::collections::HashMap<(Key, &str), (Fen, Fen)> =
-        std::collections::HashMap::with_capacity(lines.len() / 2);
-    /// A voucher and basis, with its debit and credit sums.
-    type Sum<'a> = ((Key<'a>, &'a str), (Fen, Fen));
-    let mut run: Option<Sum> = None;
-    for l in lines {
-        let k = (key(l), l.basis.as_str());
-        match &mut run {
-            Some((rk, sum)) if *rk == k => {
-                sum.0 += l.debit;
-                sum.1 += l.credit;
-            }
-            _ => {
-                if let Some((rk, (d, c))) = run.take() {
-                    let e = by_key.entry(rk).or_default();
-                    e.0 += d;
-                    e.1 += c;
-                }
-                run = Some((k, (l.debit, l.credit)));
-            }
-        }
-    }
-    if let Some((rk, (d, c))) = run {
-        let e = by_key.entry(rk).or_default();
-        e.0 += d;
-        e.1 += c;
-    }
-    let mut sums: Vec<Sum> = by_key.into_iter().collect();
-    sums.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut vouchers: Vec<&Key> = sums.iter().map(|((k, _), _)| k).collect();
-    vouchers.dedup();
-    report.vouchers = vouchers.len();
-    // One number on several dates within a period (and 账套): the vouchers are sorted, so a
-    // number's dates are consecutive.
-    type Number<'a> = (&'a str, Option<&'a str>, i32, u32, &'a str, u32);
-    fn number<'a>(&&(e, b, y, p, k, n, _): &&Key<'a>) -> Number<'a> {
-        (e, b, y, p, k, n)
-    }
-    for same in vouchers.chunk_by(|a, b| number(a) == number(b)) {
-        if same.len() > 1 {
-            let (e, _, y, p, k, n) = number(&same[0]);
-            report.duplicate_voucher_numbers.push(DuplicateNumber {
-                voucher: VoucherId::new(e, y, p, k, n).with_entity(),
-                dates: same
-                    .iter()
-                    .map(|v| v.6.format("%Y-%m-%d").to_string())
-                    .collect(),
-            });
-        }
-    }
-    // An unbalanced voucher is named with what tells it apart from others of its number (its
-    // date): the tags of a number's group depend on that group alone, and the groups are
-    // consecutive, so only groups holding an unbalanced voucher are tagged.
-    type Member<'a> = (Number<'a>, &'static str, Option<NaiveDate>);
-    fn member<'a>((((e, b, y, p, k, n, d), _), _): &Sum<'a>) -> Member<'a> {
-        ((*e, *b, *y, *p, *k, *n), "", Some(*d))
-    }
-    for group in sums.chunk_by(|a, b| member(a).0 == member(b).0) {
-        if group.iter().all(|(_, (d, c))| d == c) {
-            continue;
-        }
-        let members: Vec<_> = group.iter().map(member).collect();
-        let tags = crate::model::voucher::tags(&members);
-        for ((((entity, _, year, period, kind, number, _), basis), (d, c)), tag) in
-            group.iter().zip(tags)
-        {
-            if d != c {
-                report.vouchers_unbalanced.push(Unbalanced {
-                    voucher: format!(
-                        "{}{}",
-                        VoucherId::new(entity, *year, *period, kind, *number).with_entity(),
-                        tag.unwrap_or_default()
-                    ),
-                    basis: basis.to_string(),
-                    debit: *d,
-                    credit: *c,
-                    difference: *d - *c,
-                });
-            }
-        }
-    }
 }
 
 /// The ledger's .xlsx stream: each sheet's cells as the parse thread hands them over, mapped
