@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -50,12 +50,16 @@ impl fmt::Display for VoucherId {
 /// For each member: `None` when its base key is unique — the label stays `2023-03 记-19` —
 /// else `（file.xlsx）`, `（2023-03-05）` or both, whichever differ within the group.
 pub fn tags<K: Ord>(members: &[(K, &str, Option<NaiveDate>)]) -> Vec<Option<String>> {
-    let mut groups: BTreeMap<&K, Vec<usize>> = BTreeMap::new();
-    for (i, m) in members.iter().enumerate() {
-        groups.entry(&m.0).or_default().push(i);
-    }
+    // The members in key order (a stable sort: a group's members stay in their order, and
+    // members already sorted, as callers mostly pass them, cost one pass), then each group of
+    // equal keys at once: no map or list per group on a million vouchers.
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    order.sort_by(|&a, &b| members[a].0.cmp(&members[b].0));
     let mut out = vec![None; members.len()];
-    for idx in groups.values().filter(|g| g.len() > 1) {
+    for idx in order
+        .chunk_by(|&a, &b| members[a].0 == members[b].0)
+        .filter(|g| g.len() > 1)
+    {
         let files: BTreeSet<&str> = idx.iter().map(|&i| members[i].1).collect();
         let dates: BTreeSet<Option<NaiveDate>> = idx.iter().map(|&i| members[i].2).collect();
         for &i in idx {

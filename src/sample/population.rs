@@ -150,8 +150,27 @@ impl<'a> KeyColumns<'a> {
     }
 }
 
-fn labels<'a, I: Iterator<Item = Key<'a>>>(keys: I) -> BTreeMap<Key<'a>, String> {
-    let keys: std::collections::BTreeSet<Key> = keys.collect();
+/// The distinct voucher keys in key order, each with its label, and where each key stands.
+struct Labels<'a> {
+    names: Vec<String>,
+    index: PlHashMap<Key<'a>, u32>,
+}
+
+impl<'a> Labels<'a> {
+    fn get(&self, k: &Key<'a>) -> Option<&str> {
+        self.index.get(k).map(|&i| self.names[i as usize].as_str())
+    }
+}
+
+/// The keys are made distinct in a hash map and sorted once (a tree of a million lines' keys
+/// compared their texts at every level).
+fn labels<'a, I: Iterator<Item = Key<'a>>>(keys: I) -> Labels<'a> {
+    let mut index: PlHashMap<Key<'a>, u32> = PlHashMap::default();
+    for k in keys {
+        index.entry(k).or_insert(0);
+    }
+    let mut keys: Vec<Key> = index.keys().copied().collect();
+    keys.sort_unstable();
     let members: Vec<_> = keys
         .iter()
         .map(|k| {
@@ -163,16 +182,17 @@ fn labels<'a, I: Iterator<Item = Key<'a>>>(keys: I) -> BTreeMap<Key<'a>, String>
         })
         .collect();
     let tags = crate::model::voucher::tags(&members);
-    keys.into_iter()
+    let names = keys
+        .iter()
         .zip(tags)
-        .map(|(k, tag)| {
-            let (e, y, p, kd, n, _, _) = k;
-            (
-                k,
-                format!("{e} {y}-{p:02} {kd}-{n}{}", tag.unwrap_or_default()),
-            )
+        .map(|(&(e, y, p, kd, n, _, _), tag)| {
+            format!("{e} {y}-{p:02} {kd}-{n}{}", tag.unwrap_or_default())
         })
-        .collect()
+        .collect();
+    for (i, k) in keys.iter().enumerate() {
+        index.insert(*k, i as u32);
+    }
+    Labels { names, index }
 }
 
 /// One item per voucher of the 正常 lines. Polars groups and sums (a voucher's amount is its
@@ -211,7 +231,7 @@ fn voucher_items(df: &DataFrame) -> Result<Vec<Item>> {
     let labels = labels((0..g.height()).map(key));
     let mut out: Vec<Item> = (0..g.height())
         .map(|i| Item {
-            id: labels.get(&key(i)).cloned().unwrap_or_default(),
+            id: labels.get(&key(i)).unwrap_or_default().to_string(),
             amount: Fen(amount.get(i).unwrap_or(0)),
             label: summary.get(i).unwrap_or("").to_string(),
             class: econ.get(i).map(str::to_string),
@@ -220,6 +240,26 @@ fn voucher_items(df: &DataFrame) -> Result<Vec<Item>> {
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
+}
+
+/// The voucher of each row of the lines frame: the vouchers' labels as [`voucher_items`] names
+/// them (sorted by key), and for each row the index of its voucher's label, `None` for a line
+/// that is not 正常 (not in any population).
+pub(crate) fn voucher_of_lines(df: &DataFrame) -> Result<(Vec<String>, Vec<Option<u32>>)> {
+    let status = s(df, "status")?;
+    let k = KeyColumns::of(df)?;
+    let normal = |i: usize| status.get(i) == Some(crate::load::ledger::model::STATUS_NORMAL);
+    let labels = labels((0..df.height()).filter(|&i| normal(i)).map(|i| k.key(i)));
+    let of = (0..df.height())
+        .map(|i| {
+            if normal(i) {
+                labels.index.get(&k.key(i)).copied()
+            } else {
+                None
+            }
+        })
+        .collect();
+    Ok((labels.names, of))
 }
 
 /// One item per 正常 journal line. A loop: every line is its own item, so there is nothing to
@@ -242,7 +282,7 @@ fn line_items(df: &DataFrame) -> Result<Vec<Item>> {
         .map(|&i| Item {
             id: format!(
                 "{}#{}",
-                labels.get(&key(i)).map(String::as_str).unwrap_or(""),
+                labels.get(&key(i)).unwrap_or(""),
                 line_no.get(i).unwrap_or(0)
             ),
             amount: Fen(debit.get(i).unwrap_or(0)) + Fen(credit.get(i).unwrap_or(0)),

@@ -155,15 +155,16 @@ impl Definitions {
 }
 
 /// What one voucher's 正常 lines show.
+/// (Borrowed from the lines frame: a million-line ledger's codes and 摘要 are not copied.)
 #[derive(Default)]
-struct Facts {
-    debits: Vec<String>,
-    credits: Vec<String>,
-    econ: Vec<String>,
-    summaries: BTreeSet<String>,
+struct Facts<'a> {
+    debits: Vec<&'a str>,
+    credits: Vec<&'a str>,
+    econ: Vec<&'a str>,
+    summaries: BTreeSet<&'a str>,
 }
 
-fn starts(codes: &[String], prefixes: &[String]) -> bool {
+fn starts(codes: &[&str], prefixes: &[String]) -> bool {
     codes
         .iter()
         .any(|c| prefixes.iter().any(|p| c.starts_with(p.as_str())))
@@ -175,7 +176,7 @@ impl When {
             f.debits
                 .iter()
                 .chain(&f.credits)
-                .cloned()
+                .copied()
                 .collect::<Vec<_>>()
         };
         self.debit_any.as_ref().is_none_or(|p| starts(&f.debits, p))
@@ -202,30 +203,15 @@ fn str_col<'a>(df: &'a DataFrame, name: &str) -> Result<&'a StringChunked> {
 }
 
 /// Each voucher's class, keyed by the voucher's item id as `population::from_frames` names it.
-/// A line is matched to its voucher through its source (file:sheet:row), which is unique.
+/// Each 正常 line is matched to its voucher by the voucher key of its own row (no item per
+/// line is built: on a million-line ledger those were most of the sampling step's memory).
 pub fn classify(defs: &Definitions, lines: &DataFrame) -> Result<BTreeMap<String, String>> {
-    let line_items = population::from_frames(Unit::Lines, lines, &DataFrame::empty())?;
-    let voucher_of: BTreeMap<&str, &str> = line_items
-        .iter()
-        .map(|it| {
-            let v = it.id.rsplit_once('#').map(|(v, _)| v).unwrap_or(&it.id);
-            (it.source.as_str(), v)
-        })
-        .collect();
-    let (account, summary, econ, status) = (
+    let (labels, voucher_of) = population::voucher_of_lines(lines)?;
+    let (account, summary, econ) = (
         str_col(lines, "account_code")?,
         str_col(lines, "summary")?,
         str_col(lines, "econ_code")?,
-        str_col(lines, "status")?,
     );
-    let (file, sheet) = (
-        str_col(lines, "source_file")?,
-        str_col(lines, "source_sheet")?,
-    );
-    let row = lines
-        .column("source_row")
-        .map_err(|e| anyhow::anyhow!("载入数据缺少列 source_row：{e}"))?
-        .u32()?;
     let fen = |name: &str| -> Result<&Int64Chunked> {
         Ok(lines
             .column(name)
@@ -233,44 +219,40 @@ pub fn classify(defs: &Definitions, lines: &DataFrame) -> Result<BTreeMap<String
             .i64()?)
     };
     let (debit, credit) = (fen("debit_fen")?, fen("credit_fen")?);
-    let mut facts: BTreeMap<&str, Facts> = BTreeMap::new();
-    for i in 0..lines.height() {
-        if status.get(i) != Some(crate::load::ledger::model::STATUS_NORMAL) {
-            continue;
-        }
-        let src = crate::load::ledger::model::source_label(
-            file.get(i).unwrap_or(""),
-            sheet.get(i).unwrap_or(""),
-            row.get(i).unwrap_or(0),
-        );
-        let Some(v) = voucher_of.get(src.as_str()) else {
+    // One slot per voucher, indexed as `labels`: a loop, since each voucher's facts are lists
+    // in line order that the class tests read as a whole.
+    let mut facts: Vec<Option<Facts>> = (0..labels.len()).map(|_| None).collect();
+    for (i, v) in voucher_of.iter().enumerate() {
+        let Some(v) = v else {
             continue;
         };
-        let f = facts.entry(v).or_default();
-        let code = account.get(i).unwrap_or("").to_string();
+        let f = facts[*v as usize].get_or_insert_with(Facts::default);
+        let code = account.get(i).unwrap_or("");
         if debit.get(i).unwrap_or(0) != 0 {
-            f.debits.push(code.clone());
+            f.debits.push(code);
         }
         if credit.get(i).unwrap_or(0) != 0 {
             f.credits.push(code);
         }
         if let Some(e) = econ.get(i) {
-            f.econ.push(e.to_string());
+            f.econ.push(e);
         }
         if let Some(s) = summary.get(i) {
-            f.summaries.insert(s.to_string());
+            f.summaries.insert(s);
         }
     }
     Ok(facts
         .into_iter()
-        .map(|(v, f)| {
+        .zip(labels)
+        .filter_map(|(f, v)| {
+            let f = f?;
             let class = defs
                 .classes
                 .iter()
                 .find(|c| c.when.iter().any(|w| w.matches(&f)))
                 .map(|c| c.id.clone())
                 .unwrap_or_else(|| OTHER.to_string());
-            (v.to_string(), class)
+            Some((v, class))
         })
         .collect())
 }
@@ -402,12 +384,17 @@ pub fn plan_items(
 mod tests {
     use super::*;
 
-    fn facts(debits: &[&str], credits: &[&str], econ: &[&str], summary: &str) -> Facts {
+    fn facts<'a>(
+        debits: &[&'a str],
+        credits: &[&'a str],
+        econ: &[&'a str],
+        summary: &'a str,
+    ) -> Facts<'a> {
         Facts {
-            debits: debits.iter().map(|s| s.to_string()).collect(),
-            credits: credits.iter().map(|s| s.to_string()).collect(),
-            econ: econ.iter().map(|s| s.to_string()).collect(),
-            summaries: [summary.to_string()].into_iter().collect(),
+            debits: debits.to_vec(),
+            credits: credits.to_vec(),
+            econ: econ.to_vec(),
+            summaries: [summary].into_iter().collect(),
         }
     }
 
