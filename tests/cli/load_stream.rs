@@ -1,5 +1,6 @@
-//! The ledger loader's .xlsx stream (issue 25): cells parsed on a second thread, rows mapped
-//! as they arrive, the table located on the first 1,000 rows. Each test builds a workbook,
+//! The ledger loader's .xlsx and UTF-8/UTF-16 CSV stream (issue 25): cells parsed on a second
+//! thread, rows mapped as they arrive, the table located on the first 1,000 rows. Each test
+//! builds a workbook or a text file,
 //! loads it by the stream alone (`load_file_streamed`: `None` where it falls back) and by the
 //! materialised grid (`load_file_materialised`), and requires `load_file` to give exactly
 //! the grid's lines, openings, report and errors — and the stream to have been taken (or
@@ -531,4 +532,108 @@ fn stream_falls_back_when_section_headings_stand_only_below_the_prefix() {
     write(&path, &[("明细账", sectioned(1300, &[2, PREFIX + 150]))]);
     let out = assert_streamed(&path, None);
     assert!(out.contains("5001") && out.contains("5101"), "{out}");
+}
+
+/// How a test CSV is encoded.
+#[derive(Clone, Copy)]
+enum Enc {
+    Utf8,
+    Utf8Bom,
+    /// Excel's “Unicode text”: UTF-16LE with BOM, tab-separated.
+    Utf16Tabs,
+    Gbk,
+}
+
+/// The cells as a delimited text file: rows from the file's first line, columns from its
+/// first field (a CSV's grid is anchored there, not at its first valued cell).
+fn write_csv(path: &Path, cells: &Cells, enc: Enc) {
+    let rows = cells.iter().map(|c| c.0).max().map_or(0, |r| r + 1) as usize;
+    let mut grid: Vec<Vec<String>> = vec![Vec::new(); rows];
+    for (r, c, v) in cells {
+        let row = &mut grid[*r as usize];
+        if row.len() <= *c as usize {
+            row.resize(*c as usize + 1, String::new());
+        }
+        row[*c as usize] = match v {
+            C::S(t) => t.clone(),
+            C::N(n) => format!("{n}"),
+        };
+    }
+    let sep = if matches!(enc, Enc::Utf16Tabs) {
+        "\t"
+    } else {
+        ","
+    };
+    let text: String = grid
+        .iter()
+        .map(|r| format!("{}\r\n", r.join(sep)))
+        .collect();
+    let bytes = match enc {
+        Enc::Utf8 => text.into_bytes(),
+        Enc::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+        Enc::Utf16Tabs => {
+            let mut b = vec![0xFF, 0xFE];
+            for u in text.encode_utf16() {
+                b.extend_from_slice(&u.to_le_bytes());
+            }
+            b
+        }
+        Enc::Gbk => encoding_rs::GBK.encode(&text).0.into_owned(),
+    };
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn stream_reads_long_csv_files_exactly_as_the_grid_in_each_utf_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Ledger, Enc)> = vec![
+        ("a.csv", Ledger::new(1500), Enc::Utf8),
+        (
+            "b.csv",
+            Ledger {
+                col: 2,
+                gaps: Some(5),
+                ..Ledger::new(800)
+            },
+            Enc::Utf8Bom,
+        ),
+        (
+            "c.csv",
+            Ledger {
+                title: None,
+                openings: 3,
+                ..Ledger::new(700)
+            },
+            Enc::Utf16Tabs,
+        ),
+        // Shorter than the prefix: read whole, as the grid.
+        ("short.csv", Ledger::new(100), Enc::Utf8),
+    ];
+    for (name, l, enc) in cases {
+        let path = dir.path().join(name);
+        write_csv(&path, &l.cells().0, enc);
+        let grid = assert_streamed(&path, None);
+        assert!(grid.contains("\"rows_loaded\""), "{name}: {grid}");
+    }
+}
+
+#[test]
+fn stream_falls_back_for_a_gbk_csv_and_for_a_field_beyond_the_prefixs_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    // GBK: its encoding is decided record by record on the whole file.
+    let gbk = dir.path().join("gbk.csv");
+    write_csv(&gbk, &Ledger::new(700).cells().0, Enc::Gbk);
+    assert_fell_back(&gbk, None);
+    // A note two columns right of the table, below the prefix: the grid is wider there.
+    let (mut cells, end) = Ledger::new(700).cells();
+    cells.push((end + 1, 9, C::S("备注：以下空白".into())));
+    let wide = dir.path().join("wide.csv");
+    write_csv(&wide, &cells, Enc::Utf8);
+    assert_fell_back(&wide, None);
+    // The same note inside the prefix streams.
+    let (mut cells, _) = Ledger::new(700).cells();
+    cells.push((5, 9, C::S("备注".into())));
+    let inside = dir.path().join("inside.csv");
+    write_csv(&inside, &cells, Enc::Utf8);
+    assert_streamed(&inside, None);
 }

@@ -11,7 +11,7 @@
 //! one pass, field by field into the cells ([`utf8_cells`]); only a body that is not needs
 //! its records kept, to count each encoding's failures before choosing one.
 
-use crate::load::formats::workbook::{Sheet, UsedRange};
+use crate::load::formats::workbook::{self, Sheet, UsedRange};
 use anyhow::{anyhow, Result};
 use calamine::{Data, Range};
 use std::collections::BTreeMap;
@@ -118,12 +118,9 @@ fn utf8_cells(path: &Path, sheet: &str, body: &[u8], delim: u8) -> Result<Range<
     Ok(range)
 }
 
-/// A delimited text file as one sheet named after the file; `encoding` says what was detected.
-pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
-    let name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| "CSV".into());
+/// A delimited text's body as UTF-8 bytes where a BOM says so (UTF-16 decoded whole, a UTF-8
+/// BOM dropped), else the bytes as they are; and the encoding the BOM named (UTF-8 without one).
+fn body<'b>(path: &Path, bytes: &'b [u8]) -> Result<(std::borrow::Cow<'b, [u8]>, &'static str)> {
     // UTF-16 with a BOM: decode the whole text first (it cannot be split as bytes).
     let utf16 = if bytes.starts_with(&[0xFF, 0xFE]) {
         Some(encoding_rs::UTF_16LE)
@@ -132,8 +129,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
     } else {
         None
     };
-    let mut body_start = 0;
-    let (decoded_owned, encoding): (Option<Vec<u8>>, &'static str) = if let Some(enc) = utf16 {
+    if let Some(enc) = utf16 {
         let (text, _, had_errors) = enc.decode(bytes);
         if had_errors {
             return Err(anyhow!(
@@ -141,15 +137,92 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
                 path.display()
             ));
         }
-        (Some(text.into_owned().into_bytes()), UTF16)
-    } else if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        body_start = 3;
-        (None, UTF8_BOM)
-    } else {
-        (None, UTF8)
+        return Ok((text.into_owned().into_bytes().into(), UTF16));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return Ok((rest.into(), UTF8_BOM));
+    }
+    Ok((bytes.into(), UTF8))
+}
+
+fn sheet_name(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "CSV".into())
+}
+
+/// A delimited text file whose body is valid UTF-8 (the usual export; UTF-16 once decoded),
+/// streamed as one sheet named after the file: its records parsed on a second thread while
+/// `consume` takes the cells ([`workbook::stream_from`]), the cells exactly those [`read`]
+/// puts in its grid (rows and columns numbered from the file's first line and field).
+/// `Ok(None)` for a body that is not valid UTF-8 (GBK/GB18030, bad bytes): [`read`] decides
+/// its encoding record by record, which needs every record first. A CSV structure error or
+/// an oversized file reaches `consume` as the error of its next cell (worded as [`read`]'s).
+pub fn stream_utf8<T>(
+    path: &Path,
+    bytes: &[u8],
+    consume: impl FnOnce(&mut workbook::CellStream) -> T,
+) -> Result<Option<(T, &'static str)>> {
+    let (body, encoding) = body(path, bytes)?;
+    if std::str::from_utf8(&body).is_err() {
+        return Ok(None);
+    }
+    let name = sheet_name(path);
+    let delim = delimiter(&body);
+    let body: &[u8] = &body;
+    let produce = move |sink: &mut workbook::CellSink| {
+        if !sink.sheet(name) {
+            return;
+        }
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delim)
+            .from_reader(body);
+        let mut rec = csv::ByteRecord::new();
+        let mut row = 0usize;
+        loop {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    sink.fail(anyhow!("CSV 结构无法解析：{e}"));
+                    return;
+                }
+            }
+            let Ok(r) = u32::try_from(row) else {
+                sink.fail(too_long(path));
+                return;
+            };
+            for (c, f) in rec.iter().enumerate() {
+                if !sink.tick() {
+                    return;
+                }
+                if trimmed_empty(f) {
+                    continue;
+                }
+                let Ok(c) = u32::try_from(c) else {
+                    sink.fail(too_long(path));
+                    return;
+                };
+                // Valid: the whole body was checked (lossy never substitutes here).
+                let v = Data::String(String::from_utf8_lossy(f).into_owned());
+                if !sink.cell(r, c, v) {
+                    return;
+                }
+            }
+            row += 1;
+        }
+        sink.end();
     };
-    let decoder: Decoder = utf8;
-    let body: &[u8] = decoded_owned.as_deref().unwrap_or(&bytes[body_start..]);
+    Ok(Some((workbook::stream_from(produce, consume), encoding)))
+}
+
+/// A delimited text file as one sheet named after the file; `encoding` says what was detected.
+pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
+    let name = sheet_name(path);
+    let (body, encoding) = body(path, bytes)?;
+    let body: &[u8] = &body;
     let delim = delimiter(body);
     // Valid UTF-8 as a whole (the usual export, and UTF-16 once decoded): one pass straight
     // from the CSV reader into the cells, no record kept.
@@ -178,7 +251,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
             (UTF8, utf8 as Decoder)
         }
     } else {
-        (encoding, decoder)
+        (encoding, utf8 as Decoder)
     };
     // The grid is bounded by the fields holding a value and the rows kept for their bad
     // bytes (a line of 16,384 empty fields widens nothing), and checked before allocation.

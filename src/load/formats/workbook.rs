@@ -627,7 +627,7 @@ pub fn read_any(path: &Path) -> Result<(Vec<Sheet>, Option<&'static str>)> {
     Ok((read_sheets(path)?, None))
 }
 
-/// What the parse thread of [`stream_xlsx`] hands over, in workbook order.
+/// What the parse thread of [`stream_from`] hands over, in workbook order.
 enum Streamed {
     /// The next sheet, by name.
     Sheet(String),
@@ -645,7 +645,7 @@ enum Streamed {
 const BATCH_CELLS: usize = 8192;
 const BATCH_QUEUE: usize = 4;
 
-/// An .xlsx's valued cells as a parse thread reads them, sheet by sheet ([`stream_xlsx`]).
+/// A file's valued cells as a parse thread reads them, sheet by sheet ([`stream_from`]).
 pub struct CellStream {
     rx: std::sync::mpsc::Receiver<Streamed>,
     batch: std::vec::IntoIter<(u32, u32, Data)>,
@@ -707,79 +707,82 @@ pub fn is_xlsx(path: &Path) -> bool {
     matches!(sniff(path), Ok("zip"))
 }
 
-/// Read an .xlsx's sheets on a second thread while `consume` takes their cells on this one.
-///
-/// The parse thread runs calamine's cell reader, keeps the cells that hold a value (as
-/// [`read_sheets`] does) and sends them in batches over a bounded channel, so parsing and
-/// the caller's work on the rows overlap and no sheet is held whole. It stops when `consume`
-/// returns (its channel closed), however far it got. The zip checks and the opening of the
-/// workbook are [`read_sheets`]'s, with the same messages; unlike it, nothing here checks a
-/// sheet's extent ([`UsedRange::check`]): a caller that allocates by the cells does.
-pub fn stream_xlsx<T>(path: &Path, consume: impl FnOnce(&mut CellStream) -> T) -> Result<T> {
-    let p = path.display();
-    check_zip(path)?;
-    let mut wb: Xlsx<BufReader<File>> = Xlsx::new(BufReader::new(open_input(path)?))
-        .map_err(|e| anyhow!("文件 {p} 是 zip 压缩包，但不是可读的 .xlsx 工作簿（{e}）"))?;
-    let names = wb.sheet_names();
-    let (tx, rx) = std::sync::mpsc::sync_channel(BATCH_QUEUE);
-    // Set when `consume` has returned: the parse thread stops within a batch's worth of cells
-    // even where few cells hold a value (its sends, which would fail, are rare there).
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
-    Ok(std::thread::scope(|scope| {
-        scope.spawn(move || {
-            // A failed send is the consumer gone: stop quietly.
-            let mut seen = 0usize;
-            for name in names {
-                let unreadable = |e: XlsxError| anyhow!("文件 {p} 的工作表“{name}”无法读取：{e}");
-                if tx.send(Streamed::Sheet(name.clone())).is_err() {
-                    return;
-                }
-                let mut batch = Vec::with_capacity(BATCH_CELLS);
-                match wb.worksheet_cells_reader(&name) {
-                    Ok(mut reader) => loop {
-                        seen += 1;
-                        if seen.is_multiple_of(BATCH_CELLS) && stopped() {
-                            return;
-                        }
-                        match reader.next_cell() {
-                            Ok(Some(cell)) => {
-                                let v = cell.get_value();
-                                if has_value_ref(v) {
-                                    let (r, c) = cell.get_position();
-                                    batch.push((r, c, Data::from(v.clone())));
-                                    if batch.len() == BATCH_CELLS {
-                                        let full = std::mem::replace(
-                                            &mut batch,
-                                            Vec::with_capacity(BATCH_CELLS),
-                                        );
-                                        if tx.send(Streamed::Cells(full)).is_err() {
-                                            return;
-                                        }
-                                    }
-                                }
-                            }
-                            Ok(None) => break,
-                            Err(e) => {
-                                let _ = tx.send(Streamed::Failed(unreadable(e)));
-                                return;
-                            }
-                        }
-                    },
-                    // A chart sheet or dialog sheet: no cells (as calamine reads it).
-                    Err(XlsxError::NotAWorksheet(_)) => {}
-                    Err(e) => {
-                        let _ = tx.send(Streamed::Failed(unreadable(e)));
-                        return;
-                    }
-                }
-                if !batch.is_empty() && tx.send(Streamed::Cells(batch)).is_err() {
-                    return;
-                }
-                if tx.send(Streamed::End).is_err() {
-                    return;
-                }
+/// Whether `path` is, by its bytes, delimited text (CSV/TSV): the files
+/// `delimited::stream_utf8` reads.
+pub fn is_text(path: &Path) -> bool {
+    matches!(sniff(path), Ok("text"))
+}
+
+/// The parse thread's end of a [`CellStream`]: cells batched, and every call's answer whether
+/// to go on (`false`: the consumer has returned, stop quietly).
+pub(crate) struct CellSink<'s> {
+    tx: std::sync::mpsc::SyncSender<Streamed>,
+    stop: &'s std::sync::atomic::AtomicBool,
+    batch: Vec<(u32, u32, Data)>,
+    seen: usize,
+}
+
+impl CellSink<'_> {
+    /// The next sheet begins.
+    pub fn sheet(&mut self, name: String) -> bool {
+        self.tx.send(Streamed::Sheet(name)).is_ok()
+    }
+
+    /// A cell is about to be read (holding a value or not): every batch's worth of them the
+    /// consumer is asked whether it is still there, so the thread stops soon after it returns
+    /// even where few cells hold a value (and the sends, which would fail, are rare).
+    pub fn tick(&mut self) -> bool {
+        self.seen += 1;
+        !(self.seen.is_multiple_of(BATCH_CELLS)
+            && self.stop.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// A cell holding a value.
+    pub fn cell(&mut self, r: u32, c: u32, v: Data) -> bool {
+        self.batch.push((r, c, v));
+        if self.batch.len() < BATCH_CELLS {
+            return true;
+        }
+        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_CELLS));
+        self.tx.send(Streamed::Cells(full)).is_ok()
+    }
+
+    /// The current sheet's last cell was given.
+    pub fn end(&mut self) -> bool {
+        if !self.batch.is_empty() {
+            let rest = std::mem::take(&mut self.batch);
+            if self.tx.send(Streamed::Cells(rest)).is_err() {
+                return false;
             }
+        }
+        self.tx.send(Streamed::End).is_ok()
+    }
+
+    /// The sheet cannot be read on: the consumer gets the error at its next cell.
+    pub fn fail(&mut self, e: anyhow::Error) {
+        let _ = self.tx.send(Streamed::Failed(e));
+    }
+}
+
+/// `produce` (a file's parser) on a second thread, handing cells over a bounded channel to
+/// `consume` on this one, so parsing and the caller's work on the rows overlap and no sheet
+/// is held whole. The parser stops when `consume` returns, however far it got.
+pub(crate) fn stream_from<T>(
+    produce: impl FnOnce(&mut CellSink) + Send,
+    consume: impl FnOnce(&mut CellStream) -> T,
+) -> T {
+    let (tx, rx) = std::sync::mpsc::sync_channel(BATCH_QUEUE);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let stop_flag = &stop;
+        scope.spawn(move || {
+            let mut sink = CellSink {
+                tx,
+                stop: stop_flag,
+                batch: Vec::with_capacity(BATCH_CELLS),
+                seen: 0,
+            };
+            produce(&mut sink);
         });
         let mut stream = CellStream {
             rx,
@@ -791,5 +794,61 @@ pub fn stream_xlsx<T>(path: &Path, consume: impl FnOnce(&mut CellStream) -> T) -
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         drop(stream);
         out
-    }))
+    })
+}
+
+/// Read an .xlsx's sheets on a second thread while `consume` takes their cells on this one
+/// ([`stream_from`]).
+///
+/// The parse thread runs calamine's cell reader and keeps the cells that hold a value (as
+/// [`read_sheets`] does). The zip checks and the opening of the workbook are
+/// [`read_sheets`]'s, with the same messages; unlike it, nothing here checks a sheet's extent
+/// ([`UsedRange::check`]): a caller that allocates by the cells does.
+pub fn stream_xlsx<T>(path: &Path, consume: impl FnOnce(&mut CellStream) -> T) -> Result<T> {
+    let p = path.display();
+    check_zip(path)?;
+    let mut wb: Xlsx<BufReader<File>> = Xlsx::new(BufReader::new(open_input(path)?))
+        .map_err(|e| anyhow!("文件 {p} 是 zip 压缩包，但不是可读的 .xlsx 工作簿（{e}）"))?;
+    let names = wb.sheet_names();
+    let produce = move |sink: &mut CellSink| {
+        for name in names {
+            let unreadable = |e: XlsxError| anyhow!("文件 {p} 的工作表“{name}”无法读取：{e}");
+            if !sink.sheet(name.clone()) {
+                return;
+            }
+            match wb.worksheet_cells_reader(&name) {
+                Ok(mut reader) => loop {
+                    if !sink.tick() {
+                        return;
+                    }
+                    match reader.next_cell() {
+                        Ok(Some(cell)) => {
+                            let v = cell.get_value();
+                            if has_value_ref(v) {
+                                let (r, c) = cell.get_position();
+                                if !sink.cell(r, c, Data::from(v.clone())) {
+                                    return;
+                                }
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            sink.fail(unreadable(e));
+                            return;
+                        }
+                    }
+                },
+                // A chart sheet or dialog sheet: no cells (as calamine reads it).
+                Err(XlsxError::NotAWorksheet(_)) => {}
+                Err(e) => {
+                    sink.fail(unreadable(e));
+                    return;
+                }
+            }
+            if !sink.end() {
+                return;
+            }
+        }
+    };
+    Ok(stream_from(produce, consume))
 }

@@ -375,19 +375,36 @@ fn load_streamed<'a>(
     report: &FileReport,
     opts: &'a LedgerOptions<'a>,
 ) -> Option<(FileReport, LedgerSheets<'a>, bool)> {
-    if !crate::load::formats::workbook::is_xlsx(path) {
+    use crate::load::formats::{delimited, workbook};
+    let mut trial = report.clone();
+    if workbook::is_xlsx(path) {
+        // As `sheets::open` notes it for a workbook: no text encoding.
+        trial.encoding = None;
+        let mut kind = LedgerSheets::new(opts, sheets::file_stem(path), &mut trial).ok()?;
+        let any = workbook::stream_xlsx(path, |cells| {
+            stream::read(path, cells, &mut kind, &mut trial, false)
+        })
+        .ok()?
+        .ok()??;
+        return Some((trial, kind, any));
+    }
+    if !workbook::is_text(path) {
         return None;
     }
-    let mut trial = report.clone();
-    // As `sheets::open` notes it for a workbook: no text encoding.
-    trial.encoding = None;
-    let mut kind = LedgerSheets::new(opts, sheets::file_stem(path), &mut trial).ok()?;
-    let any = crate::load::formats::workbook::stream_xlsx(path, |cells| {
-        stream::read(path, cells, &mut kind, &mut trial)
+    // A CSV's grid is numbered from the file's first line and field (`origin`), and its
+    // encoding is known before the first cell (a body that is not UTF-8 is read whole).
+    let bytes = crate::model::provenance::read_input(path).ok()?;
+    let mut kind = None;
+    let (any, encoding) = delimited::stream_utf8(path, &bytes, |cells| {
+        let mut k = LedgerSheets::new(opts, sheets::file_stem(path), &mut trial).ok()?;
+        let any = stream::read(path, cells, &mut k, &mut trial, true);
+        kind = Some(k);
+        any.ok()?
     })
-    .ok()?
     .ok()??;
-    Some((trial, kind, any))
+    let any = any?;
+    trial.encoding = Some(encoding.to_string());
+    Some((trial, kind?, any))
 }
 
 /// After the sheets: no header anywhere, nothing loaded, the serial-date warnings, accounts
@@ -444,8 +461,8 @@ fn nothing_loaded(path: &Path, report: &FileReport, kind: &LedgerSheets) -> anyh
     )
 }
 
-/// The ledger's .xlsx stream: each sheet's cells as the parse thread hands them over, mapped
-/// row by row without the sheet ever being held whole.
+/// The ledger's .xlsx (and UTF-8/UTF-16 text) stream: each sheet's cells as the parse thread
+/// hands them over, mapped row by row without the sheet ever being held whole.
 ///
 /// Identity is the rule: what the stream gives must be exactly what the materialised path
 /// gives (`sheets::read` on the sheets `read_sheets` builds: rows numbered from the sheet's
@@ -488,15 +505,18 @@ mod stream {
     pub(super) const PREFIX_ROWS: u32 = 1000;
 
     /// Every sheet of the workbook: whether any held a header, `None` to fall back.
+    /// `origin`: the grid is anchored at the first row and column (a text file's, as
+    /// `UsedRange::new(true)`), not at the first valued cell (a workbook's).
     pub(super) fn read(
         path: &Path,
         cells: &mut CellStream,
         kind: &mut LedgerSheets,
         report: &mut FileReport,
+        origin: bool,
     ) -> Result<Option<bool>> {
         let mut any = false;
         while let Some(name) = cells.next_sheet()? {
-            match sheet(path, name, cells, kind, report)? {
+            match sheet(path, name, cells, kind, report, origin)? {
                 Some(located) => any |= located,
                 None => return Ok(None),
             }
@@ -511,9 +531,10 @@ mod stream {
         cells: &mut CellStream,
         kind: &mut LedgerSheets,
         report: &mut FileReport,
+        origin: bool,
     ) -> Result<Option<bool>> {
-        // The extent of every valued cell, as `read_sheets` checks it.
-        let mut ext = UsedRange::new(false);
+        // The extent of every valued cell, as `read_sheets` (or the text reader) checks it.
+        let mut ext = UsedRange::new(origin);
         let mut last_row = 0u32;
         let mut prefix: Vec<Cell<Data>> = Vec::new();
         let mut limit: Option<u32> = None;
@@ -534,9 +555,23 @@ mod stream {
         if ext.check(path, &name).is_err() {
             return Ok(None);
         }
+        let range = if origin {
+            // Bounded by the prefix's own cells (`ext` holds the first cell below it too).
+            let mut bounds = UsedRange::new(true);
+            for c in &prefix {
+                bounds.add(c.get_position().0, c.get_position().1);
+            }
+            let mut range = bounds.grid();
+            for c in prefix {
+                range.set_value(c.get_position(), c.get_value().clone());
+            }
+            range
+        } else {
+            Range::from_sparse(prefix)
+        };
         let sheet = Sheet {
             name,
-            range: Range::from_sparse(prefix),
+            range,
             bad_rows: Default::default(),
         };
         let Some(pending) = pending else {
