@@ -102,7 +102,7 @@ fn planned_size(items: &[Item], spec: &SelectSpec, plan: &EngagementPlan) -> Res
     first.draw = Draw::None;
     first.n = 0;
     let taken = select(items, &first)?;
-    let ids: std::collections::BTreeSet<&str> = taken.items.iter().map(|i| i.id.as_str()).collect();
+    let ids: std::collections::HashSet<&str> = taken.items.iter().map(|i| i.id.as_str()).collect();
     let mus = matches!(plan.method, Draw::Mus | Draw::Cell);
     let rest: Vec<&Item> = items
         .iter()
@@ -145,9 +145,16 @@ fn run(st: &mut State) -> Result<()> {
         )
         .with_context(|| format!("抽样计划“{}”", plan.name))?;
         // Only the flagged items of this plan's population are its risk targets.
+        // (A hash map of the flagged ids: one hash per item, not a tree search of strings.)
+        let flagged: std::collections::HashMap<&str, &Vec<String>> =
+            all_risk.iter().map(|(k, v)| (k.as_str(), v)).collect();
         let risk: BTreeMap<String, Vec<String>> = items
             .iter()
-            .filter_map(|i| all_risk.get(&i.id).map(|r| (i.id.clone(), r.clone())))
+            .filter_map(|i| {
+                flagged
+                    .get(i.id.as_str())
+                    .map(|r| (i.id.clone(), (*r).clone()))
+            })
             .collect();
         let mut spec = spec(index, plan, seed, risk)?;
         let sample_size = planned_size(&items, &spec, plan)

@@ -195,47 +195,56 @@ fn labels<'a, I: Iterator<Item = Key<'a>>>(keys: I) -> Labels<'a> {
     Labels { names, index }
 }
 
-/// One item per voucher of the 正常 lines. Polars groups and sums (a voucher's amount is its
-/// 财务会计 debits; its label, class and source are its first line's, its class the first
-/// 经济分类 given); the loop only formats the labels, which depend on every key at once.
+/// One item per voucher of the 正常 lines (a voucher's amount is its 财务会计 debits; its label,
+/// class and source are its first line's, its class the first 经济分类 given).
 fn voucher_items(df: &DataFrame) -> Result<Vec<Item>> {
-    let g = df
-        .clone()
-        .lazy()
-        .with_column(col("date").cast(DataType::Int32))
-        .filter(col("status").eq(lit(crate::load::ledger::model::STATUS_NORMAL)))
-        .group_by(crate::model::voucher::KEY_COLUMNS.map(col))
-        .agg([
-            when(col("basis").eq_missing(lit("预算会计")))
-                .then(lit(0i64))
-                .otherwise(col("debit_fen"))
-                .sum()
-                .alias("amount_fen"),
-            col("summary").first(),
-            col("econ_code").drop_nulls().first(),
-            col("source_sheet").first(),
-            col("source_row").first(),
-        ])
-        .collect()
-        .map_err(|e| anyhow::anyhow!("按凭证汇总抽样总体失败：{e}"))?;
-    let amount = i64c(&g, "amount_fen")?;
-    let (summary, econ, sheet, row) = (
-        s(&g, "summary")?,
-        s(&g, "econ_code")?,
-        s(&g, "source_sheet")?,
-        u32c(&g, "source_row")?,
+    let (names, of) = voucher_of_lines(df)?;
+    voucher_items_of(df, &names, &of)
+}
+
+/// [`voucher_items`] from the vouchers [`voucher_of_lines`] found, so that the classification
+/// reads the same labels without building them again. A loop over the lines in row order
+/// rather than a Polars group-by: each line already knows its voucher's index, and the loop
+/// sums and keeps each voucher's first line as the group-by did, without a second key hash.
+pub(crate) fn voucher_items_of(
+    df: &DataFrame,
+    names: &[String],
+    of: &[Option<u32>],
+) -> Result<Vec<Item>> {
+    let basis = s(df, "basis")?;
+    let debit = i64c(df, "debit_fen")?;
+    let (summary, econ) = (s(df, "summary")?, s(df, "econ_code")?);
+    let (file, sheet, row) = (
+        s(df, "source_file")?,
+        s(df, "source_sheet")?,
+        u32c(df, "source_row")?,
     );
-    let k = KeyColumns::of(&g)?;
-    let key = |i: usize| k.key(i);
-    let file = k.file;
-    let labels = labels((0..g.height()).map(key));
-    let mut out: Vec<Item> = (0..g.height())
-        .map(|i| Item {
-            id: labels.get(&key(i)).unwrap_or_default().to_string(),
-            amount: Fen(amount.get(i).unwrap_or(0)),
-            label: summary.get(i).unwrap_or("").to_string(),
-            class: econ.get(i).map(str::to_string),
-            source: source(file.get(i), sheet.get(i), row.get(i)),
+    // Per voucher: the 财务会计 debits, its first line, its first 经济分类.
+    let mut acc: Vec<Option<(i64, usize, Option<&str>)>> = vec![None; names.len()];
+    for (i, v) in of.iter().enumerate() {
+        let Some(v) = v else {
+            continue;
+        };
+        let a = acc[*v as usize].get_or_insert((0, i, None));
+        if basis.get(i) != Some("预算会计") {
+            a.0 += debit.get(i).unwrap_or(0);
+        }
+        if a.2.is_none() {
+            a.2 = econ.get(i);
+        }
+    }
+    let mut out: Vec<Item> = acc
+        .into_iter()
+        .zip(names)
+        .filter_map(|(a, name)| {
+            let (amount, first, class) = a?;
+            Some(Item {
+                id: name.clone(),
+                amount: Fen(amount),
+                label: summary.get(first).unwrap_or("").to_string(),
+                class: class.map(str::to_string),
+                source: source(file.get(first), sheet.get(first), row.get(first)),
+            })
         })
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));

@@ -207,6 +207,16 @@ fn str_col<'a>(df: &'a DataFrame, name: &str) -> Result<&'a StringChunked> {
 /// line is built: on a million-line ledger those were most of the sampling step's memory).
 pub fn classify(defs: &Definitions, lines: &DataFrame) -> Result<BTreeMap<String, String>> {
     let (labels, voucher_of) = population::voucher_of_lines(lines)?;
+    classify_with(defs, lines, &labels, &voucher_of)
+}
+
+/// [`classify`] on the vouchers [`population::voucher_of_lines`] already found.
+fn classify_with(
+    defs: &Definitions,
+    lines: &DataFrame,
+    labels: &[String],
+    voucher_of: &[Option<u32>],
+) -> Result<BTreeMap<String, String>> {
     let (account, summary, econ) = (
         str_col(lines, "account_code")?,
         str_col(lines, "summary")?,
@@ -252,7 +262,7 @@ pub fn classify(defs: &Definitions, lines: &DataFrame) -> Result<BTreeMap<String
                 .find(|c| c.when.iter().any(|w| w.matches(&f)))
                 .map(|c| c.id.clone())
                 .unwrap_or_else(|| OTHER.to_string());
-            Some((v, class))
+            Some((v.clone(), class))
         })
         .collect())
 }
@@ -293,22 +303,23 @@ pub fn apply(
 ) -> Result<(Vec<Item>, PopulationReport)> {
     let pop = defs.population(name)?;
     let everything = pop.include.iter().any(|c| c == "*");
-    let class_of = |it: &Item| -> String {
+    let class_of = |it: &Item| -> &str {
         let v = it.id.rsplit_once('#').map(|(v, _)| v);
         classes
             .get(&it.id)
             .or_else(|| v.and_then(|v| classes.get(v)))
-            .cloned()
-            .unwrap_or_else(|| OTHER.to_string())
+            .map(String::as_str)
+            .unwrap_or(OTHER)
     };
-    let mut counts: BTreeMap<String, (usize, Fen)> = BTreeMap::new();
+    // Borrowed class names: no two strings allocated per item.
+    let mut counts: BTreeMap<&str, (usize, Fen)> = BTreeMap::new();
     let mut kept = Vec::new();
     for it in items {
         let c = class_of(&it);
-        let e = counts.entry(c.clone()).or_insert((0, Fen::ZERO));
+        let e = counts.entry(c).or_insert((0, Fen::ZERO));
         e.0 += 1;
         e.1 += it.amount;
-        if everything || pop.include.contains(&c) {
+        if everything || pop.include.iter().any(|i| i == c) {
             kept.push(it);
         }
     }
@@ -329,7 +340,7 @@ pub fn apply(
         excluded_value: Fen::ZERO,
     };
     for id in order {
-        let Some(&(count, value)) = counts.get(&id) else {
+        let Some(&(count, value)) = counts.get(id.as_str()) else {
             continue;
         };
         let included = everything || pop.include.contains(&id);
@@ -361,7 +372,15 @@ pub fn plan_items(
     lines: &DataFrame,
     assets: &DataFrame,
 ) -> Result<(Vec<Item>, Option<PopulationReport>)> {
-    let items = population::from_frames(unit, lines, assets)?;
+    // Vouchers: the lines' vouchers are found once, for the items and for their classes.
+    let found = match unit {
+        Unit::Vouchers => Some(population::voucher_of_lines(lines)?),
+        _ => None,
+    };
+    let items = match &found {
+        Some((names, of)) => population::voucher_items_of(lines, names, of)?,
+        None => population::from_frames(unit, lines, assets)?,
+    };
     let name = match (unit, population_name) {
         (Unit::Assets, None) => return Ok((items, None)),
         (Unit::Assets, Some(_)) => {
@@ -375,7 +394,10 @@ pub fn plan_items(
     };
     // An unknown name fails before the classification.
     defs.population(name)?;
-    let classes = classify(defs, lines)?;
+    let classes = match &found {
+        Some((names, of)) => classify_with(defs, lines, names, of)?,
+        None => classify(defs, lines)?,
+    };
     let (kept, report) = apply(defs, name, items, &classes)?;
     Ok((kept, Some(report)))
 }

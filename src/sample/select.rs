@@ -6,7 +6,7 @@ use super::stream::Stream;
 use crate::model::money::Fen;
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 /// One sampling unit: a voucher, a journal line or an asset.
 #[derive(Debug, Clone, Serialize)]
@@ -162,7 +162,9 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
                 .to_string(),
         );
     }
-    let mut ids = BTreeSet::new();
+    // Hash sets of borrowed ids: only membership is asked, never an order (a tree of a
+    // million ids compared their texts at every level).
+    let mut ids = HashSet::with_capacity(population.len());
     for it in population {
         if !ids.insert(it.id.as_str()) {
             bail!("总体中项目编号重复：{}", it.id);
@@ -176,7 +178,7 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
     let mut items: Vec<Selected> = Vec::new();
 
     // 1. Key items.
-    let mut key: BTreeSet<&str> = BTreeSet::new();
+    let mut key: HashSet<&str> = HashSet::new();
     if spec.key_above.is_some() || spec.key_cover.is_some() {
         let mut chosen: Vec<&Item> = Vec::new();
         if let Some(t) = spec.key_above {
@@ -232,17 +234,21 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
             .copied()
             .filter(|i| !key.contains(i.id.as_str()))
             .collect();
+        let flagged: HashSet<&str> = spec.risk.keys().map(String::as_str).collect();
         let chosen: Vec<&Item> = pool
             .iter()
             .copied()
-            .filter(|i| spec.risk.contains_key(&i.id))
+            .filter(|i| flagged.contains(i.id.as_str()))
             .collect();
         let mut p = part("risk", &pool, &chosen);
-        let in_pop: BTreeSet<&str> = pop.iter().map(|i| i.id.as_str()).collect();
+        // `pop` is in id order: each flagged id is searched there, not every id set apart.
         let missing: Vec<&String> = spec
             .risk
             .keys()
-            .filter(|k| !in_pop.contains(k.as_str()))
+            .filter(|k| {
+                pop.binary_search_by(|i| i.id.as_str().cmp(k.as_str()))
+                    .is_err()
+            })
             .collect();
         let already_key: Vec<&String> = spec
             .risk
