@@ -156,12 +156,6 @@ struct Labels<'a> {
     index: PlHashMap<Key<'a>, u32>,
 }
 
-impl<'a> Labels<'a> {
-    fn get(&self, k: &Key<'a>) -> Option<&str> {
-        self.index.get(k).map(|&i| self.names[i as usize].as_str())
-    }
-}
-
 /// The keys are made distinct in a hash map and sorted once (a tree of a million lines' keys
 /// compared their texts at every level).
 fn labels<'a, I: Iterator<Item = Key<'a>>>(keys: I) -> Labels<'a> {
@@ -271,33 +265,30 @@ pub(crate) fn voucher_of_lines(df: &DataFrame) -> Result<(Vec<String>, Vec<Optio
     Ok((labels.names, of))
 }
 
-/// One item per 正常 journal line. A loop: every line is its own item, so there is nothing to
-/// group, only fields to copy.
+/// One item per 正常 journal line, named after its voucher as [`voucher_of_lines`] finds it.
+/// A loop: every line is its own item, so there is nothing to group, only fields to copy.
 fn line_items(df: &DataFrame) -> Result<Vec<Item>> {
-    let status = s(df, "status")?;
+    let (names, of) = voucher_of_lines(df)?;
     let line_no = u32c(df, "line_no")?;
     let (debit, credit) = (i64c(df, "debit_fen")?, i64c(df, "credit_fen")?);
     let (summary, econ) = (s(df, "summary")?, s(df, "econ_code")?);
-    let (sheet, row) = (s(df, "source_sheet")?, u32c(df, "source_row")?);
-    let k = KeyColumns::of(df)?;
-    let key = |i: usize| k.key(i);
-    let file = k.file;
-    let normal: Vec<usize> = (0..df.height())
-        .filter(|&i| status.get(i) == Some(crate::load::ledger::model::STATUS_NORMAL))
-        .collect();
-    let labels = labels(normal.iter().map(|&i| key(i)));
-    Ok(normal
+    let (file, sheet, row) = (
+        s(df, "source_file")?,
+        s(df, "source_sheet")?,
+        u32c(df, "source_row")?,
+    );
+    Ok(of
         .iter()
-        .map(|&i| Item {
-            id: format!(
-                "{}#{}",
-                labels.get(&key(i)).unwrap_or(""),
-                line_no.get(i).unwrap_or(0)
-            ),
-            amount: Fen(debit.get(i).unwrap_or(0)) + Fen(credit.get(i).unwrap_or(0)),
-            label: summary.get(i).unwrap_or("").to_string(),
-            class: econ.get(i).map(str::to_string),
-            source: source(file.get(i), sheet.get(i), row.get(i)),
+        .enumerate()
+        .filter_map(|(i, v)| {
+            let v = (*v)?;
+            Some(Item {
+                id: format!("{}#{}", names[v as usize], line_no.get(i).unwrap_or(0)),
+                amount: Fen(debit.get(i).unwrap_or(0)) + Fen(credit.get(i).unwrap_or(0)),
+                label: summary.get(i).unwrap_or("").to_string(),
+                class: econ.get(i).map(str::to_string),
+                source: source(file.get(i), sheet.get(i), row.get(i)),
+            })
         })
         .collect())
 }
