@@ -1,6 +1,6 @@
 //! Step 2 — 检查: the rule library over the loaded books → findings.json (+ findings.csv).
 
-use super::{csv_with_bom, State, Step};
+use super::{csv_with_bom, Run, State, Step};
 use crate::check::citations::Catalogue;
 use crate::check::config::Config;
 use crate::check::document::{document_from, AnalyticalCount, CategorySum, Setup};
@@ -12,7 +12,8 @@ use serde::Serialize;
 pub const STEP: Step = Step {
     id: "check",
     title: "检查",
-    run,
+    run: Run::Alone(run),
+    needs: &["load", "claims"],
 };
 
 #[derive(Debug, Serialize)]

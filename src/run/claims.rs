@@ -3,7 +3,7 @@
 //! reeval computes is set beside the books; a difference beyond the rounding of the claim as
 //! written is a finding (自评不实, 疑点) → claims.json.
 
-use super::{State, Step};
+use super::{Run, State, Step};
 use crate::claims::books::{self, Verified};
 use crate::claims::{self, FileClaims, Vocabulary};
 use crate::model::findings::{Finding, Kind};
@@ -16,7 +16,8 @@ use serde::Serialize;
 pub const STEP: Step = Step {
     id: "claims",
     title: "自评报告核对",
-    run,
+    run: Run::Alone(run),
+    needs: &["load"],
 };
 
 /// The rule id the 自评不实 findings carry.

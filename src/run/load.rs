@@ -1,6 +1,6 @@
 //! Step 1 — 载入: every entity's ledgers, the register and balances → frames + load.json.
 
-use super::{State, Step};
+use super::{Run, State, Step};
 use crate::load::{FileHint, LoadRequest};
 use crate::model::money::Fen;
 use anyhow::Result;
@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 pub const STEP: Step = Step {
     id: "load",
     title: "载入",
-    run,
+    run: Run::Alone(run),
+    needs: &[],
 };
 
 #[derive(Debug, Serialize)]

@@ -11,6 +11,13 @@
 //! previous result are carried over, never discarded. Input paths
 //! are recorded relative to the engagement directory, so the same engagement gives the same
 //! bytes wherever it sits; only the timings in `run.json` change between runs.
+//!
+//! Steps that only read the state ([`Run::Beside`]) and need none of each other's outputs run
+//! side by side on threads of their own (sample beside score, the workbook beside the report):
+//! each computes its outputs from the state as the steps before it left it, and the outputs
+//! are then written, the inputs recorded and the summary filled in the order of [`STEPS`],
+//! so the bytes are those of a run of one step after another (`REEVAL_SEQUENTIAL=1` runs them
+//! so).
 
 pub mod engagement;
 
@@ -33,8 +40,25 @@ use std::time::Instant;
 pub struct Step {
     pub id: &'static str,
     pub title: &'static str,
-    pub run: fn(&mut State) -> Result<()>,
+    pub run: Run,
+    /// The steps whose outputs or state this one reads (by id): a [`Run::Beside`] step never
+    /// runs beside one of them.
+    pub needs: &'static [&'static str],
 }
+
+/// How a step runs.
+pub enum Run {
+    /// With the state to itself, after the steps before it.
+    Alone(fn(&mut State) -> Result<()>),
+    /// From the state as the steps before it left it, read only, possibly beside other such
+    /// steps: it returns what it adds to the state ([`Commit`]), applied in the order of
+    /// [`STEPS`].
+    Beside(fn(&State) -> Result<Commit>),
+}
+
+/// What a [`Run::Beside`] step adds to the state: its outputs written, its inputs recorded,
+/// its summary.
+pub type Commit = Box<dyn FnOnce(&mut State) -> Result<()> + Send>;
 
 pub const STEPS: &[Step] = &[
     load::STEP,
@@ -382,15 +406,89 @@ fn refuse_unimported_entries(
 }
 
 fn run_steps(state: &mut State) -> Result<Vec<(&'static Step, f64)>> {
+    let sequential = std::env::var_os("REEVAL_SEQUENTIAL").is_some_and(|v| !v.is_empty());
     let mut timings = Vec::new();
-    for step in STEPS {
-        state.current = step.id;
-        let t = Instant::now();
-        (step.run)(state).with_context(|| format!("步骤「{}」（{}）失败", step.title, step.id))?;
+    let mut k = 0;
+    while k < STEPS.len() {
+        let end = if sequential {
+            k + 1
+        } else {
+            group_end(STEPS, k)
+        };
+        let group = &STEPS[k..end];
+        k = end;
+        if let [Step {
+            run: Run::Alone(run),
+            ..
+        }] = group
+        {
+            let step = &group[0];
+            state.current = step.id;
+            let t = Instant::now();
+            run(state).with_context(|| failed(step))?;
+            release_freed_memory();
+            timings.push((step, t.elapsed().as_secs_f64()));
+            continue;
+        }
+        // Beside steps: computed on threads of their own, committed in STEPS order (the
+        // first error in that order is the run's, as when they run one after another).
+        let computed = beside(group, state);
+        for (step, (result, seconds)) in group.iter().zip(computed) {
+            state.current = step.id;
+            let t = Instant::now();
+            let commit = result.with_context(|| failed(step))?;
+            commit(state).with_context(|| failed(step))?;
+            timings.push((step, seconds + t.elapsed().as_secs_f64()));
+        }
         release_freed_memory();
-        timings.push((step, t.elapsed().as_secs_f64()));
     }
     Ok(timings)
+}
+
+fn failed(step: &Step) -> String {
+    format!("步骤「{}」（{}）失败", step.title, step.id)
+}
+
+/// The end of the group of steps that starts at `k`: consecutive [`Run::Beside`] steps none
+/// of which needs another of the group; an [`Run::Alone`] step is a group of its own.
+fn group_end(steps: &[Step], k: usize) -> usize {
+    let mut end = k + 1;
+    if !matches!(steps[k].run, Run::Beside(_)) {
+        return end;
+    }
+    while let Some(next) = steps.get(end) {
+        let independent = matches!(next.run, Run::Beside(_))
+            && !steps[k..end].iter().any(|s| next.needs.contains(&s.id));
+        if !independent {
+            break;
+        }
+        end += 1;
+    }
+    end
+}
+
+/// Compute a group of [`Run::Beside`] steps side by side: the first on this thread, the
+/// others on threads of their own. Each with its own seconds.
+fn beside(group: &[Step], state: &State) -> Vec<(Result<Commit>, f64)> {
+    let timed = |step: &Step| {
+        let t = Instant::now();
+        let result = match step.run {
+            Run::Beside(run) => run(state),
+            Run::Alone(_) => Err(anyhow::anyhow!("内部错误：步骤 {} 不能与其他步骤同时运行", step.id)),
+        };
+        (result, t.elapsed().as_secs_f64())
+    };
+    std::thread::scope(|s| {
+        let others: Vec<_> = group[1..]
+            .iter()
+            .map(|step| s.spawn(move || timed(step)))
+            .collect();
+        let mut out = vec![timed(&group[0])];
+        for h in others {
+            out.push(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        out
+    })
 }
 
 /// Give the memory a step freed back to the OS, so that it does not sit under the next

@@ -1,7 +1,7 @@
 //! Step 6 — 报告: the report draft `报告-<id>.docx` and `报告-<id>.md` (and the chart
 //! `报告-<id>-图1.png`) from this run's documents, checked against the loaded books.
 
-use super::{State, Step};
+use super::{Commit, Run, State, Step};
 use crate::report::{self, Settings, Sources};
 use crate::run::engagement::Engagement;
 use crate::score::inputs::ScoringInputs;
@@ -14,7 +14,8 @@ use std::path::Path;
 pub const STEP: Step = Step {
     id: "report",
     title: "报告",
-    run,
+    run: Run::Beside(run),
+    needs: &["load", "check", "score"],
 };
 
 /// The vouchers in the loaded books, `(entity, "2023-03 记-19")`.
@@ -50,7 +51,7 @@ pub fn scoring_inputs(e: &Engagement, dir: &Path) -> Result<Option<ScoringInputs
     }
 }
 
-fn run(st: &mut State) -> Result<()> {
+fn run(st: &State) -> Result<Commit> {
     let e = st.engagement;
     let docs = Documents::read(&|name| st.staged(name))?;
     let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
@@ -67,15 +68,17 @@ fn run(st: &mut State) -> Result<()> {
         settings: &settings,
         chart: true,
     })?;
-    st.record_inputs(&r.template_inputs);
-    for w in &r.warnings {
-        eprintln!("注意：{w}");
-    }
     let [docx, md, png] = report::file_names(&e.engagement.id);
-    st.write(&docx, &r.docx)?;
-    st.write(&md, r.markdown.as_bytes())?;
-    if let Some(p) = &r.chart {
-        st.write(&png, p)?;
-    }
-    Ok(())
+    Ok(Box::new(move |st: &mut State| {
+        st.record_inputs(&r.template_inputs);
+        for w in &r.warnings {
+            eprintln!("注意：{w}");
+        }
+        st.write(&docx, &r.docx)?;
+        st.write(&md, r.markdown.as_bytes())?;
+        if let Some(p) = &r.chart {
+            st.write(&png, p)?;
+        }
+        Ok(())
+    }))
 }

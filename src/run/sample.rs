@@ -1,7 +1,7 @@
 //! Step 3 — 抽样: every plan in engagement.toml, drawn from the recorded seed →
 //! sample.json (+ sample.csv). Risk-targeted plans read the findings the check step wrote.
 
-use super::{csv_with_bom, State, Step};
+use super::{csv_with_bom, Commit, Run, State, Step};
 use crate::model::money::Fen;
 use crate::model::provenance::sha256_file_in;
 use crate::run::engagement::EngagementPlan;
@@ -20,7 +20,8 @@ use std::collections::BTreeMap;
 pub const STEP: Step = Step {
     id: "sample",
     title: "抽样",
-    run,
+    run: Run::Beside(run),
+    needs: &["load", "check"],
 };
 
 #[derive(Debug, Serialize)]
@@ -112,7 +113,7 @@ fn planned_size(items: &[Item], spec: &SelectSpec, plan: &EngagementPlan) -> Res
     size(&req, plan.method, rest.len(), value)
 }
 
-fn run(st: &mut State) -> Result<()> {
+fn run(st: &State) -> Result<Commit> {
     let e = st.engagement;
     let seed = e.sampling.seed;
     let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
@@ -240,14 +241,13 @@ fn run(st: &mut State) -> Result<()> {
             warnings: sel.warnings.clone(),
         });
     }
-    st.record_inputs(&extra_inputs);
     let mut doc =
         serde_json::json!({ "seed": seed, "random_stream": RANDOM_STREAM, "plans": plans });
     if !misstatements.is_empty() || e.sampling.materiality.is_some() {
         doc["misstatement_summary"] =
             serde_json::to_value(summarise(misstatements, e.sampling.materiality))?;
     }
-    st.write("sample.json", &serde_json::to_vec_pretty(&doc)?)?;
+    let json = serde_json::to_vec_pretty(&doc)?;
     let csv = csv_with_bom(
         &[
             "抽样计划",
@@ -260,7 +260,11 @@ fn run(st: &mut State) -> Result<()> {
         ],
         &rows,
     )?;
-    st.write("sample.csv", &csv)?;
-    st.summary.samples = summaries;
-    Ok(())
+    Ok(Box::new(move |st: &mut State| {
+        st.record_inputs(&extra_inputs);
+        st.write("sample.json", &json)?;
+        st.write("sample.csv", &csv)?;
+        st.summary.samples = summaries;
+        Ok(())
+    }))
 }

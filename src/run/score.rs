@@ -1,7 +1,7 @@
 //! Step 4 — 评分: the indicator set over the inputs file, the findings deducting where the
 //! set links them, the 决算 figures reconciled with the books → score.json.
 
-use super::{State, Step};
+use super::{Commit, Run, State, Step};
 use crate::model::findings::FindingsDocument;
 use crate::model::provenance::{sha256_file_in, Provenance};
 use crate::run::engagement::{indicator_set_source, SetSource};
@@ -17,7 +17,8 @@ use serde::Serialize;
 pub const STEP: Step = Step {
     id: "score",
     title: "评分",
-    run,
+    run: Run::Beside(run),
+    needs: &["load", "check"],
 };
 
 #[derive(Debug, Serialize)]
@@ -87,10 +88,10 @@ fn reconciliation_warnings(rec: &crate::score::reconcile::Reconciliation) -> Vec
     w
 }
 
-fn run(st: &mut State) -> Result<()> {
+fn run(st: &State) -> Result<Commit> {
     let e = st.engagement;
     let Some(sc) = &e.scoring else {
-        return Ok(());
+        return Ok(Box::new(|_| Ok(())));
     };
     let (set, set_input) = match indicator_set_source(&sc.indicator_set, &st.dir, &st.origin)? {
         SetSource::File(path) => (
@@ -148,14 +149,14 @@ fn run(st: &mut State) -> Result<()> {
     let basis = crate::score::basis::compare(&loaded.frames.lines, &map, &loaded.charts)?;
     let mut report = score(&set, &inputs, findings.as_deref());
     report.warnings.extend(self_warnings);
-    st.record_inputs(&prov.inputs);
+    let inputs = prov.inputs.clone();
     let out = ScoreDocument {
         provenance: prov,
         report: &report,
         reconciliation: Some(&rec),
         basis_comparison: Some(&basis),
     };
-    st.write("score.json", &serde_json::to_vec_pretty(&out)?)?;
+    let json = serde_json::to_vec_pretty(&out)?;
     // The pending 疑点 and those no findings indicator counts (not deductible).
     let mut pending_issues = 0u64;
     let mut outside: std::collections::BTreeMap<String, u64> = Default::default();
@@ -178,7 +179,7 @@ fn run(st: &mut State) -> Result<()> {
         }
     }
     let s = &report.self_evaluation;
-    st.summary.score = Some(ScoreSummary {
+    let summary = ScoreSummary {
         pending_issues,
         pending_outside: outside_order
             .into_iter()
@@ -203,6 +204,11 @@ fn run(st: &mut State) -> Result<()> {
             .map(|(_, n, g)| (n.clone(), format!("{g:.2}")))
             .collect(),
         warnings: reconciliation_warnings(&rec),
-    });
-    Ok(())
+    };
+    Ok(Box::new(move |st: &mut State| {
+        st.record_inputs(&inputs);
+        st.write("score.json", &json)?;
+        st.summary.score = Some(summary);
+        Ok(())
+    }))
 }

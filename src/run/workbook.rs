@@ -1,7 +1,7 @@
 //! Step 5 — 底稿: the evidence workbook `底稿-<id>.xlsx` from this run's documents (read back
 //! as written) and the loaded lines of the vouchers they name.
 
-use super::{State, Step};
+use super::{Commit, Run, State, Step};
 use crate::run::engagement::Engagement;
 use crate::workbook::{self, layout::WorkbookLayout, Documents, Sources};
 use anyhow::{Context, Result};
@@ -10,7 +10,8 @@ use std::path::Path;
 pub const STEP: Step = Step {
     id: "workbook",
     title: "底稿",
-    run,
+    run: Run::Beside(run),
+    needs: &["load", "check", "sample", "score"],
 };
 
 /// The engagement's layout: its own file (`[workbook] layout`) or the built-in one.
@@ -36,12 +37,20 @@ pub fn benford_min(e: &Engagement, dir: &Path) -> Result<Option<crate::model::mo
     Ok(min)
 }
 
-fn run(st: &mut State) -> Result<()> {
+fn run(st: &State) -> Result<Commit> {
     let e = st.engagement;
     let layout = layout_for(e, &st.dir)?;
-    if let Some(p) = e.workbook.as_ref().and_then(|w| w.layout.as_ref()) {
-        let info = crate::model::provenance::sha256_file_in(&st.dir, p)?;
-        st.record_inputs(&[info]);
+    // The workbook's cover lists the inputs as run.json will: those recorded before this
+    // step, and the engagement's own layout (recorded when the workbook is committed).
+    let own_layout = match e.workbook.as_ref().and_then(|w| w.layout.as_ref()) {
+        Some(p) => Some(crate::model::provenance::sha256_file_in(&st.dir, p)?),
+        None => None,
+    };
+    let mut inputs = st.inputs.clone();
+    if let Some(i) = &own_layout {
+        if !inputs.iter().any(|x| x.path == i.path) {
+            inputs.push(i.clone());
+        }
     }
     let docs = Documents::read(&|name| st.staged(name))?;
     let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
@@ -51,7 +60,7 @@ fn run(st: &mut State) -> Result<()> {
         &Sources {
             engagement: e,
             docs: &docs,
-            inputs: &st.inputs,
+            inputs: &inputs,
             version: env!("CARGO_PKG_VERSION"),
             lines: &loaded.frames.lines,
             assets: &loaded.frames.assets,
@@ -61,6 +70,12 @@ fn run(st: &mut State) -> Result<()> {
         &layout,
     );
     pb.finish_and_clear();
-    st.write(&workbook::file_name(&e.engagement.id), &bytes?)?;
-    Ok(())
+    let bytes = bytes?;
+    let name = workbook::file_name(&e.engagement.id);
+    Ok(Box::new(move |st: &mut State| {
+        if let Some(i) = own_layout {
+            st.record_inputs(&[i]);
+        }
+        st.write(&name, &bytes)
+    }))
 }
