@@ -12,10 +12,14 @@ use anyhow::Result;
 use polars::prelude::*;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Which vouchers the detail sheets show, and where E2 puts each.
-struct Vouchers {
+struct Vouchers<'b> {
+    book: &'b Book,
+    /// The references the sheets look up (as [`reference_key`] writes them): only their
+    /// vouchers are indexed, not every voucher of the book.
+    wanted: HashSet<String>,
     by_key: BTreeMap<String, usize>,
     by_base: BTreeMap<String, Vec<usize>>,
     /// Voucher index (into `book.vouchers`) → what names it (finding ids, plan/item).
@@ -24,18 +28,47 @@ struct Vouchers {
     e2_row: BTreeMap<usize, u32>,
 }
 
-impl Vouchers {
-    fn new(book: &Book) -> Vouchers {
+/// A reference as the index keys it: `局机关 2023-03 记-19` (the entity prefixed unless the
+/// voucher already starts with it).
+fn reference_key(entity: Option<&str>, voucher: &str) -> String {
+    match entity {
+        Some(e) if !voucher.starts_with(e) => format!("{e} {voucher}"),
+        _ => voucher.to_string(),
+    }
+}
+
+impl<'b> Vouchers<'b> {
+    /// The index of the vouchers `refs` (entity, voucher) name: one pass over the book's
+    /// vouchers, each voucher's key written into one buffer and kept only when referenced.
+    fn new<'r>(book: &'b Book, refs: impl IntoIterator<Item = (Option<&'r str>, &'r str)>) -> Self {
+        let wanted: HashSet<String> = refs
+            .into_iter()
+            .map(|(e, v)| reference_key(e, v))
+            .collect();
         let mut by_key = BTreeMap::new();
         let mut by_base: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut key = String::new();
         for (i, v) in book.vouchers.iter().enumerate() {
-            by_key.insert(format!("{} {}", v.entity, v.label()), i);
-            by_base
-                .entry(format!("{} {}", v.entity, v.base_label()))
-                .or_default()
-                .push(i);
+            key.clear();
+            key.push_str(&v.entity);
+            key.push(' ');
+            let base_len = key.len();
+            key.push_str(&v.base_label());
+            if wanted.contains(key.as_str()) {
+                by_base.entry(key.clone()).or_default().push(i);
+            }
+            // The label is the base label but where a tag tells the voucher apart.
+            if v.tag.is_some() {
+                key.truncate(base_len);
+                key.push_str(&v.label());
+            }
+            if wanted.contains(key.as_str()) {
+                by_key.insert(key.clone(), i);
+            }
         }
         Vouchers {
+            book,
+            wanted,
             by_key,
             by_base,
             named: BTreeMap::new(),
@@ -46,15 +79,57 @@ impl Vouchers {
     /// The vouchers a reference names: `局机关 2023-03 记-19` (or the voucher and its entity
     /// apart), exactly, else every voucher of that number when the reference has no tag.
     fn find(&self, entity: Option<&str>, voucher: &str) -> Vec<usize> {
-        let key = match entity {
-            Some(e) if !voucher.starts_with(e) => format!("{e} {voucher}"),
-            _ => voucher.to_string(),
-        };
+        let key = reference_key(entity, voucher);
+        if !self.wanted.contains(&key) {
+            return self.scan(&key);
+        }
         if let Some(&i) = self.by_key.get(&key) {
             return vec![i];
         }
         self.by_base.get(&key).cloned().unwrap_or_default()
     }
+
+    /// [`Vouchers::find`] for a reference the index was not built for: every voucher looked
+    /// at (the last with that key, else all with that base key, as the index would give).
+    fn scan(&self, key: &str) -> Vec<usize> {
+        let full = |v: &crate::check::book::Voucher, label: String| {
+            key.strip_prefix(v.entity.as_str())
+                .and_then(|k| k.strip_prefix(' '))
+                == Some(label.as_str())
+        };
+        let vouchers = &self.book.vouchers;
+        if let Some(i) = (0..vouchers.len())
+            .rev()
+            .find(|&i| full(&vouchers[i], vouchers[i].label()))
+        {
+            return vec![i];
+        }
+        (0..vouchers.len())
+            .filter(|&i| full(&vouchers[i], vouchers[i].base_label()))
+            .collect()
+    }
+}
+
+/// Where each of `sources` (`file.xlsx:sheet:row`) is among the book's lines: the voucher of
+/// the last line with that source. Only lines whose row ends one of the sources are labelled.
+fn vouchers_of_sources(book: &Book, sources: &HashSet<&str>) -> HashMap<String, usize> {
+    let rows: HashSet<u32> = sources
+        .iter()
+        .filter_map(|s| s.rsplit_once(':')?.1.parse().ok())
+        .collect();
+    let mut out = HashMap::new();
+    for (vi, v) in book.vouchers.iter().enumerate() {
+        for &r in &v.rows {
+            if !book.source_row.get(r).is_some_and(|n| rows.contains(&n)) {
+                continue;
+            }
+            let label = book.source(r);
+            if sources.contains(label.as_str()) {
+                out.insert(label, vi);
+            }
+        }
+    }
+    out
 }
 
 /// A sampled line's id is its voucher's and `#line`.
@@ -68,24 +143,50 @@ fn voucher_of_item(id: &str, unit: Unit) -> &str {
 pub fn write_all(wb: &mut Workbook, cx: &SheetContext, book: &Book) -> Result<()> {
     let f = Formats::new();
     let src = cx.src;
-    let mut vs = Vouchers::new(book);
+    let listed = &src.docs.findings.findings;
+    let drawn = sample_plans(cx);
+    // Every reference a sheet looks up: the findings' vouchers, the sampled items', the
+    // risk ranking's.
+    let refs = listed
+        .iter()
+        .filter_map(|fi| Some((fi.entity.as_deref(), fi.voucher.as_deref()?)))
+        .chain(
+            drawn
+                .iter()
+                .filter(|p| p.unit != Unit::Assets)
+                .flat_map(|p| {
+                    p.selection
+                        .items
+                        .iter()
+                        .map(move |it| (None, voucher_of_item(&it.id, p.unit)))
+                }),
+        )
+        .chain(
+            src.docs
+                .findings
+                .risk
+                .iter()
+                .map(|x| (Some(x.entity.as_str()), x.voucher.as_str())),
+        );
+    let mut vs = Vouchers::new(book, refs);
     // A finding about no one voucher (a project without targets …) whose evidence is journal
     // lines: E2 shows those lines' vouchers, found by the lines' sources.
-    let mut by_source: Option<BTreeMap<String, usize>> = None;
-    for fi in &src.docs.findings.findings {
+    let mut by_source: Option<HashMap<String, usize>> = None;
+    for fi in listed {
         if let Some(v) = &fi.voucher {
             for i in vs.find(fi.entity.as_deref(), v) {
                 vs.named.entry(i).or_default().push(fi.id.clone());
             }
         } else if fi.evidence.iter().any(|e| e.account.is_some()) {
             let map = by_source.get_or_insert_with(|| {
-                let mut m = BTreeMap::new();
-                for (vi, v) in book.vouchers.iter().enumerate() {
-                    for &r in &v.rows {
-                        m.insert(book.source(r), vi);
-                    }
-                }
-                m
+                let sources: HashSet<&str> = listed
+                    .iter()
+                    .filter(|fi| fi.voucher.is_none())
+                    .flat_map(|fi| &fi.evidence)
+                    .filter(|e| e.account.is_some())
+                    .map(|e| e.source.as_str())
+                    .collect();
+                vouchers_of_sources(book, &sources)
             });
             for e in fi.evidence.iter().filter(|e| e.account.is_some()) {
                 if let Some(&i) = map.get(&e.source) {
@@ -97,7 +198,7 @@ pub fn write_all(wb: &mut Workbook, cx: &SheetContext, book: &Book) -> Result<()
             }
         }
     }
-    for p in sample_plans(cx) {
+    for p in drawn {
         if p.unit == Unit::Assets {
             continue;
         }
