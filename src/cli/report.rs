@@ -51,7 +51,8 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         })?))
     })?;
     let loaded = crate::load::load_in(&dir, &crate::run::load::request(e))?;
-    let vouchers = crate::run::report::book_vouchers_named(&loaded.frames.lines, &docs.findings.findings)?;
+    let vouchers =
+        crate::run::report::book_vouchers_named(&loaded.frames.lines, &docs.findings.findings)?;
     let inputs = crate::run::report::scoring_inputs(e, &dir)?;
     let settings = Settings::builtin()?;
     let r = report::build(&Sources {

@@ -474,7 +474,10 @@ fn beside(group: &[Step], state: &State) -> Vec<(Result<Commit>, f64)> {
         let t = Instant::now();
         let result = match step.run {
             Run::Beside(run) => run(state),
-            Run::Alone(_) => Err(anyhow::anyhow!("内部错误：步骤 {} 不能与其他步骤同时运行", step.id)),
+            Run::Alone(_) => Err(anyhow::anyhow!(
+                "内部错误：步骤 {} 不能与其他步骤同时运行",
+                step.id
+            )),
         };
         (result, t.elapsed().as_secs_f64())
     };

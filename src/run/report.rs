@@ -171,8 +171,11 @@ mod tests {
     fn book_vouchers_named_are_the_books_vouchers_the_findings_name() {
         let findings = vec![
             finding(Some("局机关"), Some("2023-03 记-19")),
-            // Tagged: the base label is what is looked up.
-            finding(Some("局机关"), Some("2023-10 记-13（2023-10-20）")),
+            // The first two words are what is looked up (a tag written after them is not).
+            finding(Some("局机关"), Some("2023-10 记-13 （2023-10-20）")),
+            // A tag joined to the number is part of the second word: not a voucher of the
+            // books (as `book_vouchers` has it).
+            finding(Some("局机关"), Some("2023-03 记-19（2023-03-20）")),
             finding(Some("社保中心"), Some("2023-03 记-19")),
             // Not in the books: another kind, another entity, another period.
             finding(Some("社保中心"), Some("2023-03 记-20")),

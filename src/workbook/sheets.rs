@@ -41,10 +41,7 @@ impl<'b> Vouchers<'b> {
     /// The index of the vouchers `refs` (entity, voucher) name: one pass over the book's
     /// vouchers, each voucher's key written into one buffer and kept only when referenced.
     fn new<'r>(book: &'b Book, refs: impl IntoIterator<Item = (Option<&'r str>, &'r str)>) -> Self {
-        let wanted: HashSet<String> = refs
-            .into_iter()
-            .map(|(e, v)| reference_key(e, v))
-            .collect();
+        let wanted: HashSet<String> = refs.into_iter().map(|(e, v)| reference_key(e, v)).collect();
         let mut by_key = BTreeMap::new();
         let mut by_base: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut key = String::new();
@@ -1666,4 +1663,129 @@ fn column_series(chart: &mut Chart, sheet: &str, head: u32, end: u32, col: u16) 
         .set_name((sheet, head, col))
         .set_categories((sheet, head + 1, 0, end - 1, 0))
         .set_values((sheet, head + 1, col, end - 1, col));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{vouchers_of_sources, Vouchers};
+    use crate::check::book::Book;
+    use crate::load::ledger::model::{lines_frame, test_line, LedgerLine};
+    use chrono::NaiveDate;
+    use std::collections::{BTreeMap, HashSet};
+
+    fn line(entity: &str, number: u32, ymd: (i32, u32, u32), row: u32) -> LedgerLine {
+        let date = NaiveDate::from_ymd_opt(ymd.0, ymd.1, ymd.2).unwrap();
+        let mut l = test_line(entity, None, "记", number, date, "财务会计", 100, 0);
+        l.source.row = row;
+        l
+    }
+
+    /// Two entities; 记-19 of 局机关 on two dates of March (two vouchers, told apart by a
+    /// tag); the same number in the other entity; a voucher of two lines.
+    fn book() -> Book {
+        let lines = vec![
+            line("局机关", 19, (2023, 3, 5), 2),
+            line("局机关", 19, (2023, 3, 5), 3),
+            line("局机关", 19, (2023, 3, 20), 4),
+            line("社保中心", 19, (2023, 3, 5), 2),
+            line("局机关", 7, (2023, 4, 2), 5),
+            line("局机关", 70, (2023, 4, 2), 6),
+        ];
+        Book::new(&lines_frame(&lines).unwrap(), &BTreeMap::new()).unwrap()
+    }
+
+    #[test]
+    fn voucher_index_of_the_references_finds_what_a_scan_of_every_voucher_finds() {
+        let book = book();
+        assert!(
+            book.vouchers.iter().any(|v| v.tag.is_some()),
+            "a tagged voucher"
+        );
+        let mut refs: Vec<(Option<String>, String)> = Vec::new();
+        for v in &book.vouchers {
+            refs.push((Some(v.entity.clone()), v.label()));
+            refs.push((Some(v.entity.clone()), v.base_label()));
+            refs.push((None, format!("{} {}", v.entity, v.label())));
+            refs.push((
+                Some(v.entity.clone()),
+                format!("{} {}", v.entity, v.label()),
+            ));
+        }
+        for (e, v) in [
+            (Some("局机关"), "2023-05 记-19"),
+            (Some("局"), "2023-03 记-19"),
+            (Some("社保中心"), "2023-04 记-7"),
+            (None, "2023-03 记-19"),
+            (Some("局机关"), "2023-04 记-7 "),
+            (Some("局机关"), "2023-04 记-70"),
+            (Some("局机关"), ""),
+        ] {
+            refs.push((e.map(String::from), v.to_string()));
+        }
+        let as_refs =
+            |r: &[(Option<String>, String)]| -> Vec<(Option<String>, String)> { r.to_vec() };
+        let all = as_refs(&refs);
+        let indexed = Vouchers::new(&book, all.iter().map(|(e, v)| (e.as_deref(), v.as_str())));
+        let scanned = Vouchers::new(&book, std::iter::empty());
+        assert!(scanned.by_key.is_empty() && scanned.by_base.is_empty());
+        for (e, v) in &refs {
+            let (e, v) = (e.as_deref(), v.as_str());
+            assert_eq!(indexed.find(e, v), scanned.find(e, v), "{e:?} {v}");
+        }
+        // What they find: the tagged pair by its base label, each by its full label, a
+        // voucher by its entity and label, nothing for a look-alike.
+        let base = indexed.find(Some("局机关"), "2023-03 记-19");
+        assert_eq!(base.len(), 2);
+        for &i in &base {
+            let v = &book.vouchers[i];
+            assert_eq!(indexed.find(Some("局机关"), &v.label()), vec![i]);
+        }
+        assert_eq!(indexed.find(Some("社保中心"), "2023-03 记-19").len(), 1);
+        assert_eq!(indexed.find(None, "局机关 2023-04 记-7").len(), 1);
+        assert!(indexed.find(Some("局"), "2023-03 记-19").is_empty());
+        assert!(indexed.find(Some("局机关"), "2023-04 记-7 ").is_empty());
+        assert!(indexed.find(Some("局机关"), "2023-05 记-19").is_empty());
+    }
+
+    #[test]
+    fn vouchers_of_sources_label_only_the_lines_asked_for() {
+        let book = book();
+        let file = "局机关-序时账-2023.xlsx";
+        let sources: HashSet<String> = [
+            format!("{file}:序时账:3"),
+            format!("{file}:序时账:6"),
+            // Row 2 is a line of both entities: the last voucher in the book's order wins.
+            format!("{file}:序时账:2"),
+            // Look-alikes: another sheet, a row no line has, a row written otherwise.
+            format!("{file}:其他:5"),
+            format!("{file}:序时账:99"),
+            format!("{file}:序时账:05"),
+            "序时账".to_string(),
+        ]
+        .into();
+        let sources: HashSet<&str> = sources.iter().map(String::as_str).collect();
+        let found = vouchers_of_sources(&book, &sources);
+        let mut expected = std::collections::HashMap::new();
+        for (vi, v) in book.vouchers.iter().enumerate() {
+            for &r in &v.rows {
+                let s = book.source(r);
+                if sources.contains(s.as_str()) {
+                    expected.insert(s, vi);
+                }
+            }
+        }
+        assert_eq!(found, expected);
+        let mut keys: Vec<&String> = found.keys().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                &format!("{file}:序时账:2"),
+                &format!("{file}:序时账:3"),
+                &format!("{file}:序时账:6")
+            ]
+        );
+        let v2 = &book.vouchers[found[&format!("{file}:序时账:2")]];
+        assert_eq!(v2.entity, "社保中心");
+    }
 }

@@ -40,6 +40,7 @@ mod rules_supporting;
 mod rules_wordings;
 mod run_engagement;
 mod run_output;
+mod run_overlap;
 mod run_plans;
 mod sample_year;
 mod sampling_cli;
