@@ -118,21 +118,39 @@ pub fn amounts(text: &str) -> Vec<Decimal> {
 }
 
 /// `2023-03 记-19` → `2023年3月记-19号凭证`; another form → `…号凭证` as it is.
+/// A tag that tells apart vouchers sharing a number (`2023-03 记-19（2023-03-20）`, see
+/// `model::voucher::tags`) follows the reference: `2023年3月记-19号凭证（2023-03-20）`.
 pub fn voucher_ref(v: &str) -> String {
     let base: Vec<&str> = v.split_whitespace().collect();
     if let (Some(ym), Some(word)) = (base.first(), base.get(1)) {
         if let Some((y, m)) = ym.split_once('-') {
             if let (Ok(y), Ok(m)) = (y.parse::<i32>(), m.parse::<u32>()) {
-                return format!("{y}年{m}月{word}号凭证");
+                let (word, tag) = split_tag(word);
+                return format!("{y}年{m}月{word}号凭证{tag}");
             }
         }
     }
     format!("{}号凭证", v.trim())
 }
 
-/// The base of a finding's voucher (`2023-03 记-19`, without a tag that tells duplicates apart).
+/// `记-19（2023-03-20）` → (`记-19`, `（2023-03-20）`): the voucher word and number, and the tag
+/// written straight after them (full-width brackets) when vouchers share the number.
+fn split_tag(word: &str) -> (&str, &str) {
+    match word.find('（') {
+        Some(i) if i > 0 => word.split_at(i),
+        _ => (word, ""),
+    }
+}
+
+/// The base of a finding's voucher (`2023-03 记-19`, without a tag that tells duplicates apart:
+/// `2023-03 记-19（2023-03-20）` and `2023-03 记-19 (b)` → `2023-03 记-19`).
 pub fn voucher_base(v: &str) -> String {
-    v.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+    let mut parts = v.split_whitespace();
+    match (parts.next(), parts.next()) {
+        (Some(ym), Some(word)) => format!("{ym} {}", split_tag(word).0),
+        (Some(ym), None) => ym.to_string(),
+        _ => String::new(),
+    }
 }
 
 fn quote(c: &Citation) -> String {
@@ -421,7 +439,9 @@ pub fn build(s: &Sources, draft: bool) -> Result<Context> {
             let cite = match (&f.voucher, &f.asset) {
                 (Some(v), _) => {
                     let r = voucher_ref(v);
-                    voucher_refs.insert(f.id.clone(), r.clone());
+                    // What the report's check finds in the text: the reference up to 号凭证
+                    // (a tag telling vouchers of one number apart follows it).
+                    voucher_refs.insert(f.id.clone(), voucher_ref(&voucher_base(v)));
                     format!("{entity}{r}“{}”{amount_text}", esc(f.summary.trim()))
                 }
                 (None, Some(_)) => {
@@ -616,6 +636,18 @@ mod tests {
         assert_eq!(voucher_ref("2023-03 记-19"), "2023年3月记-19号凭证");
         assert_eq!(voucher_ref("2023-12 记-41 (b)"), "2023年12月记-41号凭证");
         assert_eq!(voucher_base("2023-12 记-41 (b)"), "2023-12 记-41");
+        // A tag telling apart vouchers that share a number (dates or files differ) is no part
+        // of the voucher's base: the books' check finds the voucher, the report shows the tag.
+        assert_eq!(voucher_base("2023-03 记-19（2023-03-20）"), "2023-03 记-19");
+        assert_eq!(
+            voucher_base("2023-03 记-19（局机关 序时账.xlsx，2023-03-20）"),
+            "2023-03 记-19"
+        );
+        assert_eq!(voucher_base("2023-03 记-19"), "2023-03 记-19");
+        assert_eq!(
+            voucher_ref("2023-03 记-19（2023-03-20）"),
+            "2023年3月记-19号凭证（2023-03-20）"
+        );
         let a = amounts("借 支出 429.00 元，合计73,600.00元，比率5.04%，原值 1,356.00 元；2023年");
         assert_eq!(
             a.iter().map(|d| d.to_string()).collect::<Vec<_>>(),

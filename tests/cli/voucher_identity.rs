@@ -534,3 +534,117 @@ fn run_keeps_same_titled_entities_apart_and_warns_in_its_summary() {
         "{findings}"
     );
 }
+
+/// Runs an engagement of one entity 局机关 over the given CSV ledgers (name, body) and returns
+/// the run's output, its findings' vouchers and the report's text.
+fn run_one_entity(ledgers: &[(&str, String)]) -> (std::process::Output, Vec<String>, String) {
+    let t = tmp();
+    let dir = t.path().join("eng");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    let mut names = Vec::new();
+    for (name, body) in ledgers {
+        std::fs::write(dir.join("data").join(name), body).unwrap();
+        names.push(format!("\"data/{name}\""));
+    }
+    std::fs::write(
+        dir.join("engagement.toml"),
+        format!(
+            "[engagement]\nid = \"t\"\ntitle = \"t\"\ndepartment = \"某县人社局\"\nyear = 2023\n\n\
+             [[entities]]\nname = \"局机关\"\nledgers = [{}]\n\n[inputs]\n\n[rules]\n\n\
+             [sampling]\nseed = 1\n\n[[sampling.plans]]\nname = \"凭证\"\nunit = \"vouchers\"\n\
+             method = \"random\"\nn = 2\n",
+            names.join(", ")
+        ),
+    )
+    .unwrap();
+    let mut cmd = bin();
+    cmd.arg("run")
+        .arg(&dir)
+        .arg("--out")
+        .arg(t.path().join("out"))
+        .arg("-q");
+    let out = output_within(cmd, 120);
+    let vouchers = std::fs::read(t.path().join("out/findings.json"))
+        .map(|b| {
+            let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+            v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|f| f["voucher"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let report = std::fs::read_to_string(t.path().join("out/报告-t.md")).unwrap_or_default();
+    (out, vouchers, report)
+}
+
+const CSV_HEAD: &str = "单位：某县人社局\n日期,凭证号,摘要,科目编码,科目名称,借方,贷方\n";
+
+/// A 记-1 paying a reception meal in cash (a 公务卡 finding), dated `date`.
+fn cash_meal(date: &str, payee: &str) -> String {
+    [
+        ("5001", "业务活动费用", "800", ""),
+        ("1001", "库存现金", "", "800"),
+        ("7201", "事业支出", "800", ""),
+        ("8001", "资金结存", "", "800"),
+    ]
+    .iter()
+    .map(|(code, name, dr, cr)| format!("{date},记-1,付{payee}接待餐费,{code},{name},{dr},{cr}\n"))
+    .collect()
+}
+
+#[test]
+fn a_finding_on_a_voucher_sharing_its_number_is_reported_with_the_tag_that_tells_it_apart() {
+    // One number on two dates of a period: the finding's voucher is `2023-03 记-1（2023-03-05）`.
+    // The report's check of the books must find it (it stopped the run with "在载入的账簿中不存在"
+    // when the tag was read as part of the number) and the report names the voucher with its tag.
+    let plain = "2023-03-01,记-1,支付,5001,业务活动费用,100,\n\
+                 2023-03-01,记-1,支付,1002,银行存款,,100\n\
+                 2023-03-01,记-1,支付,7201,事业支出,100,\n\
+                 2023-03-01,记-1,支付,8001,资金结存,,100\n";
+    for (ledgers, tag) in [
+        (
+            vec![(
+                "a.csv",
+                format!("{CSV_HEAD}{plain}{}", cash_meal("2023-03-05", "张三")),
+            )],
+            "（2023-03-05）",
+        ),
+        (
+            vec![(
+                "a.csv",
+                format!("{CSV_HEAD}{}{plain}", cash_meal("2023-03-20", "李四")),
+            )],
+            "（2023-03-20）",
+        ),
+        // The same key in two files of one entity: told apart by the file.
+        (
+            vec![
+                ("a.csv", format!("{CSV_HEAD}{plain}")),
+                (
+                    "b.csv",
+                    format!("{CSV_HEAD}{}", cash_meal("2023-03-01", "王五")),
+                ),
+            ],
+            "（b.csv）",
+        ),
+    ] {
+        let (out, vouchers, report) = run_one_entity(&ledgers);
+        assert!(out.status.success(), "{tag}: {}", stderr(&out));
+        let expected = format!("2023-03 记-1{tag}");
+        assert!(vouchers.contains(&expected), "{tag}: {vouchers:?}");
+        assert!(
+            report.contains(&format!("2023年3月记-1号凭证{tag}")),
+            "{tag}: {report}"
+        );
+    }
+    // Look-alike: a voucher whose number is its own has no tag in the report.
+    let (out, vouchers, report) = run_one_entity(&[(
+        "a.csv",
+        format!("{CSV_HEAD}{}", cash_meal("2023-03-05", "张三")),
+    )]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(vouchers.first().map(String::as_str), Some("2023-03 记-1"));
+    assert!(report.contains("2023年3月记-1号凭证“"), "{report}");
+}
