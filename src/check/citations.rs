@@ -789,8 +789,8 @@ mod tests {
     }
 
     #[test]
-    fn a_civil_service_managed_unit_cites_the_administrative_rules_and_a_public_institution_a_gap()
-    {
+    fn a_civil_service_managed_unit_cites_the_administrative_rules_and_a_public_institution_its_own(
+    ) {
         let mut setting = CitationSetting::default();
         setting
             .types
@@ -806,8 +806,16 @@ mod tests {
             assert!(x.note.contains("参公单位"), "{x:?}");
             assert!(!x.law.contains("待核") && !x.article.contains("待核"));
             let y = c.cite_for(fam, d, Some("所属事业单位"));
-            assert!(y.law.is_empty() && y.note.contains("第108号"), "{y:?}");
+            assert!(y.quotable() && y.law.contains("事业单位财务规则"), "{y:?}");
+            assert!(
+                y.law.contains("第108号") && !y.law.contains("行政单位"),
+                "{y:?}"
+            );
         }
+        // Before 108号 (2022-03-01), 68号: not in the catalogue, a gap.
+        let old = NaiveDate::from_ymd_opt(2021, 6, 1).unwrap();
+        let y = c.cite_for("admin-finance-21", old, Some("所属事业单位"));
+        assert!(y.law.is_empty() && y.note.contains("第68号"), "{y:?}");
         // 2023-02: 第71号 — its 收入 article (quoted, S); its 支出 articles a gap.
         let feb = NaiveDate::from_ymd_opt(2023, 2, 15).unwrap();
         let x = c.cite_for("admin-finance-49", feb, Some("社保中心"));
