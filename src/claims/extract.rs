@@ -863,6 +863,12 @@ fn claim_at(
     if q.generic {
         let had_fund = fund.is_some();
         of = fund.or_else(|| phrase_of(&prefix, words, v));
+        // A modifier glued to the word (采购总预算) qualifies the quantity, not what it is of.
+        of = of.and_then(|o| without_modifier(o, v));
+        // In a sentence stating a task's target, a figure of no one else is the task's.
+        if of.is_none() {
+            of = task_of(chars, cx.figs, f.start, v);
+        }
         if of.as_ref().is_some_and(|o| v.this_project.contains(o)) {
             of = cx.scope.clone();
         }
@@ -1192,6 +1198,60 @@ fn lead_in(chars: &[char], figs: &[Figure], pos: usize) -> String {
         .map(|i| i + 1)
         .unwrap_or(prev);
     text(chars, ss, pos)
+}
+
+/// `of` less a trailing `quantity_modifiers` word (“采购总” → “采购”); nothing when that is all.
+fn without_modifier(of: String, v: &Vocabulary) -> Option<String> {
+    for m in &v.quantity_modifiers {
+        if let Some(r) = of.strip_suffix(m.as_str()) {
+            return r.chars().any(is_cjk).then(|| r.to_string());
+        }
+    }
+    Some(of)
+}
+
+/// The task a sentence states the target of before `pos` (“招商引资目标任务为1000万元，全年实际
+/// 到位资金1100万元” → 招商引资): a `task_words` word followed by a figure with only filler
+/// between, the name before the word in its clause (less years and the department's name).
+fn task_of(chars: &[char], figs: &[Figure], pos: usize, v: &Vocabulary) -> Option<String> {
+    let ss = (0..pos)
+        .rev()
+        .find(|&i| SENTENCE.contains(&chars[i]))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    for i in ss..pos {
+        for w in &v.task_words {
+            if !at(chars, i, w) {
+                continue;
+            }
+            let e = i + w.chars().count();
+            let Some(next) = figs.iter().find(|g| g.start >= e) else {
+                continue;
+            };
+            if next.start >= pos || !is_filler_only(&text(chars, e, next.start), v) {
+                continue;
+            }
+            let cs = (ss..i)
+                .rev()
+                .find(|&k| "：:，,、".contains(chars[k]))
+                .map(|k| k + 1)
+                .unwrap_or(ss);
+            let mut name = clean_phrase(&text(chars, cs, i), v);
+            // “人社局招商引资”: the department's name opening the task's is no part of it.
+            let cs: Vec<char> = name.chars().collect();
+            if let Some(k) = (2..=cs.len().min(8)).find(|&k| {
+                let head: String = cs[..k].iter().collect();
+                v.self_suffixes.iter().any(|x| head.ends_with(x.as_str()))
+                    && cs[k..].iter().any(|c| is_cjk(*c))
+            }) {
+                name = cs[k..].iter().collect();
+            }
+            if name.chars().any(is_cjk) && name.chars().count() <= 24 {
+                return Some(name);
+            }
+        }
+    }
+    None
 }
 
 /// Whether the figure at `pos` is said to be one voucher's or item's (“记账-19号凭证”).

@@ -137,6 +137,14 @@ pub struct Vocabulary {
     pub single_item: Vec<String>,
     #[serde(default)]
     pub verb_prefixes: Vec<String>,
+    /// Words naming a performance task's target (目标任务 …): figures of the sentence that
+    /// states one are the task's.
+    #[serde(default)]
+    pub task_words: Vec<String>,
+    /// Words glued before a quantity word that qualify it (采购总预算), no part of what the
+    /// figure is of.
+    #[serde(default)]
+    pub quantity_modifiers: Vec<String>,
     #[serde(default)]
     pub quantity: Vec<Quantity>,
 }
@@ -181,6 +189,8 @@ impl Vocabulary {
         self.department_headings.extend(e.department_headings);
         self.single_item.extend(e.single_item);
         self.verb_prefixes.extend(e.verb_prefixes);
+        self.task_words.extend(e.task_words);
+        self.quantity_modifiers.extend(e.quantity_modifiers);
         for st in e.stage {
             match self.stage.iter_mut().find(|x| x.name == st.name) {
                 Some(x) => x.words.extend(st.words),

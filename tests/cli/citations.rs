@@ -97,31 +97,47 @@ fn the_same_voucher_cites_the_finance_rules_of_its_entity_kind() {
         );
         assert!(!quoted.iter().any(|c| c.contains("事业单位财务规则")));
     }
-    // 事业单位: never the 行政单位 rules; the 事业单位财务规则 (第108号) is named as still to be
-    // checked (its article is not verified), not quoted.
+    // 事业单位: never the 行政单位 rules; the 事业单位财务规则 (第108号) 第十八条, quoted.
     {
         let doc = check(d.path(), &["--entity-type", "事业单位"]);
         let f = finding(&doc, "income-in-suspense", "记-2");
         let quoted = laws(&f["citations"]);
-        assert!(!quoted.iter().any(|c| c.contains("财务规则")), "{quoted:?}");
-        let pending = laws(&f["unquoted_citations"]);
         assert!(
-            pending
-                .iter()
-                .any(|c| c.contains("事业单位财务规则") && c.contains("第108号")),
-            "{pending:?}"
+            !quoted.iter().any(|c| c.contains("行政单位财务规则")),
+            "{quoted:?}"
         );
-        assert!(f["verify"].as_str().unwrap().contains("第108号"), "{f}");
+        assert!(
+            quoted.iter().any(|c| c.contains("事业单位财务规则")
+                && c.contains("第108号")
+                && c.ends_with("第十八条")),
+            "{quoted:?}"
+        );
+        assert!(f["unquoted_citations"]
+            .as_array()
+            .is_none_or(|a| a.is_empty()));
     }
-    // 参照公务员法管理的事业单位 (and its short forms): neither rule is asserted; the finding
-    // says which must be checked.
+    // 参照公务员法管理的事业单位 (and its short forms): the 行政单位财务规则, as seed 002 cites
+    // it for the 社会保险 centre, with the note that the unit's own rules must be checked —
+    // never a pseudo-provision “参照公务员法管理的事业单位适用的财务规则（待核）”.
     for kind in ["参照公务员法管理的事业单位", "参公单位"] {
         let doc = check(d.path(), &["--entity-type", kind]);
         let f = finding(&doc, "income-in-suspense", "记-2");
-        assert!(!laws(&f["citations"]).iter().any(|c| c.contains("财务规则")));
-        assert!(laws(&f["unquoted_citations"])
+        let c = f["citations"]
+            .as_array()
+            .unwrap()
             .iter()
-            .any(|c| c.contains("参照公务员法管理的事业单位")));
+            .find(|c| c["law"].as_str().unwrap().contains("行政单位财务规则"))
+            .unwrap_or_else(|| panic!("{f}"));
+        assert!(c["note"].as_str().unwrap().contains("参公单位"), "{c}");
+        for c in f["citations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(f["unquoted_citations"].as_array().into_iter().flatten())
+        {
+            assert!(!c["law"].as_str().unwrap().contains("待核"), "{c}");
+            assert!(!c["article"].as_str().unwrap().contains("待核"), "{c}");
+        }
     }
     // A kind that is none of them is refused with the allowed values.
     let l = ledger(d.path());
@@ -134,15 +150,17 @@ fn the_same_voucher_cites_the_finance_rules_of_its_entity_kind() {
 fn a_date_either_side_of_march_2023_cites_rule_71_or_113() {
     let d = tmp();
     let doc = check(d.path(), &["--entity-type", "行政单位"]);
-    // 2023-02-15: 第71号 was in force; its article is not verified, so it is named, not quoted.
+    // 2023-02-15: 第71号 was in force: its 收入 article (第十七条, S) is quoted, not 113号.
     let feb = finding(&doc, "income-in-suspense", "记-1");
     assert!(!laws(&feb["citations"])
         .iter()
         .any(|c| c.contains("第113号")));
-    assert!(laws(&feb["unquoted_citations"])
-        .iter()
-        .any(|c| c.contains("第71号")));
-    assert!(feb["verify"].as_str().unwrap().contains("第71号"));
+    assert!(
+        laws(&feb["citations"])
+            .iter()
+            .any(|c| c.contains("第71号") && c.ends_with("第十七条")),
+        "{feb}"
+    );
     // 2023-03-15: 第113号 第四十九条, quoted from a secondary source, with that caution.
     let mar = finding(&doc, "income-in-suspense", "记-2");
     let c = mar["citations"]
@@ -223,7 +241,7 @@ grade = "V"
 }
 
 #[test]
-fn the_sample_run_quotes_only_texts_and_warns_once_about_central_rules() {
+fn the_sample_run_quotes_only_texts_names_no_gap_and_warns_once_about_central_rules() {
     let t = tmp();
     let dir = t.path().join("hrss");
     copy_dir(
@@ -250,6 +268,35 @@ fn the_sample_run_quotes_only_texts_and_warns_once_about_central_rules() {
         }
     }
     assert!(quoted > 0);
+    // A provision whose text is not in the catalogue is a gap: no law named, what to pull in
+    // 核实要点 (the January 2023 超范围使用结余资金 voucher: 第71号's 支出 articles).
+    for f in doc["findings"].as_array().unwrap() {
+        for c in f["unquoted_citations"].as_array().into_iter().flatten() {
+            assert_eq!(c["law"], "", "{}: {c}", f["id"]);
+        }
+    }
+    let spent = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "suspense-spending")
+        .unwrap();
+    assert!(
+        spent["verify"].as_str().unwrap().contains("第71号"),
+        "{spent}"
+    );
+    let report = std::fs::read_to_string(out.join("报告-hrss-2023.md")).unwrap();
+    for placeholder in ["条号待核", "相应条款", "（待核）", "尚未核验", "条号未核验"]
+    {
+        assert!(
+            !report.contains(placeholder),
+            "the report says {placeholder}"
+        );
+    }
+    // The central 会议费 rule is cited for reference, the province's not being collected.
+    assert!(report.contains(
+        "（财行〔2016〕214号；中央和国家机关适用；云南省会议费管理规定未收录，参照引用）"
+    ));
     // The county has a local 接待 rule but no local 会议费 standard: said once, on screen.
     let said = stdout(&o);
     assert_eq!(said.matches("未配置地方标准").count(), 1, "{said}");

@@ -478,3 +478,70 @@ fn claims_budget_figure_named_by_its_allocation_notice_is_a_claim_of_the_fund() 
     let f = report("2023年绩效指标完成率为95%，满意度为90%。");
     assert!(!qv(&f).iter().any(|c| c.0 == "预算"), "{:?}", qv(&f));
 }
+
+#[test]
+fn claims_figures_of_a_performance_task_are_the_tasks_not_the_departments() {
+    // Seed 002 l.409 and l.570: 招商引资 is investment brought to the county, not the
+    // department's funds: its 到位资金 is of the task, never set beside the books.
+    for (body, task, value) in [
+        ("招商引资目标任务为1000万元，全年实际到位资金1100万元。", "招商引资", "11000000"),
+        (
+            "(2)招商引资任务完成率：2023年人社局招商引资目标任务为1000万元，根据《各责任单位2023年度省外产业到位资金申报数》，2023年人社局全年到位资金1100万元，占目标任务的110%。",
+            "招商引资",
+            "11000000",
+        ),
+        // Two wordings written here.
+        ("争取上级资金目标任务为1500万元，全年实际到位资金1820.5万元。", "争取上级资金", "18205000"),
+        ("2023年我局引进省外资金任务数为800万元，实际到位资金960万元，完成任务的120%。", "引进省外资金", "9600000"),
+    ] {
+        let f = report(body);
+        assert!(has(&f, "到位资金", task, "实际", value), "{body}: {:?}", qv(&f));
+        assert!(!has(&f, "到位资金", "-", "实际", value), "{body}: {:?}", qv(&f));
+    }
+    // Look-alikes: a task named without its target figure, or after the figure, leaves the
+    // department's own figures as they are.
+    for body in [
+        "按照年初目标任务，全年实际到位资金1100万元。",
+        "全年实际到位资金1100万元，完成年度目标任务。",
+        "年度目标任务全部完成，全年实际到位资金1100万元。",
+    ] {
+        let f = report(body);
+        assert!(
+            has(&f, "到位资金", "-", "实际", "11000000"),
+            "{body}: {:?}",
+            qv(&f)
+        );
+    }
+}
+
+#[test]
+fn claims_a_modifier_glued_to_the_quantity_word_is_no_part_of_what_it_is_of() {
+    // Seed 001 l.73: “采购总预算0万元” is the budget of 采购 (its total), not of “采购总”.
+    for (body, of, value) in [
+        (
+            "政府采购过程中，严格落实政府采购程序，采购总预算0万元，采购合同总金额0万元。",
+            "采购",
+            "0",
+        ),
+        (
+            "信息化建设总预算120万元，已完成招标。",
+            "信息化建设",
+            "1200000",
+        ),
+        ("办公设备购置总预算35.6万元。", "办公设备购置", "356000"),
+    ] {
+        let f = report(body);
+        assert!(has(&f, "预算", of, "预算", value), "{body}: {:?}", qv(&f));
+        assert!(
+            !qv(&f).iter().any(|c| c.1.ends_with('总')),
+            "{body}: {:?}",
+            qv(&f)
+        );
+    }
+    // Look-alikes: 总 alone before the word is the department's whole budget, and a name
+    // ending in 总 inside a word (总支出 is a word of 支出决算) stays as it is.
+    let f = report("2023年我局总预算2075.35万元。");
+    assert!(has(&f, "预算", "-", "预算", "20753500"), "{:?}", qv(&f));
+    let f = report("全年总支出1970.76万元。");
+    assert!(has(&f, "支出决算", "-", "实际", "19707600"), "{:?}", qv(&f));
+}

@@ -1566,15 +1566,17 @@ fn findings_titled_self_evaluation_false_land_in_one_section_with_its_provisions
     };
     assert_eq!(cat("perf-self-evaluation"), cat("self-report-claims"));
     assert_eq!(cat("self-report-claims").len(), 1);
-    // The 自评报告's findings cite the rules of 绩效自评 (unverified: named, not quoted).
+    // The 自评报告's findings cite what an evaluation is (预算法实施条例第二十条, quoted), not
+    // the setting of targets.
     for f in fs.iter().filter(|f| f["rule"] == "self-report-claims") {
-        let named = f["unquoted_citations"].as_array().unwrap();
+        let quoted = f["citations"].as_array().unwrap();
         assert!(
-            named
+            quoted
                 .iter()
-                .any(|c| c["family"] == "performance-self-evaluation"),
+                .any(|c| c["family"] == "performance-self-evaluation" && c["article"] == "第二十条"),
             "{f}"
         );
+        assert!(!quoted.iter().any(|c| c["family"] == "performance-targets"));
     }
     let report = std::fs::read_to_string(out.join("报告-hrss-2023.md")).unwrap();
     let headings: Vec<&str> = report
@@ -1594,7 +1596,15 @@ fn findings_titled_self_evaluation_false_land_in_one_section_with_its_provisions
     let own = &seven[seven.find("）自评不实").unwrap()..];
     let own = &own[..own[3..].find("### ").map_or(own.len(), |i| i + 3)];
     assert!(!own.contains("【待补充"), "{own}");
-    assert!(own.contains("尚未核验"), "{own}");
+    assert!(!own.contains("尚未核验"), "{own}");
+    assert!(
+        own.contains("预算法实施条例》（国务院令第729号）第二十条“"),
+        "{own}"
+    );
+    assert!(
+        !own.contains("中发〔2018〕34号") && !own.contains("条号待核"),
+        "{own}"
+    );
     // The 借 of a 公务卡 finding names the account debited, not a label.
     assert!(!report.contains("借 公务卡强制结算目录内支出"));
     for f in fs.iter().filter(|f| f["rule"] == "card-settlement") {

@@ -145,14 +145,18 @@ fn seed_002_section_7_is_found_with_full_precision_and_recall() {
         "{c}"
     );
     assert_eq!(c["article"], "第十一条");
-    // 第71号 was in force in January; its article is unverified, so it is named as still to be
-    // checked (issue 18: no quotation without text), not quoted.
-    let jan = &find(&doc, "suspense-spending", "2023-01 记-17")["unquoted_citations"];
-    assert!(jan
+    // 第71号 was in force in January; its 支出 articles are not in the catalogue, so it is a
+    // gap: no provision named (issue 18: no quotation without text; stop 31: no pseudo-
+    // citation), what to pull said in the note and 核实要点.
+    let jan = find(&doc, "suspense-spending", "2023-01 记-17");
+    assert!(jan["unquoted_citations"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|c| c["law"].as_str().unwrap().contains("第71号") && c["grade"] == "U"));
+        .any(|c| c["law"] == ""
+            && c["note"].as_str().unwrap().contains("第71号")
+            && c["grade"] == "U"));
+    assert!(jan["verify"].as_str().unwrap().contains("第71号"), "{jan}");
     let oct = &find(&doc, "income-in-suspense", "2023-10 记-13")["citations"];
     assert!(oct
         .as_array()
