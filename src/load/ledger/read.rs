@@ -401,7 +401,7 @@ fn load_streamed<'a>(
         kind = Some(k);
         any.ok()?
     })
-    .ok()??;
+    .ok()?;
     let any = any?;
     trial.encoding = Some(encoding.to_string());
     Some((trial, kind?, any))
@@ -490,7 +490,7 @@ fn nothing_loaded(path: &Path, report: &FileReport, kind: &LedgerSheets) -> anyh
 ///   and on the whole sheet at its end), or cannot be read: the materialised path's message.
 mod stream {
     use super::{first_dated_year, other_entity, other_entity_in, LedgerSheets};
-    use crate::load::formats::workbook::{CellStream, Sheet, UsedRange};
+    use crate::load::formats::workbook::{CellRef, CellStream, Sheet, UsedRange};
     use crate::load::ledger::header::{self, Header};
     use crate::load::ledger::profile::Profile;
     use crate::load::report::{FileReport, SheetReport};
@@ -546,10 +546,10 @@ mod stream {
             last_row = r;
             ext.add(r, c);
             if r >= *limit.get_or_insert(r.saturating_add(PREFIX_ROWS)) {
-                pending = Some((r, c, v));
+                pending = Some((r, c, v.into_data()));
                 break;
             }
-            prefix.push(Cell::new((r, c), v));
+            prefix.push(Cell::new((r, c), v.into_data()));
         }
         // The prefix's grid is allocated: refused as `read_sheets` would refuse the sheet.
         if ext.check(path, &name).is_err() {
@@ -621,11 +621,14 @@ mod stream {
         };
         sheets::take_rows(&sheet, data, first, kind, &mut table, &mut sr, report);
 
-        // The rows below the prefix, each as wide as the prefix's valued columns.
+        // The rows below the prefix, each as wide as the prefix's valued columns, all read
+        // through one row buffer whose texts' allocations are reused row after row.
         let (c0, c1) = (start.1, end.1);
         let mut buf = vec![Data::Empty; (c1 - c0) as usize + 1];
+        let mut spare = vec![String::new(); buf.len()];
         let mut current: Option<u32> = None;
-        let mut next = Some(pending);
+        let (r, c, v) = pending;
+        let mut next = Some((r, c, CellRef::Value(v)));
         loop {
             let cell = match next.take() {
                 Some(c) => Some(c),
@@ -652,7 +655,9 @@ mod stream {
                         report,
                     )
                 });
-                buf.fill(Data::Empty);
+                for (slot, spare) in buf.iter_mut().zip(spare.iter_mut()) {
+                    CellRef::release(slot, spare);
+                }
             }
             let Some((r, c, v)) = cell else {
                 break;
@@ -667,7 +672,8 @@ mod stream {
                 sr.rows_skipped_blank += (r - current.unwrap_or(end.0) - 1) as usize;
                 current = Some(r);
             }
-            buf[(c - c0) as usize] = v;
+            let i = (c - c0) as usize;
+            v.put(&mut buf[i], &mut spare[i]);
         }
         if ext.check(path, &sheet.name).is_err() {
             return Ok(None);
