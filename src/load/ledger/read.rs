@@ -6,7 +6,7 @@
 use super::cell;
 use super::chart::{Chart, Charts, DEFAULT_SYSTEM};
 use super::header::{self, Header};
-use super::model::{LedgerLine, OpeningBalance};
+use super::model::{LineStore, OpeningBalance};
 use super::profile::{Profile, Profiles};
 use super::sheet::{SheetReader, Sums};
 use crate::load::report::FileReport;
@@ -37,7 +37,7 @@ pub struct LedgerOptions<'a> {
 
 #[derive(Default)]
 pub struct LedgerLoad {
-    pub lines: Vec<LedgerLine>,
+    pub lines: LineStore,
     pub opening: Vec<OpeningBalance>,
 }
 
@@ -180,7 +180,6 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
         }
         let book = titles.get("book").cloned();
         let first = hdr.row + hdr.height;
-        self.out.lines.reserve(rows.len().saturating_sub(first));
         self.sums.sheet = (Fen::ZERO, Fen::ZERO);
         self.sums.segment = (Fen::ZERO, Fen::ZERO);
         let guesses = super::diagnose::Diagnosis::of(&hdr.names, &self.find.candidates)
@@ -437,8 +436,8 @@ fn finish(
     }
     report.accounts_not_in_chart = unknown_accounts.into_iter().collect();
     super::balance::check_balance(&out.lines, report);
-    report.totals.debit = out.lines.iter().map(|l| l.debit).sum();
-    report.totals.credit = out.lines.iter().map(|l| l.credit).sum();
+    report.totals.debit = out.lines.iter().map(|l| l.debit()).sum();
+    report.totals.credit = out.lines.iter().map(|l| l.credit()).sum();
     Ok(out)
 }
 
