@@ -363,11 +363,12 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
         if !balance_rows.is_empty() {
             crate::load::balances::apply(&balance_rows, &mut lines, &mut opening, &mut files);
         }
-        let frame = model::lines_frame(&lines)?;
+        // Packed again, the row structs freed before the frame is built unless kept.
+        let store = LineStore::from_lines(&lines);
         if !req.keep_rows {
             lines = Vec::new();
         }
-        (frame, lines)
+        (model::lines_frame_owned(vec![store])?, lines)
     } else {
         (model::lines_frame_owned(parts)?, Vec::new())
     };
