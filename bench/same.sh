@@ -19,6 +19,7 @@
 #   BEFORE=path/to/reference-binary     (default target/release/reeval-before: copy the binary
 #                                        built from main there before changing the loader)
 #   BENCH_DIR=dir                       (default target/bench-same)
+#   AFTER=path/to/binary                (default: build this tree and use its binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -26,8 +27,13 @@ sizes=("$@")
 before=${BEFORE:-target/release/reeval-before}
 dir=${BENCH_DIR:-target/bench-same}
 [ -x "$before" ] || { echo "no reference binary at $before (cp target/release/reeval $before on main)"; exit 2; }
-cargo build --release -q
-after=./target/release/reeval
+# AFTER=path compares that binary instead of the one built from this tree (no build).
+if [ -n "${AFTER:-}" ]; then
+  after=$AFTER
+else
+  cargo build --release -q
+  after=./target/release/reeval
+fi
 mkdir -p "$dir"
 status=0
 for n in "${sizes[@]}"; do

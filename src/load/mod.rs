@@ -12,7 +12,7 @@ pub mod supporting;
 
 use crate::load::assets::Asset;
 use crate::load::ledger::chart::Charts;
-use crate::load::ledger::model::{self, LedgerLine, OpeningBalance, STATUS_NORMAL};
+use crate::load::ledger::model::{self, LedgerLine, LineStore, OpeningBalance, STATUS_NORMAL};
 use crate::load::ledger::profile::Profiles;
 use crate::load::ledger::read::{self, LedgerOptions};
 use crate::load::report::{FileReport, LoadReport, Summary};
@@ -152,9 +152,8 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
 
     let mut files = Vec::new();
     let mut failures = Vec::new();
-    // Each ledger file's lines as parsed, in input order: appending them to one vector
-    // would copy the first file's row structs (hundreds of MB) when the second comes.
-    let mut parts: Vec<Vec<LedgerLine>> = Vec::new();
+    // Each ledger file's lines as parsed, in input order (packed: `LineStore`).
+    let mut parts: Vec<LineStore> = Vec::new();
     let mut opening: Vec<OpeningBalance> = Vec::new();
     let mut asset_rows: Vec<Asset> = Vec::new();
     let mut balance_rows: Vec<(usize, crate::load::balances::BalanceRow)> = Vec::new();
@@ -336,8 +335,8 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
         return Err(LoadFailure { messages: failures }.into());
     }
     let mut money = MoneyTally::default();
-    for l in parts.iter().flatten() {
-        money.add(&l.source.file, &[l.debit, l.credit]);
+    for l in parts.iter().flat_map(LineStore::iter) {
+        money.add(l.file(), &[l.debit(), l.credit()]);
     }
     for o in &opening {
         money.add(&o.source.file, &[o.balance]);
@@ -353,20 +352,23 @@ pub fn load_in(root: &Path, req: &LoadRequest) -> Result<Loaded> {
     }
     money.check()?;
 
-    // The balance tables (rare beside a large ledger) and `keep_rows` want all the lines in
-    // one vector; otherwise each file's lines go into the frame as they are.
-    if (!balance_rows.is_empty() || req.keep_rows) && parts.len() > 1 {
-        parts = vec![parts.into_iter().flatten().collect()];
-    }
-    if !balance_rows.is_empty() {
-        let lines = parts.first_mut().map(Vec::as_mut_slice).unwrap_or_default();
-        crate::load::balances::apply(&balance_rows, lines, &mut opening, &mut files);
-    }
-    // The frames hold everything later stages read; the row structs go unless asked for
-    // (consumed as the frame is built, so the two are not in memory at once).
-    let (lines_frame, lines) = if req.keep_rows {
-        let lines = parts.pop().unwrap_or_default();
-        (model::lines_frame(&lines)?, lines)
+    // The balance tables (rare beside a large ledger) rewrite the lines' names, and
+    // `keep_rows` wants them: both as row structs, in one vector. Otherwise each file's
+    // packed lines go into the frame as they are, each block freed once it is in.
+    let (lines_frame, lines) = if !balance_rows.is_empty() || req.keep_rows {
+        let mut lines: Vec<LedgerLine> = Vec::with_capacity(parts.iter().map(LineStore::len).sum());
+        for part in parts {
+            lines.extend(part.iter().map(|l| l.to_line()));
+        }
+        if !balance_rows.is_empty() {
+            crate::load::balances::apply(&balance_rows, &mut lines, &mut opening, &mut files);
+        }
+        // Packed again, the row structs freed before the frame is built unless kept.
+        let store = LineStore::from_lines(&lines);
+        if !req.keep_rows {
+            lines = Vec::new();
+        }
+        (model::lines_frame_owned(vec![store])?, lines)
     } else {
         (model::lines_frame_owned(parts)?, Vec::new())
     };

@@ -637,3 +637,45 @@ fn stream_falls_back_for_a_gbk_csv_and_for_a_field_beyond_the_prefixs_columns() 
     write_csv(&inside, &cells, Enc::Utf8);
     assert_streamed(&inside, None);
 }
+
+#[test]
+fn stream_falls_back_for_bad_utf8_below_the_prefix_and_streams_long_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    // Valid UTF-8 down to row ~2000, then one summary with a byte no UTF-8 text holds (and
+    // one with a truncated sequence): the stream finds it on that field and gives up; the
+    // grid reads the file record by record and rejects that row.
+    for (name, bad) in [("ff.csv", &b"\xff"[..]), ("cut.csv", &b"\xe5\x8a"[..])] {
+        let path = dir.path().join(name);
+        write_csv(&path, &Ledger::new(1500).cells().0, Enc::Utf8);
+        let text = std::fs::read(&path).unwrap();
+        let at = text
+            .windows("购办公用品".len())
+            .enumerate()
+            .filter(|(_, w)| *w == "购办公用品".as_bytes())
+            .nth(2000)
+            .map(|(i, _)| i)
+            .unwrap();
+        let bytes = [&text[..at], bad, &text[at..]].concat();
+        std::fs::write(&path, bytes).unwrap();
+        let grid = assert_fell_back(&path, None);
+        assert!(grid.contains("无法按"), "{name}: {grid}");
+    }
+    // Long texts (a batch is sent at 1 MB of text as well as at 8,192 cells) and texts
+    // that repeat a row's neighbours: streamed exactly as the grid.
+    let (mut cells, _) = Ledger::new(1500).cells();
+    for (r, c, v) in cells.iter_mut() {
+        if *c == 2 && *r > 10 {
+            if let C::S(t) = v {
+                *t = match *r % 3 {
+                    0 => "长摘要".repeat(2000 + *r as usize % 50),
+                    1 => String::new() + "短",
+                    _ => t.clone(),
+                };
+            }
+        }
+    }
+    let long = dir.path().join("long.csv");
+    write_csv(&long, &cells, Enc::Utf8);
+    let grid = assert_streamed(&long, None);
+    assert!(grid.contains(&"长摘要".repeat(2000)), "long texts kept");
+}

@@ -75,6 +75,15 @@ fn trimmed_empty(f: &[u8]) -> bool {
     }
 }
 
+/// [`trimmed_empty`] of a field already decoded as `text`.
+fn trimmed_empty_text(f: &[u8], text: &str) -> bool {
+    match f.iter().position(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(i) if f[i] < 0x80 => false,
+        Some(_) => text.trim().is_empty(),
+    }
+}
+
 fn too_long(path: &Path) -> anyhow::Error {
     anyhow!(
         "文件 {} 的行数或列数超过了 4,294,967,295，无法作为表格读取",
@@ -155,18 +164,19 @@ fn sheet_name(path: &Path) -> String {
 /// streamed as one sheet named after the file: its records parsed on a second thread while
 /// `consume` takes the cells ([`workbook::stream_from`]), the cells exactly those [`read`]
 /// puts in its grid (rows and columns numbered from the file's first line and field).
-/// `Ok(None)` for a body that is not valid UTF-8 (GBK/GB18030, bad bytes): [`read`] decides
-/// its encoding record by record, which needs every record first. A CSV structure error or
-/// an oversized file reaches `consume` as the error of its next cell (worded as [`read`]'s).
+/// A body that is not valid UTF-8 (GBK/GB18030, bad bytes) reaches `consume` as the error of
+/// the cell where that shows (the caller then reads the file with [`read`], which decides
+/// its encoding record by record); so do a CSV structure error and an oversized file
+/// (worded as [`read`]'s).
 pub fn stream_utf8<T>(
     path: &Path,
     bytes: &[u8],
     consume: impl FnOnce(&mut workbook::CellStream) -> T,
-) -> Result<Option<(T, &'static str)>> {
+) -> Result<(T, &'static str)> {
     let (body, encoding) = body(path, bytes)?;
-    if std::str::from_utf8(&body).is_err() {
-        return Ok(None);
-    }
+    // A body that is not valid UTF-8 is found field by field below (the fields are all of
+    // its bytes but the delimiters and line ends): the stream then fails, and the caller
+    // reads the file whole. GBK text fails on its first non-ASCII field, the title.
     let name = sheet_name(path);
     let delim = delimiter(&body);
     let body: &[u8] = &body;
@@ -198,16 +208,18 @@ pub fn stream_utf8<T>(
                 if !sink.tick() {
                     return;
                 }
-                if trimmed_empty(f) {
+                let Ok(text) = std::str::from_utf8(f) else {
+                    sink.fail(anyhow!("文件 {} 不是有效的 UTF-8 文本", path.display()));
+                    return;
+                };
+                if trimmed_empty_text(f, text) {
                     continue;
                 }
                 let Ok(c) = u32::try_from(c) else {
                     sink.fail(too_long(path));
                     return;
                 };
-                // Valid: the whole body was checked (lossy never substitutes here).
-                let v = Data::String(String::from_utf8_lossy(f).into_owned());
-                if !sink.cell(r, c, v) {
+                if !sink.text(r, c, text) {
                     return;
                 }
             }
@@ -215,7 +227,7 @@ pub fn stream_utf8<T>(
         }
         sink.end();
     };
-    Ok(Some((workbook::stream_from(produce, consume), encoding)))
+    Ok((workbook::stream_from(produce, consume), encoding))
 }
 
 /// A delimited text file as one sheet named after the file; `encoding` says what was detected.

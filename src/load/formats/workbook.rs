@@ -632,23 +632,84 @@ enum Streamed {
     /// The next sheet, by name.
     Sheet(String),
     /// Cells of the current sheet holding a value (as [`has_value`]), in the order of the
-    /// sheet's XML: (0-based row, 0-based column, value).
-    Cells(Vec<(u32, u32, Data)>),
+    /// sheet's XML.
+    Cells(Batch),
     /// The current sheet's last cell was sent.
     End,
     /// The sheet cannot be read on (worded as [`read_sheets`] words it).
     Failed(anyhow::Error),
 }
 
+/// A batch of cells: (0-based row, 0-based column, value), every text of the batch in one
+/// buffer (a `String` per batch, not per cell).
+#[derive(Default)]
+struct Batch {
+    text: String,
+    cells: Vec<(u32, u32, Slot)>,
+}
+
+/// A batched cell's value: a text as its span in the batch's buffer, or any other value.
+enum Slot {
+    Text(u32, u32),
+    Value(Data),
+}
+
+/// A streamed cell's value ([`CellStream::next_cell`]): a text (a CSV field, an .xlsx string)
+/// borrowed from the batch it came in, or any other value. Read as a `Data`, a text is a
+/// `Data::String`, exactly as the whole-sheet readers put it in their grid.
+#[derive(Debug, PartialEq)]
+pub enum CellRef<'a> {
+    Text(&'a str),
+    Value(Data),
+}
+
+impl CellRef<'_> {
+    /// The value as the whole-sheet readers hold it.
+    pub fn into_data(self) -> Data {
+        match self {
+            CellRef::Text(s) => Data::String(s.to_string()),
+            CellRef::Value(d) => d,
+        }
+    }
+
+    /// Write the value into `slot`; a text goes into `spare`'s allocation (a `String` a
+    /// previous row's cell left there, see [`CellRef::release`]), so a stream of rows
+    /// through one reused row buffer allocates nothing per cell.
+    pub fn put(self, slot: &mut Data, spare: &mut String) {
+        *slot = match self {
+            CellRef::Text(s) => {
+                let mut t = std::mem::take(spare);
+                t.clear();
+                t.push_str(s);
+                Data::String(t)
+            }
+            CellRef::Value(d) => d,
+        };
+    }
+
+    /// Empty `slot`, keeping its text's allocation in `spare` for the next [`CellRef::put`].
+    pub fn release(slot: &mut Data, spare: &mut String) {
+        if let Data::String(s) = std::mem::replace(slot, Data::Empty) {
+            if s.capacity() >= spare.capacity() {
+                *spare = s;
+            }
+        }
+    }
+}
+
 /// Cells per batch (40 bytes each: 320 KB) and batches in flight: enough to keep both
-/// threads busy, little enough that the queue never holds more than a few MB.
+/// threads busy, little enough that the queue never holds more than a few MB. A batch is
+/// also sent once its texts reach [`BATCH_TEXT`] bytes.
 const BATCH_CELLS: usize = 8192;
 const BATCH_QUEUE: usize = 4;
+const BATCH_TEXT: usize = 1 << 20;
 
 /// A file's valued cells as a parse thread reads them, sheet by sheet ([`stream_from`]).
 pub struct CellStream {
     rx: std::sync::mpsc::Receiver<Streamed>,
-    batch: std::vec::IntoIter<(u32, u32, Data)>,
+    /// The batch being read: its texts, and its cells not yet handed out.
+    text: String,
+    batch: std::vec::IntoIter<(u32, u32, Slot)>,
     /// Inside a sheet whose `End` has not been received yet.
     in_sheet: bool,
 }
@@ -677,17 +738,27 @@ impl CellStream {
         }
     }
 
-    /// The current sheet's next valued cell, `None` at its end.
-    pub fn next_cell(&mut self) -> Result<Option<(u32, u32, Data)>> {
+    /// The current sheet's next valued cell, `None` at its end. A text is borrowed until the
+    /// next call.
+    pub fn next_cell(&mut self) -> Result<Option<(u32, u32, CellRef<'_>)>> {
         loop {
-            if let Some(c) = self.batch.next() {
-                return Ok(Some(c));
+            if let Some((r, c, slot)) = self.batch.next() {
+                let v = match slot {
+                    Slot::Text(a, b) => {
+                        CellRef::Text(self.text.get(a as usize..b as usize).unwrap_or_default())
+                    }
+                    Slot::Value(d) => CellRef::Value(d),
+                };
+                return Ok(Some((r, c, v)));
             }
             if !self.in_sheet {
                 return Ok(None);
             }
             match self.recv()? {
-                Streamed::Cells(cells) => self.batch = cells.into_iter(),
+                Streamed::Cells(b) => {
+                    self.text = b.text;
+                    self.batch = b.cells.into_iter();
+                }
                 Streamed::End => {
                     self.in_sheet = false;
                     return Ok(None);
@@ -718,7 +789,7 @@ pub fn is_text(path: &Path) -> bool {
 pub(crate) struct CellSink<'s> {
     tx: std::sync::mpsc::SyncSender<Streamed>,
     stop: &'s std::sync::atomic::AtomicBool,
-    batch: Vec<(u32, u32, Data)>,
+    batch: Batch,
     seen: usize,
 }
 
@@ -737,19 +808,43 @@ impl CellSink<'_> {
             && self.stop.load(std::sync::atomic::Ordering::Relaxed))
     }
 
-    /// A cell holding a value.
+    /// A cell holding a value other than a text.
     pub fn cell(&mut self, r: u32, c: u32, v: Data) -> bool {
-        self.batch.push((r, c, v));
-        if self.batch.len() < BATCH_CELLS {
+        self.batch.cells.push((r, c, Slot::Value(v)));
+        self.sent_when_full()
+    }
+
+    /// A cell holding a text (read as a `Data::String`), copied into the batch's buffer.
+    pub fn text(&mut self, r: u32, c: u32, v: &str) -> bool {
+        let text = &mut self.batch.text;
+        let a = text.len();
+        // A batch's buffer stays far below 4 GiB (it is sent at `BATCH_TEXT` bytes) unless
+        // one text is that long: then it goes as a value of its own.
+        let (Ok(a32), Ok(b32)) = (u32::try_from(a), u32::try_from(a + v.len())) else {
+            return self.cell(r, c, Data::String(v.to_string()));
+        };
+        text.push_str(v);
+        self.batch.cells.push((r, c, Slot::Text(a32, b32)));
+        self.sent_when_full()
+    }
+
+    fn sent_when_full(&mut self) -> bool {
+        if self.batch.cells.len() < BATCH_CELLS && self.batch.text.len() < BATCH_TEXT {
             return true;
         }
-        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_CELLS));
+        let full = std::mem::replace(
+            &mut self.batch,
+            Batch {
+                text: String::with_capacity(BATCH_TEXT),
+                cells: Vec::with_capacity(BATCH_CELLS),
+            },
+        );
         self.tx.send(Streamed::Cells(full)).is_ok()
     }
 
     /// The current sheet's last cell was given.
     pub fn end(&mut self) -> bool {
-        if !self.batch.is_empty() {
+        if !self.batch.cells.is_empty() {
             let rest = std::mem::take(&mut self.batch);
             if self.tx.send(Streamed::Cells(rest)).is_err() {
                 return false;
@@ -779,13 +874,14 @@ pub(crate) fn stream_from<T>(
             let mut sink = CellSink {
                 tx,
                 stop: stop_flag,
-                batch: Vec::with_capacity(BATCH_CELLS),
+                batch: Batch::default(),
                 seen: 0,
             };
             produce(&mut sink);
         });
         let mut stream = CellStream {
             rx,
+            text: String::new(),
             batch: Vec::new().into_iter(),
             in_sheet: false,
         };
@@ -826,7 +922,14 @@ pub fn stream_xlsx<T>(path: &Path, consume: impl FnOnce(&mut CellStream) -> T) -
                             let v = cell.get_value();
                             if has_value_ref(v) {
                                 let (r, c) = cell.get_position();
-                                if !sink.cell(r, c, Data::from(v.clone())) {
+                                // Texts into the batch's buffer (as `Data::from` would make
+                                // them `Data::String`), other values as they are.
+                                let sent = match v {
+                                    DataRef::SharedString(s) => sink.text(r, c, s),
+                                    DataRef::String(s) => sink.text(r, c, s),
+                                    _ => sink.cell(r, c, Data::from(v.clone())),
+                                };
+                                if !sent {
                                     return;
                                 }
                             }

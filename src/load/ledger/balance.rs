@@ -1,7 +1,7 @@
 //! The balance check of a ledger file's journal lines: debits equal credits per voucher and
 //! basis, the file's voucher count, and voucher numbers used on several dates.
 
-use super::model::LedgerLine;
+use super::model::{LineRef, LineStore};
 use crate::load::report::{DuplicateNumber, FileReport, Unbalanced};
 use crate::model::money::Fen;
 use crate::model::voucher::VoucherId;
@@ -12,7 +12,7 @@ use polars::prelude::PlHashMap;
 /// A voucher is its entity, 账套, period, word and number, and its date: one number used on
 /// two dates of a period is two vouchers, each checked on its own, and listed in
 /// `duplicate_voucher_numbers` (a numbering anomaly, never a silent merge).
-pub(crate) fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
+pub(crate) fn check_balance(lines: &LineStore, report: &mut FileReport) {
     let t0 = std::time::Instant::now();
     // A voucher and basis as numbers: the texts (entity, 账套, word, basis) by their place
     // among the file's distinct texts in text order, so that the key hashes and sorts as
@@ -23,28 +23,28 @@ pub(crate) fn check_balance(lines: &[LedgerLine], report: &mut FileReport) {
     // above without a lookup; then sorted once per voucher and basis.
     let mut by_key: PlHashMap<Key, (Fen, Fen)> =
         PlHashMap::with_capacity_and_hasher(lines.len() / 2, Default::default());
-    let mut run: Option<(&LedgerLine, (Fen, Fen))> = None;
+    let mut run: Option<(LineRef, (Fen, Fen))> = None;
     fn flush<'a>(
         by_key: &mut PlHashMap<Key, (Fen, Fen)>,
         texts: &mut KeyTexts<'a>,
-        l: &'a LedgerLine,
+        l: LineRef<'a>,
         (d, c): (Fen, Fen),
     ) {
         let e = by_key.entry(texts.key(l)).or_default();
         e.0 += d;
         e.1 += c;
     }
-    for l in lines {
+    for l in lines.iter() {
         match &mut run {
-            Some((first, sum)) if same_voucher(first, l) => {
-                sum.0 += l.debit;
-                sum.1 += l.credit;
+            Some((first, sum)) if same_voucher(first, &l) => {
+                sum.0 += l.debit();
+                sum.1 += l.credit();
             }
             _ => {
                 if let Some((first, sum)) = run.take() {
                     flush(&mut by_key, &mut texts, first, sum);
                 }
-                run = Some((l, (l.debit, l.credit)));
+                run = Some((l, (l.debit(), l.credit())));
             }
         }
     }
@@ -120,15 +120,15 @@ fn voucher(&(e, b, y, p, k, n, d, _): &Key) -> Voucher {
 }
 
 /// Whether two lines are of the same voucher and basis (the key's fields, compared as texts).
-fn same_voucher(a: &LedgerLine, b: &LedgerLine) -> bool {
-    a.voucher_number == b.voucher_number
-        && a.date == b.date
-        && a.period == b.period
-        && a.year == b.year
-        && a.voucher_kind == b.voucher_kind
-        && a.entity.same(&b.entity)
-        && a.basis.same(&b.basis)
-        && a.book == b.book
+fn same_voucher(a: &LineRef, b: &LineRef) -> bool {
+    a.voucher_number() == b.voucher_number()
+        && a.date() == b.date()
+        && a.period() == b.period()
+        && a.year() == b.year()
+        && a.voucher_kind() == b.voucher_kind()
+        && (a.entity_id() == b.entity_id() || a.entity() == b.entity())
+        && (a.basis_id() == b.basis_id() || a.basis() == b.basis())
+        && a.book() == b.book()
 }
 
 /// The distinct texts of one key field, numbered as first seen.
@@ -186,16 +186,16 @@ struct KeyTexts<'a> {
 }
 
 impl<'a> KeyTexts<'a> {
-    fn key(&mut self, l: &'a LedgerLine) -> Key {
+    fn key(&mut self, l: LineRef<'a>) -> Key {
         (
-            self.entity.id(&l.entity),
-            l.book.as_deref().map_or(0, |b| 1 + self.book.id(b)),
-            l.year,
-            l.period,
-            self.kind.id(&l.voucher_kind),
-            l.voucher_number,
-            l.date,
-            self.basis.id(&l.basis),
+            self.entity.id(l.entity()),
+            l.book().map_or(0, |b| 1 + self.book.id(b)),
+            l.year(),
+            l.period(),
+            self.kind.id(l.voucher_kind()),
+            l.voucher_number(),
+            l.date(),
+            self.basis.id(l.basis()),
         )
     }
 
@@ -248,7 +248,7 @@ impl KeyRanks<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::ledger::model::test_line;
+    use crate::load::ledger::model::{test_line, LedgerLine};
 
     // The check as it was before its keys became numbers: the texts compared as texts.
     fn reference(lines: &[LedgerLine], report: &mut FileReport) {
@@ -407,7 +407,7 @@ mod tests {
         for (n, seed) in [(0, 1), (1, 2), (40, 3), (500, 4), (5_000, 5), (20_000, 6)] {
             let lines = lines(n, seed);
             let (mut new, mut old) = (FileReport::default(), FileReport::default());
-            check_balance(&lines, &mut new);
+            check_balance(&LineStore::from_lines(&lines), &mut new);
             reference(&lines, &mut old);
             assert_eq!(outcome(&new), outcome(&old), "{n} lines, seed {seed}");
             if n >= 500 {
@@ -434,7 +434,7 @@ mod tests {
             test_line("局机关", None, "记", 6, d(3, 2), "财务会计", 0, 50),
         ];
         let mut r = FileReport::default();
-        check_balance(&lines, &mut r);
+        check_balance(&LineStore::from_lines(&lines), &mut r);
         assert_eq!(r.vouchers, 2);
         assert!(r.vouchers_unbalanced.is_empty());
         assert!(r.duplicate_voucher_numbers.is_empty());
@@ -451,7 +451,7 @@ mod tests {
             7,
         ));
         let mut r = FileReport::default();
-        check_balance(&more, &mut r);
+        check_balance(&LineStore::from_lines(&more), &mut r);
         assert_eq!(r.vouchers, 3);
         assert_eq!(r.duplicate_voucher_numbers.len(), 1);
         assert_eq!(

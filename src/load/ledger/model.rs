@@ -169,6 +169,372 @@ impl LedgerLine {
     }
 }
 
+/// The journal lines of a ledger file as the loader keeps them until the frame is built:
+/// packed, not a [`LedgerLine`] each. A line's numbers and its shared texts (entity, 会计制度,
+/// basis, first-level name, status, file, sheet: by their number in a table of the store's
+/// distinct allocations) sit in a fixed record; its other texts are appended to its block's
+/// one text buffer. So a line costs about 170 bytes plus its texts' bytes, not ~660 bytes
+/// of struct plus an allocation per text (which at 5M lines was most of a run's peak
+/// memory and a fifth of the load's CPU in malloc and page faults). Blocks of
+/// [`STORE_BLOCK`] lines are freed one by one as the frame takes them
+/// ([`lines_frame_owned`]).
+#[derive(Default)]
+pub struct LineStore {
+    blocks: Vec<LineBlock>,
+    shared: SharedTable,
+    len: usize,
+}
+
+/// Lines per block of a [`LineStore`], and the text bytes at which a block is closed early
+/// (its offsets are `u32`).
+const STORE_BLOCK: usize = 1 << 16;
+const STORE_BLOCK_TEXT: usize = 1 << 30;
+
+struct LineBlock {
+    text: String,
+    lines: Vec<Packed>,
+}
+
+/// The texts of a line that are its own, in this order in [`Packed::ends`].
+const OWN_TEXTS: usize = 21;
+mod own {
+    pub const BOOK: usize = 0;
+    pub const VOUCHER_KIND: usize = 1;
+    pub const VOUCHER_TEXT: usize = 2;
+    pub const SUMMARY: usize = 3;
+    pub const ACCOUNT_CODE: usize = 4;
+    pub const ACCOUNT_NAME: usize = 5;
+    pub const DEPARTMENT: usize = 6;
+    pub const PROJECT: usize = 7;
+    pub const COUNTERPARTY: usize = 8;
+    pub const ECON_CODE: usize = 9;
+    pub const ECON_NAME: usize = 10;
+    pub const FUNC_CODE: usize = 11;
+    pub const FUNC_NAME: usize = 12;
+    pub const FUND_SOURCE: usize = 13;
+    pub const SETTLEMENT: usize = 14;
+    pub const PAYEE_ACCOUNT: usize = 15;
+    pub const LINKED_VOUCHER: usize = 16;
+    pub const PREPARER: usize = 17;
+    pub const REVIEWER: usize = 18;
+    pub const POSTER: usize = 19;
+    pub const AUX_OTHER: usize = 20;
+}
+
+/// The shared texts of a line, in this order in [`Packed::shared`].
+mod shared {
+    pub const ENTITY: usize = 0;
+    pub const SYSTEM: usize = 1;
+    pub const BASIS: usize = 2;
+    pub const ACCOUNT_L1: usize = 3;
+    pub const STATUS: usize = 4;
+    pub const FILE: usize = 5;
+    pub const SHEET: usize = 6;
+}
+/// `Packed::shared`'s number for no value (`account_l1` only).
+const NO_SHARED: u32 = u32::MAX;
+
+struct Packed {
+    year: i32,
+    period: u32,
+    voucher_number: u32,
+    line_no: u32,
+    date: NaiveDate,
+    debit: Fen,
+    credit: Fen,
+    attachments: Option<i32>,
+    row: u32,
+    shared: [u32; 7],
+    /// Where the line's first own text starts in its block's buffer; text `i` ends at
+    /// `ends[i]` and the next starts there.
+    start: u32,
+    ends: [u32; OWN_TEXTS],
+    /// Bit `i`: own text `i` is `None`.
+    nulls: u32,
+}
+
+/// The distinct [`SharedStr`] allocations of a store, numbered; found by address (the
+/// loader's interners hand out one allocation per value, so a store holds a few dozen).
+#[derive(Default)]
+struct SharedTable {
+    values: Vec<SharedStr>,
+    by_ptr: std::collections::HashMap<usize, u32>,
+    /// The last value asked for per slot of [`Packed::shared`], and its number.
+    last: [Option<(usize, u32)>; 7],
+}
+
+impl SharedTable {
+    fn id(&mut self, slot: usize, v: &SharedStr) -> u32 {
+        let ptr = v.0.as_ptr() as usize;
+        if let Some((p, i)) = self.last[slot] {
+            if p == ptr {
+                return i;
+            }
+        }
+        let next = self.values.len() as u32;
+        let i = *self.by_ptr.entry(ptr).or_insert(next);
+        if i == next {
+            self.values.push(v.clone());
+        }
+        self.last[slot] = Some((ptr, i));
+        i
+    }
+}
+
+impl LineStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Append a line (its texts copied into the store; the line can be dropped).
+    pub fn push(&mut self, l: &LedgerLine) {
+        let full = self
+            .blocks
+            .last()
+            .is_none_or(|b| b.lines.len() >= STORE_BLOCK || b.text.len() >= STORE_BLOCK_TEXT);
+        if full {
+            self.blocks.push(LineBlock {
+                text: String::new(),
+                lines: Vec::with_capacity(STORE_BLOCK.min(1 << 10)),
+            });
+        }
+        let mut ids = [0u32; 7];
+        ids[shared::ENTITY] = self.shared.id(shared::ENTITY, &l.entity);
+        ids[shared::SYSTEM] = self.shared.id(shared::SYSTEM, &l.accounting_system);
+        ids[shared::BASIS] = self.shared.id(shared::BASIS, &l.basis);
+        ids[shared::ACCOUNT_L1] = match &l.account_l1 {
+            Some(v) => self.shared.id(shared::ACCOUNT_L1, v),
+            None => NO_SHARED,
+        };
+        ids[shared::STATUS] = self.shared.id(shared::STATUS, &l.status);
+        ids[shared::FILE] = self.shared.id(shared::FILE, &l.source.file);
+        ids[shared::SHEET] = self.shared.id(shared::SHEET, &l.source.sheet);
+        let Some(block) = self.blocks.last_mut() else {
+            return;
+        };
+        let texts: [Option<&str>; OWN_TEXTS] = [
+            l.book.as_deref(),
+            Some(l.voucher_kind.as_str()),
+            Some(l.voucher_text.as_str()),
+            Some(l.summary.as_str()),
+            Some(l.account_code.as_str()),
+            Some(l.account_name.as_str()),
+            l.department.as_deref(),
+            l.project.as_deref(),
+            l.counterparty.as_deref(),
+            l.econ.code.as_deref(),
+            l.econ.name.as_deref(),
+            l.func.code.as_deref(),
+            l.func.name.as_deref(),
+            l.fund_source.as_deref(),
+            l.settlement.as_deref(),
+            l.payee_account.as_deref(),
+            l.linked_voucher.as_deref(),
+            l.preparer.as_deref(),
+            l.reviewer.as_deref(),
+            l.poster.as_deref(),
+            l.aux_other.as_deref(),
+        ];
+        // A block is closed at `STORE_BLOCK_TEXT` (1 GiB) bytes and a line's texts are
+        // cells (at most 32,767 characters each): the offsets fit in `u32`.
+        let start = block.text.len() as u32;
+        let mut ends = [0u32; OWN_TEXTS];
+        let mut nulls = 0u32;
+        for (i, t) in texts.iter().enumerate() {
+            match t {
+                Some(t) => block.text.push_str(t),
+                None => nulls |= 1 << i,
+            }
+            ends[i] = block.text.len() as u32;
+        }
+        block.lines.push(Packed {
+            year: l.year,
+            period: l.period,
+            voucher_number: l.voucher_number,
+            line_no: l.line_no,
+            date: l.date,
+            debit: l.debit,
+            credit: l.credit,
+            attachments: l.attachments,
+            row: l.source.row,
+            shared: ids,
+            start,
+            ends,
+            nulls,
+        });
+        self.len += 1;
+    }
+
+    /// A store of these lines.
+    pub fn from_lines(lines: &[LedgerLine]) -> Self {
+        let mut s = LineStore::new();
+        for l in lines {
+            s.push(l);
+        }
+        s
+    }
+
+    /// Every line, in order.
+    pub fn iter(&self) -> impl Iterator<Item = LineRef<'_>> + '_ {
+        self.blocks.iter().flat_map(move |b| {
+            b.lines.iter().map(move |p| LineRef {
+                p,
+                text: &b.text,
+                shared: &self.shared.values,
+            })
+        })
+    }
+
+    /// The lines as row structs.
+    pub fn to_lines(&self) -> Vec<LedgerLine> {
+        self.iter().map(|l| l.to_line()).collect()
+    }
+}
+
+impl std::fmt::Debug for LineStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.iter().map(|l| l.to_line()))
+            .finish()
+    }
+}
+
+/// One line of a [`LineStore`], read in place.
+#[derive(Clone, Copy)]
+pub struct LineRef<'a> {
+    p: &'a Packed,
+    text: &'a str,
+    shared: &'a [SharedStr],
+}
+
+impl<'a> LineRef<'a> {
+    fn own(&self, i: usize) -> Option<&'a str> {
+        if self.p.nulls & (1 << i) != 0 {
+            return None;
+        }
+        let a = if i == 0 {
+            self.p.start
+        } else {
+            self.p.ends[i - 1]
+        };
+        self.text.get(a as usize..self.p.ends[i] as usize)
+    }
+
+    fn own_str(&self, i: usize) -> &'a str {
+        self.own(i).unwrap_or_default()
+    }
+
+    fn shared(&self, k: usize) -> Option<&'a SharedStr> {
+        self.shared.get(self.p.shared[k] as usize)
+    }
+
+    fn shared_str(&self, k: usize) -> &'a str {
+        self.shared(k).map(SharedStr::as_str).unwrap_or_default()
+    }
+
+    pub fn entity(&self) -> &'a str {
+        self.shared_str(shared::ENTITY)
+    }
+    /// The entity's number in its store: equal numbers are equal entities (equal entities
+    /// may have different numbers).
+    pub fn entity_id(&self) -> u32 {
+        self.p.shared[shared::ENTITY]
+    }
+    pub fn basis(&self) -> &'a str {
+        self.shared_str(shared::BASIS)
+    }
+    /// As [`LineRef::entity_id`], for the basis.
+    pub fn basis_id(&self) -> u32 {
+        self.p.shared[shared::BASIS]
+    }
+    pub fn book(&self) -> Option<&'a str> {
+        self.own(own::BOOK)
+    }
+    pub fn voucher_kind(&self) -> &'a str {
+        self.own_str(own::VOUCHER_KIND)
+    }
+    pub fn file(&self) -> &'a str {
+        self.shared_str(shared::FILE)
+    }
+    pub fn year(&self) -> i32 {
+        self.p.year
+    }
+    pub fn period(&self) -> u32 {
+        self.p.period
+    }
+    pub fn voucher_number(&self) -> u32 {
+        self.p.voucher_number
+    }
+    pub fn date(&self) -> NaiveDate {
+        self.p.date
+    }
+    pub fn debit(&self) -> Fen {
+        self.p.debit
+    }
+    pub fn credit(&self) -> Fen {
+        self.p.credit
+    }
+
+    /// The line as a row struct.
+    pub fn to_line(&self) -> LedgerLine {
+        let s = |i: usize| self.own(i).map(str::to_string);
+        let sh = |k: usize| self.shared(k).cloned().unwrap_or_default();
+        LedgerLine {
+            entity: sh(shared::ENTITY),
+            book: s(own::BOOK),
+            accounting_system: sh(shared::SYSTEM),
+            basis: sh(shared::BASIS),
+            year: self.p.year,
+            period: self.p.period,
+            voucher_kind: self.own_str(own::VOUCHER_KIND).to_string(),
+            voucher_number: self.p.voucher_number,
+            voucher_text: self.own_str(own::VOUCHER_TEXT).to_string(),
+            line_no: self.p.line_no,
+            date: self.p.date,
+            summary: self.own_str(own::SUMMARY).to_string(),
+            account_code: self.own_str(own::ACCOUNT_CODE).to_string(),
+            account_name: self.own_str(own::ACCOUNT_NAME).to_string(),
+            account_l1: self.shared(shared::ACCOUNT_L1).cloned(),
+            debit: self.p.debit,
+            credit: self.p.credit,
+            department: s(own::DEPARTMENT),
+            project: s(own::PROJECT),
+            counterparty: s(own::COUNTERPARTY),
+            econ: Classification {
+                code: s(own::ECON_CODE),
+                name: s(own::ECON_NAME),
+            },
+            func: Classification {
+                code: s(own::FUNC_CODE),
+                name: s(own::FUNC_NAME),
+            },
+            fund_source: s(own::FUND_SOURCE),
+            settlement: s(own::SETTLEMENT),
+            payee_account: s(own::PAYEE_ACCOUNT),
+            linked_voucher: s(own::LINKED_VOUCHER),
+            preparer: s(own::PREPARER),
+            reviewer: s(own::REVIEWER),
+            poster: s(own::POSTER),
+            attachments: self.p.attachments,
+            status: sh(shared::STATUS),
+            aux_other: s(own::AUX_OTHER),
+            source: Source {
+                file: sh(shared::FILE),
+                sheet: sh(shared::SHEET),
+                row: self.p.row,
+            },
+        }
+    }
+}
+
 /// An opening balance (期初余额 / 上年结转): signed, debit positive.
 #[derive(Debug, Clone)]
 pub struct OpeningBalance {
@@ -220,35 +586,26 @@ where
 
 /// Journal lines → the `lines` frame.
 pub fn lines_frame(lines: &[LedgerLine]) -> Result<DataFrame> {
-    let mut b = LinesBuilder::new(lines.len());
-    b.push_block(lines);
-    b.finish()
+    lines_frame_owned(vec![LineStore::from_lines(lines)])
 }
 
-/// [`lines_frame`] of lines it consumes (each file's lines, in order): a block's texts are
-/// freed as soon as its rows are in the columns, and each file's row structs once all its
-/// rows are, so a million-line ledger's texts and its frame are not in memory side by side.
-pub fn lines_frame_owned(parts: Vec<Vec<LedgerLine>>) -> Result<DataFrame> {
-    /// Lines per block: large enough that the second thread's start is nothing beside it.
-    const BLOCK: usize = 1 << 16;
-    let mut b = LinesBuilder::new(parts.iter().map(Vec::len).sum());
+/// [`lines_frame`] of the stores it consumes (each file's lines, in order): each block of
+/// lines is freed as soon as its rows are in the columns, so a large ledger's lines and its
+/// frame are not in memory side by side.
+pub fn lines_frame_owned(parts: Vec<LineStore>) -> Result<DataFrame> {
+    let mut b = LinesBuilder::new(parts.iter().map(LineStore::len).sum());
     for part in parts {
-        let mut rest = part.into_iter();
-        loop {
-            let n = rest.len().min(BLOCK);
-            if n == 0 {
-                break;
-            }
-            b.push_block(&rest.as_slice()[..n]);
-            rest.by_ref().take(n).for_each(drop);
+        let LineStore { blocks, shared, .. } = part;
+        for block in blocks {
+            b.push_block(&block, &shared.values);
         }
     }
     b.finish()
 }
 
 /// The `lines` frame's columns, filled a block of lines at a time, the columns split over two
-/// threads; each thread reads a line's fields together (one pass over the row structs, not
-/// one per column) and puts text straight into Arrow string views. The result is the frame
+/// threads; each thread reads a line's fields together (one pass over the lines, not one
+/// per column) and puts text straight into Arrow string views. The result is the frame
 /// `Series::new` per column built: the same values, dtypes and one chunk per column (what
 /// the Parquet cache writes).
 struct LinesBuilder {
@@ -259,7 +616,19 @@ struct LinesBuilder {
     numbers: Numbers,
 }
 
-type TextColumn = (&'static str, TextField, StringChunkedBuilder);
+/// A string column being filled. Its first appends wait for its first value, so a column
+/// that stays null throughout (a field the ledger does not have: half the columns of a
+/// usual export) is never written, and becomes an all-null column whose zeroed views take
+/// no memory until read (`full_null`): at 4.7M lines, 14 such columns were 1 GB of views
+/// held by every later step of a run.
+struct TextColumn {
+    name: &'static str,
+    field: TextField,
+    builder: StringChunkedBuilder,
+    /// Leading nulls not appended yet (while `valued` is false).
+    nulls: usize,
+    valued: bool,
+}
 
 /// The columns that are not text.
 struct Numbers {
@@ -274,45 +643,70 @@ struct Numbers {
     source_row: Vec<u32>,
 }
 
-fn push_text(columns: &mut [TextColumn], lines: &[LedgerLine]) {
-    for l in lines {
-        for (_, field, b) in columns.iter_mut() {
-            b.append_option(field(l));
+fn push_text(columns: &mut [TextColumn], block: &LineBlock, shared_values: &[SharedStr]) {
+    for p in &block.lines {
+        let l = LineRef {
+            p,
+            text: &block.text,
+            shared: shared_values,
+        };
+        for c in columns.iter_mut() {
+            let v = match c.field {
+                TextField::Own(i) => l.own(i),
+                TextField::Shared(k) => l.shared(k).map(SharedStr::as_str),
+            };
+            match v {
+                Some(v) => {
+                    if !c.valued {
+                        for _ in 0..c.nulls {
+                            c.builder.append_null();
+                        }
+                        c.valued = true;
+                    }
+                    c.builder.append_value(v);
+                }
+                None if c.valued => c.builder.append_null(),
+                None => c.nulls += 1,
+            }
         }
     }
 }
 
-/// The string columns, with the line's value (`None` is null).
-type TextField = fn(&LedgerLine) -> Option<&str>;
+/// Where a string column's value is in a line (`None` is null).
+#[derive(Clone, Copy)]
+enum TextField {
+    Own(usize),
+    Shared(usize),
+}
 const TEXT_COLUMNS: [(&str, TextField); 28] = [
-    ("entity", |l| Some(l.entity.as_str())),
-    ("book", |l| l.book.as_deref()),
-    ("accounting_system", |l| Some(l.accounting_system.as_str())),
-    ("basis", |l| Some(l.basis.as_str())),
-    ("voucher_kind", |l| Some(l.voucher_kind.as_str())),
-    ("summary", |l| Some(l.summary.as_str())),
-    ("account_code", |l| Some(l.account_code.as_str())),
-    ("account_name", |l| Some(l.account_name.as_str())),
-    ("account_l1", |l| l.account_l1.as_deref()),
-    ("department", |l| l.department.as_deref()),
-    ("project", |l| l.project.as_deref()),
-    ("counterparty", |l| l.counterparty.as_deref()),
-    ("econ_code", |l| l.econ.code.as_deref()),
-    ("econ_name", |l| l.econ.name.as_deref()),
-    ("func_code", |l| l.func.code.as_deref()),
-    ("func_name", |l| l.func.name.as_deref()),
-    ("fund_source", |l| l.fund_source.as_deref()),
-    ("settlement", |l| l.settlement.as_deref()),
-    ("payee_account", |l| l.payee_account.as_deref()),
-    ("linked_voucher", |l| l.linked_voucher.as_deref()),
-    ("preparer", |l| l.preparer.as_deref()),
-    ("reviewer", |l| l.reviewer.as_deref()),
-    ("poster", |l| l.poster.as_deref()),
-    ("status", |l| Some(l.status.as_str())),
-    ("aux_other", |l| l.aux_other.as_deref()),
-    ("voucher_text", |l| Some(l.voucher_text.as_str())),
-    ("source_file", |l| Some(l.source.file.as_str())),
-    ("source_sheet", |l| Some(l.source.sheet.as_str())),
+    ("entity", TextField::Shared(shared::ENTITY)),
+    ("book", TextField::Own(own::BOOK)),
+    ("accounting_system", TextField::Shared(shared::SYSTEM)),
+    ("basis", TextField::Shared(shared::BASIS)),
+    ("voucher_kind", TextField::Own(own::VOUCHER_KIND)),
+    ("summary", TextField::Own(own::SUMMARY)),
+    ("account_code", TextField::Own(own::ACCOUNT_CODE)),
+    ("account_name", TextField::Own(own::ACCOUNT_NAME)),
+    ("account_l1", TextField::Shared(shared::ACCOUNT_L1)),
+    ("department", TextField::Own(own::DEPARTMENT)),
+    ("project", TextField::Own(own::PROJECT)),
+    ("counterparty", TextField::Own(own::COUNTERPARTY)),
+    ("econ_code", TextField::Own(own::ECON_CODE)),
+    ("econ_name", TextField::Own(own::ECON_NAME)),
+    ("func_code", TextField::Own(own::FUNC_CODE)),
+    ("func_name", TextField::Own(own::FUNC_NAME)),
+    ("fund_source", TextField::Own(own::FUND_SOURCE)),
+    ("settlement", TextField::Own(own::SETTLEMENT)),
+    ("payee_account", TextField::Own(own::PAYEE_ACCOUNT)),
+    ("linked_voucher", TextField::Own(own::LINKED_VOUCHER)),
+    ("preparer", TextField::Own(own::PREPARER)),
+    ("reviewer", TextField::Own(own::REVIEWER)),
+    ("poster", TextField::Own(own::POSTER)),
+    ("status", TextField::Shared(shared::STATUS)),
+    ("aux_other", TextField::Own(own::AUX_OTHER)),
+    ("voucher_text", TextField::Own(own::VOUCHER_TEXT)),
+    ("source_file", TextField::Shared(shared::FILE)),
+    ("source_sheet", TextField::Shared(shared::SHEET)),
 ];
 
 /// The frame's column order (docs/data-model.md): text columns by name, the others by tag.
@@ -360,7 +754,13 @@ impl LinesBuilder {
     fn new(n: usize) -> Self {
         let mut text: Vec<TextColumn> = TEXT_COLUMNS
             .iter()
-            .map(|(name, field)| (*name, *field, StringChunkedBuilder::new((*name).into(), n)))
+            .map(|(name, field)| TextColumn {
+                name,
+                field: *field,
+                builder: StringChunkedBuilder::new((*name).into(), n),
+                nulls: 0,
+                valued: false,
+            })
             .collect();
         let second = text.split_off(TEXT_COLUMNS.len() / 2);
         LinesBuilder {
@@ -381,8 +781,8 @@ impl LinesBuilder {
         }
     }
 
-    fn push_block(&mut self, lines: &[LedgerLine]) {
-        self.len += lines.len();
+    fn push_block(&mut self, block: &LineBlock, shared_values: &[SharedStr]) {
+        self.len += block.lines.len();
         let LinesBuilder {
             first,
             second,
@@ -390,8 +790,8 @@ impl LinesBuilder {
             ..
         } = self;
         let mut rest = move || {
-            push_text(second, lines);
-            for l in lines {
+            push_text(second, block, shared_values);
+            for l in &block.lines {
                 n.year.push(l.year);
                 n.period.push(l.period);
                 n.voucher_number.push(l.voucher_number);
@@ -400,16 +800,16 @@ impl LinesBuilder {
                 n.debit.push(l.debit.0);
                 n.credit.push(l.credit.0);
                 n.attachments.push(l.attachments);
-                n.source_row.push(l.source.row);
+                n.source_row.push(l.row);
             }
         };
-        if lines.len() < 10_000 {
-            push_text(first, lines);
+        if block.lines.len() < 10_000 {
+            push_text(first, block, shared_values);
             rest();
         } else {
             std::thread::scope(|scope| {
                 let other = scope.spawn(rest);
-                push_text(first, lines);
+                push_text(first, block, shared_values);
                 other
                     .join()
                     .unwrap_or_else(|e| std::panic::resume_unwind(e));
@@ -422,7 +822,14 @@ impl LinesBuilder {
             .first
             .into_iter()
             .chain(self.second)
-            .map(|(name, _, b)| (name, b.finish().into_column()))
+            .map(|c| {
+                let column = if c.valued || self.len == 0 {
+                    c.builder.finish()
+                } else {
+                    StringChunked::full_null(c.name.into(), self.len)
+                };
+                (c.name, column.into_column())
+            })
             .collect();
         let n = self.numbers;
         by_name.insert("year", col("year", n.year));
@@ -563,7 +970,11 @@ mod tests {
         // Over two files and more than one block (65,536 lines), with nulls and long texts.
         let all = lines(150_000);
         let borrowed = lines_frame(&all).expect("frame");
-        let parts = vec![all[..70_000].to_vec(), Vec::new(), all[70_000..].to_vec()];
+        let parts = vec![
+            LineStore::from_lines(&all[..70_000]),
+            LineStore::new(),
+            LineStore::from_lines(&all[70_000..]),
+        ];
         let owned = lines_frame_owned(parts).expect("frame");
         assert_eq!(owned.height(), 150_000);
         assert_eq!(owned.get_column_names(), borrowed.get_column_names());
@@ -579,6 +990,104 @@ mod tests {
             .expect("str");
         assert_eq!(s.get(8), Some("长长长长长长长长"));
         assert_eq!(owned.column("book").expect("book").null_count(), 100_000);
+    }
+
+    #[test]
+    fn line_store_gives_back_every_line_across_blocks() {
+        // More than one block; empty texts kept apart from missing ones; shared texts of
+        // separate allocations with equal text, and of one allocation.
+        let mut all = lines(70_000);
+        let shared: SharedStr = "社保中心".into();
+        for (i, l) in all.iter_mut().enumerate() {
+            if i % 5 == 0 {
+                l.department = Some(String::new());
+                l.book = Some(String::new());
+            }
+            if i % 7 == 0 {
+                l.entity = shared.clone();
+                l.aux_other = Some(format!("其他:{i}"));
+                l.econ.name = Some("办公费".into());
+            }
+            if i % 11 == 0 {
+                l.account_l1 = None;
+                l.summary = String::new();
+            }
+        }
+        let store = LineStore::from_lines(&all);
+        assert_eq!(store.len(), all.len());
+        assert!(store.blocks.len() > 1);
+        assert_eq!(format!("{store:?}"), format!("{all:?}"));
+        let back = store.to_lines();
+        assert_eq!(back[5].department.as_deref(), Some(""));
+        assert_eq!(back[1].department, None);
+        for (l, r) in all.iter().zip(store.iter()) {
+            assert_eq!(r.entity(), l.entity.as_str());
+            assert_eq!(r.book(), l.book.as_deref());
+            assert_eq!(r.voucher_kind(), l.voucher_kind);
+            assert_eq!((r.debit(), r.credit()), (l.debit, l.credit));
+            assert_eq!(r.file(), l.source.file.as_str());
+        }
+        assert!(LineStore::new().is_empty());
+    }
+
+    #[test]
+    fn lines_frame_holds_each_lines_texts() {
+        // Every string column against the struct field it is read from (nulls and empty
+        // texts apart).
+        let mut all = lines(3_000);
+        for (i, l) in all.iter_mut().enumerate() {
+            l.department = [None, Some(String::new()), Some("办公室".into())][i % 3].clone();
+            l.poster = (i % 4 == 0).then(|| format!("记账人{i}"));
+            l.func.code = (i % 6 == 0).then(|| "2080101".into());
+        }
+        let f = lines_frame(&all).expect("frame");
+        type Get = fn(&LedgerLine) -> Option<String>;
+        let fields: [(&str, Get); 8] = [
+            ("entity", |l| Some(l.entity.to_string())),
+            ("book", |l| l.book.clone()),
+            ("summary", |l| Some(l.summary.clone())),
+            ("account_l1", |l| {
+                l.account_l1.as_ref().map(|s| s.to_string())
+            }),
+            ("department", |l| l.department.clone()),
+            ("func_code", |l| l.func.code.clone()),
+            ("poster", |l| l.poster.clone()),
+            ("voucher_text", |l| Some(l.voucher_text.clone())),
+        ];
+        for (name, get) in fields {
+            let c = f.column(name).expect("column");
+            let c = c.str().expect("str");
+            for (i, l) in all.iter().enumerate() {
+                assert_eq!(c.get(i).map(str::to_string), get(l), "{name} {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_column_null_throughout_equals_one_built_null_by_null() {
+        // `project` is null on every line (full_null), `poster` on all but the last (built
+        // value by value after its leading nulls).
+        let mut all = lines(70_000);
+        let last = all.len() - 1;
+        all[last].poster = Some("记账人".into());
+        let f = lines_frame(&all).expect("frame");
+        let project = f.column("project").expect("project");
+        let mut b = StringChunkedBuilder::new("project".into(), all.len());
+        for _ in 0..all.len() {
+            b.append_null();
+        }
+        let built = b.finish().into_column();
+        assert!(project.equals_missing(&built));
+        assert_eq!(project.null_count(), all.len());
+        assert_eq!(project.dtype(), &DataType::String);
+        assert_eq!(project.as_materialized_series().n_chunks(), 1);
+        let poster = f.column("poster").expect("poster").str().expect("str");
+        assert_eq!(poster.null_count(), last);
+        assert_eq!(poster.get(last), Some("记账人"));
+        assert_eq!(poster.get(0), None);
+        // An empty frame keeps its columns.
+        let empty = lines_frame(&[]).expect("frame");
+        assert_eq!((empty.height(), empty.width()), (0, 37));
     }
 
     #[test]

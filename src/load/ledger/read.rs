@@ -6,7 +6,7 @@
 use super::cell;
 use super::chart::{Chart, Charts, DEFAULT_SYSTEM};
 use super::header::{self, Header};
-use super::model::{LedgerLine, OpeningBalance};
+use super::model::{LineStore, OpeningBalance};
 use super::profile::{Profile, Profiles};
 use super::sheet::{SheetReader, Sums};
 use crate::load::report::FileReport;
@@ -37,7 +37,7 @@ pub struct LedgerOptions<'a> {
 
 #[derive(Default)]
 pub struct LedgerLoad {
-    pub lines: Vec<LedgerLine>,
+    pub lines: LineStore,
     pub opening: Vec<OpeningBalance>,
 }
 
@@ -180,7 +180,6 @@ impl<'s, 'a: 's> SheetKind<'s> for LedgerSheets<'a> {
         }
         let book = titles.get("book").cloned();
         let first = hdr.row + hdr.height;
-        self.out.lines.reserve(rows.len().saturating_sub(first));
         self.sums.sheet = (Fen::ZERO, Fen::ZERO);
         self.sums.segment = (Fen::ZERO, Fen::ZERO);
         let guesses = super::diagnose::Diagnosis::of(&hdr.names, &self.find.candidates)
@@ -401,7 +400,7 @@ fn load_streamed<'a>(
         kind = Some(k);
         any.ok()?
     })
-    .ok()??;
+    .ok()?;
     let any = any?;
     trial.encoding = Some(encoding.to_string());
     Some((trial, kind?, any))
@@ -437,8 +436,8 @@ fn finish(
     }
     report.accounts_not_in_chart = unknown_accounts.into_iter().collect();
     super::balance::check_balance(&out.lines, report);
-    report.totals.debit = out.lines.iter().map(|l| l.debit).sum();
-    report.totals.credit = out.lines.iter().map(|l| l.credit).sum();
+    report.totals.debit = out.lines.iter().map(|l| l.debit()).sum();
+    report.totals.credit = out.lines.iter().map(|l| l.credit()).sum();
     Ok(out)
 }
 
@@ -490,7 +489,7 @@ fn nothing_loaded(path: &Path, report: &FileReport, kind: &LedgerSheets) -> anyh
 ///   and on the whole sheet at its end), or cannot be read: the materialised path's message.
 mod stream {
     use super::{first_dated_year, other_entity, other_entity_in, LedgerSheets};
-    use crate::load::formats::workbook::{CellStream, Sheet, UsedRange};
+    use crate::load::formats::workbook::{CellRef, CellStream, Sheet, UsedRange};
     use crate::load::ledger::header::{self, Header};
     use crate::load::ledger::profile::Profile;
     use crate::load::report::{FileReport, SheetReport};
@@ -546,10 +545,10 @@ mod stream {
             last_row = r;
             ext.add(r, c);
             if r >= *limit.get_or_insert(r.saturating_add(PREFIX_ROWS)) {
-                pending = Some((r, c, v));
+                pending = Some((r, c, v.into_data()));
                 break;
             }
-            prefix.push(Cell::new((r, c), v));
+            prefix.push(Cell::new((r, c), v.into_data()));
         }
         // The prefix's grid is allocated: refused as `read_sheets` would refuse the sheet.
         if ext.check(path, &name).is_err() {
@@ -621,11 +620,14 @@ mod stream {
         };
         sheets::take_rows(&sheet, data, first, kind, &mut table, &mut sr, report);
 
-        // The rows below the prefix, each as wide as the prefix's valued columns.
+        // The rows below the prefix, each as wide as the prefix's valued columns, all read
+        // through one row buffer whose texts' allocations are reused row after row.
         let (c0, c1) = (start.1, end.1);
         let mut buf = vec![Data::Empty; (c1 - c0) as usize + 1];
+        let mut spare = vec![String::new(); buf.len()];
         let mut current: Option<u32> = None;
-        let mut next = Some(pending);
+        let (r, c, v) = pending;
+        let mut next = Some((r, c, CellRef::Value(v)));
         loop {
             let cell = match next.take() {
                 Some(c) => Some(c),
@@ -652,7 +654,9 @@ mod stream {
                         report,
                     )
                 });
-                buf.fill(Data::Empty);
+                for (slot, spare) in buf.iter_mut().zip(spare.iter_mut()) {
+                    CellRef::release(slot, spare);
+                }
             }
             let Some((r, c, v)) = cell else {
                 break;
@@ -667,7 +671,8 @@ mod stream {
                 sr.rows_skipped_blank += (r - current.unwrap_or(end.0) - 1) as usize;
                 current = Some(r);
             }
-            buf[(c - c0) as usize] = v;
+            let i = (c - c0) as usize;
+            v.put(&mut buf[i], &mut spare[i]);
         }
         if ext.check(path, &sheet.name).is_err() {
             return Ok(None);

@@ -634,7 +634,7 @@ impl<'a> SheetReader<'a> {
                     line.debit,
                     line.credit,
                 );
-                out.lines.push(line);
+                out.lines.push(&line);
                 RowOutcome::Loaded
             }
             Err(b) => self.reject(b.field, b.reason),
