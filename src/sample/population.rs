@@ -137,6 +137,7 @@ impl<'a> KeyColumns<'a> {
         })
     }
 
+    #[cfg(test)]
     fn key(&self, i: usize) -> Key<'_> {
         (
             self.entity.get(i).unwrap_or(""),
@@ -150,43 +151,72 @@ impl<'a> KeyColumns<'a> {
     }
 }
 
-/// The distinct voucher keys in key order, each with its label, and where each key stands.
-struct Labels<'a> {
-    names: Vec<String>,
-    index: PlHashMap<Key<'a>, u32>,
-}
-
-/// The keys are made distinct in a hash map and sorted once (a tree of a million lines' keys
-/// compared their texts at every level).
-fn labels<'a, I: Iterator<Item = Key<'a>>>(keys: I) -> Labels<'a> {
-    let mut index: PlHashMap<Key<'a>, u32> = PlHashMap::default();
-    for k in keys {
-        index.entry(k).or_insert(0);
-    }
-    let mut keys: Vec<Key> = index.keys().copied().collect();
-    keys.sort_unstable();
-    let members: Vec<_> = keys
+/// The names of the distinct voucher keys, given in key order each with its [`IntKey`] of
+/// ranks: the plain `局机关 2023-03 记-19`, or with what tells apart keys that share entity,
+/// year, period, word and number (see [`crate::model::voucher::tags`], which groups them by
+/// the ranks: the same order and equality as the texts, compared as integers).
+fn names_of(sorted: &[(Key, IntKey)]) -> Vec<String> {
+    let members: Vec<_> = sorted
         .iter()
-        .map(|k| {
+        .map(|(k, r)| {
             (
-                (k.0, k.1, k.2, k.3, k.4),
+                (r.0, r.1, r.2, r.3, r.4),
                 k.5,
                 k.6.and_then(crate::load::ledger::model::date_from_days),
             )
         })
         .collect();
     let tags = crate::model::voucher::tags(&members);
-    let names = keys
+    sorted
         .iter()
         .zip(tags)
-        .map(|(&(e, y, p, kd, n, _, _), tag)| {
+        .map(|(&((e, y, p, kd, n, _, _), _), tag)| {
             format!("{e} {y}-{p:02} {kd}-{n}{}", tag.unwrap_or_default())
         })
-        .collect();
-    for (i, k) in keys.iter().enumerate() {
-        index.insert(*k, i as u32);
+        .collect()
+}
+
+/// A [`Key`] with each text replaced by a number: its rank among the distinct texts of its
+/// field (the same order and equality as the texts), or before the ranks are known the order
+/// in which it was first seen.
+type IntKey = (u32, i32, u32, u32, u32, u32, Option<i32>);
+
+/// The distinct texts of one key field, numbered as first seen. A row's text is compared with
+/// the previous row's first (a ledger's entity, word and file change rarely from row to row)
+/// and hashed only where it differs.
+#[derive(Default)]
+struct Texts<'a> {
+    numbers: PlHashMap<&'a str, u32>,
+    texts: Vec<&'a str>,
+    last: Option<(&'a str, u32)>,
+}
+
+impl<'a> Texts<'a> {
+    fn number(&mut self, t: &'a str) -> u32 {
+        if let Some((l, n)) = self.last {
+            if l == t {
+                return n;
+            }
+        }
+        let texts = &mut self.texts;
+        let n = *self.numbers.entry(t).or_insert_with(|| {
+            texts.push(t);
+            (texts.len() - 1) as u32
+        });
+        self.last = Some((t, n));
+        n
     }
-    Labels { names, index }
+
+    /// Each number's rank in text order.
+    fn ranks(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.texts.len() as u32).collect();
+        order.sort_unstable_by_key(|&n| self.texts[n as usize]);
+        let mut rank = vec![0; order.len()];
+        for (r, &n) in order.iter().enumerate() {
+            rank[n as usize] = r as u32;
+        }
+        rank
+    }
 }
 
 /// One item per voucher of the 正常 lines (a voucher's amount is its 财务会计 debits; its label,
@@ -197,78 +227,227 @@ fn voucher_items(df: &DataFrame) -> Result<Vec<Item>> {
 }
 
 /// [`voucher_items`] from the vouchers [`voucher_of_lines`] found, so that the classification
-/// reads the same labels without building them again. A loop over the lines in row order
-/// rather than a Polars group-by: each line already knows its voucher's index, and the loop
-/// sums and keeps each voucher's first line as the group-by did, without a second key hash.
+/// reads the same labels without building them again.
 pub(crate) fn voucher_items_of(
     df: &DataFrame,
     names: &[String],
     of: &[Option<u32>],
 ) -> Result<Vec<Item>> {
-    let basis = s(df, "basis")?;
-    let debit = i64c(df, "debit_fen")?;
-    let (summary, econ) = (s(df, "summary")?, s(df, "econ_code")?);
-    let (file, sheet, row) = (
-        s(df, "source_file")?,
-        s(df, "source_sheet")?,
-        u32c(df, "source_row")?,
-    );
-    // Per voucher: the 财务会计 debits, its first line, its first 经济分类.
-    let mut acc: Vec<Option<(i64, usize, Option<&str>)>> = vec![None; names.len()];
-    for (i, v) in of.iter().enumerate() {
-        let Some(v) = v else {
-            continue;
-        };
-        let a = acc[*v as usize].get_or_insert((0, i, None));
-        if basis.get(i) != Some("预算会计") {
-            a.0 += debit.get(i).unwrap_or(0);
-        }
-        if a.2.is_none() {
-            a.2 = econ.get(i);
-        }
-    }
+    let c = VoucherColumns::of(df)?;
+    let acc = c.sums(names.len(), of);
+    let mut files = FileNames::default();
     let mut out: Vec<Item> = acc
         .into_iter()
         .zip(names)
-        .filter_map(|(a, name)| {
-            let (amount, first, class) = a?;
-            Some(Item {
-                id: name.clone(),
-                amount: Fen(amount),
-                label: summary.get(first).unwrap_or("").to_string(),
-                class: class.map(str::to_string),
-                source: source(file.get(first), sheet.get(first), row.get(first)),
-            })
-        })
+        .filter_map(|(a, name)| Some(c.item(&mut files, name, a?)))
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
 }
 
+/// What a voucher item is made of, per voucher: its 财务会计 debits, its first line, its first
+/// 经济分类.
+pub(crate) type Sums<'a> = (i64, usize, Option<&'a str>);
+
+/// The columns a voucher item reads.
+pub(crate) struct VoucherColumns<'a> {
+    basis: &'a StringChunked,
+    debit: &'a Int64Chunked,
+    summary: &'a StringChunked,
+    econ: &'a StringChunked,
+    file: &'a StringChunked,
+    sheet: &'a StringChunked,
+    row: &'a UInt32Chunked,
+}
+
+impl<'a> VoucherColumns<'a> {
+    pub(crate) fn of(df: &'a DataFrame) -> Result<VoucherColumns<'a>> {
+        Ok(VoucherColumns {
+            basis: s(df, "basis")?,
+            debit: i64c(df, "debit_fen")?,
+            summary: s(df, "summary")?,
+            econ: s(df, "econ_code")?,
+            file: s(df, "source_file")?,
+            sheet: s(df, "source_sheet")?,
+            row: u32c(df, "source_row")?,
+        })
+    }
+
+    /// Each voucher's [`Sums`] (`None` for an index no line has). A loop over the lines in
+    /// row order rather than a Polars group-by: each line already knows its voucher's index,
+    /// and the loop sums and keeps each voucher's first line as the group-by did, without a
+    /// second key hash.
+    pub(crate) fn sums(&self, count: usize, of: &[Option<u32>]) -> Vec<Option<Sums<'a>>> {
+        let mut acc: Vec<Option<Sums<'a>>> = vec![None; count];
+        let rows = of
+            .iter()
+            .zip(self.basis.iter())
+            .zip(self.debit.iter())
+            .zip(self.econ.iter())
+            .enumerate();
+        for (i, (((v, basis), debit), econ)) in rows {
+            let Some(v) = v else {
+                continue;
+            };
+            let a = acc[*v as usize].get_or_insert((0, i, None));
+            if basis != Some("预算会计") {
+                a.0 += debit.unwrap_or(0);
+            }
+            if a.2.is_none() {
+                a.2 = econ;
+            }
+        }
+        acc
+    }
+
+    /// The item of the voucher `name` (its label, class and source are its first line's).
+    pub(crate) fn item(
+        &self,
+        files: &mut FileNames<'a>,
+        name: &str,
+        (amount, first, class): Sums,
+    ) -> Item {
+        Item {
+            id: name.to_string(),
+            amount: Fen(amount),
+            label: self.summary.get(first).unwrap_or("").to_string(),
+            class: class.map(str::to_string),
+            source: files.source(
+                self.file.get(first),
+                self.sheet.get(first),
+                self.row.get(first),
+            ),
+        }
+    }
+}
+
+/// [`crate::load::ledger::model::source_label`] for many rows: the file's name worked out
+/// once for each run of rows of one file, not once a row.
+#[derive(Default)]
+pub(crate) struct FileNames<'a> {
+    last: Option<(&'a str, String)>,
+}
+
+impl<'a> FileNames<'a> {
+    pub(crate) fn source(
+        &mut self,
+        file: Option<&'a str>,
+        sheet: Option<&str>,
+        row: Option<u32>,
+    ) -> String {
+        let file = file.unwrap_or("");
+        let name = match &self.last {
+            Some((f, name)) if *f == file => name,
+            _ => {
+                let name = std::path::Path::new(file)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                &self.last.insert((file, name)).1
+            }
+        };
+        format!("{name}:{}:{}", sheet.unwrap_or(""), row.unwrap_or(0))
+    }
+}
+
 /// The voucher of each row of the lines frame: the vouchers' labels as [`voucher_items`] names
 /// them (sorted by key), and for each row the index of its voucher's label, `None` for a line
 /// that is not 正常 (not in any population).
+///
+/// One pass over the rows: a row's key is compared with the previous 正常 row's (a voucher's
+/// lines mostly follow each other) and looked up in a hash map of the keys seen only where it
+/// differs; each new key takes the next provisional number. The distinct keys are then sorted
+/// once as integers (their texts ranked) and the rows' numbers mapped to the sorted order.
 pub(crate) fn voucher_of_lines(df: &DataFrame) -> Result<(Vec<String>, Vec<Option<u32>>)> {
     let status = s(df, "status")?;
     let k = KeyColumns::of(df)?;
-    let normal = |i: usize| status.get(i) == Some(crate::load::ledger::model::STATUS_NORMAL);
-    let labels = labels((0..df.height()).filter(|&i| normal(i)).map(|i| k.key(i)));
-    let of = (0..df.height())
-        .map(|i| {
-            if normal(i) {
-                labels.index.get(&k.key(i)).copied()
-            } else {
-                None
-            }
+    let normal = crate::load::ledger::model::STATUS_NORMAL;
+    let (mut entity, mut kind, mut file) = (Texts::default(), Texts::default(), Texts::default());
+    let mut seen: PlHashMap<IntKey, u32> = PlHashMap::default();
+    let mut keys: Vec<IntKey> = Vec::new();
+    let mut of: Vec<Option<u32>> = Vec::with_capacity(df.height());
+    let mut last: Option<(IntKey, u32)> = None;
+    let rows = status
+        .iter()
+        .zip(k.entity.iter())
+        .zip(k.year.iter())
+        .zip(k.period.iter())
+        .zip(k.kind.iter())
+        .zip(k.number.iter())
+        .zip(k.file.iter())
+        .zip(k.date.iter());
+    for (((((((st, e), y), p), kd), n), f), d) in rows {
+        if st != Some(normal) {
+            of.push(None);
+            continue;
+        }
+        let key: IntKey = (
+            entity.number(e.unwrap_or("")),
+            y.unwrap_or(0),
+            p.unwrap_or(0),
+            kind.number(kd.unwrap_or("")),
+            n.unwrap_or(0),
+            file.number(f.unwrap_or("")),
+            d,
+        );
+        let id = match last {
+            Some((l, id)) if l == key => id,
+            _ => *seen.entry(key).or_insert_with(|| {
+                keys.push(key);
+                (keys.len() - 1) as u32
+            }),
+        };
+        last = Some((key, id));
+        of.push(Some(id));
+    }
+    drop(seen);
+    let (er, kr, fr) = (entity.ranks(), kind.ranks(), file.ranks());
+    let ranked: Vec<IntKey> = keys
+        .iter()
+        .map(|k| {
+            let (e, kd, f) = (k.0 as usize, k.3 as usize, k.5 as usize);
+            (er[e], k.1, k.2, kr[kd], k.4, fr[f], k.6)
         })
         .collect();
-    Ok((labels.names, of))
+    // The keys are distinct, so an unstable sort gives the one key order.
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| ranked[i as usize]);
+    let mut position = vec![0u32; keys.len()];
+    for (pos, &i) in order.iter().enumerate() {
+        position[i as usize] = pos as u32;
+    }
+    for v in of.iter_mut().flatten() {
+        *v = position[*v as usize];
+    }
+    let sorted: Vec<(Key, IntKey)> = order
+        .iter()
+        .map(|&i| {
+            let k = keys[i as usize];
+            let texts = (
+                entity.texts[k.0 as usize],
+                kind.texts[k.3 as usize],
+                file.texts[k.5 as usize],
+            );
+            let key: Key = (texts.0, k.1, k.2, texts.1, k.4, texts.2, k.6);
+            (key, ranked[i as usize])
+        })
+        .collect();
+    Ok((names_of(&sorted), of))
 }
 
 /// One item per 正常 journal line, named after its voucher as [`voucher_of_lines`] finds it.
 /// A loop: every line is its own item, so there is nothing to group, only fields to copy.
 fn line_items(df: &DataFrame) -> Result<Vec<Item>> {
     let (names, of) = voucher_of_lines(df)?;
+    line_items_of(df, &names, &of)
+}
+
+/// [`line_items`] from the vouchers [`voucher_of_lines`] found.
+pub(crate) fn line_items_of(
+    df: &DataFrame,
+    names: &[String],
+    of: &[Option<u32>],
+) -> Result<Vec<Item>> {
     let line_no = u32c(df, "line_no")?;
     let (debit, credit) = (i64c(df, "debit_fen")?, i64c(df, "credit_fen")?);
     let (summary, econ) = (s(df, "summary")?, s(df, "econ_code")?);
@@ -291,4 +470,47 @@ fn line_items(df: &DataFrame) -> Result<Vec<Item>> {
             })
         })
         .collect())
+}
+
+/// The voucher identification as it was before [`voucher_of_lines`] ranked texts and skipped
+/// repeated keys: each 正常 row's key hashed twice, the keys sorted with their texts. Kept as
+/// the reference the tests compare the fast one with.
+#[cfg(test)]
+pub(crate) fn voucher_of_lines_reference(
+    df: &DataFrame,
+) -> Result<(Vec<String>, Vec<Option<u32>>)> {
+    let status = s(df, "status")?;
+    let k = KeyColumns::of(df)?;
+    let normal = |i: usize| status.get(i) == Some(crate::load::ledger::model::STATUS_NORMAL);
+    let mut index: PlHashMap<Key, u32> = PlHashMap::default();
+    for i in (0..df.height()).filter(|&i| normal(i)) {
+        index.entry(k.key(i)).or_insert(0);
+    }
+    let mut keys: Vec<Key> = index.keys().copied().collect();
+    keys.sort_unstable();
+    let members: Vec<_> = keys
+        .iter()
+        .map(|k| {
+            (
+                (k.0, k.1, k.2, k.3, k.4),
+                k.5,
+                k.6.and_then(crate::load::ledger::model::date_from_days),
+            )
+        })
+        .collect();
+    let tags = crate::model::voucher::tags(&members);
+    let names = keys
+        .iter()
+        .zip(tags)
+        .map(|(&(e, y, p, kd, n, _, _), tag)| {
+            format!("{e} {y}-{p:02} {kd}-{n}{}", tag.unwrap_or_default())
+        })
+        .collect();
+    for (i, key) in keys.iter().enumerate() {
+        index.insert(*key, i as u32);
+    }
+    let of = (0..df.height())
+        .map(|i| normal(i).then(|| index[&k.key(i)]))
+        .collect();
+    Ok((names, of))
 }

@@ -5,8 +5,9 @@
 use super::stream::Stream;
 use crate::model::money::Fen;
 use anyhow::{bail, Result};
+use polars::prelude::PlHashSet;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// One sampling unit: a voucher, a journal line or an asset.
 #[derive(Debug, Clone, Serialize)]
@@ -162,9 +163,11 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
                 .to_string(),
         );
     }
-    // Hash sets of borrowed ids: only membership is asked, never an order (a tree of a
-    // million ids compared their texts at every level).
-    let mut ids = HashSet::with_capacity(population.len());
+    // Hash sets of borrowed ids (a fast non-cryptographic hash: the ids are the engagement's
+    // own): only membership is asked, never an order (a tree of a million ids compared their
+    // texts at every level).
+    let mut ids: PlHashSet<&str> =
+        PlHashSet::with_capacity_and_hasher(population.len(), Default::default());
     for it in population {
         if !ids.insert(it.id.as_str()) {
             bail!("总体中项目编号重复：{}", it.id);
@@ -178,7 +181,7 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
     let mut items: Vec<Selected> = Vec::new();
 
     // 1. Key items.
-    let mut key: HashSet<&str> = HashSet::new();
+    let mut key: PlHashSet<&str> = PlHashSet::default();
     if spec.key_above.is_some() || spec.key_cover.is_some() {
         let mut chosen: Vec<&Item> = Vec::new();
         if let Some(t) = spec.key_above {
@@ -234,7 +237,7 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
             .copied()
             .filter(|i| !key.contains(i.id.as_str()))
             .collect();
-        let flagged: HashSet<&str> = spec.risk.keys().map(String::as_str).collect();
+        let flagged: PlHashSet<&str> = spec.risk.keys().map(String::as_str).collect();
         let chosen: Vec<&Item> = pool
             .iter()
             .copied()
