@@ -62,6 +62,9 @@ fn invoice_numbers(text: &str, words: &[String], min_digits: usize) -> Vec<Strin
     out
 }
 
+/// The payments to one payee of one amount: (date, voucher index).
+type Payments = Vec<(chrono::NaiveDate, usize)>;
+
 pub fn check(cx: &Context) -> Result<RuleOutcome> {
     let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let c = &cx.config.common;
@@ -76,7 +79,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         t
     };
     // (entity, payee, amount) → [(date, voucher index)] (only looked up, never iterated)
-    let mut seen: HashMap<(&str, String, Fen), Vec<(chrono::NaiveDate, usize)>> = HashMap::new();
+    let mut seen: HashMap<(&str, String, Fen), Payments> = HashMap::new();
     // (entity, payee, invoice number) → first voucher paying it
     let mut invoices: HashMap<(&str, String, String), usize> = HashMap::new();
     let mut out = RuleOutcome::default();

@@ -35,6 +35,9 @@ struct Settings {
     backdate_days: i64,
 }
 
+/// A voucher number: (entity, year, period, kind, number).
+type Key<'a> = (&'a str, i32, u32, &'a str, u32);
+
 pub fn check(cx: &Context) -> Result<RuleOutcome> {
     let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let df = cx.lines;
@@ -53,7 +56,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
     // (Keys borrowed from the frame; a row with the key of the row before it — a voucher's
     // lines follow each other — adds to the same number without a lookup.)
     let mut seqs: BTreeMap<(&str, i32, u32, &str), BTreeMap<u32, i32>> = BTreeMap::new();
-    let mut last: Option<((&str, i32, u32, &str, u32), i32)> = None;
+    let mut last: Option<(Key, i32)> = None;
     let rows = entity
         .iter()
         .zip(year.iter())
@@ -92,8 +95,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
     }
     let book = cx.book;
     // The first voucher of each key, indexed when the first gap needs it.
-    let index: std::cell::OnceCell<HashMap<(&str, i32, u32, &str, u32), usize>> =
-        std::cell::OnceCell::new();
+    let index: std::cell::OnceCell<HashMap<Key, usize>> = std::cell::OnceCell::new();
     let find = |e: &str, y: i32, pd: u32, k: &str, n: u32| {
         let index = index.get_or_init(|| {
             let mut m = HashMap::new();
