@@ -81,11 +81,62 @@ pub struct Book {
     pub date: Int32Chunked,
     pub debit: Int64Chunked,
     pub credit: Int64Chunked,
-    /// 经济分类 of each line: the column, else looked up from the account name's segments.
-    econ: Vec<Option<String>>,
+    /// 经济分类 of each line (an index into `econ_values`): the column, else looked up from the
+    /// account name's segments.
+    econ: Vec<u32>,
+    econ_values: Vec<Option<String>>,
     pub vouchers: Vec<Voucher>,
     /// Entities in the book, sorted.
     pub entities: Vec<String>,
+}
+
+/// The columns of the `lines` frame a `Book` reads.
+const BOOK_COLUMNS: &[&str] = &[
+    "entity",
+    "basis",
+    "summary",
+    "account_code",
+    "account_name",
+    "econ_code",
+    "econ_name",
+    "counterparty",
+    "project",
+    "settlement",
+    "payee_account",
+    "fund_source",
+    "voucher_kind",
+    "voucher_text",
+    "source_file",
+    "source_sheet",
+    "year",
+    "period",
+    "voucher_number",
+    "line_no",
+    "source_row",
+    "date",
+    "debit_fen",
+    "credit_fen",
+    "linked_voucher",
+];
+
+/// A line's 经济分类: the econ code column, else the econ name looked up, else the most
+/// specific segment of the account name that names a 款 (业务活动费用-商品和服务费用-办公费).
+fn econ_of(
+    code: Option<&str>,
+    econ_name: Option<&str>,
+    name: &str,
+    econ_names: &BTreeMap<String, String>,
+) -> Option<String> {
+    if let Some(c) = code.filter(|c| !c.is_empty()) {
+        return Some(c.to_string());
+    }
+    if let Some(n) = econ_name {
+        if let Some(c) = econ_names.get(n.trim()) {
+            return Some(c.clone());
+        }
+    }
+    name.rsplit(['-', '_', '/', '—'])
+        .find_map(|seg| econ_names.get(seg.trim()).cloned())
 }
 
 fn col<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column> {
@@ -102,11 +153,60 @@ fn i64c(df: &DataFrame, name: &str) -> Result<Int64Chunked> {
     Ok(col(df, name)?.i64()?.rechunk().into_owned())
 }
 
+/// The rows of each voucher key (`model::voucher::KEY_COLUMNS`: entity, year, period, kind,
+/// number, file, date), groups in the order of their first row and rows in book order — what
+/// a stable Polars group-by on those columns gives (a null is a value of its own), without
+/// encoding every row's key: a journal lists a voucher's lines together, so a row is
+/// compared with the row before it and only a new key is looked up.
+fn voucher_groups(book: &Book) -> Vec<Vec<usize>> {
+    type Key<'a> = (
+        Option<&'a str>,
+        Option<i32>,
+        Option<u32>,
+        Option<&'a str>,
+        Option<u32>,
+        Option<&'a str>,
+        Option<i32>,
+    );
+    let keys = book
+        .entity
+        .iter()
+        .zip(book.year.iter())
+        .zip(book.period.iter())
+        .zip(book.kind.iter())
+        .zip(book.number.iter())
+        .zip(book.source_file.iter())
+        .zip(book.date.iter())
+        .map(|((((((e, y), p), k), n), f), d)| (e, y, p, k, n, f, d));
+    let mut index: std::collections::HashMap<Key, usize> = Default::default();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut last: Option<(Key, usize)> = None;
+    for (i, key) in keys.enumerate() {
+        let g = match &last {
+            Some((k, g)) if *k == key => *g,
+            _ => {
+                let g = *index.entry(key).or_insert_with(|| {
+                    groups.push(Vec::new());
+                    groups.len() - 1
+                });
+                last = Some((key, g));
+                g
+            }
+        };
+        groups[g].push(i);
+    }
+    groups
+}
+
 /// Join vouchers that name each other in a 关联凭证号 column (packages that export 财务会计
 /// and 预算会计 as two vouchers): the pair becomes one event whose number is the voucher with
 /// 财务会计 lines (else the lower number), the other listed in `linked`. A reference that
 /// names no voucher of the same entity and period is left alone.
 fn link(vouchers: Vec<Voucher>, linked: &StringChunked, book: &Book) -> Vec<Voucher> {
+    // No reference at all (the usual export): nothing to index.
+    if linked.iter().flatten().all(|t| t.trim().is_empty()) {
+        return vouchers;
+    }
     // References are resolved within the voucher's own file.
     let key = |v: &Voucher| {
         (
@@ -188,10 +288,23 @@ fn link(vouchers: Vec<Voucher>, linked: &StringChunked, book: &Book) -> Vec<Vouc
 impl Book {
     /// The analysis view of a `lines` frame: only 正常 lines.
     pub fn new(lines: &DataFrame, econ_names: &BTreeMap<String, String>) -> Result<Book> {
+        // Only the columns read here are filtered (and copied); none when every line is 正常.
         let mask = col(lines, "status")?.str()?.equal(STATUS_NORMAL);
+        let wanted: Vec<PlSmallStr> = lines
+            .get_column_names()
+            .into_iter()
+            .filter(|n| BOOK_COLUMNS.contains(&n.as_str()))
+            .cloned()
+            .collect();
         let df = lines
-            .filter(&mask)
+            .select(wanted)
             .map_err(|e| anyhow::anyhow!("筛选正常分录失败：{e}"))?;
+        let df = if mask.all() && mask.null_count() == 0 {
+            df
+        } else {
+            df.filter(&mask)
+                .map_err(|e| anyhow::anyhow!("筛选正常分录失败：{e}"))?
+        };
         let date = col(&df, "date")?
             .cast(&DataType::Int32)?
             .i32()?
@@ -228,41 +341,34 @@ impl Book {
             debit: i64c(&df, "debit_fen")?,
             credit: i64c(&df, "credit_fen")?,
             econ: Vec::new(),
+            econ_values: Vec::new(),
             vouchers: Vec::new(),
             entities: Vec::new(),
         };
-        book.econ = (0..df.height())
-            .map(|i| {
-                if let Some(c) = book.econ_code.get(i).filter(|c| !c.is_empty()) {
-                    return Some(c.to_string());
-                }
-                if let Some(n) = book.econ_name.get(i) {
-                    if let Some(c) = econ_names.get(n.trim()) {
-                        return Some(c.clone());
-                    }
-                }
-                // 业务活动费用-商品和服务费用-办公费: the most specific segment that names a 款.
-                let name = book.name.get(i).unwrap_or("");
-                name.rsplit(['-', '_', '/', '—'])
-                    .find_map(|seg| econ_names.get(seg.trim()).cloned())
-            })
-            .collect();
+        // Each distinct (econ code, econ name, account name) looked up once.
+        let mut seen: std::collections::HashMap<(Option<&str>, Option<&str>, &str), u32> =
+            Default::default();
+        let mut econ = Vec::with_capacity(df.height());
+        let mut econ_values: Vec<Option<String>> = Vec::new();
+        for ((code, ename), name) in book
+            .econ_code
+            .iter()
+            .zip(book.econ_name.iter())
+            .zip(book.name.iter())
+        {
+            let name = name.unwrap_or("");
+            let k = *seen.entry((code, ename, name)).or_insert_with(|| {
+                econ_values.push(econ_of(code, ename, name, econ_names));
+                (econ_values.len() - 1) as u32
+            });
+            econ.push(k);
+        }
+        drop(seen);
+        book.econ = econ;
+        book.econ_values = econ_values;
         // A voucher: its key, and its file and date — the same key from two files, or on two
         // dates of a period, is two vouchers (listed by the load report), never one merged.
-        let gb = df
-            .group_by_stable(crate::model::voucher::KEY_COLUMNS)
-            .map_err(|e| anyhow::anyhow!("按凭证分组失败：{e}"))?;
-        let groups: Vec<Vec<usize>> = match &**gb.get_groups() {
-            GroupsType::Idx(g) => g
-                .all()
-                .iter()
-                .map(|v| v.iter().map(|&i| i as usize).collect())
-                .collect(),
-            GroupsType::Slice { groups, .. } => groups
-                .iter()
-                .map(|[f, l]| (*f as usize..(*f + *l) as usize).collect())
-                .collect(),
-        };
+        let groups = voucher_groups(&book);
         let mut vouchers: Vec<Voucher> = groups
             .into_iter()
             .filter(|rows| !rows.is_empty())
@@ -347,7 +453,7 @@ impl Book {
         self.settlement.get(i).filter(|s| !s.is_empty())
     }
     pub fn econ(&self, i: usize) -> Option<&str> {
-        self.econ[i].as_deref()
+        self.econ_values[self.econ[i] as usize].as_deref()
     }
     pub fn debit(&self, i: usize) -> Fen {
         Fen(self.debit.get(i).unwrap_or(0))

@@ -77,14 +77,23 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// The evaluation date: register findings are dated (and cited) on it.
     pub as_of: NaiveDate,
-    /// (rule, entity, voucher) of every finding reported by the rules before this one.
-    pub flagged: &'a BTreeSet<(String, String, String)>,
+    /// (rule, entity, voucher) of every finding reported by the rules before this one; `None`
+    /// while the rules run side by side (see `check`): a rule that asks then is run again, in
+    /// registry order, once the rules above it are done.
+    pub flagged: Option<&'a BTreeSet<(String, String, String)>>,
+    /// Set when the rule asked `was_flagged` without `flagged`: its outcome is not used.
+    pub asked: std::cell::Cell<bool>,
 }
 
 impl Context<'_> {
     pub fn was_flagged(&self, rule: &str, entity: &str, voucher: &str) -> bool {
-        self.flagged
-            .contains(&(rule.to_string(), entity.to_string(), voucher.to_string()))
+        match self.flagged {
+            Some(f) => f.contains(&(rule.to_string(), entity.to_string(), voucher.to_string())),
+            None => {
+                self.asked.set(true);
+                false
+            }
+        }
     }
 }
 
@@ -126,6 +135,67 @@ pub const REGISTRY: &[(&Doc, CheckFn)] = &[
     (&perf_documents::DOC, perf_documents::check),
     (&perf_self_evaluation::DOC, perf_self_evaluation::check),
 ];
+
+/// Rules known to read `Context::was_flagged`: run in registry order after the rules above
+/// them, not side by side (another rule that asks is found out and run again; this list only
+/// saves that second run).
+const READS_FLAGS: &[&str] = &["missing-budget-entry"];
+
+/// Rules that usually take longest, started first so that the two threads end together.
+const LONG_FIRST: &[&str] = &[
+    "duplicate-payment",
+    "card-settlement",
+    "three-public-misclass",
+    "amount-mismatch",
+    "voucher-gap",
+];
+
+/// Run the rules `runnable` (indices into `selected`) on the available cores; each result in
+/// its slot, with whether the rule asked for the flags and its seconds.
+#[allow(clippy::type_complexity)]
+fn run_side_by_side<'a>(
+    selected: &[(&Doc, CheckFn, Result<config::Meta>)],
+    runnable: &[usize],
+    cx: impl Fn() -> Context<'a> + Sync,
+) -> Vec<Option<(Result<RuleOutcome>, bool, f64)>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let mut order: Vec<usize> = runnable.to_vec();
+    // A stable sort: the long rules first (in this list's order), then registry order.
+    order.sort_by_key(|&k| {
+        LONG_FIRST
+            .iter()
+            .position(|id| *id == selected[k].0.id)
+            .unwrap_or(LONG_FIRST.len())
+    });
+    let slots: Vec<Mutex<Option<(Result<RuleOutcome>, bool, f64)>>> =
+        selected.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || loop {
+        let n = next.fetch_add(1, Ordering::Relaxed);
+        let Some(&k) = order.get(n) else { break };
+        let c = cx();
+        let t = std::time::Instant::now();
+        let out = (selected[k].1)(&c);
+        let secs = t.elapsed().as_secs_f64();
+        *slots[k].lock().unwrap_or_else(|e| e.into_inner()) = Some((out, c.asked.get(), secs));
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4)
+        .min(order.len().max(1));
+    std::thread::scope(|s| {
+        for _ in 1..threads {
+            s.spawn(work);
+        }
+        work();
+    });
+    slots
+        .into_iter()
+        .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect()
+}
 
 pub fn doc(id: &str) -> Option<&'static Doc> {
     REGISTRY.iter().map(|(d, _)| *d).find(|d| d.id == id)
@@ -184,15 +254,51 @@ pub fn check(inp: &CheckInputs) -> Result<Checked> {
             .and_then(|d| NaiveDate::from_ymd_opt(d.year(), 12, 31))
             .unwrap_or(NaiveDate::MIN)
     });
+    // Each rule's section of the configuration, in registry order (an error is reported where
+    // the sequential loop below reaches it).
+    let selected: Vec<(&Doc, CheckFn, Result<config::Meta>)> = REGISTRY
+        .iter()
+        .filter(|(d, _)| inp.only.is_empty() || inp.only.iter().any(|x| x == d.id))
+        .map(|(d, f)| {
+            let meta = inp
+                .config
+                .section::<toml::Table>(d.id)
+                .map(|(meta, _)| meta);
+            (*d, *f, meta)
+        })
+        .collect();
+    let cx_for = |flagged| Context {
+        book: &book,
+        lines: inp.lines,
+        opening: inp.opening,
+        assets: inp.assets,
+        supporting: inp.supporting,
+        config: inp.config,
+        as_of,
+        flagged,
+        asked: std::cell::Cell::new(false),
+    };
+    // The rules are independent of each other but for `was_flagged`: run them all side by side
+    // first (without the flags), then take their outcomes in registry order; a rule that asked
+    // for the flags is run again there, with the flags of the rules above it. The findings are
+    // the same whatever the scheduling.
+    let runnable: Vec<usize> = selected
+        .iter()
+        .enumerate()
+        .filter(|(_, (d, _, meta))| {
+            matches!(meta, Ok(m) if m.enabled && m.citations.iter().all(|f| inp.catalogue.has_family(f)))
+                && !READS_FLAGS.contains(&d.id)
+        })
+        .map(|(k, _)| k)
+        .collect();
+    let mut ahead: Vec<Option<(Result<RuleOutcome>, bool, f64)>> =
+        run_side_by_side(&selected, &runnable, || cx_for(None));
     let mut flagged = BTreeSet::new();
     let mut findings = Vec::new();
     let mut limits = Vec::new();
     let mut runs = Vec::new();
-    for (d, f) in REGISTRY {
-        if !inp.only.is_empty() && !inp.only.iter().any(|x| x == d.id) {
-            continue;
-        }
-        let (meta, _): (config::Meta, toml::Table) = inp.config.section(d.id)?;
+    for (k, (d, f, meta)) in selected.into_iter().enumerate() {
+        let meta = meta?;
         if !meta.enabled {
             limits.push(ScopeLimit {
                 rule: d.id.into(),
@@ -215,19 +321,20 @@ pub fn check(inp: &CheckInputs) -> Result<Checked> {
                 anyhow::bail!("规则 {} 引用的法规“{fam}”不在法规目录中", d.id);
             }
         }
-        let cx = Context {
-            book: &book,
-            lines: inp.lines,
-            opening: inp.opening,
-            assets: inp.assets,
-            supporting: inp.supporting,
-            config: inp.config,
-            as_of,
-            flagged: &flagged,
+        let (out, secs) = match ahead[k].take() {
+            Some((out, false, secs)) => (out, secs),
+            _ => {
+                let cx = Context {
+                    flagged: Some(&flagged),
+                    ..cx_for(None)
+                };
+                let t = std::time::Instant::now();
+                let out = f(&cx);
+                (out, t.elapsed().as_secs_f64())
+            }
         };
-        let t = std::time::Instant::now();
-        let out = f(&cx).map_err(|e| anyhow::anyhow!("规则 {} 运行失败：{e:#}", d.id))?;
-        timings.push((d.id.to_string(), t.elapsed().as_secs_f64()));
+        let out = out.map_err(|e| anyhow::anyhow!("规则 {} 运行失败：{e:#}", d.id))?;
+        timings.push((d.id.to_string(), secs));
         let ran = !out
             .limits
             .iter()

@@ -11,11 +11,15 @@ use rust_decimal::Decimal;
 /// `见习补贴` is a 补贴); a one-character keyword, or one with other characters, matches
 /// wherever it stands.
 pub fn find_any<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
+    // Which words occur in the text at all: one pass of an automaton over the text instead of
+    // a substring search per word (the usual 摘要 holds none of them).
+    let present = present_words(text, words)?;
     let mut seg: Option<Vec<usize>> = None;
     words
         .iter()
-        .find(|w| {
-            if w.is_empty() || !text.contains(w.as_str()) {
+        .enumerate()
+        .find(|(k, w)| {
+            if w.is_empty() || !present.has(*k, text, w) {
                 return false;
             }
             if !is_han_word(w) {
@@ -38,7 +42,69 @@ pub fn find_any<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
                         || cuts.iter().find(|&&c| c > at) == Some(&end))
             })
         })
-        .map(|w| w.as_str())
+        .map(|(_, w)| w.as_str())
+}
+
+/// The words of a list found in a text: a bit per word (lists of up to 256 words), or, for a
+/// longer list, nothing known (each word is searched for).
+enum Present {
+    Bits([u64; 4]),
+    Unknown,
+}
+
+impl Present {
+    fn has(&self, k: usize, text: &str, w: &str) -> bool {
+        match self {
+            Present::Bits(b) => b[k / 64] >> (k % 64) & 1 == 1,
+            Present::Unknown => text.contains(w),
+        }
+    }
+}
+
+/// The automaton of a word list, kept per thread for the list at that address (and checked
+/// against the list's words, so a list freed and another allocated there is never confused).
+type Matchers = std::collections::HashMap<(usize, usize), (Vec<String>, aho_corasick::AhoCorasick)>;
+
+thread_local! {
+    static MATCHERS: std::cell::RefCell<Matchers> = Default::default();
+}
+
+/// `None` when no word of `words` occurs in `text`.
+fn present_words(text: &str, words: &[String]) -> Option<Present> {
+    if words.len() > 256 {
+        return Some(Present::Unknown);
+    }
+    MATCHERS.with(|m| {
+        let mut m = m.borrow_mut();
+        let key = (words.as_ptr() as usize, words.len());
+        let stale = m.get(&key).is_none_or(|(w, _)| w.as_slice() != words);
+        if stale {
+            if m.len() >= 64 {
+                m.clear();
+            }
+            // Empty words never match (see `find_any`): an empty pattern stands in unmatched.
+            let patterns = words.iter().map(|w| {
+                if w.is_empty() {
+                    "\u{0}\u{0}\u{0}\u{0}"
+                } else {
+                    w.as_str()
+                }
+            });
+            let Ok(ac) = aho_corasick::AhoCorasick::new(patterns) else {
+                return Some(Present::Unknown);
+            };
+            m.insert(key, (words.to_vec(), ac));
+        }
+        let (_, ac) = &m[&key];
+        let mut bits = [0u64; 4];
+        let mut any = false;
+        for hit in ac.find_overlapping_iter(text) {
+            let k = hit.pattern().as_usize();
+            bits[k / 64] |= 1 << (k % 64);
+            any = true;
+        }
+        any.then_some(Present::Bits(bits))
+    })
 }
 
 /// Two or more characters, all Chinese: a word, matched at word boundaries.
@@ -367,6 +433,10 @@ pub fn headcount(text: &str) -> Option<u32> {
 /// The arithmetic a 摘要 states, as `count × price`: `16人*500.00元/人`, `500元/人×16人`,
 /// `16人×500元`, `标准500元*16人`. Returns the product in 分 and the two factors.
 pub fn stated_product(text: &str) -> Option<(Fen, Decimal, Decimal)> {
+    // No multiplication sign, no product (most 摘要): nothing to copy.
+    if !text.contains(['*', '×', 'x', 'X', '＊']) {
+        return None;
+    }
     let t: String = text
         .chars()
         .map(|c| match c {

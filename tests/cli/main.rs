@@ -36,6 +36,7 @@ mod rules_by_id;
 mod rules_journal;
 mod rules_quality;
 mod rules_seed;
+mod rules_side_by_side;
 mod rules_supporting;
 mod rules_wordings;
 mod run_engagement;

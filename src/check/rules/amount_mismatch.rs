@@ -80,24 +80,29 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 }
             }
         }
-        let exp = book.expense_rows(v, c);
-        let fin_exp: Fen = exp
-            .iter()
-            .filter(|&&i| !book.is_budget(i))
-            .map(|&i| book.debit(i))
-            .sum();
-        let bud_exp: Fen = v
-            .rows
-            .iter()
-            .filter(|&&i| book.in_accounts(i, &c.budget_expense_accounts))
-            .map(|&i| book.debit(i))
-            .sum();
         // The stated arithmetic, from the first line that has one.
-        if let Some((i, (product, a, b))) = v
+        let stated = v
             .rows
             .iter()
-            .find_map(|&i| stated_product(book.summary(i)).map(|x| (i, x)))
-        {
+            .find_map(|&i| stated_product(book.summary(i)).map(|x| (i, x)));
+        // The expense lines only matter with a stated product or a finding (most vouchers
+        // have neither).
+        if stated.is_none() && reasons.is_empty() {
+            continue;
+        }
+        let exp = book.expense_rows(v, c);
+        if let Some((i, (product, a, b))) = stated {
+            let fin_exp: Fen = exp
+                .iter()
+                .filter(|&&i| !book.is_budget(i))
+                .map(|&i| book.debit(i))
+                .sum();
+            let bud_exp: Fen = v
+                .rows
+                .iter()
+                .filter(|&&i| book.in_accounts(i, &c.budget_expense_accounts))
+                .map(|&i| book.debit(i))
+                .sum();
             let booked: Vec<Fen> = [fin_exp, bud_exp]
                 .into_iter()
                 .filter(|f| f.0 != 0)

@@ -20,7 +20,7 @@ use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 pub const DOC: Doc = Doc {
     id: "duplicate-payment",
@@ -62,6 +62,9 @@ fn invoice_numbers(text: &str, words: &[String], min_digits: usize) -> Vec<Strin
     out
 }
 
+/// The payments to one payee of one amount: (date, voucher index).
+type Payments = Vec<(chrono::NaiveDate, usize)>;
+
 pub fn check(cx: &Context) -> Result<RuleOutcome> {
     let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let c = &cx.config.common;
@@ -69,15 +72,16 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
     let clean = |s: &str| {
         let mut t = s.to_string();
         for w in &p.name_noise {
-            t = t.replace(w.as_str(), "");
+            if t.contains(w.as_str()) {
+                t = t.replace(w.as_str(), "");
+            }
         }
         t
     };
-    // (entity, payee, amount) → [(date, voucher index)]
-    let mut seen: BTreeMap<(String, String, Fen), Vec<(chrono::NaiveDate, usize)>> =
-        BTreeMap::new();
+    // (entity, payee, amount) → [(date, voucher index)] (only looked up, never iterated)
+    let mut seen: HashMap<(&str, String, Fen), Payments> = HashMap::new();
     // (entity, payee, invoice number) → first voucher paying it
-    let mut invoices: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    let mut invoices: HashMap<(&str, String, String), usize> = HashMap::new();
     let mut out = RuleOutcome::default();
     for (k, v) in book.vouchers.iter().enumerate() {
         let (paid, any) = book.cash_out(v, c);
@@ -95,7 +99,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         let mut same_invoice: Option<(usize, String)> = None;
         for i in &v.rows {
             for no in invoice_numbers(book.summary(*i), &p.invoice_words, p.invoice_min_digits) {
-                let key = (v.entity.clone(), payee_key.clone(), no.clone());
+                let key = (v.entity.as_str(), payee_key.clone(), no.clone());
                 match invoices.get(&key) {
                     Some(&k0) if k0 != k => {
                         same_invoice.get_or_insert((k0, no));
@@ -107,7 +111,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 }
             }
         }
-        let key = (v.entity.clone(), payee_key, paid);
+        let key = (v.entity.as_str(), payee_key, paid);
         let earlier = seen.entry(key).or_default();
         let near = earlier
             .iter()

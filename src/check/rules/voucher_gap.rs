@@ -14,7 +14,7 @@ use crate::check::{Context, Doc, RuleOutcome};
 use anyhow::Result;
 use polars::prelude::*;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub const DOC: Doc = Doc {
     id: "voucher-gap",
@@ -35,6 +35,9 @@ struct Settings {
     backdate_days: i64,
 }
 
+/// A voucher number: (entity, year, period, kind, number).
+type Key<'a> = (&'a str, i32, u32, &'a str, u32);
+
 pub fn check(cx: &Context) -> Result<RuleOutcome> {
     let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let df = cx.lines;
@@ -50,30 +53,67 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
     let date = df.column("date")?.cast(&DataType::Int32)?;
     let date = date.i32()?;
     // (entity, year, period, kind) → number → earliest date.
-    let mut seqs: BTreeMap<(String, i32, u32, String), BTreeMap<u32, i32>> = BTreeMap::new();
-    for i in 0..df.height() {
-        let (Some(e), Some(y), Some(pd), Some(k), Some(n)) = (
-            entity.get(i),
-            year.get(i),
-            period.get(i),
-            kind.get(i),
-            number.get(i),
-        ) else {
+    // (Keys borrowed from the frame; a row with the key of the row before it — a voucher's
+    // lines follow each other — adds to the same number without a lookup.)
+    let mut seqs: BTreeMap<(&str, i32, u32, &str), BTreeMap<u32, i32>> = BTreeMap::new();
+    let mut last: Option<(Key, i32)> = None;
+    let rows = entity
+        .iter()
+        .zip(year.iter())
+        .zip(period.iter())
+        .zip(kind.iter())
+        .zip(number.iter())
+        .zip(date.iter());
+    for (((((e, y), pd), k), n), d) in rows {
+        let (Some(e), Some(y), Some(pd), Some(k), Some(n)) = (e, y, pd, k, n) else {
             continue;
         };
-        let d = date.get(i).unwrap_or(i32::MAX);
+        let d = d.unwrap_or(i32::MAX);
+        let key = (e, y, pd, k, n);
+        match &mut last {
+            Some((lk, ld)) if *lk == key => *ld = (*ld).min(d),
+            _ => {
+                if let Some(((e, y, pd, k, n), ld)) = last.take() {
+                    let slot = seqs
+                        .entry((e, y, pd, k))
+                        .or_default()
+                        .entry(n)
+                        .or_insert(ld);
+                    *slot = (*slot).min(ld);
+                }
+                last = Some((key, d));
+            }
+        }
+    }
+    if let Some(((e, y, pd, k, n), ld)) = last {
         let slot = seqs
-            .entry((e.to_string(), y, pd, k.to_string()))
+            .entry((e, y, pd, k))
             .or_default()
             .entry(n)
-            .or_insert(d);
-        *slot = (*slot).min(d);
+            .or_insert(ld);
+        *slot = (*slot).min(ld);
     }
     let book = cx.book;
+    // The first voucher of each key, indexed when the first gap needs it.
+    let index: std::cell::OnceCell<HashMap<Key, usize>> = std::cell::OnceCell::new();
     let find = |e: &str, y: i32, pd: u32, k: &str, n: u32| {
-        book.vouchers.iter().find(|v| {
-            v.entity == e && v.year == y && v.period == pd && v.kind == k && v.number == n
-        })
+        let index = index.get_or_init(|| {
+            let mut m = HashMap::new();
+            for (x, v) in book.vouchers.iter().enumerate().rev() {
+                m.insert(
+                    (
+                        v.entity.as_str(),
+                        v.year,
+                        v.period,
+                        v.kind.as_str(),
+                        v.number,
+                    ),
+                    x,
+                );
+            }
+            m
+        });
+        index.get(&(e, y, pd, k, n)).map(|&x| &book.vouchers[x])
     };
     let day = crate::load::ledger::model::date_from_days;
     for ((e, y, pd, k), nums) in &seqs {
@@ -89,7 +129,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     let mut dr = match find(e, *y, *pd, k, n) {
                         Some(v) => Draft::for_voucher(book, v),
                         None => Draft {
-                            entity: Some(e.clone()),
+                            entity: Some(e.to_string()),
                             voucher: Some(format!("{y}-{pd:02} {k}-{n}")),
                             ..Default::default()
                         },
