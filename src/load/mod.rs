@@ -591,13 +591,14 @@ fn voucher_counts(lines: &DataFrame) -> Result<(usize, Vec<String>)> {
     fn text<'a>(ids: &Ids<'a>, i: Option<u32>) -> Option<&'a str> {
         i.map(|i| ids.texts[i as usize])
     }
-    let mut several: Vec<(
-        Option<&str>,
+    type Named<'a> = (
+        Option<&'a str>,
         Option<i32>,
         Option<u32>,
-        Option<&str>,
+        Option<&'a str>,
         Option<u32>,
-    )> = file_of
+    );
+    let mut several: Vec<Named> = file_of
         .iter()
         .filter(|(_, (_, several))| *several)
         .map(|(k, _)| (text(&entities, k.0), k.1, k.2, text(&kinds, k.3), k.4))
