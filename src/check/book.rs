@@ -178,7 +178,9 @@ fn voucher_groups(book: &Book) -> Vec<Vec<usize>> {
         .zip(book.source_file.iter())
         .zip(book.date.iter())
         .map(|((((((e, y), p), k), n), f), d)| (e, y, p, k, n, f, d));
-    let mut index: std::collections::HashMap<Key, usize> = Default::default();
+    // Polars' hasher, not SipHash: the map is only looked up (groups are numbered in order of
+    // first appearance), so its hasher cannot change an output.
+    let mut index: polars::prelude::PlHashMap<Key, usize> = Default::default();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut last: Option<(Key, usize)> = None;
     for (i, key) in keys.enumerate() {
@@ -346,8 +348,12 @@ impl Book {
             entities: Vec::new(),
         };
         // Each distinct (econ code, econ name, account name) looked up once.
-        let mut seen: std::collections::HashMap<(Option<&str>, Option<&str>, &str), u32> =
-            Default::default();
+        // Numbered in order of first appearance (the map only looked up, so its hasher cannot
+        // change an output); a row like the row before (a voucher's lines mostly are) is not
+        // hashed again.
+        type EconKey<'a> = (Option<&'a str>, Option<&'a str>, &'a str);
+        let mut seen: polars::prelude::PlHashMap<EconKey, u32> = Default::default();
+        let mut last: Option<(EconKey, u32)> = None;
         let mut econ = Vec::with_capacity(df.height());
         let mut econ_values: Vec<Option<String>> = Vec::new();
         for ((code, ename), name) in book
@@ -356,11 +362,18 @@ impl Book {
             .zip(book.econ_name.iter())
             .zip(book.name.iter())
         {
-            let name = name.unwrap_or("");
-            let k = *seen.entry((code, ename, name)).or_insert_with(|| {
-                econ_values.push(econ_of(code, ename, name, econ_names));
-                (econ_values.len() - 1) as u32
-            });
+            let key = (code, ename, name.unwrap_or(""));
+            let k = match last {
+                Some((l, k)) if l == key => k,
+                _ => {
+                    let k = *seen.entry(key).or_insert_with(|| {
+                        econ_values.push(econ_of(key.0, key.1, key.2, econ_names));
+                        (econ_values.len() - 1) as u32
+                    });
+                    last = Some((key, k));
+                    k
+                }
+            };
             econ.push(k);
         }
         drop(seen);
