@@ -513,11 +513,11 @@ fn summarize(files: &[FileReport], frames: &Frames) -> Result<Summary> {
 /// found in more than one source file, in that key's order (null first): what a group-by of
 /// every line on the seven key columns and one on five with `n_unique(source_file) > 1` give.
 /// One pass over the rows instead: the texts (entity, word, file) are numbered once per
-/// distinct value, a row's key hashed only where it differs from the row before (a voucher's
-/// lines mostly follow each other), integers hashed, not texts — at 1M lines the two
-/// group-bys took a fifth of the load.
+/// distinct value, a row's key kept only where it differs from the row before (a voucher's
+/// lines mostly follow each other), and the integer keys sorted — at 1M lines the two
+/// group-bys took a fifth of the load (0.56 s; now 0.2 s, and 0.25 s at 5M).
 fn voucher_counts(lines: &DataFrame) -> Result<(usize, Vec<String>)> {
-    use polars::prelude::{PlHashMap, PlHashSet};
+    use polars::prelude::PlHashMap;
     type Key5 = (
         Option<u32>,
         Option<i32>,
@@ -563,31 +563,35 @@ fn voucher_counts(lines: &DataFrame) -> Result<(usize, Vec<String>)> {
         }
     }
     let (mut entities, mut kinds, mut files) = (Ids::default(), Ids::default(), Ids::default());
-    let mut seen: PlHashSet<(Key5, Option<u32>, Option<i32>)> = PlHashSet::default();
-    // Per five-field voucher: the first file seen, and whether another one was seen too.
-    let mut file_of: PlHashMap<Key5, (Option<u32>, bool)> = PlHashMap::default();
-    let mut last: Option<(Key5, Option<u32>, Option<i32>)> = None;
-    for i in 0..lines.height() {
-        let k5: Key5 = (
-            entities.id(entity.get(i)),
-            year.get(i),
-            period.get(i),
-            kinds.id(kind.get(i)),
-            number.get(i),
-        );
-        let key = (k5, files.id(file.get(i)), date.get(i));
-        if last == Some(key) {
-            continue;
-        }
-        last = Some(key);
-        if seen.insert(key) {
-            let f = key.1;
-            file_of
-                .entry(k5)
-                .and_modify(|(first, several)| *several |= *first != f)
-                .or_insert((f, false));
+    // Each run of rows with one key once, then sorted: equal keys meet, and a five-field
+    // voucher's files follow each other (no hash map of a million vouchers to grow and miss).
+    let mut keys: Vec<(Key5, Option<u32>, Option<i32>)> = Vec::new();
+    let rows = entity
+        .iter()
+        .zip(year.iter())
+        .zip(period.iter())
+        .zip(kind.iter())
+        .zip(number.iter())
+        .zip(file.iter())
+        .zip(date.iter());
+    for ((((((e, y), p), k), n), f), d) in rows {
+        let k5: Key5 = (entities.id(e), y, p, kinds.id(k), n);
+        let key = (k5, files.id(f), d);
+        if keys.last() != Some(&key) {
+            keys.push(key);
         }
     }
+    keys.sort_unstable();
+    keys.dedup();
+    let vouchers = keys.len();
+    // Five-field vouchers with more than one file: neighbours after the sort.
+    let mut several_keys: Vec<Key5> = Vec::new();
+    for w in keys.chunk_by(|a, b| a.0 == b.0) {
+        if w.iter().any(|k| k.1 != w[0].1) {
+            several_keys.push(w[0].0);
+        }
+    }
+    drop(keys);
     fn text<'a>(ids: &Ids<'a>, i: Option<u32>) -> Option<&'a str> {
         i.map(|i| ids.texts[i as usize])
     }
@@ -598,10 +602,9 @@ fn voucher_counts(lines: &DataFrame) -> Result<(usize, Vec<String>)> {
         Option<&'a str>,
         Option<u32>,
     );
-    let mut several: Vec<Named> = file_of
+    let mut several: Vec<Named> = several_keys
         .iter()
-        .filter(|(_, (_, several))| *several)
-        .map(|(k, _)| (text(&entities, k.0), k.1, k.2, text(&kinds, k.3), k.4))
+        .map(|k| (text(&entities, k.0), k.1, k.2, text(&kinds, k.3), k.4))
         .collect();
     several.sort_unstable();
     let several = several
@@ -617,7 +620,7 @@ fn voucher_counts(lines: &DataFrame) -> Result<(usize, Vec<String>)> {
             .with_entity()
         })
         .collect();
-    Ok((seen.len(), several))
+    Ok((vouchers, several))
 }
 
 /// The anomalies of a load that `reeval run` repeats among its summary warnings: files the
