@@ -125,7 +125,14 @@ pub fn voucher_ref(v: &str) -> String {
     if let (Some(ym), Some(word)) = (base.first(), base.get(1)) {
         if let Some((y, m)) = ym.split_once('-') {
             if let (Ok(y), Ok(m)) = (y.parse::<i32>(), m.parse::<u32>()) {
-                let (word, tag) = split_tag(word);
+                let (word, _) = split_tag(word);
+                // The tag runs to its closing bracket, spaces and all (a file name may hold
+                // them): `（局机关 序时账.xlsx）`.
+                let tag = v
+                    .find('（')
+                    .map(|i| &v[i..])
+                    .filter(|t| t.ends_with('）'))
+                    .unwrap_or("");
                 return format!("{y}年{m}月{word}号凭证{tag}");
             }
         }
@@ -647,6 +654,10 @@ mod tests {
         assert_eq!(
             voucher_ref("2023-03 记-19（2023-03-20）"),
             "2023年3月记-19号凭证（2023-03-20）"
+        );
+        assert_eq!(
+            voucher_ref("2023-03 记-19（局机关 序时账.xlsx，2023-03-20）"),
+            "2023年3月记-19号凭证（局机关 序时账.xlsx，2023-03-20）"
         );
         let a = amounts("借 支出 429.00 元，合计73,600.00元，比率5.04%，原值 1,356.00 元；2023年");
         assert_eq!(

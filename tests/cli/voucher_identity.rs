@@ -629,6 +629,17 @@ fn a_finding_on_a_voucher_sharing_its_number_is_reported_with_the_tag_that_tells
             ],
             "（b.csv）",
         ),
+        // A file name with a space: the tag is whole in the report.
+        (
+            vec![
+                ("a.csv", format!("{CSV_HEAD}{plain}")),
+                (
+                    "社保 中心.csv",
+                    format!("{CSV_HEAD}{}", cash_meal("2023-03-01", "赵六")),
+                ),
+            ],
+            "（社保 中心.csv）",
+        ),
     ] {
         let (out, vouchers, report) = run_one_entity(&ledgers);
         assert!(out.status.success(), "{tag}: {}", stderr(&out));
