@@ -131,9 +131,10 @@ fn same_voucher(a: &LineRef, b: &LineRef) -> bool {
         && a.book() == b.book()
 }
 
-/// The distinct texts of one key field, numbered as first seen.
+/// The distinct texts of one key field, numbered as first seen (also the load summary's
+/// voucher count, `load::voucher_counts`).
 #[derive(Default)]
-struct Texts<'a> {
+pub(crate) struct Texts<'a> {
     ids: PlHashMap<&'a str, u32>,
     texts: Vec<&'a str>,
     /// The last text asked for and its number (a file's lines mostly share their entity,
@@ -142,7 +143,7 @@ struct Texts<'a> {
 }
 
 impl<'a> Texts<'a> {
-    fn id(&mut self, s: &'a str) -> u32 {
+    pub(crate) fn id(&mut self, s: &'a str) -> u32 {
         if let Some((t, i)) = self.last {
             if t == s {
                 return i;
@@ -155,6 +156,11 @@ impl<'a> Texts<'a> {
         }
         self.last = Some((s, i));
         i
+    }
+
+    /// The text numbered `i`.
+    pub(crate) fn text(&self, i: u32) -> &'a str {
+        self.texts[i as usize]
     }
 
     /// The texts in text order, and each first-seen number's place among them.
