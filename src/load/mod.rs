@@ -538,7 +538,7 @@ fn voucher_counts(lines: &DataFrame) -> Result<(usize, Vec<String>)> {
     let date = c("date")?.cast(&DataType::Int32)?;
     let date = date.i32()?;
     // Texts numbered in order of appearance; the number of a text stands for it in the keys.
-    use crate::load::ledger::balance::Texts;
+    use crate::model::texts::Texts;
     let (mut entities, mut kinds, mut files) =
         (Texts::default(), Texts::default(), Texts::default());
     // Each run of rows with one key once, then sorted: equal keys meet, and a five-field
@@ -553,8 +553,14 @@ fn voucher_counts(lines: &DataFrame) -> Result<(usize, Vec<String>)> {
         .zip(file.iter())
         .zip(date.iter());
     for ((((((e, y), p), k), n), f), d) in rows {
-        let k5: Key5 = (e.map(|e| entities.id(e)), y, p, k.map(|k| kinds.id(k)), n);
-        let key = (k5, f.map(|f| files.id(f)), d);
+        let k5: Key5 = (
+            e.map(|e| entities.number(e)),
+            y,
+            p,
+            k.map(|k| kinds.number(k)),
+            n,
+        );
+        let key = (k5, f.map(|f| files.number(f)), d);
         if keys.last() != Some(&key) {
             keys.push(key);
         }

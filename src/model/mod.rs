@@ -4,4 +4,5 @@ pub mod categories;
 pub mod findings;
 pub mod money;
 pub mod provenance;
+pub mod texts;
 pub mod voucher;

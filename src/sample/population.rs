@@ -4,6 +4,7 @@
 
 use super::select::Item;
 use crate::model::money::Fen;
+use crate::model::texts::Texts;
 use anyhow::Result;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -180,44 +181,6 @@ fn names_of(sorted: &[(Key, IntKey)]) -> Vec<String> {
 /// field (the same order and equality as the texts), or before the ranks are known the order
 /// in which it was first seen.
 type IntKey = (u32, i32, u32, u32, u32, u32, Option<i32>);
-
-/// The distinct texts of one key field, numbered as first seen. A row's text is compared with
-/// the previous row's first (a ledger's entity, word and file change rarely from row to row)
-/// and hashed only where it differs.
-#[derive(Default)]
-struct Texts<'a> {
-    numbers: PlHashMap<&'a str, u32>,
-    texts: Vec<&'a str>,
-    last: Option<(&'a str, u32)>,
-}
-
-impl<'a> Texts<'a> {
-    fn number(&mut self, t: &'a str) -> u32 {
-        if let Some((l, n)) = self.last {
-            if l == t {
-                return n;
-            }
-        }
-        let texts = &mut self.texts;
-        let n = *self.numbers.entry(t).or_insert_with(|| {
-            texts.push(t);
-            (texts.len() - 1) as u32
-        });
-        self.last = Some((t, n));
-        n
-    }
-
-    /// Each number's rank in text order.
-    fn ranks(&self) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..self.texts.len() as u32).collect();
-        order.sort_unstable_by_key(|&n| self.texts[n as usize]);
-        let mut rank = vec![0; order.len()];
-        for (r, &n) in order.iter().enumerate() {
-            rank[n as usize] = r as u32;
-        }
-        rank
-    }
-}
 
 /// One item per voucher of the 正常 lines (a voucher's amount is its 财务会计 debits; its label,
 /// class and source are its first line's, its class the first 经济分类 given).
@@ -423,11 +386,7 @@ pub(crate) fn voucher_of_lines(df: &DataFrame) -> Result<(Vec<String>, Vec<Optio
         .iter()
         .map(|&i| {
             let k = keys[i as usize];
-            let texts = (
-                entity.texts[k.0 as usize],
-                kind.texts[k.3 as usize],
-                file.texts[k.5 as usize],
-            );
+            let texts = (entity.text(k.0), kind.text(k.3), file.text(k.5));
             let key: Key = (texts.0, k.1, k.2, texts.1, k.4, texts.2, k.6);
             (key, ranked[i as usize])
         })

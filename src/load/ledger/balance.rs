@@ -4,6 +4,7 @@
 use super::model::{LineRef, LineStore};
 use crate::load::report::{DuplicateNumber, FileReport, Unbalanced};
 use crate::model::money::Fen;
+use crate::model::texts::Texts;
 use crate::model::voucher::VoucherId;
 use chrono::NaiveDate;
 use polars::prelude::PlHashMap;
@@ -131,51 +132,14 @@ fn same_voucher(a: &LineRef, b: &LineRef) -> bool {
         && a.book() == b.book()
 }
 
-/// The distinct texts of one key field, numbered as first seen (also the load summary's
-/// voucher count, `load::voucher_counts`).
-#[derive(Default)]
-pub(crate) struct Texts<'a> {
-    ids: PlHashMap<&'a str, u32>,
-    texts: Vec<&'a str>,
-    /// The last text asked for and its number (a file's lines mostly share their entity,
-    /// 账套 and basis).
-    last: Option<(&'a str, u32)>,
-}
-
-impl<'a> Texts<'a> {
-    pub(crate) fn id(&mut self, s: &'a str) -> u32 {
-        if let Some((t, i)) = self.last {
-            if t == s {
-                return i;
-            }
-        }
-        let next = self.texts.len() as u32;
-        let i = *self.ids.entry(s).or_insert(next);
-        if i == next {
-            self.texts.push(s);
-        }
-        self.last = Some((s, i));
-        i
+/// A key field's texts in text order, and each first-seen number's rank among them.
+fn ranked(t: Texts<'_>) -> Ranked<'_> {
+    let rank = t.ranks();
+    let mut texts = vec![""; rank.len()];
+    for (n, &r) in rank.iter().enumerate() {
+        texts[r as usize] = t.text(n as u32);
     }
-
-    /// The text numbered `i`.
-    pub(crate) fn text(&self, i: u32) -> &'a str {
-        self.texts[i as usize]
-    }
-
-    /// The texts in text order, and each first-seen number's place among them.
-    fn ranks(self) -> Ranked<'a> {
-        let mut order: Vec<u32> = (0..self.texts.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| self.texts[i as usize]);
-        let mut rank = vec![0; order.len()];
-        for (r, &i) in order.iter().enumerate() {
-            rank[i as usize] = r as u32;
-        }
-        Ranked {
-            texts: order.iter().map(|&i| self.texts[i as usize]).collect(),
-            rank,
-        }
-    }
+    Ranked { texts, rank }
 }
 
 struct Ranked<'a> {
@@ -194,23 +158,23 @@ struct KeyTexts<'a> {
 impl<'a> KeyTexts<'a> {
     fn key(&mut self, l: LineRef<'a>) -> Key {
         (
-            self.entity.id(l.entity()),
-            l.book().map_or(0, |b| 1 + self.book.id(b)),
+            self.entity.number(l.entity()),
+            l.book().map_or(0, |b| 1 + self.book.number(b)),
             l.year(),
             l.period(),
-            self.kind.id(l.voucher_kind()),
+            self.kind.number(l.voucher_kind()),
             l.voucher_number(),
             l.date(),
-            self.basis.id(l.basis()),
+            self.basis.number(l.basis()),
         )
     }
 
     fn ranks(self) -> KeyRanks<'a> {
         KeyRanks {
-            entity: self.entity.ranks(),
-            book: self.book.ranks(),
-            kind: self.kind.ranks(),
-            basis: self.basis.ranks(),
+            entity: ranked(self.entity),
+            book: ranked(self.book),
+            kind: ranked(self.kind),
+            basis: ranked(self.basis),
         }
     }
 }
