@@ -36,14 +36,20 @@ fn delimiter(text_head: &[u8]) -> u8 {
     }
 }
 
-/// Split bytes into records (csv handles quotes and embedded newlines), fields still raw.
-/// A `ByteRecord` keeps a record's fields in one buffer: one allocation per row, not per cell.
-fn records(bytes: &[u8], delim: u8) -> Result<Vec<csv::ByteRecord>> {
-    let mut rdr = csv::ReaderBuilder::new()
+/// The one way a delimited body is split: no header row, records of any length (title rows
+/// are shorter than the table), the sniffed delimiter.
+fn reader(bytes: &[u8], delim: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delim)
-        .from_reader(bytes);
+        .from_reader(bytes)
+}
+
+/// Split bytes into records (csv handles quotes and embedded newlines), fields still raw.
+/// A `ByteRecord` keeps a record's fields in one buffer: one allocation per row, not per cell.
+fn records(bytes: &[u8], delim: u8) -> Result<Vec<csv::ByteRecord>> {
+    let mut rdr = reader(bytes, delim);
     let mut out = Vec::new();
     for r in rdr.byte_records() {
         let r = r.map_err(|e| anyhow!("CSV 结构无法解析：{e}"))?;
@@ -95,11 +101,7 @@ fn too_long(path: &Path) -> anyhow::Error {
 /// cell as it is read (one reused record, no copy of the file's records), then the grid is
 /// checked against the cells' extent and filled, as for a workbook.
 fn utf8_cells(path: &Path, sheet: &str, body: &[u8], delim: u8) -> Result<Range<Data>> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delim)
-        .from_reader(body);
+    let mut rdr = reader(body, delim);
     let mut rec = csv::ByteRecord::new();
     let mut cells: Vec<(u32, u32, Data)> = Vec::new();
     let mut ext = UsedRange::new(true);
@@ -184,11 +186,7 @@ pub fn stream_utf8<T>(
         if !sink.sheet(name) {
             return;
         }
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delim)
-            .from_reader(body);
+        let mut rdr = reader(body, delim);
         let mut rec = csv::ByteRecord::new();
         let mut row = 0usize;
         loop {
