@@ -574,7 +574,8 @@ mod tests {
         assert!(none.law.is_empty() && none.note.contains("须人工补充"));
     }
 
-    /// The families each rule (or category) cites: `citations`, `amount_citations` and the
+    /// The families each rule (or category) cites: `citations`, `amount_citations`, any
+    /// `…_citation` and the
     /// `required` documents' `citation` of data/rules.toml; `citations` of data/categories.toml.
     fn cited_families() -> Vec<(String, Vec<String>)> {
         let strings = |v: Option<&toml::Value>| -> Vec<String> {
@@ -592,6 +593,12 @@ mod tests {
             let Some(t) = t.as_table() else { continue };
             let mut fams = strings(t.get("citations"));
             fams.extend(strings(t.get("amount_citations")));
+            // A single family a rule cites for one kind of its findings (`targets_citation`).
+            fams.extend(
+                t.iter()
+                    .filter(|(k, _)| k.ends_with("_citation"))
+                    .filter_map(|(_, v)| v.as_str().map(String::from)),
+            );
             for r in t
                 .get("required")
                 .and_then(|r| r.as_array())

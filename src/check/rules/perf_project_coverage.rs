@@ -38,6 +38,9 @@ type Named = (String, Option<String>);
 #[serde(deny_unknown_fields)]
 struct Settings {
     monitoring_words: Vec<String>,
+    /// The citation families of a project without a 绩效目标 and of one not monitored.
+    targets_citation: String,
+    monitoring_citation: String,
 }
 
 pub fn check(cx: &Context) -> Result<RuleOutcome> {
@@ -95,7 +98,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     &missing,
                     ("项目绩效目标表".to_string(), t.paths()),
                     "未编制项目绩效目标",
-                    "performance-targets",
+                    &p.targets_citation,
                 ));
             }
         }
@@ -137,7 +140,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                     &missing,
                     source,
                     "未开展绩效运行监控",
-                    "performance-monitoring",
+                    &p.monitoring_citation,
                 ));
             }
         }
