@@ -1,0 +1,365 @@
+//! Held-out re-test of the loader on other vendors' exports and hostile files (session 32):
+//! each defect found is tested here by class — several wordings that must load, and the
+//! look-alikes that must not be misread. Exports are written here from scratch (CSV text, or
+//! .xlsx through rust_xlsxwriter), in the shapes 用友 / 浪潮 / 金蝶 / 久其 style software prints.
+
+use crate::common::*;
+use reeval::load::{load, LoadRequest, Loaded};
+use std::path::{Path, PathBuf};
+
+const HEADER: &str = "日期,凭证号,摘要,科目编码,科目名称,借方,贷方";
+
+/// Two balanced vouchers, four lines (debits 1,234.50 + 88.00).
+const LINES: &str = "2023-01-05,记-1,购办公用品,5001,业务活动费用,1234.50,\n\
+                     2023-01-05,记-1,购办公用品,1011,零余额账户用款额度,,1234.50\n\
+                     2023-01-06,记-2,付快递费,5001,业务活动费用,88.00,\n\
+                     2023-01-06,记-2,付快递费,1001,库存现金,,88.00\n";
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn load_ok(files: &[PathBuf]) -> Loaded {
+    load(&LoadRequest {
+        ledgers: files.to_vec(),
+        keep_rows: true,
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{e:#}"))
+}
+
+fn load_err(file: &Path) -> String {
+    match load(&LoadRequest {
+        ledgers: vec![file.to_path_buf()],
+        ..Default::default()
+    }) {
+        Ok(_) => panic!("{} loaded", file.display()),
+        Err(e) => format!("{e:#}"),
+    }
+}
+
+/// Class: a record-count footer closing the table (`共 N 条` and its wordings) was rejected as
+/// a line without an account. Each wording, in a CSV's last row, in column A of an .xlsx and in
+/// a GBK CSV, is skipped: every data row loads, nothing is rejected.
+#[test]
+fn count_footers_closing_a_table_are_skipped_in_every_wording() {
+    let d = tmp();
+    let wordings = [
+        "共 4 条",
+        "共4条记录",
+        "记录数：4",
+        "合计：2笔",
+        "总计 1,234 条",
+        "共 2 张凭证",
+        "共４条",
+        "本页 4 行",
+    ];
+    for (i, w) in wordings.iter().enumerate() {
+        let csv = write(
+            d.path(),
+            &format!("f{i}.csv"),
+            &format!("{HEADER}\n{LINES}\"{w}\"\n"),
+        );
+        let l = load_ok(&[csv]);
+        let f = &l.report.files[0];
+        assert_eq!(f.rows_rejected, 0, "{w}: {:?}", f.rejections);
+        assert_eq!(l.report.summary.lines_loaded, 4, "{w}");
+    }
+    // GBK, CRLF, the footer quoted in its own cell and followed by empty cells.
+    let text = format!(
+        "{HEADER}\r\n{}\"共 4 条\",,,,,,\r\n",
+        LINES.replace('\n', "\r\n")
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let p = d.path().join("gbk.csv");
+    std::fs::write(&p, &gbk).unwrap();
+    let l = load_ok(std::slice::from_ref(&p));
+    assert_eq!(l.report.files[0].rows_rejected, 0);
+    assert_eq!(l.report.summary.lines_loaded, 4);
+    // .xlsx: the footer in column A below the last line.
+    let x = d.path().join("footer.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let mut r = 0u32;
+    for line in std::iter::once(HEADER).chain(LINES.lines()) {
+        for (c, v) in line.split(',').enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r, c as u16, v).unwrap();
+            }
+        }
+        r += 1;
+    }
+    ws.write_string(r, 0, "共4条记录").unwrap();
+    wb.save(&x).unwrap();
+    let l = load_ok(&[x]);
+    assert_eq!(l.report.files[0].rows_rejected, 0);
+    assert_eq!(l.report.summary.lines_loaded, 4);
+}
+
+/// Look-alikes of a count footer: a row with an amount is never a footer (rejected with its
+/// reason), a count of something else (`共计 3 人`) is not a shape, and a journal line whose
+/// 摘要 says `共4条` stays a line.
+#[test]
+fn count_footer_look_alikes_are_not_skipped() {
+    let d = tmp();
+    // An amount beside the count: rejected, never skipped silently.
+    let csv = write(
+        d.path(),
+        "amount.csv",
+        &format!("{HEADER}\n{LINES}共 4 条,,,,,1322.50,\n"),
+    );
+    let l = load_ok(&[csv]);
+    assert_eq!(l.report.files[0].rows_rejected, 1);
+    // Not a count shape.
+    for w in ["共计 3 人", "共 4 条，其中作废 1 条", "4条"] {
+        let csv = write(
+            d.path(),
+            "other.csv",
+            &format!("{HEADER}\n{LINES}\"{w}\"\n"),
+        );
+        let l = load_ok(&[csv]);
+        assert_eq!(l.report.files[0].rows_rejected, 1, "{w}");
+    }
+    // A line whose 摘要 is a count: loaded as a line.
+    let csv = write(
+        d.path(),
+        "line.csv",
+        &format!(
+            "{HEADER}\n{LINES}2023-01-07,记-3,共4条,5001,业务活动费用,10.00,\n\
+             2023-01-07,记-3,共4条,1001,库存现金,,10.00\n"
+        ),
+    );
+    let l = load_ok(&[csv]);
+    assert_eq!(l.report.files[0].rows_rejected, 0);
+    assert_eq!(l.report.summary.lines_loaded, 6);
+    assert_eq!(l.lines[4].summary, "共4条");
+}
+
+/// Class: a 科目 cell with its code in brackets after the name (`业务活动费用(5001)`,
+/// `办公费（500101）`, `银行存款[1002]`, `【1011】` full-width) was rejected as "没有科目编码".
+/// Each bracket style loads with the code and the name apart.
+#[test]
+fn account_named_before_its_bracketed_code_loads() {
+    let d = tmp();
+    let csv = write(
+        d.path(),
+        "acct.csv",
+        "日期,凭证号,摘要,科目,借方,贷方\n\
+         2023-01-05,记-1,购办公用品,业务活动费用(5001),100.00,\n\
+         2023-01-05,记-1,购办公用品,零余额账户用款额度（1011）,,100.00\n\
+         2023-01-06,记-2,付快递费,办公费[500101],20.00,\n\
+         2023-01-06,记-2,付快递费,库存现金【1001】,,20.00\n\
+         2023-01-07,记-3,付话费,邮电费 ( 5001.02 ),30.00,\n\
+         2023-01-07,记-3,付话费,银行存款-基本户(1002),,30.00\n",
+    );
+    let l = load_ok(&[csv]);
+    assert_eq!(l.report.files[0].rows_rejected, 0);
+    let got: Vec<(&str, &str)> = l
+        .lines
+        .iter()
+        .map(|x| (x.account_code.as_str(), x.account_name.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("5001", "业务活动费用"),
+            ("1011", "零余额账户用款额度"),
+            ("500101", "办公费"),
+            ("1001", "库存现金"),
+            ("5001.02", "邮电费"),
+            ("1002", "银行存款-基本户(1002)"),
+        ]
+    );
+}
+
+/// Look-alikes: brackets that hold no account of the chart stay rejected with the reason —
+/// an 经济分类 code (`办公费(30201)`), a year (`会议费(2023)`), a short number (`暂付款(2)`),
+/// a remark (`办公费(退回)`) — and a name path keeps resolving by its names.
+#[test]
+fn bracketed_numbers_that_are_no_account_are_not_read_as_codes() {
+    let d = tmp();
+    for (i, acct) in ["办公费(30201)", "会议费(2023)", "暂付款(2)", "办公费(退回)"]
+        .iter()
+        .enumerate()
+    {
+        let csv = write(
+            d.path(),
+            &format!("x{i}.csv"),
+            &format!(
+                "日期,凭证号,摘要,科目,借方,贷方\n\
+                 2023-01-05,记-1,x,{acct},100.00,\n\
+                 2023-01-05,记-1,x,1011 零余额账户用款额度,,100.00\n"
+            ),
+        );
+        let l = load_ok(&[csv]);
+        let f = &l.report.files[0];
+        assert_eq!(f.rows_rejected, 1, "{acct}");
+        assert!(
+            f.rejections[0].reason.contains("没有科目编码"),
+            "{acct}: {}",
+            f.rejections[0].reason
+        );
+    }
+    let csv = write(
+        d.path(),
+        "path.csv",
+        "日期,凭证号,摘要,科目,借方,贷方\n\
+         2023-01-05,记-1,x,业务活动费用/商品和服务费用/办公费(30201),100.00,\n\
+         2023-01-05,记-1,x,1011 零余额账户用款额度,,100.00\n",
+    );
+    let l = load_ok(&[csv]);
+    assert_eq!(l.report.files[0].rows_rejected, 0);
+    assert_eq!(l.lines[0].account_code, "5001");
+}
+
+/// Class: a trailing minus (`88.00-`, `1,234.50-`, full-width `８８．００－`) — a reversal as
+/// some ledgers print it — was rejected as "不是金额". It reads as a negative amount, and the
+/// voucher balances; a minus inside a number (`1-2`) or alone stays what it was.
+#[test]
+fn trailing_minus_amounts_read_as_reversals() {
+    let d = tmp();
+    let csv = write(
+        d.path(),
+        "neg.csv",
+        "日期,凭证号,摘要,科目编码,科目名称,借方,贷方\n\
+         2023-02-28,记-20,红字冲销水费,5001,业务活动费用,88.00-,\n\
+         2023-02-28,记-20,红字冲销水费,1011,零余额账户用款额度,,88.00-\n\
+         2023-02-28,记-21,红字冲销电费,5001,业务活动费用,\"1,234.50-\",\n\
+         2023-02-28,记-21,红字冲销电费,1011,零余额账户用款额度,,８８．００－\n\
+         2023-02-28,记-21,红字冲销电费,1011,零余额账户用款额度,,\"1,146.50-\"\n",
+    );
+    let l = load_ok(&[csv]);
+    let f = &l.report.files[0];
+    assert_eq!(f.rows_rejected, 0, "{:?}", f.rejections);
+    let debits: Vec<i64> = l.lines.iter().map(|x| x.debit.0).collect();
+    let credits: Vec<i64> = l.lines.iter().map(|x| x.credit.0).collect();
+    assert_eq!(debits, [-8800, 0, -123450, 0, 0]);
+    assert_eq!(credits, [0, -8800, 0, -8800, -114650]);
+    assert!(f.vouchers_unbalanced.is_empty());
+    for bad in ["1-2", "--5", "88.00--", "-"] {
+        let csv = write(
+            d.path(),
+            "bad.csv",
+            &format!(
+                "日期,凭证号,摘要,科目编码,科目名称,借方,贷方\n\
+                 2023-02-28,记-20,x,5001,业务活动费用,{bad},\n\
+                 2023-02-28,记-20,x,1011,零余额账户用款额度,,1.00\n\
+                 2023-02-28,记-20,x,1011,零余额账户用款额度,,-1.00\n"
+            ),
+        );
+        let l = load_ok(&[csv]);
+        let f = &l.report.files[0];
+        if bad == "-" {
+            // `-` alone is zero, as before.
+            assert_eq!(f.rows_rejected, 0, "{bad}");
+        } else {
+            assert_eq!(f.rows_rejected, 1, "{bad}");
+            assert!(f.rejections[0].reason.contains("不是金额"), "{bad}");
+        }
+    }
+}
+
+/// Class: 本币借方 / 本位币贷方 — the 借贷 header words in the other order some exports use —
+/// were no known header (no header found, exit 2). Each wording is read as 借方/贷方, beside
+/// 原币借方/原币贷方 columns that are not taken for them.
+#[test]
+fn local_currency_debit_credit_headers_in_either_order_are_read() {
+    let d = tmp();
+    for (dr, cr) in [
+        ("本币借方", "本币贷方"),
+        ("本位币借方", "本位币贷方"),
+        ("借方本位币", "贷方本位币"),
+        ("借方本币金额", "贷方本币金额"),
+        ("本币借方金额", "本币贷方金额"),
+    ] {
+        let csv = write(
+            d.path(),
+            "h.csv",
+            &format!(
+                "日期,凭证号,摘要,科目编码,科目名称,原币借方,{dr},原币贷方,{cr}\n\
+                 2023-01-05,记-1,x,5001,业务活动费用,1.00,7.00,,\n\
+                 2023-01-05,记-1,x,1011,零余额账户用款额度,,,1.00,7.00\n"
+            ),
+        );
+        let l = load_ok(&[csv]);
+        assert_eq!(l.report.files[0].rows_rejected, 0, "{dr}");
+        assert_eq!(l.lines[0].debit.0, 700, "{dr}");
+        assert_eq!(l.lines[1].credit.0, 700, "{cr}");
+    }
+}
+
+/// Class: a ledger with a header (and titles) but not one line loaded with exit 0 and an empty
+/// result. It is an error naming the file, exit 2, in .xlsx and CSV alike; a file with one
+/// line still loads.
+#[test]
+fn a_ledger_with_a_header_and_no_line_is_an_error() {
+    let d = tmp();
+    let csv = write(d.path(), "header-only.csv", &format!("{HEADER}\n"));
+    let titled = write(
+        d.path(),
+        "titled.csv",
+        &format!("序时账\n单位：某县人社局,,期间：2023年\n{HEADER}\n合计,,,,,0.00,0.00\n共 0 条\n"),
+    );
+    for f in [&csv, &titled] {
+        let e = load_err(f);
+        assert!(e.contains("只有表头，没有任何分录行"), "{e}");
+        let (out, _) = cli_load(d.path(), &[p(f)]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("只有表头"), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"));
+    }
+    let x = d.path().join("header-only.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, v) in HEADER.split(',').enumerate() {
+        ws.write_string(0, c as u16, v).unwrap();
+    }
+    wb.save(&x).unwrap();
+    assert!(load_err(&x).contains("只有表头"));
+    let one = write(
+        d.path(),
+        "one.csv",
+        &format!("{HEADER}\n2023-01-05,记-1,x,5001,业务活动费用,0.00,\n"),
+    );
+    assert_eq!(load_ok(&[one]).report.summary.lines_loaded, 1);
+}
+
+/// Class: messages listing columns grew with the sheet — a 60,000-column row printed a
+/// 1.2 MB line of unread columns, and a sheet of 60,000 unknown headers an error of the same
+/// size. The lists stop at 30 names and count the rest; the JSON report keeps every column.
+#[test]
+fn a_sheet_of_sixty_thousand_columns_gives_short_messages() {
+    let d = tmp();
+    let extra: Vec<String> = (0..60_000).map(|i| format!("列{i}")).collect();
+    let csv = write(
+        d.path(),
+        "wide.csv",
+        &format!(
+            "{HEADER},{}\n2023-01-05,记-1,x,5001,业务活动费用,1.00,\n2023-01-05,记-1,x,1011,零余额账户用款额度,,1.00\n",
+            extra.join(",")
+        ),
+    );
+    let (out, json) = cli_load(d.path(), &[p(&csv)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out) + &stderr(&out);
+    assert!(text.len() < 8_000, "{} bytes printed", text.len());
+    assert!(text.contains("等 60000 列"), "{text}");
+    let json = json.unwrap();
+    let ignored = json["files"][0]["sheets"][0]["ignored_columns"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(ignored, 60_000);
+    // No header among 60,000 unknown names: exit 2, a short sentence.
+    let unknown = write(
+        d.path(),
+        "unknown.csv",
+        &format!("{}\n{}\n", extra.join(","), extra.join(",")),
+    );
+    let (out, _) = cli_load(d.path(), &[p(&unknown)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).len() < 8_000, "{} bytes", stderr(&out).len());
+    assert!(stderr(&out).contains("等 60000 列"), "{}", stderr(&out));
+}
