@@ -363,3 +363,96 @@ fn a_sheet_of_sixty_thousand_columns_gives_short_messages() {
     assert!(stderr(&out).len() < 8_000, "{} bytes", stderr(&out).len());
     assert!(stderr(&out).contains("等 60000 列"), "{}", stderr(&out));
 }
+
+fn with_tables(ledger: PathBuf, assets: Vec<PathBuf>, balances: Vec<PathBuf>) -> Loaded {
+    load(&LoadRequest {
+        ledgers: vec![ledger],
+        assets,
+        balances,
+        keep_rows: true,
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{e:#}"))
+}
+
+/// Class: a title or footer line below a register's rows (`共 4 条`, `共2条记录`,
+/// `制表人：张三  审核人：李四`, `第 1 页 共 1 页`) was loaded as an asset whose 资产编号 is the
+/// footer's text (资产云 style .xlsx and GBK CSV alike). Skipped now; the register's count and
+/// 原值 are the real rows'. Look-alike: a real asset with no amounts whose 编号 is a number
+/// stays an asset, and a footer-worded row with an amount is kept as written, never skipped.
+#[test]
+fn register_footers_and_sign_off_lines_are_no_assets() {
+    let d = tmp();
+    let ledger = write(d.path(), "l.csv", &format!("{HEADER}\n{LINES}"));
+    let head = "资产编号,资产名称,资产分类名称,取得日期,原值,累计折旧,净值\n";
+    let rows = "2019001,台式计算机,台式机,2019-05-10,5680.00,3408.00,2272.00\n\
+                2015002,办公楼,办公用房,2015-01-01,\"12,500,000.00\",\"2,500,000.00\",\"10,000,000.00\"\n";
+    for (i, footer) in [
+        "共 2 条",
+        "共2条记录",
+        "制表人：张三,,审核人：李四",
+        "第 1 页 共 1 页",
+        "记录数：2",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let text = format!("{head}{rows}{footer}\n");
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        let a = d.path().join(format!("a{i}.csv"));
+        std::fs::write(&a, &gbk).unwrap();
+        let l = with_tables(ledger.clone(), vec![a], vec![]);
+        let f = l.report.files.iter().find(|f| f.kind == "assets").unwrap();
+        assert_eq!(l.report.summary.assets_loaded, 2, "{footer}");
+        assert_eq!(f.rows_rejected, 0, "{footer}: {:?}", f.rejections);
+        assert_eq!(f.totals.original.unwrap().0, 1_250_568_000, "{footer}");
+    }
+    // A real asset without amounts (a donated item booked at 0) stays an asset.
+    let a = write(
+        d.path(),
+        "zero.csv",
+        &format!("{head}{rows}2023009,捐赠书柜,家具,2023-07-15,,,\n"),
+    );
+    let l = with_tables(ledger.clone(), vec![a], vec![]);
+    assert_eq!(l.report.summary.assets_loaded, 3);
+    // A footer-worded row with an amount is not skipped.
+    let a = write(
+        d.path(),
+        "amount.csv",
+        &format!("{head}{rows}共 2 条,,,,5680.00,,\n"),
+    );
+    let l = with_tables(ledger, vec![a], vec![]);
+    let f = l.report.files.iter().find(|f| f.kind == "assets").unwrap();
+    assert_eq!(l.report.summary.assets_loaded, 3);
+    assert_eq!(f.rows_rejected, 0);
+}
+
+/// Class: the same footer and sign-off lines below a 科目余额表 were rejected as rows with no
+/// account code. Skipped now; a row with an account keeps loading.
+#[test]
+fn balance_table_footers_are_skipped_not_rejected() {
+    let d = tmp();
+    let ledger = write(d.path(), "l.csv", &format!("{HEADER}\n{LINES}"));
+    for footer in ["共 3 条", "制表人：张三,,审核人：李四", "记录数：3"] {
+        let b = write(
+            d.path(),
+            "b.csv",
+            &format!(
+                "科目编码,科目名称,期初余额借方,期初余额贷方\n\
+                 1001,库存现金,500.00,\n\
+                 1011,零余额账户用款额度,2000.00,\n\
+                 3001,累计盈余,,2500.00\n\
+                 {footer}\n"
+            ),
+        );
+        let l = with_tables(ledger.clone(), vec![], vec![b]);
+        let f = l
+            .report
+            .files
+            .iter()
+            .find(|f| f.kind == "balances")
+            .unwrap();
+        assert_eq!(f.rows_rejected, 0, "{footer}: {:?}", f.rejections);
+        assert_eq!(l.report.summary.opening_balances, 3, "{footer}");
+    }
+}
