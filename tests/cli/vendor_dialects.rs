@@ -456,3 +456,77 @@ fn balance_table_footers_are_skipped_not_rejected() {
         assert_eq!(l.report.summary.opening_balances, 3, "{footer}");
     }
 }
+
+/// Class: a workbook whose second sheet repeats the first (a hidden `序时账(备份)` or a visible
+/// copy) loaded every voucher twice, merged into vouchers of double amounts that still
+/// balance, with no word said. The load now warns, naming both sheets and the vouchers.
+/// Look-alike: monthly sheets (1月, 2月 …) share voucher numbers but not periods — no warning.
+#[test]
+fn a_copied_sheet_repeating_the_vouchers_is_warned_about() {
+    let d = tmp();
+    let rows: Vec<Vec<&str>> = std::iter::once(HEADER)
+        .chain(LINES.lines())
+        .map(|l| l.split(',').collect())
+        .collect();
+    let write_book = |path: &Path, sheets: &[(&str, &[Vec<&str>])], hide_second: bool| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for (i, (name, rows)) in sheets.iter().enumerate() {
+            let ws = wb.add_worksheet();
+            ws.set_name(*name).unwrap();
+            if i == 1 && hide_second {
+                ws.set_hidden(true);
+            }
+            for (r, row) in rows.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    if !v.is_empty() {
+                        ws.write_string(r as u32, c as u16, *v).unwrap();
+                    }
+                }
+            }
+        }
+        wb.save(path).unwrap();
+    };
+    for (name, hidden) in [("序时账(备份)", true), ("Sheet2", false)] {
+        let x = d.path().join(format!("dup-{hidden}.xlsx"));
+        write_book(&x, &[("序时账", &rows), (name, &rows)], hidden);
+        let l = load_ok(&[x]);
+        let f = &l.report.files[0];
+        let w = f
+            .warnings
+            .iter()
+            .find(|w| w.contains("凭证号和日期与工作表"))
+            .unwrap_or_else(|| panic!("{name}: {:?}", f.warnings));
+        assert!(
+            w.contains(name) && w.contains("序时账") && w.contains("2 张凭证"),
+            "{w}"
+        );
+        assert!(w.contains("2023-01-05 记-1"), "{w}");
+    }
+    // Monthly sheets: 记-1 in January and in February are two vouchers, no warning.
+    let jan: Vec<Vec<&str>> = vec![
+        HEADER.split(',').collect(),
+        "2023-01-05,记-1,a,5001,业务活动费用,1.00,"
+            .split(',')
+            .collect(),
+        "2023-01-05,记-1,a,1001,库存现金,,1.00".split(',').collect(),
+    ];
+    let feb: Vec<Vec<&str>> = vec![
+        HEADER.split(',').collect(),
+        "2023-02-05,记-1,b,5001,业务活动费用,2.00,"
+            .split(',')
+            .collect(),
+        "2023-02-05,记-1,b,1001,库存现金,,2.00".split(',').collect(),
+    ];
+    let x = d.path().join("monthly.xlsx");
+    write_book(&x, &[("1月", &jan), ("2月", &feb)], false);
+    let l = load_ok(&[x]);
+    let f = &l.report.files[0];
+    assert!(
+        !f.warnings
+            .iter()
+            .any(|w| w.contains("凭证号和日期与工作表")),
+        "{:?}",
+        f.warnings
+    );
+    assert_eq!(l.report.summary.vouchers, 2);
+}

@@ -444,6 +444,7 @@ fn finish(
         ));
     }
     report.accounts_not_in_chart = unknown_accounts.into_iter().collect();
+    super::sheet::vouchers_on_several_sheets(&out, report);
     super::balance::check_balance(&out.lines, report);
     report.totals.debit = out.lines.iter().map(|l| l.debit()).sum();
     report.totals.credit = out.lines.iter().map(|l| l.credit()).sum();
