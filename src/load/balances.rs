@@ -149,6 +149,10 @@ impl<'s, 'a: 's> SheetKind<'s> for BalanceSheets<'a> {
             return RowOutcome::Total;
         }
         if code.is_empty() || !code.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            // A title or footer line among the rows (制表人：张三, 第 2 页, 共 40 条): skipped.
+            if header::is_title_line(row, &t.loc.profile.title) {
+                return RowOutcome::Header;
+            }
             let field = if t.loc.hdr.has("account_code") {
                 "account_code"
             } else {

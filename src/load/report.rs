@@ -111,14 +111,28 @@ pub struct ColumnMap {
 }
 
 impl ColumnMap {
-    /// Columns as the messages show them: `H（备注）、I（附件）`.
+    /// Columns as the messages show them: `H（备注）、I（附件）`; past [`Self::LISTED`]
+    /// columns the rest is counted, not listed (a sheet of 60,000 columns makes no message of
+    /// a megabyte; the JSON report keeps every column).
     pub fn list(columns: &[ColumnMap]) -> String {
-        columns
+        let mut s = columns
             .iter()
+            .take(Self::LISTED)
             .map(|c| format!("{}（{}）", c.column, c.header))
             .collect::<Vec<_>>()
-            .join("、")
+            .join("、");
+        if columns.len() > Self::LISTED {
+            s.push_str(&format!(
+                " 等 {} 列（另 {} 列见 JSON 报告）",
+                columns.len(),
+                columns.len() - Self::LISTED
+            ));
+        }
+        s
     }
+
+    /// How many columns a message lists by name.
+    pub const LISTED: usize = 30;
 }
 
 impl SheetReport {

@@ -351,7 +351,7 @@ impl<'a> Finder<'a> {
         let found = if self.found_best.is_empty() {
             "（无内容）".to_string()
         } else {
-            self.found_best.join("、")
+            crate::load::ledger::diagnose::names_listed(&self.found_best)
         };
         let d = crate::load::ledger::diagnose::Diagnosis::of(&self.found_best, &self.candidates);
         anyhow::anyhow!(

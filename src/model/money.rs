@@ -214,7 +214,7 @@ pub fn amount_from_f64(v: f64) -> Result<Amount, String> {
 }
 
 /// Parse a money text as Chinese ledgers print it: `1,234.56`, `¥1,234.56`, `1234.56元`,
-/// `(1,234.56)` or `-1,234.56` or `－1234.56` for red-ink reversals, full-width digits.
+/// `(1,234.56)` or `-1,234.56` or `－1234.56` or `1,234.56-` for red-ink reversals, full-width digits.
 /// Empty, `-` and `—` alone mean zero. Thousands groups must be groups of three (`1,2,3` is
 /// rejected, not read as 123).
 pub fn parse_amount(raw: &str) -> Result<Amount, String> {
@@ -250,6 +250,13 @@ fn parse_decimal(raw: &str) -> Result<Decimal, String> {
         neg = !neg;
         t = rest;
     } else if let Some(rest) = t.strip_prefix('+') {
+        t = rest;
+    } else if let Some(rest) = t
+        .strip_suffix('-')
+        .filter(|r| r.ends_with(|c: char| c.is_ascii_digit()))
+    {
+        // A trailing minus, as some ledgers and reports print a reversal: `88.00-`.
+        neg = !neg;
         t = rest;
     }
     let (int_part, frac_part) = match t.split_once('.') {

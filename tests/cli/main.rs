@@ -52,5 +52,6 @@ mod score_format;
 mod scoring;
 mod tryout_inputs;
 mod tryout_report;
+mod vendor_dialects;
 mod voucher_identity;
 mod workbook;

@@ -125,6 +125,15 @@ impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
                 Err((c, r)) => RowOutcome::rejected(c, format!("合计行金额无法读取：{r}")),
             };
         }
+        // A title or footer line among the rows (a page's repeated title, 制表人：张三, 共 4 条):
+        // no amount, every cell a title fact, heading, page marker or record count — skipped,
+        // never an asset whose 编号 is `共 4 条`.
+        let no_amount = amounts
+            .as_ref()
+            .is_ok_and(|v| v.iter().all(|x| x.is_zero()));
+        if no_amount && header::is_title_line(row, &t.loc.profile.title) {
+            return RowOutcome::Header;
+        }
         let Some(code) = code_text else {
             return RowOutcome::rejected(t.label("asset_code"), "资产编号为空，且不是合计行");
         };

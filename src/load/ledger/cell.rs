@@ -444,6 +444,29 @@ pub fn split_code_name(raw: &str) -> (String, String) {
     (code, name)
 }
 
+/// Split `业务活动费用(5001)`, `办公费（500101）`, `银行存款[1002]` — a name with its code in
+/// brackets after it — into code and name. `None` unless the bracket closes the cell, holds
+/// only digits (dots allowed between them, at least three digits) and a name stands before it.
+pub fn trailing_code(raw: &str) -> Option<(String, String)> {
+    let s: String = raw.trim().chars().map(money::fullwidth_to_ascii).collect();
+    let s = s.trim_end();
+    let close = s.chars().last()?;
+    let open = match close {
+        ')' => '(',
+        ']' => '[',
+        '】' => '【',
+        _ => return None,
+    };
+    let at = s.rfind(open)?;
+    let inner = s[at + open.len_utf8()..s.len() - close.len_utf8()].trim();
+    let digits = inner.chars().filter(|c| c.is_ascii_digit()).count();
+    let shaped = inner.starts_with(|c: char| c.is_ascii_digit())
+        && inner.ends_with(|c: char| c.is_ascii_digit())
+        && inner.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let name = s[..at].trim().trim_end_matches(['-', '_', ':']).trim();
+    (shaped && digits >= 3 && !name.is_empty()).then(|| (inner.to_string(), name.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -211,7 +211,7 @@ impl Diagnosis {
             if self.found.is_empty() {
                 "（无内容）".to_string()
             } else {
-                self.found.join("、")
+                names_listed(&self.found)
             }
         ));
         if !self.unknown.is_empty() {
@@ -223,10 +223,27 @@ impl Diagnosis {
                     None => n.clone(),
                 })
                 .collect();
-            s.push_str(&format!("；未识别的列：{}", u.join("、")));
+            s.push_str(&format!("；未识别的列：{}", names_listed(&u)));
         }
         s
     }
+}
+
+/// Header names as a message lists them: `日期、凭证号数`, past
+/// [`crate::load::report::ColumnMap::LISTED`] names counted, not listed (a row of 60,000
+/// cells makes no message of a megabyte).
+pub fn names_listed(names: &[String]) -> String {
+    let n = crate::load::report::ColumnMap::LISTED;
+    let mut s = names
+        .iter()
+        .take(n)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("、");
+    if names.len() > n {
+        s.push_str(&format!(" 等 {} 列", names.len()));
+    }
+    s
 }
 
 #[cfg(test)]

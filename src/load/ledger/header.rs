@@ -508,9 +508,9 @@ pub fn found_names(rows: &[&[Data]]) -> Vec<String> {
     best
 }
 
-/// Title-table keys that are not fields: money-unit words (`unit_words`) and the words a
-/// heading ends with (`heading`).
-const TITLE_SPECIAL: &[&str] = &["unit_words", "heading", "heading_entity_ends"];
+/// Title-table keys that are not fields: money-unit words (`unit_words`), the words a
+/// heading ends with (`heading`) and the shapes of a record-count footer (`footer`).
+const TITLE_SPECIAL: &[&str] = &["unit_words", "heading", "heading_entity_ends", "footer"];
 
 /// The field a title fact belongs to when it names no entity, book or period: a cell whose key
 /// is listed under `ignore` (打印日期 …) is read and dropped.
@@ -737,6 +737,10 @@ pub fn is_title_line(row: &[Data], keys: &BTreeMap<String, Vec<String>>) -> bool
         t.split([',', ';', '/', '，'])
             .all(|p| (p.starts_with('第') || p.starts_with('共')) && p.ends_with('页'))
     };
+    let footers: Vec<String> = keys
+        .get("footer")
+        .map(|ws| ws.iter().map(|w| footer_norm(w)).collect())
+        .unwrap_or_default();
     let mut i = 0;
     while i < cells.len() {
         let facts = facts_in(&cells[i], &table);
@@ -745,12 +749,61 @@ pub fn is_title_line(row: &[Data], keys: &BTreeMap<String, Vec<String>>) -> bool
             if last.1.is_empty() {
                 i += 1; // its value is the next cell
             }
-        } else if !(heading.iter().any(|h| t.ends_with(h.as_str())) || page(&cells[i])) {
+        } else if !(heading.iter().any(|h| t.ends_with(h.as_str()))
+            || page(&cells[i])
+            || is_count_footer(&cells[i], &footers))
+        {
             return false;
         }
         i += 1;
     }
     true
+}
+
+/// A footer shape or a cell compared with one: spaces, full-width forms and colons dropped,
+/// and thousands separators inside a count (`记录数：12` = `记录数 12`, `1,234` = `1234`).
+fn footer_norm(s: &str) -> String {
+    let chars: Vec<char> = norm(s)
+        .chars()
+        .filter(|c| !matches!(c, ':' | '：'))
+        .collect();
+    let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| !(c == ',' && i > 0 && digit(i - 1) && digit(i + 1)))
+        .map(|(_, &c)| c)
+        .collect()
+}
+
+/// Whether a cell is a record-count footer as exports close a table with one (`共 12 条`,
+/// `共12条记录`, `记录数：12`): every part (split at `,;/，；`) is one of the `footer` shapes,
+/// where `{n}` stands for a count. The caller has checked the row holds no voucher number and
+/// no amount, so a count is never taken for a line.
+pub(crate) fn is_count_footer(cell: &str, shapes: &[String]) -> bool {
+    if shapes.is_empty() {
+        return false;
+    }
+    let t = footer_norm(cell);
+    !t.is_empty()
+        && t.split([',', ';', '/', '，', '；'])
+            .all(|p| !p.is_empty() && shapes.iter().any(|s| shape_matches(s, p)))
+}
+
+/// `text` written as `shape`, each `{n}` one run of digits.
+fn shape_matches(shape: &str, text: &str) -> bool {
+    match shape.split_once("{n}") {
+        None => shape == text,
+        Some((before, after)) => {
+            let Some(rest) = text.strip_prefix(before) else {
+                return false;
+            };
+            let end = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            end > 0 && shape_matches(after, &rest[end..])
+        }
+    }
 }
 
 /// The books' year as the title lines state it: the period's year, else the first year in a

@@ -420,6 +420,15 @@ fn finish(
     if kind.out.lines.is_empty() && kind.out.opening.is_empty() && report.rows_rejected > 0 {
         return Err(nothing_loaded(path, report, &kind));
     }
+    // A header (and perhaps titles and totals) but not one line: an export of the wrong
+    // report or an empty period, never a ledger that loaded.
+    if kind.out.lines.is_empty() && kind.out.opening.is_empty() {
+        anyhow::bail!(
+            "文件 {} 只有表头，没有任何分录行（共读取 {} 行，均为表头、标题、合计或空行）",
+            path.display(),
+            report.rows_read
+        );
+    }
     let LedgerSheets {
         out,
         unknown_accounts,
@@ -435,6 +444,7 @@ fn finish(
         ));
     }
     report.accounts_not_in_chart = unknown_accounts.into_iter().collect();
+    super::sheet::vouchers_on_several_sheets(&out, report);
     super::balance::check_balance(&out.lines, report);
     report.totals.debit = out.lines.iter().map(|l| l.debit()).sum();
     report.totals.credit = out.lines.iter().map(|l| l.credit()).sum();

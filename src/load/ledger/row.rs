@@ -132,16 +132,24 @@ impl<'a> SheetReader<'a> {
     /// and the 经济分类 its last segment names (returned third).
     pub(super) fn account(&self, row: &[Data], chart: &Chart) -> Result<Account, Bad> {
         let by_path = |field: &'static str, raw: &str| -> Result<Account, Bad> {
-            match chart.resolve_path(raw) {
-                Some(r) => Ok((r.code, raw.to_string(), r.econ)),
-                None => Err(bad(
-                    field,
-                    format!(
-                        "“{raw}”中没有科目编码，也不以{}的一级科目名称开头（凭证应同时填列编号和名称）",
-                        chart.name
-                    ),
-                )),
+            if let Some(r) = chart.resolve_path(raw) {
+                return Ok((r.code, raw.to_string(), r.econ));
             }
+            // The code after the name, as some exports print it: `业务活动费用(5001)`,
+            // `办公费（500101）`, `银行存款[1002]` — taken only when it is one of the chart's
+            // accounts (an 经济分类 code in brackets, `办公费(30201)`, is none).
+            if let Some((code, name)) = cell::trailing_code(raw) {
+                if chart.first_level(&code).is_some() {
+                    return Ok((code, name, None));
+                }
+            }
+            Err(bad(
+                field,
+                format!(
+                    "“{raw}”中没有科目编码，也不以{}的一级科目名称开头（凭证应同时填列编号和名称）",
+                    chart.name
+                ),
+            ))
         };
         if self.has(f::ACCOUNT_CODE) {
             let code = self

@@ -641,3 +641,71 @@ impl<'a> SheetReader<'a> {
         }
     }
 }
+
+/// Vouchers of one workbook whose lines stand on more than one sheet — a copied or hidden
+/// backup sheet (`序时账(备份)`) loads every voucher twice, merged into one voucher of double
+/// amounts that still balances. The voucher's identity is the file's, so this cannot split
+/// them; it warns, naming the sheets and the first vouchers, so the copy is removed before
+/// the books are read. (A voucher continued on the next sheet at a sheet's row limit is named
+/// too: the warning says so.) Lines are stored sheet by sheet in the report's order, so each
+/// line's sheet is known from the sheets' loaded-row counts; nothing is checked when those do
+/// not add up to the lines.
+pub(super) fn vouchers_on_several_sheets(out: &LedgerLoad, report: &mut FileReport) {
+    let loaded: Vec<(usize, &str)> = report
+        .sheets
+        .iter()
+        .filter(|s| s.rows_loaded > 0)
+        .map(|s| (s.rows_loaded, s.sheet.as_str()))
+        .collect();
+    if loaded.len() < 2 || loaded.iter().map(|s| s.0).sum::<usize>() != out.lines.len() {
+        return;
+    }
+    type Key<'a> = (&'a str, i32, u32, &'a str, u32, NaiveDate);
+    let mut first: std::collections::HashMap<Key<'_>, usize> = std::collections::HashMap::new();
+    let mut found: BTreeMap<(usize, usize), (usize, Vec<String>)> = BTreeMap::new();
+    let mut seen: BTreeSet<(Key<'_>, usize)> = BTreeSet::new();
+    let (mut sheet, mut left) = (0usize, loaded[0].0);
+    let mut previous: Option<(Key<'_>, usize)> = None;
+    for l in out.lines.iter() {
+        while left == 0 {
+            sheet += 1;
+            left = loaded[sheet].0;
+        }
+        left -= 1;
+        // The entity by its text: shared-text ids are numbered per store block.
+        let key: Key<'_> = (
+            l.entity(),
+            l.year(),
+            l.period(),
+            l.voucher_kind(),
+            l.voucher_number(),
+            l.date(),
+        );
+        // A voucher's lines mostly follow each other: one look-up per run.
+        if previous == Some((key, sheet)) {
+            continue;
+        }
+        previous = Some((key, sheet));
+        let at = *first.entry(key).or_insert(sheet);
+        if at != sheet && seen.insert((key, sheet)) {
+            let e = found.entry((at, sheet)).or_default();
+            e.0 += 1;
+            if e.1.len() < 3 {
+                let kind = if key.3.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}-", key.3)
+                };
+                e.1.push(format!("{} {kind}{}", key.5.format("%Y-%m-%d"), key.4));
+            }
+        }
+    }
+    for ((a, b), (n, examples)) in found {
+        report.warnings.push(format!(
+            "工作表“{}”中有 {n} 张凭证的凭证号和日期与工作表“{}”中的凭证相同（如 {}），已作为同一张凭证合并；若其中一个工作表是副本或备份，请删除后重新载入，以免金额重复（凭证跨工作表续接时可忽略）",
+            loaded[b].1,
+            loaded[a].1,
+            examples.join("、")
+        ));
+    }
+}
