@@ -287,9 +287,20 @@ fn link(vouchers: Vec<Voucher>, linked: &StringChunked, book: &Book) -> Vec<Vouc
     out
 }
 
+thread_local! {
+    static BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many books [`Book::new`] has built on this thread (a `reeval run` builds one, in its
+/// check step, and hands it to the workbook: the tests count them).
+pub fn built_on_this_thread() -> usize {
+    BUILT.with(|b| b.get())
+}
+
 impl Book {
     /// The analysis view of a `lines` frame: only 正常 lines.
     pub fn new(lines: &DataFrame, econ_names: &BTreeMap<String, String>) -> Result<Book> {
+        BUILT.with(|b| b.set(b.get() + 1));
         // Only the columns read here are filtered (and copied); none when every line is 正常.
         let mask = col(lines, "status")?.str()?.equal(STATUS_NORMAL);
         let wanted: Vec<PlSmallStr> = lines
@@ -467,6 +478,12 @@ impl Book {
     }
     pub fn econ(&self, i: usize) -> Option<&str> {
         self.econ_values[self.econ[i] as usize].as_deref()
+    }
+    /// The 经济分类 the export itself gave (the econ code column, when not empty), whatever
+    /// names the book was built with: what [`Book::econ`] gives for a book built without
+    /// 经济分类 names (the workbook's column shows this).
+    pub fn econ_given(&self, i: usize) -> Option<&str> {
+        self.econ_code.get(i).filter(|c| !c.is_empty())
     }
     pub fn debit(&self, i: usize) -> Fen {
         Fen(self.debit.get(i).unwrap_or(0))
