@@ -642,3 +642,71 @@ impl Voucher {
         (self.year, self.period) >= (d.year(), d.month())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{voucher_groups, Book};
+    use crate::load::ledger::model::{lines_frame, test_line, LedgerLine};
+    use chrono::NaiveDate;
+    use std::collections::BTreeMap;
+
+    fn line(entity: &str, number: u32, day: u32, file: &str) -> LedgerLine {
+        let date = NaiveDate::from_ymd_opt(2023, 3, day).unwrap();
+        let mut l = test_line(entity, None, "记", number, date, "财务会计", 100, 0);
+        l.source.file = file.into();
+        l
+    }
+
+    /// What a stable group-by on the voucher key gives: groups in the order of their first
+    /// row, rows in book order, each key compared with every group's.
+    fn naive(book: &Book) -> Vec<Vec<usize>> {
+        let key = |i: usize| {
+            (
+                book.entity.get(i),
+                book.year.get(i),
+                book.period.get(i),
+                book.kind.get(i),
+                book.number.get(i),
+                book.source_file.get(i),
+                book.date.get(i),
+            )
+        };
+        let mut keys = Vec::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for i in 0..book.entity.len() {
+            match keys.iter().position(|k| *k == key(i)) {
+                Some(g) => groups[g].push(i),
+                None => {
+                    keys.push(key(i));
+                    groups.push(vec![i]);
+                }
+            }
+        }
+        groups
+    }
+
+    #[test]
+    fn voucher_groups_by_runs_equal_a_stable_group_by_in_any_line_order() {
+        let a = || line("局机关", 1, 5, "a.xlsx");
+        let b = || line("局机关", 2, 5, "a.xlsx");
+        let a_other_file = || line("局机关", 1, 5, "b.xlsx");
+        let a_other_day = || line("局机关", 1, 6, "a.xlsx");
+        let c = || line("社保中心", 1, 5, "a.xlsx");
+        let orders: Vec<Vec<LedgerLine>> = vec![
+            // Together (the usual journal), interleaved, a key coming back after others,
+            // look-alike keys next to each other, one line, every line its own voucher.
+            vec![a(), a(), b(), b(), b(), c()],
+            vec![a(), b(), a(), b(), c(), a()],
+            vec![a(), a_other_file(), a(), a_other_day(), a_other_day(), a()],
+            vec![c(), a(), a(), c(), c(), b(), a(), a_other_file()],
+            vec![a()],
+            vec![a(), b(), c(), a_other_file(), a_other_day()],
+        ];
+        for lines in orders {
+            let book = Book::new(&lines_frame(&lines).unwrap(), &BTreeMap::new()).unwrap();
+            assert_eq!(voucher_groups(&book), naive(&book));
+            let rows: usize = book.vouchers.iter().map(|v| v.rows.len()).sum();
+            assert_eq!(rows, lines.len());
+        }
+    }
+}
