@@ -434,7 +434,7 @@ impl Book {
             let vouchers = (|| -> Result<(Vec<Voucher>, Vec<String>)> {
                 // A voucher: its key, and its file and date — the same key from two files, or on two
                 // dates of a period, is two vouchers (listed by the load report), never one merged.
-                let groups = voucher_groups(&book);
+                let groups = voucher_groups(book);
                 let mut vouchers: Vec<Voucher> = groups
                     .into_iter()
                     .filter(|rows| !rows.is_empty())
@@ -476,7 +476,7 @@ impl Book {
                 }
                 vouchers.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
                 let linked = s(&df, "linked_voucher")?;
-                let vouchers = link(vouchers, &linked, &book);
+                let vouchers = link(vouchers, &linked, book);
                 let mut entities: Vec<String> = vouchers.iter().map(|v| v.entity.clone()).collect();
                 entities.dedup();
                 entities.sort();
