@@ -168,36 +168,99 @@ fn voucher_groups(book: &Book) -> Vec<Vec<usize>> {
         Option<&'a str>,
         Option<i32>,
     );
-    let keys = book
-        .entity
-        .iter()
-        .zip(book.year.iter())
-        .zip(book.period.iter())
-        .zip(book.kind.iter())
-        .zip(book.number.iter())
-        .zip(book.source_file.iter())
-        .zip(book.date.iter())
-        .map(|((((((e, y), p), k), n), f), d)| (e, y, p, k, n, f, d));
-    // Polars' hasher, not SipHash: the map is only looked up (groups are numbered in order of
-    // first appearance), so its hasher cannot change an output.
-    let mut index: polars::prelude::PlHashMap<Key, usize> = Default::default();
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut last: Option<(Key, usize)> = None;
-    for (i, key) in keys.enumerate() {
-        let g = match &last {
-            Some((k, g)) if *k == key => *g,
-            _ => {
-                let g = *index.entry(key).or_insert_with(|| {
-                    groups.push(Vec::new());
-                    groups.len() - 1
-                });
-                last = Some((key, g));
-                g
-            }
-        };
-        groups[g].push(i);
+    let key = |i: usize| -> Key {
+        (
+            book.entity.get(i),
+            book.year.get(i),
+            book.period.get(i),
+            book.kind.get(i),
+            book.number.get(i),
+            book.source_file.get(i),
+            book.date.get(i),
+        )
+    };
+    let keys = || {
+        book.entity
+            .iter()
+            .zip(book.year.iter())
+            .zip(book.period.iter())
+            .zip(book.kind.iter())
+            .zip(book.number.iter())
+            .zip(book.source_file.iter())
+            .zip(book.date.iter())
+            .map(|((((((e, y), p), k), n), f), d)| (e, y, p, k, n, f, d))
+    };
+    // The runs of rows with one key (a journal lists a voucher's lines together): where each
+    // starts, found by comparing a row with the row before it.
+    let mut starts: Vec<usize> = Vec::new();
+    let mut last: Option<Key> = None;
+    for (i, k) in keys().enumerate() {
+        if last.as_ref() != Some(&k) {
+            starts.push(i);
+            last = Some(k);
+        }
+    }
+    let len = book.entity.len();
+    // Each run's key looked up once: groups numbered in order of first appearance. Polars'
+    // hasher, not SipHash: the map is only looked up, so its hasher cannot change an output;
+    // sized for the runs (at most one key each) up front instead of grown.
+    let mut index: polars::prelude::PlHashMap<Key, usize> =
+        polars::prelude::PlHashMap::with_capacity_and_hasher(
+            starts.len().min(len / 2 + 1),
+            Default::default(),
+        );
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut run_group: Vec<usize> = Vec::with_capacity(starts.len());
+    for (r, &start) in starts.iter().enumerate() {
+        let end = starts.get(r + 1).copied().unwrap_or(len);
+        let g = *index.entry(key(start)).or_insert_with(|| {
+            sizes.push(0);
+            sizes.len() - 1
+        });
+        sizes[g] += end - start;
+        run_group.push(g);
+    }
+    drop(index);
+    // Each group's rows in one allocation of its final size, in book order.
+    let mut groups: Vec<Vec<usize>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    for (r, (&start, &g)) in starts.iter().zip(&run_group).enumerate() {
+        let end = starts.get(r + 1).copied().unwrap_or(len);
+        groups[g].extend(start..end);
     }
     groups
+}
+
+/// 经济分类 of each line (an index into the values returned with it): each distinct (econ
+/// code, econ name, account name) looked up once. Numbered in order of first appearance (the
+/// map only looked up, so its hasher cannot change an output); a row like the row before (a
+/// voucher's lines mostly are) is not hashed again.
+fn econ_index(
+    econ_code: &StringChunked,
+    econ_name: &StringChunked,
+    name: &StringChunked,
+    econ_names: &BTreeMap<String, String>,
+) -> (Vec<u32>, Vec<Option<String>>) {
+    type EconKey<'a> = (Option<&'a str>, Option<&'a str>, &'a str);
+    let mut seen: polars::prelude::PlHashMap<EconKey, u32> = Default::default();
+    let mut last: Option<(EconKey, u32)> = None;
+    let mut econ = Vec::with_capacity(name.len());
+    let mut econ_values: Vec<Option<String>> = Vec::new();
+    for ((code, ename), name) in econ_code.iter().zip(econ_name.iter()).zip(name.iter()) {
+        let key = (code, ename, name.unwrap_or(""));
+        let k = match last {
+            Some((l, k)) if l == key => k,
+            _ => {
+                let k = *seen.entry(key).or_insert_with(|| {
+                    econ_values.push(econ_of(key.0, key.1, key.2, econ_names));
+                    (econ_values.len() - 1) as u32
+                });
+                last = Some((key, k));
+                k
+            }
+        };
+        econ.push(k);
+    }
+    (econ, econ_values)
 }
 
 /// Join vouchers that name each other in a 关联凭证号 column (packages that export 财务会计
@@ -287,9 +350,20 @@ fn link(vouchers: Vec<Voucher>, linked: &StringChunked, book: &Book) -> Vec<Vouc
     out
 }
 
+thread_local! {
+    static BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many books [`Book::new`] has built on this thread (a `reeval run` builds one, in its
+/// check step, and hands it to the workbook: the tests count them).
+pub fn built_on_this_thread() -> usize {
+    BUILT.with(|b| b.get())
+}
+
 impl Book {
     /// The analysis view of a `lines` frame: only 正常 lines.
     pub fn new(lines: &DataFrame, econ_names: &BTreeMap<String, String>) -> Result<Book> {
+        BUILT.with(|b| b.set(b.get() + 1));
         // Only the columns read here are filtered (and copied); none when every line is 正常.
         let mask = col(lines, "status")?.str()?.equal(STATUS_NORMAL);
         let wanted: Vec<PlSmallStr> = lines
@@ -301,12 +375,15 @@ impl Book {
         let df = lines
             .select(wanted)
             .map_err(|e| anyhow::anyhow!("筛选正常分录失败：{e}"))?;
-        let df = if mask.all() && mask.null_count() == 0 {
+        let mut df = if mask.all() && mask.null_count() == 0 {
             df
         } else {
             df.filter(&mask)
                 .map_err(|e| anyhow::anyhow!("筛选正常分录失败：{e}"))?
         };
+        // One chunk per column (a frame read from a Parquet cache has one per row group), the
+        // columns concatenated side by side on Polars' threads rather than one after another.
+        df.rechunk_mut_par();
         let date = col(&df, "date")?
             .cast(&DataType::Int32)?
             .i32()?
@@ -347,87 +424,70 @@ impl Book {
             vouchers: Vec::new(),
             entities: Vec::new(),
         };
-        // Each distinct (econ code, econ name, account name) looked up once.
-        // Numbered in order of first appearance (the map only looked up, so its hasher cannot
-        // change an output); a row like the row before (a voucher's lines mostly are) is not
-        // hashed again.
-        type EconKey<'a> = (Option<&'a str>, Option<&'a str>, &'a str);
-        let mut seen: polars::prelude::PlHashMap<EconKey, u32> = Default::default();
-        let mut last: Option<(EconKey, u32)> = None;
-        let mut econ = Vec::with_capacity(df.height());
-        let mut econ_values: Vec<Option<String>> = Vec::new();
-        for ((code, ename), name) in book
-            .econ_code
-            .iter()
-            .zip(book.econ_name.iter())
-            .zip(book.name.iter())
-        {
-            let key = (code, ename, name.unwrap_or(""));
-            let k = match last {
-                Some((l, k)) if l == key => k,
-                _ => {
-                    let k = *seen.entry(key).or_insert_with(|| {
-                        econ_values.push(econ_of(key.0, key.1, key.2, econ_names));
-                        (econ_values.len() - 1) as u32
-                    });
-                    last = Some((key, k));
-                    k
+        // The 经济分类 of each line (on a thread of its own) beside the vouchers (on this one):
+        // they read different columns and neither reads the other.
+        let ((econ, econ_values), (vouchers, entities)) = std::thread::scope(|sc| {
+            let book = &book;
+            let econ = sc.spawn(move || {
+                econ_index(&book.econ_code, &book.econ_name, &book.name, econ_names)
+            });
+            let vouchers = (|| -> Result<(Vec<Voucher>, Vec<String>)> {
+                // A voucher: its key, and its file and date — the same key from two files, or on two
+                // dates of a period, is two vouchers (listed by the load report), never one merged.
+                let groups = voucher_groups(book);
+                let mut vouchers: Vec<Voucher> = groups
+                    .into_iter()
+                    .filter(|rows| !rows.is_empty())
+                    .map(|mut rows| {
+                        rows.sort_by_key(|&i| (book.line_no.get(i).unwrap_or(0), i));
+                        let i = rows[0];
+                        Voucher {
+                            entity: book.entity.get(i).unwrap_or("").to_string(),
+                            year: book.year.get(i).unwrap_or(0),
+                            period: book.period.get(i).unwrap_or(0),
+                            kind: book.kind.get(i).unwrap_or("").to_string(),
+                            number: book.number.get(i).unwrap_or(0),
+                            rows,
+                            linked: Vec::new(),
+                            file: book.source_file.get(i).unwrap_or("").to_string(),
+                            tag: None,
+                        }
+                    })
+                    .collect();
+                let members: Vec<_> = vouchers
+                    .iter()
+                    .map(|v| {
+                        (
+                            (
+                                v.entity.as_str(),
+                                v.year,
+                                v.period,
+                                v.kind.as_str(),
+                                v.number,
+                            ),
+                            v.file.as_str(),
+                            book.voucher_date(v),
+                        )
+                    })
+                    .collect();
+                let tags = crate::model::voucher::tags(&members);
+                for (v, t) in vouchers.iter_mut().zip(tags) {
+                    v.tag = t;
                 }
-            };
-            econ.push(k);
-        }
-        drop(seen);
+                vouchers.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                let linked = s(&df, "linked_voucher")?;
+                let vouchers = link(vouchers, &linked, book);
+                let mut entities: Vec<String> = vouchers.iter().map(|v| v.entity.clone()).collect();
+                entities.dedup();
+                entities.sort();
+                entities.dedup();
+                Ok((vouchers, entities))
+            })();
+            let econ = econ.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            vouchers.map(|v| (econ, v))
+        })?;
         book.econ = econ;
         book.econ_values = econ_values;
-        // A voucher: its key, and its file and date — the same key from two files, or on two
-        // dates of a period, is two vouchers (listed by the load report), never one merged.
-        let groups = voucher_groups(&book);
-        let mut vouchers: Vec<Voucher> = groups
-            .into_iter()
-            .filter(|rows| !rows.is_empty())
-            .map(|mut rows| {
-                rows.sort_by_key(|&i| (book.line_no.get(i).unwrap_or(0), i));
-                let i = rows[0];
-                Voucher {
-                    entity: book.entity.get(i).unwrap_or("").to_string(),
-                    year: book.year.get(i).unwrap_or(0),
-                    period: book.period.get(i).unwrap_or(0),
-                    kind: book.kind.get(i).unwrap_or("").to_string(),
-                    number: book.number.get(i).unwrap_or(0),
-                    rows,
-                    linked: Vec::new(),
-                    file: book.source_file.get(i).unwrap_or("").to_string(),
-                    tag: None,
-                }
-            })
-            .collect();
-        let members: Vec<_> = vouchers
-            .iter()
-            .map(|v| {
-                (
-                    (
-                        v.entity.as_str(),
-                        v.year,
-                        v.period,
-                        v.kind.as_str(),
-                        v.number,
-                    ),
-                    v.file.as_str(),
-                    book.voucher_date(v),
-                )
-            })
-            .collect();
-        let tags = crate::model::voucher::tags(&members);
-        for (v, t) in vouchers.iter_mut().zip(tags) {
-            v.tag = t;
-        }
-        vouchers.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let linked = s(&df, "linked_voucher")?;
-        let vouchers = link(vouchers, &linked, &book);
-        let mut entities: Vec<String> = vouchers.iter().map(|v| v.entity.clone()).collect();
-        entities.dedup();
-        entities.sort();
-        entities.dedup();
         book.vouchers = vouchers;
         book.entities = entities;
         Ok(book)
@@ -467,6 +527,12 @@ impl Book {
     }
     pub fn econ(&self, i: usize) -> Option<&str> {
         self.econ_values[self.econ[i] as usize].as_deref()
+    }
+    /// The 经济分类 the export itself gave (the econ code column, when not empty), whatever
+    /// names the book was built with: what [`Book::econ`] gives for a book built without
+    /// 经济分类 names (the workbook's column shows this).
+    pub fn econ_given(&self, i: usize) -> Option<&str> {
+        self.econ_code.get(i).filter(|c| !c.is_empty())
     }
     pub fn debit(&self, i: usize) -> Fen {
         Fen(self.debit.get(i).unwrap_or(0))
@@ -574,5 +640,73 @@ impl Voucher {
     pub fn date_ok(&self, _book: &Book, d: NaiveDate) -> bool {
         use chrono::Datelike;
         (self.year, self.period) >= (d.year(), d.month())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{voucher_groups, Book};
+    use crate::load::ledger::model::{lines_frame, test_line, LedgerLine};
+    use chrono::NaiveDate;
+    use std::collections::BTreeMap;
+
+    fn line(entity: &str, number: u32, day: u32, file: &str) -> LedgerLine {
+        let date = NaiveDate::from_ymd_opt(2023, 3, day).unwrap();
+        let mut l = test_line(entity, None, "记", number, date, "财务会计", 100, 0);
+        l.source.file = file.into();
+        l
+    }
+
+    /// What a stable group-by on the voucher key gives: groups in the order of their first
+    /// row, rows in book order, each key compared with every group's.
+    fn naive(book: &Book) -> Vec<Vec<usize>> {
+        let key = |i: usize| {
+            (
+                book.entity.get(i),
+                book.year.get(i),
+                book.period.get(i),
+                book.kind.get(i),
+                book.number.get(i),
+                book.source_file.get(i),
+                book.date.get(i),
+            )
+        };
+        let mut keys = Vec::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for i in 0..book.entity.len() {
+            match keys.iter().position(|k| *k == key(i)) {
+                Some(g) => groups[g].push(i),
+                None => {
+                    keys.push(key(i));
+                    groups.push(vec![i]);
+                }
+            }
+        }
+        groups
+    }
+
+    #[test]
+    fn voucher_groups_by_runs_equal_a_stable_group_by_in_any_line_order() {
+        let a = || line("局机关", 1, 5, "a.xlsx");
+        let b = || line("局机关", 2, 5, "a.xlsx");
+        let a_other_file = || line("局机关", 1, 5, "b.xlsx");
+        let a_other_day = || line("局机关", 1, 6, "a.xlsx");
+        let c = || line("社保中心", 1, 5, "a.xlsx");
+        let orders: Vec<Vec<LedgerLine>> = vec![
+            // Together (the usual journal), interleaved, a key coming back after others,
+            // look-alike keys next to each other, one line, every line its own voucher.
+            vec![a(), a(), b(), b(), b(), c()],
+            vec![a(), b(), a(), b(), c(), a()],
+            vec![a(), a_other_file(), a(), a_other_day(), a_other_day(), a()],
+            vec![c(), a(), a(), c(), c(), b(), a(), a_other_file()],
+            vec![a()],
+            vec![a(), b(), c(), a_other_file(), a_other_day()],
+        ];
+        for lines in orders {
+            let book = Book::new(&lines_frame(&lines).unwrap(), &BTreeMap::new()).unwrap();
+            assert_eq!(voucher_groups(&book), naive(&book));
+            let rows: usize = book.vouchers.iter().map(|v| v.rows.len()).sum();
+            assert_eq!(rows, lines.len());
+        }
     }
 }

@@ -157,6 +157,15 @@ pub struct Setup<'a> {
 
 /// The check over books already loaded (`reeval run` loads once for every step).
 pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
+    Ok(document_and_book(loaded, s)?.0)
+}
+
+/// [`document_from`], and the ledger view the rules read (`reeval run` hands it on to the
+/// workbook instead of building it again).
+pub fn document_and_book(
+    loaded: &load::Loaded,
+    s: &Setup,
+) -> Result<(Document, crate::check::book::Book)> {
     let t1 = std::time::Instant::now();
     let checked = check::check(&check::CheckInputs {
         lines: &loaded.frames.lines,
@@ -217,7 +226,7 @@ pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
             .count(),
         analytical_by_rule: analytical_by_rule(&checked.findings),
     };
-    Ok(Document {
+    let doc = Document {
         provenance: prov,
         summary,
         rules: checked.runs,
@@ -232,7 +241,8 @@ pub fn document_from(loaded: &load::Loaded, s: &Setup) -> Result<Document> {
         scope_limits: checked.scope_limits,
         review: None,
         timings,
-    })
+    };
+    Ok((doc, checked.book))
 }
 
 /// Count the summary again from the findings as they now are (findings added after the rules —

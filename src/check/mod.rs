@@ -222,6 +222,8 @@ pub struct Checked {
     /// Seconds per stage (`准备` = the voucher index, then each rule), for `--timings`; never
     /// written into the document, which must not change from run to run.
     pub timings: Vec<(String, f64)>,
+    /// The ledger view the rules read (a run hands it on to the workbook).
+    pub book: Book,
 }
 
 pub struct CheckInputs<'a> {
@@ -394,6 +396,7 @@ pub fn check(inp: &CheckInputs) -> Result<Checked> {
         scope_limits: limits,
         runs,
         timings,
+        book,
     })
 }
 

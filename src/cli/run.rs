@@ -80,6 +80,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     // a third of a second at a million lines) would only delay the exit, and the OS takes
     // the memory back anyway. The frames hold no files or locks (nothing needs their Drop).
     std::mem::forget(outcome.loaded);
+    std::mem::forget(outcome.book);
     Ok(())
 }
 

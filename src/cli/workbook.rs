@@ -103,6 +103,7 @@ pub fn run(args: &WorkbookArgs) -> Result<()> {
             assets: &loaded.frames.assets,
             benford_min: crate::run::workbook::benford_min(e, &dir)?,
             review: review.as_ref(),
+            book: None,
         },
         &layout,
     )?;

@@ -3,7 +3,7 @@
 use super::{csv_with_bom, Run, State, Step};
 use crate::check::citations::Catalogue;
 use crate::check::config::Config;
-use crate::check::document::{document_from, AnalyticalCount, CategorySum, Setup};
+use crate::check::document::{document_and_book, AnalyticalCount, CategorySum, Setup};
 use crate::load::supporting::Supporting;
 use crate::model::provenance::sha256_file_in;
 use anyhow::{Context, Result};
@@ -123,7 +123,7 @@ fn run(st: &mut State) -> Result<()> {
     let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
     let mut extra_review = Vec::new();
     let pb = st.spinner(format!("运行 {} 条检查规则…", crate::check::REGISTRY.len()));
-    let doc = document_from(
+    let doc = document_and_book(
         loaded,
         &Setup {
             config: &config,
@@ -136,7 +136,9 @@ fn run(st: &mut State) -> Result<()> {
         },
     );
     pb.finish_and_clear();
-    let mut doc = doc?;
+    let (mut doc, book) = doc?;
+    // The workbook step reads the same ledger view (built once per run).
+    st.book = Some(book);
     if !st.claim_findings.is_empty() {
         // The 自评报告 check cites no rule of its own: its findings cite their category's
         // provisions (data/categories.toml `citations`), in force on the evaluation date.

@@ -94,6 +94,9 @@ pub struct State<'a> {
     /// neither files of the engagement nor built in.
     pub origin: PathBuf,
     pub loaded: Option<crate::load::Loaded>,
+    /// The ledger view of the loaded lines, built by the check step (with the engagement's
+    /// 经济分类 names) and read by the workbook step: one `Book::new` per run.
+    pub book: Option<crate::check::book::Book>,
     /// The findings document as written (later steps read it as the CLI commands would).
     pub findings_json: Option<String>,
     /// The sampling risk targets, taken from the findings as generated (before review.toml
@@ -214,6 +217,8 @@ pub struct RunOutcome {
     /// The loaded books, handed back rather than freed inside the run, so that `reeval run`
     /// can leave them to the OS at exit (see `cli::run`); a library caller just drops them.
     pub(crate) loaded: Option<crate::load::Loaded>,
+    /// The run's ledger view, handed back like `loaded` (left to the OS at exit).
+    pub(crate) book: Option<crate::check::book::Book>,
 }
 
 /// What `reeval run` writes: recognised by `run.json`, whose `outputs` list every file with
@@ -284,6 +289,7 @@ pub fn run_with(
         dir: dir.clone(),
         origin: origin.clone(),
         loaded: None,
+        book: None,
         findings_json: None,
         sample_risk: None,
         claim_findings: Vec::new(),
@@ -358,6 +364,7 @@ pub fn run_with(
         notes,
         timings: timings.iter().map(|(s, t)| (s.title, *t)).collect(),
         loaded: state.loaded.take(),
+        book: state.book.take(),
         summary: state.summary,
     })
 }

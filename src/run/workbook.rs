@@ -54,6 +54,7 @@ fn run(st: &State) -> Result<Commit> {
     }
     let docs = Documents::read(&|name| st.staged(name))?;
     let loaded = st.loaded.as_ref().context("载入步骤未完成")?;
+    let book = st.book.as_ref().context("检查步骤未完成")?;
     let review = crate::review::file::ReviewFile::load_in(&st.dir)?;
     let pb = st.spinner("编制审计底稿…".to_string());
     let bytes = workbook::build(
@@ -66,6 +67,7 @@ fn run(st: &State) -> Result<Commit> {
             assets: &loaded.frames.assets,
             benford_min: benford_min(e, &st.dir)?,
             review: review.as_ref(),
+            book: Some(book),
         },
         &layout,
     );

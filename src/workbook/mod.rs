@@ -95,6 +95,10 @@ pub struct Sources<'a> {
     /// The engagement's judgements (review.toml): D2, D3 and 人工问题 show them carried (E1
     /// shows each finding's judgement from findings.json).
     pub review: Option<&'a crate::review::file::ReviewFile>,
+    /// The ledger view of `lines` when the caller has one (`reeval run`: the check step's);
+    /// built here otherwise. The workbook reads nothing of it that depends on the 经济分类
+    /// names it was built with ([`Book::econ_given`]), so either gives the same bytes.
+    pub book: Option<&'a Book>,
 }
 
 /// What every sheet needs: the layout, the header block's values, the voucher index.
@@ -123,7 +127,14 @@ pub fn build(src: &Sources, layout: &WorkbookLayout) -> Result<Vec<u8>> {
         firm: firm.map(|f| f.name.clone()).unwrap_or_default(),
         src,
     };
-    let book = Book::new(src.lines, &BTreeMap::new())?;
+    let own;
+    let book = match src.book {
+        Some(b) => b,
+        None => {
+            own = Book::new(src.lines, &BTreeMap::new())?;
+            &own
+        }
+    };
     let as_of = e.as_of()?;
     let mut wb = rust_xlsxwriter::Workbook::new();
     let props = rust_xlsxwriter::DocProperties::new()
@@ -133,6 +144,6 @@ pub fn build(src: &Sources, layout: &WorkbookLayout) -> Result<Vec<u8>> {
         .set_company(&cx.firm)
         .set_creation_datetime(&xl::excel_date(as_of)?);
     wb.set_properties(&props);
-    sheets::write_all(&mut wb, &cx, &book)?;
+    sheets::write_all(&mut wb, &cx, book)?;
     Ok(wb.save_to_buffer()?)
 }

@@ -1128,7 +1128,7 @@ fn line_cell(book: &Book, i: usize, id: &str) -> Cell {
         "debit" => money_or_empty(book.debit(i)),
         "credit" => money_or_empty(book.credit(i)),
         "econ" => {
-            let code = book.econ(i).map(str::to_string);
+            let code = book.econ_given(i).map(str::to_string);
             let name = book.econ_name.get(i);
             match (code, name) {
                 (Some(c), Some(n)) => Cell::text(format!("{c} {n}")),
@@ -1745,6 +1745,64 @@ mod tests {
         assert!(indexed.find(Some("局"), "2023-03 记-19").is_empty());
         assert!(indexed.find(Some("局机关"), "2023-04 记-7 ").is_empty());
         assert!(indexed.find(Some("局机关"), "2023-05 记-19").is_empty());
+    }
+
+    /// The workbook's 经济分类 column is what the export gave, whatever 经济分类 names the
+    /// book was built with: `reeval run` hands the workbook the check's book (built with the
+    /// engagement's names), `reeval workbook` builds one without names, and both must write
+    /// the same cells.
+    #[test]
+    fn the_econ_column_is_the_same_from_a_book_built_with_or_without_econ_names() {
+        use crate::load::ledger::model::Classification;
+        let names = crate::check::config::Config::builtin()
+            .unwrap()
+            .common
+            .econ_names;
+        let mut lines = Vec::new();
+        // (account name, econ code, econ name): a 款 only in the account name's segments
+        // (three separators), only as the econ name, given as a code, given as code and name,
+        // none at all, and look-alikes (a segment that is no 款, an unknown econ name).
+        for (k, (account, code, name)) in [
+            ("业务活动费用-商品和服务费用-办公费", None, None),
+            ("业务活动费用_商品和服务费用_差旅费", None, None),
+            ("行政支出/办公费", None, None),
+            ("业务活动费用", None, Some("办公费")),
+            ("业务活动费用", Some("30201"), None),
+            ("业务活动费用", Some("30211"), Some("差旅费")),
+            ("业务活动费用", Some(""), Some("办公费")),
+            ("业务活动费用", None, None),
+            ("业务活动费用-办公用品", None, Some("不是款名")),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut l = line("局机关", k as u32 + 1, (2023, 3, 5), k as u32 + 2);
+            l.account_name = account.into();
+            l.econ = Classification {
+                code: code.map(String::from),
+                name: name.map(String::from),
+            };
+            lines.push(l);
+        }
+        let frame = lines_frame(&lines).unwrap();
+        let named = Book::new(&frame, &names).unwrap();
+        let plain = Book::new(&frame, &BTreeMap::new()).unwrap();
+        assert_eq!(named.len(), lines.len());
+        // The premise: the names change what `econ` gives for some lines (else this test
+        // could not tell the two books apart).
+        let differ = (0..named.len())
+            .filter(|&i| named.econ(i) != plain.econ(i))
+            .count();
+        assert!(differ >= 4, "{differ}");
+        for i in 0..named.len() {
+            assert_eq!(named.econ_given(i), plain.econ(i), "line {i}");
+            assert_eq!(plain.econ_given(i), plain.econ(i), "line {i}");
+            assert_eq!(
+                super::line_cell(&named, i, "econ"),
+                super::line_cell(&plain, i, "econ"),
+                "line {i}"
+            );
+        }
     }
 
     #[test]

@@ -39,6 +39,7 @@ mod rules_seed;
 mod rules_side_by_side;
 mod rules_supporting;
 mod rules_wordings;
+mod run_book;
 mod run_engagement;
 mod run_output;
 mod run_overlap;
