@@ -172,7 +172,12 @@ fn names_of(sorted: &[(Key, IntKey)]) -> Vec<String> {
         .iter()
         .zip(tags)
         .map(|(&((e, y, p, kd, n, _, _), _), tag)| {
-            format!("{e} {y}-{p:02} {kd}-{n}{}", tag.unwrap_or_default())
+            // Written into a string of the right size, not grown by `format!` piece by piece.
+            use std::fmt::Write;
+            let tag = tag.unwrap_or_default();
+            let mut name = String::with_capacity(e.len() + kd.len() + tag.len() + 24);
+            let _ = write!(name, "{e} {y}-{p:02} {kd}-{n}{tag}");
+            name
         })
         .collect()
 }
@@ -202,7 +207,7 @@ pub(crate) fn voucher_items_of(
     let mut out: Vec<Item> = acc
         .into_iter()
         .zip(names)
-        .filter_map(|(a, name)| Some(c.item(&mut files, name, a?)))
+        .filter_map(|(a, name)| Some(c.item(&mut files, name.clone(), a?)))
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
@@ -267,11 +272,11 @@ impl<'a> VoucherColumns<'a> {
     pub(crate) fn item(
         &self,
         files: &mut FileNames<'a>,
-        name: &str,
+        name: String,
         (amount, first, class): Sums,
     ) -> Item {
         Item {
-            id: name.to_string(),
+            id: name,
             amount: Fen(amount),
             label: self.summary.get(first).unwrap_or("").to_string(),
             class: class.map(str::to_string),
@@ -322,6 +327,33 @@ impl<'a> FileNames<'a> {
 /// differs; each new key takes the next provisional number. The distinct keys are then sorted
 /// once as integers (their texts ranked) and the rows' numbers mapped to the sorted order.
 pub(crate) fn voucher_of_lines(df: &DataFrame) -> Result<(Vec<String>, Vec<Option<u32>>)> {
+    let found = vouchers_of_lines(df)?;
+    Ok((found.names(), found.of))
+}
+
+/// The vouchers [`vouchers_of_lines`] found: their keys in key order, and each row's voucher.
+/// Their names are made apart ([`Self::names`]), so that a caller can make them on one thread
+/// while it reads the rows' vouchers on another.
+pub(crate) struct Vouchers<'a> {
+    sorted: Vec<(Key<'a>, IntKey)>,
+    /// Each row's voucher, its place in key order; `None` for a line that is not 正常.
+    pub(crate) of: Vec<Option<u32>>,
+}
+
+impl Vouchers<'_> {
+    /// How many vouchers there are.
+    pub(crate) fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    /// The vouchers' names in key order, as [`voucher_of_lines`] gives them.
+    pub(crate) fn names(&self) -> Vec<String> {
+        names_of(&self.sorted)
+    }
+}
+
+/// [`voucher_of_lines`] without the names.
+pub(crate) fn vouchers_of_lines(df: &DataFrame) -> Result<Vouchers<'_>> {
     let status = s(df, "status")?;
     let k = KeyColumns::of(df)?;
     let normal = crate::load::ledger::model::STATUS_NORMAL;
@@ -391,7 +423,7 @@ pub(crate) fn voucher_of_lines(df: &DataFrame) -> Result<(Vec<String>, Vec<Optio
             (key, ranked[i as usize])
         })
         .collect();
-    Ok((names_of(&sorted), of))
+    Ok(Vouchers { sorted, of })
 }
 
 /// One item per 正常 journal line, named after its voucher as [`voucher_of_lines`] finds it.
