@@ -318,13 +318,117 @@ impl<'a> FileNames<'a> {
     }
 }
 
+/// The rows `range` of a text column, read chunk by chunk (no copy of the column, and the
+/// texts borrowed for as long as the frame is).
+fn str_rows<'a>(
+    ca: &'a StringChunked,
+    range: std::ops::Range<usize>,
+) -> impl Iterator<Item = Option<&'a str>> + 'a {
+    let mut at = 0;
+    ca.downcast_iter().flat_map(move |arr| {
+        let (lo, hi) = (at, at + arr.len());
+        at = hi;
+        let (a, b) = (range.start.max(lo), range.end.min(hi));
+        (a..b.max(a)).map(move |i| arr.get(i - lo))
+    })
+}
+
+/// [`str_rows`] for a column of numbers.
+fn num_rows<'a, T: PolarsNumericType>(
+    ca: &'a ChunkedArray<T>,
+    range: std::ops::Range<usize>,
+) -> impl Iterator<Item = Option<T::Native>> + 'a {
+    let mut at = 0;
+    ca.downcast_iter().flat_map(move |arr| {
+        let (lo, hi) = (at, at + arr.len());
+        at = hi;
+        let (a, b) = (range.start.max(lo), range.end.min(hi));
+        (a..b.max(a)).map(move |i| arr.get(i - lo))
+    })
+}
+
+/// The numbers in `to` of the first `count` texts of `from`.
+fn renumber<'a>(to: &mut Texts<'a>, from: &Texts<'a>, count: Option<u32>) -> Vec<u32> {
+    (0..count.unwrap_or(0))
+        .map(|n| to.number(from.text(n)))
+        .collect()
+}
+
+/// What [`scan`] found in some rows: their texts and keys numbered as first seen, and each
+/// row's key number.
+struct Scan<'a> {
+    entity: Texts<'a>,
+    kind: Texts<'a>,
+    file: Texts<'a>,
+    seen: PlHashMap<IntKey, u32>,
+    keys: Vec<IntKey>,
+    of: Vec<Option<u32>>,
+}
+
+/// The voucher keys of the rows `range`: a row's key is compared with the previous 正常 row's
+/// (a voucher's lines mostly follow each other) and looked up in a hash map of the keys seen
+/// only where it differs; each new key takes the next number.
+fn scan<'a>(
+    status: &'a StringChunked,
+    k: &KeyColumns<'a>,
+    range: std::ops::Range<usize>,
+) -> Scan<'a> {
+    let normal = crate::load::ledger::model::STATUS_NORMAL;
+    let (mut entity, mut kind, mut file) = (Texts::default(), Texts::default(), Texts::default());
+    let mut seen: PlHashMap<IntKey, u32> = PlHashMap::default();
+    let mut keys: Vec<IntKey> = Vec::new();
+    let mut of: Vec<Option<u32>> = Vec::with_capacity(range.len());
+    let mut last: Option<(IntKey, u32)> = None;
+    let r = || range.clone();
+    let rows = str_rows(status, r())
+        .zip(str_rows(k.entity, r()))
+        .zip(num_rows(k.year, r()))
+        .zip(num_rows(k.period, r()))
+        .zip(str_rows(k.kind, r()))
+        .zip(num_rows(k.number, r()))
+        .zip(str_rows(k.file, r()))
+        .zip(num_rows(&k.date, r()));
+    for (((((((st, e), y), p), kd), n), f), d) in rows {
+        if st != Some(normal) {
+            of.push(None);
+            continue;
+        }
+        let key: IntKey = (
+            entity.number(e.unwrap_or("")),
+            y.unwrap_or(0),
+            p.unwrap_or(0),
+            kind.number(kd.unwrap_or("")),
+            n.unwrap_or(0),
+            file.number(f.unwrap_or("")),
+            d,
+        );
+        let id = match last {
+            Some((l, id)) if l == key => id,
+            _ => *seen.entry(key).or_insert_with(|| {
+                keys.push(key);
+                (keys.len() - 1) as u32
+            }),
+        };
+        last = Some((key, id));
+        of.push(Some(id));
+    }
+    Scan {
+        entity,
+        kind,
+        file,
+        seen,
+        keys,
+        of,
+    }
+}
+
 /// The voucher of each row of the lines frame: the vouchers' labels as [`voucher_items`] names
 /// them (sorted by key), and for each row the index of its voucher's label, `None` for a line
 /// that is not 正常 (not in any population).
 ///
-/// One pass over the rows: a row's key is compared with the previous 正常 row's (a voucher's
-/// lines mostly follow each other) and looked up in a hash map of the keys seen only where it
-/// differs; each new key takes the next provisional number. The distinct keys are then sorted
+/// One pass over the rows, in two halves side by side ([`scan`]), the second half's keys then
+/// numbered into the first's; each new key takes the next provisional number. The distinct
+/// keys are then sorted
 /// once as integers (their texts ranked) and the rows' numbers mapped to the sorted order.
 pub(crate) fn voucher_of_lines(df: &DataFrame) -> Result<(Vec<String>, Vec<Option<u32>>)> {
     let found = vouchers_of_lines(df)?;
@@ -356,46 +460,54 @@ impl Vouchers<'_> {
 pub(crate) fn vouchers_of_lines(df: &DataFrame) -> Result<Vouchers<'_>> {
     let status = s(df, "status")?;
     let k = KeyColumns::of(df)?;
-    let normal = crate::load::ledger::model::STATUS_NORMAL;
-    let (mut entity, mut kind, mut file) = (Texts::default(), Texts::default(), Texts::default());
-    let mut seen: PlHashMap<IntKey, u32> = PlHashMap::default();
-    let mut keys: Vec<IntKey> = Vec::new();
-    let mut of: Vec<Option<u32>> = Vec::with_capacity(df.height());
-    let mut last: Option<(IntKey, u32)> = None;
-    let rows = status
+    // The rows in two halves, one on each thread, then the second half's texts and keys
+    // numbered into the first's: the same distinct keys, so the same vouchers in the same order.
+    let half = df.height() / 2;
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| scan(status, &k, half..df.height()));
+        let first = scan(status, &k, 0..half);
+        (
+            first,
+            second
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        )
+    });
+    let Scan {
+        mut entity,
+        mut kind,
+        mut file,
+        mut seen,
+        mut keys,
+        mut of,
+    } = first;
+    // Each text of the second half by its number there, numbered in the first half's texts
+    // (every text numbered is in some key).
+    let count = |field: fn(&IntKey) -> u32| second.keys.iter().map(|k| field(k) + 1).max();
+    let e2 = renumber(&mut entity, &second.entity, count(|k| k.0));
+    let k2 = renumber(&mut kind, &second.kind, count(|k| k.3));
+    let f2 = renumber(&mut file, &second.file, count(|k| k.5));
+    let id2: Vec<u32> = second
+        .keys
         .iter()
-        .zip(k.entity.iter())
-        .zip(k.year.iter())
-        .zip(k.period.iter())
-        .zip(k.kind.iter())
-        .zip(k.number.iter())
-        .zip(k.file.iter())
-        .zip(k.date.iter());
-    for (((((((st, e), y), p), kd), n), f), d) in rows {
-        if st != Some(normal) {
-            of.push(None);
-            continue;
-        }
-        let key: IntKey = (
-            entity.number(e.unwrap_or("")),
-            y.unwrap_or(0),
-            p.unwrap_or(0),
-            kind.number(kd.unwrap_or("")),
-            n.unwrap_or(0),
-            file.number(f.unwrap_or("")),
-            d,
-        );
-        let id = match last {
-            Some((l, id)) if l == key => id,
-            _ => *seen.entry(key).or_insert_with(|| {
+        .map(|k| {
+            let key: IntKey = (
+                e2[k.0 as usize],
+                k.1,
+                k.2,
+                k2[k.3 as usize],
+                k.4,
+                f2[k.5 as usize],
+                k.6,
+            );
+            *seen.entry(key).or_insert_with(|| {
                 keys.push(key);
                 (keys.len() - 1) as u32
-            }),
-        };
-        last = Some((key, id));
-        of.push(Some(id));
-    }
+            })
+        })
+        .collect();
     drop(seen);
+    of.extend(second.of.iter().map(|v| v.map(|v| id2[v as usize])));
     let (er, kr, fr) = (entity.ranks(), kind.ranks(), file.ranks());
     let ranked: Vec<IntKey> = keys
         .iter()

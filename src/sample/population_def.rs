@@ -1274,6 +1274,36 @@ mod tests {
         }
     }
 
+    /// `df` cut into chunks of uneven lengths (a frame stacked from blocks, or read from
+    /// Parquet row groups), so that the two halves of the rows start and end inside chunks.
+    fn chunked(df: &DataFrame, seed: usize) -> DataFrame {
+        let n = df.height();
+        let mut out = df.slice(0, 0);
+        let (mut at, mut step) = (0, 1 + seed * 11 % 23);
+        while at < n {
+            let len = step.min(n - at);
+            out.vstack_mut(&df.slice(at as i64, len)).unwrap();
+            at += len;
+            step = step * 3 % 1_001 + 1;
+        }
+        out
+    }
+
+    #[test]
+    fn voucher_identification_in_two_halves_matches_the_reference_on_chunked_frames() {
+        for seed in [1u64, 4, 9] {
+            for n in [0, 1, 2, 3, 5, 40, 2_500] {
+                let df = chunked(&frame(n, seed), seed as usize);
+                let chunks = df.column("source_file").unwrap().n_chunks();
+                assert!(n < 40 || chunks > 1, "{n} lines in {chunks} chunks");
+                assert!(n < 2_500 || chunks > 3, "{n} lines in {chunks} chunks");
+                let fast = population::voucher_of_lines(&df).unwrap();
+                let reference = population::voucher_of_lines_reference(&df).unwrap();
+                assert_eq!(fast, reference, "seed {seed}, {n} lines");
+            }
+        }
+    }
+
     #[test]
     fn compiled_classes_match_the_when_lists_on_every_voucher() {
         for defs in [Definitions::builtin().unwrap(), many_lists()] {
