@@ -103,7 +103,8 @@ fn planned_size(items: &[Item], spec: &SelectSpec, plan: &EngagementPlan) -> Res
     first.draw = Draw::None;
     first.n = 0;
     let taken = select(items, &first)?;
-    let ids: std::collections::HashSet<&str> = taken.items.iter().map(|i| i.id.as_str()).collect();
+    // Foldhash, not SipHash: every item of the population is looked up.
+    let ids: polars::prelude::PlHashSet<&str> = taken.items.iter().map(|i| i.id.as_str()).collect();
     let mus = matches!(plan.method, Draw::Mus | Draw::Cell);
     let rest: Vec<&Item> = items
         .iter()
@@ -147,7 +148,7 @@ fn run(st: &State) -> Result<Commit> {
         .with_context(|| format!("抽样计划“{}”", plan.name))?;
         // Only the flagged items of this plan's population are its risk targets.
         // (A hash map of the flagged ids: one hash per item, not a tree search of strings.)
-        let flagged: std::collections::HashMap<&str, &Vec<String>> =
+        let flagged: polars::prelude::PlHashMap<&str, &Vec<String>> =
             all_risk.iter().map(|(k, v)| (k.as_str(), v)).collect();
         let risk: BTreeMap<String, Vec<String>> = items
             .iter()

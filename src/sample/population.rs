@@ -172,7 +172,12 @@ fn names_of(sorted: &[(Key, IntKey)]) -> Vec<String> {
         .iter()
         .zip(tags)
         .map(|(&((e, y, p, kd, n, _, _), _), tag)| {
-            format!("{e} {y}-{p:02} {kd}-{n}{}", tag.unwrap_or_default())
+            // Written into a string of the right size, not grown by `format!` piece by piece.
+            use std::fmt::Write;
+            let tag = tag.unwrap_or_default();
+            let mut name = String::with_capacity(e.len() + kd.len() + tag.len() + 24);
+            let _ = write!(name, "{e} {y}-{p:02} {kd}-{n}{tag}");
+            name
         })
         .collect()
 }
@@ -202,7 +207,7 @@ pub(crate) fn voucher_items_of(
     let mut out: Vec<Item> = acc
         .into_iter()
         .zip(names)
-        .filter_map(|(a, name)| Some(c.item(&mut files, name, a?)))
+        .filter_map(|(a, name)| Some(c.item(&mut files, name.clone(), a?)))
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
@@ -267,11 +272,11 @@ impl<'a> VoucherColumns<'a> {
     pub(crate) fn item(
         &self,
         files: &mut FileNames<'a>,
-        name: &str,
+        name: String,
         (amount, first, class): Sums,
     ) -> Item {
         Item {
-            id: name.to_string(),
+            id: name,
             amount: Fen(amount),
             label: self.summary.get(first).unwrap_or("").to_string(),
             class: class.map(str::to_string),
@@ -313,32 +318,76 @@ impl<'a> FileNames<'a> {
     }
 }
 
-/// The voucher of each row of the lines frame: the vouchers' labels as [`voucher_items`] names
-/// them (sorted by key), and for each row the index of its voucher's label, `None` for a line
-/// that is not 正常 (not in any population).
-///
-/// One pass over the rows: a row's key is compared with the previous 正常 row's (a voucher's
-/// lines mostly follow each other) and looked up in a hash map of the keys seen only where it
-/// differs; each new key takes the next provisional number. The distinct keys are then sorted
-/// once as integers (their texts ranked) and the rows' numbers mapped to the sorted order.
-pub(crate) fn voucher_of_lines(df: &DataFrame) -> Result<(Vec<String>, Vec<Option<u32>>)> {
-    let status = s(df, "status")?;
-    let k = KeyColumns::of(df)?;
+/// The rows `range` of a text column, read chunk by chunk (no copy of the column, and the
+/// texts borrowed for as long as the frame is).
+fn str_rows<'a>(
+    ca: &'a StringChunked,
+    range: std::ops::Range<usize>,
+) -> impl Iterator<Item = Option<&'a str>> + 'a {
+    let mut at = 0;
+    ca.downcast_iter().flat_map(move |arr| {
+        let (lo, hi) = (at, at + arr.len());
+        at = hi;
+        let (a, b) = (range.start.max(lo), range.end.min(hi));
+        (a..b.max(a)).map(move |i| arr.get(i - lo))
+    })
+}
+
+/// [`str_rows`] for a column of numbers.
+fn num_rows<'a, T: PolarsNumericType>(
+    ca: &'a ChunkedArray<T>,
+    range: std::ops::Range<usize>,
+) -> impl Iterator<Item = Option<T::Native>> + 'a {
+    let mut at = 0;
+    ca.downcast_iter().flat_map(move |arr| {
+        let (lo, hi) = (at, at + arr.len());
+        at = hi;
+        let (a, b) = (range.start.max(lo), range.end.min(hi));
+        (a..b.max(a)).map(move |i| arr.get(i - lo))
+    })
+}
+
+/// The numbers in `to` of the first `count` texts of `from`.
+fn renumber<'a>(to: &mut Texts<'a>, from: &Texts<'a>, count: Option<u32>) -> Vec<u32> {
+    (0..count.unwrap_or(0))
+        .map(|n| to.number(from.text(n)))
+        .collect()
+}
+
+/// What [`scan`] found in some rows: their texts and keys numbered as first seen, and each
+/// row's key number.
+struct Scan<'a> {
+    entity: Texts<'a>,
+    kind: Texts<'a>,
+    file: Texts<'a>,
+    seen: PlHashMap<IntKey, u32>,
+    keys: Vec<IntKey>,
+    of: Vec<Option<u32>>,
+}
+
+/// The voucher keys of the rows `range`: a row's key is compared with the previous 正常 row's
+/// (a voucher's lines mostly follow each other) and looked up in a hash map of the keys seen
+/// only where it differs; each new key takes the next number.
+fn scan<'a>(
+    status: &'a StringChunked,
+    k: &KeyColumns<'a>,
+    range: std::ops::Range<usize>,
+) -> Scan<'a> {
     let normal = crate::load::ledger::model::STATUS_NORMAL;
     let (mut entity, mut kind, mut file) = (Texts::default(), Texts::default(), Texts::default());
     let mut seen: PlHashMap<IntKey, u32> = PlHashMap::default();
     let mut keys: Vec<IntKey> = Vec::new();
-    let mut of: Vec<Option<u32>> = Vec::with_capacity(df.height());
+    let mut of: Vec<Option<u32>> = Vec::with_capacity(range.len());
     let mut last: Option<(IntKey, u32)> = None;
-    let rows = status
-        .iter()
-        .zip(k.entity.iter())
-        .zip(k.year.iter())
-        .zip(k.period.iter())
-        .zip(k.kind.iter())
-        .zip(k.number.iter())
-        .zip(k.file.iter())
-        .zip(k.date.iter());
+    let r = || range.clone();
+    let rows = str_rows(status, r())
+        .zip(str_rows(k.entity, r()))
+        .zip(num_rows(k.year, r()))
+        .zip(num_rows(k.period, r()))
+        .zip(str_rows(k.kind, r()))
+        .zip(num_rows(k.number, r()))
+        .zip(str_rows(k.file, r()))
+        .zip(num_rows(&k.date, r()));
     for (((((((st, e), y), p), kd), n), f), d) in rows {
         if st != Some(normal) {
             of.push(None);
@@ -363,7 +412,102 @@ pub(crate) fn voucher_of_lines(df: &DataFrame) -> Result<(Vec<String>, Vec<Optio
         last = Some((key, id));
         of.push(Some(id));
     }
+    Scan {
+        entity,
+        kind,
+        file,
+        seen,
+        keys,
+        of,
+    }
+}
+
+/// The voucher of each row of the lines frame: the vouchers' labels as [`voucher_items`] names
+/// them (sorted by key), and for each row the index of its voucher's label, `None` for a line
+/// that is not 正常 (not in any population).
+///
+/// One pass over the rows, in two halves side by side ([`scan`]), the second half's keys then
+/// numbered into the first's; each new key takes the next provisional number. The distinct
+/// keys are then sorted
+/// once as integers (their texts ranked) and the rows' numbers mapped to the sorted order.
+pub(crate) fn voucher_of_lines(df: &DataFrame) -> Result<(Vec<String>, Vec<Option<u32>>)> {
+    let found = vouchers_of_lines(df)?;
+    Ok((found.names(), found.of))
+}
+
+/// The vouchers [`vouchers_of_lines`] found: their keys in key order, and each row's voucher.
+/// Their names are made apart ([`Self::names`]), so that a caller can make them on one thread
+/// while it reads the rows' vouchers on another.
+pub(crate) struct Vouchers<'a> {
+    sorted: Vec<(Key<'a>, IntKey)>,
+    /// Each row's voucher, its place in key order; `None` for a line that is not 正常.
+    pub(crate) of: Vec<Option<u32>>,
+}
+
+impl Vouchers<'_> {
+    /// How many vouchers there are.
+    pub(crate) fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    /// The vouchers' names in key order, as [`voucher_of_lines`] gives them.
+    pub(crate) fn names(&self) -> Vec<String> {
+        names_of(&self.sorted)
+    }
+}
+
+/// [`voucher_of_lines`] without the names.
+pub(crate) fn vouchers_of_lines(df: &DataFrame) -> Result<Vouchers<'_>> {
+    let status = s(df, "status")?;
+    let k = KeyColumns::of(df)?;
+    // The rows in two halves, one on each thread, then the second half's texts and keys
+    // numbered into the first's: the same distinct keys, so the same vouchers in the same order.
+    let half = df.height() / 2;
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| scan(status, &k, half..df.height()));
+        let first = scan(status, &k, 0..half);
+        (
+            first,
+            second
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        )
+    });
+    let Scan {
+        mut entity,
+        mut kind,
+        mut file,
+        mut seen,
+        mut keys,
+        mut of,
+    } = first;
+    // Each text of the second half by its number there, numbered in the first half's texts
+    // (every text numbered is in some key).
+    let count = |field: fn(&IntKey) -> u32| second.keys.iter().map(|k| field(k) + 1).max();
+    let e2 = renumber(&mut entity, &second.entity, count(|k| k.0));
+    let k2 = renumber(&mut kind, &second.kind, count(|k| k.3));
+    let f2 = renumber(&mut file, &second.file, count(|k| k.5));
+    let id2: Vec<u32> = second
+        .keys
+        .iter()
+        .map(|k| {
+            let key: IntKey = (
+                e2[k.0 as usize],
+                k.1,
+                k.2,
+                k2[k.3 as usize],
+                k.4,
+                f2[k.5 as usize],
+                k.6,
+            );
+            *seen.entry(key).or_insert_with(|| {
+                keys.push(key);
+                (keys.len() - 1) as u32
+            })
+        })
+        .collect();
     drop(seen);
+    of.extend(second.of.iter().map(|v| v.map(|v| id2[v as usize])));
     let (er, kr, fr) = (entity.ranks(), kind.ranks(), file.ranks());
     let ranked: Vec<IntKey> = keys
         .iter()
@@ -391,7 +535,7 @@ pub(crate) fn voucher_of_lines(df: &DataFrame) -> Result<(Vec<String>, Vec<Optio
             (key, ranked[i as usize])
         })
         .collect();
-    Ok((names_of(&sorted), of))
+    Ok(Vouchers { sorted, of })
 }
 
 /// One item per 正常 journal line, named after its voucher as [`voucher_of_lines`] finds it.

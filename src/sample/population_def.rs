@@ -627,28 +627,39 @@ impl<'d> Tally<'d> {
     }
 }
 
-/// The items of a voucher plan of the population `name`, in id order, and its report: each
-/// voucher's sums and class worked out side by side (two threads, joined before anything is
-/// put together), an item made only for the vouchers the population keeps.
+/// The items of a voucher plan of the population `name`, in id order, and its report. Once
+/// each row's voucher is known, the work is shared by two threads (joined before anything is
+/// put together, so the outcome does not depend on which finishes first): one names the
+/// vouchers and sorts them by name, the other sums and classifies them; the kept items are
+/// then made half on each thread and joined in id order.
 fn voucher_plan_items(
     defs: &Definitions,
     name: &str,
     lines: &DataFrame,
 ) -> Result<(Vec<Item>, PopulationReport)> {
-    let (names, of) = population::voucher_of_lines(lines)?;
+    let found = population::vouchers_of_lines(lines)?;
+    let (count, of) = (found.len(), &found.of);
     let columns = population::VoucherColumns::of(lines)?;
     // An unknown name fails before the classification.
     let mut tally = Tally::new(defs, name)?;
-    let (sums, class) = std::thread::scope(|scope| {
-        let sums = scope.spawn(|| columns.sums(names.len(), &of));
-        let class = classify_vouchers(defs, lines, names.len(), &of);
-        let sums = sums.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (sums, class)
+    let ((mut names, order), sums, class) = std::thread::scope(|scope| {
+        let named = scope.spawn(|| {
+            let names = found.names();
+            // Id order: the names sorted, equal names in key order (a stable sort).
+            let mut order: Vec<usize> = (0..names.len()).collect();
+            order.sort_by(|&a, &b| names[a].cmp(&names[b]));
+            (names, order)
+        });
+        let sums = columns.sums(count, of);
+        let class = classify_vouchers(defs, lines, count, of);
+        let named = named
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (named, sums, class)
     });
     let mut class = class?;
-    // Id order: the names sorted, equal names in key order.
-    let mut order: Vec<usize> = (0..names.len()).filter(|&v| sums[v].is_some()).collect();
-    order.sort_by(|&a, &b| names[a].cmp(&names[b]));
+    // Every voucher has a line (a key is made from a row); one without would have no item.
+    let order: Vec<usize> = order.into_iter().filter(|&v| sums[v].is_some()).collect();
     // A name two vouchers share (one file name in two folders) has the class of the last of
     // them in key order, as a map from the name to its class has.
     for group in order
@@ -661,18 +672,36 @@ fn voucher_plan_items(
             class[v] = c;
         }
     }
-    let mut kept = Vec::new();
-    let mut files = population::FileNames::default();
+    let mut kept: Vec<(String, population::Sums)> = Vec::new();
     for v in order {
         let Some(s) = sums[v] else {
             continue;
         };
         let c = class[v].unwrap_or(defs.classes.len());
         if tally.add(Some(c), Fen(s.0)) {
-            kept.push(columns.item(&mut files, &names[v], s));
+            // Each voucher is visited once: its name moves into its item.
+            kept.push((std::mem::take(&mut names[v]), s));
         }
     }
-    Ok((kept, tally.report(defs)))
+    drop(names);
+    let make = |part: Vec<(String, population::Sums)>| {
+        let mut files = population::FileNames::default();
+        part.into_iter()
+            .map(|(name, s)| columns.item(&mut files, name, s))
+            .collect::<Vec<Item>>()
+    };
+    let second = kept.split_off(kept.len() / 2);
+    let items = std::thread::scope(|scope| {
+        let later = scope.spawn(|| make(second));
+        let mut items = make(kept);
+        items.extend(
+            later
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        );
+        items
+    });
+    Ok((items, tally.report(defs)))
 }
 
 /// The items of a plan: the unit's items, and for vouchers and lines only those of the named
@@ -1242,6 +1271,36 @@ mod tests {
             assert!(fast.0.iter().any(|n| n.contains("（账.xlsx")));
             assert!(fast.0.iter().any(|n| n.contains("2023-02-")));
             assert!(fast.1.iter().any(Option::is_none));
+        }
+    }
+
+    /// `df` cut into chunks of uneven lengths (a frame stacked from blocks, or read from
+    /// Parquet row groups), so that the two halves of the rows start and end inside chunks.
+    fn chunked(df: &DataFrame, seed: usize) -> DataFrame {
+        let n = df.height();
+        let mut out = df.slice(0, 0);
+        let (mut at, mut step) = (0, 1 + seed * 11 % 23);
+        while at < n {
+            let len = step.min(n - at);
+            out.vstack_mut(&df.slice(at as i64, len)).unwrap();
+            at += len;
+            step = step * 3 % 1_001 + 1;
+        }
+        out
+    }
+
+    #[test]
+    fn voucher_identification_in_two_halves_matches_the_reference_on_chunked_frames() {
+        for seed in [1u64, 4, 9] {
+            for n in [0, 1, 2, 3, 5, 40, 2_500] {
+                let df = chunked(&frame(n, seed), seed as usize);
+                let chunks = df.column("source_file").unwrap().n_chunks();
+                assert!(n < 40 || chunks > 1, "{n} lines in {chunks} chunks");
+                assert!(n < 2_500 || chunks > 3, "{n} lines in {chunks} chunks");
+                let fast = population::voucher_of_lines(&df).unwrap();
+                let reference = population::voucher_of_lines_reference(&df).unwrap();
+                assert_eq!(fast, reference, "seed {seed}, {n} lines");
+            }
         }
     }
 
