@@ -23,7 +23,7 @@
 use crate::check::book::Book;
 use crate::check::config::fen;
 use crate::check::finding::{not_checked, partly_checked, Draft};
-use crate::check::text::{find_any, has_any, is_person};
+use crate::check::text::{find_any, has_any, is_person, WordList};
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
@@ -47,14 +47,14 @@ pub const DOC: Doc = Doc {
 #[serde(deny_unknown_fields)]
 struct Settings {
     catalogue_econ: Vec<String>,
-    catalogue_words: Vec<String>,
+    catalogue_words: WordList,
     exempt_econ: Vec<String>,
-    exempt_words: Vec<String>,
-    to_individuals_words: Vec<String>,
+    exempt_words: WordList,
+    to_individuals_words: WordList,
     to_individuals_econ_prefixes: Vec<String>,
-    purchase_words: Vec<String>,
-    personal_words: Vec<String>,
-    personal_settlement: Vec<String>,
+    purchase_words: WordList,
+    personal_words: WordList,
+    personal_settlement: WordList,
     small_amount: String,
     below_county: bool,
 }
