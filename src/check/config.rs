@@ -1,6 +1,7 @@
 //! The rules configuration (`data/rules.toml`, overridable per engagement) and the shared
 //! vocabulary every rule reads.
 
+use crate::check::text::WordList;
 use crate::model::money::Fen;
 use anyhow::{bail, Context, Result};
 use serde::de::DeserializeOwned;
@@ -29,9 +30,9 @@ pub struct Common {
     pub expense_accounts: Vec<String>,
     pub budget_expense_accounts: Vec<String>,
     pub other_payable_accounts: Vec<String>,
-    pub card_words: Vec<String>,
+    pub card_words: WordList,
     pub org_suffixes: Vec<String>,
-    pub person_words: Vec<String>,
+    pub person_words: WordList,
     pub econ_names: BTreeMap<String, String>,
     /// A supporting file with more than this share of its rows rejected is most likely not
     /// the kind's table: the run warns on screen (a decimal string, e.g. "0.5").

@@ -5,15 +5,134 @@
 use crate::model::money::Fen;
 use rust_decimal::Decimal;
 
+/// A keyword list as the rules configure it (`data/rules.toml` and the engagement's
+/// overrides): the words in their order, and the automaton that tells which of them occur in
+/// a text, built the first time the list is matched and kept with the list — a lookup is a
+/// field away, not a search for the list's automaton. Read from and written as the plain
+/// list of strings it is in the TOML.
+#[derive(Default)]
+pub struct WordList {
+    words: Vec<String>,
+    matcher: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
+}
+
+impl WordList {
+    pub fn new(words: Vec<String>) -> WordList {
+        WordList {
+            words,
+            matcher: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+
+    /// `None` when no word of the list occurs in `text`.
+    fn present(&self, text: &str) -> Option<Present> {
+        if self.words.len() > 256 {
+            return Some(Present::Unknown);
+        }
+        let matcher = self.matcher.get_or_init(|| {
+            // Empty words never match (see `find_any`): an empty pattern stands in unmatched.
+            let patterns = self.words.iter().map(|w| {
+                if w.is_empty() {
+                    "\u{0}\u{0}\u{0}\u{0}"
+                } else {
+                    w.as_str()
+                }
+            });
+            aho_corasick::AhoCorasick::new(patterns).ok()
+        });
+        let Some(ac) = matcher else {
+            return Some(Present::Unknown);
+        };
+        let mut bits = [0u64; 4];
+        let mut any = false;
+        for hit in ac.find_overlapping_iter(text) {
+            let k = hit.pattern().as_usize();
+            bits[k / 64] |= 1 << (k % 64);
+            any = true;
+        }
+        any.then_some(Present::Bits(bits))
+    }
+}
+
+impl From<Vec<String>> for WordList {
+    fn from(words: Vec<String>) -> WordList {
+        WordList::new(words)
+    }
+}
+
+impl From<&[&str]> for WordList {
+    fn from(words: &[&str]) -> WordList {
+        WordList::new(words.iter().map(|w| w.to_string()).collect())
+    }
+}
+
+impl FromIterator<String> for WordList {
+    fn from_iter<I: IntoIterator<Item = String>>(it: I) -> WordList {
+        WordList::new(it.into_iter().collect())
+    }
+}
+
+impl std::ops::Deref for WordList {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.words
+    }
+}
+
+/// A copy shares the built automaton (it is reference-counted inside).
+impl Clone for WordList {
+    fn clone(&self) -> WordList {
+        WordList {
+            words: self.words.clone(),
+            matcher: self.matcher.clone(),
+        }
+    }
+}
+
+impl PartialEq for WordList {
+    fn eq(&self, other: &WordList) -> bool {
+        self.words == other.words
+    }
+}
+
+impl Eq for WordList {}
+
+impl std::fmt::Debug for WordList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.words.fmt(f)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WordList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<WordList, D::Error> {
+        Vec::<String>::deserialize(d).map(WordList::new)
+    }
+}
+
+impl serde::Serialize for WordList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.words.serialize(s)
+    }
+}
+
 /// The first of `words` found in `text` as a word (see [`Words`]): a keyword of two or more
 /// Chinese characters matches only where it stands as whole words of the 摘要's best
 /// segmentation, or as the tail of one (`人工审核会餐费` holds no 会餐, `招待所` no 招待, but
 /// `见习补贴` is a 补贴); a one-character keyword, or one with other characters, matches
 /// wherever it stands.
-pub fn find_any<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
-    // Which words occur in the text at all: one pass of an automaton over the text instead of
-    // a substring search per word (the usual 摘要 holds none of them).
-    let present = present_words(text, words)?;
+pub fn find_any<'w>(text: &str, list: &'w WordList) -> Option<&'w str> {
+    // Which words occur in the text at all: one pass of the list's automaton over the text
+    // instead of a substring search per word (the usual 摘要 holds none of them).
+    let present = list.present(text)?;
+    first_word(text, list.words(), &present)
+}
+
+/// The first of `words` that `present` allows and that stands in `text` as a word.
+fn first_word<'w>(text: &str, words: &'w [String], present: &Present) -> Option<&'w str> {
     let mut seg: Option<Vec<usize>> = None;
     words
         .iter()
@@ -59,52 +178,6 @@ impl Present {
             Present::Unknown => text.contains(w),
         }
     }
-}
-
-/// The automaton of a word list, kept per thread for the list at that address (and checked
-/// against the list's words, so a list freed and another allocated there is never confused).
-type Matchers = std::collections::HashMap<(usize, usize), (Vec<String>, aho_corasick::AhoCorasick)>;
-
-thread_local! {
-    static MATCHERS: std::cell::RefCell<Matchers> = Default::default();
-}
-
-/// `None` when no word of `words` occurs in `text`.
-fn present_words(text: &str, words: &[String]) -> Option<Present> {
-    if words.len() > 256 {
-        return Some(Present::Unknown);
-    }
-    MATCHERS.with(|m| {
-        let mut m = m.borrow_mut();
-        let key = (words.as_ptr() as usize, words.len());
-        let stale = m.get(&key).is_none_or(|(w, _)| w.as_slice() != words);
-        if stale {
-            if m.len() >= 64 {
-                m.clear();
-            }
-            // Empty words never match (see `find_any`): an empty pattern stands in unmatched.
-            let patterns = words.iter().map(|w| {
-                if w.is_empty() {
-                    "\u{0}\u{0}\u{0}\u{0}"
-                } else {
-                    w.as_str()
-                }
-            });
-            let Ok(ac) = aho_corasick::AhoCorasick::new(patterns) else {
-                return Some(Present::Unknown);
-            };
-            m.insert(key, (words.to_vec(), ac));
-        }
-        let (_, ac) = &m[&key];
-        let mut bits = [0u64; 4];
-        let mut any = false;
-        for hit in ac.find_overlapping_iter(text) {
-            let k = hit.pattern().as_usize();
-            bits[k / 64] |= 1 << (k % 64);
-            any = true;
-        }
-        any.then_some(Present::Bits(bits))
-    })
 }
 
 /// Two or more characters, all Chinese: a word, matched at word boundaries.
@@ -265,7 +338,7 @@ impl Words {
     }
 }
 
-pub fn has_any(text: &str, words: &[String]) -> bool {
+pub fn has_any(text: &str, words: &WordList) -> bool {
     find_any(text, words).is_some()
 }
 
@@ -275,7 +348,7 @@ fn is_han(c: char) -> bool {
 
 /// Does a counterparty name a person rather than an organisation? A person is 2–4 Chinese
 /// characters with no organisation suffix, or a word such as 个人/职工/经办人.
-pub fn is_person(name: &str, org_suffixes: &[String], person_words: &[String]) -> bool {
+pub fn is_person(name: &str, org_suffixes: &[String], person_words: &WordList) -> bool {
     let n = name.trim();
     if n.is_empty() {
         return false;
@@ -510,8 +583,8 @@ pub fn visitor(text: &str, org_suffixes: &[String]) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn w(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
+    fn w(v: &[&str]) -> WordList {
+        WordList::from(v)
     }
 
     #[test]
@@ -572,7 +645,7 @@ mod tests {
                         format!("报销2023年{k}，附单据"),
                     ] {
                         assert!(
-                            find_any(&frame, std::slice::from_ref(k)).is_some(),
+                            find_any(&frame, &WordList::new(vec![k.clone()])).is_some(),
                             "[{section}] {key}: “{k}” not found in “{frame}”"
                         );
                     }
@@ -587,7 +660,7 @@ mod tests {
     #[test]
     fn near_misses_of_the_keyword_lists() {
         let t: toml::Table = include_str!("../../data/rules.toml").parse().unwrap();
-        let list = |section: &str, key: &str| -> Vec<String> {
+        let list = |section: &str, key: &str| -> WordList {
             t[section][key]
                 .as_array()
                 .unwrap()
@@ -623,6 +696,147 @@ mod tests {
             let l = list(section, key);
             assert_eq!(find_any(text, &l), None, "[{section}] {key} in “{text}”");
         }
+    }
+
+    /// The answer without the automaton: each word searched for in the text (what `find_any`
+    /// did before a list carried its automaton, and still does for lists over 256 words).
+    fn by_search<'w>(text: &str, list: &'w WordList) -> Option<&'w str> {
+        first_word(text, list.words(), &Present::Unknown)
+    }
+
+    #[test]
+    fn word_list_answers_as_the_search_of_each_word() {
+        let lists = [
+            // Overlapping words: the list's order decides, not the text's.
+            w(&["会议费", "会议", "议费"]),
+            w(&["议费", "会议", "会议费"]),
+            // Several in the text: the first of the list that stands as a word.
+            w(&["餐费", "接待", "招待", "会餐"]),
+            w(&["会餐", "接待", "餐"]),
+            // Empty words never match, wherever they stand in the list.
+            w(&["", "接待", ""]),
+            w(&[""]),
+            // Nothing at all.
+            w(&[]),
+            // Words with other characters, one-character words, repeated words.
+            w(&["ETC", "加油", "油", "加油", "2024年"]),
+        ];
+        let texts = [
+            "支付会议费",
+            "召开年度工作会议餐费",
+            "会议室改造议费",
+            "支付接待费及会餐费",
+            "支付接待费、餐费",
+            "招待所接待大厅餐费",
+            "人工审核会餐费",
+            "ETC通行费、加油费",
+            "预付2024年物业费",
+            "",
+            "无关摘要",
+        ];
+        for list in &lists {
+            for t in texts {
+                assert_eq!(find_any(t, list), by_search(t, list), "{list:?} in “{t}”");
+                assert_eq!(has_any(t, list), by_search(t, list).is_some());
+            }
+        }
+        // The answers spelled out, so the comparison above cannot agree on nothing.
+        assert_eq!(find_any("支付会议费", &lists[0]), Some("会议费"));
+        // 会议 is not a word of 会议费 (its tail 议费 is, by the compound rule).
+        assert_eq!(find_any("支付会议费", &lists[1]), Some("议费"));
+        assert_eq!(find_any("召开年度工作会议餐费", &lists[1]), Some("会议"));
+        assert_eq!(find_any("支付接待费、餐费", &lists[2]), Some("餐费"));
+        assert_eq!(find_any("支付接待费及会餐费", &lists[3]), Some("会餐"));
+        assert_eq!(find_any("招待所接待大厅餐费", &lists[3]), Some("餐"));
+        assert_eq!(find_any("支付接待费", &lists[4]), Some("接待"));
+        assert_eq!(find_any("支付接待费", &lists[5]), None);
+        assert_eq!(find_any("支付接待费", &lists[6]), None);
+        assert_eq!(find_any("ETC通行费、加油费", &lists[7]), Some("ETC"));
+        assert_eq!(find_any("预付2024年物业费", &lists[7]), Some("2024年"));
+    }
+
+    /// A list of more than 256 words is searched word by word, with the same answers.
+    #[test]
+    fn a_long_word_list_answers_the_same() {
+        let mut words: Vec<String> = (0..300).map(|k| format!("词{k}号")).collect();
+        words.push("会议".into());
+        words.insert(0, "会议费".into());
+        let list = WordList::new(words);
+        assert_eq!(find_any("支付会议费", &list), Some("会议费"));
+        assert_eq!(find_any("召开工作会议", &list), Some("会议"));
+        assert_eq!(find_any("支付词299号款", &list), Some("词299号"));
+        assert_eq!(find_any("人工审核会餐费", &list), None);
+    }
+
+    /// Read from the TOML list as it is written, written back as the same list, and one
+    /// automaton per list however many copies and lookups.
+    #[test]
+    fn word_list_reads_and_writes_as_a_list_of_strings() {
+        #[derive(serde::Deserialize, serde::Serialize, Debug, PartialEq)]
+        struct Section {
+            words: WordList,
+            plain: Vec<String>,
+        }
+        let text = "words = [\"会议\", \"\", \"会议费\"]\nplain = [\"会议\", \"\", \"会议费\"]\n";
+        let s: Section = toml::from_str(text).unwrap();
+        assert_eq!(s.words.words(), s.plain.as_slice());
+        assert_eq!(s.words.len(), 3);
+        assert_eq!(toml::to_string(&s).unwrap(), text);
+        let json = serde_json::to_string(&s.words).unwrap();
+        assert_eq!(json, r#"["会议","","会议费"]"#);
+        assert_eq!(serde_json::from_str::<WordList>(&json).unwrap(), s.words);
+        // Not a list of strings: refused as the Vec<String> it stands for.
+        assert!(toml::from_str::<Section>("words = \"会议\"\nplain = []").is_err());
+        assert!(toml::from_str::<Section>("words = [1]\nplain = []").is_err());
+        // Built on first use, shared by a copy made after.
+        assert!(s.words.matcher.get().is_none());
+        assert_eq!(find_any("支付会议费", &s.words), Some("会议费"));
+        let copy = s.words.clone();
+        assert!(copy.matcher.get().is_some());
+        assert_eq!(find_any("召开会议", &copy), Some("会议"));
+    }
+
+    /// An engagement's rules override replaces a list whole; the rule's list answers with the
+    /// engagement's words, and the built-in list is untouched.
+    #[test]
+    fn word_list_from_an_engagement_override() {
+        #[derive(serde::Deserialize)]
+        struct Banquet {
+            banquet_words: WordList,
+        }
+        let builtin = crate::check::config::Config::builtin().unwrap();
+        let (_, b): (_, toml::Table) = builtin.section("meeting-meal").unwrap();
+        let b: Banquet = toml::Value::Table(b).try_into().unwrap();
+        assert_eq!(find_any("年终职工会餐", &b.banquet_words), Some("会餐"));
+        assert_eq!(find_any("支付农家乐团建费", &b.banquet_words), None);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rules.toml");
+        std::fs::write(
+            &path,
+            "[meeting-meal]\nbanquet_words = [\"农家乐\", \"聚餐\"]\n\n[common]\nperson_words = [\"报账员\"]\n",
+        )
+        .unwrap();
+        let over = crate::check::config::Config::with_overrides(Some(&path)).unwrap();
+        let (_, o): (_, toml::Table) = over.section("meeting-meal").unwrap();
+        let o: Banquet = toml::Value::Table(o).try_into().unwrap();
+        assert_eq!(
+            find_any("支付农家乐团建费", &o.banquet_words),
+            Some("农家乐")
+        );
+        assert_eq!(find_any("支付聚餐费", &o.banquet_words), Some("聚餐"));
+        assert_eq!(find_any("年终职工会餐", &o.banquet_words), None);
+        let c = &over.common;
+        assert!(is_person(
+            "报账员王五甲乙",
+            &c.org_suffixes,
+            &c.person_words
+        ));
+        assert!(!builtin.common.person_words.contains(&"报账员".to_string()));
+        assert!(!is_person(
+            "报账员王五甲乙",
+            &builtin.common.org_suffixes,
+            &builtin.common.person_words
+        ));
     }
 
     #[test]

@@ -14,7 +14,7 @@
 use crate::check::assets_view;
 use crate::check::config::fen;
 use crate::check::finding::{not_checked, partly_checked};
-use crate::check::text::has_any;
+use crate::check::text::{has_any, WordList};
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
@@ -40,7 +40,7 @@ pub const DOC: Doc = Doc {
 struct Settings {
     tolerance: String,
     tolerance_share: String,
-    non_depreciable_words: Vec<String>,
+    non_depreciable_words: WordList,
 }
 
 /// Months of depreciation from the acquisition month to `as_of`, inclusive.

@@ -5,7 +5,7 @@
 //! depreciated — but the list tells the inspection team which items to look at (are they
 //! really there, still serviceable?). Assets never depreciated (文物, 图书, 土地) are left out.
 
-use crate::check::text::has_any;
+use crate::check::text::{has_any, WordList};
 use crate::check::{assets_view, finding::not_checked, Context, Doc, RuleOutcome};
 use anyhow::Result;
 use serde::Deserialize;
@@ -41,7 +41,7 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         );
     }
     let (_, dep): (_, toml::Table) = cx.config.section(&p.non_depreciable_words_from)?;
-    let non_dep: Vec<String> = dep
+    let non_dep: WordList = dep
         .get("non_depreciable_words")
         .cloned()
         .and_then(|v| v.try_into().ok())

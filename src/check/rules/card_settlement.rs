@@ -23,7 +23,7 @@
 use crate::check::book::Book;
 use crate::check::config::fen;
 use crate::check::finding::{not_checked, partly_checked, Draft};
-use crate::check::text::{find_any, has_any, is_person};
+use crate::check::text::{find_any, has_any, is_person, WordList};
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
@@ -47,20 +47,37 @@ pub const DOC: Doc = Doc {
 #[serde(deny_unknown_fields)]
 struct Settings {
     catalogue_econ: Vec<String>,
-    catalogue_words: Vec<String>,
+    catalogue_words: WordList,
     exempt_econ: Vec<String>,
-    exempt_words: Vec<String>,
-    to_individuals_words: Vec<String>,
+    exempt_words: WordList,
+    to_individuals_words: WordList,
     to_individuals_econ_prefixes: Vec<String>,
-    purchase_words: Vec<String>,
-    personal_words: Vec<String>,
-    personal_settlement: Vec<String>,
+    purchase_words: WordList,
+    personal_words: WordList,
+    personal_settlement: WordList,
     small_amount: String,
     below_county: bool,
 }
 
+/// Why a line is inside the 目录: its 经济分类, or a word of its 摘要 (worded only for a finding,
+/// not for every line read).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reason<'a> {
+    Econ(&'a str),
+    Word(&'a str),
+}
+
+impl std::fmt::Display for Reason<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::Econ(e) => write!(f, "经济分类 {e}"),
+            Reason::Word(w) => write!(f, "摘要“{w}”"),
+        }
+    }
+}
+
 /// Is this expense line inside the 目录 and not exempt? Returns the reason it is in the 目录.
-fn catalogue_reason(book: &Book, i: usize, p: &Settings) -> Option<String> {
+fn catalogue_reason<'a>(book: &'a Book, i: usize, p: &'a Settings) -> Option<Reason<'a>> {
     let summary = book.summary(i);
     // 例外（三）: a payment a rule fixes and makes to people (an allowance, a fee, a subsidy),
     // unless the same line also names something bought.
@@ -89,13 +106,13 @@ fn catalogue_reason(book: &Book, i: usize, p: &Settings) -> Option<String> {
         if has_any(summary, &p.exempt_words) && !has_any(summary, &p.catalogue_words) {
             return None;
         }
-        return Some(format!("经济分类 {e}"));
+        return Some(Reason::Econ(e));
     }
     let w = find_any(summary, &p.catalogue_words)?;
     if to_individuals() || has_any(summary, &p.exempt_words) {
         return None;
     }
-    Some(format!("摘要“{w}”"))
+    Some(Reason::Word(w))
 }
 
 pub fn check(cx: &Context) -> Result<RuleOutcome> {
@@ -283,7 +300,11 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
                 "借 {} {} 元（{}，属公务卡强制结算目录内支出）",
                 debited.join("、"),
                 amount.grouped(),
-                why_cat.join("、")
+                why_cat
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+                    .join("、")
             ),
             format!(
                 "贷 {}，同一凭证中付款，无公务卡科目或结算方式",

@@ -9,7 +9,7 @@
 //! year words in vouchers well before year end (budget notices, plans).
 
 use crate::check::finding::Draft;
-use crate::check::text::find_any;
+use crate::check::text::{find_any, WordList};
 use crate::check::{Context, Doc, RuleOutcome};
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
@@ -39,6 +39,8 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
     let (_, p): (_, Settings) = cx.config.section(DOC.id)?;
     let book = cx.book;
     let mut out = RuleOutcome::default();
+    // The words with `{next}` filled in, one list (and automaton) per book year.
+    let mut by_year: std::collections::BTreeMap<i32, WordList> = Default::default();
     for v in &book.vouchers {
         let Some(date) = book.voucher_date(v) else {
             continue;
@@ -52,15 +54,16 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         }
         if let Some(year_end) = NaiveDate::from_ymd_opt(v.year, 12, 31) {
             if (year_end - date).num_days() < p.year_end_days && date.year() == v.year {
-                let words: Vec<String> = p
-                    .next_year_words
-                    .iter()
-                    .map(|w| w.replace("{next}", &(v.year + 1).to_string()))
-                    .collect();
+                let words = by_year.entry(v.year).or_insert_with(|| {
+                    p.next_year_words
+                        .iter()
+                        .map(|w| w.replace("{next}", &(v.year + 1).to_string()))
+                        .collect()
+                });
                 if let Some(w) = v
                     .rows
                     .iter()
-                    .find_map(|&i| find_any(book.summary(i), &words))
+                    .find_map(|&i| find_any(book.summary(i), words))
                 {
                     why.push(format!(
                         "年末 {date} 记账，摘要写明“{w}”（是否为下一年度业务？）"

@@ -19,8 +19,8 @@ use crate::check::finding::Draft;
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
+use polars::prelude::PlHashMap;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 pub const DOC: Doc = Doc {
     id: "duplicate-payment",
@@ -78,10 +78,14 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         }
         t
     };
+    // Payees numbered by their cleaned name: each distinct counterparty text cleaned once
+    // (not a String per voucher); two texts that clean alike share a number.
+    let mut payee_of: PlHashMap<&str, u32> = PlHashMap::default();
+    let mut cleaned: PlHashMap<String, u32> = PlHashMap::default();
     // (entity, payee, amount) → [(date, voucher index)] (only looked up, never iterated)
-    let mut seen: HashMap<(&str, String, Fen), Payments> = HashMap::new();
+    let mut seen: PlHashMap<(&str, u32, Fen), Payments> = PlHashMap::default();
     // (entity, payee, invoice number) → first voucher paying it
-    let mut invoices: HashMap<(&str, String, String), usize> = HashMap::new();
+    let mut invoices: PlHashMap<(&str, u32, String), usize> = PlHashMap::default();
     let mut out = RuleOutcome::default();
     for (k, v) in book.vouchers.iter().enumerate() {
         let (paid, any) = book.cash_out(v, c);
@@ -94,12 +98,20 @@ pub fn check(cx: &Context) -> Result<RuleOutcome> {
         let Some(date) = book.voucher_date(v) else {
             continue;
         };
-        let payee_key = clean(payee);
+        let payee_key = match payee_of.get(payee) {
+            Some(&n) => n,
+            None => {
+                let next = cleaned.len() as u32;
+                let n = *cleaned.entry(clean(payee)).or_insert(next);
+                payee_of.insert(payee, n);
+                n
+            }
+        };
         // The same invoice paid twice to the same payee: every element of the breach.
         let mut same_invoice: Option<(usize, String)> = None;
         for i in &v.rows {
             for no in invoice_numbers(book.summary(*i), &p.invoice_words, p.invoice_min_digits) {
-                let key = (v.entity.as_str(), payee_key.clone(), no.clone());
+                let key = (v.entity.as_str(), payee_key, no.clone());
                 match invoices.get(&key) {
                     Some(&k0) if k0 != k => {
                         same_invoice.get_or_insert((k0, no));

@@ -12,7 +12,7 @@
 //! meal fees (the meal-fee-suspense rule's concern).
 
 use crate::check::finding::Draft;
-use crate::check::text::{find_any, has_any};
+use crate::check::text::{find_any, has_any, WordList};
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
@@ -34,8 +34,8 @@ pub const DOC: Doc = Doc {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Settings {
-    receipt_words: Vec<String>,
-    except_words: Vec<String>,
+    receipt_words: WordList,
+    except_words: WordList,
 }
 
 pub fn check(cx: &Context) -> Result<RuleOutcome> {

@@ -10,7 +10,7 @@
 //! meal fees credited to the expense account directly (the compliant booking).
 
 use crate::check::finding::Draft;
-use crate::check::text::{find_any, has_any};
+use crate::check::text::{find_any, has_any, WordList};
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
@@ -32,9 +32,9 @@ pub const DOC: Doc = Doc {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Settings {
-    meal_words: Vec<String>,
-    visitor_words: Vec<String>,
-    except_words: Vec<String>,
+    meal_words: WordList,
+    visitor_words: WordList,
+    except_words: WordList,
 }
 
 pub fn check(cx: &Context) -> Result<RuleOutcome> {

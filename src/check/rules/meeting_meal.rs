@@ -19,7 +19,7 @@
 
 use crate::check::config::fen;
 use crate::check::finding::{partly_checked, Draft};
-use crate::check::text::{day_mentions, find_any, has_any, headcount, is_person};
+use crate::check::text::{day_mentions, find_any, has_any, headcount, is_person, WordList};
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::findings::Evidence;
 use crate::model::money::Fen;
@@ -43,9 +43,9 @@ pub const DOC: Doc = Doc {
 #[serde(deny_unknown_fields)]
 struct Settings {
     econ: Vec<String>,
-    meeting_words: Vec<String>,
-    meal_words: Vec<String>,
-    banquet_words: Vec<String>,
+    meeting_words: WordList,
+    meal_words: WordList,
+    banquet_words: WordList,
     meal_per_person_day: String,
     /// Families cited besides the rule's own when a meal exceeds the 伙食费 standard (the
     /// 综合定额 speaks to amounts only, not to the form of a meal).

@@ -21,7 +21,7 @@
 
 use crate::check::config::fen;
 use crate::check::finding::{partly_checked, Draft};
-use crate::check::text::{day_mentions, has_any, headcount, meals_by_day, visitor};
+use crate::check::text::{day_mentions, has_any, headcount, meals_by_day, visitor, WordList};
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::findings::Evidence;
 use crate::model::money::Fen;
@@ -47,7 +47,7 @@ pub const DOC: Doc = Doc {
 #[serde(deny_unknown_fields)]
 struct Settings {
     econ: Vec<String>,
-    words: Vec<String>,
+    words: WordList,
     meal_words: BTreeMap<String, String>,
     meals_per_day: usize,
     per_head_limit: String,

@@ -22,7 +22,7 @@
 
 use crate::check::config::fen;
 use crate::check::finding::{not_checked, Draft};
-use crate::check::text::{find_any, has_any, is_person};
+use crate::check::text::{find_any, has_any, is_person, WordList};
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
@@ -50,9 +50,9 @@ struct Settings {
     min_payments: usize,
     econ_prefixes: Vec<String>,
     exclude_econ_prefixes: Vec<String>,
-    exclude_words: Vec<String>,
-    transfer_words: Vec<String>,
-    works_words: Vec<String>,
+    exclude_words: WordList,
+    transfer_words: WordList,
+    works_words: WordList,
 }
 
 pub fn check(cx: &Context) -> Result<RuleOutcome> {

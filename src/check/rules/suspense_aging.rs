@@ -11,7 +11,7 @@
 
 use crate::check::config::fen;
 use crate::check::finding::{not_checked, partly_checked, Draft};
-use crate::check::text::has_any;
+use crate::check::text::{has_any, WordList};
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::findings::Evidence;
 use crate::model::money::Fen;
@@ -38,7 +38,7 @@ struct Settings {
     payable_accounts: Vec<String>,
     receivable_accounts: Vec<String>,
     min_amount: String,
-    except_words: Vec<String>,
+    except_words: WordList,
 }
 
 pub fn check(cx: &Context) -> Result<RuleOutcome> {

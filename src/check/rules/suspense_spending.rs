@@ -13,7 +13,7 @@
 //! same voucher offsets (a reclassification).
 
 use crate::check::finding::{partly_checked, Draft};
-use crate::check::text::has_any;
+use crate::check::text::{has_any, WordList};
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
@@ -36,7 +36,7 @@ pub const DOC: Doc = Doc {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Settings {
-    except_words: Vec<String>,
+    except_words: WordList,
 }
 
 pub fn check(cx: &Context) -> Result<RuleOutcome> {

@@ -12,7 +12,7 @@
 //! meeting; lines with no 经济分类 at all (cannot be judged — counted in the scope limit).
 
 use crate::check::finding::{partly_checked, Draft};
-use crate::check::text::{find_any, has_any};
+use crate::check::text::{find_any, has_any, WordList};
 use crate::check::{Context, Doc, RuleOutcome};
 use crate::model::money::Fen;
 use anyhow::Result;
@@ -34,13 +34,13 @@ pub const DOC: Doc = Doc {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Settings {
-    vehicle_words: Vec<String>,
-    vehicle_repair_words: Vec<String>,
-    vehicle_context: Vec<String>,
+    vehicle_words: WordList,
+    vehicle_repair_words: WordList,
+    vehicle_context: WordList,
     vehicle_econ: Vec<String>,
-    reception_words: Vec<String>,
+    reception_words: WordList,
     reception_econ: Vec<String>,
-    except_words: Vec<String>,
+    except_words: WordList,
     except_econ: Vec<String>,
 }
 
