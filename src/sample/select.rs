@@ -290,59 +290,15 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
         .filter(|&k| !taken[k])
         .map(|k| pop[k])
         .collect();
-    if spec.draw != Draw::None && rest.is_empty() && !pop.is_empty() {
-        warnings.push(format!(
-            "重点项目和风险导向项目之外已无剩余项目，{}未抽取",
-            draw_name(spec.draw)
-        ));
-    }
-    if spec.draw != Draw::None && !rest.is_empty() {
-        let w = &mut warnings;
-        let (mut p, drawn) = match spec.draw {
-            Draw::Random => random(&rest, spec.n, &mut stream, w),
-            Draw::Systematic => systematic(&rest, spec.n, &mut stream, w),
-            Draw::Mus | Draw::Cell => mus(&rest, spec.n, spec.draw == Draw::Cell, &mut stream, w),
-            Draw::Stratified => stratified(&rest, spec, &mut stream, w),
-            Draw::None => unreachable!("handled above"),
-        };
-        let name = p.part.clone();
-        for (it, reason) in drawn {
-            items.push(selected(it, &name, reason));
-        }
-        p.selected_count = items.iter().filter(|s| s.part == name).count();
-        p.selected_value = items
-            .iter()
-            .filter(|s| s.part == name)
-            .map(|s| s.amount)
-            .sum();
-        parts.push(p);
-    }
-    items.sort_by(|a, b| a.id.cmp(&b.id));
-    let population_value = value(&pop);
-    let selected_value: Fen = items.iter().map(|s| s.amount).sum();
-    Ok(Selection {
-        population_count: pop.len(),
-        population_value,
-        parts,
-        selected_count: items.len(),
-        selected_value,
-        // On absolute amounts: a red-ink (negative) voucher is as much a part of the books
-        // tested as a positive one, and net sums would give coverage above 100 % or below 0.
-        coverage_percent: crate::model::money::percent(
-            abs_value(items.iter().map(|s| s.amount)).to_yuan(),
-            abs_value(pop.iter().map(|i| i.amount)).to_yuan(),
-        )
-        .map(|p| format!("{p:.2}"))
-        .unwrap_or_else(|| "-".into()),
-        coverage_count_percent: crate::model::money::percent(
-            rust_decimal::Decimal::from(items.len() as u64),
-            rust_decimal::Decimal::from(pop.len() as u64),
-        )
-        .map(|p| format!("{p:.2}"))
-        .unwrap_or_else(|| "-".into()),
+    Ok(draw_and_total(
+        &pop,
+        &rest,
+        spec,
+        &mut stream,
         items,
+        parts,
         warnings,
-    })
+    ))
 }
 
 /// [`select`] as it was before it marked the key and risk items by their place in the sorted
@@ -481,6 +437,28 @@ pub(crate) fn select_reference(population: &[Item], spec: &SelectSpec) -> Result
         .copied()
         .filter(|i| !key.contains(i.id.as_str()))
         .collect();
+    Ok(draw_and_total(
+        &pop,
+        &rest,
+        spec,
+        &mut stream,
+        items,
+        parts,
+        warnings,
+    ))
+}
+
+/// Step 3 and the totals, shared by [`select`] and the reference: the draw from what the key
+/// and risk parts left (`rest`), then the selection's counts, values and coverage.
+fn draw_and_total(
+    pop: &[&Item],
+    rest: &[&Item],
+    spec: &SelectSpec,
+    stream: &mut Stream,
+    mut items: Vec<Selected>,
+    mut parts: Vec<Part>,
+    mut warnings: Vec<String>,
+) -> Selection {
     if spec.draw != Draw::None && rest.is_empty() && !pop.is_empty() {
         warnings.push(format!(
             "重点项目和风险导向项目之外已无剩余项目，{}未抽取",
@@ -490,10 +468,10 @@ pub(crate) fn select_reference(population: &[Item], spec: &SelectSpec) -> Result
     if spec.draw != Draw::None && !rest.is_empty() {
         let w = &mut warnings;
         let (mut p, drawn) = match spec.draw {
-            Draw::Random => random(&rest, spec.n, &mut stream, w),
-            Draw::Systematic => systematic(&rest, spec.n, &mut stream, w),
-            Draw::Mus | Draw::Cell => mus(&rest, spec.n, spec.draw == Draw::Cell, &mut stream, w),
-            Draw::Stratified => stratified(&rest, spec, &mut stream, w),
+            Draw::Random => random(rest, spec.n, stream, w),
+            Draw::Systematic => systematic(rest, spec.n, stream, w),
+            Draw::Mus | Draw::Cell => mus(rest, spec.n, spec.draw == Draw::Cell, stream, w),
+            Draw::Stratified => stratified(rest, spec, stream, w),
             Draw::None => unreachable!("handled above"),
         };
         let name = p.part.clone();
@@ -509,9 +487,9 @@ pub(crate) fn select_reference(population: &[Item], spec: &SelectSpec) -> Result
         parts.push(p);
     }
     items.sort_by(|a, b| a.id.cmp(&b.id));
-    let population_value = value(&pop);
+    let population_value = value(pop);
     let selected_value: Fen = items.iter().map(|s| s.amount).sum();
-    Ok(Selection {
+    Selection {
         population_count: pop.len(),
         population_value,
         parts,
@@ -533,7 +511,7 @@ pub(crate) fn select_reference(population: &[Item], spec: &SelectSpec) -> Result
         .unwrap_or_else(|| "-".into()),
         items,
         warnings,
-    })
+    }
 }
 
 /// The first item, in population order, whose id an item before it already has: the one a
