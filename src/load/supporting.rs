@@ -304,9 +304,43 @@ impl Tally for TableReport {
     }
 }
 
+/// What tells a table's title, footer and total lines from its records: the generic ledger
+/// profile's `[title]` (title facts, sign-offs, headings, record-count footers) and `[totals]`
+/// (本页合计, 本月合计, 累计, 过次页 …) in data/profiles/generic.toml — the one vocabulary of the
+/// print-style lines finance exports put among their rows, shared with the 序时账 loader.
+struct LineWords {
+    title: BTreeMap<String, Vec<String>>,
+    totals: BTreeMap<String, String>,
+}
+
+impl LineWords {
+    fn builtin() -> Result<LineWords> {
+        let profiles = crate::load::ledger::profile::Profiles::load(&[])?;
+        let generic = profiles
+            .get("generic")
+            .context("内置映射方案 generic 缺失")?;
+        let mut totals = generic.total_keywords();
+        // An opening balance (上年结转) may be a record's own words; only totals are lines.
+        totals.retain(|_, scope| scope != "opening");
+        Ok(LineWords {
+            title: generic.title.clone(),
+            totals,
+        })
+    }
+
+    /// A total line: its first non-empty cell a total word (`合计`, `本页合计`, `2023年1月合计`).
+    fn is_total(&self, row: &[Data]) -> bool {
+        let first = row.iter().map(cell::text).find(|t| !t.is_empty());
+        first.is_some_and(|t| {
+            crate::load::ledger::profile::Profile::total_scope(&self.totals, &t).is_some()
+        })
+    }
+}
+
 /// A supporting file's sheets as [`sheets::read`] reads them.
 struct Records<'a> {
     profile: &'a KindProfile,
+    lines: &'a LineWords,
     /// The other kinds of its group, which may own some sheets of the same workbook.
     rivals: &'a [&'a KindProfile],
     file_label: String,
@@ -406,14 +440,28 @@ impl<'s> SheetKind<'s> for Records<'_> {
     }
 
     fn row(&mut self, t: &mut RecordTable<'s>, r: Row<'s>, _: &mut TableReport) -> RowOutcome {
-        let (p, sheet, row) = (self.profile, t.sheet, r.cells);
-        let first = row
-            .first()
-            .map(|c| cell::text(c).to_string())
-            .unwrap_or_default();
-        if ["合计", "总计", "小计"].contains(&norm(&first).as_str()) {
+        let cells = r.cells;
+        if self.lines.is_total(cells) {
             return RowOutcome::Total;
         }
+        match self.record(t, r) {
+            // A title or footer line among the rows (a page's repeated title, 制表人：张三,
+            // 第 2 页, 共 12 条): no record can be read from it and every cell is a title fact,
+            // heading, page marker or record count — skipped, not rejected for its empty fields.
+            RowOutcome::Rejected { .. }
+                if crate::load::ledger::header::is_title_line(cells, &self.lines.title) =>
+            {
+                RowOutcome::Header
+            }
+            outcome => outcome,
+        }
+    }
+}
+
+impl<'s> Records<'_> {
+    /// One row as a record of the kind, or why it is not one.
+    fn record(&mut self, t: &RecordTable<'s>, r: Row<'s>) -> RowOutcome {
+        let (p, sheet, row) = (self.profile, t.sheet, r.cells);
         let mut fields = BTreeMap::new();
         for (field, &ci) in &t.map {
             let c = row.get(ci).unwrap_or(&Data::Empty);
@@ -503,8 +551,10 @@ fn read_table(
         rejections: Vec::new(),
         other_sheets: Vec::new(),
     };
+    let lines = LineWords::builtin()?;
     let mut records = Records {
         profile: p,
+        lines: &lines,
         rivals,
         file_label: path.display().to_string(),
         records: Vec::new(),

@@ -530,3 +530,131 @@ fn a_copied_sheet_repeating_the_vouchers_is_warned_about() {
     );
     assert_eq!(l.report.summary.vouchers, 2);
 }
+
+/// Class: the print-style lines finance exports put among a supporting table's rows (国库支付
+/// 明细, 接待台账 …) — record-count footers, sign-offs, page markers, 本页合计/过次页/月份合计
+/// totals — were rejected as rows with empty required fields (or, for 本页合计, as rows with an
+/// unreadable date). Skipped now, in any wording the 序时账 loader knows; rows with a payee and
+/// an amount keep loading, and a record whose fields are missing is still rejected.
+#[test]
+fn supporting_table_footers_and_totals_are_skipped_not_rejected() {
+    use reeval::load::supporting::Supporting;
+    let d = tmp();
+    let head = "支付日期,凭证号,收款人,收款账号,金额,用途\n";
+    let rows = "2023-03-01,记-12,某某餐饮有限公司,6222000011112222,1280.00,接待用餐\n\
+                2023-03-05,记-15,某某印务有限公司,6222000033334444,\"3,460.00\",印刷宣传册\n";
+    let skipped = |text: &str| {
+        let p = write(d.path(), "base.csv", text);
+        let s = Supporting::load(&[("payments".to_string(), p)], None).unwrap();
+        s.get("payments").unwrap().report.rows_skipped
+    };
+    let base = skipped(&format!("{head}{rows}"));
+    for (i, line) in [
+        "共 2 条",
+        "共2条记录",
+        "记录数：2",
+        "制表人：张三,,审核人：李四",
+        "第 1 页 共 1 页",
+        "本页合计,,,,4740.00,",
+        ",,本页合计,,4740.00,",
+        "过次页,,,,4740.00,",
+        "2023年3月合计,,,,4740.00,",
+        "总计,,,,4740.00,",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let p = write(
+            d.path(),
+            &format!("pay{i}.csv"),
+            &format!("{head}{rows}{line}\n"),
+        );
+        let s = Supporting::load(&[("payments".to_string(), p)], None)
+            .unwrap_or_else(|e| panic!("{line}: {e:#}"));
+        let t = s.get("payments").unwrap();
+        assert_eq!(t.records.len(), 2, "{line}");
+        assert_eq!(
+            t.report.rows_rejected, 0,
+            "{line}: {:?}",
+            t.report.rejections
+        );
+        assert_eq!(t.report.rows_skipped, base + 1, "{line}");
+    }
+    // Look-alikes: a record without its payee is still rejected (not taken for a footer), and
+    // a payee whose name holds a footer's words is a record.
+    for (line, records, rejected) in [
+        ("2023-03-09,记-20,,6222000055556666,500.00,退款", 2, 1),
+        (
+            "2023-03-09,记-20,共享单车服务中心,6222000055556666,500.00,租车",
+            3,
+            0,
+        ),
+        (",,张三,,,", 2, 1),
+    ] {
+        let p = write(d.path(), "look.csv", &format!("{head}{rows}{line}\n"));
+        let s = Supporting::load(&[("payments".to_string(), p)], None).unwrap();
+        let t = s.get("payments").unwrap();
+        assert_eq!(t.records.len(), records, "{line}");
+        assert_eq!(
+            t.report.rows_rejected, rejected,
+            "{line}: {:?}",
+            t.report.rejections
+        );
+    }
+}
+
+/// Class: a printed page's own total (本页合计, 本页小计, 页合计 — 用友/浪潮 print layouts put one
+/// at every page's foot) was rejected as a row without an account. It is a total now, checked
+/// against that page's lines (since the last page total or 过次页 line); a wrong one is reported
+/// as a mismatch, and a journal line whose 摘要 reads 本页合计 stays a line.
+#[test]
+fn page_totals_are_checked_against_the_page_not_rejected() {
+    let d = tmp();
+    let page1 = "2023-01-05,记-1,购办公用品,5001,业务活动费用,1234.50,\n\
+                 2023-01-05,记-1,购办公用品,1011,零余额账户用款额度,,1234.50\n";
+    let page2 = "2023-01-06,记-2,付快递费,5001,业务活动费用,88.00,\n\
+                 2023-01-06,记-2,付快递费,1001,库存现金,,88.00\n";
+    for (i, (t1, t2)) in [
+        ("本页合计", "本页合计"),
+        ("本页小计", "页小计"),
+        ("页合计", "本页发生额合计"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let text = format!(
+            "{HEADER}\n{page1},,{t1},,,1234.50,1234.50\n,,过次页,,,1234.50,1234.50\n\
+             ,,承前页,,,1234.50,1234.50\n{page2},,{t2},,,88.00,88.00\n"
+        );
+        let f = write(d.path(), &format!("p{i}.csv"), &text);
+        let l = load_ok(&[f]);
+        let r = &l.report.files[0];
+        assert_eq!(r.rows_rejected, 0, "{t1}/{t2}: {:?}", r.rejections);
+        assert_eq!(l.report.summary.lines_loaded, 4, "{t1}/{t2}");
+        let pages: Vec<_> = r
+            .totals_checked
+            .iter()
+            .filter(|c| c.scope == "本页")
+            .collect();
+        assert_eq!(pages.len(), 2, "{t1}/{t2}");
+        assert!(r.totals_checked.iter().all(|c| c.matches), "{t1}/{t2}");
+    }
+    // A page total that does not add up is a mismatch, not a rejection and not silent.
+    let f = write(
+        d.path(),
+        "bad.csv",
+        &format!("{HEADER}\n{page1},,本页合计,,,1234.00,1234.50\n{page2}"),
+    );
+    let l = load_ok(&[f]);
+    let r = &l.report.files[0];
+    assert_eq!(r.rows_rejected, 0);
+    assert_eq!(r.totals_checked.iter().filter(|c| !c.matches).count(), 1);
+    // A journal line (account and voucher number) whose 摘要 is 本页合计 is a line.
+    let f = write(
+        d.path(),
+        "line.csv",
+        &format!("{HEADER}\n{page1}2023-01-07,记-3,本页合计,5001,业务活动费用,10.00,\n2023-01-07,记-3,本页合计,1001,库存现金,,10.00\n"),
+    );
+    let l = load_ok(&[f]);
+    assert_eq!(l.report.summary.lines_loaded, 4);
+}

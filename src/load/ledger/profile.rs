@@ -73,6 +73,7 @@ pub const ASSET_FIELDS: &[&str] = &[
 const TOTAL_SCOPES: &[&str] = &[
     "voucher",
     "segment",
+    "page",
     "month",
     "year_to_date",
     "sheet",

@@ -23,6 +23,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(super) struct Sums {
     pub(super) voucher: (Fen, Fen),
     pub(super) segment: (Fen, Fen),
+    /// Since the last page total (本页合计) or carried line (过次页/承前页): a page's lines.
+    pub(super) page: (Fen, Fen),
     pub(super) sheet: (Fen, Fen),
     pub(super) per_period: BTreeMap<(i32, u32), (Fen, Fen)>,
 }
@@ -64,6 +66,7 @@ fn scope_label(scope: &str) -> &'static str {
     match scope {
         "voucher" => "凭证",
         "segment" => "小计段",
+        "page" => "本页",
         "month" => "本月",
         "year_to_date" => "本年累计",
         "sheet" => "全表",
@@ -502,6 +505,7 @@ impl<'a> SheetReader<'a> {
                     let loaded = match scope.as_str() {
                         "voucher" => sums.voucher,
                         "segment" => sums.segment,
+                        "page" => sums.page,
                         "month" => {
                             // The month the words name (`3月合计`), else the current one.
                             let year = stated_year.or(self.current.as_ref().map(|c| c.year));
@@ -566,6 +570,9 @@ impl<'a> SheetReader<'a> {
                     if scope != "voucher" {
                         sums.segment = (Fen::ZERO, Fen::ZERO);
                     }
+                    if scope == "page" || scope == "carried" {
+                        sums.page = (Fen::ZERO, Fen::ZERO);
+                    }
                     RowOutcome::Total
                 }
                 Err(b) => self.reject(
@@ -628,6 +635,7 @@ impl<'a> SheetReader<'a> {
             Ok(line) => {
                 add(&mut sums.voucher, line.debit, line.credit);
                 add(&mut sums.segment, line.debit, line.credit);
+                add(&mut sums.page, line.debit, line.credit);
                 add(&mut sums.sheet, line.debit, line.credit);
                 add(
                     sums.per_period.entry((line.year, line.period)).or_default(),
