@@ -658,3 +658,45 @@ fn page_totals_are_checked_against_the_page_not_rejected() {
     let l = load_ok(&[f]);
     assert_eq!(l.report.summary.lines_loaded, 4);
 }
+
+/// Class: pipe-separated text (some treasury, bank and older finance systems export `|`) was
+/// refused as “not CSV”. It loads now, in UTF-8 and in GBK — where a character's second byte
+/// may be 0x7C (`東`, `億`), so the GBK body is decoded before it is split — and a comma file
+/// whose 摘要 holds a `|` stays a comma file.
+#[test]
+fn pipe_separated_exports_load_in_utf8_and_gbk() {
+    let d = tmp();
+    let text = format!("{}\n{}", HEADER.replace(',', "|"), LINES.replace(',', "|"))
+        .replace("购办公用品", "付東方億達公司办公用品");
+    let utf8 = write(d.path(), "pipe-utf8.txt", &text);
+    let (gbk, _, bad) = encoding_rs::GBK.encode(&text);
+    assert!(!bad);
+    assert!(
+        gbk.windows(2).any(|w| w[0] >= 0x81 && w[1] == b'|'),
+        "a trail byte 0x7C"
+    );
+    let gbk_file = d.path().join("pipe-gbk.csv");
+    std::fs::write(&gbk_file, &gbk).unwrap();
+    for f in [utf8, gbk_file] {
+        let l = load_ok(std::slice::from_ref(&f));
+        let r = &l.report.files[0];
+        assert_eq!(r.rows_rejected, 0, "{}: {:?}", f.display(), r.rejections);
+        assert_eq!(l.report.summary.lines_loaded, 4, "{}", f.display());
+        assert!(
+            l.lines
+                .iter()
+                .any(|x| x.summary == "付東方億達公司办公用品"),
+            "{}",
+            f.display()
+        );
+    }
+    // A comma file with pipes inside its 摘要 is still split on commas.
+    let f = write(
+        d.path(),
+        "comma.csv",
+        &format!("{HEADER}\n{}", LINES.replace("购办公用品", "购|办公|用品")),
+    );
+    let l = load_ok(&[f]);
+    assert_eq!(l.report.files[0].rows_rejected, 0);
+    assert_eq!(l.report.summary.lines_loaded, 4);
+}

@@ -23,11 +23,17 @@ pub const UTF8_BOM: &str = "UTF-8（带 BOM）";
 pub const UTF16: &str = "UTF-16";
 pub const GB18030: &str = "GBK/GB18030";
 
-fn delimiter(text_head: &[u8]) -> u8 {
+/// The delimiter of a text, by counting candidates in its first 8 KiB. `pipe`: whether `|` is a
+/// candidate — only for UTF-8 bytes: a GBK character's second byte may be 0x7C.
+fn delimiter(text_head: &[u8], pipe: bool) -> u8 {
     let sample = &text_head[..text_head.len().min(8192)];
     let count = |b: u8| sample.iter().filter(|&&c| c == b).count();
-    let (tabs, commas, semis) = (count(b'\t'), count(b','), count(b';'));
-    if tabs > commas && tabs >= semis {
+    let (tabs, commas, semis, pipes) = (count(b'\t'), count(b','), count(b';'), count(b'|'));
+    // Pipe-separated text (some treasury and bank systems' exports): only where pipes
+    // outnumber every other candidate, so a comma file with a `|` in a 摘要 stays a comma file.
+    if pipe && pipes > commas && pipes > tabs && pipes > semis {
+        b'|'
+    } else if tabs > commas && tabs >= semis {
         b'\t'
     } else if semis > commas {
         b';'
@@ -180,7 +186,7 @@ pub fn stream_utf8<T>(
     // its bytes but the delimiters and line ends): the stream then fails, and the caller
     // reads the file whole. GBK text fails on its first non-ASCII field, the title.
     let name = sheet_name(path);
-    let delim = delimiter(&body);
+    let delim = delimiter(&body, true);
     let body: &[u8] = &body;
     let produce = move |sink: &mut workbook::CellSink| {
         if !sink.sheet(name) {
@@ -233,10 +239,28 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<(Sheet, &'static str)> {
     let name = sheet_name(path);
     let (body, encoding) = body(path, bytes)?;
     let body: &[u8] = &body;
-    let delim = delimiter(body);
+    let is_utf8 = std::str::from_utf8(body).is_ok();
+    let delim = delimiter(body, is_utf8);
+    // Pipe-separated GBK/GB18030 text: decoded whole before it is split (a character's second
+    // byte may be 0x7C, which a split of the raw bytes would take for a delimiter).
+    if !is_utf8 && delimiter(body, true) == b'|' {
+        let (text, _, bad) = encoding_rs::GB18030.decode(body);
+        if !bad {
+            let text = text.as_bytes();
+            let range = utf8_cells(path, &name, text, delimiter(text, true))?;
+            return Ok((
+                Sheet {
+                    name,
+                    range,
+                    bad_rows: BTreeMap::new(),
+                },
+                GB18030,
+            ));
+        }
+    }
     // Valid UTF-8 as a whole (the usual export, and UTF-16 once decoded): one pass straight
     // from the CSV reader into the cells, no record kept.
-    if std::str::from_utf8(body).is_ok() {
+    if is_utf8 {
         let range = utf8_cells(path, &name, body, delim)?;
         return Ok((
             Sheet {

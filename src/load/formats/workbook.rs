@@ -231,11 +231,12 @@ fn sniff(path: &Path) -> Result<&'static str> {
     if text.contains("<?xml") {
         return Ok("xml");
     }
-    // Delimited text: a BOM, or no NUL bytes and a comma, tab or semicolon in the first lines.
+    // Delimited text: a BOM, or no NUL bytes and a comma, tab, semicolon or pipe in the first
+    // lines.
     if head.starts_with(&[0xEF, 0xBB, 0xBF])
         || head.starts_with(&[0xFF, 0xFE])
         || head.starts_with(&[0xFE, 0xFF])
-        || (!head.contains(&0) && head.iter().any(|b| matches!(b, b',' | b'\t' | b';')))
+        || (!head.contains(&0) && head.iter().any(|b| matches!(b, b',' | b'\t' | b';' | b'|')))
     {
         return Ok("text");
     }
