@@ -700,3 +700,51 @@ fn pipe_separated_exports_load_in_utf8_and_gbk() {
     assert_eq!(l.report.files[0].rows_rejected, 0);
     assert_eq!(l.report.summary.lines_loaded, 4);
 }
+
+/// Class: an asset register printed page by page (本页合计 at each page's foot, 过次页/承前页
+/// carrying the running total) had those rows rejected for an empty 资产编号. They are totals
+/// now, checked against the page's rows and against all rows so far; a wrong one is reported.
+#[test]
+fn register_page_totals_and_carried_lines_are_checked_not_rejected() {
+    let d = tmp();
+    let ledger = write(d.path(), "l.csv", &format!("{HEADER}\n{LINES}"));
+    let head = "资产编号,资产名称,资产分类名称,取得日期,原值,累计折旧,净值\n";
+    let a1 = "2019001,台式计算机,台式机,2019-05-10,5680.00,3408.00,2272.00\n";
+    let a2 =
+        "2015002,办公楼,办公用房,2015-01-01,\"12,500,000.00\",\"2,500,000.00\",\"10,000,000.00\"\n";
+    for (page, carried) in [("本页合计", "过次页"), ("页小计", "转下页")] {
+        let text = format!(
+            "{head}{a1},{page},,,5680.00,3408.00,2272.00\n,{carried},,,5680.00,3408.00,2272.00\n\
+             {a2},{page},,,\"12,500,000.00\",\"2,500,000.00\",\"10,000,000.00\"\n\
+             ,合计,,,\"12,505,680.00\",\"2,503,408.00\",\"10,002,272.00\"\n"
+        );
+        let a = write(d.path(), "a.csv", &text);
+        let l = with_tables(ledger.clone(), vec![a], vec![]);
+        let f = l.report.files.iter().find(|f| f.kind == "assets").unwrap();
+        assert_eq!(l.report.summary.assets_loaded, 2, "{page}");
+        assert_eq!(f.rows_rejected, 0, "{page}: {:?}", f.rejections);
+        assert_eq!(f.totals_checked.len(), 4, "{page}");
+        assert!(
+            f.totals_checked.iter().all(|c| c.matches),
+            "{page}: {:?}",
+            f.totals_checked
+        );
+        assert_eq!(
+            f.totals_checked
+                .iter()
+                .filter(|c| c.scope == "本页")
+                .count(),
+            2
+        );
+    }
+    // A page total that does not add up is a mismatch.
+    let a = write(
+        d.path(),
+        "bad.csv",
+        &format!("{head}{a1}{a2},本页合计,,,5680.00,3408.00,2272.00\n"),
+    );
+    let l = with_tables(ledger, vec![a], vec![]);
+    let f = l.report.files.iter().find(|f| f.kind == "assets").unwrap();
+    assert_eq!(f.rows_rejected, 0);
+    assert_eq!(f.totals_checked.iter().filter(|c| !c.matches).count(), 1);
+}

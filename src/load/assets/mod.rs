@@ -94,7 +94,10 @@ impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
         if let Some((scope, lbl)) = keyword {
             return match amounts {
                 Ok(v) => {
-                    let loaded = if scope == "segment" { t.seg } else { t.all };
+                    // A 小计 or a printed page's total (本页合计) covers the rows since the
+                    // last total; 合计/总计 and a page's carried line (过次页) all rows so far.
+                    let since_last = scope == "segment" || scope == "page";
+                    let loaded = if since_last { t.seg } else { t.all };
                     let figures: Vec<TotalFigure> = ["original", "accumulated", "net"]
                         .iter()
                         .enumerate()
@@ -110,10 +113,11 @@ impl<'s, 'a: 's> SheetKind<'s> for Registers<'a> {
                         sheet: t.loc.sheet.name.clone(),
                         row: r.number,
                         label: lbl,
-                        scope: if scope == "segment" {
-                            "小计段"
-                        } else {
-                            "全表"
+                        scope: match scope.as_str() {
+                            "segment" => "小计段",
+                            "page" => "本页",
+                            "carried" => "承前过次",
+                            _ => "全表",
                         }
                         .into(),
                         figures,
