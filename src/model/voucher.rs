@@ -139,11 +139,60 @@ pub fn parse_voucher_no(raw: &str) -> Result<(String, u32), String> {
     let number: u32 = s[start..]
         .parse()
         .map_err(|_| format!("凭证号数字过大：“{raw}”"))?;
-    let kind = normalize_kind(&s[..start]);
+    let mut kind = normalize_kind(&s[..start]);
     if kind.chars().any(|c| c.is_ascii_digit()) {
-        return Err(format!("凭证号格式无法识别：“{raw}”"));
+        // A year or year-month printed into the number (`2023-记-12`, `记-2023-0012`,
+        // `202301记0012`, `2023年01月记-12`): the line's date gives the period, so the prefix is
+        // dropped — only beside a voucher word, and only a year (19xx/20xx), a year-month
+        // (`202301`) or a month right after a year; `1-12` and `2023-0012` stay unread.
+        match without_period(&s[..start]) {
+            Some(word) if !word.is_empty() => kind = word,
+            _ => return Err(format!("凭证号格式无法识别：“{raw}”")),
+        }
     }
     Ok((kind, number))
+}
+
+/// The voucher word of a number's prefix once a year / year-month in it is removed; `None`
+/// when digits other than those remain.
+fn without_period(prefix: &str) -> Option<String> {
+    // Runs of digits and of other characters, in order.
+    let mut runs: Vec<(bool, String)> = Vec::new();
+    for c in prefix.chars() {
+        let d = c.is_ascii_digit();
+        match runs.last_mut() {
+            Some((rd, t)) if *rd == d => t.push(c),
+            _ => runs.push((d, c.to_string())),
+        }
+    }
+    let year = |t: &str| t.len() == 4 && t.parse::<u32>().is_ok_and(|y| (1990..=2099).contains(&y));
+    let month = |t: &str| t.len() <= 2 && t.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m));
+    let mut word = String::new();
+    let mut after_year = false;
+    for (is_digits, t) in &runs {
+        if *is_digits {
+            let ok = year(t)
+                || (t.len() == 6 && year(&t[..4]) && month(&t[4..]))
+                || (after_year && month(t));
+            if !ok {
+                return None;
+            }
+            after_year = year(t);
+        } else {
+            // Separators and 年/月 between a year and a month keep the year's hold.
+            let seps = t.chars().all(|c| {
+                c.is_whitespace() || matches!(c, '-' | '－' | '_' | '/' | '.' | '年' | '月')
+            });
+            if seps {
+                continue;
+            }
+            after_year = false;
+            // `月记-` after `2023年01`: the unit belongs to the figure just dropped.
+            word.push_str(t.trim_start_matches(['年', '月']));
+        }
+    }
+    let word = normalize_kind(&word);
+    (!word.chars().any(|c| c.is_ascii_digit())).then_some(word)
 }
 
 /// The lines-frame columns that make one voucher: its `VoucherId` (entity, year, period, kind,
@@ -179,6 +228,34 @@ mod tests {
         assert_eq!(parse_voucher_no("付-3").unwrap(), ("付".into(), 3));
         assert!(parse_voucher_no("记-").is_err());
         assert!(parse_voucher_no("1-2").is_err());
+    }
+
+    #[test]
+    fn a_year_or_period_printed_into_the_number_is_dropped_beside_a_voucher_word() {
+        for raw in [
+            "2023-记-12",
+            "记-2023-0012",
+            "202301记0012",
+            "2023-01-记-0012",
+            "2023年01月记-12",
+            "2023.1 记字第12号",
+            "记账凭证2023-12",
+        ] {
+            assert_eq!(parse_voucher_no(raw).unwrap(), ("记".into(), 12), "{raw}");
+        }
+        assert_eq!(parse_voucher_no("2023-付-3").unwrap(), ("付".into(), 3));
+        // Look-alikes: no voucher word, or digits that are no year or month after one.
+        for raw in [
+            "1-12",
+            "2023-0012",
+            "3-记-12",
+            "记-1-2",
+            "2023-13-记-1",
+            "1899-记-1",
+            "记-20231-5",
+        ] {
+            assert!(parse_voucher_no(raw).is_err(), "{raw}");
+        }
     }
 
     #[test]

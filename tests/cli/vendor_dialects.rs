@@ -748,3 +748,48 @@ fn register_page_totals_and_carried_lines_are_checked_not_rejected() {
     assert_eq!(f.rows_rejected, 0);
     assert_eq!(f.totals_checked.iter().filter(|c| !c.matches).count(), 1);
 }
+
+/// Class: a voucher number with the year or period printed into it (`2023-记-12`,
+/// `记-2023-0012`, `202301记0012`, `2023-01-记-0012`) rejected the whole ledger. It loads as the
+/// voucher word and number (the line's date gives the period); two numbers stay two vouchers,
+/// and forms with no voucher word (`2023-0012`) or no year (`1-12`) are still rejected.
+#[test]
+fn voucher_numbers_with_a_year_or_period_load_as_their_word_and_number() {
+    let d = tmp();
+    for form in [
+        "2023-记-{n}",
+        "记-2023-{n:04}",
+        "202301记{n:04}",
+        "2023-01-记-{n:04}",
+    ] {
+        let v = |n: u32| {
+            form.replace("{n}", &n.to_string())
+                .replace("{n:04}", &format!("{n:04}"))
+        };
+        let text = format!(
+            "{HEADER}\n2023-01-05,{a},购办公用品,5001,业务活动费用,1234.50,\n\
+             2023-01-05,{a},购办公用品,1011,零余额账户用款额度,,1234.50\n\
+             2023-01-06,{b},付快递费,5001,业务活动费用,88.00,\n\
+             2023-01-06,{b},付快递费,1001,库存现金,,88.00\n",
+            a = v(1),
+            b = v(2)
+        );
+        let f = write(d.path(), "v.csv", &text);
+        let l = load_ok(std::slice::from_ref(&f));
+        let r = &l.report.files[0];
+        assert_eq!(r.rows_rejected, 0, "{form}: {:?}", r.rejections);
+        assert_eq!(r.vouchers, 2, "{form}");
+        assert!(l.lines.iter().all(|x| x.voucher_kind == "记"), "{form}");
+        let mut numbers: Vec<u32> = l.lines.iter().map(|x| x.voucher_number).collect();
+        numbers.dedup();
+        assert_eq!(numbers, [1, 2], "{form}");
+    }
+    for bad in ["2023-0012", "1-12"] {
+        let text = format!(
+            "{HEADER}\n2023-01-05,{bad},购办公用品,5001,业务活动费用,1234.50,\n\
+             2023-01-05,{bad},购办公用品,1011,零余额账户用款额度,,1234.50\n"
+        );
+        let f = write(d.path(), "bad.csv", &text);
+        assert!(load_err(&f).contains("凭证号"), "{bad}");
+    }
+}
