@@ -219,17 +219,7 @@ pub fn select(population: &[Item], spec: &SelectSpec) -> Result<Selection> {
             detail(&mut p, "max", m);
         }
         for it in &chosen {
-            let reason = match spec.key_above {
-                Some(t) if it.amount >= t => format!("金额不低于 {} 元", t.grouped()),
-                _ => format!(
-                    "按金额从大到小覆盖 {:.0}% 的总额{}",
-                    spec.key_cover.unwrap_or(0.0) * 100.0,
-                    spec.key_max
-                        .map(|m| format!("（至多 {m} 项）"))
-                        .unwrap_or_default()
-                ),
-            };
-            items.push(selected(it, "key", reason));
+            items.push(selected(it, "key", key_reason(it, spec)));
         }
         parts.push(p);
     }
@@ -372,17 +362,7 @@ pub(crate) fn select_reference(population: &[Item], spec: &SelectSpec) -> Result
         }
         for it in &chosen {
             key.insert(&it.id);
-            let reason = match spec.key_above {
-                Some(t) if it.amount >= t => format!("金额不低于 {} 元", t.grouped()),
-                _ => format!(
-                    "按金额从大到小覆盖 {:.0}% 的总额{}",
-                    spec.key_cover.unwrap_or(0.0) * 100.0,
-                    spec.key_max
-                        .map(|m| format!("（至多 {m} 项）"))
-                        .unwrap_or_default()
-                ),
-            };
-            items.push(selected(it, "key", reason));
+            items.push(selected(it, "key", key_reason(it, spec)));
         }
         parts.push(p);
     }
@@ -511,6 +491,21 @@ fn draw_and_total(
         .unwrap_or_else(|| "-".into()),
         items,
         warnings,
+    }
+}
+
+/// Why a key item is in the sample: above the threshold, or among the largest covering the
+/// share asked for.
+fn key_reason(it: &Item, spec: &SelectSpec) -> String {
+    match spec.key_above {
+        Some(t) if it.amount >= t => format!("金额不低于 {} 元", t.grouped()),
+        _ => format!(
+            "按金额从大到小覆盖 {:.0}% 的总额{}",
+            spec.key_cover.unwrap_or(0.0) * 100.0,
+            spec.key_max
+                .map(|m| format!("（至多 {m} 项）"))
+                .unwrap_or_default()
+        ),
     }
 }
 
