@@ -153,32 +153,38 @@ fn i64c(df: &DataFrame, name: &str) -> Result<Int64Chunked> {
     Ok(col(df, name)?.i64()?.rechunk().into_owned())
 }
 
+/// A line's voucher key (`model::voucher::KEY_COLUMNS`: entity, year, period, kind, number,
+/// file, date), read from the book's columns; a null is a value of its own.
+type VoucherKey<'a> = (
+    Option<&'a str>,
+    Option<i32>,
+    Option<u32>,
+    Option<&'a str>,
+    Option<u32>,
+    Option<&'a str>,
+    Option<i32>,
+);
+
+fn voucher_key(book: &Book, i: usize) -> VoucherKey<'_> {
+    (
+        book.entity.get(i),
+        book.year.get(i),
+        book.period.get(i),
+        book.kind.get(i),
+        book.number.get(i),
+        book.source_file.get(i),
+        book.date.get(i),
+    )
+}
+
 /// The rows of each voucher key (`model::voucher::KEY_COLUMNS`: entity, year, period, kind,
 /// number, file, date), groups in the order of their first row and rows in book order — what
 /// a stable Polars group-by on those columns gives (a null is a value of its own), without
 /// encoding every row's key: a journal lists a voucher's lines together, so a row is
 /// compared with the row before it and only a new key is looked up.
 fn voucher_groups(book: &Book) -> Vec<Vec<usize>> {
-    type Key<'a> = (
-        Option<&'a str>,
-        Option<i32>,
-        Option<u32>,
-        Option<&'a str>,
-        Option<u32>,
-        Option<&'a str>,
-        Option<i32>,
-    );
-    let key = |i: usize| -> Key {
-        (
-            book.entity.get(i),
-            book.year.get(i),
-            book.period.get(i),
-            book.kind.get(i),
-            book.number.get(i),
-            book.source_file.get(i),
-            book.date.get(i),
-        )
-    };
+    type Key<'a> = VoucherKey<'a>;
+    let key = |i: usize| voucher_key(book, i);
     let keys = || {
         book.entity
             .iter()
@@ -660,17 +666,7 @@ mod tests {
     /// What a stable group-by on the voucher key gives: groups in the order of their first
     /// row, rows in book order, each key compared with every group's.
     fn naive(book: &Book) -> Vec<Vec<usize>> {
-        let key = |i: usize| {
-            (
-                book.entity.get(i),
-                book.year.get(i),
-                book.period.get(i),
-                book.kind.get(i),
-                book.number.get(i),
-                book.source_file.get(i),
-                book.date.get(i),
-            )
-        };
+        let key = |i: usize| super::voucher_key(book, i);
         let mut keys = Vec::new();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         for i in 0..book.entity.len() {
